@@ -1,0 +1,47 @@
+"""causal: stress-test observational findings.
+
+Importing the package is cheap: names are loaded on first use, and heavy dependencies (DoWhy,
+EconML, matplotlib) are imported only inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_EXPORTS: dict[str, str] = {
+    "RiskRatio": "causal.measures",
+    "OddsRatio": "causal.measures",
+    "HazardRatio": "causal.measures",
+    "RiskDifference": "causal.measures",
+    "MeanDifference": "causal.measures",
+    "StandardizedMeanDifference": "causal.measures",
+    "TwoByTwo": "causal.measures",
+    "e_value": "causal.sensitivity.evalue",
+    "bounding_factor": "causal.sensitivity.evalue",
+    "EValueResult": "causal.sensitivity.evalue",
+    "PublishedClaim": "causal.claims",
+    "ReportedEstimate": "causal.claims",
+    "GroupCounts": "causal.claims",
+    "audit": "causal.claims",
+    "Study": "causal.spec",
+    "load_study": "causal.spec",
+    "CausalError": "causal.errors",
+    "CausalWarning": "causal.errors",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'causal' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

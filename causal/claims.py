@@ -1,0 +1,580 @@
+"""A published claim and an audit of its internal consistency.
+
+A reviewer often has only what a paper prints: an estimate with a CI, a p-value written as
+"<.001", counts and percentages per group. :func:`audit` checks that those numbers agree with
+each other, allowing for the rounding they were printed with:
+
+* ``ci_symmetry``: a Wald interval for a ratio is symmetric on the log scale;
+* ``p_value``: the p-value agrees with the standard error implied by the CI;
+* ``counts``: an odds, risk ratio or risk difference agrees with the group counts;
+* ``percentages``: percentages agree with the counts after rounding (GRIM-style);
+* ``tables``: which integer 2x2 tables with the reported group sizes reproduce a reported OR
+  and its CI.
+
+Rounding convention: a number printed with ``k`` decimals stands for any value within
+``0.5 x 10^-k`` of it (round half either way). A check fails only if *no* values inside the
+rounding boxes of all the numbers involved satisfy it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import product
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from causal._results import SummaryMixin
+from causal._validation import (
+    check_alpha,
+    check_events,
+    check_interval,
+    check_literal,
+    check_positive,
+)
+from causal.errors import ParameterError
+from causal.measures import (
+    OddsRatio,
+    RiskDifference,
+    RiskRatio,
+    TwoByTwo,
+    two_sided_p,
+    z_critical,
+)
+
+Severity = Literal["ok", "info", "warning", "error"]
+SEVERITIES: tuple[str, ...] = ("ok", "info", "warning", "error")
+MeasureName = Literal["OR", "RR", "HR", "RD"]
+MEASURE_NAMES: tuple[str, ...] = ("OR", "RR", "HR", "RD")
+Adjustment = Literal["none", "adjusted", "unknown"]
+ADJUSTMENTS: tuple[str, ...] = ("none", "adjusted", "unknown")
+
+
+# ---------------------------------------------------------------------------------------
+# printed numbers and p-values
+# ---------------------------------------------------------------------------------------
+def decimals_of(value: float | str) -> int:
+    """Number of decimals a value was printed with (``2.54`` -> 2, ``"5.10"`` -> 2)."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return 0
+    text = value if isinstance(value, str) else repr(float(value))
+    exponent = Decimal(text.strip()).as_tuple().exponent
+    return max(0, -int(exponent)) if isinstance(exponent, int) else 0
+
+
+def rounding_box(value: float | str) -> tuple[float, float]:
+    """The interval of true values that print as ``value``."""
+    half = 0.5 * 10 ** (-decimals_of(value))
+    number = float(value)
+    return number - half, number + half
+
+
+def rounds_to(true_value: np.ndarray | float, printed: float | str) -> np.ndarray | bool:
+    """Whether ``true_value`` prints as ``printed`` (inside its rounding box, edges included)."""
+    low, high = rounding_box(printed)
+    eps = 1e-12
+    return (np.asarray(true_value) >= low - eps) & (np.asarray(true_value) <= high + eps)
+
+
+_P_PATTERN = re.compile(r"^\s*(p\s*)?(?P<op><=|>=|<|>|=|≤|≥)?\s*(?P<num>0?\.\d+|\d+(\.\d+)?(e-?\d+)?)\s*$",
+                        re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PrintedP:
+    """A p-value as printed, e.g. ``"<.001"`` or ``".005"``, read as an interval."""
+
+    text: str
+    lower: float
+    upper: float
+
+    @classmethod
+    def parse(cls, text: str | float) -> PrintedP:
+        """Read ``"<.001"``, ``"p = .005"``, ``"0.05"`` or a number."""
+        raw = str(text)
+        match = _P_PATTERN.match(raw)
+        if match is None:
+            raise ParameterError(
+                f"`p_value` must look like '<.001', '.005' or 'p = 0.03'; got {raw!r}."
+            )
+        op = {"≤": "<=", "≥": ">="}.get(match["op"] or "=", match["op"] or "=")
+        number = float(match["num"])
+        if not 0 <= number <= 1:
+            raise ParameterError(f"`p_value` must be between 0 and 1; got {raw!r}.")
+        if op in ("<", "<="):
+            return cls(raw, 0.0, number)
+        if op in (">", ">="):
+            return cls(raw, number, 1.0)
+        low, high = rounding_box(match["num"])
+        return cls(raw, max(low, 0.0), min(high, 1.0))
+
+    def agrees_with(self, low: float, high: float) -> bool:
+        """Whether some p in ``[low, high]`` prints as this p-value."""
+        return high >= self.lower - 1e-15 and low <= self.upper + 1e-15
+
+
+# ---------------------------------------------------------------------------------------
+# what a paper reports
+# ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GroupCounts:
+    """Events and size of one group as reported, with the printed percentage if any."""
+
+    label: str
+    events: int
+    total: int
+    percent: float | str | None = None
+
+    def __post_init__(self) -> None:
+        events, total = check_events(self.events, self.total, f"{self.label} events",
+                                     f"{self.label} total")
+        object.__setattr__(self, "events", events)
+        object.__setattr__(self, "total", total)
+        if self.percent is not None and not 0 <= float(self.percent) <= 100:
+            raise ParameterError(
+                f"`percent` of {self.label} must be in [0, 100]; got {self.percent}."
+            )
+
+
+@dataclass(frozen=True)
+class ReportedEstimate:
+    """An effect estimate as printed in a paper.
+
+    Parameters
+    ----------
+    label : str
+        Where it comes from, e.g. ``"model step 2 (adjusted)"``.
+    measure : {"OR", "RR", "HR", "RD"}
+    estimate : float or str
+        As printed; a string keeps trailing zeros (``"5.10"``).
+    ci : pair of float or str
+        The printed confidence limits.
+    p_value : str, optional
+        As printed, e.g. ``"<.001"``.
+    adjustment : {"none", "adjusted", "unknown"}
+        Whether the estimate is unadjusted (so it should match the counts), covariate-adjusted,
+        or not stated.
+    adjusted_for : tuple of str
+        Covariates named by the paper.
+    odds_ratio_kind : {"conditional", "marginal", "crude", "unspecified"}
+        For an OR: a logistic coefficient is conditional.
+    headline : bool
+        The estimate the paper's conclusion rests on.
+    """
+
+    label: str
+    measure: MeasureName
+    estimate: float | str
+    ci: tuple[float | str, float | str]
+    p_value: str | None = None
+    alpha: float = 0.05
+    adjustment: Adjustment = "unknown"
+    adjusted_for: tuple[str, ...] = ()
+    odds_ratio_kind: str = "unspecified"
+    headline: bool = False
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        check_literal(self.measure, "measure", MEASURE_NAMES)
+        check_literal(self.adjustment, "adjustment", ADJUSTMENTS)
+        check_alpha(self.alpha)
+        value = float(self.estimate)
+        lower, upper = check_interval(tuple(float(x) for x in self.ci), "ci")
+        if self.measure != "RD":
+            check_positive(value, "estimate", what=f"an {self.measure} is a ratio")
+            check_positive(lower, "ci[0] (lower limit)", what=f"an {self.measure} limit is a ratio")
+        if not lower <= value <= upper:
+            raise ParameterError(
+                f"`ci` ({lower:g}, {upper:g}) of {self.label!r} must contain the estimate "
+                f"{value:g}."
+            )
+        if self.p_value is not None:
+            PrintedP.parse(self.p_value)
+        object.__setattr__(self, "adjusted_for", tuple(self.adjusted_for))
+
+    @property
+    def value(self) -> float:
+        return float(self.estimate)
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        return float(self.ci[0]), float(self.ci[1])
+
+    def describe(self, *, with_p: bool = False) -> str:
+        """E.g. ``OR 2.54 (95% CI 1.32–4.89)``, as printed."""
+        level = round(100 * (1 - self.alpha), 1)
+        text = f"{self.measure} {self.estimate} ({level:g}% CI {self.ci[0]}–{self.ci[1]})"
+        return text + (f", p {self._p_text()}" if with_p and self.p_value else "")
+
+    def _p_text(self) -> str:
+        text = str(self.p_value).strip()
+        return text if text[:1] in "<>=≤≥" else f"= {text}"
+
+    def to_measure(self, *, rare_outcome: bool | None = None, prevalence: float | None = None,
+                   control_risk: float | None = None) -> OddsRatio | RiskRatio | RiskDifference:
+        """The reported estimate as a :mod:`causal.measures` type (HR is not converted here)."""
+        common = dict(ci=self.interval, alpha=self.alpha, label=self.label)
+        if self.measure == "OR":
+            kind = self.odds_ratio_kind
+            return OddsRatio(self.value, rare_outcome=rare_outcome, prevalence=prevalence,
+                             control_risk=control_risk, kind=kind, **common)  # type: ignore[arg-type]
+        if self.measure == "RR":
+            return RiskRatio(self.value, **common)
+        if self.measure == "RD":
+            return RiskDifference(self.value, **common)
+        from causal.measures import HazardRatio
+
+        return HazardRatio(self.value, rare_outcome=rare_outcome, **common)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class PublishedClaim:
+    """What a paper reports about one treatment-outcome association."""
+
+    treated: GroupCounts | None = None
+    control: GroupCounts | None = None
+    overall: GroupCounts | None = None
+    estimates: tuple[ReportedEstimate, ...] = ()
+    outcome: str = ""
+    treatment: str = ""
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "estimates", tuple(self.estimates))
+
+    @property
+    def table(self) -> TwoByTwo | None:
+        """The 2x2 table from the group counts, if both groups are reported."""
+        if self.treated is None or self.control is None:
+            return None
+        return TwoByTwo(self.treated.events, self.treated.total, self.control.events,
+                        self.control.total)
+
+    @property
+    def headline(self) -> ReportedEstimate | None:
+        """The estimate marked ``headline``, else the last one reported."""
+        for estimate in self.estimates:
+            if estimate.headline:
+                return estimate
+        return self.estimates[-1] if self.estimates else None
+
+    @property
+    def prevalence(self) -> float | None:
+        """Outcome prevalence in the sample, from the overall counts or the two groups."""
+        if self.overall is not None:
+            return self.overall.events / self.overall.total
+        table = self.table
+        return None if table is None else table.prevalence
+
+
+# ---------------------------------------------------------------------------------------
+# findings
+# ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Finding:
+    """One result of one audit check."""
+
+    check: str
+    subject: str
+    severity: Severity
+    message: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AuditResult(SummaryMixin):
+    """All findings of :func:`audit`, worst first within the order the checks ran."""
+
+    findings: tuple[Finding, ...]
+
+    @property
+    def worst(self) -> Severity:
+        if not self.findings:
+            return "ok"
+        return max((f.severity for f in self.findings), key=SEVERITIES.index)
+
+    def by_check(self, check: str) -> list[Finding]:
+        return [f for f in self.findings if f.check == check]
+
+    def summary(self) -> pd.DataFrame:
+        """One row per finding: check, subject, severity and message (the audit's own table)."""
+        return pd.DataFrame(
+            [{"check": f.check, "subject": f.subject, "severity": f.severity,
+              "message": f.message} for f in self.findings],
+            columns=["check", "subject", "severity", "message"],
+        )
+
+    def to_records(self) -> list[dict[str, Any]]:
+        return [{"check": f.check, "subject": f.subject, "severity": f.severity,
+                 "message": f.message, "details": f.details} for f in self.findings]
+
+
+# ---------------------------------------------------------------------------------------
+# checks
+# ---------------------------------------------------------------------------------------
+def _corners(*boxes: tuple[float, float]) -> np.ndarray:
+    return np.array(list(product(*boxes)), dtype=float)
+
+
+def check_ci_symmetry(estimate: ReportedEstimate) -> Finding:
+    """Is a ratio's CI symmetric on the log scale, allowing for rounding?"""
+    subject = estimate.label
+    if estimate.measure == "RD":
+        lo, hi = estimate.interval
+        mid = (lo + hi) / 2
+        boxes = [rounding_box(estimate.estimate), rounding_box(estimate.ci[0]),
+                 rounding_box(estimate.ci[1])]
+        gaps = [(l + u) / 2 - e for e, l, u in _corners(*boxes)]
+        scale = "natural"
+        asym = (hi - estimate.value) / (estimate.value - lo) if estimate.value > lo else math.inf
+    else:
+        boxes = [rounding_box(estimate.estimate), rounding_box(estimate.ci[0]),
+                 rounding_box(estimate.ci[1])]
+        corners = _corners(*boxes)
+        corners = corners[(corners > 0).all(axis=1)]
+        gaps = [(math.log(l) + math.log(u)) / 2 - math.log(e) for e, l, u in corners]
+        scale = "log"
+        lo, hi = estimate.interval
+        mid = math.exp((math.log(lo) + math.log(hi)) / 2)
+        asym = math.log(hi / estimate.value) / math.log(estimate.value / lo)
+    consistent = min(gaps) <= 0 <= max(gaps)
+    details = {"scale": scale, "interval_centre": mid, "asymmetry_ratio": asym}
+    if consistent:
+        return Finding("ci_symmetry", subject, "ok",
+                       f"The CI of {estimate.describe()} is symmetric on the {scale} scale "
+                       f"around the estimate, as a Wald interval should be.", details)
+    return Finding("ci_symmetry", subject, "warning",
+                   f"The CI of {estimate.describe()} is not symmetric on the {scale} scale: its "
+                   f"centre is {mid:.3g}, not {estimate.estimate}. It may be a profile-likelihood "
+                   f"or exact interval, or a number may be misprinted.", details)
+
+
+def implied_p_range(estimate: ReportedEstimate) -> tuple[float, float, float]:
+    """Two-sided Wald p implied by the printed estimate and CI: (p at printed values, min, max)
+    over the rounding boxes of the three numbers."""
+    z = z_critical(estimate.alpha)
+    to_lin = (lambda v: v) if estimate.measure == "RD" else math.log
+    null = 0.0 if estimate.measure == "RD" else 1.0
+
+    def p_of(e: float, lo: float, hi: float) -> float:
+        se = (to_lin(hi) - to_lin(lo)) / (2 * z)
+        return two_sided_p((to_lin(e) - to_lin(null)) / se) if se > 0 else 0.0
+
+    corners = _corners(rounding_box(estimate.estimate), rounding_box(estimate.ci[0]),
+                       rounding_box(estimate.ci[1]))
+    if estimate.measure != "RD":
+        corners = corners[(corners > 0).all(axis=1)]
+    corners = corners[corners[:, 2] > corners[:, 1]]
+    values = [p_of(*row) for row in corners]
+    return p_of(estimate.value, *estimate.interval), min(values), max(values)
+
+
+def check_p_value(estimate: ReportedEstimate) -> Finding | None:
+    """Does the printed p-value agree with the SE implied by the CI?"""
+    if estimate.p_value is None:
+        return None
+    printed = PrintedP.parse(estimate.p_value)
+    p, low, high = implied_p_range(estimate)
+    details = {"implied_p": p, "implied_p_min": low, "implied_p_max": high,
+               "printed": printed.text}
+    if printed.agrees_with(low, high):
+        return Finding("p_value", estimate.label, "ok",
+                       f"The p-value of {estimate.describe()} agrees with its CI: the standard "
+                       f"error implied by the CI gives p = {p:.2g} (reported p "
+                       f"{estimate._p_text()}).", details)
+    return Finding("p_value", estimate.label, "error",
+                   f"The p-value of {estimate.describe()} disagrees with its CI: the standard "
+                   f"error implied by the CI gives p = {p:.2g} (between {low:.2g} and {high:.2g} "
+                   f"allowing for rounding), but p {estimate._p_text()} is reported.", details)
+
+
+def _count_estimate(table: TwoByTwo, measure: str) -> OddsRatio | RiskRatio | RiskDifference:
+    if measure == "OR":
+        return table.odds_ratio("woolf")
+    if measure == "RR":
+        return table.risk_ratio()
+    return table.risk_difference()
+
+
+def check_counts(estimate: ReportedEstimate, table: TwoByTwo) -> Finding | None:
+    """Does a reported OR, RR or RD agree with the one computed from the group counts?"""
+    if estimate.measure == "HR":
+        return None
+    computed = _count_estimate(table, estimate.measure)
+    ci = computed.ci
+    assert ci is not None
+    matches_point = bool(rounds_to(computed.estimate, estimate.estimate))
+    matches_ci = bool(rounds_to(ci[0], estimate.ci[0]) and rounds_to(ci[1], estimate.ci[1]))
+    counts = (f"{table.treated_events}/{table.treated_total} vs "
+              f"{table.control_events}/{table.control_total}")
+    digits = max(decimals_of(estimate.estimate), 2)
+    computed_text = (f"{estimate.measure} {computed.estimate:.{digits}f} (Woolf/Wald 95% CI "
+                     f"{ci[0]:.{digits}f}–{ci[1]:.{digits}f})")
+    details = {"computed_estimate": computed.estimate, "computed_ci": list(ci),
+               "matches_estimate": matches_point, "matches_ci": matches_ci}
+    if matches_point and matches_ci:
+        return Finding("counts", estimate.label, "ok",
+                       f"{estimate.describe()} is reproduced by the counts {counts}.", details)
+    if estimate.adjustment == "adjusted":
+        return Finding("counts", estimate.label, "info",
+                       f"{estimate.describe()} is adjusted, so it need not match the counts "
+                       f"{counts}, which give {computed_text}.", details)
+    severity: Severity = "error" if estimate.adjustment == "none" else "warning"
+    return Finding("counts", estimate.label, severity,
+                   f"{estimate.describe()} cannot come from the reported counts {counts}: they "
+                   f"give {computed_text}. Either it was adjusted for something, or it was "
+                   f"estimated on a subsample, or a number is misreported.", details)
+
+
+def check_percentages(group: GroupCounts) -> Finding | None:
+    """Does the printed percentage agree with events/total after rounding (GRIM-style)?"""
+    if group.percent is None:
+        return None
+    share = 100 * group.events / group.total
+    details = {"computed_percent": share, "printed_percent": str(group.percent)}
+    if rounds_to(share, group.percent):
+        return Finding("percentages", group.label, "ok",
+                       f"{group.percent}% of {group.label} agrees with {group.events}/"
+                       f"{group.total} = {share:.2f}%.", details)
+    low, high = rounding_box(group.percent)
+    candidates = [k for k in range(group.total + 1) if low <= 100 * k / group.total <= high]
+    details["consistent_event_counts"] = candidates
+    fix = (f"counts consistent with {group.percent}% of {group.total} are {candidates}"
+           if candidates else f"no count out of {group.total} rounds to {group.percent}%")
+    return Finding("percentages", group.label, "error",
+                   f"{group.percent}% of {group.label} disagrees with {group.events}/"
+                   f"{group.total} = {share:.2f}%; {fix}.", details)
+
+
+def reproducing_tables(estimate: ReportedEstimate, treated_total: int, control_total: int
+                       ) -> pd.DataFrame:
+    """All 2x2 tables with the given group sizes whose OR and Woolf CI print as reported.
+
+    Enumerates every ``(treated_events, control_events)`` pair at once (vectorised) and keeps
+    those whose sample OR and both Woolf limits fall in the rounding boxes of the printed
+    numbers. Returns columns ``treated_events``, ``control_events``, ``odds_ratio``,
+    ``ci_lower``, ``ci_upper``.
+    """
+    if estimate.measure != "OR":
+        raise ParameterError(f"`estimate` must be an OR to search 2x2 tables; got "
+                             f"{estimate.measure}.")
+    z = z_critical(estimate.alpha)
+    a = np.arange(1, treated_total)[:, None].astype(float)
+    c = np.arange(1, control_total)[None, :].astype(float)
+    b, d = treated_total - a, control_total - c
+    log_or = np.log(a * d / (b * c))
+    se = np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+    odds = np.exp(log_or)
+    lower, upper = np.exp(log_or - z * se), np.exp(log_or + z * se)
+    keep = (rounds_to(odds, estimate.estimate) & rounds_to(lower, estimate.ci[0])
+            & rounds_to(upper, estimate.ci[1]))
+    ia, ic = np.nonzero(keep)
+    return pd.DataFrame({"treated_events": ia + 1, "control_events": ic + 1,
+                         "odds_ratio": odds[ia, ic], "ci_lower": lower[ia, ic],
+                         "ci_upper": upper[ia, ic]})
+
+
+def tables_matching_point(estimate: ReportedEstimate, table: TwoByTwo) -> dict[str, int]:
+    """The single-group change to the counts that brings the sample OR closest to the printed
+    one: the treated event count (control count kept) and the control count (treated kept)."""
+    a0, n1, c0, n0 = (table.treated_events, table.treated_total, table.control_events,
+                      table.control_total)
+    target = math.log(estimate.value)
+    a = np.arange(1, n1)
+    c = np.arange(1, n0)
+    if c0 in (0, n0) or a0 in (0, n1):
+        return {}
+    gap_a = np.abs(np.log(a * (n0 - c0) / ((n1 - a) * c0)) - target)
+    gap_c = np.abs(np.log(a0 * (n0 - c) / ((n1 - a0) * c)) - target)
+    return {"treated_events": int(a[np.argmin(gap_a)]), "control_events": int(c[np.argmin(gap_c)])}
+
+
+def check_tables(estimate: ReportedEstimate, table: TwoByTwo) -> Finding | None:
+    """Which integer tables with the reported group sizes reproduce a reported OR and CI?"""
+    if estimate.measure != "OR":
+        return None
+    found = reproducing_tables(estimate, table.treated_total, table.control_total)
+    nearest = tables_matching_point(estimate, table)
+    sizes = f"{table.treated_total} treated and {table.control_total} control"
+    details = {"reproducing_tables": found.to_dict("records"), "nearest_point_matches": nearest}
+    if not found.empty:
+        listed = ", ".join(f"{r.treated_events}/{table.treated_total} vs "
+                           f"{r.control_events}/{table.control_total}"
+                           for r in found.head(5).itertuples())
+        more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+        severity: Severity = "ok"
+        observed = ((found.treated_events == table.treated_events)
+                    & (found.control_events == table.control_events)).any()
+        if not observed:
+            severity = "info"
+        return Finding("tables", estimate.label, severity,
+                       f"{len(found)} table(s) with {sizes} reproduce {estimate.describe()} as "
+                       f"printed: {listed}{more}.", details)
+    hints = []
+    if nearest and nearest["treated_events"] != table.treated_events:
+        hints.append(f"{nearest['treated_events']}/{table.treated_total} treated events "
+                     f"(reported {table.treated_events})")
+    if nearest and nearest["control_events"] != table.control_events:
+        hints.append(f"{nearest['control_events']}/{table.control_total} control events "
+                     f"(reported {table.control_events})")
+    hint = (" Reaching the point estimate alone would need about " + " or ".join(hints) + "."
+            if hints else "")
+    severity = "info" if estimate.adjustment == "adjusted" else "warning"
+    return Finding("tables", estimate.label, severity,
+                   f"No 2x2 table with {sizes} reproduces {estimate.describe()} (Woolf interval) "
+                   f"after rounding.{hint}", details)
+
+
+def audit(claim: PublishedClaim) -> AuditResult:
+    """Check a published claim's numbers against each other.
+
+    Parameters
+    ----------
+    claim : PublishedClaim
+
+    Returns
+    -------
+    AuditResult
+        Findings with a severity (``ok``, ``info``, ``warning``, ``error``) and a sentence each.
+
+    Notes
+    -----
+    See the module docstring for the checks and the rounding convention. The p-value check
+    uses the Wald relation ``SE = (log U - log L) / (2 z_{1-alpha/2})`` and ``p = 2(1 -
+    Phi(|log est| / SE))`` (Altman & Bland 2011).
+
+    References
+    ----------
+    Altman, D. G. & Bland, J. M. (2011). How to obtain the P value from a confidence interval.
+    BMJ 343, d2304.
+    Brown, N. J. L. & Heathers, J. A. J. (2017). The GRIM test. Social Psychological and
+    Personality Science 8(4), 363-369.
+    """
+    if not isinstance(claim, PublishedClaim):
+        raise ParameterError(f"`claim` must be a PublishedClaim; got {type(claim).__name__}.")
+    findings: list[Finding] = []
+    for group in (claim.treated, claim.control, claim.overall):
+        if group is not None and (finding := check_percentages(group)) is not None:
+            findings.append(finding)
+    if claim.overall is not None and claim.treated is not None and claim.control is not None:
+        summed = (claim.treated.events + claim.control.events,
+                  claim.treated.total + claim.control.total)
+        if summed != (claim.overall.events, claim.overall.total):
+            findings.append(Finding(
+                "counts", claim.overall.label, "error",
+                f"The groups add up to {summed[0]}/{summed[1]}, not the overall "
+                f"{claim.overall.events}/{claim.overall.total}.", {}))
+    table = claim.table
+    for estimate in claim.estimates:
+        findings.append(check_ci_symmetry(estimate))
+        if (finding := check_p_value(estimate)) is not None:
+            findings.append(finding)
+        if table is not None:
+            for check in (check_counts, check_tables):
+                if (finding := check(estimate, table)) is not None:
+                    findings.append(finding)
+    return AuditResult(tuple(findings))

@@ -1,0 +1,113 @@
+"""Assemble a report from a study and write it atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+import platform
+import shutil
+
+import tempfile
+from collections.abc import Callable, Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from causal.report.model import Report, ReportContext, Section
+from causal.report.render import to_html, to_json, to_markdown
+from causal.report.sections import SECTION_MODULES
+from causal.spec import Study
+
+_VERSIONED_PACKAGES = ("causal", "numpy", "scipy", "pandas", "statsmodels", "scikit-learn",
+                       "networkx", "matplotlib", "dowhy", "econml")
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in _VERSIONED_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build_report(study: Study, *, random_state: int = 20240101,
+                 progress: Callable[[str], None] | None = None,
+                 command: Sequence[str] | None = None,
+                 sections: Sequence[str] | None = None) -> Report:
+    """Run every section builder on ``study`` and collect the sections.
+
+    Parameters
+    ----------
+    study : Study
+    random_state : int
+        Seed for every random procedure in the report (recorded in it).
+    progress : callable, optional
+        Called with a short message as each section starts.
+    command : sequence of str, optional
+        The command line to record (the CLI passes its own).
+    sections : sequence of str, optional
+        Section module names to run (default: all, in reading order).
+    """
+    ctx = ReportContext(study=study, random_state=random_state,
+                        progress=progress or (lambda message: None))
+    built: list[Section] = []
+    for name in sections or SECTION_MODULES:
+        ctx.progress(name)
+        module = importlib.import_module(f"causal.report.sections.{name}")
+        section = module.build(ctx)
+        if section is not None:
+            built.append(section)
+    hashes = {"study_file_sha256": file_sha256(study.path)}
+    hashes.update(ctx.cache.get("data_hashes", {}))
+    reproducibility: dict[str, Any] = {
+        "study_file": study.path.name,
+        **hashes,
+        "random_state": random_state,
+        "command": " ".join(command) if command else "causal report " + study.path.name,
+        "versions": package_versions(),
+    }
+    return Report(study=study, sections=tuple(built), reproducibility=reproducibility)
+
+
+def write_report(report: Report, out_dir: str | Path) -> Path:
+    """Write ``report.md``, ``report.html``, ``report.json`` and every figure's PNG.
+
+    Everything is written to a temporary folder beside ``out_dir`` and moved into place only
+    when complete, so a failed run never leaves half a report. An existing report in
+    ``out_dir`` is replaced.
+    """
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+    try:
+        (staging / "report.md").write_text(to_markdown(report), encoding="utf-8")
+        (staging / "report.html").write_text(to_html(report), encoding="utf-8")
+        (staging / "report.json").write_text(to_json(report), encoding="utf-8")
+        for figure in report.figures:
+            (staging / f"{figure.key}.png").write_bytes(figure.png)
+            if figure.svg is not None:
+                (staging / f"{figure.key}.svg").write_bytes(figure.svg)
+        if out_dir.exists():
+            old = out_dir.with_name(f".{out_dir.name}-old-{os.getpid()}")
+            os.replace(out_dir, old)
+            os.replace(staging, out_dir)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out_dir
+
+
+def default_out_dir(study: Study) -> Path:
+    return Path("reports") / study.name
+
+

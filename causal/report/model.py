@@ -1,0 +1,93 @@
+"""The report's content model: sections of blocks, rendered to Markdown, HTML and JSON.
+
+A section builder (``causal/report/sections/<name>.py``) returns a :class:`Section`: a title, a
+list of blocks (paragraphs, callouts, bullet lists, tables, figures) and a JSON-able ``data``
+dict for ``report.json``. Builders share computed results through :attr:`ReportContext.cache`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+from causal.spec import Study
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True)
+class Callout:
+    """A highlighted sentence; ``severity`` colours it (``ok``, ``info``, ``warning``, ``error``)."""
+
+    text: str
+    severity: Literal["ok", "info", "warning", "error"] = "info"
+
+
+@dataclass(frozen=True)
+class BulletList:
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    frame: pd.DataFrame
+    caption: str = ""
+    digits: int = 4
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A rendered figure: ``key`` names its PNG file (``<key>.png``) in the report folder."""
+
+    key: str
+    caption: str
+    png: bytes
+    svg: bytes | None = None
+    alt: str = ""
+
+
+Block = Paragraph | Callout | BulletList | Table | Figure
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    blocks: tuple[Block, ...]
+    data: dict[str, Any] = field(default_factory=dict)
+    #: one line for the summary verdict at the top of the report, if the section has one
+    verdict: str = ""
+
+
+@dataclass
+class ReportContext:
+    """What section builders receive: the study, options, a cache and a progress callback."""
+
+    study: Study
+    random_state: int = 20240101
+    cache: dict[str, Any] = field(default_factory=dict)
+    progress: Callable[[str], None] = lambda message: None
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def cached(self, key: str, compute: Callable[[], Any]) -> Any:
+        """Compute once per report and share between sections."""
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
+
+
+@dataclass(frozen=True)
+class Report:
+    study: Study
+    sections: tuple[Section, ...]
+    reproducibility: dict[str, Any]
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [b for s in self.sections for b in s.blocks if isinstance(b, Figure)]

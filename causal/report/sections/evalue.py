@@ -1,0 +1,47 @@
+"""E-values of the headline estimate, with the explain-away curve."""
+
+from __future__ import annotations
+
+from causal.plots.evalue import plot_evalue_curve
+from causal.report.figures import figure_bytes, new_figure
+from causal.report.model import Callout, Figure, Paragraph, ReportContext, Section, Table
+from causal.sensitivity.evalue_spec import claim_evalue
+
+
+def build(ctx: ReportContext) -> Section | None:
+    result = ctx.cached("claim_evalue", lambda: claim_evalue(ctx.study))
+    if result is None:
+        return None
+    headline = ctx.study.claim.headline
+    assert headline is not None
+    figure, ax = new_figure()
+    plot_evalue_curve(result, ax=ax)
+    blocks = [
+        Paragraph(f"Headline estimate: {headline.label}, {headline.describe()}. "
+                  f"Conversion to the risk-ratio scale: {result.conversion}."),
+        Callout(result.sentence(), "info"),
+        Table(result.summary()[["quantity", "estimate", "ci_lower", "ci_upper", "note"]]),
+        Figure("evalue_curve", "Every pair of confounder–treatment and confounder–outcome risk "
+               "ratios on or above the solid curve could explain away the estimate; on or above "
+               "the dashed curve, the confidence limit. The dot marks the E-value.",
+               figure_bytes(figure), alt="E-value bias plot"),
+    ]
+    prevalence = ctx.study.claim.prevalence
+    if prevalence is not None and headline.measure == "OR":
+        blocks.append(Paragraph(
+            f"The outcome is common here ({prevalence:.0%} overall), so treating the OR as a "
+            f"risk ratio would overstate the E-value; the square-root conversion is used."
+            if prevalence > 0.15 else
+            f"The outcome is rare ({prevalence:.0%} overall), so OR ≈ RR."))
+    for note in result.notes:
+        blocks.append(Callout(note, "warning"))
+    data = {"measure": headline.measure, "conversion": result.conversion,
+            "rr_point": result.rr_point,
+            "rr_ci": None if result.rr_ci is None else list(result.rr_ci),
+            "evalue_point": result.point, "evalue_ci": result.ci,
+            "ci_limit_used": result.ci_limit_used, "true": result.true}
+    verdict = (f"E-value {result.point:.2f} for the estimate and "
+               f"{result.ci:.2f} for its confidence limit" if result.ci is not None else
+               f"E-value {result.point:.2f}")
+    return Section("evalue", "How strong would unmeasured confounding have to be? (E-values)",
+                   tuple(blocks), data, verdict=verdict + f" ({result.conversion}).")
