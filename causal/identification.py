@@ -298,4 +298,5 @@ def _open_noncausal_paths(g: nx.DiGraph, x: str, y: str, z: set[str], latent: fr
                 return found, True
             found.append(Path_(tuple(nodes), arrows,  # type: ignore[arg-type]
                                tuple(n for n in nodes if n in latent), tuple(opened)))
+    found.sort(key=lambda p: (len(p.nodes), str(p)))
     return found, False
