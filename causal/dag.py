@@ -129,6 +129,10 @@ class CausalGraph:
     def observed(self) -> tuple[str, ...]:
         return tuple(n for n in self.nodes if n not in self.latent)
 
+    @property
+    def latent_in_order(self) -> tuple[str, ...]:
+        return tuple(n for n in self.nodes if n in self.latent)
+
     def label(self, node: str) -> str:
         return self.labels.get(node, node)
 

@@ -115,6 +115,16 @@ class AdjustmentCheck(SummaryMixin):
     def harmful_descendants(self) -> tuple[AdjustedDescendant, ...]:
         return tuple(d for d in self.descendants if d.forbidden or d.collider)
 
+    def path_edges(self) -> set[tuple[str, str]]:
+        """The directed edges ``(cause, effect)`` on the open paths."""
+        return {(a, b) if arrow == "->" else (b, a) for p in self.open_paths
+                for a, b, arrow in zip(p.nodes, p.nodes[1:], p.arrows)}
+
+    @property
+    def open_latent(self) -> tuple[str, ...]:
+        """Latent nodes on at least one open path, in order of first appearance."""
+        return tuple(dict.fromkeys(n for p in self.open_paths for n in p.latent))
+
     def reasons(self) -> list[str]:
         """One sentence per reason the set fails (empty when it is valid)."""
         out = [d.describe() for d in self.harmful_descendants]
@@ -148,6 +158,8 @@ class Identification(SummaryMixin):
     forbidden: tuple[str, ...]
     latent: tuple[str, ...]
     causal_path: bool
+    #: An(X ∪ Y) ∩ (observed minus Forb): valid iff any valid set exists (module Notes)
+    candidate: tuple[str, ...] = ()
 
     def summary(self) -> pd.DataFrame:
         rows = [{"quantity": "identifiable by adjustment", "estimate": float(self.identifiable),
@@ -222,7 +234,8 @@ def identify(graph: CausalGraph, *, exposure: str | None = None,
         minimal = _minimal_separators(pbd, x, y, sorted(ancestral, key=graph.nodes.index))
     return Identification(x, y, identifiable, tuple(minimal),
                           tuple(n for n in graph.nodes if n in forb and n != x),
-                          tuple(n for n in graph.nodes if n in graph.latent), causal_path)
+                          tuple(n for n in graph.nodes if n in graph.latent), causal_path,
+                          tuple(n for n in graph.nodes if n in ancestral))
 
 
 def _minimal_separators(pbd: nx.DiGraph, x: str, y: str,

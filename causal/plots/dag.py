@@ -225,3 +225,14 @@ def _exit_point(box: NodeBox, towards_x: float, towards_y: float) -> tuple[float
     t = min(box.width / 2 / abs(dx) if dx else float("inf"),
             box.height / 2 / abs(dy) if dy else float("inf"))
     return box.x + t * dx, box.y + t * dy
+
+
+def dag_figure(graph: CausalGraph, *, adjustment: Iterable[str] = (),
+               highlight_edges: Iterable[tuple[str, str]] = (), title: str | None = None) -> Any:
+    """A matplotlib Figure (Agg canvas, no pyplot state) sized to the graph's layout."""
+    from causal.report.figures import new_figure
+
+    layout = dag_layout(graph)
+    figure, ax = new_figure(layout.width + 0.4, layout.height + (1.0 if title else 0.7))
+    plot_dag(graph, adjustment=adjustment, ax=ax, highlight_edges=highlight_edges, title=title)
+    return figure
