@@ -53,6 +53,8 @@ from causal.errors import GraphError
 
 #: more candidate nodes than this and the exhaustive search of minimal sets is refused
 MAX_CANDIDATES = 22
+#: simple paths examined when listing open paths (the listing, not the verdict, is capped)
+_MAX_EXAMINED = 200_000
 
 
 @dataclass(frozen=True)
@@ -291,7 +293,10 @@ def _open_noncausal_paths(g: nx.DiGraph, x: str, y: str, z: set[str], latent: fr
     for node in z:
         z_and_ancestors |= nx.ancestors(g, node)
     found: list[Path_] = []
-    for nodes in nx.all_simple_paths(skeleton, x, y):
+    examined = 0
+    for examined, nodes in enumerate(nx.all_simple_paths(skeleton, x, y)):
+        if examined == _MAX_EXAMINED:
+            break
         arrows = tuple("->" if g.has_edge(a, b) else "<-" for a, b in zip(nodes, nodes[1:]))
         if all(a == "->" for a in arrows):
             continue  # a causal path: never to be blocked
@@ -307,9 +312,7 @@ def _open_noncausal_paths(g: nx.DiGraph, x: str, y: str, z: set[str], latent: fr
                 open_ = False
                 break
         if open_:
-            if len(found) == max_paths:
-                return found, True
             found.append(Path_(tuple(nodes), arrows,  # type: ignore[arg-type]
                                tuple(n for n in nodes if n in latent), tuple(opened)))
     found.sort(key=lambda p: (len(p.nodes), str(p)))
-    return found, False
+    return found[:max_paths], len(found) > max_paths or examined >= _MAX_EXAMINED
