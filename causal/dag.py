@@ -238,7 +238,7 @@ class CausalGraph:
     def write(self, path: str | Path, fmt: GraphFormat | None = None) -> Path:
         """Write the graph; the format follows the suffix unless ``fmt`` is given."""
         path = Path(path)
-        fmt = fmt or _format_from_suffix(path, default="dot")
+        fmt = fmt or _format_from_suffix(path)
         text = {"dot": self.to_dot, "dagitty": self.to_dagitty, "gml": self.to_gml}[fmt]()
         path.write_text(text, encoding="utf-8")
         return path
@@ -335,6 +335,20 @@ def _format_from_suffix(path: Path, default: GraphFormat | None = None) -> Graph
                      f".dot, .gv, .dagitty or .gml.")
 
 
+def _sniff(text: str) -> GraphFormat | None:
+    """The format from the first word (dagitty files are often saved as .txt)."""
+    import re
+
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith(("//", "#", "/*")):
+            continue
+        word = re.match(r"[A-Za-z]*", line).group().lower()  # type: ignore[union-attr]
+        return {"dag": "dagitty", "digraph": "dot", "strict": "dot", "graph": None,
+                "creator": "gml"}.get(word)
+    return None
+
+
 def read_graph(path: str | Path, fmt: GraphFormat | None = None) -> CausalGraph:
     """Read a causal graph file (DOT, dagitty or GML; by suffix unless ``fmt`` is given)."""
     path = Path(path)
@@ -345,8 +359,6 @@ def read_graph(path: str | Path, fmt: GraphFormat | None = None) -> CausalGraph:
     except UnicodeDecodeError:
         raise GraphError(f"{path}: not a text file (not UTF-8).") from None
     if fmt is None:
-        head = text.lstrip()[:4].lower()
-        fmt = "dagitty" if head.startswith("dag") and not head.startswith("dag_") else \
-            _format_from_suffix(path, default="dot")
+        fmt = _sniff(text) or _format_from_suffix(path)
     reader = {"dot": from_dot, "dagitty": from_dagitty, "gml": from_gml}[fmt]
     return reader(text, source=str(path), name=path.stem)
