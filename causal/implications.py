@@ -16,7 +16,7 @@ Each implication is tested with the partial correlation of ``a`` and ``b`` given
     z = atanh(r) · sqrt(n − |Z| − 3),   p = 2 (1 − Φ(|z|)).
 
 The test assumes linear relations with roughly Gaussian errors (binary and ordinal columns are
-used as numbers); a rejection says the linear-Gaussian version of the independence is
+used as numbers; an ordered pandas categorical by its rank codes); a rejection says the linear-Gaussian version of the independence is
 contradicted, while a non-rejection cannot prove independence. Rows with a missing value in any
 of ``a, b, Z`` are dropped for that test (complete cases), and ``n`` is reported per test.
 
@@ -118,13 +118,32 @@ def partial_correlation(frame: pd.DataFrame, first: str, second: str,
     return float(-precision[0, 1] / math.sqrt(precision[0, 0] * precision[1, 1]))
 
 
+def _as_numeric(data: pd.DataFrame, columns: list[str], test: str) -> pd.DataFrame:
+    """A float copy of ``columns``; ordered categoricals become their rank codes."""
+    out = {}
+    bad = []
+    for name in columns:
+        column = data[name]
+        if isinstance(column.dtype, pd.CategoricalDtype) and column.cat.ordered:
+            out[name] = column.cat.codes.where(column.notna()).astype(float)
+        elif pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+            out[name] = column.astype(float)
+        else:
+            bad.append(name)
+    if bad:
+        raise DataError(f"`data` column(s) {', '.join(map(repr, bad))} must be numeric (or "
+                        f"ordered categorical) for the {test} test; encode them as numbers "
+                        f"first.")
+    return pd.DataFrame(out, index=data.index)
+
+
 def check_implications(graph: CausalGraph, data: pd.DataFrame, *,
                       method: IndependenceTest = "fisher-z",
                       alpha: float = 0.05) -> ImplicationTests:
     """Test each implied independence of ``graph`` against ``data`` (see the module Notes).
 
-    ``data`` must have a numeric column for each observed node that appears in an
-    implication; it is not modified.
+    ``data`` must have a numeric (or ordered categorical, used by rank) column for each
+    observed node that appears in an implication; it is not modified.
     """
     from scipy import stats
 
@@ -139,15 +158,11 @@ def check_implications(graph: CausalGraph, data: pd.DataFrame, *,
     if missing:
         raise DataError(f"`data` lacks column(s) {', '.join(map(repr, missing))} for node(s) "
                         f"of {graph.name}.")
-    non_numeric = [n for n in needed if not (pd.api.types.is_numeric_dtype(data[n])
-                                             or pd.api.types.is_bool_dtype(data[n]))]
-    if non_numeric:
-        raise DataError(f"`data` column(s) {', '.join(map(repr, non_numeric))} must be numeric "
-                        f"for the {_TEST_NAMES[method]} test; encode them as numbers first.")
+    numeric = _as_numeric(data, needed, _TEST_NAMES[method])
     results = []
     for imp in implications:
         columns = [imp.first, imp.second, *imp.given]
-        frame = data[columns].dropna().astype(float)
+        frame = numeric[columns].dropna()
         n = len(frame)
         dof = n - len(imp.given) - 3
         if dof < 1:
