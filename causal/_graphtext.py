@@ -191,7 +191,7 @@ class _Parser:
         if not arrows:
             parsed.nodes[chain[0]].update(attrs)
             return
-        for (left, right), arrow in zip(zip(chain, chain[1:]), arrows, strict=True):
+        for (left, right), arrow in zip(zip(chain, chain[1:], strict=False), arrows, strict=True):
             if arrow.text == "--":
                 raise self.error(f"undirected edge {left} -- {right}: a causal graph needs "
                                  f"directed edges (->).", arrow)

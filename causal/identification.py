@@ -120,7 +120,7 @@ class AdjustmentCheck(SummaryMixin):
     def path_edges(self) -> set[tuple[str, str]]:
         """The directed edges ``(cause, effect)`` on the open paths."""
         return {(a, b) if arrow == "->" else (b, a) for p in self.open_paths
-                for a, b, arrow in zip(p.nodes, p.nodes[1:], p.arrows)}
+                for a, b, arrow in zip(p.nodes, p.nodes[1:], p.arrows, strict=False)}
 
     @property
     def open_latent(self) -> tuple[str, ...]:
@@ -297,7 +297,8 @@ def _open_noncausal_paths(g: nx.DiGraph, x: str, y: str, z: set[str], latent: fr
     for examined, nodes in enumerate(nx.all_simple_paths(skeleton, x, y)):
         if examined == _MAX_EXAMINED:
             break
-        arrows = tuple("->" if g.has_edge(a, b) else "<-" for a, b in zip(nodes, nodes[1:]))
+        arrows = tuple("->" if g.has_edge(a, b) else "<-"
+                       for a, b in zip(nodes, nodes[1:], strict=False))
         if all(a == "->" for a in arrows):
             continue  # a causal path: never to be blocked
         open_, opened = True, []

@@ -106,7 +106,8 @@ def dag_layout(graph: CausalGraph) -> DagLayout:
         for i in (range(1, len(columns)) if forward else range(len(columns) - 2, -1, -1)):
             where = rank()
 
-            def key(node: str, where: dict[str, float] = where) -> tuple[bool, float, int]:
+            def key(node: str, where: dict[str, float] = where,
+                    forward: bool = forward) -> tuple[bool, float, int]:
                 near = [where[m] for m in (g.predecessors(node) if forward
                                            else g.successors(node))]
                 return (node in graph.latent, sum(near) / len(near) if near else where[node],

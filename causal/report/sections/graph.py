@@ -10,8 +10,15 @@ from causal.identification import AdjustmentCheck, Identification, check_adjustm
 from causal.implications import implied_independences
 from causal.plots.dag import dag_figure
 from causal.report.figures import figure_bytes
-from causal.report.model import (BulletList, Callout, Figure, Paragraph, ReportContext, Section,
-                                 Table)
+from causal.report.model import (
+    BulletList,
+    Callout,
+    Figure,
+    Paragraph,
+    ReportContext,
+    Section,
+    Table,
+)
 
 
 def _names(nodes: tuple[str, ...] | list[str], graph: CausalGraph, labels: bool = True) -> str:
