@@ -220,8 +220,10 @@ def test_large_graph_is_fast_and_exact():
 # equal our minimal sets (compared as sets of sets). Conversely each of our minimal sets must
 # pass DoWhy's own d-separation check (dowhy.graph.check_valid_backdoor_set). When DoWhy
 # finds no back-door set, ours must say "not identifiable".
+PAIRS3 = g([("x", "y")] + [e for i in range(3) for e in
+                            [(f"c{i}", f"d{i}"), (f"d{i}", "x"), (f"c{i}", "y")]])
 TEXTBOOK = {"m_bias": M_BIAS, "front_door": FRONT_DOOR, "triangle": TRIANGLE,
-            "empty_ok": EMPTY_OK, "two_sets": TWO_SETS}
+            "empty_ok": EMPTY_OK, "two_sets": TWO_SETS, "pairs3": PAIRS3}
 ALL = {**TEXTBOOK, **{p.stem: read_graph(p) for p in DAGS}}
 
 
