@@ -64,6 +64,7 @@ class _Tok:
     kind: str
     text: str
     line: int
+    quoted: bool = False
 
 
 def _tokenize(text: str, source: str) -> list[_Tok]:
@@ -76,7 +77,7 @@ def _tokenize(text: str, source: str) -> list[_Tok]:
         kind = match.lastgroup or ""
         value = match.group()
         if kind == "string":
-            tokens.append(_Tok("id", _unquote(value), line))
+            tokens.append(_Tok("id", _unquote(value), line, quoted=True))
         elif kind == "html":
             tokens.append(_Tok("id", value[1:-1], line))
         elif kind not in ("ws", "newline", "comment"):
@@ -163,13 +164,14 @@ class _Parser:
     def statement(self, parsed: ParsedGraph) -> None:
         first = self.peek()
         assert first is not None
-        if first.kind == "id" and first.text.lower() == "subgraph" or (
+        if first.kind == "id" and not first.quoted and first.text.lower() == "subgraph" or (
                 first.kind == "punct" and first.text == "{"):
             raise self.error("subgraphs and {...} groups are not supported; write each edge "
                              "as its own statement.", first)
         if first.kind != "id":
             raise self.error(f"expected a node name; got {first.text!r}.", first)
-        if first.text.lower() in _DEFAULT_STATEMENTS and self._next_is("punct", "["):
+        if (not first.quoted and first.text.lower() in _DEFAULT_STATEMENTS
+                and self._next_is("punct", "[")):
             self.i += 1
             attrs = self.attributes()
             if first.text.lower() == "graph":

@@ -102,6 +102,13 @@ strict digraph "my graph" {
     assert g.label("y") == 'The "outcome"'
 
 
+def test_keywords_as_quoted_node_names_round_trip():
+    graph = CausalGraph.from_edges([("node", "graph"), ("edge", "graph")], exposure="node",
+                                   outcome="graph", latent=["edge"])
+    assert from_dot(graph.to_dot()) == graph
+    assert from_dagitty(graph.to_dagitty()).latent == {"edge"}
+
+
 def test_dot_file_exposure_and_outcome_from_role_or_flag():
     g = from_dot('digraph { x [exposure="true"]; y [outcome]; x -> y }')
     assert (g.exposure, g.outcome) == ("x", "y")
