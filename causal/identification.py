@@ -49,13 +49,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import combinations
 from typing import Literal
 
 import networkx as nx
 import pandas as pd
 
 from causal._results import SummaryMixin, summary_frame
+from causal._separators import eliminated_moral_graph, list_minimal_vertex_separators
 from causal.dag import CausalGraph
 from causal.errors import GraphError
 
@@ -250,61 +250,10 @@ def _minimal_separators(pbd: nx.DiGraph, x: str, y: str,
                         candidates: list[str]) -> list[tuple[str, ...]]:
     """Every minimal set ``Z ⊆ candidates`` d-separating x and y in ``pbd`` (module Notes)."""
     order = {n: i for i, n in enumerate(candidates)}
-    moral = _eliminated_moral_graph(pbd, x, y, set(candidates))
-    found = sorted(_list_minimal_vertex_separators(moral, x, y),
+    moral = eliminated_moral_graph(pbd, x, y, set(candidates))
+    found = sorted(list_minimal_vertex_separators(moral, x, y),
                    key=lambda s: (len(s), sorted(order[n] for n in s)))
     return [tuple(sorted(s, key=order.__getitem__)) for s in found]
-
-
-def _eliminated_moral_graph(pbd: nx.DiGraph, x: str, y: str, allowed: set[str]) -> nx.Graph:
-    """The moral graph of the ancestral graph of {x, y}, with every node that may not be
-    adjusted for (latent or forbidden) eliminated: removed after joining its neighbours, which
-    keeps x and y connected through it whatever else is removed."""
-    ancestral = pbd.subgraph(nx.ancestors(pbd, x) | nx.ancestors(pbd, y) | {x, y})
-    moral = nx.moral_graph(ancestral)
-    for node in [n for n in moral if n not in allowed and n not in (x, y)]:
-        moral.add_edges_from(combinations(list(moral.neighbors(node)), 2))
-        moral.remove_node(node)
-    return moral
-
-
-def _list_minimal_vertex_separators(graph: nx.Graph, a: str, b: str) -> list[frozenset[str]]:
-    """All minimal a,b-separators of an undirected graph (Kloks & Kratsch 1998).
-
-    A minimal a,b-separator is ``N(C)`` for the component ``C`` of b left when a set ``A``
-    containing a, and its neighbours, are removed. Start from ``A = {a}``; from each
-    separator ``S``, with ``C_a`` the component of a in ``G − S``, move past each ``v ∈ S``
-    by taking ``A = C_a ∪ {v}``. Every minimal a,b-separator is reached this way.
-    """
-    if graph.has_edge(a, b):
-        return []
-    if b not in nx.node_connected_component(graph, a):
-        return [frozenset()]
-
-    def close(side: set[str]) -> frozenset[str] | None:
-        closed = set(side)
-        for node in side:
-            closed.update(graph.neighbors(node))
-        if b in closed:
-            return None
-        rest = graph.subgraph(set(graph) - closed)
-        component = nx.node_connected_component(rest, b)
-        return frozenset({m for n in component for m in graph.neighbors(n)} - component)
-
-    first = close({a})
-    assert first is not None
-    seen = {first}
-    queue = [first]
-    while queue:
-        separator = queue.pop()
-        rest = graph.subgraph(set(graph) - separator)
-        side_a = nx.node_connected_component(rest, a)
-        for node in separator:
-            nxt = close(side_a | {node})
-            if nxt is not None and nxt not in seen:
-                seen.add(nxt)
-                queue.append(nxt)
-    return list(seen)
 
 
 def check_adjustment(graph: CausalGraph, adjustment: Iterable[str], *,
