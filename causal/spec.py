@@ -122,7 +122,7 @@ def _estimate(table: dict[str, Any], where: str, path: Path) -> ReportedEstimate
     try:
         return ReportedEstimate(
             label=_get(table, "label", where, path, str, "a string"),
-            measure=_get(table, "measure", where, path, str, "one of OR, RR, HR, RD"),
+            measure=_get(table, "measure", where, path, str, "one of OR, RR, HR, RD, MD"),
             estimate=_get(table, "estimate", where, path, (int, float, str), "a number"),
             ci=(ci[0], ci[1]),
             p_value=_p_text(table.get("p_value"), where, path),
