@@ -28,6 +28,10 @@ _EXPORTS: dict[str, str] = {
     "audit": "causal.claims",
     "Study": "causal.spec",
     "load_study": "causal.spec",
+    "load_study_data": "causal.data",
+    "data_hash": "causal.data",
+    "simulate_cohort": "causal.data",
+    "simulate_cohorts": "causal.data",
     "CausalError": "causal.errors",
     "CausalWarning": "causal.errors",
 }

@@ -78,19 +78,21 @@ def covariates_from_uniforms(u: np.ndarray, data: DataSpec, age_loc: float,
                              age_scale: float, sessions_motivation: float | None = None
                              ) -> dict[str, np.ndarray]:
     """Map uniforms ``u[..., 0:9]`` to covariates and motivation (any leading shape)."""
-    from scipy.stats import norm, poisson, truncnorm
+    from scipy.special import ndtr, ndtri
 
     c = data.cohort
     low, high = c["age_range"]
     out: dict[str, np.ndarray] = {}
-    out["age"] = truncnorm.ppf(u[..., 0], (low - age_loc) / age_scale,
-                               (high - age_loc) / age_scale, age_loc, age_scale)
+    # truncated normal by inversion: Phi^-1(Phi(a) + u (Phi(b) - Phi(a)))
+    cdf_low, cdf_high = ndtr((low - age_loc) / age_scale), ndtr((high - age_loc) / age_scale)
+    out["age"] = np.clip(age_loc + age_scale * ndtri(cdf_low + u[..., 0] * (cdf_high - cdf_low)),
+                         low, high)
     out["sex"] = (u[..., 1] < c["female"]).astype(np.int8)
     out["ethnicity"] = (u[..., 2] < c["white"]).astype(np.int8)
     out["long_term_condition"] = (u[..., 3] < c["long_term_condition"]).astype(np.int8)
-    z1 = norm.ppf(u[..., 4])
+    z1 = ndtri(u[..., 4])
     rho = c["phq9_gad7_correlation"]
-    z2 = rho * z1 + np.sqrt(1 - rho**2) * norm.ppf(u[..., 5])
+    z2 = rho * z1 + np.sqrt(1 - rho**2) * ndtri(u[..., 5])
     out["phq9_baseline"] = np.clip(np.rint(c["phq9_mean"] + c["phq9_sd"] * z1), 0,
                                    _PHQ9_MAX).astype(np.int16)
     out["gad7_baseline"] = np.clip(np.rint(c["gad7_mean"] + c["gad7_sd"] * z2), 0,
@@ -98,12 +100,32 @@ def covariates_from_uniforms(u: np.ndarray, data: DataSpec, age_loc: float,
     shares = np.cumsum(list(c["presenting_problem"].values()))
     out["presenting_problem"] = np.minimum(np.searchsorted(shares, u[..., 6], side="right"),
                                            len(shares) - 1).astype(np.int8)
-    motivation = norm.ppf(u[..., 7])
+    motivation = ndtri(u[..., 7])
     out["motivation"] = motivation
     g = c["sessions_motivation"] if sessions_motivation is None else sessions_motivation
     rate = (c["sessions_mean"] - 1) * np.exp(g * motivation - g**2 / 2)
-    out["sessions"] = (1 + poisson.ppf(u[..., 8], rate)).astype(np.int16)
+    out["sessions"] = (1 + _poisson_quantile(u[..., 8], rate)).astype(np.int16)
     return out
+
+
+def _poisson_quantile(u: np.ndarray, rate: np.ndarray) -> np.ndarray:
+    """Smallest k with P(X <= k) >= u for X ~ Poisson(rate), elementwise (inversion by the
+    recursion p_k = p_{k-1} rate / k; exact up to floating-point rounding of the CDF)."""
+    shape = rate.shape
+    u, rate = u.reshape(-1), rate.reshape(-1)
+    pmf = np.exp(-rate)
+    cdf = pmf.copy()
+    count = np.zeros(u.size, dtype=np.int64)
+    active = np.arange(u.size)
+    for k in range(1, 1000):  # only the draws not yet placed are updated
+        active = active[cdf[active] < u[active]]
+        if active.size == 0:
+            break
+        count[active] += 1
+        pmf[active] *= rate[active] / k
+        cdf[active] += pmf[active]
+    count = count.reshape(shape)
+    return count
 
 
 def _linear(coefficients: dict, cov: dict[str, np.ndarray], levels: list[str]) -> np.ndarray:
