@@ -85,11 +85,11 @@ def test_solved_constants_reproduce_the_published_margins(study, world):
     assert on_points == pytest.approx((66 / 302, 31 / 66, 64 / 236), abs=1e-10)
     # on independent random covariates, up to Monte Carlo error: ratio estimators whose SE is
     # sd(w (p - r)) / (mean(w) sqrt(N)) with w the arm weight (delta method)
-    u = np.random.default_rng(5).random((400_000, 9))
+    u = np.random.default_rng(5).random((9, 400_000))
     uptake, treated, control = expected_margins(data, solved, u)
-    assert abs(uptake - 66 / 302) < 4 * 0.25 / np.sqrt(u.shape[0])  # sd(p_T) < 0.25
-    assert abs(treated - 31 / 66) < 4 * 0.5 / (66 / 302) / np.sqrt(u.shape[0])
-    assert abs(control - 64 / 236) < 4 * 0.5 / (236 / 302) / np.sqrt(u.shape[0])
+    assert abs(uptake - 66 / 302) < 4 * 0.25 / np.sqrt(u.shape[1])  # sd(p_T) < 0.25
+    assert abs(treated - 31 / 66) < 4 * 0.5 / (66 / 302) / np.sqrt(u.shape[1])
+    assert abs(control - 64 / 236) < 4 * 0.5 / (236 / 302) / np.sqrt(u.shape[1])
 
 
 @pytest.mark.parametrize("world", [NO_HIDDEN, SELF_SELECTION])
