@@ -167,6 +167,8 @@ class ReportedEstimate:
         For an OR: a logistic coefficient is conditional.
     headline : bool
         The estimate the paper's conclusion rests on.
+    outcome_sd : float, optional
+        For an MD: the outcome's standard deviation (within groups), which its E-value needs.
     """
 
     label: str
@@ -180,9 +182,12 @@ class ReportedEstimate:
     odds_ratio_kind: str = "unspecified"
     headline: bool = False
     source: str = ""
+    outcome_sd: float | None = None
 
     def __post_init__(self) -> None:
         check_literal(self.measure, "measure", MEASURE_NAMES)
+        if self.outcome_sd is not None:
+            check_positive(self.outcome_sd, "outcome_sd", what="a standard deviation")
         check_literal(self.adjustment, "adjustment", ADJUSTMENTS)
         check_alpha(self.alpha)
         value = float(self.estimate)
@@ -232,7 +237,8 @@ class ReportedEstimate:
         if self.measure == "MD":
             from causal.measures import MeanDifference
 
-            return MeanDifference(self.value, **common)  # type: ignore[return-value]
+            return MeanDifference(self.value, outcome_sd=self.outcome_sd,  # type: ignore[return-value]
+                                  **common)
         from causal.measures import HazardRatio
 
         return HazardRatio(self.value, rare_outcome=rare_outcome, **common)  # type: ignore[return-value]

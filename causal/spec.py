@@ -136,6 +136,8 @@ def _estimate(table: dict[str, Any], where: str, path: Path) -> ReportedEstimate
                                  "unspecified"),
             headline=_get(table, "headline", where, path, bool, "true or false", False),
             source=_get(table, "source", where, path, str, "a string", ""),
+            outcome_sd=_get(table, "outcome_sd", where, path, float,
+                            "a positive standard deviation (for an MD)", None),
         )
     except StudySpecError:
         raise

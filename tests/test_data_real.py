@@ -150,3 +150,11 @@ def test_data_hash_of_seeded_simulation_is_reproducible():
     a = load_study_data(STUDIES / "thew2024.toml", random_state=8)
     b = load_study_data(STUDIES / "thew2024.toml", random_state=8)
     assert data_hash(a) == data_hash(b)
+
+
+def test_nhefs_outcome_sd_in_the_claim_matches_the_data(nhefs, nhefs_study):
+    """The claim's outcome_sd (7.80, for the E-value of the MD) is the pooled within-group SD."""
+    y, t = nhefs["wt82_71"], nhefs["qsmk"]
+    pooled = np.sqrt(((t == 1).sum() - 1) * y[t == 1].var() + ((t == 0).sum() - 1)
+                     * y[t == 0].var()) / np.sqrt(len(y) - 2)
+    assert nhefs_study.claim.estimates[0].outcome_sd == pytest.approx(pooled, abs=0.005)

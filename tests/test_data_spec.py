@@ -111,3 +111,26 @@ def test_bad_indicator_rule(tmp_path):
                     'u74 = "re74 == 0"', 'u74 = "re74 is zero"')
     with pytest.raises(StudySpecError, match=r"`data\.indicators\.u74` must be a rule"):
         load_study(_write(tmp_path, text))
+
+
+def test_mean_difference_claims_are_additive():
+    """MD (added for NHEFS and LaLonde): may be negative; Wald CI symmetric on the natural
+    scale (3.4 is the midpoint of 2.4 and 4.5 up to rounding)."""
+    from causal.claims import PublishedClaim, ReportedEstimate, audit
+    from causal.measures import MeanDifference
+
+    negative = ReportedEstimate(label="naive", measure="MD", estimate=-8498,
+                                ci=(-9800, -7196))
+    assert negative.value == -8498
+    ipw = ReportedEstimate(label="ipw", measure="MD", estimate=3.4, ci=(2.4, 4.5),
+                           outcome_sd=7.8)
+    measure = ipw.to_measure()
+    assert isinstance(measure, MeanDifference) and measure.outcome_sd == 7.8
+    findings = audit(PublishedClaim(estimates=(ipw,))).by_check("ci_symmetry")
+    assert findings[0].severity == "ok" and findings[0].details["scale"] == "natural"
+
+
+def test_bad_outcome_sd(tmp_path):
+    path = _write(tmp_path, _replace(NHEFS, "outcome_sd = 7.80", "outcome_sd = -7.80"))
+    with pytest.raises(StudySpecError, match=r"`claim\.estimates\[0\]`: `outcome_sd` must be > 0"):
+        load_study(path)
