@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from causal.data import data_hash, design_matrix, load_benchmark_data, load_source, load_study_data
-from causal.data.spec import parse_data, parse_published
+from causal.data.published import parse_published
+from causal.data.spec import parse_data
 from causal.errors import DataError, ParameterError
 from causal.spec import load_study
 

@@ -182,3 +182,12 @@ def test_bad_arguments(study):
         simulate_cohorts(study, replicates=0)
     with pytest.raises(ParameterError, match="`output` must be one of"):
         simulate_cohorts(study, replicates=1, output="table")
+
+
+def test_array_output_is_labelled_simulated(study):
+    cohorts = simulate_cohorts(study, SELF_SELECTION, replicates=3, n=20, random_state=0)
+    assert cohorts.simulated is True and "SIMULATED" in cohorts.description
+    assert cohorts.shape == (3, 20) and cohorts.latent == ("motivation",)
+    assert cohorts["recovery"].shape == (3, 20)
+    frame = cohorts.to_frame()
+    assert frame.attrs["simulated"] is True and len(frame) == 60

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from causal.data.spec import parse_data, parse_published, parse_worlds
+from causal.data.published import parse_published
+from causal.data.spec import parse_data, parse_worlds
 from causal.errors import StudySpecError
 from causal.spec import load_study
 

@@ -24,6 +24,8 @@ _EXPORTS: dict[str, str] = {
     "World": "causal.data.spec",
     "parse_data": "causal.data.spec",
     "parse_worlds": "causal.data.spec",
+    "parse_published": "causal.data.published",
+    "SimulatedCohorts": "causal.data.cohort",
 }
 
 __all__ = sorted(_EXPORTS)

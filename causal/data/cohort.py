@@ -8,6 +8,8 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, overload
 
@@ -15,10 +17,73 @@ import numpy as np
 import pandas as pd
 
 from causal._validation import check_count
-from causal.data.simulate import SolvedWorld, arrays_to_frame, draw_arrays, solved
+from causal.data.simulate import SIMULATED_NOTE, SolvedWorld, draw_arrays, solved
 from causal.data.spec import DataSpec, World, find_world, parse_data
 from causal.errors import ParameterError
 from causal.spec import Study, load_study
+
+
+@dataclass(frozen=True)
+class SimulatedCohorts(Mapping[str, np.ndarray]):
+    """Many SIMULATED cohorts: a read-only mapping column -> array of shape (replicates, n).
+
+    ``presenting_problem`` holds integer codes into :attr:`levels`. ``simulated`` is always
+    True and :attr:`description` says so; ``motivation`` is latent (:attr:`latent`).
+    """
+
+    arrays: dict[str, np.ndarray] = field(repr=False)
+    data: DataSpec = field(repr=False)
+    world: World
+    simulated: bool = True
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.arrays[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.arrays)
+
+    def __len__(self) -> int:
+        return len(self.arrays)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(replicates, n)."""
+        return self.arrays["age"].shape
+
+    @property
+    def latent(self) -> tuple[str, ...]:
+        return self.data.latent
+
+    @property
+    def levels(self) -> list[str]:
+        return list(self.data.cohort["presenting_problem"])
+
+    @property
+    def description(self) -> str:
+        return SIMULATED_NOTE.format(world=self.world.name, true_or=self.world.true_odds_ratio)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One long DataFrame with a ``replicate`` column, labelled as simulated in ``attrs``."""
+        replicates, n = self.shape
+        columns: dict[str, object] = {"replicate": np.repeat(np.arange(replicates), n)}
+        order = ["employment_support", "recovery", *self.data.covariates, "motivation"]
+        for name in dict.fromkeys(order):
+            values = self.arrays[name].reshape(-1)
+            columns[name] = (pd.Categorical.from_codes(values, categories=self.levels)
+                             if name == "presenting_problem" else values)
+        frame = pd.DataFrame(columns)
+        frame.attrs.update({
+            "simulated": True,
+            "latent": list(self.latent),
+            "world": self.world.name,
+            "true_odds_ratio": self.world.true_odds_ratio,
+            "description": self.description,
+            "columns": {"sex": "1 = female, 0 = male", "ethnicity": "1 = White, 0 = other",
+                        "employment_support": "1 = accepted employment support",
+                        "recovery": "1 = recovered (PHQ-9 < 10 and GAD-7 < 8)",
+                        "motivation": "LATENT standard-normal motivation (simulated truth)"},
+        })
+        return frame
 
 
 def _study(study: Study | str | Path) -> Study:
@@ -92,7 +157,7 @@ def simulate_cohort(study: Study | str | Path, world: str | World | None = None,
 @overload
 def simulate_cohorts(study: Study | str | Path, world: str | World | None = ..., *,
                      replicates: int, n: int | None = ..., random_state=...,
-                     output: Literal["arrays"] = ...) -> dict[str, np.ndarray]: ...
+                     output: Literal["arrays"] = ...) -> SimulatedCohorts: ...
 @overload
 def simulate_cohorts(study: Study | str | Path, world: str | World | None = ..., *,
                      replicates: int, n: int | None = ..., random_state=...,
@@ -106,9 +171,9 @@ def simulate_cohorts(study, world=None, *, replicates, n=None, random_state=None
     replicates : int
         Number of independent cohorts.
     output : {"arrays", "frame"}
-        ``"arrays"``: a dict of arrays of shape (replicates, n) (``presenting_problem`` as
-        integer codes into ``[data.cohort.presenting_problem]``); ``"frame"``: one long
-        DataFrame with a ``replicate`` column, labelled as simulated.
+        ``"arrays"``: a :class:`SimulatedCohorts` mapping column -> array of shape
+        (replicates, n), labelled ``simulated``; ``"frame"``: one long DataFrame with a
+        ``replicate`` column, labelled as simulated in ``attrs``.
     """
     from causal._validation import check_literal
 
@@ -119,7 +184,6 @@ def simulate_cohorts(study, world=None, *, replicates, n=None, random_state=None
     replicates = _size(replicates, 1, "replicates")
     n = _size(n, data.n, "n")
     solved_world = solved(data, world, targets_of(study))
-    arrays = draw_arrays(data, solved_world, n, replicates, random_state)
-    if output == "arrays":
-        return arrays
-    return arrays_to_frame(arrays, data, world, long=True)
+    cohorts = SimulatedCohorts(draw_arrays(data, solved_world, n, replicates, random_state),
+                               data, world)
+    return cohorts if output == "arrays" else cohorts.to_frame()

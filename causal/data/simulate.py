@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import pandas as pd
 
 from causal._validation import check_random_state
 from causal.data.spec import DataSpec, World
@@ -289,33 +288,3 @@ def draw_arrays(data: DataSpec, solved_world: SolvedWorld, n: int, replicates: i
     cov["employment_support"] = treated
     cov["recovery"] = (u[10] < _expit(lp)).astype(np.int8)
     return cov
-
-
-def arrays_to_frame(arrays: dict[str, np.ndarray], data: DataSpec, world: World,
-                    long: bool) -> pd.DataFrame:
-    """A (long) DataFrame from :func:`draw_arrays`, labelled as simulated."""
-    replicates, n = arrays["age"].shape
-    columns: dict[str, object] = {}
-    if long:
-        columns["replicate"] = np.repeat(np.arange(replicates), n)
-    order = ["employment_support", "recovery", *data.covariates, "motivation"]
-    levels = list(data.cohort["presenting_problem"])
-    for name in dict.fromkeys(order):
-        values = arrays[name].reshape(-1)
-        if name == "presenting_problem":
-            columns[name] = pd.Categorical.from_codes(values, categories=levels)
-        else:
-            columns[name] = values
-    frame = pd.DataFrame(columns)
-    frame.attrs.update({
-        "simulated": True,
-        "latent": list(data.latent),
-        "world": world.name,
-        "true_odds_ratio": world.true_odds_ratio,
-        "description": SIMULATED_NOTE.format(world=world.name, true_or=world.true_odds_ratio),
-        "columns": {"sex": "1 = female, 0 = male", "ethnicity": "1 = White, 0 = other",
-                    "employment_support": "1 = accepted employment support",
-                    "recovery": "1 = recovered (PHQ-9 < 10 and GAD-7 < 8)",
-                    "motivation": "LATENT standard-normal motivation (simulated truth only)"},
-    })
-    return frame
