@@ -8,6 +8,10 @@ included). Hernan & Robins' Program 12.1 propensity model for NHEFS, for example
 ``covariates = [sex, race, age, education, smokeintensity, smokeyrs, exercise, active, wt71]``,
 ``squared = [age, smokeintensity, smokeyrs, wt71]``, ``categorical = [education, exercise,
 active]``.
+
+References
+----------
+Hernan, M. A. & Robins, J. M. (2020). Causal Inference: What If. Programs 12.1 and 13.2.
 """
 
 from __future__ import annotations

@@ -26,6 +26,13 @@ prognostic scale ``k`` so that expected recovery is 31/66 among the treated and 
 controls. With the true OR fixed, one intercept cannot match two arms: the contrast between the
 arms is set by the true effect *and* by confounding, so the strength of measured prognosis
 (``k``) is solved too.
+
+References
+----------
+Thew, G. R. et al. (2024). Behavioural and Cognitive Psychotherapy 52(1), 93-99 (the margins).
+Saunders, R. et al. (2016). Profiles of IAPT service users (latent profile 7, high PHQ-9/GAD-7).
+Kroenke, K., Spitzer, R. L. & Williams, J. B. W. (2001). The PHQ-9 (0-27). J Gen Intern Med
+16, 606-613. Spitzer, R. L. et al. (2006). The GAD-7 (0-21). Arch Intern Med 166, 1092-1097.
 """
 
 from __future__ import annotations
