@@ -229,7 +229,8 @@ def rosenbaum(
     control: Annotated[str | None, typer.Option(help="Column of control responses.")] = None,
     gamma: Annotated[list[float] | None, typer.Option(
         help="Gamma values (repeat the option); default 1, 1.5, ..., 5.")] = None,
-    alpha: Annotated[float, typer.Option(help="Significance level for Gamma*.")] = 0.05,
+    alpha: Annotated[float, typer.Option(
+        help="Significance level for Gamma* and the sensitivity intervals.")] = 0.05,
     alternative: Annotated[AlternativeChoice, typer.Option()] = AlternativeChoice.greater,
     zero_method: Annotated[ZeroMethodChoice, typer.Option(
         help="pratt: rank zero differences, then score them 0; drop: remove them.")
@@ -239,9 +240,9 @@ def rosenbaum(
     ] = NullMethodChoice.normal,
     as_json: JsonOpt = False,
 ) -> None:
-    """Rosenbaum bounds for matched-pair differences: Wilcoxon signed-rank p-value bounds and
-    Hodges-Lehmann estimate ranges over a Gamma grid, and the Gamma at which significance is
-    lost.
+    """Rosenbaum bounds for matched-pair differences: Wilcoxon signed-rank p-value bounds,
+    Hodges-Lehmann estimate ranges and sensitivity intervals over a Gamma grid, and the Gamma
+    at which significance is lost.
 
     Example: causal rosenbaum pairs.csv --column difference --gamma 1 --gamma 2 --gamma 3
     """
@@ -261,7 +262,7 @@ def rosenbaum(
     options = {"alternative": alternative.value, "zero_method": zero_method.value,
                "method": method.value}
     bounds = rosenbaum_wilcoxon(data, gammas, **options)
-    estimates = hodges_lehmann_bounds(data, gammas)
+    estimates = hodges_lehmann_bounds(data, gammas, alpha=alpha)
     try:
         star: float | None = gamma_star(data, alpha=alpha, **options)
         star_note = f"significance at alpha = {alpha:g} is lost at Gamma = {star:.4f}"
@@ -272,12 +273,15 @@ def rosenbaum(
                    "alternative": bounds.alternative, "test": bounds.test,
                    "method": bounds.method, "alpha": alpha, "gamma_star": star,
                    "gamma_star_note": star_note,
+                   "interval_note": "hl_ci_*: union of two-sided 1 - alpha intervals over "
+                                    "biases <= Gamma; null means unbounded",
                    "bounds": [{"gamma": g, "p_lower": lo, "p_upper": up,
-                               "hl_estimate_lower": el, "hl_estimate_upper": eu}
-                              for g, lo, up, el, eu in zip(
+                               "hl_estimate_lower": el, "hl_estimate_upper": eu,
+                               "hl_ci_lower": cl, "hl_ci_upper": cu}
+                              for g, lo, up, el, eu, cl, cu in zip(
                                   bounds.gamma, bounds.p_lower, bounds.p_upper,
                                   estimates.estimate_lower, estimates.estimate_upper,
-                                  strict=True)]})
+                                  estimates.ci_lower, estimates.ci_upper, strict=True)]})
         return
     table = bounds.to_frame().merge(estimates.to_frame(), on="gamma")
     typer.echo(f"{bounds.test}: T = {bounds.statistic:g}, {bounds.n_pairs} pairs, alternative "

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from causal.cli import main
+from causal.sensitivity import hodges_lehmann_bounds
 
 REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / \
     "reference_values.json"
@@ -49,6 +50,10 @@ def test_json_reproduces_reference_values(capsys, lead_csv):
     np.testing.assert_allclose([row["p_upper"] for row in data["bounds"]],
                                case["expected"]["p_upper"], rtol=0, atol=case["tolerance"])
     assert data["gamma_star"] == pytest.approx(case["expected"]["gamma_star_at_0.05"], abs=1e-6)
+    library = hodges_lehmann_bounds((case["inputs"]["treated"], case["inputs"]["control"]),
+                                    gammas)
+    np.testing.assert_array_equal([row["hl_ci_lower"] for row in data["bounds"]],
+                                  library.ci_lower)
 
 
 def test_text_output_with_treated_and_control_columns(capsys, lead_csv):
@@ -57,7 +62,8 @@ def test_text_output_with_treated_and_control_columns(capsys, lead_csv):
                          "control", "--gamma", "1", "--gamma", "2")
     assert status == 0
     assert "T = 527, 33 pairs" in out
-    assert "| gamma | p_lower | p_upper | estimate_lower | estimate_upper |" in out
+    assert ("| gamma | p_lower | p_upper | estimate_lower | estimate_upper | ci_lower | "
+            "ci_upper |") in out
     assert "lost at Gamma = 4.3442" in out
 
 

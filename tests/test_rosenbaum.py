@@ -284,3 +284,51 @@ def test_summary_schema(lead):
     assert len(frame) == 5  # statistic + two bounds per Gamma
     table = rosenbaum_mcnemar(12, 3, [1, 2, 3]).to_frame()
     assert isinstance(table, pd.DataFrame) and list(table["gamma"]) == [1, 2, 3]
+
+
+def _naive_sensitivity_interval(d: np.ndarray, gamma: float, alpha: float) -> tuple[float, float]:
+    """Scan every stretch between Walsh averages; keep tau unless both bounds reject it.
+
+    Each side is the one-sided upper-bound p-value at alpha/2 from rosenbaum_wilcoxon (itself
+    checked against DOS2 above), evaluated at the midpoint of each stretch.
+    """
+    jumps = np.unique([(d[i] + d[j]) / 2 for i in range(d.size) for j in range(i, d.size)])
+    inner = np.concatenate([[jumps[0] - 1], (jumps[:-1] + jumps[1:]) / 2, [jumps[-1] + 1]])
+    kept = []
+    for tau in inner:
+        greater = rosenbaum_wilcoxon(d - tau, gamma, alternative="greater").p_upper[0]
+        less = rosenbaum_wilcoxon(d - tau, gamma, alternative="less").p_upper[0]
+        kept.append(greater >= alpha / 2 and less >= alpha / 2)
+    kept = np.flatnonzero(kept)
+    assert np.all(np.diff(kept) == 1)  # the accepted set is an interval
+    lower = -np.inf if kept[0] == 0 else jumps[kept[0] - 1]
+    upper = np.inf if kept[-1] == jumps.size else jumps[kept[-1]]
+    return lower, upper
+
+
+@pytest.mark.parametrize("gamma", [1.0, 1.5, 3.0])
+def test_hl_sensitivity_interval_matches_naive_scan(lead, gamma):
+    d = lead_differences(lead)  # ties and a zero
+    result = hodges_lehmann_bounds(d, gamma, alpha=0.05)
+    lower, upper = _naive_sensitivity_interval(d, gamma, 0.05)
+    assert result.ci_lower[0] == lower and result.ci_upper[0] == upper
+    assert result.ci_lower[0] <= result.estimate_lower[0] <= result.estimate_upper[0] \
+        <= result.ci_upper[0]
+
+
+def test_hl_interval_at_gamma_one_is_normal_approximation_hl_ci():
+    """Gamma = 1, no ties: lower limit is w_(C) with C = ceil(M/2 - z sqrt(n(n+1)(2n+1)/24))
+    (Hollander & Wolfe's large-sample HL interval without continuity correction)."""
+    rng = np.random.default_rng(3)
+    d = rng.normal(0.5, 1, size=25)
+    n, m = 25, 25 * 26 // 2
+    walsh = np.sort([(d[i] + d[j]) / 2 for i in range(n) for j in range(i, n)])
+    c = math.ceil(m / 2 - stats.norm.ppf(0.975) * math.sqrt(n * (n + 1) * (2 * n + 1) / 24))
+    result = hodges_lehmann_bounds(d, 1.0)
+    assert result.ci_lower[0] == walsh[c - 1]
+    assert result.ci_upper[0] == walsh[m - c]  # symmetric: w_(M + 1 - C)
+
+
+def test_hl_interval_can_be_unbounded():
+    result = hodges_lehmann_bounds([1.0, 2.0, 3.0], [1.0, 5.0])
+    assert np.isneginf(result.ci_lower).all() and np.isposinf(result.ci_upper).all()

@@ -7,15 +7,15 @@ treated unit of a pair is the one with the larger response lies between ``p- = 1
 by two sums of independent Bernoulli variables. The p-value therefore lies between a lower and
 an upper bound; ``Γ = 1`` is the randomised (no hidden bias) test.
 
-This module holds the tests (Wilcoxon signed rank and exact McNemar), ``gamma_star`` (the
-smallest Γ at which significance is lost) and the Rosenbaum & Silber (2009) amplification.
-Hodges-Lehmann point-estimate bounds are in :mod:`causal.sensitivity.rosenbaum_hl`.
+This module holds the result type, the Wilcoxon signed-rank bounds and ``gamma_star`` (the
+smallest Γ at which significance is lost). The exact McNemar bounds are in
+:mod:`causal.sensitivity.rosenbaum_mcnemar`, Hodges-Lehmann estimates and sensitivity
+intervals in :mod:`causal.sensitivity.rosenbaum_hl`, and the Rosenbaum & Silber (2009)
+amplification in :mod:`causal.sensitivity.amplification`.
 
 References
 ----------
 Rosenbaum, P. R. (2002). Observational Studies, 2nd ed., Springer. Chapter 4.
-Rosenbaum, P. R. & Silber, J. H. (2009). Amplification of sensitivity analysis in matched
-observational studies. JASA 104(488), 1398-1405.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from causal._results import SummaryMixin, summary_frame
-from causal._validation import check_alpha, check_count, check_literal
+from causal._validation import check_alpha, check_literal
 from causal.errors import NoSolutionError, ParameterError
 from causal.sensitivity._pairs import check_gammas, matched_differences, signed_rank_scores
 
@@ -219,63 +219,6 @@ def rosenbaum_wilcoxon(differences: Any, gamma: Any = 1.0, *, alternative: Alter
                            alternative=alternative)
 
 
-def rosenbaum_mcnemar(treated_only_events: Any, control_only_events: Any, gamma: Any = 1.0, *,
-                      alternative: Alternative = "greater") -> RosenbaumBounds:
-    """Exact bounds on McNemar's test for a binary outcome in matched pairs under hidden bias Γ.
-
-    Parameters
-    ----------
-    treated_only_events : int
-        Discordant pairs in which only the treated unit had the event (``B``).
-    control_only_events : int
-        Discordant pairs in which only the control unit had the event.
-    gamma : float or array-like
-        One or more Γ >= 1 (vectorised).
-    alternative : {"greater", "less", "two-sided"}
-        "greater": treatment raises the event rate. "two-sided": twice the smaller one-sided
-        bound, capped at 1.
-
-    Returns
-    -------
-    RosenbaumBounds
-        ``statistic`` is ``B`` (or the control-only count for "less").
-
-    Notes
-    -----
-    Given ``D`` discordant pairs, ``B`` is bounded by ``Binomial(D, p+)`` and
-    ``Binomial(D, p-)`` with ``p+ = Γ/(1+Γ)``, ``p- = 1/(1+Γ)``. The bounds are the
-    inclusive upper tails ``P(B+ >= b)`` and ``P(B- >= b)``; at Γ = 1 this is the exact
-    (binomial) McNemar test. (rbounds' ``binarysens`` uses ``P(B > b)``, which is one term
-    short.)
-
-    References
-    ----------
-    Rosenbaum, P. R. (2002). Observational Studies, 2nd ed., §4.3.2.
-
-    Examples
-    --------
-    >>> rosenbaum_mcnemar(12, 3, gamma=[1, 2]).p_upper.round(4).tolist()
-    [0.0176, 0.2092]
-    """
-    from scipy.stats import binom
-
-    b = check_count(treated_only_events, "treated_only_events")
-    c = check_count(control_only_events, "control_only_events")
-    gammas = check_gammas(gamma)
-    alternative = check_literal(alternative, "alternative", ("greater", "less", "two-sided"))
-    discordant = b + c
-    p_plus, p_minus = gammas / (1 + gammas), 1 / (1 + gammas)
-    # binom.sf(k - 1) = P(X >= k), the inclusive tail.
-    p_gu, p_gl = binom.sf(b - 1, discordant, p_plus), binom.sf(b - 1, discordant, p_minus)
-    p_lu, p_ll = binom.sf(c - 1, discordant, p_plus), binom.sf(c - 1, discordant, p_minus)
-    upper, lower = _combine(p_gu, p_gl, p_lu, p_ll, alternative)
-    return RosenbaumBounds(gamma=_readonly(gammas), p_upper=_readonly(upper),
-                           p_lower=_readonly(lower), statistic=float(c if alternative == "less"
-                                                                     else b),
-                           n_pairs=discordant, test="McNemar (discordant pairs)",
-                           method="exact binomial", alternative=alternative)
-
-
 def gamma_star(differences: Any = None, *, treated_only_events: Any = None,
                control_only_events: Any = None, alpha: float = 0.05,
                alternative: Alternative = "greater", zero_method: ZeroMethod = "pratt",
@@ -298,6 +241,8 @@ def gamma_star(differences: Any = None, *, treated_only_events: Any = None,
         If the test is not significant at Γ = 1, or remains significant up to Γ = 1e8.
     """
     from scipy.optimize import brentq
+
+    from causal.sensitivity.rosenbaum_mcnemar import rosenbaum_mcnemar
 
     alpha = check_alpha(alpha)
     mcnemar = treated_only_events is not None or control_only_events is not None
@@ -337,49 +282,3 @@ def gamma_star(differences: Any = None, *, treated_only_events: Any = None,
             raise NoSolutionError(f"The upper p-value bound stays below `alpha` = {alpha:g} up "
                                   f"to Gamma = 1e8; Gamma* is effectively infinite.")
     return math.exp(brentq(excess, math.log(high), math.log(high * 2), xtol=1e-12, rtol=1e-12))
-
-
-def amplify(gamma: Any, lambda_: Any) -> float | np.ndarray:
-    """Amplify Γ into the (Λ, Δ) pairs it is equivalent to (Rosenbaum & Silber 2009).
-
-    Parameters
-    ----------
-    gamma : float or array-like
-        Sensitivity parameter Γ >= 1.
-    lambda_ : float or array-like
-        Λ: the odds ratio relating the unobserved covariate to treatment; must exceed Γ.
-        Broadcasts against ``gamma``.
-
-    Returns
-    -------
-    float or numpy.ndarray
-        Δ: the odds ratio relating the unobserved covariate to a positive pair difference in
-        outcome, such that ``Γ = (ΛΔ + 1)/(Λ + Δ)``, i.e. ``Δ = (ΓΛ - 1)/(Λ - Γ)``.
-
-    Notes
-    -----
-    Solving ``Γ(Λ + Δ) = ΛΔ + 1`` for Δ gives ``Δ = (ΓΛ - 1)/(Λ - Γ)``, finite and > Γ only
-    for Λ > Γ. Worked example: ``Γ = 1.25, Λ = 2`` gives ``Δ = (2.5 - 1)/(0.75) = 2``, and
-    conversely ``(2·2 + 1)/(2 + 2) = 1.25``.
-
-    References
-    ----------
-    Rosenbaum, P. R. & Silber, J. H. (2009). Amplification of sensitivity analysis in matched
-    observational studies. JASA 104(488), 1398-1405.
-    """
-    g = np.asarray(gamma, dtype=float)
-    lam = np.asarray(lambda_, dtype=float)
-    if np.any(~np.isfinite(g)) or np.any(g < 1):
-        raise ParameterError(f"`gamma` must be finite and >= 1; got {np.atleast_1d(g).tolist()}.")
-    if np.any(~np.isfinite(lam)):
-        raise ParameterError(f"`lambda_` must be finite; got {np.atleast_1d(lam).tolist()}.")
-    g_b, lam_b = np.broadcast_arrays(g, lam)
-    if np.any(lam_b <= g_b):
-        bad = np.flatnonzero((lam_b <= g_b).ravel())[0]
-        raise ParameterError(
-            f"`lambda_` must exceed `gamma` (no Delta solves (Lambda Delta + 1)/(Lambda + Delta) "
-            f"= Gamma otherwise); got lambda_ = {lam_b.ravel()[bad]:g} with gamma = "
-            f"{g_b.ravel()[bad]:g}."
-        )
-    delta = (g_b * lam_b - 1) / (lam_b - g_b)
-    return float(delta) if delta.ndim == 0 else delta
