@@ -12,16 +12,12 @@ import pytest
 
 from causal.cli import main
 from causal.sensitivity import hodges_lehmann_bounds
-
-REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / \
-    "reference_values.json"
+from tests.conftest import reference_case
 
 
 @pytest.fixture
 def lead_csv(tmp_path) -> tuple[Path, dict]:
-    if not REFERENCE.exists():
-        pytest.skip("../shared/reference/reference_values.json is not available")
-    case = {c["id"]: c for c in json.loads(REFERENCE.read_text())}["rosenbaum_wilcoxon_lead_dos2"]
+    case = reference_case("rosenbaum_wilcoxon_lead_dos2")
     treated = np.array(case["inputs"]["treated"], float)
     control = np.array(case["inputs"]["control"], float)
     path = tmp_path / "lead.csv"

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import itertools
-import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,15 +19,7 @@ from causal.sensitivity import (
     rosenbaum_mcnemar,
     rosenbaum_wilcoxon,
 )
-
-REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / \
-    "reference_values.json"
-
-
-def reference_case(case_id: str) -> dict:
-    if not REFERENCE.exists():
-        pytest.skip("../shared/reference/reference_values.json is not available")
-    return {case["id"]: case for case in json.loads(REFERENCE.read_text())}[case_id]
+from tests.conftest import reference_case
 
 
 @pytest.fixture
