@@ -61,9 +61,12 @@ class BatchedFit:
         return int(self.coef.shape[0])
 
 
-def _check_design(X: Any, y: Any, *, binary: bool) -> tuple[np.ndarray, np.ndarray, int]:
+def _check_design(X: Any, y: Any, *, binary: bool, weights: Any = None
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, int]:
+    """Validated float arrays; batches of one next to batches of R become shared arrays."""
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
+    f = None if weights is None else np.asarray(weights, dtype=float)
     if X.ndim not in (2, 3):
         raise ParameterError(f"`X` must have shape (n, p) or (R, n, p); got shape {X.shape}.")
     if y.ndim not in (1, 2):
@@ -76,6 +79,14 @@ def _check_design(X: Any, y: Any, *, binary: bool) -> tuple[np.ndarray, np.ndarr
     if len(reps - {1}) > 1:
         raise ParameterError(f"`X` and `y` must have the same number of replicates R; got "
                              f"`X` of shape {X.shape} and `y` of shape {y.shape}.")
+    if f is not None:
+        if f.ndim not in (1, 2) or f.shape[-1] != n or (
+                f.ndim == 2 and len(reps - {1}) == 1 and f.shape[0] not in reps | {1}):
+            raise ParameterError(f"`weights` must have shape (n,) or (R, n) matching `X` "
+                                 f"{X.shape} and `y` {y.shape}; got shape {f.shape}.")
+        if not np.all(np.isfinite(f)) or np.any(f < 0):
+            raise ParameterError("`weights` must be finite and >= 0.")
+        reps.add(f.shape[0] if f.ndim == 2 else 1)
     if p == 0 or n <= p:
         raise ParameterError(f"`X` must have more rows than columns and at least one column; "
                              f"got n = {n}, p = {p}.")
@@ -84,7 +95,15 @@ def _check_design(X: Any, y: Any, *, binary: bool) -> tuple[np.ndarray, np.ndarr
     if binary and np.any((y != 0) & (y != 1)):
         raise ParameterError("`y` must contain only 0 and 1 for logistic regression; got "
                              f"values such as {y[(y != 0) & (y != 1)].ravel()[0]:g}.")
-    return X, y, max(reps)
+    n_rep = max(reps)
+    # A batch of one beside a batch of R is shared, like a 2-d X or 1-d y.
+    if X.ndim == 3 and X.shape[0] == 1 and n_rep > 1:
+        X = X[0]
+    if y.ndim == 2 and y.shape[0] == 1 and n_rep > 1:
+        y = y[0]
+    if f is not None and f.ndim == 2 and f.shape[0] == 1 and n_rep > 1:
+        f = f[0]
+    return X, y, f, n_rep
 
 
 def _chunks(n_rep: int, n: int, p: int, chunk_size: int | None) -> list[tuple[int, int]]:
@@ -123,8 +142,9 @@ def _inverse_diagonal(H: np.ndarray) -> np.ndarray:
     return out
 
 
-def _logit_chunk(X: np.ndarray, y: np.ndarray, max_iter: int, tol: float
+def _logit_chunk(X: np.ndarray, y: np.ndarray, f: np.ndarray | None, max_iter: int, tol: float
                  ) -> tuple[np.ndarray, ...]:
+    """Newton iterations for one chunk; ``f`` are frequency weights (None: all 1)."""
     r, _, p = X.shape
     beta = np.zeros((r, p))
     n_iter = np.zeros(r, dtype=np.int64)
@@ -133,18 +153,23 @@ def _logit_chunk(X: np.ndarray, y: np.ndarray, max_iter: int, tol: float
     # Work arrays hold only the replicates still iterating; they are compacted (one copy) when
     # some finish, which happens at only a few iterations, instead of indexing every time.
     active = np.arange(r)
-    Xa, ya, ba = X, y, beta.copy()
-    Xw = np.empty_like(X)
+    Xa, ya, fa, ba = X, y, f, beta.copy()
+    weighted_x = np.empty_like(X)
     last_info = np.empty((r, p, p))
     for _ in range(max_iter):
-        Xta = Xa.transpose(0, 2, 1)
+        m = active.size
         eta = np.matmul(Xa, ba[:, :, None])[..., 0]
         with np.errstate(over="ignore"):
             mu = 1.0 / (1.0 + np.exp(-eta))
         weight = mu * (1.0 - mu)
-        grad = np.matmul(Xta, (ya - mu)[:, :, None])[..., 0]
-        np.multiply(Xa, weight[:, :, None], out=Xw[: active.size])
-        info = np.matmul(Xta, Xw[: active.size])
+        resid = ya - mu
+        if fa is not None:
+            weight *= fa
+            resid *= fa
+        Xta = Xa.transpose(0, 2, 1)
+        grad = np.matmul(Xta, resid[:, :, None])[..., 0]
+        np.multiply(Xa, weight[:, :, None], out=weighted_x[:m])
+        info = np.matmul(Xta, weighted_x[:m])
         last_info[active] = info
         step = _solve(info, grad)
         new = ba + step
@@ -152,7 +177,7 @@ def _logit_chunk(X: np.ndarray, y: np.ndarray, max_iter: int, tol: float
         finite = np.all(np.isfinite(new), axis=1)
         ba = np.where(finite[:, None], new, ba)
         done = np.max(np.abs(step), axis=1) <= tol * np.maximum(1.0, np.max(np.abs(ba), axis=1))
-        wild = np.max(np.abs(eta), axis=1) > SEPARATION_ETA
+        wild = _max_abs_eta(eta, fa) > SEPARATION_ETA
         converged[active[done & finite & ~wild]] = True
         separated[active[wild | ~finite]] = True
         keep = ~(done | wild | ~finite)
@@ -162,21 +187,29 @@ def _logit_chunk(X: np.ndarray, y: np.ndarray, max_iter: int, tol: float
             if active.size == 0:
                 break
             Xa, ya, ba = Xa[keep], ya[keep], ba[keep]
+            fa = None if fa is None else fa[keep]
     separated |= ~converged
     eta = np.matmul(X, beta[:, :, None])[..., 0]
-    separated |= np.max(np.abs(eta), axis=1) > SEPARATION_ETA
+    separated |= _max_abs_eta(eta, f) > SEPARATION_ETA
     converged &= ~separated
     # The information from the last iteration is evaluated at most one step (<= tol) away from
     # the estimate, so its inverse gives the standard errors to about tol (relative).
     se = np.sqrt(_inverse_diagonal(last_info))
     converged &= np.all(np.isfinite(se), axis=1)
-    # log L = sum y eta - log(1 + e^eta), written to avoid overflow
-    loglik = np.sum(y * eta - np.logaddexp(0.0, eta), axis=1)
+    # log L = sum f (y eta - log(1 + e^eta)), written to avoid overflow
+    terms = y * eta - np.logaddexp(0.0, eta)
+    loglik = np.sum(terms if f is None else f * terms, axis=1)
     return beta, se, converged, separated, n_iter, loglik
 
 
-def fit_logit_batch(X: Any, y: Any, *, max_iter: int = 50, tol: float = 1e-8,
-                    chunk_size: int | None = None, n_threads: int = 1) -> BatchedFit:
+def _max_abs_eta(eta: np.ndarray, f: np.ndarray | None) -> np.ndarray:
+    """Largest |linear predictor| among observations that carry weight."""
+    return np.max(np.abs(eta) if f is None else np.where(f > 0, np.abs(eta), 0.0), axis=1)
+
+
+def fit_logit_batch(X: Any, y: Any, *, weights: Any = None, max_iter: int = 50,
+                    tol: float = 1e-8, chunk_size: int | None = None, n_threads: int = 1
+                    ) -> BatchedFit:
     """Fit ``R`` logistic regressions by vectorised Newton-Raphson (IRLS).
 
     Parameters
@@ -186,6 +219,10 @@ def fit_logit_batch(X: Any, y: Any, *, max_iter: int = 50, tol: float = 1e-8,
         by all outcome vectors.
     y : array-like of 0/1, shape (R, n) or (n,)
         Outcomes. A 1-d ``y`` is shared by all designs.
+    weights : array-like, shape (R, n) or (n,), optional
+        Non-negative frequency weights (e.g. bootstrap counts with a shared ``X`` and ``y``):
+        a weight of 2 counts an observation twice, as ``statsmodels.GLM(...,
+        freq_weights=...)``.
     max_iter : int
         Newton iterations at most; replicates still moving are flagged as not converged.
     tol : float
@@ -204,7 +241,8 @@ def fit_logit_batch(X: Any, y: Any, *, max_iter: int = 50, tol: float = 1e-8,
     Notes
     -----
     Newton's step for the log-likelihood ``sum_i y_i η_i - log(1 + e^{η_i})``, ``η = Xβ``:
-    ``β <- β + (XᵀWX)⁻¹ Xᵀ(y - μ)`` with ``μ = expit(η)`` and ``W = diag(μ(1 - μ))``, started
+    ``β <- β + (XᵀWX)⁻¹ Xᵀ(y - μ)`` with ``μ = expit(η)`` and ``W = diag(μ(1 - μ))`` (times
+    the frequency weights, which also multiply ``y - μ``), started
     at β = 0 (as statsmodels does). Converged replicates leave the active set. Standard
     errors are the square roots of the diagonal of ``(XᵀWX)⁻¹`` at the estimate (observed =
     expected information for the canonical link). Under (quasi-)separation some ``|η|`` grows
@@ -217,7 +255,7 @@ def fit_logit_batch(X: Any, y: Any, *, max_iter: int = 50, tol: float = 1e-8,
     Albert, A. & Anderson, J. A. (1984). On the existence of maximum likelihood estimates in
     logistic regression models. Biometrika 71(1), 1-10.
     """
-    X, y, n_rep = _check_design(X, y, binary=True)
+    X, y, f, n_rep = _check_design(X, y, binary=True, weights=weights)
     if isinstance(max_iter, bool) or not isinstance(max_iter, int | np.integer) or max_iter < 1:
         raise ParameterError(f"`max_iter` must be a positive integer; got {max_iter!r}.")
     if not (isinstance(tol, int | float) and 0 < tol < 1):
@@ -230,7 +268,8 @@ def fit_logit_batch(X: Any, y: Any, *, max_iter: int = 50, tol: float = 1e-8,
     def fit_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, ...]:
         lo, hi = bounds
         return _logit_chunk(np.ascontiguousarray(_take(X, lo, hi, 3)), _take(y, lo, hi, 2),
-                            int(max_iter), float(tol))
+                            None if f is None else _take(f, lo, hi, 2), int(max_iter),
+                            float(tol))
 
     chunks = _chunks(n_rep, n, p, chunk_size)
     if n_threads == 1 or len(chunks) == 1:
@@ -251,7 +290,7 @@ def fit_ols_batch(X: Any, y: Any, *, chunk_size: int | None = None) -> BatchedFi
     is the Gaussian log-likelihood at the ML variance ``RSS / n``. The normal equations square
     the condition number; this is meant for well-conditioned simulation designs.
     """
-    X, y, n_rep = _check_design(X, y, binary=False)
+    X, y, _, n_rep = _check_design(X, y, binary=False)
     n, p = X.shape[-2:]
     coefs, ses, logliks = [], [], []
     for lo, hi in _chunks(n_rep, n, p, chunk_size):

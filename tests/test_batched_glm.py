@@ -133,3 +133,55 @@ def test_bad_options():
         fit_logit_batch(X, y, max_iter=0)
     with pytest.raises(ParameterError, match="`tol` must be a number in"):
         fit_logit_batch(X, y, tol=2.0)
+
+
+def test_frequency_weights_match_statsmodels_glm_and_expanded_rows():
+    """Bootstrap-style counts on a shared design: statsmodels GLM(freq_weights) and Logit on
+    the rows repeated by their counts maximise the same likelihood (tolerance as above)."""
+    X, y = simulated_designs(n_rep=1)
+    rng = np.random.default_rng(8)
+    counts = rng.multinomial(X.shape[1], np.full(X.shape[1], 1 / X.shape[1]), size=3)
+    fit = fit_logit_batch(X[0], y[0], weights=counts)
+    assert fit.coef.shape == (3, 5) and fit.converged.all()
+    for r in range(3):
+        glm = sm.GLM(y[0], X[0], family=sm.families.Binomial(), freq_weights=counts[r]).fit()
+        np.testing.assert_allclose(fit.coef[r], glm.params, rtol=0, atol=1e-6)
+        np.testing.assert_allclose(fit.std_error[r], glm.bse, rtol=0, atol=1e-6)
+        rows = np.repeat(np.arange(X.shape[1]), counts[r])
+        expanded = sm.Logit(y[0][rows], X[0][rows]).fit(disp=0)
+        np.testing.assert_allclose(fit.coef[r], expanded.params, rtol=0, atol=1e-6)
+        assert fit.loglik[r] == pytest.approx(expanded.llf, abs=1e-6)
+
+
+def test_zero_weights_drop_observations():
+    X, y = simulated_designs(n_rep=2)
+    weights = np.ones(X.shape[1])
+    weights[:40] = 0
+    y = y.copy()
+    y[:, :40] = 1 - y[:, :40]  # would change the fit if the zero-weight rows counted
+    fit = fit_logit_batch(X, y, weights=weights)
+    dropped = fit_logit_batch(X[:, 40:], y[:, 40:])
+    np.testing.assert_allclose(fit.coef, dropped.coef, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(fit.std_error, dropped.std_error, rtol=0, atol=1e-10)
+
+
+def test_bad_weights():
+    X, y = simulated_designs(n_rep=2)
+    with pytest.raises(ParameterError, match="`weights` must have shape"):
+        fit_logit_batch(X, y, weights=np.ones(5))
+    with pytest.raises(ParameterError, match="`weights` must have shape"):
+        fit_logit_batch(X, y, weights=np.ones((3, X.shape[1])))
+    with pytest.raises(ParameterError, match="`weights` must be finite and >= 0"):
+        fit_logit_batch(X, y, weights=-np.ones(X.shape[1]))
+
+
+def test_batch_of_one_is_shared():
+    X, y = simulated_designs(n_rep=3)
+    reference = fit_logit_batch(X[0], y)
+    np.testing.assert_array_equal(fit_logit_batch(X[:1], y).coef, reference.coef)
+    counts = np.random.default_rng(2).poisson(1.0, size=(3, X.shape[1]))
+    weighted = fit_logit_batch(X[:1], y[0], weights=counts)
+    assert weighted.coef.shape == (3, 5)
+    np.testing.assert_allclose(weighted.coef[1],
+                               fit_logit_batch(X[0], y[0], weights=counts[1]).coef[0],
+                               rtol=0, atol=1e-12)
