@@ -60,6 +60,20 @@ class BatchedFit:
     def n_replicates(self) -> int:
         return int(self.coef.shape[0])
 
+    def wald_ci(self, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+        """Two-sided Wald limits ``coef -/+ z_{1-alpha/2} std_error``, each of shape (R, p)."""
+        from causal._validation import check_alpha
+        from causal.measures import z_critical
+
+        z = z_critical(check_alpha(alpha))
+        return self.coef - z * self.std_error, self.coef + z * self.std_error
+
+    def wald_p_value(self) -> np.ndarray:
+        """Two-sided Wald p-values of ``coef = 0``, shape (R, p)."""
+        from scipy.special import ndtr
+
+        return 2 * ndtr(-np.abs(self.coef / self.std_error))
+
 
 def _check_design(X: Any, y: Any, *, binary: bool, weights: Any = None
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, int]:

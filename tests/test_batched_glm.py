@@ -38,6 +38,10 @@ def test_logit_matches_statsmodels_per_replicate():
         np.testing.assert_allclose(fit.coef[r], peer.params, rtol=0, atol=1e-6)
         np.testing.assert_allclose(fit.std_error[r], peer.bse, rtol=0, atol=1e-6)
         assert fit.loglik[r] == pytest.approx(peer.llf, abs=1e-6)
+        lower, upper = fit.wald_ci(0.05)
+        np.testing.assert_allclose(np.column_stack([lower[r], upper[r]]), peer.conf_int(0.05),
+                                   rtol=0, atol=1e-6)
+        np.testing.assert_allclose(fit.wald_p_value()[r], peer.pvalues, rtol=1e-5, atol=1e-12)
     assert np.all((fit.n_iter >= 3) & (fit.n_iter <= 10))
 
 
