@@ -150,7 +150,8 @@ def hodges_lehmann_bounds(differences: Any, gamma: Any = 1.0, *, alpha: float = 
     is the sum of squared mid-ranks at a τ that is not a Walsh average, so the limits are the
     order statistics ``w_(K)``, ``K = ceil(M - p+ M - z sd+)``, and ``w_(K'+1)``, ``K' =
     floor(M - p- M + z sd-)``, ``z = Φ⁻¹(1 - alpha/2)``; a limit beyond the Walsh averages is
-    infinite.
+    infinite. This is the two-sided convention of DOS2's ``senWilcox(alternative =
+    "twosided")`` (two one-sided ``1 - alpha/2`` intervals), not its one-sided default.
 
     References
     ----------
