@@ -322,3 +322,15 @@ def test_hl_interval_at_gamma_one_is_normal_approximation_hl_ci():
 def test_hl_interval_can_be_unbounded():
     result = hodges_lehmann_bounds([1.0, 2.0, 3.0], [1.0, 5.0])
     assert np.isneginf(result.ci_lower).all() and np.isposinf(result.ci_upper).all()
+
+
+@pytest.mark.parametrize(("method", "alternative"), [("exact", "greater"),
+                                                     ("normal", "two-sided")])
+def test_gamma_star_solves_its_defining_equation(lead, method, alternative):
+    d = lead_differences(lead)
+    value = gamma_star(d, alpha=0.05, method=method, alternative=alternative)
+    at_star = rosenbaum_wilcoxon(d, value, method=method, alternative=alternative).p_upper[0]
+    assert at_star == pytest.approx(0.05, abs=1e-10)
+    # Two-sided doubles the one-sided bound, so significance is lost at a smaller Gamma.
+    if alternative == "two-sided":
+        assert value == pytest.approx(gamma_star(d, alpha=0.025), rel=1e-9)
