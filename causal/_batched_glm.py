@@ -40,9 +40,10 @@ class BatchedFit:
         Newton's method met the tolerance with a finite, non-separated solution and an
         invertible information matrix (for least squares: the design has full rank).
     separated : numpy.ndarray of bool, shape (R,)
-        The fit drove some fitted probability to 0 or 1 (|linear predictor| > 30) or did not
-        converge: (quasi-)complete separation is the usual cause. Coefficients of such
-        replicates are not maximum-likelihood estimates and should be excluded or reported.
+        The fit drove some fitted probability to 0 or 1 (|linear predictor| > 30 for an
+        observation with weight): the sign of (quasi-)complete separation, where the
+        maximum-likelihood estimate does not exist. Such replicates are not converged; their
+        coefficients should be excluded or reported, never averaged in silently.
     n_iter : numpy.ndarray of int, shape (R,)
         Newton iterations used (0 for least squares).
     loglik : numpy.ndarray, shape (R,)
@@ -210,7 +211,6 @@ def _logit_chunk(X: np.ndarray, y: np.ndarray, f: np.ndarray | None, max_iter: i
                 break
             Xa, ya, ba = Xa[keep], ya[keep], ba[keep]
             fa = None if fa is None else fa[keep]
-    separated |= ~converged
     eta = np.matmul(X, beta[:, :, None])[..., 0]
     separated |= _max_abs_eta(eta, f) > SEPARATION_ETA
     converged &= ~separated

@@ -83,7 +83,7 @@ def test_separation_is_flagged_not_raised():
 def test_too_few_iterations_is_not_converged():
     X, y = simulated_designs(n_rep=2)
     fit = fit_logit_batch(X, y, max_iter=1)
-    assert not fit.converged.any()
+    assert not fit.converged.any() and not fit.separated.any()
     np.testing.assert_array_equal(fit.n_iter, [1, 1])
 
 
