@@ -28,6 +28,13 @@ _EXPORTS: dict[str, str] = {
     "audit": "causal.claims",
     "Study": "causal.spec",
     "load_study": "causal.spec",
+    "CausalGraph": "causal.dag",
+    "read_graph": "causal.dag",
+    "identify": "causal.identification",
+    "check_adjustment": "causal.identification",
+    "is_valid_adjustment": "causal.identification",
+    "implied_independences": "causal.implications",
+    "check_implications": "causal.implications",
     "CausalError": "causal.errors",
     "CausalWarning": "causal.errors",
 }
