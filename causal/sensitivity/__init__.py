@@ -11,6 +11,13 @@ _EXPORTS: dict[str, str] = {
     "bounding_factor": "causal.sensitivity.evalue",
     "explain_away_curve": "causal.sensitivity.evalue",
     "EValueResult": "causal.sensitivity.evalue",
+    "rosenbaum_wilcoxon": "causal.sensitivity.rosenbaum",
+    "rosenbaum_mcnemar": "causal.sensitivity.rosenbaum_mcnemar",
+    "gamma_star": "causal.sensitivity.rosenbaum",
+    "amplify": "causal.sensitivity.amplification",
+    "RosenbaumBounds": "causal.sensitivity.rosenbaum",
+    "hodges_lehmann_bounds": "causal.sensitivity.rosenbaum_hl",
+    "HodgesLehmannBounds": "causal.sensitivity.rosenbaum_hl",
 }
 
 __all__ = sorted(_EXPORTS)
