@@ -33,9 +33,12 @@ def plot_bias_analysis(result: BiasAnalysisResult, *, ax: Any = None, bins: int 
     ax.axvline(result.observed_rr, color="black", lw=1.5, label="observed RR")
     ax.axvline(1.0, color="grey", lw=1, ls=":", label="null")
     ax.set_xscale("log")
-    from matplotlib.ticker import NullFormatter, ScalarFormatter
+    from matplotlib.ticker import FuncFormatter, NullFormatter
 
-    ax.xaxis.set_major_formatter(ScalarFormatter())
+    low, high = ax.get_xlim()
+    ax.xaxis.set_ticks([v for v in (0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 4, 6, 8)
+                         if low <= v <= high])
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("bias-adjusted risk ratio")
     ax.set_ylabel("density")

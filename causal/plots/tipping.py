@@ -48,9 +48,12 @@ def plot_tipping_heatmap(surface: TippingSurface, *, ax: Any = None,
         ax.scatter([dx], [gamma], marker="s", color="black", zorder=3)
         ax.annotate(label, (dx, gamma), textcoords="offset points", xytext=(5, 4), fontsize=8)
     ax.set_yscale("log")
-    from matplotlib.ticker import NullFormatter, ScalarFormatter
+    from matplotlib.ticker import FuncFormatter, NullFormatter
 
-    ax.yaxis.set_major_formatter(ScalarFormatter())
+    low, high = ax.get_ylim()
+    ax.yaxis.set_ticks([v for v in (0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 3, 4, 6, 8)
+                         if low <= v <= high])
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel(f"prevalence among treated minus among controls "
                   f"(control prevalence {surface.prevalence_control:.0%})")

@@ -2,7 +2,8 @@
 
 Each table has ``name`` (string), optional ``description``, and either the binary form
 (``prevalence_treated``, ``prevalence_control``, ``outcome_rr``) or the strength form
-(``rr_eu``, ``rr_ud``) of :class:`~causal.sensitivity.scenario.ConfounderScenario`.
+(``rr_eu``, ``rr_ud``) of :class:`~causal.sensitivity.scenario.ConfounderScenario`. At most
+one scenario may say ``headline = true``: reports quote it in their one-line verdict.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from causal.sensitivity.scenario import ConfounderScenario
 from causal.spec import Study, register_validator, spec_error
 
 _NUMBERS = ("prevalence_treated", "prevalence_control", "outcome_rr", "rr_eu", "rr_ud")
-_KNOWN = {"name", "description", *_NUMBERS}
+_KNOWN = {"name", "description", "headline", *_NUMBERS}
 
 
 def study_scenarios(study: Study) -> list[ConfounderScenario]:
@@ -41,6 +42,9 @@ def study_scenarios(study: Study) -> list[ConfounderScenario]:
         description = table.get("description", "")
         if not isinstance(description, str):
             raise spec_error(study.path, f"{where}.description", "a string", description)
+        if not isinstance(table.get("headline", False), bool):
+            raise spec_error(study.path, f"{where}.headline", "true or false",
+                             table["headline"])
         numbers: dict[str, float] = {}
         for key in _NUMBERS:
             if key in table:
@@ -52,7 +56,17 @@ def study_scenarios(study: Study) -> list[ConfounderScenario]:
             scenarios.append(ConfounderScenario(name, description=description, **numbers))
         except CausalError as error:
             raise StudySpecError(f"{study.path}: field `{where}` ({name!r}): {error}") from None
+    flagged = [t.get("name") for t in raw if t.get("headline", False)]
+    if len(flagged) > 1:
+        raise spec_error(study.path, "scenarios.headline", "true for at most one scenario",
+                         flagged)
     return scenarios
+
+
+def headline_scenario(study: Study) -> str | None:
+    """Name of the scenario marked ``headline = true`` (None if none is)."""
+    study_scenarios(study)
+    return next((t["name"] for t in study.raw.get("scenarios", []) if t.get("headline")), None)
 
 
 @register_validator

@@ -10,4 +10,5 @@ SECTION_MODULES: list[str] = [
     "claim",
     "audit",
     "evalue",
+    "sensitivity",
 ]
