@@ -26,6 +26,11 @@ Formulas (paper section and equation numbers of Cinelli & Hazlett 2020):
 
 Adjustment direction: ``reduce=True`` (default) moves the estimate towards zero.
 
+Degrees of freedom of the adjusted CI: ``ci_dof="dof - 1"`` (default) uses the t quantile on
+``dof - 1``, as the paper's adjusted t-test and ``RV_{q,alpha}`` do (so a confounder at
+``RV_{q,alpha}`` puts the CI limit exactly at zero); R sensemakr's ``adjusted_ci`` uses ``dof``
+(``ci_dof="dof"`` reproduces it; the limits differ in the sixth significant digit at dof 783).
+
 A logistic-regression log-OR with a z statistic can be given as well (``heuristic=True`` is set
 on the result): the formulas are exact for linear regression only, so for a log-OR they are a
 heuristic reading of the z statistic as a t statistic.
@@ -35,13 +40,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from causal._results import SummaryMixin, summary_frame
-from causal._validation import check_alpha, check_finite, check_positive
+from causal._validation import check_alpha, check_finite, check_literal, check_positive
 from causal.errors import ParameterError
 
 
@@ -166,7 +171,8 @@ class AdjustedEstimate(SummaryMixin):
 
 def adjusted_estimate(estimate: float, std_error: float, dof: float, *, r2dz_x: float,
                       r2yz_dx: float, reduce: bool = True, alpha: float = 0.05,
-                      label: str = "", heuristic: bool = False) -> AdjustedEstimate:
+                      label: str = "", heuristic: bool = False,
+                      ci_dof: Literal["dof - 1", "dof"] = "dof - 1") -> AdjustedEstimate:
     """Estimate, SE, t and CI adjusted for a confounder of given partial R²s.
 
     Parameters
@@ -183,6 +189,8 @@ def adjusted_estimate(estimate: float, std_error: float, dof: float, *, r2dz_x: 
     label : str
     heuristic : bool
         Set when the input is a log-OR with a z statistic (see the module docstring).
+    ci_dof : {"dof - 1", "dof"}
+        Degrees of freedom of the CI's t quantile (module docstring; "dof" as R sensemakr).
 
     Returns
     -------
@@ -203,6 +211,7 @@ def adjusted_estimate(estimate: float, std_error: float, dof: float, *, r2dz_x: 
     se = check_positive(std_error, "std_error", what="a standard error")
     dof = _check_dof(dof)
     alpha = check_alpha(alpha)
+    check_literal(ci_dof, "ci_dof", ("dof - 1", "dof"))
     r2d = np.asarray(r2dz_x, dtype=float)
     r2y = np.asarray(r2yz_dx, dtype=float)
     _check_r2(float(np.max(r2d)), "r2dz_x", below_one=True)
@@ -214,8 +223,10 @@ def adjusted_estimate(estimate: float, std_error: float, dof: float, *, r2dz_x: 
     direction = direction if est != 0 else (-1.0 if reduce else 1.0)
     adj = est + direction * bias
     adj_se = se * np.sqrt((1 - r2y) / (1 - r2d)) * math.sqrt(dof / (dof - 1))
-    crit = _t_quantile(alpha, dof - 1)
-    return AdjustedEstimate(float(adj), float(adj_se), float(adj / adj_se),
+    crit = _t_quantile(alpha, dof - 1 if ci_dof == "dof - 1" else dof)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_adj = adj / adj_se
+    return AdjustedEstimate(float(adj), float(adj_se), float(t_adj),
                             (float(adj - crit * adj_se), float(adj + crit * adj_se)),
                             float(bias), float(r2d), float(r2y), dof, alpha, label, heuristic)
 
@@ -292,7 +303,8 @@ class OVBBounds(SummaryMixin):
 def ovb_bounds(estimate: float, std_error: float, dof: float, *, r2dxj_x: float,
                r2yxj_dx: float, kd: Any = (1, 2, 3), ky: Any = None,
                benchmark: str = "benchmark", q: float = 1.0, alpha: float = 0.05,
-               reduce: bool = True, heuristic: bool = False) -> OVBBounds:
+               reduce: bool = True, heuristic: bool = False,
+               ci_dof: Literal["dof - 1", "dof"] = "dof - 1") -> OVBBounds:
     """Bounds on the adjusted estimate for confounders ``k`` times as strong as a benchmark.
 
     Parameters
@@ -308,7 +320,7 @@ def ovb_bounds(estimate: float, std_error: float, dof: float, *, r2dxj_x: float,
         defaults to ``kd``).
     benchmark : str
         Name used in the labels ("1x female").
-    q, alpha, reduce, heuristic
+    q, alpha, reduce, heuristic, ci_dof
         As in :func:`robustness_value` and :func:`adjusted_estimate`.
 
     Returns
@@ -335,7 +347,8 @@ def ovb_bounds(estimate: float, std_error: float, dof: float, *, r2dxj_x: float,
         label = (f"{k_d:g}x {benchmark}" if k_d == k_y else
                  f"{k_d:g}x/{k_y:g}x {benchmark}")
         bounds.append(adjusted_estimate(est, se, dof, r2dz_x=r2dz, r2yz_dx=r2yz, reduce=reduce,
-                                        alpha=alpha, label=label, heuristic=heuristic))
+                                        alpha=alpha, label=label, heuristic=heuristic,
+                                        ci_dof=ci_dof))
     t = est / se
     return OVBBounds(est, se, dof, t, partial_r2(t, dof), robustness_value(t, dof, q=q),
                      robustness_value(t, dof, q=q, alpha=alpha), q, alpha, benchmark,
