@@ -160,8 +160,8 @@ def adjust_for_confounder(table: TwoByTwo, *, prevalence_treated: float,
     events, totals = strata["events"].to_numpy(), strata["total"].to_numpy()
     if np.any(events < -1e-12) or np.any(events > totals + 1e-12) or np.any(totals <= 0):
         raise NoSolutionError(
-            "the bias parameters imply an impossible stratified table (a negative count or an "
-            f"empty stratum) for this 2x2 table: {params}; use prevalences strictly between 0 "
+            "the bias parameters imply an impossible stratified table (a negative count, more "
+            f"events than people, or an empty stratum) for this 2x2 table: {params}; use prevalences strictly between 0 "
             "and 1 and an effect the observed counts can carry.")
     # stratum arrays: index 0 = confounder present, 1 = absent
     e1, t1 = events[[0, 2]], totals[[0, 2]]
