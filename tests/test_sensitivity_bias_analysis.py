@@ -160,11 +160,11 @@ def test_trapezoidal_sampler_matches_its_cdf():
 def test_reproducible_and_leaves_global_state_alone():
     kwargs = dict(prevalence_treated=P.beta(5, 5), prevalence_control=P.logitnormal(-1.4, 0.3),
                   outcome_rr=P.lognormal(0.69, 0.2), n_draws=1000)
-    state = np.random.get_state()[1].copy()
+    state = np.random.get_state()[1].copy()  # noqa: NPY002 - checking it is untouched
     first = probabilistic_bias_analysis(TwoByTwo(31, 66, 64, 236), random_state=7, **kwargs)
     second = probabilistic_bias_analysis(TwoByTwo(31, 66, 64, 236), random_state=7, **kwargs)
     np.testing.assert_array_equal(first.total, second.total)
-    assert np.array_equal(np.random.get_state()[1], state)
+    assert np.array_equal(np.random.get_state()[1], state)  # noqa: NPY002
     generator = probabilistic_bias_analysis(TwoByTwo(31, 66, 64, 236),
                                             random_state=np.random.default_rng(7), **kwargs)
     np.testing.assert_array_equal(first.total, generator.total)

@@ -6,7 +6,15 @@ from causal.errors import CausalError, StudySpecError
 from causal.plots.evalue import plot_evalue_curve
 from causal.plots.tipping import plot_tipping_heatmap
 from causal.report.figures import figure_bytes, new_figure
-from causal.report.model import BulletList, Callout, Figure, Paragraph, ReportContext, Section, Table
+from causal.report.model import (
+    BulletList,
+    Callout,
+    Figure,
+    Paragraph,
+    ReportContext,
+    Section,
+    Table,
+)
 from causal.sensitivity.evalue_spec import claim_evalue
 from causal.sensitivity.scenario import assess_scenario, scenario_table
 from causal.sensitivity.scenario_spec import headline_scenario, study_scenarios
