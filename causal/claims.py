@@ -328,7 +328,7 @@ def check_ci_symmetry(estimate: ReportedEstimate) -> Finding:
         mid = (lo + hi) / 2
         boxes = [rounding_box(estimate.estimate), rounding_box(estimate.ci[0]),
                  rounding_box(estimate.ci[1])]
-        gaps = [(l + u) / 2 - e for e, l, u in _corners(*boxes)]
+        gaps = [(lo_ + hi_) / 2 - e for e, lo_, hi_ in _corners(*boxes)]
         scale = "natural"
         asym = (hi - estimate.value) / (estimate.value - lo) if estimate.value > lo else math.inf
     else:
@@ -336,7 +336,7 @@ def check_ci_symmetry(estimate: ReportedEstimate) -> Finding:
                  rounding_box(estimate.ci[1])]
         corners = _corners(*boxes)
         corners = corners[(corners > 0).all(axis=1)]
-        gaps = [(math.log(l) + math.log(u)) / 2 - math.log(e) for e, l, u in corners]
+        gaps = [(math.log(lo_) + math.log(hi_)) / 2 - math.log(e) for e, lo_, hi_ in corners]
         scale = "log"
         lo, hi = estimate.interval
         mid = math.exp((math.log(lo) + math.log(hi)) / 2)

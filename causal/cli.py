@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -70,7 +70,7 @@ def audit(study: StudyArg, as_json: JsonOpt = False) -> None:
 
 
 # ------------------------------------------------------------------------------ evalue --
-class MeasureChoice(str, Enum):
+class MeasureChoice(StrEnum):
     rr = "rr"
     or_ = "or"
     hr = "hr"
