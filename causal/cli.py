@@ -182,7 +182,12 @@ def _stderr_console() -> Any:
 
 
 # --------------------------------------------------------------------------- sensitivity --
-RatioChoice = Enum("RatioChoice", {"rr": "rr", "or": "or", "hr": "hr"}, type=str)  # type: ignore[misc]
+class RatioChoice(StrEnum):
+    rr = "rr"
+    or_ = "or"
+    hr = "hr"
+
+
 CommonOpt = Annotated[bool, typer.Option(
     "--common-outcome/--rare-outcome",
     help="For or/hr: is the outcome common (>= 15%)? Must be stated.")]

@@ -6,7 +6,6 @@ import math
 
 import numpy as np
 import pytest
-from _sensitivity_refs import reference
 from scipy.stats import norm
 
 from causal._results import SUMMARY_COLUMNS
@@ -15,6 +14,7 @@ from causal.measures import OddsRatio, TwoByTwo
 from causal.sensitivity import Prior, adjust_for_confounder, probabilistic_bias_analysis
 from causal.sensitivity import priors as P
 from causal.sensitivity.tipping import binary_bias_factor, solve_outcome_rr
+from tests._sensitivity_refs import reference
 
 
 def _tyndall() -> tuple[TwoByTwo, dict]:

@@ -7,13 +7,13 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from _sensitivity_refs import DARFUR_FILE, reference
 from scipy.stats import t as t_dist
 
 from causal._results import SUMMARY_COLUMNS
 from causal.errors import ParameterError
 from causal.sensitivity import adjusted_estimate, ovb_bounds, partial_r2, robustness_value
 from causal.sensitivity.surfaces import ovb_contour_grid
+from tests._sensitivity_refs import DARFUR_FILE, reference
 
 COVARIATES = ["age", "farmer_dar", "herder_dar", "pastvoted", "hhsize_darfur", "female"]
 

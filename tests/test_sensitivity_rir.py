@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 
 import pytest
-from _sensitivity_refs import reference
 from scipy.stats import fisher_exact
 
 from causal._results import SUMMARY_COLUMNS
 from causal.errors import NoSolutionError, ParameterError
 from causal.measures import TwoByTwo
 from causal.sensitivity import rir, rir_table
+from tests._sensitivity_refs import reference
 
 
 def _cases() -> tuple[dict, dict, float]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 
 import pytest
-from _sensitivity_refs import reference
 
 from causal._results import SUMMARY_COLUMNS
 from causal.errors import CommonOutcomeWarning, NoSolutionError, ParameterError
 from causal.measures import OddsRatio, RiskRatio
 from causal.sensitivity import tip
 from causal.sensitivity.tipping import binary_bias_factor
+from tests._sensitivity_refs import reference
 
 THEW = OddsRatio(2.54, ci=(1.32, 4.89), rare_outcome=False)
 
