@@ -98,3 +98,11 @@ def test_bias_analysis_command(capsys):
     status, _, err = run(capsys, "bias-analysis", "31", "66", "64", "236", "--p1",
                          "lognormal:0,1", "--p0", "0.2", "--effect", "2")
     assert status == 2 and "must stay within" in err
+
+
+def test_sensitivity_without_scenarios_fails_cleanly(capsys, tmp_path):
+    text = Path(THEW_FILE).read_text(encoding="utf-8")
+    path = tmp_path / "noscenarios.toml"
+    path.write_text(text[: text.index("[[scenarios]]")], encoding="utf-8")
+    status, _, err = run(capsys, "sensitivity", str(path))
+    assert status == 2 and "declares no [[scenarios]]" in err

@@ -192,3 +192,18 @@ def test_ovb_bad_input():
         ovb_bounds(1, 0.1, 100, r2dxj_x=0.4, r2yxj_dx=0.1, kd=[3])
     with pytest.raises(ParameterError, match="alpha"):
         robustness_value(2, 100, alpha=1.5)
+
+
+def test_measure_adapter():
+    from causal.measures import MeanDifference, OddsRatio
+    from causal.sensitivity.ovb import ovb_inputs
+
+    est, se, heuristic, notes = ovb_inputs(MeanDifference(0.0973, std_error=0.0233))
+    assert (est, se, heuristic, notes) == (0.0973, 0.0233, False, ())
+    est, se, heuristic, notes = ovb_inputs(OddsRatio(2.54, ci=(1.32, 4.89),
+                                                     rare_outcome=False))
+    assert est == pytest.approx(math.log(2.54))
+    assert se == pytest.approx((math.log(4.89) - math.log(1.32)) / (2 * 1.959963984540054))
+    assert heuristic and "heuristic" in notes[0]
+    with pytest.raises(ParameterError, match="MeanDifference"):
+        ovb_inputs(OddsRatio(2.54, rare_outcome=False))

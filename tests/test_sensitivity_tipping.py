@@ -114,3 +114,18 @@ def test_common_outcome_treated_as_rare_warns():
     # read as a risk ratio, 2.54 is beyond what 50% vs 20% prevalences can explain at all
     with pytest.warns(CommonOutcomeWarning), pytest.raises(NoSolutionError, match="2.5"):
         tip(odds, prevalence_treated=0.5, prevalence_control=0.2)
+
+
+def test_hazard_ratio_common_outcome_round_trips():
+    from causal.measures import HazardRatio
+    from causal.sensitivity._scale import _hr_to_rr, _rr_to_hr, to_rr_scale
+
+    hr = HazardRatio(2.0, ci=(1.3, 3.1), rare_outcome=False)
+    scale = to_rr_scale(hr)
+    # VanderWeele (2017): RR ~ (1 - 0.5^sqrt(HR)) / (1 - 0.5^sqrt(1/HR))
+    expected = (1 - 0.5 ** math.sqrt(2)) / (1 - 0.5 ** math.sqrt(0.5))
+    assert scale.rr_point == pytest.approx(expected, rel=1e-12)
+    for value in (0.3, 0.9, 1.0, 1.7, 6.0):
+        assert _rr_to_hr(_hr_to_rr(value)) == pytest.approx(value, rel=1e-10)
+    result = tip(hr, prevalence_treated=0.5, prevalence_control=0.1)
+    assert result.estimate.value_input_scale == pytest.approx(_rr_to_hr(result.value))

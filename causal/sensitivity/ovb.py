@@ -355,12 +355,23 @@ def ovb_bounds(estimate: float, std_error: float, dof: float, *, r2dxj_x: float,
                      tuple(bounds), heuristic)
 
 
-def log_odds_ratio_inputs(measure: Any, dof: float) -> tuple[float, float, float]:
-    """``(log OR, SE, dof)`` from an :class:`~causal.measures.OddsRatio` for a heuristic
-    omitted-variable-bias reading (results must carry ``heuristic=True``)."""
-    from causal.measures import OddsRatio
+def ovb_inputs(measure: Any) -> tuple[float, float, bool, tuple[str, ...]]:
+    """``(estimate, std_error, heuristic, notes)`` for the partial-R² methods from a measure.
 
-    if not isinstance(measure, OddsRatio) or measure.std_error is None:
-        raise ParameterError("`measure` must be an OddsRatio with a CI or SE; got "
-                             f"{type(measure).__name__}.")
-    return math.log(measure.estimate), float(measure.std_error), _check_dof(dof)
+    A :class:`~causal.measures.MeanDifference` (a linear-regression coefficient) is used as is.
+    An :class:`~causal.measures.OddsRatio` is read as its log-OR with the Wald z statistic in
+    place of a t statistic: Cinelli & Hazlett's results are exact for linear regression only, so
+    this is a heuristic, and the returned note says so (pass ``heuristic=True`` on).
+    """
+    from causal.measures import MeanDifference, OddsRatio
+
+    if isinstance(measure, MeanDifference) and measure.std_error is not None:
+        return measure.estimate, float(measure.std_error), False, ()
+    if isinstance(measure, OddsRatio) and measure.std_error is not None:
+        note = ("the log odds ratio and its z statistic are read as a linear-regression "
+                "coefficient and t statistic: a heuristic, not an exact omitted-variable bias "
+                "result (Cinelli & Hazlett 2020 cover linear models)")
+        return math.log(measure.estimate), float(measure.std_error), True, (note,)
+    raise ParameterError("`measure` must be a MeanDifference (regression coefficient) or an "
+                         "OddsRatio, with a CI or standard error; got "
+                         f"{type(measure).__name__}.")
