@@ -251,7 +251,8 @@ def assess_scenario(scenario: ConfounderScenario, measure: Any, *, true: float =
     target_point = max(scale.rr_point / rr_true, rr_true / scale.rr_point)
     target_ci = None if limit is None else max(limit / rr_true, rr_true / limit)
     rr_eu, rr_ud = scenario.evalue_coordinates
-    scenario_bf = float(bounding_factor(rr_eu, rr_ud)) if math.isfinite(rr_eu) else rr_ud
+    # B = eu ud / (eu + ud - 1), written so that a huge (or infinite, p0 = 0) RR_EU is safe
+    scenario_bf = rr_ud / (1 + (rr_ud - 1) / rr_eu)
     tip_point = tip_ci = math.nan
     if scenario.kind == "binary":
         p1, p0 = scenario.prevalence_treated, scenario.prevalence_control
