@@ -231,4 +231,5 @@ _VALIDATOR_MODULES: list[str] = [
     "causal.sensitivity.evalue_spec",
     "causal.dag_spec",
     "causal.data.spec",
+    "causal.sensitivity.scenario_spec",
 ]
