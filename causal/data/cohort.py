@@ -81,7 +81,8 @@ class SimulatedCohorts(Mapping[str, np.ndarray]):
             "columns": {"sex": "1 = female, 0 = male", "ethnicity": "1 = White, 0 = other",
                         "employment_support": "1 = accepted employment support",
                         "recovery": "1 = recovered (PHQ-9 < 10 and GAD-7 < 8)",
-                        "motivation": "LATENT standard-normal motivation (simulated truth)"},
+                        "motivation": "LATENT motivation (simulated truth): standard normal, "
+                                      "or 0/1 in a world with motivation_prevalence"},
         })
         return frame
 

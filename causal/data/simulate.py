@@ -12,8 +12,12 @@ random cohorts and integrates with quasi-random points):
 * (PHQ-9, GAD-7) = rounded, clipped Gaussian copula: ``round(mean + sd * Z)`` clipped to 0-27
   and 0-21, ``corr(Z1, Z2) = phq9_gad7_correlation``;
 * presenting_problem: categorical with the stated shares;
-* motivation M ~ N(0, 1), latent, independent of the covariates above;
+* motivation M ~ N(0, 1), latent, independent of the covariates above; or, in a world with
+  ``motivation_prevalence`` pi, binary M = 1 with probability pi (its ORs then compare M = 1
+  with M = 0);
 * sessions = 1 + Poisson((sessions_mean - 1) exp(g M - g^2/2)), g = ``sessions_motivation``
+  (binary M: ``exp(g Z) / E exp(g Z)`` with the standardised ``Z = (M - pi) / sqrt(pi (1 - pi))``,
+  so that g is again per SD of motivation and the mean number of sessions is unchanged)
   (more motivated clients attend more; sessions do not depend on treatment, so they are not a
   mediator and the conditional OR below is the whole effect);
 * uptake: logit P(T = 1) = a0 + b'X + log(motivation_uptake_odds_ratio) M;
@@ -81,9 +85,13 @@ def _age_parameters(mean: float, sd: float, low: float, high: float) -> tuple[fl
 
 
 def covariates_from_uniforms(u: np.ndarray, data: DataSpec, age_loc: float,
-                             age_scale: float, rng: np.random.Generator | None = None
+                             age_scale: float, rng: np.random.Generator | None = None, *,
+                             motivation_prevalence: float | None = None
                              ) -> dict[str, np.ndarray]:
     """Map uniforms ``u[0:9]`` to covariates and motivation.
+
+    Motivation is ``Phi^-1(u[7])`` (standard normal), or, with ``motivation_prevalence`` pi,
+    binary ``u[7] < pi``.
 
     ``u`` has the uniform's index first, shape (9 or more, ...): each ``u[j]`` is then
     contiguous, which keeps the elementwise transforms fast for many replicates. Sessions are
@@ -111,10 +119,18 @@ def covariates_from_uniforms(u: np.ndarray, data: DataSpec, age_loc: float,
     shares = np.cumsum(list(c["presenting_problem"].values()))
     out["presenting_problem"] = np.minimum(np.searchsorted(shares, u[6], side="right"),
                                            len(shares) - 1).astype(np.int8)
-    motivation = ndtri(u[7])
-    out["motivation"] = motivation
     g = c["sessions_motivation"]
-    rate = (c["sessions_mean"] - 1) * np.exp(g * motivation - g**2 / 2)
+    if motivation_prevalence is None:
+        motivation = ndtri(u[7])
+        rate = (c["sessions_mean"] - 1) * np.exp(g * motivation - g**2 / 2)
+    else:
+        pi = float(motivation_prevalence)
+        motivation = (u[7] < pi).astype(float)
+        sd = np.sqrt(pi * (1 - pi))
+        z1, z0 = (1 - pi) / sd, -pi / sd
+        norm = pi * np.exp(g * z1) + (1 - pi) * np.exp(g * z0)
+        rate = (c["sessions_mean"] - 1) * np.exp(g * np.where(motivation > 0, z1, z0)) / norm
+    out["motivation"] = motivation
     extra = rng.poisson(rate) if rng is not None else _poisson_quantile(u[8], rate)
     out["sessions"] = (1 + extra).astype(np.int16)
     return out
@@ -178,7 +194,8 @@ def expected_margins(data: DataSpec, solved: SolvedWorld, u: np.ndarray
                      ) -> tuple[float, float, float]:
     """Expected uptake and expected recovery among treated and controls, averaged over the
     covariate points ``u`` (exact given the points: no draws of treatment or outcome)."""
-    cov = covariates_from_uniforms(u, data, solved.age_loc, solved.age_scale)
+    cov = covariates_from_uniforms(u, data, solved.age_loc, solved.age_scale,
+                                   motivation_prevalence=solved.world.motivation_prevalence)
     lp_t, lp_y = linear_predictors(cov, data, solved.world)
     w = solved.world
     p_t = _expit(solved.uptake_intercept + lp_t)
@@ -218,7 +235,8 @@ def solve_world(data: DataSpec, world: World, targets: tuple[float, float, float
     c = data.cohort
     age_loc, age_scale = _age_parameters(c["age_mean"], c["age_sd"], *c["age_range"])
     u = integration_points(n_points)
-    cov = covariates_from_uniforms(u, data, age_loc, age_scale)
+    cov = covariates_from_uniforms(u, data, age_loc, age_scale,
+                                   motivation_prevalence=world.motivation_prevalence)
     lp_t, lp_y = linear_predictors(cov, data, world)
     lp_m = np.log(world.motivation_recovery_odds_ratio) * cov["motivation"]
     log_or = np.log(world.true_odds_ratio)
@@ -285,7 +303,8 @@ def draw_arrays(data: DataSpec, solved_world: SolvedWorld, n: int, replicates: i
     rng = check_random_state(random_state)
     u = rng.random((N_UNIFORMS, replicates, n))
     np.clip(u, 1e-12, 1 - 1e-12, out=u)
-    cov = covariates_from_uniforms(u, data, solved_world.age_loc, solved_world.age_scale, rng)
+    cov = covariates_from_uniforms(u, data, solved_world.age_loc, solved_world.age_scale, rng,
+                                   motivation_prevalence=solved_world.world.motivation_prevalence)
     lp_t, lp_y = linear_predictors(cov, data, solved_world.world)
     w = solved_world.world
     treated = (u[9] < _expit(solved_world.uptake_intercept + lp_t)).astype(np.int8)

@@ -15,7 +15,9 @@
 Each ``[[worlds]]`` table states one simulated truth: ``name``, ``description``,
 ``true_odds_ratio`` (the conditional OR of treatment on the outcome given covariates and
 motivation), ``motivation_uptake_odds_ratio`` and ``motivation_recovery_odds_ratio`` (ORs per
-standard deviation of the latent motivation).
+standard deviation of the latent motivation) and, optionally, ``motivation_prevalence``: when
+given (in (0, 1)), motivation is BINARY (present with that probability) and the two ORs compare
+motivated with unmotivated clients.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ _DATA_KEYS = {"source", "description", "covariates", "categorical", "squared",
 _SIMULATED_ONLY = {"n", "cohort", "uptake", "recovery", "latent"}
 _BENCHMARK_KEYS = {"source", "description", "treated_from"}
 _WORLD_KEYS = {"name", "description", "true_odds_ratio", "motivation_uptake_odds_ratio",
-               "motivation_recovery_odds_ratio", "calibration"}
+               "motivation_recovery_odds_ratio", "calibration", "motivation_prevalence"}
 _COHORT_KEYS = {"age_mean", "age_sd", "age_range", "female", "white", "long_term_condition",
                 "phq9_mean", "phq9_sd", "gad7_mean", "gad7_sd", "phq9_gad7_correlation",
                 "sessions_mean", "sessions_motivation", "presenting_problem"}
@@ -58,6 +60,9 @@ class World:
     motivation_uptake_odds_ratio: float = 1.0
     motivation_recovery_odds_ratio: float = 1.0
     calibration: str = ""
+    #: None: motivation ~ N(0, 1) (ORs per SD); a number in (0, 1): motivation is binary,
+    #: present with this probability (ORs compare motivated with unmotivated clients)
+    motivation_prevalence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -257,8 +262,12 @@ def parse_worlds(study: Study) -> tuple[World, ...]:
         for key in ("description", "calibration"):
             if not isinstance(table.get(key, ""), str):
                 raise spec_error(study.path, f"{where}.{key}", "a string", table[key])
+        prevalence = (_number(table, "motivation_prevalence", where, study, low=0, high=1,
+                              open_low=True, open_high=True, what="a prevalence in (0, 1)")
+                      if "motivation_prevalence" in table else None)
         worlds.append(World(name=name, description=table.get("description", ""),
-                            calibration=table.get("calibration", ""), **ors))
+                            calibration=table.get("calibration", ""),
+                            motivation_prevalence=prevalence, **ors))
     names = [w.name for w in worlds]
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:

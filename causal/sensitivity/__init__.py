@@ -38,6 +38,8 @@ _EXPORTS: dict[str, str] = {
     "ConfounderScenario": "causal.sensitivity.scenario",
     "ScenarioAssessment": "causal.sensitivity.scenario",
     "assess_scenario": "causal.sensitivity.scenario",
+    "explain_away": "causal.sensitivity.explain_away",
+    "ExplainAwayResult": "causal.sensitivity.explain_away",
 }
 
 __all__ = sorted(_EXPORTS)
