@@ -125,8 +125,11 @@ def solve_binary_grid(data: DataSpec, uptake_or: np.ndarray, recovery_or: np.nda
     ``E f = sum_m w_m mean_points f`` with ``w = (1 - pi, pi)``. ``a0`` solves
     ``E p_t = uptake`` (Newton; monotone). ``"overall"``: ``c0`` solves
     ``E[p_t p_y(1) + (1 - p_t) p_y(0)] = overall``. ``"arms"``: ``(c0, k)`` solve that and
-    ``E[p_t p_y(1)] / E p_t = treated`` by two-dimensional Newton; a cell is matched when both
-    residuals are below 1e-8 and ``k >= 0``.
+    ``E[p_t p_y(1)] / E p_t = treated`` by two-dimensional Newton. A cell is feasible when, with
+    ``c0`` matching overall recovery at ``k = 0``, the treated arm recovers at least as often as
+    reported (treated recovery decreases in ``k``, the assumption :func:`solve_world`'s
+    bracket also rests on); it is matched when Newton then brings both residuals below 1e-10
+    with ``k >= 0``.
 
     The implied risk ratios (for the E-value overlay): ``RR_EU = max_m P(M = m | T = 1) /
     P(M = m | T = 0)`` and ``RR_UD = max_t max(r_t, 1 / r_t)`` with ``r_t = P(Y = 1 | T = t,
@@ -165,43 +168,64 @@ def solve_binary_grid(data: DataSpec, uptake_or: np.ndarray, recovery_or: np.nda
         y1, y0 = _expit(base + log_or), _expit(base)
         return base, y1, y0
 
-    if margins == "overall":
-        k = np.full(cells, float(prognostic_scale))
+    def overall_c0(k: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """c0 matching overall recovery at scale k, for the cells ``rows`` (1-D Newton)."""
+        pt, gy, kk = p_t[rows], g_y[rows], k[:, None, None]
 
-        def overall_gap(c0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            _, y1, y0 = margins_at(c0, k)
-            value = (w * (p_t * y1 + (1 - p_t) * y0)).sum(axis=(1, 2)) - overall
-            slope = (w * (p_t * y1 * (1 - y1) + (1 - p_t) * y0 * (1 - y0))).sum(axis=(1, 2))
+        def gap(c0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            base = c0[:, None, None] + kk * lp_y[None] + gy * m
+            y1, y0 = _expit(base + log_or), _expit(base)
+            value = (w * (pt * y1 + (1 - pt) * y0)).sum(axis=(1, 2)) - overall
+            slope = (w * (pt * y1 * (1 - y1) + (1 - pt) * y0 * (1 - y0))).sum(axis=(1, 2))
             return value, slope
 
-        start = np.full(cells, np.log(overall / (1 - overall))) - k * lp_y.mean()
-        c0, ok_c = _newton_1d(overall_gap, start)
+        return _newton_1d(gap, np.log(overall / (1 - overall)) - k * lp_y.mean())
+
+    everything = np.arange(cells)
+    if margins == "overall":
+        k = np.full(cells, float(prognostic_scale))
+        c0, ok_c = overall_c0(k, everything)
         matched = ok_a & ok_c
     else:
-        k = np.full(cells, float(prognostic_scale))
-        c0 = np.full(cells, np.log(overall / (1 - overall))) - k * lp_y.mean()
+        # Feasibility first (as solve_world brackets k): at k = 0 the treated arm must recover
+        # at least as often as reported, since a larger k (stronger measured prognosis, which
+        # raises uptake and lowers recovery) only lowers it.
+        zero = np.zeros(cells)
+        c_zero, ok_zero = overall_c0(zero, everything)
+        base = c_zero[:, None, None] + g_y * m + np.zeros_like(lp_y)[None]
+        gap0 = (w * p_t * _expit(base + log_or)).sum(axis=(1, 2)) / e_t - treated
+        feasible = ok_a & ok_zero & (gap0 >= 0)
+        c0, k = np.full(cells, np.nan), np.full(cells, np.nan)
         ok_c = np.zeros(cells, dtype=bool)
-        for _ in range(80):
-            _, y1, y0 = margins_at(c0, k)
-            d1, d0 = y1 * (1 - y1), y0 * (1 - y0)
-            f1 = (w * (p_t * y1 + (1 - p_t) * y0)).sum(axis=(1, 2)) - overall
-            f2 = (w * p_t * y1).sum(axis=(1, 2)) / e_t - treated
-            j11 = (w * (p_t * d1 + (1 - p_t) * d0)).sum(axis=(1, 2))
-            j12 = (w * (p_t * d1 + (1 - p_t) * d0) * lp_y[None]).sum(axis=(1, 2))
-            j21 = (w * p_t * d1).sum(axis=(1, 2)) / e_t
-            j22 = (w * p_t * d1 * lp_y[None]).sum(axis=(1, 2)) / e_t
-            det = j11 * j22 - j12 * j21
-            with np.errstate(divide="ignore", invalid="ignore"):
-                dc = (j22 * f1 - j12 * f2) / det
-                dk = (j11 * f2 - j21 * f1) / det
-            dc, dk = np.nan_to_num(dc), np.nan_to_num(dk)
-            # damped: k moves at most 2 per step (k is of order 1)
-            scale = np.minimum(1.0, 2.0 / np.maximum(np.abs(dk), 1e-300))
-            c0, k = c0 - scale * dc, k - scale * dk
-            ok_c = (np.abs(f1) < 1e-8) & (np.abs(f2) < 1e-8)
-            if ok_c.all():
+        rows = np.flatnonzero(feasible)
+        kk = np.full(rows.size, float(prognostic_scale))
+        cc = overall_c0(kk, rows)[0]
+        for _ in range(60):  # two-dimensional Newton on the cells still moving
+            if rows.size == 0:
                 break
-        matched = ok_a & ok_c & (k >= 0) & np.isfinite(c0) & np.isfinite(k)
+            pt, gy, et = p_t[rows], g_y[rows], e_t[rows]
+            base = cc[:, None, None] + kk[:, None, None] * lp_y[None] + gy * m
+            y1, y0 = _expit(base + log_or), _expit(base)
+            d1, d0 = y1 * (1 - y1), y0 * (1 - y0)
+            f1 = (w * (pt * y1 + (1 - pt) * y0)).sum(axis=(1, 2)) - overall
+            f2 = (w * pt * y1).sum(axis=(1, 2)) / et - treated
+            j11 = (w * (pt * d1 + (1 - pt) * d0)).sum(axis=(1, 2))
+            j12 = (w * (pt * d1 + (1 - pt) * d0) * lp_y[None]).sum(axis=(1, 2))
+            j21 = (w * pt * d1).sum(axis=(1, 2)) / et
+            j22 = (w * pt * d1 * lp_y[None]).sum(axis=(1, 2)) / et
+            det = j11 * j22 - j12 * j21
+            dc = (j22 * f1 - j12 * f2) / det
+            dk = (j11 * f2 - j21 * f1) / det
+            step = np.minimum(1.0, 2.0 / np.maximum(np.abs(dk), 1e-300))  # k moves <= 2
+            cc, kk = cc - step * dc, kk - step * dk
+            done = (np.abs(f1) < 1e-10) & (np.abs(f2) < 1e-10)
+            c0[rows], k[rows] = cc, kk
+            ok_c[rows[done]] = True
+            rows, cc, kk = rows[~done], cc[~done], kk[~done]
+        matched = feasible & ok_c & (k >= -1e-9) & np.isfinite(c0) & np.isfinite(k)
+        k = np.where(matched, np.maximum(k, 0.0), np.nan)
+        c0 = np.where(matched, c0, 0.0)
+        k = np.where(matched, k, 0.0)
 
     base, y1, y0 = margins_at(c0, k)
     # RR_EU: prevalence of each level of M among the treated vs the controls

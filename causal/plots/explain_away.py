@@ -25,12 +25,11 @@ def explain_away_plot_data(result: ExplainAwayResult) -> dict[str, Any]:
         ``benchmarks``: list of (name, x, y) for the measured covariates.
     """
     mean_or = result.mean_or.T
-    with np.errstate(invalid="ignore"):
-        bias = bounding_factor(np.fmax(result.rr_eu, 1.0), np.fmax(result.rr_ud, 1.0)) \
-            if np.all(np.isfinite(result.rr_eu)) else np.where(
-                np.isfinite(result.rr_eu) & np.isfinite(result.rr_ud),
-                np.fmax(result.rr_eu, 1) * np.fmax(result.rr_ud, 1)
-                / (np.fmax(result.rr_eu, 1) + np.fmax(result.rr_ud, 1) - 1), np.nan)
+    # B(RR_EU, RR_UD) per cell; unmatched cells (NaN) stay NaN
+    eu, ud = np.fmax(result.rr_eu, 1.0), np.fmax(result.rr_ud, 1.0)
+    ok = np.isfinite(eu) & np.isfinite(ud)
+    bias = np.full(eu.shape, np.nan)
+    bias[ok] = bounding_factor(eu[ok], ud[ok])
     top = float(np.nanmax(mean_or)) if np.any(np.isfinite(mean_or)) else 2.0
     levels = np.unique(np.round(np.geomspace(0.9, max(top, 1.0) * 1.02, 12), 2))
     return {"x": result.uptake_ors, "y": result.recovery_ors, "mean_or": mean_or,
