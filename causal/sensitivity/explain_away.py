@@ -98,7 +98,7 @@ def covariate_benchmarks(data: Any, prognostic_scale: float, prevalence: float
 def explain_away(study: Any, *, uptake_ors: Any = None, recovery_ors: Any = None,
                  prevalence: float = 0.5, replicates: int = 500, n: int | None = None,
                  reported_or: float | None = None, margins: Literal["overall", "arms"] = "overall",
-                 reference_world: str | None = "no hidden confounding", alpha: float = 0.05,
+                 reference_world: str | None = None, alpha: float = 0.05,
                  max_memory_mb: float = 2048.0, n_threads: int = 1, random_state: Any = None
                  ) -> ExplainAwayResult:
     """Simulate the study's adjusted OR under a true OR of 1 over a grid of hidden confounders.
@@ -127,7 +127,8 @@ def explain_away(study: Any, *, uptake_ors: Any = None, recovery_ors: Any = None
         reported as unmatched (NaN). See :mod:`causal.data.grid_solve`.
     reference_world : str, optional
         World whose solved prognostic scale is used (``"overall"``) or starts Newton
-        (``"arms"``); None: the first declared world.
+        (``"arms"``); None: the first declared world (Thew: "no hidden confounding", where
+        the reported OR is the true effect and the covariates reproduce both arms).
     alpha : float
         For the Wald CI (1.96 at 0.05).
     max_memory_mb : float
@@ -268,3 +269,25 @@ def explain_away(study: Any, *, uptake_ors: Any = None, recovery_ors: Any = None
         benchmarks=covariate_benchmarks(data, reference.prognostic_scale, prevalence),
         wall_seconds=time.perf_counter() - start_wall,
         cpu_seconds=time.process_time() - start_cpu)
+
+
+def arms_feasibility(study: Any, uptake_ors: Any, recovery_ors: Any, prevalence: float = 0.5
+                     ) -> np.ndarray:
+    """Which cells can reproduce recovery in EACH arm (31/66 vs 64/236 for Thew) under a true
+    OR of 1, with non-negative measured prognosis (``margins="arms"`` of
+    :func:`causal.data.grid_solve.solve_binary_grid`); bool array (uptake, recovery). No
+    simulation: the solver only."""
+    from causal._validation import check_probability
+    from causal.data.cohort import _simulated_spec, _study, solve_study_world, targets_of
+    from causal.data.grid_solve import solve_binary_grid
+
+    prevalence = check_probability(prevalence, "prevalence", open_interval=True)
+    gt = _grid(uptake_ors, "uptake_ors", np.geomspace(1.0, 20.0, 12))
+    gy = _grid(recovery_ors, "recovery_ors", np.geomspace(1.0, 20.0, 12))
+    study = _study(study if not isinstance(study, str) else Path(study))
+    data = _simulated_spec(study)
+    reference = solve_study_world(study, None)
+    GT, GY = np.meshgrid(gt, gy, indexing="ij")
+    sol = solve_binary_grid(data, GT.ravel(), GY.ravel(), prevalence, targets_of(study),
+                            margins="arms", prognostic_scale=reference.prognostic_scale)
+    return sol.matched.reshape(gt.size, gy.size)

@@ -25,6 +25,18 @@ def key_cells(result, count: int = 5) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def feasibility_sentence(result, feasible: np.ndarray) -> str:
+    """What matching each arm's recovery (not only overall) under a true OR of 1 requires."""
+    diagonal = np.flatnonzero(np.diagonal(feasible)) if feasible.shape[0] == feasible.shape[
+        1] else np.array([], dtype=int)
+    where = (f"; with equal strengths, from about {result.uptake_ors[diagonal[0]]:.1f} "
+             f"(the grid's resolution)" if diagonal.size else "")
+    return (f"Reproducing the reported recovery in each arm as well (not only overall) with no "
+            f"true effect, and with measured severity lowering recovery as assumed, is possible "
+            f"in only {int(feasible.sum())} of {feasible.size} grid cells{where}: weaker "
+            f"confounders cannot create the crude contrast at all.")
+
+
 def answer(result) -> tuple[str, str]:
     """The plain-language paragraph and the one-line verdict."""
     reported = result.reported_or
@@ -81,7 +93,7 @@ def build(ctx: ReportContext) -> Section | None:
     from causal.data.spec import parse_data
     from causal.plots.explain_away import plot_explain_away
     from causal.report.figures import figure_bytes, new_figure
-    from causal.sensitivity.explain_away import explain_away
+    from causal.sensitivity.explain_away import arms_feasibility, explain_away
     from causal.sensitivity.explain_away_spec import explain_away_options
 
     options = explain_away_options(ctx.study)
@@ -94,6 +106,8 @@ def build(ctx: ReportContext) -> Section | None:
     figure, ax = new_figure(6.6, 5.2)
     plot_explain_away(result, ax=ax)
     paragraph, verdict = answer(result)
+    feasible = arms_feasibility(ctx.study, result.uptake_ors, result.recovery_ors,
+                                result.prevalence)
     unmatched = int((~result.matched).sum())
     blocks: list = [
         Paragraph(paragraph),
@@ -114,12 +128,13 @@ def build(ctx: ReportContext) -> Section | None:
                 f"reported); {unmatched} of {result.matched.size} cells could not be matched. "
                 f"Simulation time {result.wall_seconds:.1f} s (CPU {result.cpu_seconds:.1f} s).",
                 "info"),
+        Paragraph(feasibility_sentence(result, feasible)),
     ]
     payload = {"prevalence": result.prevalence, "replicates": result.replicates,
                "margins": result.margins, "reported_or": result.reported_or,
                "diagonal_mean_crossing": result.diagonal_crossing("mean"),
                "diagonal_probability_crossing": result.diagonal_crossing("probability"),
-               "simulated": True,
+               "simulated": True, "arms_feasible": feasible.tolist(),
                "cells": result.to_frame().replace({np.nan: None}).to_dict(orient="records")}
     return Section("explain_away", "Could self-selection alone produce the reported OR? "
                    "(simulation)", tuple(blocks), payload, verdict=verdict)
