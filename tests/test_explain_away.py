@@ -31,10 +31,19 @@ from causal.sensitivity.explain_away import explain_away
 from causal.spec import load_study
 from tests.conftest import THEW
 
-STUDY = load_study(THEW)
-DATA = parse_data(STUDY)
-TARGETS = targets_of(STUDY)
-K_REF = solve_study_world(STUDY, "no hidden confounding").prognostic_scale
+STUDY = DATA = TARGETS = K_REF = None  # loaded once, lazily (see _setup)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _setup():
+    # Loaded inside a fixture, not at import: loading a study registers every study-table
+    # validator, and doing that at collection time would change the order in which other test
+    # modules' validators run.
+    global STUDY, DATA, TARGETS, K_REF
+    STUDY = load_study(THEW)
+    DATA = parse_data(STUDY)
+    TARGETS = targets_of(STUDY)
+    K_REF = solve_study_world(STUDY, "no hidden confounding").prognostic_scale
 
 
 def _binary_world(uptake_or: float, recovery_or: float, prevalence: float = 0.5):
