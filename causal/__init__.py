@@ -28,6 +28,8 @@ _EXPORTS: dict[str, str] = {
     "audit": "causal.claims",
     "Study": "causal.spec",
     "load_study": "causal.spec",
+    "effect_heterogeneity": "causal.estimate.heterogeneity",
+    "HeterogeneityResult": "causal.estimate.heterogeneity",
     "CausalError": "causal.errors",
     "CausalWarning": "causal.errors",
 }

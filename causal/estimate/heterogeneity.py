@@ -138,14 +138,17 @@ def effect_heterogeneity(
     learner.fit(prepared.y, prepared.t, X=prepared.x, W=prepared.w, inference="auto")
 
     cate_model = learner.model_cate(T=1)
-    covariance = np.asarray(cate_model._param_var, dtype=float)  # (intercept, slopes)
+    k = prepared.x.shape[1]
+    # a binary outcome adds a leading output axis of length 1 to EconML's arrays
+    covariance = np.asarray(cate_model._param_var, dtype=float).reshape(k + 1, k + 1)
+    intercept = float(np.ravel(cate_model.intercept_)[0])
     slopes = learner.coef__inference(T=1)
-    slope_se = np.atleast_1d(slopes.stderr).astype(float)
-    slope_est = np.atleast_1d(slopes.point_estimate).astype(float)
+    slope_se = np.ravel(slopes.stderr).astype(float)
+    slope_est = np.ravel(slopes.point_estimate).astype(float)
     ate_inf = learner.ate_inference(prepared.x)
     ate_low, ate_high = learner.ate_interval(prepared.x, alpha=alpha)
-    ate = float(ate_inf.mean_point)
-    ate_se = float(ate_inf.stderr_mean)
+    ate = float(np.ravel(ate_inf.mean_point)[0])
+    ate_se = float(np.ravel(ate_inf.stderr_mean)[0])
 
     propensities = _out_of_fold_propensity(learner, prepared, folds)
     notes = list(prepared.notes)
@@ -161,9 +164,9 @@ def effect_heterogeneity(
     return HeterogeneityResult(
         treatment=treatment, outcome=outcome, outcome_type=outcome_type,
         modifiers=prepared.modifiers, covariates=prepared.covariates, alpha=alpha,
-        ate=ate, ate_std_error=ate_se, ate_ci=(float(ate_low), float(ate_high)),
+        ate=ate, ate_std_error=ate_se, ate_ci=(float(np.ravel(ate_low)[0]), float(np.ravel(ate_high)[0])),
         ate_p_value=two_sided_p(ate / ate_se),
-        intercept=float(cate_model.intercept_), slopes=tuple(slope_est.tolist()),
+        intercept=intercept, slopes=tuple(slope_est.tolist()),
         slope_std_errors=tuple(slope_se.tolist()),
         slope_cis=tuple((float(b - z * s), float(b + z * s)) for b, s in zip(slope_est, slope_se,
                                                                                 strict=True)),
