@@ -328,8 +328,9 @@ class HeterogeneityResult(SummaryMixin):
         for j in chosen:
             name, (low, high) = self.modifiers[j], self.slope_cis[j]
             varies = "does" if low > 0 or high < 0 else "does not detectably"
-            how = (f"the effect is {_num(factor * self.slopes[j])}{unit} when {name} = 1 "
-                   f"compared with {name} = 0" if self.binary_modifiers[j]
+            bigger = "larger" if self.slopes[j] >= 0 else "smaller"
+            how = (f"the effect is {_num(factor * abs(self.slopes[j]), sign=False)}{unit} "
+                   f"{bigger} when {name} = 1 than when {name} = 0" if self.binary_modifiers[j]
                    else f"{_num(factor * self.slopes[j])}{unit} per unit of {name}")
             held = ", other modifiers held fixed" if len(self.modifiers) > 1 else ""
             text.append(f"The estimated effect {varies} vary with {name}: {how} ({level} "

@@ -11,6 +11,7 @@ SEs or an interval narrowed. benchmarks/heterogeneity.py checks the 95% coverage
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 import sys
 
@@ -100,8 +101,9 @@ def test_binary_outcome_ate_is_the_marginal_risk_difference():
     assert abs(result.slopes[0] - true_blp) < 4 * result.slope_std_errors[0]
     assert result.scale == "risk difference"
     assert result.summary()["quantity"][0] == "ATE (risk difference) (simulated data)"
-    assert f"{100 * result.ate:+.1f}"[:3] in result.sentence() and "percentage points" in \
-        result.sentence()
+    stated = re.search(r"the estimated effect of t on y is ([+-]\d+\.\d+) percentage points",
+                       result.sentence())
+    assert float(stated.group(1)) == pytest.approx(100 * result.ate, abs=0.05)  # 3 digits
 
 
 # ------------------------------------------------ hand-written reference implementation --
@@ -160,6 +162,14 @@ def test_matches_hand_written_cross_fitted_aipw(binary):
     # the SE of the fitted line at mean(x) reduces to sqrt(sum(resid^2) / (n (n - p)))
     assert result.ate_std_error == pytest.approx(math.sqrt((resid**2).sum() / (n * (n - p))),
                                                  rel=1e-8)
+    # Wald intervals and p-values at z_0.975 = 1.959963984540054 (EconML's ate_interval included)
+    from scipy.stats import norm
+
+    z975 = 1.959963984540054
+    assert result.ate_ci == pytest.approx((result.ate - z975 * result.ate_std_error,
+                                           result.ate + z975 * result.ate_std_error), abs=1e-10)
+    slope_z = beta[1] / math.sqrt(cov[1, 1])
+    assert result.slope_p_values[0] == pytest.approx(2 * norm.sf(abs(slope_z)), rel=1e-6)
     # the curve is the fitted line with pointwise Wald limits from the same covariance
     grid = np.array([-1.0, 0.0, 2.5])
     curve = result.curve(values=grid)
@@ -210,7 +220,8 @@ def test_several_modifiers_categorical_covariate_and_binary_modifier():
     assert table.note[2].startswith("effect when ltc = 1 minus effect when ltc = 0")
     # ltc does not modify the effect in the simulation
     assert result.slope_cis[1][0] <= 0 <= result.slope_cis[1][1]
-    assert "when ltc = 1 compared with ltc = 0" in result.sentence("ltc")
+    assert re.search(r"vary with ltc: the effect is \d\.\d+ (larger|smaller) when ltc = 1 than "
+                     r"when ltc = 0 \(95% CI -?\d", result.sentence("ltc"))
     curve = result.curve("ltc")
     assert curve.value.tolist() == [0.0, 1.0]
     assert curve.attrs["held_at"] == {"x": pytest.approx(data.x.mean())}
@@ -292,3 +303,115 @@ def test_bad_input_binary_outcome_constant_in_an_arm_and_models():
         effect_heterogeneity(data, cv=2, outcome_model=LogisticRegression(), **CONTINUOUS)
     with pytest.raises(ParameterError, match="`modifier` must be one of 'x'; got 'age'"):
         effect_heterogeneity(data, cv=2, **BINARY).curve("age")
+
+
+# ---------------------------------------------------------------------------- figure --
+def test_plot_draws_the_curve_data(linear_cate):
+    import matplotlib.pyplot as plt
+
+    from causal.plots.heterogeneity import plot_effect_heterogeneity
+    from causal.report.figures import new_figure
+
+    _, result = linear_cate
+    figure, ax = new_figure()
+    assert plot_effect_heterogeneity(result, "x", ax=ax, num=20) is ax
+    curve = result.curve("x", num=20)
+    line = ax.get_lines()[0]
+    np.testing.assert_allclose(line.get_xdata(), curve.value)
+    np.testing.assert_allclose(line.get_ydata(), curve.effect)  # continuous: outcome units
+    assert ax.get_title() == "Effect of t by x (simulated data)"
+    assert ax.get_lines()[1].get_ydata()[0] == 0  # the no-effect line
+    drawn = plot_effect_heterogeneity(result)  # ax=None: a new pyplot figure
+    assert drawn is not ax and drawn.get_xlabel() == "x"
+    plt.close(drawn.figure)
+
+
+def test_plot_binary_outcome_in_percentage_points_and_binary_modifier():
+    from causal.plots.heterogeneity import plot_effect_heterogeneity
+    from causal.report.figures import new_figure
+
+    data, _, _ = simulate_binary(1500, seed=9)
+    data["ltc"] = np.random.default_rng(9).binomial(1, 0.4, len(data))
+    data.attrs["simulated"] = False
+    result = effect_heterogeneity(data, treatment="t", outcome="y", covariates=["x", "w"],
+                                  modifiers=["x", "ltc"], outcome_type="binary", cv=2,
+                                  random_state=9)
+    _, ax = new_figure()
+    plot_effect_heterogeneity(result, "ltc", ax=ax)
+    curve = result.curve("ltc")
+    points = ax.containers[0].lines[0]  # the errorbar markers
+    np.testing.assert_allclose(points.get_ydata(), 100 * curve.effect)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["ltc = 0", "ltc = 1"]
+    assert "percentage points" in ax.get_ylabel() and "simulated" not in ax.get_title()
+
+
+# ------------------------------------------------------------------- command line --
+def _csv(tmp_path, binary=False):
+    data = simulate_binary(1200, seed=10)[0] if binary else simulate_continuous(1200, 10, 0.5)
+    path = tmp_path / "cohort.csv"
+    data.to_csv(path, index=False)
+    return data, path
+
+
+def test_cli_json_matches_the_library(tmp_path, capsys):
+    import json
+
+    from causal.cli import main
+
+    data, path = _csv(tmp_path, binary=True)
+    png = tmp_path / "fig" / "het.png"
+    status = main(["heterogeneity", str(path), "--treatment", "t", "--outcome", "y",
+                   "--outcome-type", "binary", "--covariates", "x,w", "--modifier", "x",
+                   "--cv", "2", "--random-state", "3", "--png", str(png), "--json"])
+    out, _ = capsys.readouterr()
+    assert status == 0
+    printed = json.loads(out)
+    direct = effect_heterogeneity(data, cv=2, random_state=3, **BINARY)
+    assert printed["summary"][0]["estimate"] == pytest.approx(direct.ate, rel=1e-12)
+    assert printed["summary"][1]["estimate"] == pytest.approx(direct.slopes[0], rel=1e-12)
+    assert printed["sentence"] == direct.sentence().replace("In this simulated data, averaged",
+                                                            "Averaged")  # CSV: not labelled
+    assert printed["scale"] == "risk difference" and len(printed["curve"]) == 50
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cli_text_output(tmp_path, capsys):
+    from causal.cli import main
+
+    _, path = _csv(tmp_path)
+    status = main(["heterogeneity", str(path), "--treatment", "t", "--outcome", "y",
+                   "--outcome-type", "continuous", "--covariates", "w", "--modifier", "x",
+                   "--cv", "2"])
+    out, _ = capsys.readouterr()
+    assert status == 0
+    assert out.startswith("| quantity | estimate | ci_lower | ci_upper | p_value |")
+    assert "| change in effect with x |" in out and "The estimated effect does vary with x" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--modifier", "phq9"], "`modifiers` names column(s) not in `data`: 'phq9'."),
+        (["--modifier", "x", "--treatment", "y"], "`treatment` and `outcome` must differ"),
+        (["--modifier", "x", "--cv", "1"], "`cv` must be at least 2 folds; got 1."),
+    ],
+)
+def test_cli_bad_input_is_one_line(tmp_path, capsys, args, message):
+    from causal.cli import main
+
+    _, path = _csv(tmp_path)
+    base = ["heterogeneity", str(path), "--treatment", "t", "--outcome", "y",
+            "--outcome-type", "continuous", "--covariates", "w"]
+    status = main(base + args)
+    _, err = capsys.readouterr()
+    assert status == 2 and message in err
+    assert "Traceback" not in err and err.count("\n") == 1
+
+
+def test_cli_missing_file(tmp_path, capsys):
+    from causal.cli import main
+
+    status = main(["heterogeneity", str(tmp_path / "none.csv"), "--treatment", "t", "--outcome",
+                   "y", "--outcome-type", "binary", "--modifier", "x"])
+    _, err = capsys.readouterr()
+    assert status == 2 and "none.csv: data file not found." in err

@@ -64,5 +64,5 @@ def plot_effect_heterogeneity(result: HeterogeneityResult, modifier: str | None 
     if held:
         text = "others held at " + ", ".join(f"{m} = {v:.3g}" for m, v in held.items())
         ax.annotate(text, (0.01, 0.01), xycoords="axes fraction", fontsize=7, color="0.35")
-    ax.legend(loc="best", frameon=False, fontsize=8)
+    ax.legend(loc="best", frameon=True, framealpha=0.9, edgecolor="none", fontsize=8)
     return ax
