@@ -138,7 +138,10 @@ def _modifier_matrix(data: pd.DataFrame, modifiers: tuple[str, ...]) -> tuple[An
         reference = float(np.bincount(values.astype(int)).argmax()) if binary else values.mean()
         columns.append(values)
         references.append(float(reference))
-        ranges.append((float(distinct[0]), float(distinct[-1])))
+        # the curve's default grid: the central 95% of the data, not the sparse extremes where
+        # the linear CATE is an extrapolation (for a binary outcome it can leave [-1, 1])
+        ranges.append((0.0, 1.0) if binary else
+                      tuple(float(q) for q in np.quantile(values, [0.025, 0.975])))
         binaries.append(binary)
     return np.column_stack(columns), tuple(references), tuple(ranges), tuple(binaries)
 
@@ -242,6 +245,9 @@ class HeterogeneityResult(SummaryMixin):
         HC1 covariance of (intercept, slopes...), from which :meth:`curve` is computed.
     reference_values
         Where the other modifiers are held in :meth:`curve`: the mean, or the mode for 0/1.
+    modifier_ranges
+        2.5th and 97.5th percentiles of each modifier ((0, 1) for a 0/1 one): the default
+        grid of :meth:`curve`.
     propensity_range
         Smallest and largest out-of-fold propensity score.
     simulated
@@ -362,7 +368,8 @@ def effect_curve(result: HeterogeneityResult, modifier: str | None = None, value
         Defaults to the first modifier.
     values : array-like, optional
         Grid of the modifier. Default: 0 and 1 for a 0/1 modifier, else ``num`` evenly spaced
-        points over its observed range.
+        points from its 2.5th to its 97.5th percentile (beyond them the line is extrapolated
+        from few people).
 
     Returns
     -------

@@ -312,7 +312,10 @@ def test_plot_draws_the_curve_data(linear_cate):
     from causal.plots.heterogeneity import plot_effect_heterogeneity
     from causal.report.figures import new_figure
 
-    _, result = linear_cate
+    data, result = linear_cate
+    default = result.curve()
+    assert (default.value.iloc[0], default.value.iloc[-1]) == pytest.approx(
+        tuple(np.quantile(data.x, [0.025, 0.975])), abs=1e-12)
     figure, ax = new_figure()
     assert plot_effect_heterogeneity(result, "x", ax=ax, num=20) is ax
     curve = result.curve("x", num=20)
