@@ -110,6 +110,12 @@ def prepare_heterogeneity_data(data: Any, *, treatment: str, outcome: str, covar
     x, references, ranges, binaries = _modifier_matrix(data, modifiers)
     others = [c for c in covariates if c not in modifiers]
     w = None
+    for name in others:
+        series = data[name]
+        if not (_is_numeric(series) or isinstance(series.dtype, pd.CategoricalDtype)
+                or pd.api.types.is_string_dtype(series) or series.dtype == object):
+            raise DataError(f"`covariates` must be numeric, boolean, text or categorical "
+                            f"columns; {name!r} has dtype {series.dtype}.")
     if others:
         encoded = pd.get_dummies(data[others], drop_first=True, dtype=float)
         w = encoded.to_numpy(dtype=float)

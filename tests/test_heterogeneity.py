@@ -208,8 +208,10 @@ def test_several_modifiers_categorical_covariate_and_binary_modifier():
     data = simulate_continuous(2000, seed=5, slope=0.5)
     data["ltc"] = rng.binomial(1, 0.4, len(data)).astype(bool)
     data["problem"] = pd.Categorical(rng.choice(["depression", "anxiety", "mixed"], len(data)))
+    data["sex"] = rng.choice(["female", "male"], len(data))  # plain text: one-hot encoded
     result = effect_heterogeneity(data, treatment="t", outcome="y",
-                                  covariates=["x", "w", "problem"], modifiers=["x", "ltc"],
+                                  covariates=["x", "w", "problem", "sex"],
+                                  modifiers=["x", "ltc"],
                                   outcome_type="continuous", cv=2, random_state=5)
     table = result.summary()
     assert tuple(table.columns) == SUMMARY_COLUMNS
@@ -269,6 +271,9 @@ def _small():
         (lambda d: d.assign(t=(np.arange(len(d)) < 5).astype(int)), {}, DataError,
          r"`treatment` arm t = 1 has 5 rows; at least 10 are needed"),
         (lambda d: d.assign(x=1.0), {}, DataError, "takes the single value 1"),
+        (lambda d: d.assign(w=pd.Timestamp("2024-01-01") + pd.to_timedelta(d.index, "D")), {},
+         DataError, "`covariates` must be numeric, boolean, text or categorical columns; 'w' has "
+         "dtype datetime64"),
         (None, {"outcome_type": "binary"}, DataError, "`outcome` column 'y' must be coded 0/1"),
         (None, {"outcome_type": "count"}, ParameterError,
          "`outcome_type` must be one of 'binary', 'continuous'; got 'count'"),
