@@ -99,12 +99,19 @@ def prepare_heterogeneity_data(data: Any, *, treatment: str, outcome: str, covar
     if len(missing):
         counts = ", ".join(f"{c} ({int(k)})" for c, k in missing.items())
         raise DataError(f"`data` has missing values in {counts}; drop or impute them first.")
+    numeric = [c for c in used if _is_numeric(data[c]) and not pd.api.types.is_bool_dtype(data[c])]
+    infinite = {c: int(np.isinf(data[c].to_numpy(dtype=float)).sum()) for c in numeric}
+    infinite = {c: k for c, k in infinite.items() if k}
+    if infinite:
+        counts = ", ".join(f"{c} ({k})" for c, k in infinite.items())
+        raise DataError(f"`data` has infinite values in {counts}; only finite numbers can be used.")
     t = _binary(data[treatment], "treatment", treatment)
     if binary_outcome:
         y = _binary(data[outcome], "outcome", outcome)
     elif not _is_numeric(data[outcome]) or pd.api.types.is_bool_dtype(data[outcome]):
         raise DataError(f"`outcome` column {outcome!r} must be numeric for "
-                        f"outcome_type='continuous'; got dtype {data[outcome].dtype}.")
+                        f"outcome_type='continuous'; got dtype {data[outcome].dtype} (for a 0/1 "
+                        "outcome use outcome_type='binary').")
     else:
         y = data[outcome].to_numpy(dtype=float)
     x, references, ranges, binaries = _modifier_matrix(data, modifiers)
@@ -122,9 +129,12 @@ def prepare_heterogeneity_data(data: Any, *, treatment: str, outcome: str, covar
     _check_arms(t, y, binary_outcome, treatment, outcome, x.shape[1] + (0 if w is None
                                                                          else w.shape[1]))
     strata = (2 * t + y if binary_outcome else t).astype(int)
+    added = [m for m in modifiers if m not in covariates]
+    notes = (f"modifier(s) {', '.join(added)} not listed in `covariates` are adjusted for too "
+             "(EconML's nuisance models use the modifiers as features)",) if added else ()
     return Prepared(y=y, t=t, x=x, w=w, strata=strata, modifiers=modifiers,
                     covariates=covariates, reference_values=references,
-                    modifier_ranges=ranges, binary_modifiers=binaries)
+                    modifier_ranges=ranges, binary_modifiers=binaries, notes=notes)
 
 
 def _modifier_matrix(data: pd.DataFrame, modifiers: tuple[str, ...]) -> tuple[Any, ...]:

@@ -78,6 +78,7 @@ def test_linear_cate_slope_and_ate_are_recovered(linear_cate):
     assert result.slope_cis[0][0] > 0
     assert "The estimated effect does vary with x: +0." in result.sentence()
     assert result.sentence().startswith("In this simulated data, averaged over the sample")
+    assert result.notes == ()  # x is a listed covariate; overlap is fine
 
 
 def test_null_heterogeneity_slope_ci_covers_zero():
@@ -241,7 +242,8 @@ def test_weak_overlap_warns_and_is_recorded():
         result = effect_heterogeneity(data, treatment="t", outcome="y", covariates=[],
                                       modifiers=["x"], outcome_type="continuous", cv=2,
                                       random_state=6)
-    assert result.propensity_range[0] < 0.01 and "weak overlap" in result.notes[0]
+    assert result.propensity_range[0] < 0.01 and "weak overlap" in result.notes[1]
+    assert result.notes[0].startswith("modifier(s) x not listed in `covariates` are adjusted")
 
 
 def test_import_does_not_load_econml_or_sklearn():
@@ -271,6 +273,10 @@ def _small():
         (lambda d: d.assign(t=(np.arange(len(d)) < 5).astype(int)), {}, DataError,
          r"`treatment` arm t = 1 has 5 rows; at least 10 are needed"),
         (lambda d: d.assign(x=1.0), {}, DataError, "takes the single value 1"),
+        (lambda d: d.assign(y=d.y.where(d.index != 3, np.inf)), {}, DataError,
+         r"infinite values in y \(1\); only finite"),
+        (lambda d: d.assign(y=d.y > 0), {}, DataError,
+         "`outcome` column 'y' must be numeric for outcome_type='continuous'; got dtype bool"),
         (lambda d: d.assign(w=pd.Timestamp("2024-01-01") + pd.to_timedelta(d.index, "D")), {},
          DataError, "`covariates` must be numeric, boolean, text or categorical columns; 'w' has "
          "dtype datetime64"),

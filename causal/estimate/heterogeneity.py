@@ -149,6 +149,7 @@ def effect_heterogeneity(
     ate_low, ate_high = learner.ate_interval(prepared.x, alpha=alpha)
     ate = float(np.ravel(ate_inf.mean_point)[0])
     ate_se = float(np.ravel(ate_inf.stderr_mean)[0])
+    ate_ci = (float(np.ravel(ate_low)[0]), float(np.ravel(ate_high)[0]))
 
     propensities = _out_of_fold_propensity(learner, prepared, folds)
     notes = list(prepared.notes)
@@ -164,7 +165,7 @@ def effect_heterogeneity(
     return HeterogeneityResult(
         treatment=treatment, outcome=outcome, outcome_type=outcome_type,
         modifiers=prepared.modifiers, covariates=prepared.covariates, alpha=alpha,
-        ate=ate, ate_std_error=ate_se, ate_ci=(float(np.ravel(ate_low)[0]), float(np.ravel(ate_high)[0])),
+        ate=ate, ate_std_error=ate_se, ate_ci=ate_ci,
         ate_p_value=_two_sided_p(ate / ate_se),
         intercept=intercept, slopes=tuple(slope_est.tolist()),
         slope_std_errors=tuple(slope_se.tolist()),
