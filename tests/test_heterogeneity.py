@@ -429,3 +429,67 @@ def test_cli_missing_file(tmp_path, capsys):
                    "y", "--outcome-type", "binary", "--modifier", "x"])
     _, err = capsys.readouterr()
     assert status == 2 and "none.csv: data file not found." in err
+
+
+# ------------------------------------------------------------- study file and report --
+def _thew_text() -> str:
+    """The bundled Thew study with its graph path made absolute (so a copy loads anywhere)."""
+    from tests.conftest import ROOT, THEW
+
+    return THEW.read_text().replace('"../dags/', f'"{ROOT / "dags"}/')
+
+
+def test_report_section_on_a_simulated_thew_cohort():
+    from causal.report.build import build_report
+    from causal.report.model import Figure, Paragraph, Table
+    from causal.spec import load_study
+    from tests.conftest import THEW
+
+    report = build_report(load_study(THEW), sections=["heterogeneity"], random_state=7)
+    (section,) = report.sections
+    assert section.key == "heterogeneity"
+    paragraphs = [b.text for b in section.blocks if isinstance(b, Paragraph)]
+    assert paragraphs[0].startswith("Effect heterogeneity on one SIMULATED cohort of 302")
+    table = next(b for b in section.blocks if isinstance(b, Table)).frame
+    assert len(table) == 4 and table.quantity[1] == ("change in effect with phq9_baseline "
+                                                     "(simulated data)")
+    assert paragraphs[1] == section.data["sentence"]
+    assert section.data["sentence"].startswith("In this simulated data")
+    figure = next(b for b in section.blocks if isinstance(b, Figure))
+    assert figure.key == "heterogeneity_phq9_baseline" and figure.png[:4] == b"\x89PNG"
+    assert "heterogeneity_data_sha256" in report.reproducibility
+
+
+def test_no_section_without_a_heterogeneity_table(tmp_path):
+    from causal.report.build import build_report
+    from causal.spec import load_study
+
+    text = _thew_text()
+    path = tmp_path / "thew.toml"
+    path.write_text(text[:text.index("[heterogeneity]")])
+    assert build_report(load_study(path), sections=["heterogeneity"]).sections == ()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "match"),
+    [
+        ('modifiers = ["phq9_baseline", "age", "long_term_condition"]',
+         'modifiers = ["motivation"]',
+         r"field `heterogeneity.modifiers` must be among the study's covariates"),
+        ('outcome_type = "binary"\ncv', 'outcome_type = "count"\ncv',
+         r"field `heterogeneity.outcome_type` must be 'binary' or 'continuous'; got 'count'"),
+        ("cv = 5\n", "cv = 1\n", r"field `heterogeneity.cv` must be an integer number of folds"),
+        ("cv = 5\n", "cv = 5\nfolds = 3\n", r"field `heterogeneity.folds` must be absent"),
+    ],
+)
+def test_heterogeneity_table_is_validated(tmp_path, old, new, match):
+    from causal.errors import StudySpecError
+    from causal.spec import load_study
+
+    text = _thew_text()
+    head, tail = text[:text.index("[heterogeneity]")], text[text.index("[heterogeneity]"):]
+    assert old in tail
+    path = tmp_path / "thew.toml"
+    path.write_text(head + tail.replace(old, new, 1))
+    with pytest.raises(StudySpecError, match=match):
+        load_study(path)
