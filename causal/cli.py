@@ -16,6 +16,7 @@ import typer
 from causal.errors import CausalError
 
 app = typer.Typer(
+    rich_markup_mode=None,
     name="causal",
     help="Stress-test observational findings: audit published numbers, E-values, reports.",
     no_args_is_help=True,
@@ -526,7 +527,7 @@ def _echo_result(result: Any, as_json: bool, extra: dict[str, Any] | None = None
 
 @app.command()
 def sensitivity(study: StudyArg, as_json: JsonOpt = False) -> None:
-    """Apply the study's declared [[scenarios]] (hypothesised confounders) to its headline."""
+    """Apply the study's declared scenarios (hypothesised confounders) to its headline."""
     from causal.sensitivity.evalue_spec import claim_evalue
     from causal.sensitivity.scenario import assess_scenario, scenario_table
     from causal.sensitivity.scenario_spec import study_scenarios
