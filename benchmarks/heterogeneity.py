@@ -1,6 +1,11 @@
 """Effect heterogeneity (causal.estimate.heterogeneity): speed and interval coverage.
 
-Run: uv run python benchmarks/heterogeneity.py [--coverage REPLICATES]
+Run: uv run python benchmarks/heterogeneity.py [--coverage REPLICATES] [--cv FOLDS]
+
+Measured on a 2-core machine (2026-11-23): n = 10^3 / 10^4 / 10^5 took 1.0 / 1.4 / 5.9 s
+(defaults of LinearDRLearner(): 9.7 s and 28 s at 10^3 and 10^4). Coverage, cv = 2, 200
+cohorts: slope 0.970, ATE 0.955, binary ATE 0.925 (mean error +0.0026, MC SE 0.0017); with
+cv = 5 and 300 binary cohorts: 0.937 (mean error -0.0008, MC SE 0.0013).
 
 1. Time of ``effect_heterogeneity`` (explicit logistic/linear nuisance models, cv=5) at
    n = 10^3, 10^4, 10^5, against EconML's default ``LinearDRLearner()`` (model search over
@@ -39,6 +44,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--coverage", type=int, default=200)
     parser.add_argument("--skip-default", action="store_true")
+    parser.add_argument("--cv", type=int, default=2, help="folds in the coverage runs")
     args = parser.parse_args()
     # EconML's default model search triggers scikit-learn deprecation notices; not ours
     warnings.filterwarnings("ignore", category=FutureWarning)
@@ -72,14 +78,14 @@ def main() -> None:
     slopes, covered, ate_covered = [], 0, 0
     for seed in range(replicates):
         data = simulate(n, 1000 + seed)
-        result = effect_heterogeneity(data, cv=2, random_state=seed, **kwargs)
+        result = effect_heterogeneity(data, cv=args.cv, random_state=seed, **kwargs)
         low, high = result.slope_cis[0]
         covered += low <= 0.5 <= high
         true_ate = 1 + 0.5 * data.x.mean()  # sample-average CATE (the estimand of ate_ci)
         ate_covered += result.ate_ci[0] <= true_ate <= result.ate_ci[1]
         slopes.append(result.slopes[0])
     mc = np.sqrt(0.95 * 0.05 / replicates)
-    print(f"coverage over {replicates} simulated cohorts of n = {n} (cv = 2): slope CI "
+    print(f"coverage over {replicates} simulated cohorts of n = {n} (cv = {args.cv}): slope CI "
           f"{covered / replicates:.3f}, ATE CI {ate_covered / replicates:.3f} "
           f"(nominal 0.95, Monte Carlo SE {mc:.3f}); mean slope {np.mean(slopes):.4f} "
           f"(true 0.5, MC SE {np.std(slopes) / np.sqrt(replicates):.4f}); "
@@ -95,12 +101,12 @@ def main() -> None:
         p1 = 1 / (1 + np.exp(-(0.1 + 0.1 * x + 0.5 * w)))
         y = rng.binomial(1, np.where(t == 1, p1, p0))
         data = pd.DataFrame({"t": t, "y": y, "x": x, "w": w})
-        result = effect_heterogeneity(data, cv=2, random_state=seed,
+        result = effect_heterogeneity(data, cv=args.cv, random_state=seed,
                                       **dict(kwargs, outcome_type="binary"))
         true_rd = float(np.mean(p1 - p0))
         ate_covered += result.ate_ci[0] <= true_rd <= result.ate_ci[1]
         errors.append(result.ate - true_rd)
-    print(f"binary outcome, {replicates} simulated cohorts of n = {n}: ATE (risk difference) CI "
+    print(f"binary outcome, {replicates} simulated cohorts of n = {n} (cv = {args.cv}): ATE (risk difference) CI "
           f"coverage {ate_covered / replicates:.3f} (nominal 0.95, MC SE {mc:.3f}); mean error "
           f"{np.mean(errors):+.4f} (MC SE {np.std(errors) / np.sqrt(replicates):.4f}); "
           f"{time.perf_counter() - start:.1f} s")
