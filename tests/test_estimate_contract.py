@@ -11,7 +11,7 @@ import pytest
 from estimate_sim import simulate
 
 from causal._results import SUMMARY_COLUMNS
-from causal.errors import DataError, ParameterError, SeparationWarning
+from causal.errors import DataError, OverlapWarning, ParameterError, SeparationWarning
 from causal.estimate import AIPW, IPW, Crude, EffectEstimate, GComputation, OutcomeRegression, \
     PSMatching
 
@@ -128,24 +128,45 @@ def test_missing_column(cls, data):
 
 
 @pytest.mark.parametrize("cls", PS_ESTIMATORS)
-def test_separating_propensity_warns_and_reports(cls, data):
-    df = data.copy()
-    df["sep"] = np.where(df["a"] == 1, 1.0, -1.0) + 0.01 * np.random.default_rng(0).normal(
-        size=len(df))
-    with pytest.warns(SeparationWarning, match="separates the treatment groups"):
-        with warnings.catch_warnings():
+def test_complete_separation_warns_then_raises(cls, data):
+    # a covariate equal to the treatment up to tiny noise: fitted scores are exactly 0 or 1
+    noise = 0.01 * np.random.default_rng(0).normal(size=len(data))
+    df = data.assign(sep=np.where(data["a"] == 1, 1.0, -1.0) + noise)
+    message = "exactly 0 or 1 for 600 of 600 units" if cls is not PSMatching else "caliper"
+    with pytest.warns(SeparationWarning, match=r"separates the treatment groups: 100.0% of "
+                                               "scores lie outside"):
+        with pytest.raises(DataError, match=message), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            try:
-                result = cls().estimate(df, treatment="a", outcome="y",
-                                        covariates=["x1", "sep"])
-            except DataError as err:  # matching: no control within the caliper
-                assert "caliper" in str(err)
-                warnings.warn("separates the treatment groups", SeparationWarning)
-                return
-    assert result.diagnostics["extreme_share"] > 0.9
-    assert any("SeparationWarning" in w for w in result.warnings)
-    # scores are reported, not clipped
-    assert result.diagnostics["propensity_min"] < 1e-6
+            cls().estimate(df, treatment="a", outcome="y", covariates=["x1", "sep"])
+
+
+@pytest.mark.parametrize("cls", PS_ESTIMATORS)
+def test_poor_overlap_warns_and_reports_share(cls, data):
+    # strong but incomplete separation: finite estimate, extreme scores reported, not clipped
+    noise = np.random.default_rng(0).normal(size=len(data))
+    df = data.assign(sep=3.0 * data["a"] + noise)
+    with pytest.warns(OverlapWarning, match=r"of propensity scores lie outside \[0.05, 0.95\]"):
+        result = cls().estimate(df, treatment="a", outcome="y", covariates=["x1", "sep"])
+    share = result.diagnostics["extreme_share"]
+    e = result.diagnostics["propensity"]
+    assert share == pytest.approx(np.mean((e < 0.05) | (e > 0.95)))
+    assert share > 0.3
+    assert e.min() < 0.05 and e.max() > 0.95  # scores were not clipped to [0.05, 0.95]
+    assert np.isfinite(result.estimate)
+    assert any(w.startswith("OverlapWarning") for w in result.warnings)
+
+
+def test_trimming_is_reported(data):
+    noise = np.random.default_rng(0).normal(size=len(data))
+    df = data.assign(sep=3.0 * data["a"] + noise)
+    with pytest.warns(OverlapWarning):
+        result = IPW(trim=0.05).estimate(df, treatment="a", outcome="y",
+                                         covariates=["x1", "sep"])
+    e = result.diagnostics["propensity"]
+    kept = int(((e >= 0.05) & (e <= 0.95)).sum())
+    assert result.n == kept
+    assert f"trimmed: {600 - kept} units" in result.summary().loc[0, "note"]
+    assert "estimand changed" in result.summary().loc[0, "note"]
 
 
 def test_separating_outcome_model_warns(data):

@@ -15,6 +15,7 @@ from causal.estimate._glm import LinearModel, LogisticModel, clone_model
 from causal.estimate.diagnostics import (
     balance_table,
     propensity_diagnostics,
+    require_finite_weights,
     weight_diagnostics,
 )
 
@@ -142,6 +143,7 @@ class AIPW(BaseEstimator):
                 m0[test] = self._predict(model, np.column_stack([x[test], 0 * ones]),
                                          prep.binary)
         diagnostics = propensity_diagnostics(e, a, rec, separated=separated)
+        require_finite_weights(e)
         p = a.mean()
         if self.estimand == "ate":
             psi1 = m1 + a * (y - m1) / e

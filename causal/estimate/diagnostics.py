@@ -106,3 +106,20 @@ def weight_diagnostics(weights: np.ndarray, a: np.ndarray, rec) -> dict:
                  f"effective sample size {out['ess_treated']:.0f} of {int(a.sum())} treated and "
                  f"{out['ess_control']:.0f} of {int((~a).sum())} controls.")
     return out
+
+
+def require_finite_weights(propensity: np.ndarray, used: np.ndarray | None = None) -> None:
+    """Raise when some score is exactly 0 or 1: IP weights are then infinite and the estimate
+    does not exist (complete separation). Called after the warning has been recorded."""
+    from causal.errors import DataError
+
+    p = np.asarray(propensity, dtype=float)
+    if used is not None:
+        p = p[used]
+    bad = (p <= 0) | (p >= 1)
+    if bad.any():
+        raise DataError(f"the propensity score is exactly 0 or 1 for {int(bad.sum())} of "
+                        f"{len(p)} units ({bad.mean():.1%}): the covariates separate the "
+                        "treatment groups completely, so inverse-probability weights are "
+                        "infinite. Remove the separating covariate or restrict the population "
+                        "explicitly (e.g. IPW(trim=0.01)).")

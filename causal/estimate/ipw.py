@@ -14,6 +14,7 @@ from causal.estimate._glm import add_intercept, fit_logistic
 from causal.estimate.diagnostics import (
     balance_table,
     propensity_diagnostics,
+    require_finite_weights,
     weight_diagnostics,
 )
 
@@ -99,20 +100,23 @@ class IPW(BaseEstimator):
         diagnostics = propensity_diagnostics(e, a, rec, separated=ps_fit.separated)
         notes = ["logistic propensity model", "Hájek (normalised) weights"]
         p = a.mean()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            w1, w0 = (a / e, (1 - a) / (1 - e)) if self.estimand == "ate" else (
+                a.copy(), (1 - a) * e / (1 - e))
         if self.estimand == "ate":
-            w1, w0 = a / e, (1 - a) / (1 - e)
             stab = np.where(a == 1, p, 1 - p)
         else:
-            w1, w0 = a.copy(), (1 - a) * e / (1 - e)
             stab = np.where(a == 1, 1.0, (1 - p) / p)
         keep = np.ones(prep.n, dtype=bool)
         se_kind = self.se
         if self.trim is not None:
             keep = (e >= self.trim) & (e <= 1 - self.trim)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                w1, w0 = np.where(keep, w1, 0.0), np.where(keep, w0, 0.0)
             notes.append(f"trimmed: {int((~keep).sum())} units with propensity outside "
                          f"[{self.trim:g}, {1 - self.trim:g}] dropped (estimand changed)")
-            w1, w0 = w1 * keep, w0 * keep
             se_kind = "fixed_weights"
+        require_finite_weights(e, keep)
         reported = (w1 + w0) * (stab if self.weights == "stabilised" else 1.0)
         if self.truncate is not None:
             cap = np.percentile(reported[keep], self.truncate)
