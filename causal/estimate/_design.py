@@ -176,14 +176,22 @@ def _treatment_array(series: pd.Series, name: str) -> np.ndarray:
 
 
 def _check_rank(x: np.ndarray, names: list[str]) -> None:
-    """Raise naming the first column that is a linear combination of the earlier ones."""
+    """Raise naming the first column that is a linear combination of the earlier ones (and the
+    intercept): sequential Cholesky of the correlation matrix, where a pivot below 1e-9 means
+    the column's variance left after regressing it on the earlier columns is below 1e-9 of its
+    total. One p x p Gram matrix, so cheap at any n."""
     if x.shape[1] == 0:
         return
-    z = np.column_stack([np.ones(len(x)), (x - x.mean(0)) / x.std(0)])
-    r = np.linalg.qr(z, mode="r")
-    diag = np.abs(np.diag(r))
-    bad = np.flatnonzero(diag < _RANK_TOL * max(diag.max(), 1.0) * np.sqrt(len(x)))
-    if len(bad):
-        culprit = names[bad[0] - 1]
-        raise DataError(f"the covariate column {culprit!r} is perfectly collinear with the "
-                        "other covariates (and the intercept); drop one of them.")
+    centred = x - x.mean(0)
+    gram = centred.T @ centred
+    scale = np.sqrt(np.diag(gram))
+    corr = gram / np.outer(scale, scale)
+    p = corr.shape[0]
+    chol = np.zeros_like(corr)
+    for j in range(p):
+        pivot = corr[j, j] - chol[j, :j] @ chol[j, :j]
+        if pivot < _RANK_TOL:
+            raise DataError(f"the covariate column {names[j]!r} is perfectly collinear with "
+                            "the other covariates (and the intercept); drop one of them.")
+        chol[j, j] = np.sqrt(pivot)
+        chol[j + 1:, j] = (corr[j + 1:, j] - chol[j + 1:, :j] @ chol[j, :j]) / chol[j, j]
