@@ -164,7 +164,10 @@ def _treatment_array(series: pd.Series, name: str) -> np.ndarray:
     if not (series.dtype == bool or pd.api.types.is_numeric_dtype(series)):
         raise DataError(f"the treatment {name!r} must be coded 0/1; got dtype {series.dtype}.")
     a = series.to_numpy(dtype=float)
-    values = np.unique(a)
+    if np.all((a == 0) | (a == 1)):  # fast path; np.unique only to describe bad input
+        values = np.array([0.0, 1.0]) if a.min() != a.max() else a[:1]
+    else:
+        values = np.unique(a[~np.isnan(a)])
     if not np.all(np.isin(values, (0.0, 1.0))):
         shown = values[:6].tolist()
         raise DataError(f"the treatment {name!r} must be binary, coded 0/1; got values {shown}"

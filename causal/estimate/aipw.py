@@ -103,8 +103,11 @@ class AIPW(BaseEstimator):
             if cv == 1:
                 everything = np.arange(n)
                 return [(everything, everything)]
-            folds = np.array_split(rng.permutation(n), int(cv))
-            return [(np.setdiff1d(np.arange(n), f), np.sort(f)) for f in folds]
+            fold_of = np.empty(n, dtype=np.int64)
+            for k, rows in enumerate(np.array_split(rng.permutation(n), int(cv))):
+                fold_of[rows] = k
+            return [(np.flatnonzero(fold_of != k), np.flatnonzero(fold_of == k))
+                    for k in range(int(cv))]
         try:
             splits = [(np.asarray(tr), np.asarray(te)) for tr, te in cv]
         except (TypeError, ValueError):
