@@ -224,3 +224,17 @@ def test_categorical_dtype_needs_declaring(data):
     result = IPW().estimate(df, treatment="a", outcome="y", covariates=["x1", "g"],
                             categorical=["g"])
     assert list(result.diagnostics["balance"].covariate) == ["x1", "g[b]"]
+
+
+def test_import_is_light():
+    """Importing the estimators (and building one) loads no heavy dependency."""
+    import subprocess
+    import sys
+
+    code = ("import sys, causal, causal.estimate as e; e.AIPW(); e.IPW(); e.PSMatching(); "
+            "import causal.estimate.aipw, causal.estimate.regression, causal.plots.estimate; "
+            "heavy = [m for m in ('sklearn', 'statsmodels', 'matplotlib', 'dowhy', 'econml') "
+            "if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"

@@ -31,7 +31,7 @@ import pandas as pd
 
 from causal._results import SummaryMixin, summary_frame
 from causal._validation import check_alpha, check_count, check_literal, check_random_state
-from causal.estimate._bootstrap import multiplier_bootstrap
+from causal.estimate._bootstrap import multiplier_bootstrap, single_threaded_blas
 from causal.estimate._design import Prepared, prepare
 from causal.measures import (
     MeanDifference,
@@ -280,7 +280,10 @@ class BaseEstimator:
                        categorical=categorical, squared=squared, dropna=dropna)
         measure = self._resolve_measure(measure, prep.binary)
         rec = Recorder()
-        fit = self._fit(prep, measure, rng, rec)
+        # our matrices are tall and thin (n x p, p small): BLAS threads only contend, and
+        # spin-waiting threads are very costly on a busy machine (measured)
+        with single_threaded_blas():
+            fit = self._fit(prep, measure, rng, rec)
         return self._result(prep, fit, measure, alpha, n_boot, rng, rec)
 
     def _resolve_measure(self, measure: str, binary: bool) -> str:
@@ -336,6 +339,8 @@ class BaseEstimator:
         prevalence = float(y.mean()) if prep.binary else None
         if measure == "or" and self._method != "crude":
             fit.notes.insert(0, f"{kind} odds ratio")
+        matched_pairs = diagnostics.pop("matched_pairs", None)
+        two_by_two = diagnostics.pop("two_by_two", None)
         return EffectEstimate(
             estimand=self._estimand(), measure=measure, estimate=float(back(lin)),
             std_error=se, ci=ci, n=n_used, method=self._method, treatment=prep.treatment,
@@ -346,8 +351,7 @@ class BaseEstimator:
             outcome_sd=sd if sd > 0 else None, potential_outcomes=potential,
             n_dropped=prep.n_dropped, notes=tuple(fit.notes), warnings=tuple(rec.messages),
             bootstrap=boot, diagnostics=MappingProxyType(diagnostics),
-            matched_pairs=diagnostics.pop("matched_pairs", None),
-            two_by_two=diagnostics.pop("two_by_two", None),
+            matched_pairs=matched_pairs, two_by_two=two_by_two,
         )
 
     def _estimand(self) -> str:
