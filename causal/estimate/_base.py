@@ -153,7 +153,8 @@ class EffectEstimate(SummaryMixin):
 
         An odds ratio carries ``kind`` and the sample ``prevalence``; ``rare_outcome`` is left
         ``None`` for the user to state. A mean difference carries ``outcome_sd`` (pooled
-        within-arm SD of the outcome).
+        within-arm SD of the outcome). Only the crude risk difference carries its 2x2 table,
+        which the E-value of a risk difference needs; for adjusted risks use ``measure="rr"``.
         """
         common = dict(ci=self.ci, alpha=self.alpha, label=f"{self.method}: {self.label}")
         se = self.std_error if self.std_error > 0 else None
