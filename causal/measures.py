@@ -17,7 +17,7 @@ Conventions
 from __future__ import annotations
 
 import math
-from dataclasses import KW_ONLY, dataclass, field
+from dataclasses import KW_ONLY, dataclass
 from statistics import NormalDist
 from typing import ClassVar, Literal
 

@@ -8,12 +8,19 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from estimate_sim import simulate
 
 from causal._results import SUMMARY_COLUMNS
 from causal.errors import DataError, OverlapWarning, ParameterError, SeparationWarning
-from causal.estimate import AIPW, IPW, Crude, EffectEstimate, GComputation, OutcomeRegression, \
-    PSMatching
+from causal.estimate import (
+    AIPW,
+    IPW,
+    Crude,
+    EffectEstimate,
+    GComputation,
+    OutcomeRegression,
+    PSMatching,
+)
+from tests._estimate_sim import simulate
 
 ESTIMATORS = [Crude, OutcomeRegression, GComputation, IPW, AIPW, PSMatching]
 PS_ESTIMATORS = [IPW, AIPW, PSMatching]
@@ -140,6 +147,7 @@ def test_complete_separation_warns_then_raises(cls, data):
             cls().estimate(df, treatment="a", outcome="y", covariates=["x1", "sep"])
 
 
+@pytest.mark.filterwarnings("ignore::causal.errors.ExtremeWeightsWarning")
 @pytest.mark.parametrize("cls", PS_ESTIMATORS)
 def test_poor_overlap_warns_and_reports_share(cls, data):
     # strong but incomplete separation: finite estimate, extreme scores reported, not clipped
@@ -156,6 +164,7 @@ def test_poor_overlap_warns_and_reports_share(cls, data):
     assert any(w.startswith("OverlapWarning") for w in result.warnings)
 
 
+@pytest.mark.filterwarnings("ignore::causal.errors.ExtremeWeightsWarning")
 def test_trimming_is_reported(data):
     noise = np.random.default_rng(0).normal(size=len(data))
     df = data.assign(sep=3.0 * data["a"] + noise)
@@ -233,7 +242,7 @@ def test_import_is_light():
 
     code = ("import sys, causal, causal.estimate as e; e.AIPW(); e.IPW(); e.PSMatching(); "
             "import causal.estimate.aipw, causal.estimate.regression, causal.plots.estimate; "
-            "heavy = [m for m in ('sklearn', 'statsmodels', 'matplotlib', 'dowhy', 'econml') "
+            "heavy = [m for m in ('sklearn', 'statsmodels', 'matplotlib', 'dowhy', 'econml', 'scipy') "
             "if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)

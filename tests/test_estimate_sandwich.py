@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from estimate_sim import simulate
 
 from causal.estimate import IPW, GComputation
+from tests._estimate_sim import simulate
 
 COVS = ["x1", "x2", "x3"]
 

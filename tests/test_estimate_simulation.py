@@ -12,9 +12,9 @@ import math
 
 import numpy as np
 import pytest
-from estimate_sim import binary_truth, simulate
 
 from causal.estimate import AIPW, IPW, Crude, GComputation, OutcomeRegression, PSMatching
+from tests._estimate_sim import binary_truth, simulate
 
 COVS = dict(treatment="a", outcome="y", covariates=["x1", "x2", "x3"])
 ADJUSTED = [OutcomeRegression, GComputation, IPW, AIPW, PSMatching]

@@ -335,8 +335,8 @@ class BaseEstimator:
         if po_se is not None:
             diagnostics["potential_outcome_se"] = po_se
         y, a = prep.y, prep.a
-        sd = math.sqrt(((y[a == 1].var(ddof=1) * (a.sum() - 1)
-                         + y[a == 0].var(ddof=1) * ((1 - a).sum() - 1)) / (len(y) - 2)))
+        sd = math.sqrt((y[a == 1].var(ddof=1) * (a.sum() - 1)
+                         + y[a == 0].var(ddof=1) * ((1 - a).sum() - 1)) / (len(y) - 2))
         prevalence = float(y.mean()) if prep.binary else None
         if measure == "or" and self._method != "crude":
             fit.notes.insert(0, f"{kind} odds ratio")

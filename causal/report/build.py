@@ -7,7 +7,6 @@ import importlib
 import os
 import platform
 import shutil
-
 import tempfile
 from collections.abc import Callable, Sequence
 from importlib import metadata

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from causal._results import format_number, frame_to_markdown
-from causal.report.model import BulletList, Callout, Figure, Paragraph, Report, Section, Table
+from causal.report.model import BulletList, Callout, Figure, Paragraph, Report, Table
 
 JSON_SCHEMA_VERSION = "1.0"
 _SEVERITY_LABEL = {"ok": "OK", "info": "Note", "warning": "Warning", "error": "Problem"}

@@ -1,0 +1,53 @@
+"""The report of the bundled Thew study: contents, self-containment, byte-identical JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from causal.cli import main
+from tests.conftest import THEW
+
+
+@pytest.fixture(scope="module")
+def thew_report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report") / "thew2024"
+    assert main(["report", str(THEW), "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def test_report_files_exist(thew_report):
+    names = {p.name for p in thew_report.iterdir()}
+    assert {"report.md", "report.html", "report.json", "evalue_curve.png"} <= names
+    assert not any(name.startswith(".") for name in names)
+
+
+def test_report_contains_the_audit_and_evalues(thew_report):
+    markdown = (thew_report / "report.md").read_text()
+    assert "cannot come from the reported counts 31/66 vs 64/236" in markdown
+    assert "agrees with its CI" in markdown
+    data = json.loads((thew_report / "report.json").read_text())
+    assert data["schema"] == "causal-report" and data["schema_version"] == "1.0"
+    sections = {s["key"]: s for s in data["sections"]}
+    assert sections["evalue"]["data"]["evalue_point"] == pytest.approx(2.566497867, abs=1e-6)
+    assert sections["evalue"]["data"]["evalue_ci"] == pytest.approx(1.562539742, abs=1e-6)
+    assert data["reproducibility"]["random_state"] == 20240101
+    assert len(data["reproducibility"]["study_file_sha256"]) == 64
+
+
+def test_html_is_self_contained(thew_report):
+    html = (thew_report / "report.html").read_text()
+    assert "data:image/png;base64," in html
+    assert not re.search(r"""(src|href)=["']https?://""", html)
+    assert "<link" not in html and "<script src" not in html
+
+
+def test_json_is_byte_identical_across_runs(thew_report):
+    before = {p.name: p.read_bytes() for p in thew_report.iterdir()}
+    assert main(["report", str(THEW), "--out", str(thew_report), "--quiet"]) == 0
+    after = {p.name: p.read_bytes() for p in thew_report.iterdir()}
+    assert after["report.json"] == before["report.json"]
+    assert after["evalue_curve.png"] == before["evalue_curve.png"]
+    assert set(after) == set(before)
