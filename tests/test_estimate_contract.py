@@ -250,3 +250,27 @@ def test_import_is_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.filterwarnings("ignore::causal.errors.ExtremeWeightsWarning")
+@pytest.mark.filterwarnings("ignore::causal.errors.OverlapWarning")
+def test_truncation_is_reported(data):
+    noise = np.random.default_rng(0).normal(size=len(data))
+    df = data.assign(sep=2.0 * data["a"] + noise)
+    plain = IPW().estimate(df, treatment="a", outcome="y", covariates=["x1", "sep"])
+    capped = IPW(truncate=95).estimate(df, treatment="a", outcome="y", covariates=["x1", "sep"])
+    cap = np.percentile(plain.diagnostics["weights"], 95)
+    assert capped.diagnostics["max_weight"] == pytest.approx(cap, rel=1e-12)
+    assert "truncated: 30 weights capped at the 95th percentile" in capped.summary().loc[0, "note"]
+    assert "robust SE treating the weights as known" in capped.notes
+    assert "truncated" not in plain.summary().loc[0, "note"]
+    assert capped.estimate != plain.estimate
+
+
+def test_rendering(data):
+    result = IPW(n_bootstrap=50, random_state=1).estimate(data, **SPEC)
+    text = str(result)
+    assert text.startswith("EffectEstimate") and "bootstrap CI" in text
+    assert result.to_markdown().startswith("| quantity | estimate |")
+    with pytest.raises(ParameterError, match="`dropna` must be True or False"):
+        IPW().estimate(data, **SPEC, dropna="yes")
