@@ -24,6 +24,8 @@ _EXPORTS: dict[str, str] = {
     "kish_ess": "causal.estimate.diagnostics",
     "standardized_differences": "causal.estimate.diagnostics",
     "extreme_share": "causal.estimate.diagnostics",
+    "effect_heterogeneity": "causal.estimate.heterogeneity",
+    "HeterogeneityResult": "causal.estimate.heterogeneity",
 }
 
 __all__ = sorted(_EXPORTS)
