@@ -11,8 +11,8 @@ import importlib
 from typing import Any
 
 _EXPORTS: dict[str, str] = {
-    "EffectEstimate": "causal.estimate._base",
-    "BootstrapResult": "causal.estimate._base",
+    "EffectEstimate": "causal.estimate.result",
+    "BootstrapResult": "causal.estimate.result",
     "Crude": "causal.estimate.crude",
     "OutcomeRegression": "causal.estimate.regression",
     "GComputation": "causal.estimate.gcomputation",
