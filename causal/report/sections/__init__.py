@@ -13,4 +13,5 @@ SECTION_MODULES: list[str] = [
     "evalue",
     "sensitivity",
     "explain_away",
+    "heterogeneity",
 ]
