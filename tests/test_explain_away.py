@@ -164,7 +164,8 @@ def test_bad_input(kwargs, message):
 
 def test_grid_solver_agrees_with_single_world_solver():
     # "arms": the per-cell (c0, k) of the vectorised 2,048-point Newton solver vs
-    # solve_world's brentq over 2^16 points, at a cell where a solution exists.
+    # solve_world's brentq over 2^16 points, at a cell where a solution exists (measured
+    # differences 4e-5, 1.1e-3 and 1.3e-3: integration error of the coarser point set).
     world = _binary_world(12.0, 12.0)
     exact = solve_world(DATA, world, TARGETS)
     grid = solve_binary_grid(DATA, np.array([12.0, 1.0]), np.array([12.0, 1.0]), 0.5, TARGETS,
@@ -180,8 +181,9 @@ def test_grid_solver_agrees_with_single_world_solver():
                                grid.recovery_intercept[0], K_REF, grid.age_loc, grid.age_scale)
     uptake, treated, control = expected_margins(DATA, solved_world, integration_points(2**16))
     overall = TARGETS[0] * TARGETS[1] + (1 - TARGETS[0]) * TARGETS[2]
-    assert abs(uptake - TARGETS[0]) < 1e-3
-    assert abs(uptake * treated + (1 - uptake) * control - overall) < 1e-3
+    # integration error of 2,048 vs 2^16 Sobol points: measured below 1e-5 (grid_solve docstring)
+    assert abs(uptake - TARGETS[0]) < 1e-4
+    assert abs(uptake * treated + (1 - uptake) * control - overall) < 1e-4
 
 
 def test_binary_motivation_in_simulated_cohorts():
