@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 
 from causal.report.model import Callout, Figure, Paragraph, ReportContext, Section, Table
+from causal.sensitivity.explain_away_result import ExplainAwayResult
 
 
-def key_cells(result, count: int = 5) -> pd.DataFrame:
+def key_cells(result: ExplainAwayResult, count: int = 5) -> pd.DataFrame:
     """A few cells along the diagonal (equal confounder ORs) for the report's table."""
     size = min(result.uptake_ors.size, result.recovery_ors.size)
     picks = sorted(set(np.linspace(0, size - 1, min(count, size)).round().astype(int)))
@@ -25,7 +26,7 @@ def key_cells(result, count: int = 5) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def feasibility_sentence(result, feasible: np.ndarray) -> str:
+def feasibility_sentence(result: ExplainAwayResult, feasible: np.ndarray) -> str:
     """What matching each arm's recovery (not only overall) under a true OR of 1 requires."""
     diagonal = np.flatnonzero(np.diagonal(feasible)) if feasible.shape[0] == feasible.shape[
         1] else np.array([], dtype=int)
@@ -37,7 +38,7 @@ def feasibility_sentence(result, feasible: np.ndarray) -> str:
             f"confounders cannot create the crude contrast at all.")
 
 
-def answer(result) -> tuple[str, str]:
+def answer(result: ExplainAwayResult) -> tuple[str, str]:
     """The plain-language paragraph and the one-line verdict."""
     reported = result.reported_or
     mean_cross = result.diagonal_crossing("mean")
