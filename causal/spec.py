@@ -234,4 +234,5 @@ _VALIDATOR_MODULES: list[str] = [
     "causal.sensitivity.scenario_spec",
     "causal.sensitivity.explain_away_spec",
     "causal.heterogeneity_spec",
+    "causal.estimate.study",
 ]

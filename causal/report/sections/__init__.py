@@ -10,8 +10,9 @@ SECTION_MODULES: list[str] = [
     "claim",
     "audit",
     "graph",
+    "estimates",
+    "heterogeneity",
     "evalue",
     "sensitivity",
     "explain_away",
-    "heterogeneity",
 ]
