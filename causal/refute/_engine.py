@@ -1,0 +1,252 @@
+"""The estimators the refuters can refit in batches, and the data checks they share.
+
+Three estimators are supported, all refittable for many replicates at once
+(:mod:`causal.refute._batched`):
+
+* ``"linear_regression"``: the treatment coefficient of ``outcome ~ 1 + treatment +
+  covariates`` by least squares (a mean difference; a risk difference for a 0/1 outcome, i.e. a
+  linear probability model);
+* ``"logistic_regression"``: the treatment coefficient of a logistic outcome model, reported
+  as a *conditional* odds ratio (binary outcome);
+* ``"ipw"``: inverse-probability weighting for the ATE with a logistic propensity model on the
+  covariates and normalised (Hajek) weights, ``mu_a = sum(w_i Y_i [T_i = a]) / sum(w_i [T_i =
+  a])``, ``w_i = 1/e(X_i)`` for the treated and ``1/(1 - e(X_i))`` for controls; reported as
+  ``mu_1 - mu_0`` (binary treatment). No trimming or clipping of the propensity score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from causal._validation import check_literal
+from causal.errors import DataError, ParameterError
+from causal.refute._batched import fit_logistic, fit_ols
+
+Estimator = Literal["linear_regression", "logistic_regression", "ipw"]
+ESTIMATORS: tuple[str, ...] = ("linear_regression", "logistic_regression", "ipw")
+
+#: (R, n) float64 arrays alive at once while refitting, by estimator (a conservative count)
+ARRAYS_PER_ESTIMATOR = {"linear_regression": 8, "logistic_regression": 12, "ipw": 14}
+#: default memory ceiling when the machine's available memory cannot be read
+DEFAULT_MAX_BYTES = 4 * 1024**3
+
+
+def _available_bytes() -> int:
+    try:
+        with open("/proc/meminfo") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return DEFAULT_MAX_BYTES
+
+
+def check_memory(n_rep: int, n: int, estimator: str, max_memory_bytes: int | None,
+                 extra_arrays: int = 0) -> int:
+    """Refuse a request whose (R, n) working arrays would not fit; return the estimate (bytes).
+
+    ``bytes = R x n x 8 x arrays``, with ``arrays`` from :data:`ARRAYS_PER_ESTIMATOR` plus
+    ``extra_arrays``. The ceiling is ``max_memory_bytes`` or half the available memory.
+    """
+    arrays = ARRAYS_PER_ESTIMATOR[estimator] + extra_arrays
+    needed = n_rep * n * 8 * arrays
+    ceiling = max_memory_bytes if max_memory_bytes is not None else _available_bytes() // 2
+    if needed > ceiling:
+        raise ParameterError(
+            f"`n_simulations` = {n_rep} at n = {n} needs about {needed / 1e9:.2f} GB "
+            f"({n_rep} x {n} x 8 bytes x {arrays} arrays), above the limit of "
+            f"{ceiling / 1e9:.2f} GB; use fewer simulations or raise `max_memory_bytes`."
+        )
+    return needed
+
+
+def _numeric(frame: pd.DataFrame, column: str, role: str) -> np.ndarray:
+    series = frame[column]
+    if series.dtype == bool or pd.api.types.is_bool_dtype(series):
+        values = series.to_numpy(dtype=float, copy=True)
+    elif pd.api.types.is_numeric_dtype(series):
+        values = series.to_numpy(dtype=float, copy=True)
+    else:
+        raise DataError(f"{role} column {column!r} must be numeric or bool; got dtype "
+                        f"{series.dtype}. Encode it as numbers (e.g. dummy columns) first.")
+    if not np.all(np.isfinite(values)):
+        raise DataError(f"{role} column {column!r} has {int(np.sum(~np.isfinite(values)))} "
+                        "missing or infinite values; drop or impute them before refuting.")
+    return values
+
+
+def _is_binary(values: np.ndarray) -> bool:
+    return bool(np.all((values == 0) | (values == 1)))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Validated arrays for one estimate (copies: the caller's DataFrame is never touched)."""
+
+    estimator: str
+    treatment: str
+    outcome: str
+    covariates: tuple[str, ...]
+    x: np.ndarray  # (n, p): intercept + covariates
+    t: np.ndarray
+    y: np.ndarray
+    treatment_binary: bool
+    outcome_binary: bool
+
+    @property
+    def n(self) -> int:
+        return self.x.shape[0]
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.estimator == "logistic_regression"
+
+    @property
+    def null_value(self) -> float:
+        return 1.0 if self.is_ratio else 0.0
+
+    @property
+    def measure(self) -> str:
+        if self.estimator == "logistic_regression":
+            return "conditional OR"
+        difference = "RD" if self.outcome_binary else "MD"
+        return f"ATE ({difference})" if self.estimator == "ipw" else f"coefficient ({difference})"
+
+    @property
+    def label(self) -> str:
+        names = {"linear_regression": "linear regression",
+                 "logistic_regression": "logistic regression", "ipw": "IPW (Hajek)"}
+        return f"{names[self.estimator]}: {self.measure}"
+
+    def effects(self, n_rep: int, *, t: np.ndarray | None = None, y: np.ndarray | None = None,
+                extra: np.ndarray | None = None, weights: np.ndarray | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
+        """Refit for ``n_rep`` replicates; return effects on the natural scale and convergence.
+
+        ``t``, ``y``, ``extra`` (an added covariate) and ``weights`` are (R, n) arrays or None
+        (use the data's own). The effect is the treatment coefficient (exp for an OR) or the IPW
+        difference.
+        """
+        t = self.t if t is None else t
+        y = self.y if y is None else y
+        extras = [] if extra is None else [extra]
+        if self.estimator == "linear_regression":
+            fit = fit_ols(self.x, [t, *extras], y, weights, n_rep)
+            return fit.coef[:, self.x.shape[1]], fit.converged
+        if self.estimator == "logistic_regression":
+            start = np.concatenate([self._start, np.zeros(len(extras))])
+            fit = fit_logistic(self.x, [t, *extras], y, weights, n_rep, start=start)
+            return np.exp(fit.coef[:, self.x.shape[1]]), fit.converged
+        return self._ipw(n_rep, t, y, extras, weights)
+
+    @property
+    def _start(self) -> np.ndarray:
+        p = self.x.shape[1]
+        start = np.zeros(p + 1)
+        mean = float(np.clip(self.y.mean(), 1e-6, 1 - 1e-6))
+        start[0] = np.log(mean / (1 - mean))
+        return start
+
+    def _ipw(self, n_rep: int, t: np.ndarray, y: np.ndarray, extras: list[np.ndarray],
+             weights: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        p = self.x.shape[1]
+        mean = float(np.clip(np.mean(t), 1e-6, 1 - 1e-6))
+        start = np.zeros(p + len(extras))
+        start[0] = np.log(mean / (1 - mean))
+        fit = fit_logistic(self.x, extras, t, weights, n_rep, start=start)
+        eta = fit.coef[:, :p] @ self.x.T
+        for j, column in enumerate(extras):
+            eta += fit.coef[:, p + j, None] * column
+        # 1/e = 1 + exp(-eta) and 1/(1 - e) = 1 + exp(eta): no division by a rounded
+        # probability; computed in place to keep to a few (R, n) arrays
+        np.clip(eta, -700.0, 700.0, out=eta)  # exp stays finite
+        t_rows = np.broadcast_to(t, eta.shape)
+        odds = np.exp(eta, out=eta)  # e / (1 - e)
+        control = odds + 1.0
+        treated = np.divide(1.0, odds, out=odds)
+        treated += 1.0
+        treated *= t_rows
+        control -= control * t_rows
+        if weights is not None:
+            treated *= weights
+            control *= weights
+        y_rows = np.broadcast_to(y, eta.shape)
+        mu1 = np.einsum("rn,rn->r", treated, y_rows) / treated.sum(axis=1)
+        mu0 = np.einsum("rn,rn->r", control, y_rows) / control.sum(axis=1)
+        return mu1 - mu0, fit.converged
+
+
+def prepare(data: pd.DataFrame, *, treatment: str, outcome: str,
+            covariates: Sequence[str] = (), estimator: str = "linear_regression") -> Problem:
+    """Check the data and the estimator's requirements; copy the columns into arrays."""
+    check_literal(estimator, "estimator", ESTIMATORS)
+    if not isinstance(data, pd.DataFrame):
+        raise ParameterError(f"`data` must be a pandas DataFrame; got {type(data).__name__}.")
+    if isinstance(covariates, str):
+        covariates = (covariates,)
+    covariates = tuple(covariates)
+    for role, names in (("treatment", (treatment,)), ("outcome", (outcome,)),
+                        ("covariates", covariates)):
+        missing = [c for c in names if c not in data.columns]
+        if missing:
+            raise DataError(f"`{role}` names columns not in the data: {missing}; the data has "
+                            f"{list(data.columns)[:12]}.")
+    if treatment == outcome or treatment in covariates or outcome in covariates:
+        raise ParameterError("`treatment`, `outcome` and `covariates` must name different "
+                             f"columns; got treatment={treatment!r}, outcome={outcome!r}, "
+                             f"covariates={list(covariates)}.")
+    if len(data) < len(covariates) + 3:
+        raise DataError(f"`data` has {len(data)} rows, too few for {len(covariates)} covariates.")
+    t = _numeric(data, treatment, "treatment")
+    y = _numeric(data, outcome, "outcome")
+    x = np.column_stack([np.ones(len(data))] + [_numeric(data, c, "covariate")
+                                                 for c in covariates])
+    problem = Problem(estimator=estimator, treatment=treatment, outcome=outcome,
+                      covariates=covariates, x=x, t=t, y=y, treatment_binary=_is_binary(t),
+                      outcome_binary=_is_binary(y))
+    if estimator == "ipw" and not problem.treatment_binary:
+        raise ParameterError(f"`estimator`='ipw' needs a binary (0/1 or bool) treatment; "
+                             f"column {treatment!r} has other values.")
+    if estimator == "logistic_regression" and not problem.outcome_binary:
+        raise ParameterError(f"`estimator`='logistic_regression' needs a binary (0/1 or bool) "
+                             f"outcome; column {outcome!r} has other values.")
+    if np.ptp(t) == 0:
+        raise DataError(f"treatment column {treatment!r} is constant; there is no effect to "
+                        "estimate.")
+    return problem
+
+
+def permute_rows(values: np.ndarray, n_rep: int, rng: np.random.Generator) -> np.ndarray:
+    """(R, n): an independent random permutation of ``values`` in every row.
+
+    A 0/1 vector's permutations are exactly its random subsets of ``sum(values)`` ones, drawn by
+    a linear-time partition of uniform keys (several times faster than shuffling at n = 10^5).
+    """
+    n = values.size
+    if _is_binary(values):
+        ones = int(values.sum())
+        if ones in (0, n):
+            return np.broadcast_to(values, (n_rep, n)).copy()
+        return subset_mask(n, n_rep, ones, rng)
+    out = np.tile(values, (n_rep, 1))
+    return rng.permuted(out, axis=1, out=out)
+
+
+def bootstrap_counts(n: int, n_rep: int, rng: np.random.Generator) -> np.ndarray:
+    """(R, n) multinomial resampling counts: row r says how often each unit is drawn."""
+    draws = rng.integers(0, n, size=(n_rep, n))
+    draws += (np.arange(n_rep) * n)[:, None]
+    return np.bincount(draws.ravel(), minlength=n_rep * n).reshape(n_rep, n).astype(float)
+
+
+def subset_mask(n: int, n_rep: int, size: int, rng: np.random.Generator) -> np.ndarray:
+    """(R, n) 0/1 weights selecting ``size`` units without replacement in every row."""
+    keys = rng.random((n_rep, n))
+    threshold = np.partition(keys, size - 1, axis=1)[:, size - 1]
+    return (keys <= threshold[:, None]).astype(float)
