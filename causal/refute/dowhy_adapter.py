@@ -28,7 +28,6 @@ estimates themselves (except for the unobserved common cause, one value per call
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -107,11 +106,8 @@ def dowhy_refute(data: pd.DataFrame, *, treatment: str, outcome: str,
     check_literal(method_name, "method_name", ("backdoor.linear_regression",
                                                "backdoor.propensity_score_weighting"))
     n_simulations = check_count(n_simulations, "n_simulations")
-    import dowhy  # noqa: F401 - heavy import, only here
+    from dowhy import CausalModel  # heavy import, only here
 
-    from dowhy import CausalModel
-
-    logging.getLogger("dowhy").setLevel(logging.ERROR)
     frame = _prepare(data, treatment, outcome, covariates,
                      as_bool=refuter != "add_unobserved_common_cause")
     model = CausalModel(data=frame, treatment=treatment, outcome=outcome,
