@@ -47,6 +47,13 @@ def _available_bytes() -> int:
     return DEFAULT_MAX_BYTES
 
 
+def _human(size: int) -> str:
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} bytes"
+
+
 def check_memory(n_rep: int, n: int, estimator: str, max_memory_bytes: int | None,
                  extra_arrays: int = 0) -> int:
     """Refuse a request whose (R, n) working arrays would not fit; return the estimate (bytes).
@@ -59,9 +66,9 @@ def check_memory(n_rep: int, n: int, estimator: str, max_memory_bytes: int | Non
     ceiling = max_memory_bytes if max_memory_bytes is not None else _available_bytes() // 2
     if needed > ceiling:
         raise ParameterError(
-            f"`n_simulations` = {n_rep} at n = {n} needs about {needed / 1e9:.2f} GB "
-            f"({n_rep} x {n} x 8 bytes x {arrays} arrays), above the limit of "
-            f"{ceiling / 1e9:.2f} GB; use fewer simulations or raise `max_memory_bytes`."
+            f"`n_simulations` = {n_rep} at n = {n} needs {needed:,} bytes ({_human(needed)}: "
+            f"{n_rep} x {n} x 8 bytes x {arrays} arrays), above the limit of {ceiling:,} bytes "
+            f"({_human(ceiling)}); use fewer simulations or raise `max_memory_bytes`."
         )
     return needed
 

@@ -68,8 +68,8 @@ class RefutationResult(SummaryMixin):
         Where the refuted estimates should centre if the estimate survives.
     null_value : float
         0 for differences, 1 for odds ratios.
-    p_value : float
-        See the module docstring; NaN where the test is descriptive (added unobserved common
+    p_value : float or None
+        See the module docstring; None where the test is descriptive (added unobserved common
         cause).
     passed : bool
         The pass/fail rule in ``rule`` applied at ``alpha``.
@@ -91,7 +91,7 @@ class RefutationResult(SummaryMixin):
     refuted_estimates: np.ndarray = field(compare=False, repr=False)
     expected: str
     null_value: float
-    p_value: float
+    p_value: float | None
     passed: bool
     rule: str
     sentence: str
@@ -163,14 +163,14 @@ class RefutationResult(SummaryMixin):
 
 def finish(*, refuter: str, problem: Any, original: float, refuted: np.ndarray,
            converged: np.ndarray, expected: str, alpha: float, random_state: Any,
-           parameters: Mapping[str, Any], p_value: float, passed: bool, rule: str,
+           parameters: Mapping[str, Any], p_value: float | None, passed: bool, rule: str,
            sentence: str) -> RefutationResult:
     refuted = np.where(converged, refuted, np.nan)
     refuted.setflags(write=False)
     return RefutationResult(
         refuter=refuter, method=problem.label, original_estimate=float(original),
         refuted_estimates=refuted, expected=expected, null_value=problem.null_value,
-        p_value=float(p_value), passed=bool(passed), rule=rule, sentence=sentence, n=problem.n,
+        p_value=None if p_value is None else float(p_value), passed=bool(passed), rule=rule, sentence=sentence, n=problem.n,
         alpha=alpha, is_ratio=problem.is_ratio, n_failed=int(np.sum(~converged)),
         random_state=random_state_label(random_state), parameters=dict(parameters))
 

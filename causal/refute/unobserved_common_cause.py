@@ -73,7 +73,7 @@ def unobserved_common_cause(data: pd.DataFrame, *, treatment: str, outcome: str,
     -------
     RefutationResult
         ``refuted_estimates``: the estimate on each of R simulated data sets. Descriptive:
-        ``p_value`` is NaN; passed when the mean refuted estimate stays on the same side of the
+        ``p_value`` is None; passed when the mean refuted estimate stays on the same side of the
         null as the original (a confounder of this strength does not explain the estimate
         away). ``shift`` is how far it moved.
 
@@ -134,4 +134,4 @@ def unobserved_common_cause(data: pd.DataFrame, *, treatment: str, outcome: str,
                   parameters={"effect_on_treatment": e_t, "effect_strength_on_treatment": k_t,
                               "effect_on_outcome": e_y, "effect_strength_on_outcome": k_y,
                               "share_crossing_null": crossed},
-                  p_value=float("nan"), passed=passed, rule=rule, sentence=sentence)
+                  p_value=None, passed=passed, rule=rule, sentence=sentence)
