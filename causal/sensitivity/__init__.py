@@ -11,6 +11,9 @@ _EXPORTS: dict[str, str] = {
     "bounding_factor": "causal.sensitivity.evalue",
     "explain_away_curve": "causal.sensitivity.evalue",
     "EValueResult": "causal.sensitivity.evalue",
+    "benchmark_covariates": "causal.sensitivity.benchmark_covariates",
+    "observed_covariate_e_value": "causal.sensitivity.benchmark_covariates",
+    "CovariateBenchmarkResult": "causal.sensitivity.benchmark_covariates",
 }
 
 __all__ = sorted(_EXPORTS)
