@@ -182,3 +182,17 @@ def test_contract_seeded_unmutated_schema(data, refuter, extra, estimator):
     assert tuple(summary.columns) == SUMMARY_COLUMNS and len(summary) == 2
     assert first.verdict in summary["note"].iloc[1]
     assert not first.refuted_estimates.flags.writeable
+
+
+def test_refute_all_runs_every_refuter_reproducibly(data):
+    small = data.iloc[:800]
+    first = cr.refute_all(small, outcome="y", n_simulations=30, random_state=1,
+                          unobserved_strengths=(0.1, 0.5), **KW)
+    again = cr.refute_all(small, outcome="y", n_simulations=30, random_state=1,
+                          unobserved_strengths=(0.1, 0.5), **KW)
+    assert [r.refuter for r in first.results] == [
+        "placebo treatment", "random common cause", "data subsets", "bootstrap", "dummy outcome",
+        "unobserved common cause"]
+    assert first == again
+    assert len(first.summary()) == 12 and tuple(first.summary().columns) == SUMMARY_COLUMNS
+    assert first.all_passed  # a real effect of 0.5 in simulated data (about 12 SEs)

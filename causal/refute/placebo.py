@@ -77,15 +77,17 @@ def placebo_treatment(data: pd.DataFrame, *, treatment: str, outcome: str,
     rule = (f"passed if the permutation p-value of the original estimate among placebo "
             f"estimates is below {s.alpha:g}")
     centre = fmt(centre_of(good, p.is_ratio))
+    as_large = round(p_value * (good.size + 1)) - 1
     if passed:
         sentence = (f"Randomly permuted treatments give effects centred on {centre} (null "
-                    f"{fmt(p.null_value)}), and the original estimate {fmt(s.original)} is larger "
-                    f"than all but a share {p_value:.3g} of them: the estimate is not an artefact "
-                    "of the estimator.")
+                    f"{fmt(p.null_value)}); {as_large} of {good.size} are as far from the null as "
+                    f"the original estimate {fmt(s.original)} (permutation p = {p_value:.3g}): "
+                    "the estimate is not an artefact of the estimator.")
     else:
         sentence = (f"The original estimate {fmt(s.original)} is no larger than what a randomly "
-                    f"permuted treatment produces (permutation p = {p_value:.3g}): the data do "
-                    "not distinguish it from no effect.")
+                    f"permuted treatment produces ({as_large} of {good.size} placebo effects are "
+                    f"as far from the null; permutation p = {p_value:.3g}): the data do not "
+                    "distinguish it from no effect.")
     return finish(refuter="placebo treatment", problem=p, original=s.original, refuted=refuted,
                   converged=converged, expected="null", alpha=s.alpha, random_state=random_state,
                   parameters={"placebo": "permutation"}, p_value=p_value, passed=passed,
