@@ -25,7 +25,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import expit
 
 
 @dataclass(frozen=True)
@@ -59,9 +58,9 @@ class _Design:
         self.xx = self.x[:, iu[0]] * self.x[:, iu[1]]
         self.q = self.x.shape[1] + len(self.z)
 
-    def eta(self, coef: np.ndarray) -> np.ndarray:
+    def eta(self, coef: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
         px = self.x.shape[1]
-        eta = coef[:, :px] @ self.x.T
+        eta = np.matmul(coef[:, :px], self.x.T, out=out)
         for j, zj in enumerate(self.z):
             eta += coef[:, px + j, None] * zj
         return eta
@@ -119,12 +118,14 @@ def fit_ols(x: np.ndarray, z: list[np.ndarray], y: np.ndarray, weights: np.ndarr
 
 
 def fit_logistic(x: np.ndarray, z: list[np.ndarray], y: np.ndarray, weights: np.ndarray | None,
-                 n_rep: int, start: np.ndarray | None = None, tol: float = 1e-7,
+                 n_rep: int, start: np.ndarray | None = None, tol: float = 1e-5,
                  max_iter: int = 30) -> BatchedFit:
     """Weighted logistic regression for R replicates by Newton-Raphson (IRLS).
 
     Converged when the largest absolute Newton step of a replicate is below ``tol``; replicates
-    that converge stop changing (their step is set to zero) while the others continue.
+    that converge stop changing (their step is set to zero) while the others continue. Newton
+    converges quadratically, so after a step of size ``s`` the remaining error is of order
+    ``s^2``: ``tol = 1e-5`` leaves errors near 1e-10, far below any standard error.
     """
     design = _Design(x, z)
     y = np.asarray(y, dtype=float)
@@ -133,24 +134,38 @@ def fit_logistic(x: np.ndarray, z: list[np.ndarray], y: np.ndarray, weights: np.
     if start is not None:
         coef[:] = np.asarray(start, dtype=float)[inverse]
     converged = np.zeros(n_rep, dtype=bool)
+    # (R, n) work buffers allocated once: fresh 80 MB arrays per iteration cost more in page
+    # faults than the arithmetic itself
+    n = x.shape[0]
+    mu, work = np.empty((n_rep, n)), np.empty((n_rep, n))
     iteration = 0
     for iteration in range(1, max_iter + 1):  # noqa: B007 - Newton iterations, not replicates
-        mu = expit(design.eta(coef))  # (R, n); the temporaries below are reused in place
-        working = np.subtract(1.0, mu)
-        working *= mu
+        design.eta(coef, out=mu)
+        _expit_inplace(mu)
+        np.subtract(1.0, mu, out=work)
+        work *= mu
         if weights is not None:
-            working *= weights
-        g = design.gram(working, n_rep)
-        residual = np.subtract(y, mu, out=mu)
+            work *= weights
+        g = design.gram(work, n_rep)
+        np.subtract(y, mu, out=work)
         if weights is not None:
-            residual *= weights
-        step = np.nan_to_num(_solve(g, design.score(residual, n_rep)), nan=0.0)
+            work *= weights
+        step = np.nan_to_num(_solve(g, design.score(work, n_rep)), nan=0.0)
         step[converged] = 0.0
         coef += step
         converged |= np.abs(step).max(axis=1) < tol
         if converged.all():
             break
     return BatchedFit(coef=coef[:, design.order], converged=converged, n_iter=iteration)
+
+
+def _expit_inplace(eta: np.ndarray) -> np.ndarray:
+    """``1 / (1 + exp(-eta))`` in place (exp overflow gives 1/inf = 0, the right limit)."""
+    with np.errstate(over="ignore"):
+        np.negative(eta, out=eta)
+        np.exp(eta, out=eta)
+    eta += 1.0
+    return np.reciprocal(eta, out=eta)
 
 
 def _solve(g: np.ndarray, rhs: np.ndarray) -> np.ndarray:

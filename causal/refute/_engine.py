@@ -17,7 +17,7 @@ Three estimators are supported, all refittable for many replicates at once
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -105,6 +105,8 @@ class Problem:
     y: np.ndarray
     treatment_binary: bool
     outcome_binary: bool
+    #: coefficients of the fit on the data as given, reused as Newton starting values
+    warm: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def n(self) -> int:
@@ -140,33 +142,47 @@ class Problem:
         (use the data's own). The effect is the treatment coefficient (exp for an OR) or the IPW
         difference.
         """
+        original = t is None and y is None and extra is None and weights is None
+        treatment_changed = t is not None
         t = self.t if t is None else t
         y = self.y if y is None else y
         extras = [] if extra is None else [extra]
+        p = self.x.shape[1]
         if self.estimator == "linear_regression":
             fit = fit_ols(self.x, [t, *extras], y, weights, n_rep)
-            return fit.coef[:, self.x.shape[1]], fit.converged
+            return fit.coef[:, p], fit.converged
         if self.estimator == "logistic_regression":
-            start = np.concatenate([self._start, np.zeros(len(extras))])
+            start = self.warm.get("outcome", self._intercept_start(y, p + 1)).copy()
+            if treatment_changed:
+                start[p] = 0.0
+            start = np.concatenate([start, np.zeros(len(extras))])
             fit = fit_logistic(self.x, [t, *extras], y, weights, n_rep, start=start)
-            return np.exp(fit.coef[:, self.x.shape[1]]), fit.converged
-        return self._ipw(n_rep, t, y, extras, weights)
+            if original:
+                self.warm["outcome"] = fit.coef[0].copy()
+            return np.exp(fit.coef[:, p]), fit.converged
+        return self._ipw(n_rep, t, y, extras, weights, original, treatment_changed)
 
-    @property
-    def _start(self) -> np.ndarray:
-        p = self.x.shape[1]
-        start = np.zeros(p + 1)
-        mean = float(np.clip(self.y.mean(), 1e-6, 1 - 1e-6))
+    @staticmethod
+    def _intercept_start(response: np.ndarray, size: int) -> np.ndarray:
+        """Starting values of an intercept-only logistic fit (the logit of the mean)."""
+        start = np.zeros(size)
+        mean = float(np.clip(np.mean(response), 1e-6, 1 - 1e-6))
         start[0] = np.log(mean / (1 - mean))
         return start
 
     def _ipw(self, n_rep: int, t: np.ndarray, y: np.ndarray, extras: list[np.ndarray],
-             weights: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+             weights: np.ndarray | None, original: bool, treatment_changed: bool
+             ) -> tuple[np.ndarray, np.ndarray]:
         p = self.x.shape[1]
-        mean = float(np.clip(np.mean(t), 1e-6, 1 - 1e-6))
-        start = np.zeros(p + len(extras))
-        start[0] = np.log(mean / (1 - mean))
-        fit = fit_logistic(self.x, extras, t, weights, n_rep, start=start)
+        if treatment_changed or "propensity" not in self.warm:
+            start = self._intercept_start(t, p + len(extras))
+        else:
+            start = np.concatenate([self.warm["propensity"], np.zeros(len(extras))])
+        # the propensity model is the same in every replicate when only the outcome changes
+        shared = not treatment_changed and not extras and weights is None
+        fit = fit_logistic(self.x, extras, t, weights, 1 if shared else n_rep, start=start)
+        if original:
+            self.warm["propensity"] = fit.coef[0].copy()
         eta = fit.coef[:, :p] @ self.x.T
         for j, column in enumerate(extras):
             eta += fit.coef[:, p + j, None] * column
@@ -183,7 +199,11 @@ class Problem:
         if weights is not None:
             treated *= weights
             control *= weights
-        y_rows = np.broadcast_to(y, eta.shape)
+        y_rows = np.broadcast_to(y, (n_rep, self.n))
+        if shared:
+            mu1 = y_rows @ treated[0] / treated[0].sum()
+            mu0 = y_rows @ control[0] / control[0].sum()
+            return mu1 - mu0, np.repeat(fit.converged, n_rep)
         mu1 = np.einsum("rn,rn->r", treated, y_rows) / treated.sum(axis=1)
         mu0 = np.einsum("rn,rn->r", control, y_rows) / control.sum(axis=1)
         return mu1 - mu0, fit.converged
