@@ -28,6 +28,13 @@ _EXPORTS: dict[str, str] = {
     "audit": "causal.claims",
     "Study": "causal.spec",
     "load_study": "causal.spec",
+    "EffectEstimate": "causal.estimate._base",
+    "Crude": "causal.estimate.crude",
+    "OutcomeRegression": "causal.estimate.regression",
+    "GComputation": "causal.estimate.gcomputation",
+    "IPW": "causal.estimate.ipw",
+    "AIPW": "causal.estimate.aipw",
+    "PSMatching": "causal.estimate.matching",
     "CausalError": "causal.errors",
     "CausalWarning": "causal.errors",
 }

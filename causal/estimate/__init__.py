@@ -1,0 +1,41 @@
+"""Effect estimators, one per module, returning :class:`EffectEstimate`.
+
+Every estimator is configuration (keyword-only ``__init__``) with one method,
+``estimate(data, *, treatment, outcome, covariates=(), categorical=(), squared=(),
+dropna=False) -> EffectEstimate``. Names are loaded on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS: dict[str, str] = {
+    "EffectEstimate": "causal.estimate._base",
+    "BootstrapResult": "causal.estimate._base",
+    "Crude": "causal.estimate.crude",
+    "OutcomeRegression": "causal.estimate.regression",
+    "GComputation": "causal.estimate.gcomputation",
+    "IPW": "causal.estimate.ipw",
+    "AIPW": "causal.estimate.aipw",
+    "PSMatching": "causal.estimate.matching",
+    "LogisticModel": "causal.estimate._glm",
+    "LinearModel": "causal.estimate._glm",
+    "kish_ess": "causal.estimate.diagnostics",
+    "standardized_differences": "causal.estimate.diagnostics",
+    "extreme_share": "causal.estimate.diagnostics",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'causal.estimate' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

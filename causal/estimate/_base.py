@@ -1,0 +1,354 @@
+"""The result every estimator returns, and the base class that turns a fit into it.
+
+An estimator is configuration: a keyword-only ``__init__`` that stores its arguments and does no
+work (scikit-learn style). ``estimate(data, treatment=..., outcome=..., covariates=...)`` checks
+the data (:mod:`causal.estimate._design`), calls the estimator's ``_fit`` hook, which returns
+point estimates and influence values, and the base class computes standard errors, Wald and
+bootstrap intervals, p-values and the summary table. The caller's DataFrame is never modified.
+
+Effect measures from the two potential-outcome means ``mu1 = E[Y(1)]``, ``mu0 = E[Y(0)]`` (over
+the estimand's population), by the delta method on the linear scale:
+
+* ``rd`` / ``md``: ``mu1 - mu0``;
+* ``rr``: ``log(mu1 / mu0)``, gradient ``(1/mu1, -1/mu0)``;
+* ``or``: ``logit(mu1) - logit(mu0)``, gradient ``(1/(mu1(1-mu1)), -1/(mu0(1-mu0)))``: a
+  *marginal* odds ratio.
+
+Intervals are Wald intervals on that scale, ``exp``-transformed for ratios.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, ClassVar, Literal
+
+import numpy as np
+import pandas as pd
+
+from causal._results import SummaryMixin, summary_frame
+from causal._validation import check_alpha, check_count, check_literal, check_random_state
+from causal.estimate._bootstrap import multiplier_bootstrap
+from causal.estimate._design import Prepared, prepare
+from causal.measures import (
+    MeanDifference,
+    OddsRatio,
+    RiskDifference,
+    RiskRatio,
+    TwoByTwo,
+    two_sided_p,
+    z_critical,
+)
+
+Estimand = Literal["ate", "att"]
+Measure = Literal["auto", "rd", "rr", "or", "md"]
+MEASURE_NAMES = {"rd": "risk difference", "rr": "risk ratio", "or": "odds ratio",
+                 "md": "mean difference"}
+
+
+@dataclass(frozen=True)
+class BootstrapResult:
+    """A multiplier-bootstrap interval (see :mod:`causal.estimate._bootstrap`)."""
+
+    n_replicates: int
+    random_state: int | None
+    ci: tuple[float, float]
+    std_error: float  # SD of the replicates on the linear (log for ratios) scale
+    kind: str = "multiplier (Rademacher) bootstrap over influence values, percentile interval"
+    n_invalid: int = 0  # replicates outside the measure's domain (dropped)
+
+
+@dataclass(frozen=True)
+class EffectEstimate(SummaryMixin):
+    """An estimated causal effect of a binary treatment.
+
+    Attributes
+    ----------
+    estimand : {"ate", "att"}
+    measure : {"rd", "rr", "or", "md"}
+    estimate : float
+        On the natural scale (a ratio for ``rr``/``or``).
+    std_error : float
+        On the linear scale: of ``log(estimate)`` for ratios.
+    ci : (float, float)
+        Wald interval at level ``1 - alpha``.
+    odds_ratio_kind : {"conditional", "marginal", "crude"} or None
+        For ``measure="or"``: a covariate-conditional logistic coefficient, a marginal OR from
+        two potential-outcome risks, or the unadjusted OR.
+    potential_outcomes : (float, float) or None
+        ``(E[Y(1)], E[Y(0)])`` in the estimand's population, when the method estimates them.
+    diagnostics : mapping
+        Method-specific numbers and arrays (propensity scores, balance table, ...).
+    warnings : tuple of str
+        Every warning raised while estimating, also issued as a ``CausalWarning``.
+    bootstrap : BootstrapResult or None
+    matched_pairs : DataFrame or None
+        Matching only: columns ``treated``, ``control`` holding row labels of ``data``.
+    """
+
+    estimand: str
+    measure: str
+    estimate: float
+    std_error: float
+    ci: tuple[float, float]
+    n: int
+    method: str
+    treatment: str
+    outcome: str
+    alpha: float = 0.05
+    odds_ratio_kind: str | None = None
+    outcome_type: str = "continuous"
+    prevalence: float | None = None
+    outcome_sd: float | None = None
+    potential_outcomes: tuple[float, float] | None = None
+    n_dropped: int = 0
+    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    bootstrap: BootstrapResult | None = None
+    diagnostics: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    matched_pairs: pd.DataFrame | None = field(default=None, compare=False, repr=False)
+    two_by_two: TwoByTwo | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.measure in ("rr", "or")
+
+    @property
+    def p_value(self) -> float:
+        linear = math.log(self.estimate) if self.is_ratio else self.estimate
+        return two_sided_p(linear / self.std_error) if self.std_error > 0 else math.nan
+
+    @property
+    def label(self) -> str:
+        if self.measure == "or":
+            return f"{self.estimand.upper()} ({self.odds_ratio_kind} OR)"
+        return f"{self.estimand.upper()} ({self.measure.upper()})"
+
+    def summary(self) -> pd.DataFrame:
+        note = "; ".join((["SE on the log scale"] if self.is_ratio else []) + list(self.notes)
+                         + [f"n = {self.n}"] + ([f"{self.n_dropped} rows with missing values "
+                                                 "dropped"] if self.n_dropped else []))
+        rows = [{"quantity": self.label, "estimate": self.estimate, "std_error": self.std_error,
+                 "ci_lower": self.ci[0], "ci_upper": self.ci[1], "p_value": self.p_value,
+                 "method": self.method, "note": note}]
+        if self.bootstrap is not None:
+            b = self.bootstrap
+            rows.append({"quantity": f"{self.label}, bootstrap CI", "estimate": self.estimate,
+                         "std_error": b.std_error, "ci_lower": b.ci[0], "ci_upper": b.ci[1],
+                         "method": self.method,
+                         "note": f"{b.kind}; B = {b.n_replicates}, random_state = "
+                                 f"{b.random_state}"})
+        if self.potential_outcomes is not None:
+            se = self.diagnostics.get("potential_outcome_se", (math.nan, math.nan))
+            for arm, value, s in zip((1, 0), self.potential_outcomes, se, strict=True):
+                rows.append({"quantity": f"E[Y({arm})] in {self.estimand.upper()} population",
+                             "estimate": value, "std_error": s, "method": self.method})
+        return summary_frame(rows)
+
+    def to_measure(self) -> OddsRatio | RiskRatio | RiskDifference | MeanDifference:
+        """The matching :mod:`causal.measures` value, so ``causal.e_value(result)`` works.
+
+        An odds ratio carries ``kind`` and the sample ``prevalence``; ``rare_outcome`` is left
+        ``None`` for the user to state. A mean difference carries ``outcome_sd`` (pooled
+        within-arm SD of the outcome).
+        """
+        common = dict(ci=self.ci, alpha=self.alpha, label=f"{self.method}: {self.label}")
+        se = self.std_error if self.std_error > 0 else None
+        if self.measure == "or":
+            return OddsRatio(self.estimate, std_error=se, kind=self.odds_ratio_kind,
+                             prevalence=self.prevalence, **common)
+        if self.measure == "rr":
+            return RiskRatio(self.estimate, std_error=se, **common)
+        if self.measure == "rd":
+            return RiskDifference(self.estimate, std_error=se, table=self.two_by_two, **common)
+        return MeanDifference(self.estimate, std_error=se, outcome_sd=self.outcome_sd, **common)
+
+
+# ---- what an estimator's _fit hook returns ------------------------------------------------
+@dataclass
+class PotentialOutcomeFit:
+    """``mu = (mu1, mu0)`` and influence values ``phi`` (n x 2) with ``mu_hat - mu ~ mean(phi)``."""
+
+    mu: np.ndarray
+    phi: np.ndarray
+    diagnostics: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    odds_ratio_kind: str = "marginal"
+    n: int | None = None  # units the estimate describes, if not all analysed rows
+
+
+@dataclass
+class CoefficientFit:
+    """A single coefficient on the linear scale (log OR or MD), its SE and influence values."""
+
+    value: float
+    std_error: float
+    phi: np.ndarray
+    diagnostics: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+class Recorder:
+    """Collects warnings so they are both issued and stored on the result."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def warn(self, category: type[Warning], message: str) -> None:
+        self.messages.append(f"{category.__name__}: {message}")
+        warnings.warn(message, category, stacklevel=4)
+
+
+def _linear(measure: str, mu: np.ndarray) -> np.ndarray:
+    """Measure on its linear scale, vectorised over rows of ``mu`` (..., 2)."""
+    mu1, mu0 = mu[..., 0], mu[..., 1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if measure in ("rd", "md"):
+            return mu1 - mu0
+        if measure == "rr":
+            return np.log(mu1 / mu0)
+        return np.log(mu1 / (1 - mu1)) - np.log(mu0 / (1 - mu0))
+
+
+def _gradient(measure: str, mu: np.ndarray) -> np.ndarray:
+    mu1, mu0 = mu
+    if measure in ("rd", "md"):
+        return np.array([1.0, -1.0])
+    if measure == "rr":
+        return np.array([1 / mu1, -1 / mu0])
+    return np.array([1 / (mu1 * (1 - mu1)), -1 / (mu0 * (1 - mu0))])
+
+
+class BaseEstimator:
+    """Shared ``estimate`` template; subclasses set ``_params`` and implement ``_fit``."""
+
+    _params: ClassVar[tuple[str, ...]] = ()
+    _method: ClassVar[str] = ""
+    _measures_binary: ClassVar[tuple[str, ...]] = ("rd", "rr", "or")
+
+    def get_params(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self._params}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+    # hooks --------------------------------------------------------------------------------
+    def _check_params(self) -> None:
+        pass
+
+    def _fit(self, prep: Prepared, measure: str, rng: np.random.Generator,
+             rec: Recorder) -> PotentialOutcomeFit | CoefficientFit:  # pragma: no cover
+        raise NotImplementedError
+
+    def _default_measure(self, binary: bool) -> str:
+        return "rd" if binary else "md"
+
+    # template -----------------------------------------------------------------------------
+    def estimate(self, data: pd.DataFrame, *, treatment: str, outcome: str,
+                 covariates: Sequence[str] = (), categorical: Sequence[str] = (),
+                 squared: Sequence[str] = (), dropna: bool = False) -> EffectEstimate:
+        """Estimate the effect of ``treatment`` on ``outcome`` adjusting for ``covariates``.
+
+        Parameters
+        ----------
+        data : DataFrame
+            Not modified.
+        treatment : str
+            A 0/1 column with both values present.
+        outcome : str
+            A numeric column; 0/1 makes it binary.
+        covariates, categorical, squared : list of str
+            The adjustment set; see :mod:`causal.estimate._design` for the formula-like terms.
+        dropna : bool
+            Analyse complete cases instead of raising on missing values; the number of rows
+            dropped is reported on the result.
+        """
+        alpha = check_alpha(self.alpha)
+        measure = check_literal(self.measure, "measure", ("auto", "rd", "rr", "or", "md"))
+        n_boot = check_count(self.n_bootstrap, "n_bootstrap")
+        rng = check_random_state(self.random_state)
+        self._check_params()
+        if not isinstance(dropna, bool):
+            from causal.errors import ParameterError
+
+            raise ParameterError(f"`dropna` must be True or False; got {dropna!r}.")
+        prep = prepare(data, treatment=treatment, outcome=outcome, covariates=covariates,
+                       categorical=categorical, squared=squared, dropna=dropna)
+        measure = self._resolve_measure(measure, prep.binary)
+        rec = Recorder()
+        fit = self._fit(prep, measure, rng, rec)
+        return self._result(prep, fit, measure, alpha, n_boot, rng, rec)
+
+    def _resolve_measure(self, measure: str, binary: bool) -> str:
+        from causal.errors import ParameterError
+
+        if measure == "auto":
+            return self._default_measure(binary)
+        allowed = self._measures_binary if binary else ("md",)
+        if measure not in allowed:
+            kind = "binary" if binary else "continuous"
+            raise ParameterError(f"`measure` must be one of {allowed} for a {kind} outcome with "
+                                 f"{type(self).__name__}; got {measure!r}.")
+        return measure
+
+    def _result(self, prep: Prepared, fit: PotentialOutcomeFit | CoefficientFit, measure: str,
+                alpha: float, n_boot: int, rng: np.random.Generator,
+                rec: Recorder) -> EffectEstimate:
+        z = z_critical(alpha)
+        ratio = measure in ("rr", "or")
+        back = np.exp if ratio else (lambda v: v)
+        potential, po_se, n_used = None, None, prep.n
+        if isinstance(fit, PotentialOutcomeFit):
+            mu = np.asarray(fit.mu, dtype=float)
+            n = fit.phi.shape[0]
+            cov = fit.phi.T @ fit.phi / n**2
+            lin = float(_linear(measure, mu))
+            grad = _gradient(measure, mu)
+            se = float(np.sqrt(grad @ cov @ grad))
+            potential = (float(mu[0]), float(mu[1]))
+            po_se = (float(np.sqrt(cov[0, 0])), float(np.sqrt(cov[1, 1])))
+            theta, phi, kind = mu, fit.phi, fit.odds_ratio_kind
+            n_used = fit.n or prep.n
+        else:
+            lin, se, phi, kind = float(fit.value), float(fit.std_error), fit.phi, "conditional"
+            theta = np.array([lin])
+        ci = (float(back(lin - z * se)), float(back(lin + z * se)))
+        boot = None
+        if n_boot > 0:
+            reps = multiplier_bootstrap(phi, np.atleast_1d(theta), n_boot, rng)
+            lin_reps = _linear(measure, reps) if potential is not None else reps[:, 0]
+            ok = np.isfinite(lin_reps)
+            lo, hi = np.quantile(lin_reps[ok], [alpha / 2, 1 - alpha / 2])
+            seed = self.random_state if isinstance(self.random_state, int) else None
+            boot = BootstrapResult(n_boot, seed, (float(back(lo)), float(back(hi))),
+                                   float(np.std(lin_reps[ok], ddof=1)),
+                                   n_invalid=int((~ok).sum()))
+        diagnostics = dict(fit.diagnostics)
+        if po_se is not None:
+            diagnostics["potential_outcome_se"] = po_se
+        y, a = prep.y, prep.a
+        sd = math.sqrt(((y[a == 1].var(ddof=1) * (a.sum() - 1)
+                         + y[a == 0].var(ddof=1) * ((1 - a).sum() - 1)) / (len(y) - 2)))
+        prevalence = float(y.mean()) if prep.binary else None
+        if measure == "or" and self._method != "crude":
+            fit.notes.insert(0, f"{kind} odds ratio")
+        return EffectEstimate(
+            estimand=self._estimand(), measure=measure, estimate=float(back(lin)),
+            std_error=se, ci=ci, n=n_used, method=self._method, treatment=prep.treatment,
+            outcome=prep.outcome, alpha=alpha,
+            odds_ratio_kind=kind if measure == "or" else None,
+            outcome_type="binary" if prep.binary else "continuous",
+            prevalence=prevalence if prevalence is None or 0 < prevalence < 1 else None,
+            outcome_sd=sd if sd > 0 else None, potential_outcomes=potential,
+            n_dropped=prep.n_dropped, notes=tuple(fit.notes), warnings=tuple(rec.messages),
+            bootstrap=boot, diagnostics=MappingProxyType(diagnostics),
+            matched_pairs=diagnostics.pop("matched_pairs", None),
+            two_by_two=diagnostics.pop("two_by_two", None),
+        )
+
+    def _estimand(self) -> str:
+        return getattr(self, "estimand", "ate")

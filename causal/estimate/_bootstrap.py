@@ -1,0 +1,79 @@
+"""Vectorised multiplier bootstrap over precomputed influence values.
+
+Every estimator here is asymptotically linear: ``theta_hat - theta ~ mean_i phi_i`` with ``phi_i``
+its influence values (one row per unit, one column per parameter). The multiplier (wild)
+bootstrap draws ``theta*_b = theta_hat + (1/n) sum_i r_bi phi_i`` with i.i.d. Rademacher weights
+``r_bi = +/-1`` (mean 0, variance 1), which reproduces the sampling distribution of the
+linearised estimator to first order, nuisance estimation included because ``phi`` includes it
+(Chernozhukov, Chetverikov & Kato 2013; Kennedy 2016). No model is refitted, so the cost is one
+pass over ``n x B`` random signs, done in chunks of rows (bounded memory), on two threads, as
+matrix products. Rademacher signs are drawn as random bits, much faster than normal draws.
+
+Each chunk of rows has its own generator seeded from ``random_state``, so results do not depend
+on the number of threads.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+#: rows per chunk; B x CHUNK float32 signs (1000 x 8192 = 33 MB) are alive per thread. Small
+#: enough to stay near the cache, large enough that Python overhead is negligible (measured).
+CHUNK = 8_192
+
+
+def _chunk_sum(phi: np.ndarray, seed: int, n_replicates: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    m = phi.shape[0]
+    raw = rng.integers(0, 256, size=(n_replicates, (m + 7) // 8), dtype=np.uint8)
+    bits = np.unpackbits(raw, axis=1, count=m).astype(np.float32)
+    # sum_i r_i phi_i with r = 2 bit - 1
+    return 2.0 * (bits @ phi).astype(float) - phi.sum(0, dtype=float)[None, :]
+
+
+def _single_threaded_blas():
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - installed with scikit-learn
+        from contextlib import nullcontext
+
+        return nullcontext()
+    return threadpool_limits(1)
+
+
+def multiplier_bootstrap(phi: np.ndarray, theta: np.ndarray, n_replicates: int,
+                         rng: np.random.Generator, *, n_threads: int = 2) -> np.ndarray:
+    """Replicates ``theta*_b`` (shape ``(n_replicates, k)``) of the linearised estimator.
+
+    Parameters
+    ----------
+    phi : (n, k) array
+        Influence values: ``theta_hat - theta ~ phi.mean(0)``.
+    theta : (k,) array
+        The estimate.
+    n_replicates : int
+    rng : numpy Generator
+        Source of the per-chunk seeds.
+    """
+    phi = np.asarray(phi, dtype=float)
+    if phi.ndim == 1:
+        phi = phi[:, None]
+    n, k = phi.shape
+    starts = list(range(0, n, CHUNK))
+    seeds = rng.integers(0, 2**63 - 1, size=len(starts))
+    # centre once so float32 rounding of the signs' products does not bias the mean
+    phi32 = (phi - phi.mean(0)).astype(np.float32)
+
+    def work(j: int) -> np.ndarray:
+        s = starts[j]
+        return _chunk_sum(phi32[s:s + CHUNK], int(seeds[j]), n_replicates)
+
+    with _single_threaded_blas():  # our threads, not BLAS's, share the cores
+        if len(starts) > 1 and n_threads > 1:
+            with ThreadPoolExecutor(n_threads) as pool:
+                total = sum(pool.map(work, range(len(starts))))
+        else:
+            total = sum(work(j) for j in range(len(starts)))
+    return np.asarray(theta, dtype=float)[None, :] + total / n

@@ -1,0 +1,125 @@
+"""Diagnostics for propensity-score methods: overlap, effective sample size, balance.
+
+Thresholds (module constants, stated so a reader can disagree with them):
+
+* overlap: the share of propensity scores below 0.05 or above 0.95 (Crump et al. 2009 trim at
+  0.1/0.9; 0.05/0.95 is the looser convention); an :class:`~causal.errors.OverlapWarning` is
+  raised when that share exceeds :data:`OVERLAP_WARN_SHARE`;
+* weights: an :class:`~causal.errors.ExtremeWeightsWarning` when the largest stabilised weight
+  exceeds :data:`EXTREME_WEIGHT` or an arm's Kish effective sample size falls below
+  :data:`ESS_WARN_FRACTION` of its size;
+* balance: standardised mean differences (Austin 2009), the difference in (weighted) means over
+  the *unweighted* pooled SD ``sqrt((s1^2 + s0^2) / 2)``, so that before and after are on the same
+  scale (Austin & Stuart 2015); ``|SMD| > 0.1`` is the usual flag.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+OVERLAP_LIMITS = (0.05, 0.95)
+OVERLAP_WARN_SHARE = 0.05
+EXTREME_WEIGHT = 20.0
+ESS_WARN_FRACTION = 0.25
+SMD_FLAG = 0.1
+
+
+def extreme_share(propensity: np.ndarray, limits: tuple[float, float] = OVERLAP_LIMITS) -> float:
+    """Share of propensity scores below ``limits[0]`` or above ``limits[1]``."""
+    p = np.asarray(propensity, dtype=float)
+    return float(np.mean((p < limits[0]) | (p > limits[1])))
+
+
+def kish_ess(weights: np.ndarray) -> float:
+    """Kish's effective sample size ``(sum w)^2 / sum w^2`` (Kish 1965)."""
+    w = np.asarray(weights, dtype=float)
+    return float(w.sum() ** 2 / np.sum(w**2))
+
+
+def _weighted_mean_var(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    return (w[:, None] * x).sum(0) / w.sum()
+
+
+def standardized_differences(x: np.ndarray, a: np.ndarray, weights: np.ndarray | None = None
+                             ) -> np.ndarray:
+    """SMD of each column of ``x`` between ``a == 1`` and ``a == 0``.
+
+    Notes
+    -----
+    ``SMD_j = (mean_w(x_j | a=1) - mean_w(x_j | a=0)) / sqrt((s_1j^2 + s_0j^2) / 2)`` with the
+    denominator from unweighted within-arm variances (ddof=1).
+    """
+    x = np.asarray(x, dtype=float)
+    a = np.asarray(a) == 1
+    w = np.ones(len(a)) if weights is None else np.asarray(weights, dtype=float)
+    m1 = _weighted_mean_var(x[a], w[a])
+    m0 = _weighted_mean_var(x[~a], w[~a])
+    sd = np.sqrt((x[a].var(0, ddof=1) + x[~a].var(0, ddof=1)) / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(sd > 0, (m1 - m0) / sd, 0.0)
+
+
+def balance_table(x: np.ndarray, names: tuple[str, ...], a: np.ndarray,
+                  weights: np.ndarray | None) -> pd.DataFrame:
+    """Columns ``covariate``, ``smd_before``, ``smd_after`` (after = weighted or matched)."""
+    before = standardized_differences(x, a)
+    after = standardized_differences(x, a, weights) if weights is not None else before
+    return pd.DataFrame({"covariate": list(names), "smd_before": before, "smd_after": after})
+
+
+def propensity_diagnostics(propensity: np.ndarray, a: np.ndarray, rec, *,
+                           separated: bool = False) -> dict:
+    """Overlap numbers, and the overlap/separation warnings recorded on ``rec``."""
+    from causal.errors import OverlapWarning, SeparationWarning
+
+    share = extreme_share(propensity)
+    out = {"propensity": np.asarray(propensity, dtype=float), "treated": np.asarray(a),
+           "extreme_share": share, "overlap_limits": OVERLAP_LIMITS,
+           "propensity_min": float(np.min(propensity)),
+           "propensity_max": float(np.max(propensity))}
+    if separated:
+        rec.warn(SeparationWarning,
+                 f"the propensity model (quasi-)separates the treatment groups: {share:.1%} of "
+                 "scores lie outside [0.05, 0.95] (min {:.2g}, max {:.2g}); scores were not "
+                 "clipped, so weights may be huge.".format(out["propensity_min"],
+                                                           out["propensity_max"]))
+    elif share > OVERLAP_WARN_SHARE:
+        rec.warn(OverlapWarning,
+                 f"{share:.1%} of propensity scores lie outside [0.05, 0.95] (poor overlap); "
+                 "consider restricting the population (trimming) and say so.")
+    return out
+
+
+def weight_diagnostics(weights: np.ndarray, a: np.ndarray, rec) -> dict:
+    """ESS per arm and the largest weight; warns on extreme weights."""
+    from causal.errors import ExtremeWeightsWarning
+
+    a = np.asarray(a) == 1
+    out = {"ess_treated": kish_ess(weights[a]), "ess_control": kish_ess(weights[~a]),
+           "max_weight": float(np.max(weights))}
+    small = [arm for arm, mask in (("treated", a), ("control", ~a))
+             if out[f"ess_{arm}"] < ESS_WARN_FRACTION * mask.sum()]
+    if out["max_weight"] > EXTREME_WEIGHT or small:
+        rec.warn(ExtremeWeightsWarning,
+                 f"extreme weights: largest stabilised weight {out['max_weight']:.3g}; Kish "
+                 f"effective sample size {out['ess_treated']:.0f} of {int(a.sum())} treated and "
+                 f"{out['ess_control']:.0f} of {int((~a).sum())} controls.")
+    return out
+
+
+def require_finite_weights(propensity: np.ndarray, used: np.ndarray | None = None) -> None:
+    """Raise when some score is exactly 0 or 1: IP weights are then infinite and the estimate
+    does not exist (complete separation). Called after the warning has been recorded."""
+    from causal.errors import DataError
+
+    p = np.asarray(propensity, dtype=float)
+    if used is not None:
+        p = p[used]
+    bad = (p <= 0) | (p >= 1)
+    if bad.any():
+        raise DataError(f"the propensity score is exactly 0 or 1 for {int(bad.sum())} of "
+                        f"{len(p)} units ({bad.mean():.1%}): the covariates separate the "
+                        "treatment groups completely, so inverse-probability weights are "
+                        "infinite. Remove the separating covariate or restrict the population "
+                        "explicitly (e.g. IPW(trim=0.01)).")
