@@ -20,6 +20,9 @@ _EXPORTS: dict[str, str] = {
     "dummy_outcome": "causal.refute.dummy_outcome",
     "unobserved_common_cause": "causal.refute.unobserved_common_cause",
     "refute_all": "causal.refute.run_all",
+    "RefutationSuite": "causal.refute.run_all",
+    "refute_estimate": "causal.refute.from_estimate",
+    "estimator_for": "causal.refute.from_estimate",
 }
 
 __all__ = sorted(_EXPORTS)
