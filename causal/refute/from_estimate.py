@@ -54,8 +54,9 @@ def estimator_for(estimate: Any) -> str:
             return "linear_regression"
         if measure == "or" and estimate.odds_ratio_kind == "conditional":
             return "logistic_regression"
-    elif method == "IPW" and measure in ("rd", "md"):
-        return "ipw"
+    elif method == "IPW":
+        if measure in ("rd", "md"):
+            return "ipw"
     elif method == "crude":
         if measure in ("rd", "md"):
             return "linear_regression"
