@@ -35,6 +35,13 @@ _EXPORTS: dict[str, str] = {
     "IPW": "causal.estimate.ipw",
     "AIPW": "causal.estimate.aipw",
     "PSMatching": "causal.estimate.matching",
+    "CausalGraph": "causal.dag",
+    "read_graph": "causal.dag",
+    "identify": "causal.identification",
+    "check_adjustment": "causal.identification",
+    "is_valid_adjustment": "causal.identification",
+    "implied_independences": "causal.implications",
+    "check_implications": "causal.implications",
     "CausalError": "causal.errors",
     "CausalWarning": "causal.errors",
 }

@@ -225,4 +225,4 @@ def _import_validators() -> None:
 
 
 #: modules whose import registers a validator of their study tables
-_VALIDATOR_MODULES: list[str] = ["causal.sensitivity.evalue_spec"]
+_VALIDATOR_MODULES: list[str] = ["causal.sensitivity.evalue_spec", "causal.dag_spec"]

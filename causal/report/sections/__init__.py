@@ -9,5 +9,6 @@ from __future__ import annotations
 SECTION_MODULES: list[str] = [
     "claim",
     "audit",
+    "graph",
     "evalue",
 ]
