@@ -117,3 +117,19 @@ def test_resampling_helpers_have_the_right_margins():
     assert np.all(np.sort(perms, axis=1) == values)
     binary = (np.arange(50) < 13).astype(float)
     assert np.all(permute_rows(binary, 7, rng).sum(axis=1) == 13)
+
+
+def test_unidentified_replicates_are_failures_not_estimates():
+    """n = 12 with 2 treated: many bootstrap resamples contain no treated unit, where the
+    treatment coefficient does not exist; they must be NaN and counted, never a spurious 0."""
+    import causal.refute as cr
+
+    frame = pd.DataFrame({"t": [1, 1] + [0] * 10, "a": np.arange(12.0),
+                          "y": np.linspace(0, 1, 12) ** 2})
+    # P(no treated in a resample) = (10/12)^12 = 0.112; with R = 200 about 22 such resamples
+    result = cr.bootstrap(frame, treatment="t", outcome="y", covariates=["a"],
+                          n_simulations=200, random_state=0)
+    missing = np.isnan(result.refuted_estimates)
+    assert result.n_failed == missing.sum() > 5
+    assert "fits failed (no unique solution" in result.summary()["note"].iloc[1]
+    assert np.isfinite(result.refuted_mean)

@@ -134,6 +134,7 @@ def fit_logistic(x: np.ndarray, z: list[np.ndarray], y: np.ndarray, weights: np.
     if start is not None:
         coef[:] = np.asarray(start, dtype=float)[inverse]
     converged = np.zeros(n_rep, dtype=bool)
+    failed = np.zeros(n_rep, dtype=bool)
     # (R, n) work buffers allocated once: fresh 80 MB arrays per iteration cost more in page
     # faults than the arithmetic itself
     n = x.shape[0]
@@ -150,11 +151,13 @@ def fit_logistic(x: np.ndarray, z: list[np.ndarray], y: np.ndarray, weights: np.
         np.subtract(y, mu, out=work)
         if weights is not None:
             work *= weights
-        step = np.nan_to_num(_solve(g, design.score(work, n_rep)), nan=0.0)
-        step[converged] = 0.0
+        step = _solve(g, design.score(work, n_rep))
+        failed |= ~np.isfinite(step).all(axis=1)  # singular: no unique fit for this replicate
+        step[converged | failed] = 0.0
         coef += step
         converged |= np.abs(step).max(axis=1) < tol
-        if converged.all():
+        converged &= ~failed
+        if (converged | failed).all():
             break
     return BatchedFit(coef=coef[:, design.order], converged=converged, n_iter=iteration)
 
@@ -168,12 +171,25 @@ def _expit_inplace(eta: np.ndarray) -> np.ndarray:
     return np.reciprocal(eta, out=eta)
 
 
+#: a replicate whose scaled Gram matrix has a larger condition number is not identified
+MAX_CONDITION = 1e12
+
+
 def _solve(g: np.ndarray, rhs: np.ndarray) -> np.ndarray:
-    try:
-        return np.linalg.solve(g, rhs[..., None])[..., 0]
-    except np.linalg.LinAlgError:
-        # at least one singular system: solve one by one with a least-squares fallback
-        out = np.empty_like(rhs)
-        for r in range(g.shape[0]):  # rare path: only when a replicate's design is singular
-            out[r] = np.linalg.lstsq(g[r], rhs[r], rcond=None)[0]
-        return out
+    """Solve the R small systems; rows whose system is (numerically) singular come back NaN.
+
+    A singular replicate (e.g. a resample or subset without a treated unit, or a constant
+    column) has no unique solution; a minimum-norm answer would be an arbitrary number posing as
+    an estimate. The condition number is taken after scaling to unit diagonal, so columns on
+    different scales do not count as collinear.
+    """
+    diag = np.sqrt(np.abs(np.diagonal(g, axis1=1, axis2=2)))
+    diag[diag == 0] = 1.0
+    scaled = g / diag[:, :, None] / diag[:, None, :]
+    singular = ~(np.linalg.cond(scaled) < MAX_CONDITION)
+    if singular.any():
+        scaled = scaled.copy()
+        scaled[singular] = np.eye(g.shape[1])
+    out = np.linalg.solve(scaled, (rhs / diag)[..., None])[..., 0] / diag
+    out[singular] = np.nan
+    return out

@@ -78,7 +78,8 @@ class RefutationResult(SummaryMixin):
     sentence : str
         A plain-language reading of the result.
     n : int
-        Rows analysed. n_failed : simulations whose fit did not converge (excluded).
+        Rows analysed. n_failed : simulations whose fit has no unique solution or did not
+        converge (NaN in ``refuted_estimates``, excluded from every statistic).
     random_state : int, str or None
         The seed used (a Generator's state is not recorded).
     parameters : mapping
@@ -156,7 +157,8 @@ class RefutationResult(SummaryMixin):
              "ci_upper": high, "p_value": self.p_value, "method": self.method,
              "note": (f"{self.verdict}: {self.rule}; {self.n_simulations} simulations, "
                       f"{int((1 - self.alpha) * 100)}% percentile interval; {seed}"
-                      + (f"; {self.n_failed} fits did not converge" if self.n_failed else ""))},
+                      + (f"; {self.n_failed} fits failed (no unique solution or no "
+                         "convergence) and are excluded" if self.n_failed else ""))},
         ]
         return summary_frame(rows)
 
