@@ -42,6 +42,10 @@ _EXPORTS: dict[str, str] = {
     "is_valid_adjustment": "causal.identification",
     "implied_independences": "causal.implications",
     "check_implications": "causal.implications",
+    "load_study_data": "causal.data",
+    "data_hash": "causal.data",
+    "simulate_cohort": "causal.data",
+    "simulate_cohorts": "causal.data",
     "CausalError": "causal.errors",
     "CausalWarning": "causal.errors",
 }

@@ -48,8 +48,10 @@ from causal.measures import (
 
 Severity = Literal["ok", "info", "warning", "error"]
 SEVERITIES: tuple[str, ...] = ("ok", "info", "warning", "error")
-MeasureName = Literal["OR", "RR", "HR", "RD"]
-MEASURE_NAMES: tuple[str, ...] = ("OR", "RR", "HR", "RD")
+MeasureName = Literal["OR", "RR", "HR", "RD", "MD"]
+MEASURE_NAMES: tuple[str, ...] = ("OR", "RR", "HR", "RD", "MD")
+#: measures on an additive (difference) scale: null 0, Wald CI symmetric on the natural scale
+ADDITIVE_MEASURES: tuple[str, ...] = ("RD", "MD")
 Adjustment = Literal["none", "adjusted", "unknown"]
 ADJUSTMENTS: tuple[str, ...] = ("none", "adjusted", "unknown")
 
@@ -148,7 +150,8 @@ class ReportedEstimate:
     ----------
     label : str
         Where it comes from, e.g. ``"model step 2 (adjusted)"``.
-    measure : {"OR", "RR", "HR", "RD"}
+    measure : {"OR", "RR", "HR", "RD", "MD"}
+        ``MD`` is a difference in means of a continuous outcome.
     estimate : float or str
         As printed; a string keeps trailing zeros (``"5.10"``).
     ci : pair of float or str
@@ -164,6 +167,8 @@ class ReportedEstimate:
         For an OR: a logistic coefficient is conditional.
     headline : bool
         The estimate the paper's conclusion rests on.
+    outcome_sd : float, optional
+        For an MD: the outcome's standard deviation (within groups), which its E-value needs.
     """
 
     label: str
@@ -177,14 +182,17 @@ class ReportedEstimate:
     odds_ratio_kind: str = "unspecified"
     headline: bool = False
     source: str = ""
+    outcome_sd: float | None = None
 
     def __post_init__(self) -> None:
         check_literal(self.measure, "measure", MEASURE_NAMES)
+        if self.outcome_sd is not None:
+            check_positive(self.outcome_sd, "outcome_sd", what="a standard deviation")
         check_literal(self.adjustment, "adjustment", ADJUSTMENTS)
         check_alpha(self.alpha)
         value = float(self.estimate)
         lower, upper = check_interval(tuple(float(x) for x in self.ci), "ci")
-        if self.measure != "RD":
+        if self.measure not in ADDITIVE_MEASURES:
             check_positive(value, "estimate", what=f"an {self.measure} is a ratio")
             check_positive(lower, "ci[0] (lower limit)", what=f"an {self.measure} limit is a ratio")
         if not lower <= value <= upper:
@@ -226,6 +234,11 @@ class ReportedEstimate:
             return RiskRatio(self.value, **common)
         if self.measure == "RD":
             return RiskDifference(self.value, **common)
+        if self.measure == "MD":
+            from causal.measures import MeanDifference
+
+            return MeanDifference(self.value, outcome_sd=self.outcome_sd,  # type: ignore[return-value]
+                                  **common)
         from causal.measures import HazardRatio
 
         return HazardRatio(self.value, rare_outcome=rare_outcome, **common)  # type: ignore[return-value]
@@ -323,7 +336,7 @@ def _corners(*boxes: tuple[float, float]) -> np.ndarray:
 def check_ci_symmetry(estimate: ReportedEstimate) -> Finding:
     """Is a ratio's CI symmetric on the log scale, allowing for rounding?"""
     subject = estimate.label
-    if estimate.measure == "RD":
+    if estimate.measure in ADDITIVE_MEASURES:
         lo, hi = estimate.interval
         mid = (lo + hi) / 2
         boxes = [rounding_box(estimate.estimate), rounding_box(estimate.ci[0]),
@@ -357,8 +370,9 @@ def implied_p_range(estimate: ReportedEstimate) -> tuple[float, float, float]:
     """Two-sided Wald p implied by the printed estimate and CI: (p at printed values, min, max)
     over the rounding boxes of the three numbers."""
     z = z_critical(estimate.alpha)
-    to_lin = (lambda v: v) if estimate.measure == "RD" else math.log
-    null = 0.0 if estimate.measure == "RD" else 1.0
+    additive = estimate.measure in ADDITIVE_MEASURES
+    to_lin = (lambda v: v) if additive else math.log
+    null = 0.0 if additive else 1.0
 
     def p_of(e: float, lo: float, hi: float) -> float:
         se = (to_lin(hi) - to_lin(lo)) / (2 * z)
@@ -366,7 +380,7 @@ def implied_p_range(estimate: ReportedEstimate) -> tuple[float, float, float]:
 
     corners = _corners(rounding_box(estimate.estimate), rounding_box(estimate.ci[0]),
                        rounding_box(estimate.ci[1]))
-    if estimate.measure != "RD":
+    if not additive:
         corners = corners[(corners > 0).all(axis=1)]
     corners = corners[corners[:, 2] > corners[:, 1]]
     values = [p_of(*row) for row in corners]
@@ -402,7 +416,7 @@ def _count_estimate(table: TwoByTwo, measure: str) -> OddsRatio | RiskRatio | Ri
 
 def check_counts(estimate: ReportedEstimate, table: TwoByTwo) -> Finding | None:
     """Does a reported OR, RR or RD agree with the one computed from the group counts?"""
-    if estimate.measure == "HR":
+    if estimate.measure in ("HR", "MD"):
         return None
     computed = _count_estimate(table, estimate.measure)
     ci = computed.ci

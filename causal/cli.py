@@ -181,6 +181,116 @@ def _stderr_console() -> Any:
     return Console(stderr=True)
 
 
+# --------------------------------------------------------------------------- rosenbaum --
+class AlternativeChoice(StrEnum):
+    greater = "greater"
+    less = "less"
+    two_sided = "two-sided"
+
+
+class ZeroMethodChoice(StrEnum):
+    pratt = "pratt"
+    drop = "drop"
+
+
+class NullMethodChoice(StrEnum):
+    normal = "normal"
+    exact = "exact"
+
+
+def _read_pair_columns(path: Path, columns: list[str]) -> list[Any]:
+    import pandas as pd
+
+    if not path.is_file():
+        fail(f"{path}: CSV file not found.")
+    try:
+        frame = pd.read_csv(path)
+    except (ValueError, OSError) as error:
+        fail(f"{path}: could not be read as CSV ({error}).")
+    out = []
+    for column in columns:
+        if column not in frame.columns:
+            fail(f"column {column!r} is not in {path}; its columns are "
+                 f"{', '.join(map(repr, frame.columns))}.")
+        values = pd.to_numeric(frame[column], errors="coerce")
+        if values.isna().sum() > frame[column].isna().sum():
+            fail(f"column {column!r} in {path} must be numeric; it has non-numeric entries.")
+        out.append(values.to_numpy(dtype=float))
+    return out
+
+
+@app.command()
+def rosenbaum(
+    csv: Annotated[Path, typer.Argument(help="CSV file with one row per matched pair.")],
+    column: Annotated[str | None, typer.Option(
+        help="Column of treated-minus-control differences.")] = None,
+    treated: Annotated[str | None, typer.Option(
+        help="Column of treated responses (with --control, instead of --column).")] = None,
+    control: Annotated[str | None, typer.Option(help="Column of control responses.")] = None,
+    gamma: Annotated[list[float] | None, typer.Option(
+        help="Gamma values (repeat the option); default 1, 1.5, ..., 5.")] = None,
+    alpha: Annotated[float, typer.Option(
+        help="Significance level for Gamma* and the sensitivity intervals.")] = 0.05,
+    alternative: Annotated[AlternativeChoice, typer.Option()] = AlternativeChoice.greater,
+    zero_method: Annotated[ZeroMethodChoice, typer.Option(
+        help="pratt: rank zero differences, then score them 0; drop: remove them.")
+    ] = ZeroMethodChoice.pratt,
+    method: Annotated[NullMethodChoice, typer.Option(
+        help="normal approximation (no continuity correction) or exact.")
+    ] = NullMethodChoice.normal,
+    as_json: JsonOpt = False,
+) -> None:
+    """Rosenbaum bounds for matched-pair differences: Wilcoxon signed-rank p-value bounds,
+    Hodges-Lehmann estimate ranges and sensitivity intervals over a Gamma grid, and the Gamma
+    at which significance is lost.
+
+    Example: causal rosenbaum pairs.csv --column difference --gamma 1 --gamma 2 --gamma 3
+    """
+    from causal.errors import NoSolutionError
+    from causal.sensitivity.rosenbaum import gamma_star, rosenbaum_wilcoxon
+    from causal.sensitivity.rosenbaum_hl import hodges_lehmann_bounds
+
+    if (column is None) == (treated is None and control is None):
+        fail("give either --column (differences) or both --treated and --control.")
+    if column is None and (treated is None or control is None):
+        fail("--treated and --control must be given together.")
+    if column is not None:
+        (data,) = _read_pair_columns(csv, [column])
+    else:
+        data = tuple(_read_pair_columns(csv, [treated, control]))  # type: ignore[list-item]
+    gammas = gamma if gamma else [1.0 + 0.5 * k for k in range(9)]
+    options = {"alternative": alternative.value, "zero_method": zero_method.value,
+               "method": method.value}
+    bounds = rosenbaum_wilcoxon(data, gammas, **options)
+    estimates = hodges_lehmann_bounds(data, gammas, alpha=alpha)
+    try:
+        star: float | None = gamma_star(data, alpha=alpha, **options)
+        star_note = f"significance at alpha = {alpha:g} is lost at Gamma = {star:.4f}"
+    except NoSolutionError as error:
+        star, star_note = None, str(error)
+    if as_json:
+        emit_json({"statistic": bounds.statistic, "n_pairs": bounds.n_pairs,
+                   "alternative": bounds.alternative, "test": bounds.test,
+                   "method": bounds.method, "alpha": alpha, "gamma_star": star,
+                   "gamma_star_note": star_note,
+                   "interval_note": "hl_ci_*: union of two-sided 1 - alpha intervals over "
+                                    "biases <= Gamma; null means unbounded",
+                   "bounds": [{"gamma": g, "p_lower": lo, "p_upper": up,
+                               "hl_estimate_lower": el, "hl_estimate_upper": eu,
+                               "hl_ci_lower": cl, "hl_ci_upper": cu}
+                              for g, lo, up, el, eu, cl, cu in zip(
+                                  bounds.gamma, bounds.p_lower, bounds.p_upper,
+                                  estimates.estimate_lower, estimates.estimate_upper,
+                                  estimates.ci_lower, estimates.ci_upper, strict=True)]})
+        return
+    table = bounds.to_frame().merge(estimates.to_frame(), on="gamma")
+    typer.echo(f"{bounds.test}: T = {bounds.statistic:g}, {bounds.n_pairs} pairs, alternative "
+               f"{bounds.alternative}, {bounds.method}")
+    echo_frame(table)
+    typer.echo("")
+    typer.echo(star_note[0].upper() + star_note[1:] + ("" if star_note.endswith(".") else "."))
+
+
 # --------------------------------------------------------------------------------- dag --
 _SHOWN_PATHS = 12
 
@@ -293,6 +403,279 @@ def dag(
         echo_frame(tests.summary()[["quantity", "estimate", "p_value", "note"]])
     if png is not None:
         typer.echo(f"wrote {png}")
+# --------------------------------------------------------------------------- sensitivity --
+class RatioChoice(StrEnum):
+    rr = "rr"
+    or_ = "or"
+    hr = "hr"
+
+
+CommonOpt = Annotated[bool, typer.Option(
+    "--common-outcome/--rare-outcome",
+    help="For or/hr: is the outcome common (>= 15%)? Must be stated.")]
+
+
+def _ratio_measure(kind: str, estimate: float, ci: Any, se: Any, common_outcome: Any,
+                   alpha: float = 0.05) -> Any:
+    from causal import measures
+
+    if kind in ("or", "hr") and common_outcome is None:
+        fail(f"for {kind} state whether the outcome is common: add --common-outcome "
+             "(prevalence >= 15%) or --rare-outcome.")
+    common: dict[str, Any] = {"ci": ci, "std_error": se, "alpha": alpha}
+    if kind == "rr":
+        return measures.RiskRatio(estimate, **common)
+    if kind == "or":
+        return measures.OddsRatio(estimate, rare_outcome=not common_outcome, **common)
+    return measures.HazardRatio(estimate, rare_outcome=not common_outcome, **common)
+
+
+def _counts(values: list[float], names: tuple[str, ...]) -> list[int]:
+    if len(values) != len(names):
+        fail(f"expected {len(names)} counts ({' '.join(names)}); got {len(values)} value(s).")
+    out = []
+    for name, value in zip(names, values, strict=True):
+        if not float(value).is_integer():
+            fail(f"`{name}` must be a whole number; got {value:g}.")
+        out.append(int(value))
+    return out
+
+
+def _echo_result(result: Any, as_json: bool, extra: dict[str, Any] | None = None) -> None:
+    if as_json:
+        frame = result.summary()
+        emit_json({**(extra or {}), "summary": frame.replace({float("nan"): None})
+                   .to_dict("records")})
+        return
+    echo_frame(result.summary()[["quantity", "estimate", "ci_lower", "ci_upper", "note"]])
+    for note in getattr(result, "notes", ()):
+        typer.echo(f"warning: {note}", err=True)
+
+
+@app.command()
+def sensitivity(study: StudyArg, as_json: JsonOpt = False) -> None:
+    """Apply the study's declared [[scenarios]] (hypothesised confounders) to its headline."""
+    from causal.sensitivity.evalue_spec import claim_evalue
+    from causal.sensitivity.scenario import assess_scenario, scenario_table
+    from causal.sensitivity.scenario_spec import study_scenarios
+
+    loaded = _load(study)
+    scenarios = study_scenarios(loaded)
+    if not scenarios:
+        fail(f"{study} declares no [[scenarios]]; add at least one (see studies/thew2024.toml).")
+    headline = claim_evalue(loaded)
+    if headline is None or headline.measure.short_name not in ("RR", "OR", "HR"):
+        fail(f"{study} has no headline ratio estimate (RR, OR or HR) to apply scenarios to.")
+    measure = headline.measure
+    assessments = [assess_scenario(s, measure, true=headline.true) for s in scenarios]
+    if as_json:
+        emit_json({"measure": measure.describe(), "conversion": headline.conversion,
+                   "scenarios": [{"name": a.scenario.name, "kind": a.scenario.kind,
+                                  "bias_factor": a.bias_factor, "adjusted": a.adjusted,
+                                  "adjusted_ci_limit": a.adjusted_ci_limit,
+                                  "ci_limit_used": a.ci_limit_used,
+                                  "tips_estimate": a.tips_estimate, "tips_ci": a.tips_ci,
+                                  "rr_eu": a.rr_eu, "rr_ud": a.rr_ud,
+                                  "beyond_point_curve": a.beyond_point_curve,
+                                  "beyond_ci_curve": a.beyond_ci_curve}
+                                 for a in assessments]})
+        return
+    typer.echo(f"{measure.describe()}; {headline.conversion}")
+    typer.echo("")
+    echo_frame(scenario_table(scenarios, measure, true=headline.true))
+    typer.echo("")
+    for a in assessments:
+        typer.echo(f"- {a.sentence()}")
+
+
+@app.command()
+def tip(
+    measure: Annotated[RatioChoice, typer.Argument(help="Effect measure: rr, or, hr.",
+                                                   case_sensitive=False)],
+    estimate: Annotated[float, typer.Argument(help="The published estimate.")],
+    ci: Annotated[tuple[float, float] | None, typer.Option(
+        help="Confidence limits: --ci LOWER UPPER.")] = None,
+    p1: Annotated[float | None, typer.Option(
+        "--p1", help="Binary confounder: prevalence among the treated.")] = None,
+    p0: Annotated[float | None, typer.Option(
+        "--p0", help="Binary confounder: prevalence among controls.")] = None,
+    outcome_rr: Annotated[float | None, typer.Option(
+        help="Confounder-outcome risk ratio (per SD for a normal confounder).")] = None,
+    smd: Annotated[float | None, typer.Option(
+        help="Normal confounder: standardised mean difference treated vs control.")] = None,
+    common_outcome: CommonOpt = None,  # type: ignore[assignment]
+    true: Annotated[float, typer.Option(help="Value to tip the estimate to.")] = 1.0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Tipping point of an unmeasured confounder: solves for the parameter left out.
+
+    Example: causal tip or 2.54 --ci 1.32 4.89 --p1 0.5 --p0 0.2 --common-outcome
+    """
+    from causal.sensitivity.tipping import tip as run_tip
+
+    target = _ratio_measure(measure.value, estimate, ci, None, common_outcome)
+    confounder = "normal" if smd is not None else "binary"
+    result = run_tip(target, prevalence_treated=p1, prevalence_control=p0,
+                     outcome_rr=outcome_rr, smd=smd, confounder=confounder, true=true)
+    _echo_result(result, as_json, {"solved_for": result.solved_for, "value": result.value,
+                                   "ci_limit_used": result.ci_limit_used,
+                                   "ci_limit_value": (None if result.ci_limit is None
+                                                      or result.ci_limit.value != result.ci_limit.value
+                                                      else result.ci_limit.value),
+                                   "conversion": result.conversion})
+
+
+@app.command()
+def ovb(
+    estimate: Annotated[float, typer.Argument(help="Regression coefficient of the treatment.")],
+    se: Annotated[float, typer.Argument(help="Its standard error.")],
+    dof: Annotated[float, typer.Argument(help="Residual degrees of freedom.")],
+    r2dxj_x: Annotated[float | None, typer.Option(
+        "--benchmark-r2d", help="Benchmark covariate's partial R² with the treatment.")] = None,
+    r2yxj_dx: Annotated[float | None, typer.Option(
+        "--benchmark-r2y", help="Benchmark covariate's partial R² with the outcome.")] = None,
+    kd: Annotated[list[float] | None, typer.Option(
+        help="Multiples of the benchmark (repeat: --kd 1 --kd 2).")] = None,
+    benchmark: Annotated[str, typer.Option(help="Benchmark name for labels.")] = "benchmark",
+    q: Annotated[float, typer.Option(help="Share of the estimate to remove.")] = 1.0,
+    alpha: Annotated[float, typer.Option(help="Significance level.")] = 0.05,
+    log_odds_ratio: Annotated[bool, typer.Option(
+        "--log-odds-ratio", help="The input is a logistic log-OR with a z statistic "
+                                 "(heuristic).")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Omitted-variable bias with partial R² (Cinelli & Hazlett 2020).
+
+    Example: causal ovb 0.0973 0.0233 783 --benchmark-r2d 0.00917 --benchmark-r2y 0.109
+    --benchmark female --kd 1 --kd 2 --kd 3
+    """
+    from causal.sensitivity.ovb import ovb_bounds, partial_r2, robustness_value
+
+    if (r2dxj_x is None) != (r2yxj_dx is None):
+        fail("give both --benchmark-r2d and --benchmark-r2y, or neither.")
+    if r2dxj_x is not None:
+        result = ovb_bounds(estimate, se, dof, r2dxj_x=r2dxj_x, r2yxj_dx=r2yxj_dx,
+                            kd=kd or [1, 2, 3], benchmark=benchmark, q=q, alpha=alpha,
+                            heuristic=log_odds_ratio)
+        _echo_result(result, as_json, {"rv_q": result.rv_q, "rv_qa": result.rv_qa,
+                                       "partial_r2": result.partial_r2,
+                                       "heuristic": log_odds_ratio})
+    else:
+        t = estimate / se
+        stats = {"t_statistic": t, "dof": dof, "partial_r2": partial_r2(t, dof),
+                 "rv_q": robustness_value(t, dof, q=q),
+                 "rv_qa": robustness_value(t, dof, q=q, alpha=alpha), "q": q, "alpha": alpha,
+                 "heuristic": log_odds_ratio}
+        if as_json:
+            emit_json(stats)
+        else:
+            for key, value in stats.items():
+                typer.echo(f"{key}: {value:.6g}" if isinstance(value, float) else
+                           f"{key}: {value}")
+    if log_odds_ratio and not as_json:
+        typer.echo("note: a log-OR with a z statistic is read as a linear-model t statistic; "
+                   "this is a heuristic, not Cinelli & Hazlett's exact result.")
+
+
+@app.command()
+def rir(
+    values: Annotated[list[float], typer.Argument(
+        help="Regression: estimate se n_obs n_covariates. With --table: treated_events "
+             "treated_total control_events control_total.")],
+    table: Annotated[bool, typer.Option("--table", help="Values are 2x2 counts.")] = False,
+    alpha: Annotated[float, typer.Option(help="Significance level.")] = 0.05,
+    tails: Annotated[int, typer.Option(help="1 or 2 tails.")] = 2,
+    rounding: Annotated[str, typer.Option(
+        help="round (konfound 1.0.3), ceiling (later konfound) or none.")] = "round",
+    as_json: JsonOpt = False,
+) -> None:
+    """Robustness of inference to replacement and the ITCV (Frank et al. 2013).
+
+    Example: causal rir 2 0.4 100 3 --rounding ceiling
+    """
+    from causal.measures import TwoByTwo
+    from causal.sensitivity.replacement import rir as run_rir
+    from causal.sensitivity.replacement import rir_table
+
+    if table:
+        counts = _counts(values, ("treated_events", "treated_total", "control_events",
+                                  "control_total"))
+        result: Any = rir_table(TwoByTwo(*counts), alpha=alpha)
+        _echo_result(result, as_json, {"fragility": result.fragility, "rir": result.rir})
+        return
+    if len(values) != 4:
+        fail(f"expected 4 values (estimate se n_obs n_covariates); got {len(values)}.")
+    n_obs, n_cov = _counts(values[2:], ("n_obs", "n_covariates"))
+    result = run_rir(values[0], values[1], n_obs, n_cov, alpha=alpha, tails=tails,  # type: ignore[arg-type]
+                     rounding=rounding)  # type: ignore[arg-type]
+    _echo_result(result, as_json, {"rir": result.rir, "share_bias": result.share_bias,
+                                   "itcv": result.itcv, "rounding": result.rounding})
+
+
+def _parse_prior(text: str, name: str) -> Any:
+    from causal.sensitivity.priors import Prior
+
+    kind, _, rest = text.partition(":")
+    try:
+        params = tuple(float(v) for v in rest.split(",")) if rest else ()
+    except ValueError:
+        fail(f"`{name}` must look like kind:a,b (e.g. uniform:0.4,0.6); got {text!r}.")
+    if not rest:
+        try:
+            return float(kind)
+        except ValueError:
+            fail(f"`{name}` must be a number or kind:a,b (e.g. uniform:0.4,0.6); got {text!r}.")
+    return Prior(kind, params)  # type: ignore[arg-type]
+
+
+@app.command("bias-analysis")
+def bias_analysis(
+    counts: Annotated[list[float], typer.Argument(
+        help="treated_events treated_total control_events control_total.")],
+    p1: Annotated[str, typer.Option("--p1", help="Prevalence among the treated: a number, or "
+                                    "a prior like uniform:0.4,0.6.")],
+    p0: Annotated[str, typer.Option("--p0", help="Prevalence among controls (number or "
+                                    "prior).")],
+    effect: Annotated[str, typer.Option(help="Confounder-outcome RR/OR/RD (number or prior; "
+                                        "priors for RR only).")],
+    measure: Annotated[str, typer.Option(help="RR, OR or RD (simple analysis).")] = "RR",
+    draws: Annotated[int, typer.Option(help="Draws when any parameter is a prior.")] = 100_000,
+    random_state: Annotated[int, typer.Option(help="Seed.")] = 20240101,
+    as_json: JsonOpt = False,
+) -> None:
+    """Bias analysis for an unmeasured binary confounder on a 2x2 table (Lash, Fox & MacLehose).
+
+    Numbers give the simple analysis; any prior (e.g. --p1 uniform:0.4,0.6) the probabilistic
+    one. Example: causal bias-analysis 31 66 64 236 --p1 0.5 --p0 0.2 --effect 2
+    """
+    from causal.measures import TwoByTwo
+    from causal.sensitivity.bias_analysis import adjust_for_confounder
+    from causal.sensitivity.probabilistic import probabilistic_bias_analysis
+
+    cells = TwoByTwo(*_counts(counts, ("treated_events", "treated_total", "control_events",
+                                       "control_total")))
+    parsed = {name: _parse_prior(text, name) for name, text in
+              (("p1", p1), ("p0", p0), ("effect", effect))}
+    if all(isinstance(v, float) for v in parsed.values()):
+        result: Any = adjust_for_confounder(cells, prevalence_treated=parsed["p1"],
+                                            prevalence_control=parsed["p0"],
+                                            effect=parsed["effect"], measure=measure.upper())  # type: ignore[arg-type]
+        _echo_result(result, as_json, {"adjusted_mh": result.adjusted_mh,
+                                       "adjusted_smr": result.adjusted_smr,
+                                       "bias_factor": result.bias_factor})
+        return
+    if measure.upper() != "RR":
+        fail("probabilistic bias analysis works on the risk-ratio scale; use --measure RR.")
+    result = probabilistic_bias_analysis(cells, prevalence_treated=parsed["p1"],
+                                         prevalence_control=parsed["p0"],
+                                         outcome_rr=parsed["effect"], n_draws=draws,
+                                         random_state=random_state)
+    median, lower, upper = result.interval("systematic")
+    t_median, t_lower, t_upper = result.interval("total")
+    _echo_result(result, as_json, {"systematic": [median, lower, upper],
+                                   "total": [t_median, t_lower, t_upper],
+                                   "share_tipped": result.share_tipped,
+                                   "random_state": random_state})
 
 
 # -------------------------------------------------------------------------------- main --

@@ -122,7 +122,7 @@ def _estimate(table: dict[str, Any], where: str, path: Path) -> ReportedEstimate
     try:
         return ReportedEstimate(
             label=_get(table, "label", where, path, str, "a string"),
-            measure=_get(table, "measure", where, path, str, "one of OR, RR, HR, RD"),
+            measure=_get(table, "measure", where, path, str, "one of OR, RR, HR, RD, MD"),
             estimate=_get(table, "estimate", where, path, (int, float, str), "a number"),
             ci=(ci[0], ci[1]),
             p_value=_p_text(table.get("p_value"), where, path),
@@ -136,6 +136,8 @@ def _estimate(table: dict[str, Any], where: str, path: Path) -> ReportedEstimate
                                  "unspecified"),
             headline=_get(table, "headline", where, path, bool, "true or false", False),
             source=_get(table, "source", where, path, str, "a string", ""),
+            outcome_sd=_get(table, "outcome_sd", where, path, float,
+                            "a positive standard deviation (for an MD)", None),
         )
     except StudySpecError:
         raise
@@ -225,4 +227,9 @@ def _import_validators() -> None:
 
 
 #: modules whose import registers a validator of their study tables
-_VALIDATOR_MODULES: list[str] = ["causal.sensitivity.evalue_spec", "causal.dag_spec"]
+_VALIDATOR_MODULES: list[str] = [
+    "causal.sensitivity.evalue_spec",
+    "causal.dag_spec",
+    "causal.data.spec",
+    "causal.sensitivity.scenario_spec",
+]

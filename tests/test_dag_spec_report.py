@@ -47,13 +47,13 @@ def test_study_names_its_graph_and_loads():
 
 @pytest.mark.parametrize("dot,message", [
     ("digraph { employment_support -> recovery; }",
-     r"field `claim.estimates.adjusted_for` must be nodes of the graph \.\./dags/thew2024.dot; "
+     r"field `data.covariates` must be nodes of the graph \.\./dags/thew2024.dot; "
      r"unknown: long_term_condition, sessions"),
     ("digraph { x -> recovery; " + " ".join(PUBLISHED) + " }",
      r"field `study.treatment` must be a node of the graph"),
     ("digraph { employment_support -> recovery; sessions [latent=true]; "
      + " ".join(PUBLISHED) + " }",
-     r"field `claim.estimates.adjusted_for` must be measured variables, but "
+     r"field `data.covariates` must be measured variables, but "
      r"\.\./dags/thew2024.dot marks sessions as latent"),
     ("digraph { employment_support -> recovery; age [role=outcome]; }",
      r"field `study.outcome` must be the outcome marked in \.\./dags/thew2024.dot \('age'\)"),

@@ -11,4 +11,5 @@ SECTION_MODULES: list[str] = [
     "audit",
     "graph",
     "evalue",
+    "sensitivity",
 ]

@@ -1,0 +1,43 @@
+"""Individual-level data for studies: simulated cohorts and real data with published answers.
+
+Every simulated frame is labelled as simulated (``attrs["simulated"] = True`` and a
+description); real data come from the installed ``causaldata`` package (nothing is
+downloaded). Heavy imports happen on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS: dict[str, str] = {
+    "load_study_data": "causal.data.load",
+    "load_benchmark_data": "causal.data.load",
+    "data_hash": "causal.data.load",
+    "simulate_cohort": "causal.data.cohort",
+    "simulate_cohorts": "causal.data.cohort",
+    "solve_study_world": "causal.data.cohort",
+    "calibrate_motivation": "causal.data.calibrate",
+    "design_matrix": "causal.data.design",
+    "load_source": "causal.data.real",
+    "DataSpec": "causal.data.spec",
+    "World": "causal.data.spec",
+    "parse_data": "causal.data.spec",
+    "parse_worlds": "causal.data.spec",
+    "parse_published": "causal.data.published",
+    "SimulatedCohorts": "causal.data.cohort",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'causal.data' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -1,0 +1,189 @@
+"""Public entry points for SIMULATED cohorts declared in a study file.
+
+>>> from causal.data import simulate_cohort
+>>> frame = simulate_cohort("studies/thew2024.toml", "self-selection only", random_state=1)
+>>> frame.attrs["simulated"]
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, overload
+
+import numpy as np
+import pandas as pd
+
+from causal._validation import check_count
+from causal.data.simulate import SIMULATED_NOTE, SolvedWorld, draw_arrays, solved
+from causal.data.spec import DataSpec, World, find_world, parse_data
+from causal.errors import ParameterError
+from causal.spec import Study, load_study
+
+
+@dataclass(frozen=True)
+class SimulatedCohorts(Mapping[str, np.ndarray]):
+    """Many SIMULATED cohorts: a read-only mapping column -> array of shape (replicates, n).
+
+    ``presenting_problem`` holds integer codes into :attr:`levels`. ``simulated`` is always
+    True and :attr:`description` says so; ``motivation`` is latent (:attr:`latent`).
+    """
+
+    arrays: dict[str, np.ndarray] = field(repr=False)
+    data: DataSpec = field(repr=False)
+    world: World
+    simulated: bool = True
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.arrays[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.arrays)
+
+    def __len__(self) -> int:
+        return len(self.arrays)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(replicates, n)."""
+        return self.arrays["age"].shape
+
+    @property
+    def latent(self) -> tuple[str, ...]:
+        return self.data.latent
+
+    @property
+    def levels(self) -> list[str]:
+        return list(self.data.cohort["presenting_problem"])
+
+    @property
+    def description(self) -> str:
+        return SIMULATED_NOTE.format(world=self.world.name, true_or=self.world.true_odds_ratio)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One long DataFrame with a ``replicate`` column, labelled as simulated in ``attrs``."""
+        replicates, n = self.shape
+        columns: dict[str, object] = {"replicate": np.repeat(np.arange(replicates), n)}
+        order = ["employment_support", "recovery", *self.data.covariates, "motivation"]
+        for name in dict.fromkeys(order):
+            values = self.arrays[name].reshape(-1)
+            columns[name] = (pd.Categorical.from_codes(values, categories=self.levels)
+                             if name == "presenting_problem" else values)
+        frame = pd.DataFrame(columns)
+        frame.attrs.update({
+            "simulated": True,
+            "latent": list(self.latent),
+            "world": self.world.name,
+            "true_odds_ratio": self.world.true_odds_ratio,
+            "description": self.description,
+            "columns": {"sex": "1 = female, 0 = male", "ethnicity": "1 = White, 0 = other",
+                        "employment_support": "1 = accepted employment support",
+                        "recovery": "1 = recovered (PHQ-9 < 10 and GAD-7 < 8)",
+                        "motivation": "LATENT standard-normal motivation (simulated truth)"},
+        })
+        return frame
+
+
+def _study(study: Study | str | Path) -> Study:
+    if isinstance(study, Study):
+        return study
+    if isinstance(study, (str, Path)):
+        return load_study(study)
+    raise ParameterError(f"`study` must be a Study or a path to a study file; got "
+                         f"{type(study).__name__}.")
+
+
+def _simulated_spec(study: Study) -> DataSpec:
+    data = parse_data(study)
+    if data is None or not data.simulated:
+        raise ParameterError(f"`study` must declare [data] source = 'simulated' to simulate "
+                             f"cohorts; {study.path} does not.")
+    return data
+
+
+def targets_of(study: Study) -> tuple[float, float, float]:
+    """(expected uptake, treated recovery, control recovery) from the study's ``[claim]``."""
+    treated, control = study.claim.treated, study.claim.control
+    if treated is None or control is None:
+        raise ParameterError(f"`study` must report [claim.treated] and [claim.control] counts "
+                             f"to calibrate a simulated cohort; {study.path} does not.")
+    return (treated.total / (treated.total + control.total), treated.events / treated.total,
+            control.events / control.total)
+
+
+def solve_study_world(study: Study | str | Path, world: str | World | None = None
+                      ) -> SolvedWorld:
+    """The solved constants (intercepts, prognostic scale) of a study's world."""
+    study = _study(study)
+    data = _simulated_spec(study)
+    world = world if isinstance(world, World) else find_world(study, world)
+    return solved(data, world, targets_of(study))
+
+
+def _size(value: int | None, default: int, name: str) -> int:
+    size = default if value is None else check_count(value, name)
+    if size < 1:
+        raise ParameterError(f"`{name}` must be a positive integer; got {size}.")
+    return size
+
+
+def simulate_cohort(study: Study | str | Path, world: str | World | None = None, *,
+                    n: int | None = None, random_state=None) -> pd.DataFrame:
+    """Draw one SIMULATED cohort of a study's world.
+
+    Parameters
+    ----------
+    study : Study or path
+        A study whose ``[data]`` is ``source = "simulated"`` (e.g. studies/thew2024.toml).
+    world : str or World, optional
+        Name of a ``[[worlds]]`` table; the first declared world by default.
+    n : int, optional
+        Cohort size (default ``[data] n``, 302 for Thew).
+    random_state : None, int or numpy.random.Generator
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``employment_support``, ``recovery``, the covariates and the latent
+        ``motivation``; ``attrs`` has ``simulated=True``, ``latent``, ``world``,
+        ``true_odds_ratio`` and a description.
+    """
+    return simulate_cohorts(study, world, replicates=1, n=n, random_state=random_state,
+                            output="frame").drop(columns="replicate")
+
+
+@overload
+def simulate_cohorts(study: Study | str | Path, world: str | World | None = ..., *,
+                     replicates: int, n: int | None = ..., random_state=...,
+                     output: Literal["arrays"] = ...) -> SimulatedCohorts: ...
+@overload
+def simulate_cohorts(study: Study | str | Path, world: str | World | None = ..., *,
+                     replicates: int, n: int | None = ..., random_state=...,
+                     output: Literal["frame"]) -> pd.DataFrame: ...
+def simulate_cohorts(study, world=None, *, replicates, n=None, random_state=None,
+                     output="arrays"):
+    """Draw many SIMULATED cohorts at once (vectorised; no loop over replicates).
+
+    Parameters
+    ----------
+    replicates : int
+        Number of independent cohorts.
+    output : {"arrays", "frame"}
+        ``"arrays"``: a :class:`SimulatedCohorts` mapping column -> array of shape
+        (replicates, n), labelled ``simulated``; ``"frame"``: one long DataFrame with a
+        ``replicate`` column, labelled as simulated in ``attrs``.
+    """
+    from causal._validation import check_literal
+
+    check_literal(output, "output", ("arrays", "frame"))
+    study = _study(study)
+    data = _simulated_spec(study)
+    world = world if isinstance(world, World) else find_world(study, world)
+    replicates = _size(replicates, 1, "replicates")
+    n = _size(n, data.n, "n")
+    solved_world = solved(data, world, targets_of(study))
+    cohorts = SimulatedCohorts(draw_arrays(data, solved_world, n, replicates, random_state),
+                               data, world)
+    return cohorts if output == "arrays" else cohorts.to_frame()

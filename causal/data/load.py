@@ -1,0 +1,116 @@
+"""Load a study's individual-level data, and hash it for the report's reproducibility section."""
+
+from __future__ import annotations
+
+import hashlib
+import operator
+from pathlib import Path
+
+import pandas as pd
+
+from causal.data.real import load_source
+from causal.data.spec import _INDICATOR, DataSpec, parse_data
+from causal.errors import DataError, ParameterError
+from causal.spec import Study, load_study
+
+_OPS = {"==": operator.eq, "<": operator.lt, ">": operator.gt}
+
+
+def _study(study: Study | str | Path) -> Study:
+    if isinstance(study, Study):
+        return study
+    if isinstance(study, (str, Path)):
+        return load_study(study)
+    raise ParameterError(f"`study` must be a Study or a path to a study file; got "
+                         f"{type(study).__name__}.")
+
+
+def _spec(study: Study) -> DataSpec:
+    data = parse_data(study)
+    if data is None:
+        raise ParameterError(f"`study` must have a [data] table to load data; {study.path} "
+                             "has none.")
+    return data
+
+
+def _prepare(frame: pd.DataFrame, data: DataSpec, study: Study) -> pd.DataFrame:
+    for name, rule in data.indicators.items():
+        match = _INDICATOR.match(rule)
+        assert match is not None  # checked when the study was loaded
+        column = match["column"]
+        if column not in frame.columns:
+            raise DataError(f"{study.path}: indicator {name!r} refers to column {column!r}, "
+                            "which the data lack.")
+        frame[name] = _OPS[match["op"]](frame[column], float(match["number"])).astype("int64")
+    needed = [study.treatment, study.outcome, *data.covariates]
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise DataError(f"{study.path}: the data from {data.source!r} lack the column(s) "
+                        f"{', '.join(map(repr, missing))} named in the study.")
+    frame.attrs.update({"study": study.name, "treatment": study.treatment,
+                        "outcome": study.outcome, "covariates": list(data.covariates)})
+    return frame
+
+
+def load_study_data(study: Study | str | Path, world: str | None = None,
+                    random_state=None) -> pd.DataFrame:
+    """The individual-level data a study declares in ``[data]``.
+
+    Parameters
+    ----------
+    study : Study or path
+    world : str, optional
+        For ``source = "simulated"``: the ``[[worlds]]`` name (default: the first declared).
+        Must be None for real data.
+    random_state : None, int or numpy.random.Generator
+        Seeds a simulated cohort. Must be None for real data, which are fixed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A fresh frame. ``attrs["simulated"]`` says whether it is simulated (and a simulated
+        frame says so in ``attrs["description"]``); ``attrs["source"]`` names real data.
+    """
+    study = _study(study)
+    data = _spec(study)
+    if data.simulated:
+        from causal.data.cohort import simulate_cohort
+
+        frame = simulate_cohort(study, world, random_state=random_state)
+        frame.attrs["source"] = "simulated"
+        return _prepare(frame, data, study)
+    if world is not None:
+        raise ParameterError(f"`world` applies only to simulated data; {study.path} reads "
+                             f"{data.source!r}, got world {world!r}.")
+    if random_state is not None:
+        raise ParameterError(f"`random_state` applies only to simulated data; {study.path} "
+                             f"reads {data.source!r}, got {random_state!r}.")
+    return _prepare(load_source(data.source), data, study)
+
+
+def load_benchmark_data(study: Study | str | Path) -> pd.DataFrame:
+    """The data of ``[data.benchmark]``: e.g. the NSW experiment, whose randomised contrast is
+    the truth an observational estimate from NSW-treated + CPS-controls is judged against."""
+    study = _study(study)
+    data = _spec(study)
+    if not data.benchmark:
+        raise ParameterError(f"`study` must have a [data.benchmark] table; {study.path} has "
+                             "none.")
+    frame = load_source(data.benchmark["source"])
+    return _prepare(frame, data, study)
+
+
+def data_hash(frame: pd.DataFrame) -> str:
+    """SHA-256 (hex) of a canonical CSV of ``frame``, for a report's reproducibility section.
+
+    Notes
+    -----
+    Canonical form: the columns in their order with a header, no index, ``\\n`` line ends,
+    floats written with 17 significant digits (round-trip exact), categories by label, missing
+    values empty. Equal data in the same column order give the same hash whatever the index;
+    ``attrs`` are not part of the hash.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise ParameterError(f"`frame` must be a pandas DataFrame; got {type(frame).__name__}.")
+    text = frame.to_csv(index=False, lineterminator="\n", float_format="%.17g", na_rep="")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,116 @@
+"""Named confounder scenarios from the study file, read by every risk-ratio-scale method."""
+
+from __future__ import annotations
+
+from causal.errors import CausalError, StudySpecError
+from causal.plots.evalue import plot_evalue_curve
+from causal.plots.tipping import plot_tipping_heatmap
+from causal.report.figures import figure_bytes, new_figure
+from causal.report.model import (
+    BulletList,
+    Callout,
+    Figure,
+    Paragraph,
+    ReportContext,
+    Section,
+    Table,
+)
+from causal.sensitivity.evalue_spec import claim_evalue
+from causal.sensitivity.scenario import assess_scenario, scenario_table
+from causal.sensitivity.scenario_spec import headline_scenario, study_scenarios
+from causal.sensitivity.surfaces import tipping_surface
+
+
+def build(ctx: ReportContext) -> Section | None:
+    scenarios = study_scenarios(ctx.study)
+    if not scenarios:
+        return None
+    result = ctx.cached("claim_evalue", lambda: claim_evalue(ctx.study))
+    if result is None or result.measure.short_name not in ("RR", "OR", "HR"):
+        return None
+    measure = result.measure
+    try:
+        assessments = [assess_scenario(s, measure, true=result.true) for s in scenarios]
+        table = scenario_table(scenarios, measure, true=result.true)
+    except CausalError as error:
+        raise StudySpecError(f"{ctx.study.path}: cannot apply the [[scenarios]]: {error}") from None
+    name = measure.short_name
+    table.insert(0, "#", [str(i) for i in range(1, len(table) + 1)])
+    headline = ctx.study.claim.headline
+    label = headline.label if headline is not None else "the headline estimate"
+    blocks: list = [
+        Paragraph(
+            f"Each row is a hypothesised unmeasured confounder (self-selection), described in "
+            f"plain terms in the study file. It is applied to {label} ({measure.describe()}) on "
+            f"the risk-ratio scale ({result.conversion}); the adjusted values are then mapped "
+            f"back to the {name} scale. A binary confounder's bias factor is exact "
+            f"(Schlesselman 1978); a confounder given only by its strength (two risk ratios) "
+            f"is applied at its largest possible bias, the bounding factor (Ding & "
+            f"VanderWeele 2016). The confidence limit shown is the one nearest the null."),
+        Table(table.rename(columns={"bias_factor": "bias factor",
+                                    f"adjusted_{name}": f"adjusted {name}",
+                                    "adjusted_ci_limit": "adjusted CI limit",
+                                    "tips_estimate": "explains away the estimate",
+                                    "tips_ci": "CI reaches the null",
+                                    "beyond_evalue_curve": "beyond the E-value curve"}),
+              caption="Named confounder scenarios from the study file.", digits=3),
+        BulletList(tuple(a.sentence() for a in assessments)),
+    ]
+    flagged = headline_scenario(ctx.study)
+    critics = next((a for a in assessments if a.scenario.name == flagged), None)
+    if (critics is not None and critics.scenario.kind == "binary"
+            and critics.outcome_rr_to_tip_estimate == critics.outcome_rr_to_tip_estimate):
+        s = critics.scenario
+        blocks.append(Callout(
+            f"With the prevalences of '{s.name}' ({s.prevalence_treated:.0%} vs "
+            f"{s.prevalence_control:.0%}), the confounder would have to multiply the chance of "
+            f"the outcome by {critics.outcome_rr_to_tip_estimate:.2f} to explain the estimate "
+            f"away, and by {critics.outcome_rr_to_tip_ci:.2f} to bring the confidence limit to "
+            f"the null.", "info"))
+    figure, ax = new_figure()
+    plot_evalue_curve(result, ax=ax, points=[(str(i), min(a.rr_eu, 50.0), a.rr_ud)
+                                              for i, a in enumerate(assessments, 1)])
+    blocks.append(Figure("sensitivity_evalue_scenarios",
+                         "The E-value curves with the named scenarios (squares, numbered as in the "
+                         "table) at their "
+                         "risk-ratio coordinates; a scenario above a curve has a bounding factor "
+                         "large enough to explain away the estimate (solid) or the CI limit "
+                         "(dashed). For a binary confounder the exact bias is smaller than the "
+                         "bounding factor.", figure_bytes(figure), alt="E-value curve with "
+                         "scenarios"))
+    binary = [a for a in assessments if a.scenario.kind == "binary"]
+    if binary:
+        p0 = binary[0].scenario.prevalence_control
+        surface = tipping_surface(measure, prevalence_control=p0, true=result.true)
+        figure, ax = new_figure()
+        plot_tipping_heatmap(surface, ax=ax, points=[
+            (str(i), a.scenario.prevalence_treated - p0, a.scenario.outcome_rr)
+            for i, a in enumerate(assessments, 1)
+            if a.scenario.kind == "binary" and a.scenario.prevalence_control == p0])
+        blocks.append(Figure("sensitivity_tipping",
+                             f"Bias-adjusted estimate for a binary confounder present in "
+                             f"{p0:.0%} of controls, by how much more common it is among the "
+                             f"treated (x) and how strongly it raises the outcome risk (y). "
+                             f"Beyond the solid line the estimate is explained away; beyond the "
+                             f"dashed line the confidence interval includes the null. Squares: the "
+                             f"binary scenarios, numbered as in the table.",
+                             figure_bytes(figure), alt="tipping heatmap"))
+    n_point = sum(a.tips_estimate for a in assessments)
+    n_ci = sum(a.tips_ci for a in assessments)
+    verdict = (f"Of {len(assessments)} named confounder scenarios, {n_point} would explain the "
+               f"estimate away and {n_ci} would bring its confidence interval to the null")
+    if critics is not None:
+        verdict += (f" ('{critics.scenario.name}': adjusted {name} {critics.adjusted:.2f}"
+                    + (f", CI limit {critics.adjusted_ci_limit:.2f}"
+                       if critics.adjusted_ci_limit is not None else "") + ")")
+    data = {"measure": name, "conversion": result.conversion,
+            "scenarios": [{"name": a.scenario.name, "kind": a.scenario.kind,
+                           "description": a.scenario.description,
+                           "bias_factor": a.bias_factor, "adjusted": a.adjusted,
+                           "adjusted_ci_limit": a.adjusted_ci_limit,
+                           "ci_limit_used": a.ci_limit_used, "tips_estimate": a.tips_estimate,
+                           "tips_ci": a.tips_ci, "rr_eu": a.rr_eu, "rr_ud": a.rr_ud,
+                           "beyond_point_curve": a.beyond_point_curve,
+                           "beyond_ci_curve": a.beyond_ci_curve} for a in assessments]}
+    return Section("sensitivity", "What would named confounders do? (scenarios)",
+                   tuple(blocks), data, verdict=verdict + ".")

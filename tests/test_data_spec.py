@@ -1,0 +1,137 @@
+"""Bad [data], [[worlds]] and [[published]] tables: StudySpecError naming file and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from causal.data.published import parse_published
+from causal.data.spec import parse_data, parse_worlds
+from causal.errors import StudySpecError
+from causal.spec import load_study
+
+STUDIES = Path(__file__).resolve().parents[1] / "studies"
+THEW = (STUDIES / "thew2024.toml").read_text(encoding="utf-8")
+NHEFS = (STUDIES / "nhefs.toml").read_text(encoding="utf-8")
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "study.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _replace(text: str, old: str, new: str) -> str:
+    assert old in text, old  # the edit must hit the study file as written
+    return text.replace(old, new, 1)
+
+
+def test_shipped_studies_load():
+    thew = load_study(STUDIES / "thew2024.toml")
+    assert [w.name for w in parse_worlds(thew)] == ["no hidden confounding",
+                                                    "self-selection only"]
+    assert parse_worlds(thew)[0].true_odds_ratio == 2.54
+    assert parse_worlds(thew)[1].true_odds_ratio == 1.0
+    assert parse_data(thew).simulated and thew.covariates == tuple(
+        thew.claim.headline.adjusted_for)
+    nhefs = load_study(STUDIES / "nhefs.toml")
+    assert nhefs.claim.estimates[0].measure == "MD"
+    assert {a.method for a in parse_published(nhefs)} == {"crude", "ipw", "standardisation"}
+    lalonde = load_study(STUDIES / "lalonde.toml")
+    assert parse_data(lalonde).benchmark["source"] == "causaldata:nsw_mixtape"
+
+
+BAD_THEW = [
+    ("female = 0.668874", "female = 1.5", r"`data\.cohort\.female` must be a prevalence in \(0, 1\)"),
+    ("long_term_condition = 0.5 ", "long_term_condition = 0 ",
+     r"`data\.cohort\.long_term_condition` must be a prevalence"),
+    ("true_odds_ratio = 2.54", "true_odds_ratio = 0", r"`worlds\[0\]\.true_odds_ratio` must be an odds ratio > 0"),
+    ("true_odds_ratio = 1.0", "true_odds_ratio = -1.0", r"`worlds\[1\]\.true_odds_ratio`"),
+    ("motivation_uptake_odds_ratio = 1.0", "motivation_uptake_odds_ratio = 0.0",
+     r"`worlds\[0\]\.motivation_uptake_odds_ratio` must be an odds ratio > 0"),
+    ('name = "self-selection only"', 'name = "self-selection only"\nstrength = 3',
+     r"`worlds\[1\]\.strength` must be one of the known keys.*unknown key"),
+    ('name = "self-selection only"', 'name = "no hidden confounding"',
+     r"`worlds\.name` must be unique"),
+    ('source = "simulated"', 'source = "somewhere"', r"`data\.source` must be 'simulated' or one of"),
+    ("n = 302 ", "n = 302\nrows = 5\n", r"`data\.rows` must be one of the known keys"),
+    ("anxiety = 0.25", "anxiety = 0.35", r"`data\.cohort\.presenting_problem` must be shares summing to 1"),
+    ("phq9_gad7_correlation = 0.6", "phq9_gad7_correlation = 1.0", r"`data\.cohort\.phq9_gad7_correlation`"),
+    ("age_range = [18, 75]", "age_range = [50, 75]", r"`data\.cohort\.age_range` must be a list"),
+    ("phq9_sd = 5.0", "phq9_sd = -5.0", r"`data\.cohort\.phq9_sd` must be a positive SD"),
+    ("age = 0.02", "motivation = 0.02", r"`data\.uptake\.motivation` must be a simulated covariate"),
+    ('categorical = ["presenting_problem"]', 'categorical = ["region"]',
+     r"`data\.categorical` must be names listed in data\.covariates"),
+    ('latent = ["motivation"]', 'latent = []', r"`data\.latent` must be \[\"motivation\"\]"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "message"), BAD_THEW)
+def test_bad_thew_tables(tmp_path, old, new, message):
+    path = _write(tmp_path, _replace(THEW, old, new))
+    with pytest.raises(StudySpecError, match=message) as error:
+        load_study(path)
+    assert str(path) in str(error.value)
+
+
+def test_simulated_source_needs_worlds(tmp_path):
+    text = THEW[: THEW.index("[[worlds]]")]
+    with pytest.raises(StudySpecError, match=r"`worlds` must be at least one \[\[worlds\]\]"):
+        load_study(_write(tmp_path, text))
+
+
+def test_worlds_need_simulated_data(tmp_path):
+    text = NHEFS + '\n[[worlds]]\nname = "w"\ntrue_odds_ratio = 1.0\n'
+    with pytest.raises(StudySpecError, match=r"`data\.source` must be 'simulated' when"):
+        load_study(_write(tmp_path, text))
+
+
+BAD_NHEFS = [
+    ('squared = ["age", "smokeintensity", "smokeyrs", "wt71"]', 'squared = ["bmi"]',
+     r"`data\.squared` must be names listed in data\.covariates"),
+    ('source = "causaldata:nhefs_complete"', 'source = "causaldata:nhefs_complete"\nn = 5',
+     r"`data\.n` must be absent unless data\.source = 'simulated'"),
+    ('method = "ipw"\nmeasure = "MD"', 'method = "ipw"\nmeasure = "kg"',
+     r"`published\[1\]\.measure` must be one of OR, RR, HR, RD, MD"),
+    ("ci = [2.41, 4.47]", "ci = [3.5, 4.47]", r"`published\[1\]\.ci` must be a list"),
+    ('method = "crude"', 'method = "crude"\nweight = 1', r"`published\[0\]\.weight`"),
+    ('measure = "MD"\nestimate = 3.4', 'measure = "MD"\nestimate = -3.4',
+     r"`claim\.estimates\[0\]`: `ci`"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "message"), BAD_NHEFS)
+def test_bad_nhefs_tables(tmp_path, old, new, message):
+    with pytest.raises(StudySpecError, match=message):
+        load_study(_write(tmp_path, _replace(NHEFS, old, new)))
+
+
+def test_bad_indicator_rule(tmp_path):
+    text = _replace((STUDIES / "lalonde.toml").read_text(encoding="utf-8"),
+                    'u74 = "re74 == 0"', 'u74 = "re74 is zero"')
+    with pytest.raises(StudySpecError, match=r"`data\.indicators\.u74` must be a rule"):
+        load_study(_write(tmp_path, text))
+
+
+def test_mean_difference_claims_are_additive():
+    """MD (added for NHEFS and LaLonde): may be negative; Wald CI symmetric on the natural
+    scale (3.4 is the midpoint of 2.4 and 4.5 up to rounding)."""
+    from causal.claims import PublishedClaim, ReportedEstimate, audit
+    from causal.measures import MeanDifference
+
+    negative = ReportedEstimate(label="naive", measure="MD", estimate=-8498,
+                                ci=(-9800, -7196))
+    assert negative.value == -8498
+    ipw = ReportedEstimate(label="ipw", measure="MD", estimate=3.4, ci=(2.4, 4.5),
+                           outcome_sd=7.8)
+    measure = ipw.to_measure()
+    assert isinstance(measure, MeanDifference) and measure.outcome_sd == 7.8
+    findings = audit(PublishedClaim(estimates=(ipw,))).by_check("ci_symmetry")
+    assert findings[0].severity == "ok" and findings[0].details["scale"] == "natural"
+
+
+def test_bad_outcome_sd(tmp_path):
+    path = _write(tmp_path, _replace(NHEFS, "outcome_sd = 7.80", "outcome_sd = -7.80"))
+    with pytest.raises(StudySpecError, match=r"`claim\.estimates\[0\]`: `outcome_sd` must be > 0"):
+        load_study(path)
