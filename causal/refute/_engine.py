@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,9 @@ ESTIMATORS: tuple[str, ...] = ("linear_regression", "logistic_regression", "ipw"
 
 #: (R, n) float64 arrays alive at once while refitting, by estimator (a conservative count)
 ARRAYS_PER_ESTIMATOR = {"linear_regression": 8, "logistic_regression": 12, "ipw": 14}
+#: float64 elements per (R, n) block of an iterative refit (2 MB: cache-sized, as in
+#: causal._batched_glm, whose measurements found larger blocks no faster)
+CHUNK_ELEMENTS = 262_144
 #: default memory ceiling when the machine's available memory cannot be read
 DEFAULT_MAX_BYTES = 4 * 1024**3
 
@@ -142,6 +145,32 @@ class Problem:
         (use the data's own). The effect is the treatment coefficient (exp for an OR) or the IPW
         difference.
         """
+        if self.estimator == "linear_regression" or n_rep == 1:
+            with _single_threaded_blas(n_rep * self.n):
+                return self._effects_block(n_rep, t=t, y=y, extra=extra, weights=weights)
+        with _single_threaded_blas(n_rep * self.n):
+            return self._blocks(n_rep, t, y, extra, weights)
+
+    def _blocks(self, n_rep: int, t: np.ndarray | None, y: np.ndarray | None,
+                extra: np.ndarray | None, weights: np.ndarray | None
+                ) -> tuple[np.ndarray, np.ndarray]:
+        # Iterative fits run over blocks of replicates small enough for their working arrays
+        # to stay in cache: elementwise passes over one (R, n) array are memory-bound otherwise
+        rows = max(1, CHUNK_ELEMENTS // self.n)
+        effects, converged = [], []
+        for lo in range(0, n_rep, rows):  # blocks of replicates, each fully vectorised
+            hi = min(lo + rows, n_rep)
+            block = [None if a is None or np.ndim(a) == 1 else a[lo:hi]
+                     for a in (t, y, extra, weights)]
+            e, c = self._effects_block(hi - lo, t=block[0], y=block[1], extra=block[2],
+                                       weights=block[3])
+            effects.append(e)
+            converged.append(c)
+        return np.concatenate(effects), np.concatenate(converged)
+
+    def _effects_block(self, n_rep: int, *, t: np.ndarray | None, y: np.ndarray | None,
+                       extra: np.ndarray | None, weights: np.ndarray | None
+                       ) -> tuple[np.ndarray, np.ndarray]:
         original = t is None and y is None and extra is None and weights is None
         treatment_changed = t is not None
         t = self.t if t is None else t
@@ -181,13 +210,17 @@ class Problem:
             start = np.concatenate([self.warm["propensity"], np.zeros(len(extras))])
         # the propensity model is the same in every replicate when only the outcome changes
         shared = not treatment_changed and not extras and weights is None
-        fit = fit_logistic(self.x, extras, t, weights, 1 if shared else n_rep, start=start,
-                           tol=_tolerance(1 if original else n_rep))
+        if shared and not original and "propensity" in self.warm:
+            coef, ok = self.warm["propensity"][None, :], np.ones(1, dtype=bool)
+        else:
+            fit = fit_logistic(self.x, extras, t, weights, 1 if shared else n_rep, start=start,
+                               tol=_tolerance(1 if original else n_rep))
+            coef, ok = fit.coef, fit.converged
         if original:
-            self.warm["propensity"] = fit.coef[0].copy()
-        eta = fit.coef[:, :p] @ self.x.T
+            self.warm["propensity"] = coef[0].copy()
+        eta = coef[:, :p] @ self.x.T
         for j, column in enumerate(extras):
-            eta += fit.coef[:, p + j, None] * column
+            eta += coef[:, p + j, None] * column
         # 1/e = 1 + exp(-eta) and 1/(1 - e) = 1 + exp(eta): no division by a rounded
         # probability; computed in place to keep to a few (R, n) arrays
         np.clip(eta, -700.0, 700.0, out=eta)  # exp stays finite
@@ -205,10 +238,26 @@ class Problem:
         if shared:
             mu1 = y_rows @ treated[0] / treated[0].sum()
             mu0 = y_rows @ control[0] / control[0].sum()
-            return mu1 - mu0, np.repeat(fit.converged, n_rep)
+            return mu1 - mu0, np.repeat(ok, n_rep)
         mu1 = np.einsum("rn,rn->r", treated, y_rows) / treated.sum(axis=1)
         mu0 = np.einsum("rn,rn->r", control, y_rows) / control.sum(axis=1)
-        return mu1 - mu0, fit.converged
+        return mu1 - mu0, ok
+
+
+def _single_threaded_blas(size: int) -> Any:
+    """BLAS limited to one thread while refitting: the products here are tall and thin
+    (n x a few columns), where OpenBLAS's thread start-up and spin-waiting cost more than they
+    save (measured 3-5x slower with 2 threads on a busy 2-core machine). Small problems skip
+    the switch, which itself costs a few milliseconds."""
+    from contextlib import nullcontext
+
+    if size < CHUNK_ELEMENTS:
+        return nullcontext()
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - installed with scikit-learn
+        return nullcontext()
+    return threadpool_limits(1, user_api="blas")
 
 
 def _tolerance(n_rep: int) -> float:

@@ -20,12 +20,16 @@ EFFECTS: tuple[str, ...] = ("linear", "binary_flip")
 
 
 def _apply(values: np.ndarray, u: np.ndarray, effect: str, strength: float) -> np.ndarray:
+    """(R, n): the column after the confounder's effect, one row per simulated ``U``."""
     if effect == "linear":
-        return values + strength * u
+        out = np.multiply(u, strength)
+        out += values
+        return out
     threshold = NormalDist().inv_cdf(1 - strength) if 0 < strength < 1 else (
         np.inf if strength == 0 else -np.inf)
-    flip = u > threshold
-    return np.where(flip, 1.0 - values, values)
+    # flip the 0/1 value where U is in its upper `strength` tail: value XOR (U > threshold)
+    flipped = np.not_equal(u > threshold, values.astype(bool))
+    return flipped.astype(float)
 
 
 def _check_effect(effect: Any, name: str, strength: Any, strength_name: str, binary: bool,
