@@ -35,6 +35,8 @@ _EXPORTS: dict[str, str] = {
     "IPW": "causal.estimate.ipw",
     "AIPW": "causal.estimate.aipw",
     "PSMatching": "causal.estimate.matching",
+    "effect_heterogeneity": "causal.estimate.heterogeneity",
+    "HeterogeneityResult": "causal.estimate.heterogeneity",
     "CausalGraph": "causal.dag",
     "read_graph": "causal.dag",
     "identify": "causal.identification",

@@ -16,6 +16,7 @@ import typer
 from causal.errors import CausalError
 
 app = typer.Typer(
+    rich_markup_mode=None,
     name="causal",
     help="Stress-test observational findings: audit published numbers, E-values, reports.",
     no_args_is_help=True,
@@ -179,6 +180,78 @@ def _stderr_console() -> Any:
     from rich.console import Console
 
     return Console(stderr=True)
+
+
+# ------------------------------------------------------------------------ heterogeneity --
+class OutcomeTypeChoice(StrEnum):
+    binary = "binary"
+    continuous = "continuous"
+
+
+def _column_list(value: list[str] | None) -> list[str]:
+    """Names from repeated and/or comma-separated options ("a,b" "c" -> [a, b, c])."""
+    return [name.strip() for item in value or [] for name in item.split(",") if name.strip()]
+
+
+@app.command()
+def heterogeneity(
+    data: Annotated[Path, typer.Argument(help="CSV file, one row per person.")],
+    treatment: Annotated[str, typer.Option(help="Binary 0/1 treatment column.")],
+    outcome: Annotated[str, typer.Option(help="Outcome column.")],
+    outcome_type: Annotated[OutcomeTypeChoice, typer.Option(
+        help="binary (effect as a risk difference) or continuous (a mean difference).",
+        case_sensitive=False)],
+    modifier: Annotated[list[str], typer.Option(
+        help="Effect modifier column(s): repeat the option or separate names by commas; "
+             "the figure shows the first.")],
+    covariates: Annotated[list[str] | None, typer.Option(
+        help="Confounders, comma-separated (repeatable).")] = None,
+    cv: Annotated[int, typer.Option(help="Cross-fitting folds.")] = 5,
+    alpha: Annotated[float, typer.Option(help="1 - confidence level.")] = 0.05,
+    random_state: Annotated[int, typer.Option(help="Seed for the folds.")] = 20240101,
+    png: Annotated[Path | None, typer.Option(
+        help="Write the figure of the effect against the first modifier here.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Does the effect vary with baseline severity, age or a condition? (EconML DR-learner)
+
+    Example: causal heterogeneity cohort.csv --treatment employment_support --outcome recovery
+    --outcome-type binary --covariates age,sex,gad7_baseline --modifier phq9_baseline --png fig.png
+    """
+    import pandas as pd
+
+    from causal.estimate.heterogeneity import effect_heterogeneity
+
+    if not data.is_file():
+        fail(f"{data}: data file not found.")
+    try:
+        frame = pd.read_csv(data)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        fail(f"{data}: not a readable CSV file ({str(error).splitlines()[0]}).")
+    result = effect_heterogeneity(
+        frame, treatment=treatment, outcome=outcome, covariates=_column_list(covariates),
+        modifiers=_column_list(modifier), outcome_type=outcome_type.value, alpha=alpha, cv=cv,
+        random_state=random_state)
+    if png is not None:
+        from causal.plots.heterogeneity import plot_effect_heterogeneity
+        from causal.report.figures import figure_bytes, new_figure
+
+        figure, ax = new_figure()
+        plot_effect_heterogeneity(result, ax=ax)
+        png.parent.mkdir(parents=True, exist_ok=True)
+        png.write_bytes(figure_bytes(figure))
+    if as_json:
+        emit_json({"summary": result.summary(), "sentence": result.sentence(),
+                   "outcome_type": result.outcome_type, "scale": result.scale,
+                   "n": result.n, "n_treated": result.n_treated, "n_control": result.n_control,
+                   "cv": result.n_folds, "random_state": random_state,
+                   "curve": result.curve(), "notes": list(result.notes), "png": png})
+        return
+    echo_frame(result.summary()[["quantity", "estimate", "ci_lower", "ci_upper", "p_value"]])
+    typer.echo("")
+    typer.echo(result.sentence())
+    if png is not None:
+        typer.echo(f"wrote {png}")
 
 
 # --------------------------------------------------------------------------- rosenbaum --
@@ -454,7 +527,7 @@ def _echo_result(result: Any, as_json: bool, extra: dict[str, Any] | None = None
 
 @app.command()
 def sensitivity(study: StudyArg, as_json: JsonOpt = False) -> None:
-    """Apply the study's declared [[scenarios]] (hypothesised confounders) to its headline."""
+    """Apply the study's declared scenarios (hypothesised confounders) to its headline."""
     from causal.sensitivity.evalue_spec import claim_evalue
     from causal.sensitivity.scenario import assess_scenario, scenario_table
     from causal.sensitivity.scenario_spec import study_scenarios

@@ -232,4 +232,5 @@ _VALIDATOR_MODULES: list[str] = [
     "causal.dag_spec",
     "causal.data.spec",
     "causal.sensitivity.scenario_spec",
+    "causal.heterogeneity_spec",
 ]

@@ -12,4 +12,5 @@ SECTION_MODULES: list[str] = [
     "graph",
     "evalue",
     "sensitivity",
+    "heterogeneity",
 ]
