@@ -41,6 +41,25 @@ def _as_rows(a: np.ndarray, n_rep: int, n: int) -> np.ndarray:
     return a if a.ndim == 2 else np.broadcast_to(a, (n_rep, n))
 
 
+#: the last few shared blocks, keyed by the identity of their input arrays (which the cache
+#: holds on to, so an identity cannot be reused by another array while it is cached): a fit
+#: run block by block over replicates builds the same n x p(p+1)/2 products only once
+_BLOCKS: list[tuple[tuple[np.ndarray, ...], np.ndarray, np.ndarray]] = []
+
+
+def _shared_block(x: np.ndarray, shared: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    key = (x, *shared)
+    for inputs, full, products in _BLOCKS:
+        if len(inputs) == len(key) and all(a is b for a, b in zip(inputs, key, strict=True)):
+            return full, products
+    full = np.column_stack([x, *shared]) if shared else x
+    iu = np.triu_indices(full.shape[1])
+    products = full[:, iu[0]] * full[:, iu[1]]
+    _BLOCKS.insert(0, (key, full, products))
+    del _BLOCKS[4:]
+    return full, products
+
+
 class _Design:
     """``[x, z...]`` with shared z columns folded into x; ``order`` maps back to the input."""
 
@@ -48,14 +67,12 @@ class _Design:
         shared = [j for j, zj in enumerate(z) if np.ndim(zj) == 1]
         varying = [j for j, zj in enumerate(z) if np.ndim(zj) == 2]
         p = x.shape[1]
-        self.x = np.column_stack([x] + [z[j] for j in shared]) if shared else x
+        self.x, self.xx = _shared_block(x, [z[j] for j in shared])
         self.z = [np.asarray(z[j], dtype=float) for j in varying]
         # position of input column (x..., z0, z1, ...) in the fitted order [x, shared, varying]
         fitted_order = list(range(p)) + [p + j for j in shared] + [p + j for j in varying]
         self.order = np.argsort(fitted_order)
-        iu = np.triu_indices(self.x.shape[1])
-        self.iu = iu
-        self.xx = self.x[:, iu[0]] * self.x[:, iu[1]]
+        self.iu = np.triu_indices(self.x.shape[1])
         self.q = self.x.shape[1] + len(self.z)
 
     def eta(self, coef: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
