@@ -204,7 +204,9 @@ class Problem:
              weights: np.ndarray | None, original: bool, treatment_changed: bool
              ) -> tuple[np.ndarray, np.ndarray]:
         p = self.x.shape[1]
-        if treatment_changed or "propensity" not in self.warm:
+        # a permuted (placebo) treatment has no covariate effects: start from the intercept;
+        # a perturbed one (unobserved common cause) starts from the original fit
+        if (treatment_changed and self.warm.get("placebo")) or "propensity" not in self.warm:
             start = self._intercept_start(t, p + len(extras))
         else:
             start = np.concatenate([self.warm["propensity"], np.zeros(len(extras))])

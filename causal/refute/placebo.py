@@ -69,6 +69,7 @@ def placebo_treatment(data: pd.DataFrame, *, treatment: str, outcome: str,
               random_state=random_state, max_memory_bytes=max_memory_bytes, extra_arrays=1)
     p = s.problem
     placebo_t = permute_rows(p.t, s.n_simulations, s.rng)
+    p.warm["placebo"] = True  # Newton starting values: see Problem._ipw
     refuted, converged = p.effects(s.n_simulations, t=placebo_t)
     good = refuted[converged]
     p_value = permutation_p(linear(good, p.is_ratio), linear(s.original, p.is_ratio),
