@@ -28,7 +28,7 @@ _EXPORTS: dict[str, str] = {
     "audit": "causal.claims",
     "Study": "causal.spec",
     "load_study": "causal.spec",
-    "EffectEstimate": "causal.estimate._base",
+    "EffectEstimate": "causal.estimate.result",
     "Crude": "causal.estimate.crude",
     "OutcomeRegression": "causal.estimate.regression",
     "GComputation": "causal.estimate.gcomputation",

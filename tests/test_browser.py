@@ -51,5 +51,5 @@ def test_thew_report_renders_without_errors(tmp_path):
     assert problems == []
     assert images, "the report has no figures"
     assert all(i["complete"] and i["w"] > 0 and i["h"] > 0 for i in images), images
-    assert {"summary", "claim", "audit", "evalue", "reproducibility"} <= set(sections)
+    assert {"verdict", "summary", "claim", "audit", "evalue", "reproducibility"} <= set(sections)
     assert all((shots / f"{key}.png").stat().st_size > 0 for key in sections)

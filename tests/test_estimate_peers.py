@@ -14,9 +14,9 @@ import warnings
 
 import numpy as np
 import pytest
-from estimate_sim import simulate
 
 from causal.estimate import AIPW, IPW
+from tests._estimate_sim import simulate
 
 COVS = ["x1", "x2", "x3"]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from estimate_sim import simulate
 
 from causal.errors import ParameterError
 from causal.estimate import AIPW, IPW, Crude, GComputation, PSMatching
@@ -17,6 +16,7 @@ from causal.plots.estimate import (
     plot_love,
     plot_overlap,
 )
+from tests._estimate_sim import simulate
 
 COVS = dict(treatment="a", outcome="y", covariates=["x1", "x2", "x3"])
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pytest
-from estimate_sim import simulate
 
 import causal
 from causal.estimate import IPW, Crude, GComputation, OutcomeRegression
 from causal.measures import MeanDifference, OddsRatio, RiskDifference, RiskRatio, TwoByTwo
+from tests._estimate_sim import simulate
 
 # Hernán & Robins, Causal Inference: What If, Program 12.1 propensity model:
 # qsmk ~ sex + race + age + age^2 + as.factor(education) + smokeintensity + smokeintensity^2

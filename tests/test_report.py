@@ -51,3 +51,18 @@ def test_json_is_byte_identical_across_runs(thew_report):
     assert after["report.json"] == before["report.json"]
     assert after["evalue_curve.png"] == before["evalue_curve.png"]
     assert set(after) == set(before)
+
+
+def test_verdict_comes_first_and_answers_the_headline_question(thew_report):
+    data = json.loads((thew_report / "report.json").read_text())
+    assert data["sections"][0]["key"] == "verdict"
+    answer = data["sections"][0]["data"]["answer"]
+    # E-values of the adjusted OR (reference_values.json) and the critics' scenario, whose
+    # bias factor (0.5*2 + 0.5)/(0.2*2 + 0.8) = 1.25 gives 2.54/1.25^2 = 1.6256 on the OR scale
+    # (common outcome: RR = sqrt(OR), so the OR moves by the square of the RR bias factor).
+    assert "2.57 each" in answer and "1.56 each" in answer
+    assert "'motivation (critics)' gives an adjusted OR of 1.63" in answer
+    markdown = (thew_report / "report.md").read_text()
+    assert markdown.index("## Verdict") < markdown.index("## At a glance") < markdown.index(
+        "## The claim")
+    assert "The claimed effect is fragile." in markdown

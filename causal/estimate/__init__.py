@@ -11,8 +11,8 @@ import importlib
 from typing import Any
 
 _EXPORTS: dict[str, str] = {
-    "EffectEstimate": "causal.estimate._base",
-    "BootstrapResult": "causal.estimate._base",
+    "EffectEstimate": "causal.estimate.result",
+    "BootstrapResult": "causal.estimate.result",
     "Crude": "causal.estimate.crude",
     "OutcomeRegression": "causal.estimate.regression",
     "GComputation": "causal.estimate.gcomputation",
@@ -24,6 +24,10 @@ _EXPORTS: dict[str, str] = {
     "kish_ess": "causal.estimate.diagnostics",
     "standardized_differences": "causal.estimate.diagnostics",
     "extreme_share": "causal.estimate.diagnostics",
+    "effect_heterogeneity": "causal.estimate.heterogeneity",
+    "HeterogeneityResult": "causal.estimate.heterogeneity",
+    "estimate_study": "causal.estimate.study",
+    "StudyEstimates": "causal.estimate.study",
 }
 
 __all__ = sorted(_EXPORTS)

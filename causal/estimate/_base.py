@@ -1,4 +1,4 @@
-"""The result every estimator returns, and the base class that turns a fit into it.
+"""The base class that turns an estimator's fit into an :class:`EffectEstimate`.
 
 An estimator is configuration: a keyword-only ``__init__`` that stores its arguments and does no
 work (scikit-learn style). ``estimate(data, treatment=..., outcome=..., covariates=...)`` checks
@@ -21,150 +21,21 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from causal._results import SummaryMixin, summary_frame
 from causal._validation import check_alpha, check_count, check_literal, check_random_state
-from causal.estimate._bootstrap import multiplier_bootstrap
+from causal.estimate._bootstrap import multiplier_bootstrap, single_threaded_blas
 from causal.estimate._design import Prepared, prepare
+from causal.estimate.result import BootstrapResult, EffectEstimate
 from causal.measures import (
-    MeanDifference,
-    OddsRatio,
-    RiskDifference,
-    RiskRatio,
-    TwoByTwo,
-    two_sided_p,
     z_critical,
 )
-
-Estimand = Literal["ate", "att"]
-Measure = Literal["auto", "rd", "rr", "or", "md"]
-MEASURE_NAMES = {"rd": "risk difference", "rr": "risk ratio", "or": "odds ratio",
-                 "md": "mean difference"}
-
-
-@dataclass(frozen=True)
-class BootstrapResult:
-    """A multiplier-bootstrap interval (see :mod:`causal.estimate._bootstrap`)."""
-
-    n_replicates: int
-    random_state: int | None
-    ci: tuple[float, float]
-    std_error: float  # SD of the replicates on the linear (log for ratios) scale
-    kind: str = "multiplier (Rademacher) bootstrap over influence values, percentile interval"
-    n_invalid: int = 0  # replicates outside the measure's domain (dropped)
-
-
-@dataclass(frozen=True)
-class EffectEstimate(SummaryMixin):
-    """An estimated causal effect of a binary treatment.
-
-    Attributes
-    ----------
-    estimand : {"ate", "att"}
-    measure : {"rd", "rr", "or", "md"}
-    estimate : float
-        On the natural scale (a ratio for ``rr``/``or``).
-    std_error : float
-        On the linear scale: of ``log(estimate)`` for ratios.
-    ci : (float, float)
-        Wald interval at level ``1 - alpha``.
-    odds_ratio_kind : {"conditional", "marginal", "crude"} or None
-        For ``measure="or"``: a covariate-conditional logistic coefficient, a marginal OR from
-        two potential-outcome risks, or the unadjusted OR.
-    potential_outcomes : (float, float) or None
-        ``(E[Y(1)], E[Y(0)])`` in the estimand's population, when the method estimates them.
-    diagnostics : mapping
-        Method-specific numbers and arrays (propensity scores, balance table, ...).
-    warnings : tuple of str
-        Every warning raised while estimating, also issued as a ``CausalWarning``.
-    bootstrap : BootstrapResult or None
-    matched_pairs : DataFrame or None
-        Matching only: columns ``treated``, ``control`` holding row labels of ``data``.
-    """
-
-    estimand: str
-    measure: str
-    estimate: float
-    std_error: float
-    ci: tuple[float, float]
-    n: int
-    method: str
-    treatment: str
-    outcome: str
-    alpha: float = 0.05
-    odds_ratio_kind: str | None = None
-    outcome_type: str = "continuous"
-    prevalence: float | None = None
-    outcome_sd: float | None = None
-    potential_outcomes: tuple[float, float] | None = None
-    n_dropped: int = 0
-    notes: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-    bootstrap: BootstrapResult | None = None
-    diagnostics: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    matched_pairs: pd.DataFrame | None = field(default=None, compare=False, repr=False)
-    two_by_two: TwoByTwo | None = field(default=None, compare=False, repr=False)
-
-    @property
-    def is_ratio(self) -> bool:
-        return self.measure in ("rr", "or")
-
-    @property
-    def p_value(self) -> float:
-        linear = math.log(self.estimate) if self.is_ratio else self.estimate
-        return two_sided_p(linear / self.std_error) if self.std_error > 0 else math.nan
-
-    @property
-    def label(self) -> str:
-        if self.measure == "or":
-            return f"{self.estimand.upper()} ({self.odds_ratio_kind} OR)"
-        return f"{self.estimand.upper()} ({self.measure.upper()})"
-
-    def summary(self) -> pd.DataFrame:
-        note = "; ".join((["SE on the log scale"] if self.is_ratio else []) + list(self.notes)
-                         + [f"n = {self.n}"] + ([f"{self.n_dropped} rows with missing values "
-                                                 "dropped"] if self.n_dropped else []))
-        rows = [{"quantity": self.label, "estimate": self.estimate, "std_error": self.std_error,
-                 "ci_lower": self.ci[0], "ci_upper": self.ci[1], "p_value": self.p_value,
-                 "method": self.method, "note": note}]
-        if self.bootstrap is not None:
-            b = self.bootstrap
-            rows.append({"quantity": f"{self.label}, bootstrap CI", "estimate": self.estimate,
-                         "std_error": b.std_error, "ci_lower": b.ci[0], "ci_upper": b.ci[1],
-                         "method": self.method,
-                         "note": f"{b.kind}; B = {b.n_replicates}, random_state = "
-                                 f"{b.random_state}"})
-        if self.potential_outcomes is not None:
-            se = self.diagnostics.get("potential_outcome_se", (math.nan, math.nan))
-            for arm, value, s in zip((1, 0), self.potential_outcomes, se, strict=True):
-                rows.append({"quantity": f"E[Y({arm})] in {self.estimand.upper()} population",
-                             "estimate": value, "std_error": s, "method": self.method})
-        return summary_frame(rows)
-
-    def to_measure(self) -> OddsRatio | RiskRatio | RiskDifference | MeanDifference:
-        """The matching :mod:`causal.measures` value, so ``causal.e_value(result)`` works.
-
-        An odds ratio carries ``kind`` and the sample ``prevalence``; ``rare_outcome`` is left
-        ``None`` for the user to state. A mean difference carries ``outcome_sd`` (pooled
-        within-arm SD of the outcome).
-        """
-        common = dict(ci=self.ci, alpha=self.alpha, label=f"{self.method}: {self.label}")
-        se = self.std_error if self.std_error > 0 else None
-        if self.measure == "or":
-            return OddsRatio(self.estimate, std_error=se, kind=self.odds_ratio_kind,
-                             prevalence=self.prevalence, **common)
-        if self.measure == "rr":
-            return RiskRatio(self.estimate, std_error=se, **common)
-        if self.measure == "rd":
-            return RiskDifference(self.estimate, std_error=se, table=self.two_by_two, **common)
-        return MeanDifference(self.estimate, std_error=se, outcome_sd=self.outcome_sd, **common)
 
 
 # ---- what an estimator's _fit hook returns ------------------------------------------------
@@ -280,7 +151,10 @@ class BaseEstimator:
                        categorical=categorical, squared=squared, dropna=dropna)
         measure = self._resolve_measure(measure, prep.binary)
         rec = Recorder()
-        fit = self._fit(prep, measure, rng, rec)
+        # our matrices are tall and thin (n x p, p small): BLAS threads only contend, and
+        # spin-waiting threads are very costly on a busy machine (measured)
+        with single_threaded_blas():
+            fit = self._fit(prep, measure, rng, rec)
         return self._result(prep, fit, measure, alpha, n_boot, rng, rec)
 
     def _resolve_measure(self, measure: str, binary: bool) -> str:
@@ -331,11 +205,13 @@ class BaseEstimator:
         if po_se is not None:
             diagnostics["potential_outcome_se"] = po_se
         y, a = prep.y, prep.a
-        sd = math.sqrt(((y[a == 1].var(ddof=1) * (a.sum() - 1)
-                         + y[a == 0].var(ddof=1) * ((1 - a).sum() - 1)) / (len(y) - 2)))
+        sd = math.sqrt((y[a == 1].var(ddof=1) * (a.sum() - 1)
+                         + y[a == 0].var(ddof=1) * ((1 - a).sum() - 1)) / (len(y) - 2))
         prevalence = float(y.mean()) if prep.binary else None
         if measure == "or" and self._method != "crude":
             fit.notes.insert(0, f"{kind} odds ratio")
+        matched_pairs = diagnostics.pop("matched_pairs", None)
+        two_by_two = diagnostics.pop("two_by_two", None)
         return EffectEstimate(
             estimand=self._estimand(), measure=measure, estimate=float(back(lin)),
             std_error=se, ci=ci, n=n_used, method=self._method, treatment=prep.treatment,
@@ -346,8 +222,7 @@ class BaseEstimator:
             outcome_sd=sd if sd > 0 else None, potential_outcomes=potential,
             n_dropped=prep.n_dropped, notes=tuple(fit.notes), warnings=tuple(rec.messages),
             bootstrap=boot, diagnostics=MappingProxyType(diagnostics),
-            matched_pairs=diagnostics.pop("matched_pairs", None),
-            two_by_two=diagnostics.pop("two_by_two", None),
+            matched_pairs=matched_pairs, two_by_two=two_by_two,
         )
 
     def _estimand(self) -> str:

@@ -33,7 +33,8 @@ def _chunk_sum(phi: np.ndarray, seed: int, n_replicates: int) -> np.ndarray:
     return 2.0 * (bits @ phi).astype(float) - phi.sum(0, dtype=float)[None, :]
 
 
-def _single_threaded_blas():
+def single_threaded_blas():
+    """Limit BLAS to one thread inside the block (a no-op without threadpoolctl)."""
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover - installed with scikit-learn
@@ -70,7 +71,7 @@ def multiplier_bootstrap(phi: np.ndarray, theta: np.ndarray, n_replicates: int,
         s = starts[j]
         return _chunk_sum(phi32[s:s + CHUNK], int(seeds[j]), n_replicates)
 
-    with _single_threaded_blas():  # our threads, not BLAS's, share the cores
+    with single_threaded_blas():  # our threads, not BLAS's, share the cores
         if len(starts) > 1 and n_threads > 1:
             with ThreadPoolExecutor(n_threads) as pool:
                 total = sum(pool.map(work, range(len(starts))))

@@ -40,7 +40,6 @@ class Prepared:
     y: np.ndarray  # outcome, float
     x: np.ndarray  # covariate design (n x p), no intercept
     x_names: tuple[str, ...]
-    raw: pd.DataFrame  # the used covariate columns as given (for balance tables), a copy
     index: pd.Index  # row labels of the rows used
     binary: bool
     n_dropped: int
@@ -143,7 +142,7 @@ def prepare(
     x = np.column_stack(blocks) if blocks else np.empty((len(frame), 0))
     _check_rank(x, names)
     return Prepared(treatment=treatment, outcome=outcome, a=a, y=y, x=x, x_names=tuple(names),
-                    raw=frame.loc[:, list(covs)].copy(), index=frame.index.copy(), binary=binary,
+                    index=frame.index.copy(), binary=binary,
                     n_dropped=n_dropped, covariates=covs)
 
 

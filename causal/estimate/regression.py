@@ -27,7 +27,8 @@ class OutcomeRegression(BaseEstimator):
     se : {"classical", "hc0", "hc1"}
         Classical SEs (inverse information; ``sigma^2 (Z'Z)^{-1}`` with ``sigma^2 = RSS/(n-p)``
         for least squares), or heteroskedasticity-robust sandwich SEs: HC0 (White 1980) and
-        HC1 = HC0 x n/(n-p) (as statsmodels' ``cov_type="HC0"``/``"HC1"``).
+        HC1 = HC0 x n/(n-p) (MacKinnon & White 1985; statsmodels applies this factor for OLS
+        but not for GLM/Logit, whose "HC1" equals HC0).
     measure : {"auto", "or", "md"}
         ``"auto"``: ``"or"`` for a binary outcome, ``"md"`` otherwise.
     alpha, n_bootstrap, random_state

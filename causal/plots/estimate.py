@@ -117,5 +117,6 @@ def plot_forest(results: Sequence[Any], *, ax: Any = None) -> Any:
     if ratio:
         ax.set_xscale("log")
     ax.set_yticks(y, data.label)
-    ax.set_xlabel("estimate (95% CI)" if ratio else "estimate (CI)")
+    level = round(100 * (1 - results[0].alpha), 1)
+    ax.set_xlabel(f"estimate ({level:g}% CI" + (", log scale)" if ratio else ")"))
     return ax

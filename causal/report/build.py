@@ -13,6 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from causal.report.headline import headline_section
 from causal.report.model import Report, ReportContext, Section
 from causal.report.render import to_html, to_json, to_markdown
 from causal.report.sections import SECTION_MODULES
@@ -52,7 +53,8 @@ def build_report(study: Study, *, random_state: int = 20240101,
     command : sequence of str, optional
         The command line to record (the CLI passes its own).
     sections : sequence of str, optional
-        Section module names to run (default: all, in reading order).
+        Section module names to run (default: all, in reading order, preceded by the verdict
+        composed from them; a selection gets no verdict).
     """
     ctx = ReportContext(study=study, random_state=random_state,
                         progress=progress or (lambda message: None))
@@ -63,6 +65,10 @@ def build_report(study: Study, *, random_state: int = 20240101,
         section = module.build(ctx)
         if section is not None:
             built.append(section)
+    # The verdict summarises the whole report, so it is added only when every section ran.
+    verdict = headline_section(study, built) if sections is None else None
+    if verdict is not None:
+        built.insert(0, verdict)
     hashes = {"study_file_sha256": file_sha256(study.path)}
     hashes.update(ctx.cache.get("data_hashes", {}))
     reproducibility: dict[str, Any] = {

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from causal._results import format_number, frame_to_markdown
-from causal.report.model import BulletList, Callout, Figure, Paragraph, Report, Table
+from causal.report.model import BulletList, Callout, Figure, Paragraph, Report, Section, Table
 
 JSON_SCHEMA_VERSION = "1.0"
 _SEVERITY_LABEL = {"ok": "OK", "info": "Note", "warning": "Warning", "error": "Problem"}
@@ -27,15 +27,29 @@ _SEVERITY_LABEL = {"ok": "OK", "info": "Note", "warning": "Warning", "error": "P
 # ---------------------------------------------------------------------------- Markdown --
 def to_markdown(report: Report) -> str:
     lines = [f"# Refutation report: {report.study.title}", ""]
-    verdicts = [s.verdict for s in report.sections if s.verdict]
+    lead, rest = _split_verdict(report)
+    verdicts = [s.verdict for s in rest if s.verdict]
+    for section in lead:
+        lines += _section_markdown(section)
     if verdicts:
-        lines += ["## Summary", ""] + [f"- {v}" for v in verdicts] + [""]
-    for section in report.sections:
-        lines += [f"## {section.title}", ""]
-        for block in section.blocks:
-            lines += [_block_markdown(block), ""]
+        lines += ["## At a glance", ""] + [f"- {v}" for v in verdicts] + [""]
+    for section in rest:
+        lines += _section_markdown(section)
     lines += ["## Reproducibility", "", _dict_markdown(report.reproducibility), ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _split_verdict(report: Report) -> tuple[list[Section], list[Section]]:
+    """The verdict section (if any) goes first, above the per-section summary."""
+    lead = [s for s in report.sections if s.key == "verdict"]
+    return lead, [s for s in report.sections if s.key != "verdict"]
+
+
+def _section_markdown(section: Section) -> list[str]:
+    lines = [f"## {section.title}", ""]
+    for block in section.blocks:
+        lines += [_block_markdown(block), ""]
+    return lines
 
 
 def _block_markdown(block: Any) -> str:
@@ -105,12 +119,17 @@ def to_html(report: Report) -> str:
     env = Environment(loader=PackageLoader("causal.report", "templates"),
                       autoescape=select_autoescape(["html"]))
     template = env.get_template("report.html.j2")
-    sections = [{"key": s.key, "title": s.title,
-                 "body": "\n".join(_block_html(b) for b in s.blocks)} for s in report.sections]
+    lead, rest = _split_verdict(report)
+
+    def rendered(section: Section) -> dict[str, str]:
+        return {"key": section.key, "title": section.title,
+                "body": "\n".join(_block_html(b) for b in section.blocks)}
+
     return template.render(
         title=report.study.title,
-        verdicts=[s.verdict for s in report.sections if s.verdict],
-        sections=sections,
+        lead=[rendered(s) for s in lead],
+        verdicts=[s.verdict for s in rest if s.verdict],
+        sections=[rendered(s) for s in rest],
         reproducibility=report.reproducibility,
     )
 

@@ -105,6 +105,7 @@ def build(ctx: ReportContext) -> Section | None:
                        if critics.adjusted_ci_limit is not None else "") + ")")
     data = {"measure": name, "conversion": result.conversion,
             "scenarios": [{"name": a.scenario.name, "kind": a.scenario.kind,
+                           "headline": a is critics,
                            "description": a.scenario.description,
                            "bias_factor": a.bias_factor, "adjusted": a.adjusted,
                            "adjusted_ci_limit": a.adjusted_ci_limit,
