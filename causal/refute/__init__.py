@@ -23,6 +23,7 @@ _EXPORTS: dict[str, str] = {
     "RefutationSuite": "causal.refute.run_all",
     "refute_estimate": "causal.refute.from_estimate",
     "estimator_for": "causal.refute.from_estimate",
+    "refute_study": "causal.refute.study",
 }
 
 __all__ = sorted(_EXPORTS)
