@@ -41,33 +41,33 @@ def _as_rows(a: np.ndarray, n_rep: int, n: int) -> np.ndarray:
     return a if a.ndim == 2 else np.broadcast_to(a, (n_rep, n))
 
 
-#: the last few shared blocks, keyed by the identity of their input arrays (which the cache
-#: holds on to, so an identity cannot be reused by another array while it is cached): a fit
-#: run block by block over replicates builds the same n x p(p+1)/2 products only once
-_BLOCKS: list[tuple[tuple[np.ndarray, ...], np.ndarray, np.ndarray]] = []
-
-
-def _shared_block(x: np.ndarray, shared: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def _shared_block(x: np.ndarray, shared: list[np.ndarray], cache: dict | None
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """``[x, shared...]`` and its column products, built once per design when ``cache`` (owned
+    by the caller, e.g. one refutation) is given: a fit run block by block over replicates
+    reuses them. Entries are keyed by the identity of the input arrays, which the cache holds
+    on to, so an identity cannot be reused by another array while cached."""
     key = (x, *shared)
-    for inputs, full, products in _BLOCKS:
+    entries = cache.setdefault("blocks", []) if cache is not None else []
+    for inputs, full, products in entries:
         if len(inputs) == len(key) and all(a is b for a, b in zip(inputs, key, strict=True)):
             return full, products
     full = np.column_stack([x, *shared]) if shared else x
     iu = np.triu_indices(full.shape[1])
     products = full[:, iu[0]] * full[:, iu[1]]
-    _BLOCKS.insert(0, (key, full, products))
-    del _BLOCKS[4:]
+    entries.insert(0, (key, full, products))
+    del entries[4:]
     return full, products
 
 
 class _Design:
     """``[x, z...]`` with shared z columns folded into x; ``order`` maps back to the input."""
 
-    def __init__(self, x: np.ndarray, z: list[np.ndarray]) -> None:
+    def __init__(self, x: np.ndarray, z: list[np.ndarray], cache: dict | None = None) -> None:
         shared = [j for j, zj in enumerate(z) if np.ndim(zj) == 1]
         varying = [j for j, zj in enumerate(z) if np.ndim(zj) == 2]
         p = x.shape[1]
-        self.x, self.xx = _shared_block(x, [z[j] for j in shared])
+        self.x, self.xx = _shared_block(x, [z[j] for j in shared], cache)
         self.z = [np.asarray(z[j], dtype=float) for j in varying]
         # position of input column (x..., z0, z1, ...) in the fitted order [x, shared, varying]
         fitted_order = list(range(p)) + [p + j for j in shared] + [p + j for j in varying]
@@ -111,12 +111,12 @@ class _Design:
 
 
 def fit_ols(x: np.ndarray, z: list[np.ndarray], y: np.ndarray, weights: np.ndarray | None,
-            n_rep: int) -> BatchedFit:
+            n_rep: int, cache: dict | None = None) -> BatchedFit:
     """Weighted least squares for R replicates (design ``[x, z...]``, response ``y``).
 
     ``z`` entries and ``y`` are (n,) or (R, n); ``weights`` is (R, n) or None (all ones).
     """
-    design = _Design(x, z)
+    design = _Design(x, z, cache)
     g = design.gram(weights, n_rep)
     y = np.asarray(y, dtype=float)
     if weights is None:
@@ -136,7 +136,7 @@ def fit_ols(x: np.ndarray, z: list[np.ndarray], y: np.ndarray, weights: np.ndarr
 
 def fit_logistic(x: np.ndarray, z: list[np.ndarray], y: np.ndarray, weights: np.ndarray | None,
                  n_rep: int, start: np.ndarray | None = None, tol: float = 1e-5,
-                 max_iter: int = 30) -> BatchedFit:
+                 max_iter: int = 30, cache: dict | None = None) -> BatchedFit:
     """Weighted logistic regression for R replicates by Newton-Raphson (IRLS).
 
     Converged when the largest absolute Newton step of a replicate is below ``tol``; replicates
@@ -144,7 +144,7 @@ def fit_logistic(x: np.ndarray, z: list[np.ndarray], y: np.ndarray, weights: np.
     converges quadratically, so after a step of size ``s`` the remaining error is of order
     ``s^2``: ``tol = 1e-5`` leaves errors near 1e-10, far below any standard error.
     """
-    design = _Design(x, z)
+    design = _Design(x, z, cache)
     y = np.asarray(y, dtype=float)
     inverse = np.argsort(design.order)  # input order -> fitted order
     coef = np.zeros((n_rep, design.q))

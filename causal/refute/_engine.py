@@ -108,7 +108,8 @@ class Problem:
     y: np.ndarray
     treatment_binary: bool
     outcome_binary: bool
-    #: coefficients of the fit on the data as given, reused as Newton starting values
+    #: per-refutation cache: coefficients of the fit on the data as given (Newton starting
+    #: values) and the shared design blocks (see causal.refute._batched._shared_block)
     warm: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -178,7 +179,7 @@ class Problem:
         extras = [] if extra is None else [extra]
         p = self.x.shape[1]
         if self.estimator == "linear_regression":
-            fit = fit_ols(self.x, [t, *extras], y, weights, n_rep)
+            fit = fit_ols(self.x, [t, *extras], y, weights, n_rep, cache=self.warm)
             return fit.coef[:, p], fit.converged
         if self.estimator == "logistic_regression":
             start = self.warm.get("outcome", self._intercept_start(y, p + 1)).copy()
@@ -186,7 +187,7 @@ class Problem:
                 start[p] = 0.0
             start = np.concatenate([start, np.zeros(len(extras))])
             fit = fit_logistic(self.x, [t, *extras], y, weights, n_rep, start=start,
-                               tol=_tolerance(n_rep))
+                               tol=_tolerance(n_rep), cache=self.warm)
             if original:
                 self.warm["outcome"] = fit.coef[0].copy()
             return np.exp(fit.coef[:, p]), fit.converged
@@ -216,7 +217,7 @@ class Problem:
             coef, ok = self.warm["propensity"][None, :], np.ones(1, dtype=bool)
         else:
             fit = fit_logistic(self.x, extras, t, weights, 1 if shared else n_rep, start=start,
-                               tol=_tolerance(1 if original else n_rep))
+                               tol=_tolerance(1 if original else n_rep), cache=self.warm)
             coef, ok = fit.coef, fit.converged
         if original:
             self.warm["propensity"] = coef[0].copy()
