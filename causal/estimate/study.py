@@ -23,7 +23,9 @@ import pandas as pd
 from causal._results import SummaryMixin, summary_frame
 from causal._validation import check_random_state
 from causal.errors import ParameterError
-from causal.spec import Study, load_study
+from causal.spec import Study, load_study, register_validator, spec_error
+
+ESTIMANDS = ("ate", "att")
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,27 @@ class StudyEstimates(SummaryMixin):
         return summary_frame(rows)
 
 
-def _estimators(outcome_type: str, interactions: tuple[str, ...], seed: int) -> list[Any]:
+def study_estimand(study: Study) -> str:
+    """``[estimate] estimand``: "ate" (default) or "att" (e.g. when controls far outnumber and
+    barely overlap the treated, as NSW-treated + CPS controls; the NSW experiment estimates an
+    effect on the treated)."""
+    table = study.section("estimate")
+    unknown = sorted(set(table) - {"estimand"})
+    if unknown:
+        raise spec_error(study.path, f"estimate.{unknown[0]}", "one of: estimand", unknown[0])
+    estimand = table.get("estimand", "ate")
+    if estimand not in ESTIMANDS:
+        raise spec_error(study.path, "estimate.estimand", "'ate' or 'att'", estimand)
+    return estimand
+
+
+@register_validator
+def _validate(study: Study) -> None:
+    study_estimand(study)
+
+
+def _estimators(outcome_type: str, interactions: tuple[str, ...], seed: int,
+                estimand: str = "ate") -> list[Any]:
     from causal.estimate import AIPW, IPW, Crude, GComputation, OutcomeRegression, PSMatching
 
     if outcome_type == "binary":
@@ -67,9 +89,9 @@ def _estimators(outcome_type: str, interactions: tuple[str, ...], seed: int) -> 
         out.append(Crude(measure=measure))
     out += fixed
     for measure in measures:
-        out += [GComputation(measure=measure, interactions=interactions),
-                IPW(measure=measure),
-                AIPW(measure=measure, random_state=seed)]
+        out += [GComputation(measure=measure, interactions=interactions, estimand=estimand),
+                IPW(measure=measure, estimand=estimand),
+                AIPW(measure=measure, random_state=seed, estimand=estimand)]
     out.append(PSMatching(measure="rd" if outcome_type == "binary" else "md"))
     return out
 
@@ -89,6 +111,12 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
     Returns
     -------
     StudyEstimates
+
+    Notes
+    -----
+    The estimand of g-computation, IPW and AIPW is ``[estimate] estimand`` (ATE by default);
+    crude and outcome-regression estimates have no estimand option (a difference in means and a
+    covariate-conditional coefficient); matching always estimates the ATT.
     """
     from causal.data import data_hash, load_study_data
     from causal.data.published import parse_published
@@ -110,7 +138,9 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
                   covariates=list(spec.covariates), categorical=list(spec.categorical),
                   squared=list(spec.squared))
     results = []
-    for estimator in _estimators(outcome_type, tuple(spec.treatment_interactions), seed):
+    estimand = study_estimand(study)
+    for estimator in _estimators(outcome_type, tuple(spec.treatment_interactions), seed,
+                                 estimand):
         results.append(estimator.estimate(frame, **kwargs))
     truth: dict[str, Any] = {}
     world_name = None

@@ -10,7 +10,8 @@ SECTION_MODULES: list[str] = [
     "claim",
     "audit",
     "graph",
+    "estimates",
+    "heterogeneity",
     "evalue",
     "sensitivity",
-    "heterogeneity",
 ]
