@@ -82,3 +82,15 @@ def test_report_section_on_simulated_worlds():
     figures = [b for b in section.blocks if type(b).__name__ == "Figure"]
     assert {f.key for f in figures} >= {"estimates_forest_ratio_world1", "estimates_love_world2",
                                         "estimates_overlap_world1"}
+
+
+def test_lalonde_report_judges_estimates_against_the_experiment():
+    from causal.report import build_report
+
+    (section,) = build_report(load_study(LALONDE), sections=["estimates"]).sections
+    # Dehejia & Wahba (1999): experimental effect $1,794 on the NSW subsample
+    assert "the experimental truth is 1,794" in section.verdict
+    (world,) = section.data["worlds"]
+    assert world["truth"]["experimental_effect"] == pytest.approx(1794.34, abs=0.01)
+    assert {"yes", "no"} >= {row["CI covers the experimental truth"]
+                             for row in world["estimates"]}

@@ -34,6 +34,46 @@ def _table(result, world: str | None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: which estimator a ``[[published]]`` method name corresponds to
+_PUBLISHED_METHOD = {"crude": "crude", "ipw": "IPW", "standardisation": "g-computation",
+                     "standardization": "g-computation", "g-computation": "g-computation",
+                     "aipw": "AIPW", "outcome regression": "outcome regression"}
+
+
+def _benchmark_truth(ctx: ReportContext, spec) -> float | None:
+    """The experimental effect from ``[data.benchmark]`` (difference in means), if declared."""
+    if not spec.benchmark:
+        return None
+    from causal.data import data_hash, load_benchmark_data
+    from causal.estimate import Crude
+
+    frame = load_benchmark_data(ctx.study)
+    ctx.cache.setdefault("data_hashes", {})["benchmark_data_sha256"] = data_hash(frame)
+    return Crude(measure="md").estimate(frame, treatment=ctx.study.treatment,
+                                        outcome=ctx.study.outcome).estimate
+
+
+def _num(value: float) -> str:
+    """3 significant digits, without scientific notation for large amounts (e.g. dollars)."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
+def _judged(table: pd.DataFrame, result, truth: float | None) -> pd.DataFrame:
+    table = table.copy()
+    published = {}
+    for answer in result.published:
+        method = _PUBLISHED_METHOD.get(answer.method.lower())
+        if method is not None and method not in published:
+            published[method] = answer.estimate
+    if published:
+        table["published"] = [published.get(m, np.nan) for m in table["method"]]
+    if truth is not None:
+        table["CI covers the experimental truth"] = [
+            "yes" if lo <= truth <= hi else "no"
+            for lo, hi in zip(table.ci_lower, table.ci_upper, strict=True)]
+    return table
+
+
 def _figures(result, key: str, label: str) -> list[Figure]:
     from causal.plots.estimate import plot_forest, plot_love, plot_overlap
 
@@ -80,6 +120,11 @@ def build(ctx: ReportContext) -> Section | None:
     data: dict = {"simulated": spec.simulated, "worlds": []}
     hashes = ctx.cache.setdefault("data_hashes", {})
     verdicts = []
+    truth = _benchmark_truth(ctx, spec)
+    if truth is not None:
+        blocks.append(Callout(f"The experimental benchmark ([data.benchmark], randomised "
+                              f"controls) gives an effect of {truth:,.2f}: the truth the "
+                              f"observational estimates below are judged against.", "info"))
     for index, world in enumerate(worlds):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # recorded on each result and shown below
@@ -96,7 +141,7 @@ def build(ctx: ReportContext) -> Section | None:
                 f"OR of support is {true_or:g}; motivation is latent and not adjusted for."))
         else:
             blocks.append(Paragraph(f"**Data.** {result.description}."))
-        table = _table(result, None)
+        table = _judged(_table(result, None), result, truth)
         blocks.append(Table(table, caption=f"Estimates {label}. 'conditional OR' is a logistic "
                                            f"coefficient; 'marginal OR' compares two "
                                            f"standardised risks; they differ even without "
@@ -113,14 +158,25 @@ def build(ctx: ReportContext) -> Section | None:
         conditional = next((e for e in result.estimates if e.odds_ratio_kind == "conditional"),
                            None)
         entry = {"world": world, "n": result.n, "data_sha256": result.data_hash,
-                 "truth": result.truth, "estimates": table.to_dict("records")}
+                 "truth": result.truth if world else ({"experimental_effect": truth}
+                                                      if truth is not None else {}),
+                 "estimates": table.to_dict("records")}
         data["worlds"].append(entry)
         if world and conditional is not None:
             verdicts.append(f"'{world}': adjusted OR {conditional.estimate:.2f} "
                             f"(true {result.truth.get('true_conditional_odds_ratio'):g})")
         elif not world:
             values = np.array([e.estimate for e in result.estimates])
-            verdicts.append(f"estimates range {values.min():.4g} to {values.max():.4g}")
+            text = f"estimates range {_num(values.min())} to {_num(values.max())}"
+            if "published" in table:
+                matched = table.dropna(subset=["published"])
+                text += "; " + ", ".join(f"{r.method} {_num(r.estimate)} (published "
+                                         f"{_num(r.published)})" for r in matched.itertuples())
+            if truth is not None:
+                covered = (table["CI covers the experimental truth"] == "yes").sum()
+                text += (f"; the experimental truth is {truth:,.0f}, and {covered} of "
+                         f"{len(table)} estimators' intervals cover it")
+            verdicts.append(text)
     if spec.simulated:
         blocks.insert(0, Callout(
             "These estimates use SIMULATED cohorts shaped like the paper's sample (no "
