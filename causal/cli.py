@@ -817,6 +817,47 @@ def explain_away_command(
     typer.echo(f"SIMULATED: {result.uptake_ors.size} x {result.recovery_ors.size} grid, "
                f"{result.replicates} replicates per cell, {result.wall_seconds:.1f} s "
                f"(CPU {result.cpu_seconds:.1f} s)" + (f"; plot written to {png}" if png else ""))
+# ------------------------------------------------------------------------------ refute --
+class RefuteEstimatorChoice(StrEnum):
+    auto = "auto"
+    linear_regression = "linear_regression"
+    logistic_regression = "logistic_regression"
+    ipw = "ipw"
+
+
+@app.command()
+def refute(
+    study: StudyArg,
+    world: Annotated[str | None, typer.Option(
+        help="For simulated data: the [[worlds]] name (default: the first).")] = None,
+    estimator: Annotated[RefuteEstimatorChoice, typer.Option(
+        help="auto: logistic regression (conditional OR) for a 0/1 outcome, else linear "
+             "regression.", case_sensitive=False)] = RefuteEstimatorChoice.auto,
+    simulations: Annotated[int, typer.Option(help="Simulations per refuter.")] = 100,
+    random_state: Annotated[int, typer.Option(help="Seed (cohort and refuters).")] = 20240101,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run every refutation test on the study's individual-level data (real or SIMULATED).
+
+    Example: causal refute studies/thew2024.toml --world "self-selection only"
+    """
+    from causal.refute.study import refute_study
+
+    result = refute_study(_load(study), world=world, estimator=estimator.value,
+                          n_simulations=simulations, random_state=random_state)
+    if as_json:
+        emit_json({"study": result.study, "world": result.world, "simulated": result.simulated,
+                   "description": result.description, "estimator": result.estimator,
+                   "n": result.n, "random_state": random_state,
+                   "summary": result.suite.summary(), "verdicts": result.suite.verdicts()})
+        return
+    typer.echo(result.heading())
+    typer.echo("")
+    echo_frame(result.suite.verdicts()[["refuter", "verdict", "p_value", "original",
+                                        "refuted_mean"]])
+    typer.echo("")
+    for line in result.suite.verdicts()["sentence"]:
+        typer.echo(f"- {line}")
 
 
 # ---------------------------------------------------------------------------- estimate --

@@ -1,0 +1,99 @@
+"""Negative-control (dummy) outcome refuter: an outcome the treatment cannot affect."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+
+from causal.errors import NoSolutionError, ParameterError
+from causal.refute._common import setup
+from causal.refute._engine import Estimator, bootstrap_counts, permute_rows, prepare
+from causal.refute._result import RefutationResult, centre_of, finish, fmt, linear, location_p
+
+
+def dummy_outcome(data: pd.DataFrame, *, treatment: str, outcome: str,
+                  covariates: Sequence[str] = (), estimator: Estimator = "linear_regression",
+                  negative_control: str | None = None, n_simulations: int = 100,
+                  alpha: float = 0.05, random_state: Any = None,
+                  max_memory_bytes: int | None = None) -> RefutationResult:
+    """Estimate the treatment's "effect" on an outcome it cannot affect; it should be null.
+
+    Parameters
+    ----------
+    negative_control : str, optional
+        A column of ``data`` holding a negative-control outcome (measured before treatment, or
+        known to be unaffected by it). ``None`` (default): the outcome randomly permuted in every
+        simulation, which breaks its link to the treatment and the covariates.
+    data, treatment, outcome, covariates, estimator, n_simulations, alpha, random_state,
+    max_memory_bytes
+        As in :func:`causal.refute.placebo_treatment`.
+
+    Returns
+    -------
+    RefutationResult
+        ``original_estimate`` is the estimate on the real outcome; ``refuted_estimates`` are the
+        effects on the R permuted outcomes, or R bootstrap replicates of the effect on the
+        negative control (its point estimate is ``parameters["negative_control_estimate"]``).
+        ``p_value`` is the two-sided Monte Carlo p-value of the null value (0, or an OR of 1)
+        within them; passed when it is at least ``alpha``.
+
+    Notes
+    -----
+    A negative-control outcome shares the confounding of the real outcome but not its causal
+    link to the treatment, so an effect on it signals bias (Lipsitch, Tchetgen Tchetgen & Cohen
+    2010). A permuted outcome carries no confounding, so it only checks that the estimator
+    produces no effect out of nothing.
+
+    References
+    ----------
+    Lipsitch, M., Tchetgen Tchetgen, E. & Cohen, T. (2010). Negative controls: a tool for
+    detecting confounding and bias in observational studies. Epidemiology 21(3), 383-388.
+    """
+    s = setup(data, treatment=treatment, outcome=outcome, covariates=covariates,
+              estimator=estimator, n_simulations=n_simulations, alpha=alpha,
+              random_state=random_state, max_memory_bytes=max_memory_bytes, extra_arrays=2)
+    p = s.problem
+    parameters: dict[str, Any]
+    if negative_control is None:
+        dummy = permute_rows(p.y, s.n_simulations, s.rng)
+        refuted, converged = p.effects(s.n_simulations, y=dummy)
+        parameters = {"negative_control": "outcome permuted in every simulation"}
+        what = "randomly permuted outcomes"
+    else:
+        if not isinstance(negative_control, str):
+            raise ParameterError("`negative_control` must be a column name or None; got "
+                                 f"{type(negative_control).__name__}.")
+        if negative_control in (treatment, outcome, *covariates):
+            raise ParameterError(f"`negative_control` must be another column than the "
+                                 f"treatment, outcome and covariates; got {negative_control!r}.")
+        nc = prepare(data, treatment=treatment, outcome=negative_control,
+                     covariates=covariates, estimator=estimator)
+        nc = replace(nc, x=p.x, t=p.t)
+        point, ok = nc.effects(1)
+        if not ok[0]:
+            raise NoSolutionError(f"the fit on the negative control {negative_control!r} did "
+                                  "not converge (separation?); it cannot be used.")
+        counts = bootstrap_counts(p.n, s.n_simulations, s.rng)
+        refuted, converged = nc.effects(s.n_simulations, weights=counts)
+        parameters = {"negative_control": negative_control,
+                      "negative_control_estimate": float(point[0]),
+                      "replicates": "bootstrap of the negative-control estimate"}
+        what = f"the negative control {negative_control!r} (bootstrap)"
+    good = refuted[converged]
+    p_value = location_p(linear(good, p.is_ratio), float(linear(p.null_value, p.is_ratio)))
+    passed = p_value >= s.alpha
+    rule = (f"passed if the null value {fmt(p.null_value)} is inside the distribution of effects "
+            f"on the dummy outcome (two-sided Monte Carlo p >= {s.alpha:g})")
+    centre = centre_of(good, p.is_ratio)
+    sentence = (f"The treatment's estimated effect on {what} is {fmt(centre)} (null "
+                f"{fmt(p.null_value)}): {'no' if passed else 'a'} detectable effect where none "
+                f"can exist (p = {p_value:.3g}).")
+    return finish(refuter="dummy outcome", problem=p, original=s.original, refuted=refuted,
+                  converged=converged, expected="null", alpha=s.alpha,
+                  random_state=random_state, parameters=parameters, p_value=p_value,
+                  passed=passed, rule=rule, sentence=sentence)
+
+

@@ -1,0 +1,94 @@
+"""Refute a study's estimate on its individual-level data (real or SIMULATED)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from causal._validation import check_literal, check_random_state
+from causal.errors import ParameterError
+from causal.refute.run_all import RefutationSuite, refute_all
+from causal.spec import Study, load_study
+
+
+@dataclass(frozen=True)
+class StudyRefutation:
+    """Every refuter on one data set of a study."""
+
+    study: str
+    world: str | None
+    simulated: bool
+    description: str
+    estimator: str
+    covariates: tuple[str, ...]
+    n: int
+    n_dropped: int
+    suite: RefutationSuite
+
+    def heading(self) -> str:
+        data = f"SIMULATED data ({self.world})" if self.simulated else "real data"
+        dropped = f", {self.n_dropped} rows with missing values dropped" if self.n_dropped else ""
+        return (f"Refutation tests for {self.study}: {data}, n = {self.n}{dropped}; estimator "
+                f"{self.suite.results[0].method}; adjusted for {len(self.covariates)} columns.")
+
+
+def design_frame(frame: pd.DataFrame, *, treatment: str, outcome: str,
+                 covariates: tuple[str, ...], categorical: tuple[str, ...],
+                 squared: tuple[str, ...]) -> tuple[pd.DataFrame, tuple[str, ...], int]:
+    """Numeric columns for the refuters: categorical covariates as 0/1 indicators (first level
+    the reference), squared terms as extra ``<name>_squared`` columns, complete cases only."""
+    used = [treatment, outcome, *covariates]
+    complete = frame.loc[:, used].dropna()
+    dropped = len(frame) - len(complete)
+    out = pd.get_dummies(complete, columns=list(categorical), drop_first=True, dtype=float)
+    columns = [c for c in covariates if c not in categorical]
+    columns += [c for c in out.columns if any(c.startswith(f"{k}_") for k in categorical)]
+    for name in squared:
+        out[f"{name}_squared"] = out[name].astype(float) ** 2
+        columns.append(f"{name}_squared")
+    return out, tuple(columns), dropped
+
+
+def refute_study(study: Study | str | Path, *, world: str | None = None,
+                 estimator: str = "auto", n_simulations: int = 100,
+                 random_state: Any = 20240101) -> StudyRefutation:
+    """Load the study's data (one simulated cohort, labelled as such, or the real data) and run
+    :func:`causal.refute.refute_all` with the study's treatment, outcome and covariates.
+
+    ``estimator="auto"``: logistic regression (a conditional OR, the kind of estimate a paper's
+    adjusted model reports) for a 0/1 outcome, else linear regression.
+    """
+    from causal.data import load_study_data
+    from causal.data.spec import find_world, parse_data
+
+    check_literal(estimator, "estimator",
+                  ("auto", "linear_regression", "logistic_regression", "ipw"))
+    if not isinstance(study, Study):
+        study = load_study(study)
+    spec = parse_data(study)
+    if spec is None:
+        raise ParameterError(f"`study` must declare individual-level data in a [data] table to "
+                             f"be refuted; {study.path} has none (it holds published numbers "
+                             "only: use `causal sensitivity` or `causal evalue`).")
+    rng = check_random_state(random_state)
+    seed = int(rng.integers(2**31 - 1))
+    frame = load_study_data(study, world, random_state=seed if spec.simulated else None)
+    data, covariates, dropped = design_frame(
+        frame, treatment=study.treatment, outcome=study.outcome,
+        covariates=tuple(spec.covariates), categorical=tuple(spec.categorical),
+        squared=tuple(spec.squared))
+    if estimator == "auto":
+        binary = bool(np.isin(data[study.outcome].to_numpy(), (0, 1)).all())
+        estimator = "logistic_regression" if binary else "linear_regression"
+    suite = refute_all(data, treatment=study.treatment, outcome=study.outcome,
+                       covariates=covariates, estimator=estimator, n_simulations=n_simulations,
+                       random_state=rng)
+    world_name = find_world(study, world).name if spec.simulated else None
+    return StudyRefutation(
+        study=study.name, world=world_name, simulated=bool(frame.attrs.get("simulated")),
+        description=str(frame.attrs.get("description", spec.description)), estimator=estimator,
+        covariates=covariates, n=len(data), n_dropped=dropped, suite=suite)
