@@ -233,4 +233,5 @@ _VALIDATOR_MODULES: list[str] = [
     "causal.data.spec",
     "causal.sensitivity.scenario_spec",
     "causal.heterogeneity_spec",
+    "causal.sensitivity.individual_spec",
 ]

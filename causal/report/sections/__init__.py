@@ -12,5 +12,6 @@ SECTION_MODULES: list[str] = [
     "graph",
     "evalue",
     "sensitivity",
+    "individual_sensitivity",
     "heterogeneity",
 ]
