@@ -17,8 +17,15 @@ import numpy as np
 import pandas as pd
 
 from causal.report.figures import figure_bytes, new_figure
-from causal.report.model import BulletList, Callout, Figure, Paragraph, ReportContext, Section
-from causal.report.model import Table
+from causal.report.model import (
+    BulletList,
+    Callout,
+    Figure,
+    Paragraph,
+    ReportContext,
+    Section,
+    Table,
+)
 
 
 def _seeds(random_state: int, k: int) -> list[int]:
