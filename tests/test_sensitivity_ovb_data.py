@@ -151,6 +151,9 @@ def test_bad_input():
         ovb_sensitivity(frame, treatment="a", outcome="y", covariates=["nope"])
     with pytest.raises(ParameterError, match="`alpha`"):
         ovb_sensitivity(frame, **base, alpha=2)
+    collinear = frame.assign(x2=2 * frame["x"] - 1)
+    with pytest.raises(DataError, match="collinear"):
+        ovb_sensitivity(collinear, treatment="a", outcome="y", covariates=["x", "x2"])
 
 
 def test_input_is_not_mutated():
@@ -204,3 +207,22 @@ def test_plots_draw_contour_and_extreme(darfur):
     out = plot_ovb_extreme(grid, ax=ax, benchmarks=[(b.label, b.r2dz_x) for b in darfur.bounds])
     assert out is ax and len(ax.lines) >= 3
     np.testing.assert_allclose(ax.lines[0].get_ydata(), grid.adjusted_estimate[0])
+
+
+def test_omitted_variable_identity_with_the_latent_column():
+    """Cinelli & Hazlett (2020) eq. 12 is an identity for least squares: with the omitted
+    variable's partial R²s computed from the data (benchmark of a fit that includes it), the
+    adjusted estimate of the fit without it equals the coefficient of the fit with it."""
+    rng = np.random.default_rng(2021)
+    n = 500
+    frame = _cohort(n=n, seed=21)
+    frame["z"] = 0.7 * frame["a"] + 0.3 * frame["x"] + rng.normal(size=n)
+    frame["y"] = frame["y"] + 0.8 * frame["z"]
+    base = dict(treatment="a", outcome="y", categorical=["g"])
+    short = ovb_sensitivity(frame, **base, covariates=["x", "g"])
+    long = ovb_sensitivity(frame, **base, covariates=["x", "g", "z"], benchmarks=["z"], kd=[1])
+    z = long.benchmarks[0]
+    adjusted = adjusted_estimate(short.estimate, short.std_error, short.dof, r2dz_x=z.r2dxj_x,
+                                 r2yz_dx=z.r2yxj_dx)
+    assert adjusted.estimate == pytest.approx(long.estimate, rel=1e-9)
+    assert adjusted.std_error == pytest.approx(long.std_error, rel=1e-9)

@@ -10,7 +10,6 @@ propensity-score matching with Rosenbaum's Γ* (McNemar for a 0/1 outcome, Wilco
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -72,7 +71,9 @@ def _row(label: str, r: Any, bench_label: str) -> dict[str, Any]:
         "RV_q,alpha": ovb.rv_qa,
         f"largest benchmark bound ({bench_label})": (
             f"{last.label}: {last.estimate:.3g} ({_ci_text(*last.ci)})" if last else "n/a"),
-        "Gamma* (matched pairs)": (ros.gamma_star if ros.gamma_star is not None else math.nan),
+        "Gamma* (matched pairs)": (f"{ros.gamma_star:.2f}" if ros.gamma_star is not None
+                                   else "none: not significant at Gamma = 1"
+                                   if "not significant" in ros.gamma_star_note else "> 1e8"),
     }
 
 
@@ -87,6 +88,14 @@ def _figure(key: str, r: Any, caption: str) -> Figure:
     grid = r.ovb.contour()
     plot_ovb_contour(grid, ax=ax, points=points)
     return Figure(key, caption, figure_bytes(figure), alt="OVB contour plot")
+
+
+def _rare(stated: Any, data: pd.DataFrame, outcome: str) -> bool:
+    """``[evalue] rare_outcome`` when the study states it; otherwise the sample prevalence
+    decides (rare below 15%, VanderWeele's rule of thumb), and the text says so."""
+    if isinstance(stated, bool):
+        return stated
+    return bool(pd.to_numeric(data[outcome], errors="coerce").mean() < 0.15)
 
 
 def _gamma_text(ros: Any) -> str:
@@ -157,7 +166,7 @@ def build(ctx: ReportContext) -> Section | None:
 
     spec = parse_data(ctx.study)
     options = individual_sensitivity_spec(ctx.study)
-    rare = ctx.study.section("evalue").get("rare_outcome")
+    stated = ctx.study.section("evalue").get("rare_outcome")
     cases = _cases(ctx)
     model = dict(treatment=ctx.study.treatment, outcome=ctx.study.outcome,
                  covariates=list(spec.covariates), categorical=list(spec.categorical),
@@ -167,7 +176,7 @@ def build(ctx: ReportContext) -> Section | None:
         latent = spec.latent[0] if spec.simulated and spec.latent else None
         results.append(individual_sensitivity(
             data, **model, benchmarks=options.benchmarks, kd=options.kd,
-            rare_outcome=rare if isinstance(rare, bool) else False, latent=latent))
+            rare_outcome=_rare(stated, data, ctx.study.outcome), latent=latent))
     simulated = spec.simulated
     bench = results[0].benchmark_choice
     chosen = ("named in the study file" if options.benchmarks else
@@ -192,7 +201,9 @@ def build(ctx: ReportContext) -> Section | None:
     blocks.append(Paragraph(
         "On each data set: the study's adjusted model fitted as "
         + (f"logistic regression (conditional OR; the E-value reads it as a "
-           f"{'rare outcome, RR ~ OR' if rare is True else 'common outcome, RR ~ sqrt(OR)'})"
+           f"{'rare' if results[0].measure.rare_outcome else 'common'} outcome "
+           f"({'as the study file states' if isinstance(stated, bool) else 'not stated in the study file; taken from the sample prevalence, rare below 15%'})"
+           f", RR ~ {'OR' if results[0].measure.rare_outcome else 'sqrt(OR)'})"
            if results[0].measure.short_name == "OR" else
            "least squares (a mean difference; its E-value uses the SMD approximation)")
         + f"; the same adjustment as a {results[0].ovb.model} model for omitted-variable bias "
@@ -214,7 +225,7 @@ def build(ctx: ReportContext) -> Section | None:
             "plots); benchmarks against a measured covariate help only if the hidden "
             "confounder is no stronger than a few times that covariate.", "warning"))
     for i, ((label, _, _, _), r) in enumerate(zip(cases, results, strict=True)):
-        caption = (f"{'SIMULATED cohort, ' if simulated else ''}{label}: adjusted "
+        caption = (f"{label}: adjusted "
                    f"{r.ovb.model} estimate over confounder partial R²s; red dashed: zero; "
                    f"diamonds: confounders k times as strong as {bench}"
                    + ("; the simulated latent confounder's true position is marked too."
