@@ -751,6 +751,41 @@ def bias_analysis(
                                    "random_state": random_state})
 
 
+# ---------------------------------------------------------------------------- estimate --
+@app.command()
+def estimate(
+    study: StudyArg,
+    world: Annotated[str | None, typer.Option(
+        help="For a simulated study: the world to draw a cohort from (default: the first).")
+    ] = None,
+    random_state: Annotated[int, typer.Option(help="Seed (simulated cohort, folds).")] = 20240101,
+    as_json: JsonOpt = False,
+) -> None:
+    """Estimate the effect with every estimator on the study's individual-level data."""
+    import warnings
+
+    from causal.estimate.study import estimate_study
+
+    loaded = _load(study)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = estimate_study(loaded, world=world, random_state=random_state)
+    notes = sorted({str(w.message) for w in caught})
+    if as_json:
+        emit_json({"study": result.study, "world": result.world, "simulated": result.simulated,
+                   "n": result.n, "data_sha256": result.data_hash, "truth": result.truth,
+                   "estimates": result.summary().to_dict("records"), "warnings": notes})
+        return
+    typer.echo(result.description if not result.simulated
+               else f"SIMULATED data: {result.description}")
+    if result.truth:
+        typer.echo(f"truth: {result.truth}")
+    echo_frame(result.summary()[["quantity", "estimate", "ci_lower", "ci_upper", "method",
+                                 "note"]])
+    for note in notes:
+        typer.echo(f"warning: {note}", err=True)
+
+
 # -------------------------------------------------------------------------------- main --
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``causal`` command."""

@@ -233,5 +233,6 @@ _VALIDATOR_MODULES: list[str] = [
     "causal.data.spec",
     "causal.sensitivity.scenario_spec",
     "causal.heterogeneity_spec",
+    "causal.estimate.study",
     "causal.sensitivity.individual_spec",
 ]

@@ -26,6 +26,8 @@ _EXPORTS: dict[str, str] = {
     "extreme_share": "causal.estimate.diagnostics",
     "effect_heterogeneity": "causal.estimate.heterogeneity",
     "HeterogeneityResult": "causal.estimate.heterogeneity",
+    "estimate_study": "causal.estimate.study",
+    "StudyEstimates": "causal.estimate.study",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -43,8 +43,32 @@ class GLMFit:
         return ((y - self.fitted)[:, None] * z) @ self.bread
 
 
+def _column_scales(z: np.ndarray) -> np.ndarray:
+    """Largest absolute value of each column (1 for all-zero columns).
+
+    Fits run on ``z / scales`` and are mapped back (``beta = beta_s / d``, ``bread =
+    bread_s / (d d')``): equilibrating the columns keeps designs with e.g. squared earnings
+    (condition number ~1e10 unscaled) well conditioned, which the normal equations and Newton's
+    Hessian need (their condition number is the square of the design's).
+    """
+    scales = np.max(np.abs(z), axis=0)
+    return np.where(scales > 0, scales, 1.0)
+
+
+def _unscale(fit: GLMFit, scales: np.ndarray) -> GLMFit:
+    return GLMFit(fit.coef / scales, fit.fitted, fit.bread / np.outer(scales, scales),
+                  fit.converged, fit.separated, fit.family)
+
+
 def fit_logistic(z: np.ndarray, y: np.ndarray, *, max_iter: int = 100,
                  tol: float = 1e-8) -> GLMFit:
+    """Logistic regression by :func:`_fit_logistic_scaled` on equilibrated columns."""
+    scales = _column_scales(z)
+    return _unscale(_fit_logistic_scaled(z / scales, y, max_iter=max_iter, tol=tol), scales)
+
+
+def _fit_logistic_scaled(z: np.ndarray, y: np.ndarray, *, max_iter: int = 100,
+                         tol: float = 1e-8) -> GLMFit:
     """Maximum likelihood logistic regression by Newton-Raphson (= IRLS, canonical link).
 
     Stops when the largest Newton step is below ``tol * (1 + max|beta|)``; Newton converges
@@ -62,7 +86,7 @@ def fit_logistic(z: np.ndarray, y: np.ndarray, *, max_iter: int = 100,
     fixed_hess = None
     if n > _WARM_START_N:
         rows = slice(None, None, n // _WARM_START_SUB)
-        warm = fit_logistic(z[rows], y[rows], max_iter=max_iter, tol=tol)
+        warm = _fit_logistic_scaled(z[rows], y[rows], max_iter=max_iter, tol=tol)
         if warm.converged and not warm.separated:
             beta, fixed_hess = warm.coef.copy(), np.linalg.pinv(warm.bread)
     converged = False
@@ -91,11 +115,14 @@ def fit_logistic(z: np.ndarray, y: np.ndarray, *, max_iter: int = 100,
 
 
 def fit_linear(z: np.ndarray, y: np.ndarray) -> GLMFit:
-    """Ordinary least squares via the normal equations solved by lstsq."""
+    """Ordinary least squares on equilibrated columns, solved by SVD on the design itself
+    (not the normal equations, whose condition number is the square of the design's)."""
     n = z.shape[0]
-    gram = z.T @ z
-    beta = np.linalg.lstsq(gram, z.T @ y, rcond=None)[0]
-    return GLMFit(beta, z @ beta, np.linalg.pinv(gram / n), True, False, "gaussian")
+    scales = _column_scales(z)
+    zs = z / scales
+    beta = np.linalg.lstsq(zs, y, rcond=None)[0]
+    fit = GLMFit(beta, zs @ beta, np.linalg.pinv(zs.T @ zs / n), True, False, "gaussian")
+    return _unscale(fit, scales)
 
 
 class LogisticModel:

@@ -115,7 +115,12 @@ def plot_forest(results: Sequence[Any], *, ax: Any = None) -> Any:
     ratio = bool(data.ratio.iloc[0])
     ax.axvline(1.0 if ratio else 0.0, color="grey", ls=":", lw=1)
     if ratio:
+        from matplotlib.ticker import FuncFormatter, LogLocator
+
         ax.set_xscale("log")
+        ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 3.0, 5.0)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
     ax.set_yticks(y, data.label)
     level = round(100 * (1 - results[0].alpha), 1)
     ax.set_xlabel(f"estimate ({level:g}% CI" + (", log scale)" if ratio else ")"))

@@ -10,8 +10,9 @@ SECTION_MODULES: list[str] = [
     "claim",
     "audit",
     "graph",
+    "estimates",
+    "heterogeneity",
     "evalue",
     "sensitivity",
     "individual_sensitivity",
-    "heterogeneity",
 ]
