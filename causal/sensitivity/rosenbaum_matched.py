@@ -92,8 +92,10 @@ class MatchedRosenbaum(SummaryMixin):
                 f"of treatment within a pair by more than Gamma* = {self.gamma_star:.2f}")
         if self.amplification:
             lam, delta = self.amplification[0]
-            text += (f" (e.g. a confounder raising the odds of treatment {lam:.2f}-fold and of "
-                     f"a better outcome {delta:.2f}-fold)")
+            larger = "smaller" if self.alternative == "less" else "larger"
+            text += (f" (e.g. an unobserved covariate raising the odds of treatment "
+                     f"{lam:.2f}-fold and the odds of a {larger} response within a pair "
+                     f"{delta:.2f}-fold; Rosenbaum & Silber 2009)")
         return text + "."
 
 
