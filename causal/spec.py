@@ -235,4 +235,5 @@ _VALIDATOR_MODULES: list[str] = [
     "causal.sensitivity.explain_away_spec",
     "causal.heterogeneity_spec",
     "causal.estimate.study",
+    "causal.sensitivity.individual_spec",
 ]

@@ -43,6 +43,12 @@ _EXPORTS: dict[str, str] = {
     "assess_scenario": "causal.sensitivity.scenario",
     "explain_away": "causal.sensitivity.explain_away",
     "ExplainAwayResult": "causal.sensitivity.explain_away",
+    "ovb_sensitivity": "causal.sensitivity.ovb_data",
+    "OVBDataResult": "causal.sensitivity.ovb_data",
+    "ovb_extreme_grid": "causal.sensitivity.ovb_extreme",
+    "OVBExtreme": "causal.sensitivity.ovb_extreme",
+    "rosenbaum_matched": "causal.sensitivity.rosenbaum_matched",
+    "MatchedRosenbaum": "causal.sensitivity.rosenbaum_matched",
 }
 
 __all__ = sorted(_EXPORTS)
