@@ -153,27 +153,38 @@ def report(
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress output.")] = False,
 ) -> None:
     """Write the refutation report (Markdown, HTML, JSON and figures) for a study."""
+    import warnings
+
     from causal.report import build_report, default_out_dir, write_report
 
     loaded = _load(study)
     command = ["causal", "report", str(study)]
     if out is not None:
         command += ["--out", str(out)]
-    if quiet:
-        built = build_report(loaded, random_state=random_state, command=command)
-    else:
-        from rich.progress import Progress, SpinnerColumn, TextColumn
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if quiet:
+            built = build_report(loaded, random_state=random_state, command=command)
+        else:
+            from rich.progress import Progress, SpinnerColumn, TextColumn
 
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
-                      console=_stderr_console()) as bar:
-            task = bar.add_task("building report", total=None)
-            built = build_report(loaded, random_state=random_state, command=command,
-                                 progress=lambda name: bar.update(task, description=f"section: {name}"))
+            with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
+                          console=_stderr_console()) as bar:
+                task = bar.add_task("building report", total=None)
+                built = build_report(
+                    loaded, random_state=random_state, command=command,
+                    progress=lambda name: bar.update(task, description=f"section: {name}"))
     target = write_report(built, out or default_out_dir(loaded))
     typer.echo(f"wrote {target}/report.html, report.md, report.json and "
                f"{len(built.figures)} figure(s)")
     for verdict in (s.verdict for s in built.sections if s.verdict):
         typer.echo(f"- {verdict}")
+    notes = sorted({str(w.message) for w in caught})
+    if notes:
+        typer.echo(f"{len(notes)} statistical warning(s) while building (shown in the report):",
+                   err=True)
+        for note in notes:
+            typer.echo(f"  warning: {note}", err=True)
 
 
 def _stderr_console() -> Any:

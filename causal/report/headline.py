@@ -76,7 +76,13 @@ def headline_section(study: Study, sections: list[Section]) -> Section | None:
         severity = "warning" if tips_ci else "ok"
     explain = data.get("explain_away")
     if explain is not None and explain.get("summary_sentence"):
-        plausible += " " + explain["summary_sentence"]
+        plausible += " Simulation: " + explain["summary_sentence"][0].lower() + \
+            explain["summary_sentence"][1:]
+        bench = (explain.get("benchmarks") or {}).get("phq9_baseline")
+        if bench:
+            plausible += (f" For scale, measured baseline severity (PHQ-9) predicts uptake and "
+                          f"recovery with ORs of only {bench[2]:.2f} and {bench[3]:.2f} per SD "
+                          f"in the simulated world.")
     if not (points or how_much or plausible):
         return None
     blocks: list = []

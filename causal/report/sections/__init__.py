@@ -1,7 +1,13 @@
 """Report sections, in the order they appear. Each module has ``build(ctx) -> Section | None``.
 
 To add a section: write ``causal/report/sections/<name>.py`` with a ``build`` function and add
-its module name to :data:`SECTION_MODULES: list[str] = [
+its module name to :data:`SECTION_MODULES` where it belongs in the reading order. The verdict
+that opens the report is composed from these sections afterwards (causal/report/headline.py).
+"""
+
+from __future__ import annotations
+
+SECTION_MODULES: list[str] = [
     "claim",
     "audit",
     "graph",

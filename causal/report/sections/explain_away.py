@@ -136,6 +136,9 @@ def build(ctx: ReportContext) -> Section | None:
                "diagonal_mean_crossing": result.diagonal_crossing("mean"),
                "diagonal_probability_crossing": result.diagonal_crossing("probability"),
                "simulated": True, "arms_feasible": feasible.tolist(),
+               "summary_sentence": verdict,
+               "benchmarks": {name: [float(v) for v in values]
+                              for name, values in result.benchmarks.items()},
                "cells": result.to_frame().replace({np.nan: None}).to_dict(orient="records")}
     return Section("explain_away", "Could self-selection alone produce the reported OR? "
                    "(simulation)", tuple(blocks), payload, verdict=verdict)
