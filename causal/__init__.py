@@ -6,8 +6,7 @@ EconML, matplotlib) are imported only inside the functions that need them.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from causal._lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -55,13 +54,4 @@ _EXPORTS: dict[str, str] = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'causal' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports('causal', _EXPORTS, globals())

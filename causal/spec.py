@@ -218,6 +218,16 @@ def load_study(path: str | Path) -> Study:
     return study
 
 
+def as_study(study: Study | str | Path) -> Study:
+    """``study`` itself, or the study loaded from a path."""
+    if isinstance(study, Study):
+        return study
+    if isinstance(study, (str, Path)):
+        return load_study(study)
+    raise StudySpecError(f"`study` must be a Study or a path to a study file; got "
+                         f"{type(study).__name__}.")
+
+
 def _import_validators() -> None:
     """Import the modules that register validators for their own study tables."""
     import importlib

@@ -7,8 +7,7 @@ downloaded). Heavy imports happen on first use.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from causal._lazy import lazy_exports
 
 _EXPORTS: dict[str, str] = {
     "load_study_data": "causal.data.load",
@@ -31,13 +30,4 @@ _EXPORTS: dict[str, str] = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'causal.data' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports('causal.data', _EXPORTS, globals())

@@ -59,11 +59,14 @@ def adjusted_design(arrays: dict[str, np.ndarray], data: DataSpec,
 
 def fit_logistic_batch(x: np.ndarray, y: np.ndarray, max_iter: int = 50, tol: float = 1e-10
                        ) -> tuple[np.ndarray, np.ndarray]:
-    """Maximum-likelihood logistic regression for many data sets at once (Newton-Raphson).
+    """Maximum-likelihood logistic regression for many data sets at once.
+
+    A thin adapter over :func:`causal._batched_glm.fit_logit_batch` (vectorised Newton), the
+    project's one batched logistic fitter.
 
     Parameters
     ----------
-    x : array (replicates, n, p)
+    x : array (replicates, n, p), intercept column included
     y : array (replicates, n) of 0/1
 
     Returns
@@ -72,35 +75,10 @@ def fit_logistic_batch(x: np.ndarray, y: np.ndarray, max_iter: int = 50, tol: fl
     converged : bool array (replicates,)
         False where the Newton step did not settle (e.g. separation); those fits are not MLEs.
     """
-    r, _, p = x.shape
-    # Columns are centred and scaled (pooled) for conditioning; the fit is mapped back.
-    centre = x.mean(axis=(0, 1))
-    scale = x.std(axis=(0, 1))
-    keep = scale > 0
-    centre[~keep], scale[~keep] = 0.0, 1.0
-    z = (x - centre) / scale
-    z[..., ~keep] = x[..., ~keep]
-    beta = np.zeros((r, p))
-    converged = np.zeros(r, dtype=bool)
-    for _ in range(max_iter):
-        eta = np.einsum("rnp,rp->rn", z, beta)
-        mu = 0.5 * (1 + np.tanh(0.5 * eta))
-        w = mu * (1 - mu)
-        gradient = np.einsum("rnp,rn->rp", z, y - mu)
-        # a ridge of 1e-10 (against Hessian entries of order n/4 after scaling) keeps a
-        # separated replicate from making the whole batched solve singular
-        hessian = (np.einsum("rnp,rnq->rpq", z * w[..., None], z, optimize=True)
-                   + 1e-10 * np.eye(p))
-        step = np.linalg.solve(hessian, gradient[..., None])[..., 0]
-        beta += step
-        converged = np.abs(step).max(axis=1) < tol
-        if converged.all():
-            break
-    beta_raw = beta / scale
-    intercept = ~keep
-    beta_raw[:, intercept] = beta[:, intercept] - (beta_raw[:, keep] * centre[keep]).sum(
-        axis=1, keepdims=True)
-    return beta_raw, converged & np.isfinite(beta).all(axis=1)
+    from causal._batched_glm import fit_logit_batch
+
+    fit = fit_logit_batch(x, y, max_iter=max_iter, tol=tol)
+    return fit.coef, fit.converged & ~fit.separated
 
 
 def mean_adjusted_log_or(data: DataSpec, world: World, targets: tuple[float, float, float],

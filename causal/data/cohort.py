@@ -20,7 +20,7 @@ from causal._validation import check_count
 from causal.data.simulate import SIMULATED_NOTE, SolvedWorld, draw_arrays, solved
 from causal.data.spec import DataSpec, World, find_world, parse_data
 from causal.errors import ParameterError
-from causal.spec import Study, load_study
+from causal.spec import Study, as_study
 
 
 @dataclass(frozen=True)
@@ -87,14 +87,6 @@ class SimulatedCohorts(Mapping[str, np.ndarray]):
         return frame
 
 
-def _study(study: Study | str | Path) -> Study:
-    if isinstance(study, Study):
-        return study
-    if isinstance(study, (str, Path)):
-        return load_study(study)
-    raise ParameterError(f"`study` must be a Study or a path to a study file; got "
-                         f"{type(study).__name__}.")
-
 
 def _simulated_spec(study: Study) -> DataSpec:
     data = parse_data(study)
@@ -117,7 +109,7 @@ def targets_of(study: Study) -> tuple[float, float, float]:
 def solve_study_world(study: Study | str | Path, world: str | World | None = None
                       ) -> SolvedWorld:
     """The solved constants (intercepts, prognostic scale) of a study's world."""
-    study = _study(study)
+    study = as_study(study)
     data = _simulated_spec(study)
     world = world if isinstance(world, World) else find_world(study, world)
     return solved(data, world, targets_of(study))
@@ -179,7 +171,7 @@ def simulate_cohorts(study, world=None, *, replicates, n=None, random_state=None
     from causal._validation import check_literal
 
     check_literal(output, "output", ("arrays", "frame"))
-    study = _study(study)
+    study = as_study(study)
     data = _simulated_spec(study)
     world = world if isinstance(world, World) else find_world(study, world)
     replicates = _size(replicates, 1, "replicates")

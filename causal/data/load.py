@@ -11,18 +11,10 @@ import pandas as pd
 from causal.data.real import load_source
 from causal.data.spec import _INDICATOR, DataSpec, parse_data
 from causal.errors import DataError, ParameterError
-from causal.spec import Study, load_study
+from causal.spec import Study, as_study
 
 _OPS = {"==": operator.eq, "<": operator.lt, ">": operator.gt}
 
-
-def _study(study: Study | str | Path) -> Study:
-    if isinstance(study, Study):
-        return study
-    if isinstance(study, (str, Path)):
-        return load_study(study)
-    raise ParameterError(f"`study` must be a Study or a path to a study file; got "
-                         f"{type(study).__name__}.")
 
 
 def _spec(study: Study) -> DataSpec:
@@ -71,7 +63,7 @@ def load_study_data(study: Study | str | Path, world: str | None = None,
         A fresh frame. ``attrs["simulated"]`` says whether it is simulated (and a simulated
         frame says so in ``attrs["description"]``); ``attrs["source"]`` names real data.
     """
-    study = _study(study)
+    study = as_study(study)
     data = _spec(study)
     if data.simulated:
         from causal.data.cohort import simulate_cohort
@@ -91,7 +83,7 @@ def load_study_data(study: Study | str | Path, world: str | None = None,
 def load_benchmark_data(study: Study | str | Path) -> pd.DataFrame:
     """The data of ``[data.benchmark]``: e.g. the NSW experiment, whose randomised contrast is
     the truth an observational estimate from NSW-treated + CPS-controls is judged against."""
-    study = _study(study)
+    study = as_study(study)
     data = _spec(study)
     if not data.benchmark:
         raise ParameterError(f"`study` must have a [data.benchmark] table; {study.path} has "

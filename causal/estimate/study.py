@@ -23,7 +23,7 @@ import pandas as pd
 from causal._results import SummaryMixin, summary_frame
 from causal._validation import check_random_state
 from causal.errors import ParameterError
-from causal.spec import Study, load_study, register_validator, spec_error
+from causal.spec import Study, as_study, register_validator, spec_error
 
 ESTIMANDS = ("ate", "att")
 
@@ -122,8 +122,7 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
     from causal.data.published import parse_published
     from causal.data.spec import find_world, parse_data
 
-    if not isinstance(study, Study):
-        study = load_study(study)
+    study = as_study(study)
     spec = parse_data(study)
     if spec is None:
         raise ParameterError(f"`study` must declare individual-level data in a [data] table to "

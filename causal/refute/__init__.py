@@ -8,8 +8,7 @@ the same data for comparison.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from causal._lazy import lazy_exports
 
 _EXPORTS: dict[str, str] = {
     "RefutationResult": "causal.refute._result",
@@ -29,13 +28,4 @@ _EXPORTS: dict[str, str] = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'causal.refute' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports('causal.refute', _EXPORTS, globals())

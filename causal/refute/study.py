@@ -12,7 +12,7 @@ import pandas as pd
 from causal._validation import check_literal, check_random_state
 from causal.errors import ParameterError
 from causal.refute.run_all import RefutationSuite, refute_all
-from causal.spec import Study, load_study
+from causal.spec import Study, as_study
 
 
 @dataclass(frozen=True)
@@ -67,8 +67,7 @@ def refute_study(study: Study | str | Path, *, world: str | None = None,
 
     check_literal(estimator, "estimator",
                   ("auto", "linear_regression", "logistic_regression", "ipw"))
-    if not isinstance(study, Study):
-        study = load_study(study)
+    study = as_study(study)
     spec = parse_data(study)
     if spec is None:
         raise ParameterError(f"`study` must declare individual-level data in a [data] table to "
