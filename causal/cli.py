@@ -166,14 +166,22 @@ def report(
         if quiet:
             built = build_report(loaded, random_state=random_state, command=command)
         else:
-            from rich.progress import Progress, SpinnerColumn, TextColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-            with Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
+            from causal.report.sections import SECTION_MODULES
+
+            with Progress(TextColumn("{task.description:<34}"), BarColumn(),
+                          MofNCompleteColumn(), transient=True,
                           console=_stderr_console()) as bar:
-                task = bar.add_task("building report", total=None)
-                built = build_report(
-                    loaded, random_state=random_state, command=command,
-                    progress=lambda name: bar.update(task, description=f"section: {name}"))
+                task = bar.add_task("building report", total=len(SECTION_MODULES))
+                done: list[str] = []
+
+                def progress(name: str) -> None:
+                    bar.update(task, completed=len(done), description=f"section: {name}")
+                    done.append(name)
+
+                built = build_report(loaded, random_state=random_state, command=command,
+                                     progress=progress)
     target = write_report(built, out or default_out_dir(loaded))
     typer.echo(f"wrote {target}/report.html, report.md, report.json and "
                f"{len(built.figures)} figure(s)")
