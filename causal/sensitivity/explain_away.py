@@ -26,7 +26,6 @@ Ding, P. & VanderWeele, T. J. (2016). Sensitivity analysis without assumptions. 
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -154,10 +153,11 @@ def explain_away(study: Any, *, uptake_ors: Any = None, recovery_ors: Any = None
     from causal._batched_glm import fit_logit_batch
     from causal._validation import check_count, check_probability
     from causal.data.calibrate import adjusted_design
-    from causal.data.cohort import _simulated_spec, _study, solve_study_world, targets_of
+    from causal.data.cohort import _simulated_spec, solve_study_world, targets_of
     from causal.data.grid_solve import solve_binary_grid
     from causal.data.simulate import _linear, covariates_from_uniforms
     from causal.sensitivity.evalue import RARE_OUTCOME_THRESHOLD
+    from causal.spec import as_study
 
     start_wall, start_cpu = time.perf_counter(), time.process_time()
     prevalence = check_probability(prevalence, "prevalence", open_interval=True)
@@ -169,7 +169,7 @@ def explain_away(study: Any, *, uptake_ors: Any = None, recovery_ors: Any = None
     replicates = check_count(replicates, "replicates")
     if replicates < 2:
         raise ParameterError(f"`replicates` must be at least 2; got {replicates}.")
-    study = _study(study if not isinstance(study, str) else Path(study))
+    study = as_study(study)
     data = _simulated_spec(study)
     n = data.n if n is None else check_count(n, "n")
     if reported_or is None:
@@ -278,13 +278,14 @@ def arms_feasibility(study: Any, uptake_ors: Any, recovery_ors: Any, prevalence:
     :func:`causal.data.grid_solve.solve_binary_grid`); bool array (uptake, recovery). No
     simulation: the solver only."""
     from causal._validation import check_probability
-    from causal.data.cohort import _simulated_spec, _study, solve_study_world, targets_of
+    from causal.data.cohort import _simulated_spec, solve_study_world, targets_of
     from causal.data.grid_solve import solve_binary_grid
+    from causal.spec import as_study
 
     prevalence = check_probability(prevalence, "prevalence", open_interval=True)
     gt = _grid(uptake_ors, "uptake_ors", np.geomspace(1.0, 20.0, 12))
     gy = _grid(recovery_ors, "recovery_ors", np.geomspace(1.0, 20.0, 12))
-    study = _study(study if not isinstance(study, str) else Path(study))
+    study = as_study(study)
     data = _simulated_spec(study)
     reference = solve_study_world(study, None)
     GT, GY = np.meshgrid(gt, gy, indexing="ij")
