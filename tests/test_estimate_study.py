@@ -9,7 +9,7 @@ import json
 import pytest
 
 from causal.cli import main
-from causal.errors import SeparationWarning, StudySpecError
+from causal.errors import ExtremeWeightsWarning, SeparationWarning, StudySpecError
 from causal.estimate.study import estimate_study
 from causal.spec import load_study
 from tests.conftest import ROOT, THEW
@@ -34,7 +34,8 @@ def test_nhefs_reproduces_what_if():
 
 def test_lalonde_targets_the_att_and_reproduces_the_naive_difference():
     # CPS controls barely overlap the NSW treated: the propensity model must say so.
-    with pytest.warns(SeparationWarning, match=r"scores were not clipped"):
+    with pytest.warns(ExtremeWeightsWarning, match=r"Kish effective sample size"), \
+            pytest.warns(SeparationWarning, match=r"scores were not clipped"):
         result = estimate_study(LALONDE)
     assert _by_method(result, "crude").estimate == pytest.approx(-8498, abs=1)
     assert {e.estimand for e in result.estimates if e.method in ("IPW", "AIPW")} == {"att"}
