@@ -185,6 +185,16 @@ def fmt(value: float) -> str:
     return f"{value:.4g}"
 
 
+def location_check(refuted: np.ndarray, converged: np.ndarray, target: float, is_ratio: bool,
+                   alpha: float) -> tuple[float, bool, float]:
+    """Is ``target`` inside the converged refuted estimates? Returns the two-sided Monte Carlo
+    p-value (on the linear scale), whether it passes (``p >= alpha``) and the distribution's
+    centre on the estimate's scale."""
+    good = refuted[converged]
+    p_value = location_p(linear(good, is_ratio), float(linear(target, is_ratio)))
+    return p_value, p_value >= alpha, centre_of(good, is_ratio)
+
+
 def centre_of(values: np.ndarray, is_ratio: bool) -> float:
     """Mean of finite values (geometric mean for ratios)."""
     values = values[np.isfinite(values)]

@@ -9,7 +9,7 @@ import pandas as pd
 
 from causal.refute._common import setup
 from causal.refute._engine import Estimator, bootstrap_counts
-from causal.refute._result import RefutationResult, centre_of, finish, fmt, linear, location_p
+from causal.refute._result import RefutationResult, finish, fmt, location_check
 
 
 def bootstrap(data: pd.DataFrame, *, treatment: str, outcome: str,
@@ -49,13 +49,11 @@ def bootstrap(data: pd.DataFrame, *, treatment: str, outcome: str,
     p = s.problem
     counts = bootstrap_counts(p.n, s.n_simulations, s.rng)
     refuted, converged = p.effects(s.n_simulations, weights=counts)
-    good = refuted[converged]
-    p_value = location_p(linear(good, p.is_ratio), linear(s.original, p.is_ratio))
-    passed = p_value >= s.alpha
+    p_value, passed, centre = location_check(refuted, converged, s.original, p.is_ratio,
+                                             s.alpha)
     rule = (f"passed if the original estimate is inside the bootstrap distribution "
             f"(two-sided Monte Carlo p >= {s.alpha:g})")
-    centre = centre_of(good, p.is_ratio)
-    sentence = (f"Across {good.size} bootstrap resamples the estimate averages {fmt(centre)} "
+    sentence = (f"Across {int(converged.sum())} bootstrap resamples the estimate averages {fmt(centre)} "
                 f"against {fmt(s.original)} on the data "
                 f"({'consistent' if passed else 'inconsistent'}, p = {p_value:.3g}).")
     return finish(refuter="bootstrap", problem=p, original=s.original, refuted=refuted,

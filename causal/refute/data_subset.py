@@ -11,7 +11,7 @@ from causal._validation import check_probability
 from causal.errors import ParameterError
 from causal.refute._common import setup
 from causal.refute._engine import Estimator, subset_mask
-from causal.refute._result import RefutationResult, centre_of, finish, fmt, linear, location_p
+from causal.refute._result import RefutationResult, finish, fmt, location_check
 
 
 def data_subset(data: pd.DataFrame, *, treatment: str, outcome: str,
@@ -54,12 +54,10 @@ def data_subset(data: pd.DataFrame, *, treatment: str, outcome: str,
                              f"few for {p.x.shape[1] + 1} coefficients; use a larger fraction.")
     mask = subset_mask(p.n, s.n_simulations, size, s.rng)
     refuted, converged = p.effects(s.n_simulations, weights=mask)
-    good = refuted[converged]
-    p_value = location_p(linear(good, p.is_ratio), linear(s.original, p.is_ratio))
-    passed = p_value >= s.alpha
+    p_value, passed, centre = location_check(refuted, converged, s.original, p.is_ratio,
+                                             s.alpha)
     rule = (f"passed if the original estimate is inside the subset estimates' distribution "
             f"(two-sided Monte Carlo p >= {s.alpha:g})")
-    centre = centre_of(good, p.is_ratio)
     sentence = (f"On random {fraction:.0%} subsets the estimate averages {fmt(centre)} against "
                 f"{fmt(s.original)} on all rows: {'stable' if passed else 'not stable'} "
                 f"(p = {p_value:.3g}).")

@@ -11,7 +11,7 @@ import pandas as pd
 from causal.errors import NoSolutionError, ParameterError
 from causal.refute._common import setup
 from causal.refute._engine import Estimator, bootstrap_counts, permute_rows, prepare
-from causal.refute._result import RefutationResult, centre_of, finish, fmt, linear, location_p
+from causal.refute._result import RefutationResult, finish, fmt, location_check
 
 
 def dummy_outcome(data: pd.DataFrame, *, treatment: str, outcome: str,
@@ -82,12 +82,10 @@ def dummy_outcome(data: pd.DataFrame, *, treatment: str, outcome: str,
                       "negative_control_estimate": float(point[0]),
                       "replicates": "bootstrap of the negative-control estimate"}
         what = f"the negative control {negative_control!r} (bootstrap)"
-    good = refuted[converged]
-    p_value = location_p(linear(good, p.is_ratio), float(linear(p.null_value, p.is_ratio)))
-    passed = p_value >= s.alpha
+    p_value, passed, centre = location_check(refuted, converged, p.null_value, p.is_ratio,
+                                             s.alpha)
     rule = (f"passed if the null value {fmt(p.null_value)} is inside the distribution of effects "
             f"on the dummy outcome (two-sided Monte Carlo p >= {s.alpha:g})")
-    centre = centre_of(good, p.is_ratio)
     sentence = (f"The treatment's estimated effect on {what} is {fmt(centre)} (null "
                 f"{fmt(p.null_value)}): {'no' if passed else 'a'} detectable effect where none "
                 f"can exist (p = {p_value:.3g}).")

@@ -9,7 +9,7 @@ import pandas as pd
 
 from causal.refute._common import setup
 from causal.refute._engine import Estimator
-from causal.refute._result import RefutationResult, centre_of, finish, fmt, linear, location_p
+from causal.refute._result import RefutationResult, finish, fmt, location_check
 
 
 def random_common_cause(data: pd.DataFrame, *, treatment: str, outcome: str,
@@ -52,12 +52,10 @@ def random_common_cause(data: pd.DataFrame, *, treatment: str, outcome: str,
     p = s.problem
     u = s.rng.standard_normal((s.n_simulations, p.n))
     refuted, converged = p.effects(s.n_simulations, extra=u)
-    good = refuted[converged]
-    p_value = location_p(linear(good, p.is_ratio), linear(s.original, p.is_ratio))
-    passed = p_value >= s.alpha
+    p_value, passed, centre = location_check(refuted, converged, s.original, p.is_ratio,
+                                             s.alpha)
     rule = (f"passed if the original estimate is inside the refitted estimates' distribution "
             f"(two-sided Monte Carlo p >= {s.alpha:g})")
-    centre = centre_of(good, p.is_ratio)
     sentence = (f"Adjusting for a random covariate unrelated to treatment and outcome "
                 f"{'leaves' if passed else 'moves'} the estimate {fmt(s.original)} "
                 f"{'essentially unchanged' if passed else 'noticeably'} (mean of refits "
