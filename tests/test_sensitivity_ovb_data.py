@@ -10,24 +10,13 @@ from causal._results import SUMMARY_COLUMNS
 from causal.errors import DataError, ParameterError
 from causal.sensitivity import adjusted_estimate, ovb_sensitivity
 from causal.sensitivity.ovb_extreme import ovb_extreme_grid
-from tests._sensitivity_refs import DARFUR_FILE, reference
+from tests._sensitivity_refs import DARFUR_FILE, assert_darfur_female_bounds, reference
 
 COVARIATES = ["age", "farmer_dar", "herder_dar", "pastvoted", "hhsize_darfur", "female",
               "village"]
 
 #: carloscinelli/sensemakr tests/testthat/test-02-darfur.R ('testing darfur sensemakr'): bounds
 #: for 1x, 2x, 3x female (the same peer values tests/test_sensitivity_ovb.py checks from numbers)
-FEMALE_BOUNDS = {
-    "r2dz_x": [0.00916428667504862, 0.0183285733500972, 0.0274928600251459],
-    "r2yz_dx": [0.12464092303637, 0.249324064199975, 0.374050471038094],
-    "estimate": [0.0752202712144491, 0.0529151723844518, 0.0303960234641548],
-    "std_error": [0.0218733277437572, 0.0203500620779637, 0.0186700648170924],
-    "t": [3.43890386024675, 2.60024623913809, 1.62806202131271],
-    "lower": [0.032282966, 0.012968035, -0.006253282],
-    "upper": [0.11815758, 0.09286231, 0.06704533],
-}
-
-
 @pytest.fixture(scope="module")
 def darfur_frame() -> pd.DataFrame:
     return pd.read_csv(DARFUR_FILE)
@@ -55,17 +44,7 @@ def test_darfur_published_statistics_from_the_data_frame(darfur):
 
 
 def test_darfur_female_bounds_from_the_data_frame(darfur):
-    assert [b.label for b in darfur.bounds] == ["1x female", "2x female", "3x female"]
-    got = {"r2dz_x": [b.r2dz_x for b in darfur.bounds],
-           "r2yz_dx": [b.r2yz_dx for b in darfur.bounds],
-           "estimate": [b.estimate for b in darfur.bounds],
-           "std_error": [b.std_error for b in darfur.bounds],
-           "t": [b.t_statistic for b in darfur.bounds],
-           "lower": [b.ci[0] for b in darfur.bounds],
-           "upper": [b.ci[1] for b in darfur.bounds]}
-    for key, values in FEMALE_BOUNDS.items():
-        tol = dict(rel=1e-7) if key not in ("lower", "upper") else dict(abs=1e-8)
-        assert got[key] == pytest.approx(values, **tol), key
+    assert_darfur_female_bounds(darfur.bounds)
     summary = darfur.summary()
     assert list(summary.columns) == list(SUMMARY_COLUMNS)
     assert summary["quantity"].str.contains("benchmark female").sum() == 2
