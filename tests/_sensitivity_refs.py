@@ -1,4 +1,5 @@
-"""Shared helpers for the sensitivity tests: the project's reference vectors."""
+"""The project's reference vectors and test data, kept in ``tests/data/`` (sources and licences
+in ``tests/data/README.md``): the suite needs nothing outside the repository."""
 
 from __future__ import annotations
 
@@ -8,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-REFERENCE_FILE = SHARED / "reference" / "reference_values.json"
-DARFUR_FILE = SHARED / "data" / "darfur.csv"
+DATA = Path(__file__).resolve().parent / "data"
+REFERENCE_FILE = DATA / "reference_values.json"
+DARFUR_FILE = DATA / "darfur.csv"
 
 
 @cache
 def reference(case_id: str) -> dict:
-    """One case of ../shared/reference/reference_values.json by its id."""
+    """One case of ``tests/data/reference_values.json`` by its id."""
     cases = json.loads(REFERENCE_FILE.read_text(encoding="utf-8"))
     for case in cases:
         if case["id"] == case_id:

@@ -1,4 +1,4 @@
-"""E-values and bounding factors against ../shared/reference/reference_values.json (1e-6) and
+"""E-values and bounding factors against tests/data/reference_values.json (1e-6) and
 closed-form derivations written next to each test."""
 
 from __future__ import annotations
