@@ -118,6 +118,13 @@ def test_check_frame_returns_a_new_frame_and_leaves_the_callers_alone():
     assert table.frame.index.equals(pd.RangeIndex(7))
 
 
+def test_check_frame_shares_no_memory_with_the_callers_frame():
+    frame = _frame().astype({"age": "float64"})
+    table = check_frame(frame, treatment="treated", outcome="weight", covariates=["age"])
+    for column in ("treated", "weight", "age"):
+        assert not np.shares_memory(table.frame[column].to_numpy(), frame[column].to_numpy())
+
+
 # -------------------------------------------------------------------- file-level errors --
 def test_missing_file(tmp_path):
     with pytest.raises(DataError, match=r"data file '.*nope\.csv' not found \(no such file"):
@@ -419,10 +426,10 @@ def test_errors_are_value_errors():
 
 
 # ------------------------------------------------------------------------------- memory --
-def test_memory_needed_is_sixteen_bytes_per_cell():
-    """10^7 rows x 10 columns x 16 bytes = 1.6e9 bytes (the figure in the docstring)."""
-    assert BYTES_PER_CELL == 16
-    assert memory_needed(10**7, 10) == 1_600_000_000
+def test_memory_needed_is_24_bytes_per_cell():
+    """10^7 rows x 10 columns x 24 bytes = 2.4e9 bytes (the figure in the docstring)."""
+    assert BYTES_PER_CELL == 24
+    assert memory_needed(10**7, 10) == 2_400_000_000
 
 
 def test_file_too_large_for_memory_is_refused(tmp_path, monkeypatch):
@@ -430,9 +437,9 @@ def test_file_too_large_for_memory_is_refused(tmp_path, monkeypatch):
 
     path = _write(_frame(), tmp_path / "c.parquet")
     monkeypatch.setattr(files, "_available_memory", lambda: 100)
-    # 8 rows x 4 columns x 16 bytes = 512 bytes > 100
+    # 8 rows x 4 columns x 24 bytes = 768 bytes > 100
     with pytest.raises(DataError, match=r"needs about 0\.0 GB to read its 4 declared columns "
-                                        r"\(8 rows x 16 bytes per cell\) but only 0\.0 GB"):
+                                        r"\(8 rows x 24 bytes per cell\) but only 0\.0 GB"):
         read_table(path, **ARGS)
-    monkeypatch.setattr(files, "_available_memory", lambda: 512)
+    monkeypatch.setattr(files, "_available_memory", lambda: 768)
     assert read_table(path, **ARGS).n_used == 8

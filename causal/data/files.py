@@ -30,9 +30,12 @@ FORMATS: dict[str, str] = {".csv": "csv", ".csv.gz": "csv", ".parquet": "parquet
 _MAGIC = {b"PAR1": "a Parquet file", b"ARROW1": "a Feather (Arrow) file",
           b"FEA1": "a Feather version 1 file", b"PK\x03\x04": "a zip archive (an Excel "
           "workbook?)", b"\x1f\x8b": "a gzip archive"}
-#: bytes of memory per numeric cell while a table is read and checked: 8 for the values read,
-#: 8 for the checked copy (text cells need more: about 50 bytes plus their length)
-BYTES_PER_CELL = 16
+#: bytes of memory per declared numeric cell at the peak of reading a file and checking it:
+#: the Parquet and Feather readers hold the decoded columns and the pandas frame at once.
+#: Measured (benchmarks/bench_read_table.py): 10^7 rows x 8 declared columns of a Parquet file
+#: peaked at 1.75 GB resident (Feather 1.66 GB, CSV 1.41 GB), about 0.2 GB of it the imported
+#: libraries, i.e. about 20 bytes per cell; 24 leaves a margin. Text cells cost more.
+BYTES_PER_CELL = 24
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,7 +84,7 @@ class TableData:
 
 def memory_needed(n_rows: int, n_columns: int) -> int:
     """Bytes needed to read and check ``n_rows`` x ``n_columns`` numeric cells (see
-    :data:`BYTES_PER_CELL`); e.g. 10^7 rows x 10 columns need about 1.6 GB."""
+    :data:`BYTES_PER_CELL`); e.g. 10^7 rows x 10 columns need about 2.4 GB."""
     return int(n_rows) * int(n_columns) * BYTES_PER_CELL
 
 
@@ -173,6 +176,15 @@ def check_frame(frame: pd.DataFrame, *, treatment: str, outcome: str,
         raise ParameterError(f"`frame` must be a pandas DataFrame; got {type(frame).__name__}.")
     check_literal(outcome_kind, "outcome_kind", ("binary", "continuous", "any"))
     check_literal(missing, "missing", ("refuse", "complete_case"))
+    return _checked(frame, treatment, outcome, covariates, categorical, outcome_kind, missing,
+                    source, copy=True)
+
+
+def _checked(frame: pd.DataFrame, treatment: str, outcome: str, covariates: Sequence[str],
+             categorical: Sequence[str], outcome_kind: OutcomeKind, missing: Missing,
+             source: str, *, copy: bool) -> TableData:
+    """The checks of :func:`check_frame`; ``copy=False`` only for a frame nobody else holds
+    (one just read from a file), whose numeric columns are then not copied again."""
     columns, categorical = _declared(treatment, outcome, covariates, categorical)
     _check_present(list(frame.columns), columns, _roles(treatment, outcome), source)
     doubled = [c for c in columns if isinstance(frame[c], pd.DataFrame)]
@@ -198,14 +210,15 @@ def check_frame(frame: pd.DataFrame, *, treatment: str, outcome: str,
             raise DataError(f"{source} has no row without missing values in the declared "
                             "columns, so a complete-case analysis has nothing to analyse.")
     else:
-        kept = frame[columns]
+        kept = frame
     data = {treatment: _columns.treatment_values(kept[treatment], treatment, source),
             outcome: _columns.outcome_values(kept[outcome], outcome, outcome_kind, source)}
     for column in covariates:
         data[column] = _columns.covariate_values(kept[column], column, column in categorical,
                                                  source)
-    # arrays and RangeIndex'd series: the new frame shares no memory with the caller's
-    checked = pd.DataFrame({c: data[c] for c in columns}, copy=True)
+    # arrays and RangeIndex'd series; with copy=True the new frame shares no memory with the
+    # caller's
+    checked = pd.DataFrame({c: data[c] for c in columns}, copy=copy)
     return TableData(frame=checked, source=source, n_read=n_read, dropped=dropped,
                      missing=missing)
 
@@ -298,11 +311,14 @@ def read_table(path: str | Path, *, treatment: str, outcome: str, covariates: Se
     -----
     Only the declared columns are read (``usecols`` for CSV, ``columns=`` for Parquet and
     Feather), so a wide file costs only what its declared columns need: about
-    :data:`BYTES_PER_CELL` (16) bytes per numeric cell at the peak (the values read and the
-    checked copy), e.g. 10^7 rows x 10 columns about 1.6 GB. For Parquet and Feather the row
-    count is known before reading, and a file whose declared columns would need more than the
-    memory available (``MemAvailable`` on Linux) is refused with the amount it needs; a CSV's
-    row count is not known in advance, so it is read without that check. CSV missing values
+    :data:`BYTES_PER_CELL` (24) bytes per numeric cell at the peak, e.g. 10^7 rows x 10
+    declared columns about 2.4 GB (measured: 1.75 GB resident for 10^7 x 8 from Parquet, read
+    in about 3 s). The frame read is private, so its columns are not copied again. For
+    Parquet and Feather the row count is known before reading, and a file whose declared
+    columns would need more than the memory available (``MemAvailable`` on Linux) is refused
+    with the amount it needs; a CSV's row count is not known in advance, so it is read
+    without that check. :func:`check_frame` copies the declared columns of the caller's
+    frame once (8 bytes per numeric cell). CSV missing values
     are what :func:`pandas.read_csv` treats as missing (empty, ``NA``, ``NaN``, ``null``...).
     """
     source = str(path)
@@ -329,6 +345,5 @@ def read_table(path: str | Path, *, treatment: str, outcome: str, covariates: Se
                             f"{BYTES_PER_CELL} bytes per cell) but only "
                             f"{available / 1e9:.1f} GB of memory is available.")
     frame = _read(path, fmt, columns, source)
-    return check_frame(frame, treatment=treatment, outcome=outcome, covariates=covariates,
-                       categorical=categorical, outcome_kind=outcome_kind, missing=missing,
-                       source=source)
+    return _checked(frame, treatment, outcome, covariates, categorical, outcome_kind, missing,
+                    source, copy=False)
