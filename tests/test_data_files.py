@@ -443,3 +443,13 @@ def test_file_too_large_for_memory_is_refused(tmp_path, monkeypatch):
         read_table(path, **ARGS)
     monkeypatch.setattr(files, "_available_memory", lambda: 768)
     assert read_table(path, **ARGS).n_used == 8
+
+
+@pytest.mark.parametrize("name", ["c.csv", "c.parquet", "c.feather"])
+def test_read_columns(tmp_path, name):
+    from causal.data.files import read_columns
+
+    path = _write(_frame(), tmp_path / name)
+    assert read_columns(path) == list(_frame().columns)
+    with pytest.raises(DataError, match=r"not found"):
+        read_columns(tmp_path / "missing.csv")

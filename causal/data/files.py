@@ -19,17 +19,12 @@ import pandas as pd
 
 from causal._validation import check_literal
 from causal.data import _columns
+from causal.data._formats import columns_and_rows, open_file, read_frame
 from causal.errors import DataError, ParameterError
 
 OutcomeKind = Literal["binary", "continuous", "any"]
 Missing = Literal["refuse", "complete_case"]
 
-#: suffix -> format; a suffix is matched case-insensitively
-FORMATS: dict[str, str] = {".csv": "csv", ".csv.gz": "csv", ".parquet": "parquet",
-                           ".pq": "parquet", ".feather": "feather"}
-_MAGIC = {b"PAR1": "a Parquet file", b"ARROW1": "a Feather (Arrow) file",
-          b"FEA1": "a Feather version 1 file", b"PK\x03\x04": "a zip archive (an Excel "
-          "workbook?)", b"\x1f\x8b": "a gzip archive"}
 #: bytes of memory per declared numeric cell at the peak of reading a file and checking it:
 #: the Parquet and Feather readers hold the decoded columns and the pandas frame at once.
 #: Measured (benchmarks/bench_read_table.py): 10^7 rows x 8 declared columns of a Parquet file
@@ -223,70 +218,10 @@ def _checked(frame: pd.DataFrame, treatment: str, outcome: str, covariates: Sequ
                      missing=missing)
 
 
-def _format(path: Path, source: str) -> str:
-    name = path.name.lower()
-    for suffix in sorted(FORMATS, key=len, reverse=True):
-        if name.endswith(suffix):
-            return FORMATS[suffix]
-    shown = path.suffix or "(none)"
-    raise DataError(f"data file {source!r} has an unsupported suffix {shown}; expected .csv, "
-                    ".parquet or .feather (save a spreadsheet as CSV first).")
-
-
-def _sniff(path: Path, fmt: str, source: str) -> None:
-    with open(path, "rb") as handle:
-        head = handle.read(8)
-    found = next((what for magic, what in _MAGIC.items() if head.startswith(magic)), None)
-    expected = {"csv": None, "parquet": b"PAR1", "feather": (b"ARROW1", b"FEA1")}[fmt]
-    if fmt == "csv" and path.name.lower().endswith(".gz"):
-        expected = b"\x1f\x8b"
-    if fmt == "csv" and expected is None:
-        ok = found is None
-    else:
-        ok = head.startswith(expected)
-    if not ok:
-        kind = {"csv": "CSV", "parquet": "Parquet", "feather": "Feather"}[fmt]
-        what = found or ("empty" if not head else "text or another format")
-        raise DataError(f"data file {source!r} is not a {kind} file (it looks like {what}); "
-                        "give it the suffix of its real format.")
-
-
-def _columns_and_rows(path: Path, fmt: str, source: str) -> tuple[list[str], int | None]:
-    try:
-        if fmt == "csv":
-            return [str(c) for c in pd.read_csv(path, nrows=0).columns], None
-        if fmt == "parquet":
-            import pyarrow.parquet as pq
-
-            handle = pq.ParquetFile(path)
-            return list(handle.schema_arrow.names), handle.metadata.num_rows
-        import pyarrow as pa
-
-        try:
-            reader = pa.ipc.open_file(pa.memory_map(str(path)))
-            return list(reader.schema.names), reader.count_rows()
-        except pa.ArrowInvalid:
-            import pyarrow.feather as feather
-
-            table = feather.read_table(path, memory_map=True)
-            return list(table.column_names), table.num_rows
-    except pd.errors.EmptyDataError:
-        raise DataError(f"data file {source!r} is empty.") from None
-    except (UnicodeDecodeError, pd.errors.ParserError, OSError, ValueError) as error:
-        first = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise DataError(f"data file {source!r} could not be read as {fmt} ({first}).") from None
-
-
-def _read(path: Path, fmt: str, columns: list[str], source: str) -> pd.DataFrame:
-    try:
-        if fmt == "csv":
-            return pd.read_csv(path, usecols=columns)
-        if fmt == "parquet":
-            return pd.read_parquet(path, columns=columns)
-        return pd.read_feather(path, columns=columns)
-    except (UnicodeDecodeError, pd.errors.ParserError, OSError, ValueError) as error:
-        first = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise DataError(f"data file {source!r} could not be read as {fmt} ({first}).") from None
+def read_columns(path: str | Path) -> list[str]:
+    """The column names of a CSV, Parquet or Feather file, without reading its rows."""
+    path, fmt, source = open_file(path)
+    return columns_and_rows(path, fmt, source)[0]
 
 
 def read_table(path: str | Path, *, treatment: str, outcome: str, covariates: Sequence[str],
@@ -321,20 +256,11 @@ def read_table(path: str | Path, *, treatment: str, outcome: str, covariates: Se
     frame once (8 bytes per numeric cell). CSV missing values
     are what :func:`pandas.read_csv` treats as missing (empty, ``NA``, ``NaN``, ``null``...).
     """
-    source = str(path)
-    if not isinstance(path, (str, Path)):
-        raise ParameterError(f"`path` must be a file path; got {type(path).__name__}.")
     check_literal(outcome_kind, "outcome_kind", ("binary", "continuous", "any"))
     check_literal(missing, "missing", ("refuse", "complete_case"))
     columns, _ = _declared(treatment, outcome, covariates, categorical)
-    path = Path(path)
-    if not path.exists():
-        raise DataError(f"data file {source!r} not found (no such file: {path.resolve()}).")
-    if not path.is_file():
-        raise DataError(f"data file {source!r} is a directory, not a file.")
-    fmt = _format(path, source)
-    _sniff(path, fmt, source)
-    names, rows = _columns_and_rows(path, fmt, source)
+    path, fmt, source = open_file(path)
+    names, rows = columns_and_rows(path, fmt, source)
     _check_present(names, columns, _roles(treatment, outcome), source)
     available = _available_memory()
     if rows is not None and available is not None:
@@ -344,6 +270,6 @@ def read_table(path: str | Path, *, treatment: str, outcome: str, covariates: Se
                             f"its {len(columns)} declared columns ({rows:,} rows x "
                             f"{BYTES_PER_CELL} bytes per cell) but only "
                             f"{available / 1e9:.1f} GB of memory is available.")
-    frame = _read(path, fmt, columns, source)
+    frame = read_frame(path, fmt, columns, source)
     return _checked(frame, treatment, outcome, covariates, categorical, outcome_kind, missing,
                     source, copy=False)
