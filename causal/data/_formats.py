@@ -17,6 +17,8 @@ FORMATS: dict[str, str] = {".csv": "csv", ".csv.gz": "csv", ".parquet": "parquet
 _MAGIC = {b"PAR1": "a Parquet file", b"ARROW1": "a Feather (Arrow) file",
           b"FEA1": "a Feather version 1 file", b"PK\x03\x04": "a zip archive (an Excel "
           "workbook?)", b"\x1f\x8b": "a gzip archive"}
+
+
 def _format(path: Path, source: str) -> str:
     name = path.name.lower()
     for suffix in sorted(FORMATS, key=len, reverse=True):
