@@ -915,6 +915,12 @@ def estimate(
 
 
 # -------------------------------------------------------------------------------- main --
+# -------------------------------------------------------------------------------- init --
+from causal.cli_init import register as _register_init  # noqa: E402  (after the app exists)
+
+_register_init(app)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``causal`` command."""
     try:

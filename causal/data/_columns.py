@@ -17,8 +17,8 @@ _SHOWN = 5
 
 
 def _fmt_value(value: object) -> str:
-    if isinstance(value, (float, np.floating)) and float(value).is_integer():
-        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        return format(float(value), ".6g")
     if isinstance(value, (str, np.str_)):
         return repr(str(value))
     return str(value)
