@@ -26,6 +26,10 @@ def init(
         help="Comma-separated covariate columns (default: every other column except "
              "identifiers).")] = None,
     out: Annotated[Path, typer.Option(help="Folder for the new files.")] = Path("."),
+    missing: Annotated[str, typer.Option(
+        help="Missing values in the declared columns: 'refuse' (the study refuses them until "
+             "you choose) or 'complete_case' (drop those rows; the report states how many per "
+             "arm).")] = "refuse",
     from_paper: Annotated[str | None, typer.Option(
         "--from-paper", help="Write a claim-only template NAME.toml for a published result "
                              "instead.")] = None,
@@ -41,9 +45,9 @@ def init(
     from causal.scaffold import paper_template, scaffold_from_data, write_new
 
     if from_paper is not None:
-        if data is not None or treatment or outcome or covariates:
+        if data is not None or treatment or outcome or covariates or missing != "refuse":
             fail("`--from-paper` drafts a claim-only study; give no data file, --treatment, "
-                 "--outcome or --covariates with it.")
+                 "--outcome, --covariates or --missing with it.")
         path = out / f"{from_paper}.toml"
         write_new({path: paper_template(from_paper)})
         typer.echo(f"wrote {_shown(path)} (EXAMPLE numbers from Thew et al. 2024: replace "
@@ -59,7 +63,7 @@ def init(
     columns = None if covariates is None else \
         [c.strip() for c in covariates.split(",") if c.strip()]
     drafted = scaffold_from_data(data, treatment=treatment, outcome=outcome,
-                                 covariates=columns, out=out)
+                                 covariates=columns, out=out, missing=missing)
     write_new({drafted.study_path: drafted.study_text, drafted.graph_path: drafted.graph_text})
     typer.echo(f"wrote {_shown(drafted.study_path)} and {_shown(drafted.graph_path)}: "
                f"{len(drafted.covariates)} covariate(s)"

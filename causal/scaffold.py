@@ -71,7 +71,7 @@ def _identifier(series: pd.Series) -> bool:
 
 def scaffold_from_data(data: str | Path, *, treatment: str, outcome: str,
                        covariates: Sequence[str] | None = None,
-                       out: str | Path = ".") -> Scaffold:
+                       out: str | Path = ".", missing: str = "refuse") -> Scaffold:
     """Draft a study file and a graph for a data file.
 
     Parameters
@@ -86,9 +86,14 @@ def scaffold_from_data(data: str | Path, *, treatment: str, outcome: str,
     out : path
         Folder of the new files, ``<stem>.toml`` and ``<stem>.dot``; ``[data] source`` is
         written relative to it.
+    missing : {"refuse", "complete_case"}
+        Written as ``[data] missing`` when the file has missing values in the declared
+        columns ("refuse" leaves the choice to the user, commented, with the counts).
     """
+    from causal._validation import check_literal
     from causal.data.files import read_columns, read_table
 
+    check_literal(missing, "missing", ("refuse", "complete_case"))
     data = Path(data)
     columns = read_columns(data)
     chosen_by_user = covariates is not None
@@ -112,15 +117,18 @@ def scaffold_from_data(data: str | Path, *, treatment: str, outcome: str,
     if left_out:
         notes.append(f"left out {', '.join(left_out)}: every value distinct, so an identifier, "
                      "not a covariate")
-    if table.dropped:
+    if table.dropped and missing == "refuse":
         notes.append(f"{table.n_read - table.n_used:,} of {table.n_read:,} rows have missing "
                      "values; the study refuses them until you choose missing = "
                      "\"complete_case\" in [data]")
+    elif table.dropped:
+        notes.append(f"{table.n_read - table.n_used:,} of {table.n_read:,} rows have missing "
+                     "values and are dropped (missing = \"complete_case\")")
     binary = set(pd.unique(frame[outcome])) <= {0, 1}
     source = Path(os.path.relpath(data.resolve(), out.resolve())).as_posix()
     study_text = _study_text(stem, data, source, treatment, outcome, chosen, categorical,
                              left_out, table, graph_path.name, binary,
-                             float(frame[outcome].mean()) if binary else None)
+                             float(frame[outcome].mean()) if binary else None, missing)
     graph_text = _graph_text(stem, data.name, treatment, outcome, chosen, columns)
     return Scaffold(study_path, graph_path, study_text, graph_text, chosen, categorical,
                     left_out, tuple(notes))
@@ -129,7 +137,7 @@ def scaffold_from_data(data: str | Path, *, treatment: str, outcome: str,
 def _study_text(name: str, data: Path, source: str, treatment: str, outcome: str,
                 covariates: tuple[str, ...], categorical: tuple[str, ...],
                 left_out: tuple[str, ...], table, graph_file: str, binary: bool,
-                prevalence: float | None) -> str:
+                prevalence: float | None, missing: str) -> str:
     lines = [
         f"# Study file drafted by `causal init` from {data.name}. Lines starting with # are",
         "# comments. Check every field: the draft knows the columns, not the study.",
@@ -159,10 +167,9 @@ def _study_text(name: str, data: Path, source: str, treatment: str, outcome: str
         arms = ", ".join(f"{k} {v:,}" for k, v in table.dropped.items())
         lines += [f"# {table.n_read - table.n_used:,} of {table.n_read:,} rows have missing "
                   "values in these columns",
-                  f"# ({arms}). The study refuses them until you choose:",
-                  "# fill them in, or drop those rows (the report then states how many per "
-                  "arm):",
-                  "# missing = \"complete_case\""]
+                  f"# ({arms}). Unless told to drop them, the study refuses them: fill them",
+                  "# in, or drop those rows (the report then states how many per arm):",
+                  ("" if missing == "complete_case" else "# ") + "missing = \"complete_case\""]
     lines += ["", "[graph]",
               f"file = {_toml(graph_file)}   # edit it: add the unmeasured confounders"]
     if binary and prevalence is not None:

@@ -108,6 +108,12 @@ def test_missing_values_are_noted_not_chosen(tmp_path, monkeypatch, capsys):
     text = Path("thornton_hiv.toml").read_text()
     assert "# (treated 18, control 58, treatment missing 1,919)" in text
     assert "missing" not in tomllib.loads(text)["data"]
+    assert main(["init", "thornton_hiv.parquet", "--treatment", "any", "--outcome", "got",
+                 "--covariates", "age,distvct,hiv2004", "--missing", "complete_case",
+                 "--out", "cc"]) == 0
+    assert "rows have missing values and are dropped" in capsys.readouterr().out
+    assert tomllib.loads(Path("cc/thornton_hiv.toml").read_text())["data"]["missing"] == \
+        "complete_case"
 
 
 @pytest.mark.parametrize("args, message", [
@@ -120,6 +126,8 @@ def test_missing_values_are_noted_not_chosen(tmp_path, monkeypatch, capsys):
     ([], r"`causal init` needs a data file"),
     (["--from-paper", "a b"], r"`--from-paper` must be a study name"),
     (["simulated_cohort.csv", "--from-paper", "x"], r"`--from-paper` drafts a claim-only"),
+    (["simulated_cohort.csv", "--treatment", "treated", "--outcome", "recovered", "--missing",
+      "drop"], r"`missing` must be one of 'refuse', 'complete_case'; got 'drop'\."),
 ])
 def test_bad_input_is_one_sentence(cohort, capsys, args, message):
     import re
