@@ -167,9 +167,17 @@ def _study_text(name: str, data: Path, source: str, treatment: str, outcome: str
         arms = ", ".join(f"{k} {v:,}" for k, v in table.dropped.items())
         lines += [f"# {table.n_read - table.n_used:,} of {table.n_read:,} rows have missing "
                   "values in these columns",
-                  f"# ({arms}). Unless told to drop them, the study refuses them: fill them",
-                  "# in, or drop those rows (the report then states how many per arm):",
-                  ("" if missing == "complete_case" else "# ") + "missing = \"complete_case\""]
+                  f"# ({arms})."]
+        if missing == "complete_case":
+            lines += ["# They are dropped, and the report states how many per arm; delete the "
+                      "next line",
+                      "# to have the study refuse them instead.",
+                      "missing = \"complete_case\""]
+        else:
+            lines += ["# The study refuses them: fill them in, or uncomment the next line to "
+                      "drop those rows",
+                      "# (the report then states how many per arm).",
+                      "# missing = \"complete_case\""]
     lines += ["", "[graph]",
               f"file = {_toml(graph_file)}   # edit it: add the unmeasured confounders"]
     if binary and prevalence is not None:
