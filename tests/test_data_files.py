@@ -453,3 +453,50 @@ def test_read_columns(tmp_path, name):
     assert read_columns(path) == list(_frame().columns)
     with pytest.raises(DataError, match=r"not found"):
         read_columns(tmp_path / "missing.csv")
+
+
+# ------------------------------------------------------------------- spreadsheets' CSVs --
+def test_excel_utf8_bom_is_not_part_of_the_first_name(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + _frame().to_csv(index=False).encode("utf-8"))
+    assert read_table(path, **ARGS).frame.columns[0] == "treated"
+
+
+def test_not_utf8(tmp_path):
+    path = tmp_path / "c.csv"
+    text = _frame().assign(region=["Málaga"] * 8).to_csv(index=False)
+    path.write_bytes(text.encode("latin-1"))
+    with pytest.raises(DataError, match=r"is not UTF-8 text \(byte \d+ cannot be decoded\); "
+                                        r"save it as \"CSV UTF-8\""):
+        read_table(path, **ARGS)
+
+
+@pytest.mark.parametrize("sep, word", [(";", "semicolons"), ("\t", "tabs")])
+def test_other_separators(tmp_path, sep, word):
+    path = tmp_path / "c.csv"
+    _frame().to_csv(path, index=False, sep=sep)
+    with pytest.raises(DataError, match=rf"has a single column '.*': its values are separated "
+                                        rf"by {word}, not commas; save it as a comma-separated"):
+        read_table(path, **ARGS)
+
+
+# ------------------------------------------------------------------------ other dtypes --
+def test_constant_covariate():
+    frame = _frame().assign(age=50)
+    with pytest.raises(DataError, match=r"covariate 'age' in DataFrame has the same value \(50\) "
+                                        r"in every row"):
+        check_frame(frame, **ARGS)
+
+
+def test_nullable_and_arrow_dtypes():
+    """pandas' nullable Int64/boolean and pyarrow-backed columns behave as numpy ones."""
+    frame = _frame().astype({"treated": "Int64", "recovered": "boolean",
+                             "age": "int64[pyarrow]", "weight": "Float64"})
+    frame.loc[1, "treated"] = pd.NA
+    frame.loc[6, "weight"] = pd.NA
+    table = check_frame(frame, treatment="treated", outcome="recovered",
+                        covariates=["age", "weight"], outcome_kind="binary",
+                        missing="complete_case")
+    assert table.dropped == {"treated": 0, "control": 1, "treatment missing": 1}
+    assert [str(t) for t in table.frame.dtypes] == ["int64", "int64", "int64", "float64"]
+    assert table.frame["age"].tolist() == [30, 52, 63, 34, 45, 67]

@@ -132,6 +132,10 @@ def outcome_values(series: pd.Series, column: str, kind: str, source: str) -> np
 def covariate_values(series: pd.Series, column: str, categorical: bool,
                      source: str) -> np.ndarray | pd.Series:
     """A numeric covariate as int64/float64; a categorical one as given (copied)."""
+    if series.nunique(dropna=True) == 1:
+        raise DataError(f"covariate {column!r} in {source} has the same value "
+                        f"({_fmt_value(series.iloc[0])}) in every row, so it cannot adjust for "
+                        "anything; leave it out of the covariates.")
     if categorical:
         if _numeric(series):
             return _as_number(series)

@@ -11,6 +11,8 @@ import pandas as pd
 
 from causal.errors import DataError, ParameterError
 
+#: a UTF-8 byte-order mark (Excel's "CSV UTF-8") is dropped, not read into the first name
+CSV_ENCODING = "utf-8-sig"
 #: suffix -> format; a suffix is matched case-insensitively
 FORMATS: dict[str, str] = {".csv": "csv", ".csv.gz": "csv", ".parquet": "parquet",
                            ".pq": "parquet", ".feather": "feather"}
@@ -50,7 +52,9 @@ def _sniff(path: Path, fmt: str, source: str) -> None:
 def columns_and_rows(path: Path, fmt: str, source: str) -> tuple[list[str], int | None]:
     try:
         if fmt == "csv":
-            return [str(c) for c in pd.read_csv(path, nrows=0).columns], None
+            names = [str(c) for c in pd.read_csv(path, nrows=0, encoding=CSV_ENCODING).columns]
+            _check_separator(names, source)
+            return names, None
         if fmt == "parquet":
             import pyarrow.parquet as pq
 
@@ -68,21 +72,43 @@ def columns_and_rows(path: Path, fmt: str, source: str) -> tuple[list[str], int 
             return list(table.column_names), table.num_rows
     except pd.errors.EmptyDataError:
         raise DataError(f"data file {source!r} is empty.") from None
-    except (UnicodeDecodeError, pd.errors.ParserError, OSError, ValueError) as error:
-        first = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise DataError(f"data file {source!r} could not be read as {fmt} ({first}).") from None
+    except UnicodeDecodeError as error:
+        raise _not_utf8(error, source) from None
+    except (pd.errors.ParserError, OSError, ValueError) as error:
+        raise _unreadable(error, fmt, source) from None
 
 
 def read_frame(path: Path, fmt: str, columns: list[str], source: str) -> pd.DataFrame:
     try:
         if fmt == "csv":
-            return pd.read_csv(path, usecols=columns)
+            return pd.read_csv(path, usecols=columns, encoding=CSV_ENCODING)
         if fmt == "parquet":
             return pd.read_parquet(path, columns=columns)
         return pd.read_feather(path, columns=columns)
-    except (UnicodeDecodeError, pd.errors.ParserError, OSError, ValueError) as error:
-        first = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise DataError(f"data file {source!r} could not be read as {fmt} ({first}).") from None
+    except UnicodeDecodeError as error:
+        raise _not_utf8(error, source) from None
+    except (pd.errors.ParserError, OSError, ValueError) as error:
+        raise _unreadable(error, fmt, source) from None
+
+
+def _not_utf8(error: UnicodeDecodeError, source: str) -> DataError:
+    return DataError(f"data file {source!r} is not UTF-8 text (byte {error.start} cannot be "
+                     "decoded); save it as \"CSV UTF-8\" and read it again.")
+
+
+def _unreadable(error: Exception, fmt: str, source: str) -> DataError:
+    first = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return DataError(f"data file {source!r} could not be read as {fmt} ({first}).")
+
+
+def _check_separator(names: list[str], source: str) -> None:
+    """A CSV saved with ';' or tabs reads as one column named 'a;b;c'."""
+    if len(names) == 1:
+        for separator, word in ((";", "semicolons"), ("\t", "tabs")):
+            if separator in names[0]:
+                raise DataError(f"data file {source!r} has a single column {names[0]!r}: its "
+                                f"values are separated by {word}, not commas; save it as a "
+                                "comma-separated CSV.")
 
 
 def open_file(path: str | Path) -> tuple[Path, str, str]:
