@@ -245,72 +245,13 @@ def write_new(files: dict[Path, str]) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-_PAPER = """\
-# Claim-only study drafted by `causal init --from-paper`. The numbers below are an EXAMPLE:
-# Thew et al. (2024) as published (studies/thew2024.toml has the whole study). Replace every
-# one with your paper's, and delete what your paper does not print. Lines starting with #
-# are comments; docs/study-file.md lists every key, including the other forms a paper may
-# print (percentages without group sizes, an estimate without a CI, several outcomes).
-# Then run: causal report {name}.toml
-
-[study]
-name = "{name}"
-title = "Employment support and recovery (EXAMPLE numbers: Thew et al., 2024)"   # REPLACE
-treatment = "employment_support"   # a short name for the exposure
-outcome = "recovery"               # a short name for the outcome
-# question = "Did the exposure change the outcome?"
-# treatment_description = "what being exposed means"
-# outcome_description = "what the outcome measures, and when"
-# population = "who was studied"
-# design = "e.g. observational cohort; how people came to be exposed"
-
-[source]
-citation = "Thew, G. R., Popa, A., Allsop, C., Crozier, E., Landsberg, J., & Sadler, S. (2024). Behavioural and Cognitive Psychotherapy, 52(1), 93-99."   # REPLACE
-# doi = "10.1017/S1352465823000474"
-notes = "EXAMPLE numbers from the template of `causal init --from-paper`: replace them."
-
-# The two groups as printed: events (people with the outcome) out of total, and the percent.
-[claim.treated]
-label = "accepted employment support"
-events = 31
-total = 66
-percent = 47
-
-[claim.control]
-label = "declined employment support"
-events = 64
-total = 236
-percent = 27
-
-# Each estimate as printed. measure: OR, RR, HR, RD or MD; ci = [lower, upper] (95% unless
-# alpha says otherwise); adjustment: "none", "adjusted" or "unknown"; odds_ratio_kind:
-# "conditional" (a logistic-regression coefficient), "marginal", "crude" or "unspecified".
-[[claim.estimates]]
-label = "adjusted model"
-measure = "OR"
-estimate = 2.54
-ci = [1.32, 4.89]
-p_value = ".005"                  # as printed (optional)
-adjustment = "adjusted"
-adjusted_for = ["age", "sex", "baseline severity"]   # as the paper lists them (optional)
-odds_ratio_kind = "conditional"
-headline = true                   # the estimate the report's verdict is about
-source = "abstract"
-
-# An odds ratio is a risk ratio only when the outcome is rare (below about 15% in every
-# group); recovery here is 31%, so it is common and the E-value uses RR ~ sqrt(OR).
-[evalue]
-rare_outcome = false
-
-# Optional: a causal graph naming the unmeasured confounders (see dags/thew2024.dot).
-# [graph]
-# file = "{name}.dot"
-"""
-
-
 def paper_template(name: str) -> str:
     """A commented, claim-only study file whose example numbers are Thew et al. (2024)."""
     if not isinstance(name, str) or not name or study_name(name) != name:
         raise ParameterError("`--from-paper` must be a study name of letters, digits, '-' or "
                              f"'_' (it names the file and the report folder); got {name!r}.")
-    return _PAPER.format(name=name)
+    from importlib.resources import files
+    from string import Template
+
+    text = files("causal.templates").joinpath("paper.toml").read_text(encoding="utf-8")
+    return Template(text).substitute(name=name)
