@@ -32,7 +32,7 @@ ARGS = dict(treatment="treated", outcome="recovered", covariates=["age", "region
 
 def _write(frame: pd.DataFrame, path):
     suffix = path.name.lower().split(".", 1)[1]
-    if suffix in ("csv", "csv.gz"):
+    if suffix == "csv":
         frame.to_csv(path, index=False)
     elif suffix == "parquet":
         frame.to_parquet(path, index=False)
@@ -42,7 +42,7 @@ def _write(frame: pd.DataFrame, path):
 
 
 # ---------------------------------------------------------------------- reading formats --
-@pytest.mark.parametrize("name", ["cohort.csv", "cohort.csv.gz", "cohort.parquet",
+@pytest.mark.parametrize("name", ["cohort.csv", "cohort.parquet",
                                   "cohort.feather", "COHORT.CSV"])
 def test_each_format_reads_only_the_declared_columns(tmp_path, name):
     path = _write(_frame(), tmp_path / name)
@@ -138,6 +138,7 @@ def test_directory(tmp_path):
 
 
 @pytest.mark.parametrize("name, shown", [("c.xlsx", r"\.xlsx"), ("c.txt", r"\.txt"),
+                                         ("c.csv.gz", r"\.gz"),
                                          ("cohort", r"\(none\)")])
 def test_unsupported_suffix(tmp_path, name, shown):
     (tmp_path / name).write_text("treated,recovered\n1,0\n")

@@ -13,19 +13,17 @@ from causal.errors import DataError, ParameterError
 
 #: a UTF-8 byte-order mark (Excel's "CSV UTF-8") is dropped, not read into the first name
 CSV_ENCODING = "utf-8-sig"
-#: suffix -> format; a suffix is matched case-insensitively
-FORMATS: dict[str, str] = {".csv": "csv", ".csv.gz": "csv", ".parquet": "parquet",
-                           ".pq": "parquet", ".feather": "feather"}
+#: suffix -> format, matched case-insensitively (the suffixes a study file's [data] source
+#: may name)
+FORMATS: dict[str, str] = {".csv": "csv", ".parquet": "parquet", ".feather": "feather"}
 _MAGIC = {b"PAR1": "a Parquet file", b"ARROW1": "a Feather (Arrow) file",
           b"FEA1": "a Feather version 1 file", b"PK\x03\x04": "a zip archive (an Excel "
           "workbook?)", b"\x1f\x8b": "a gzip archive"}
 
 
 def _format(path: Path, source: str) -> str:
-    name = path.name.lower()
-    for suffix in sorted(FORMATS, key=len, reverse=True):
-        if name.endswith(suffix):
-            return FORMATS[suffix]
+    if path.suffix.lower() in FORMATS:
+        return FORMATS[path.suffix.lower()]
     shown = path.suffix or "(none)"
     raise DataError(f"data file {source!r} has an unsupported suffix {shown}; expected .csv, "
                     ".parquet or .feather (save a spreadsheet as CSV first).")
@@ -35,13 +33,10 @@ def _sniff(path: Path, fmt: str, source: str) -> None:
     with open(path, "rb") as handle:
         head = handle.read(8)
     found = next((what for magic, what in _MAGIC.items() if head.startswith(magic)), None)
-    expected = {"csv": None, "parquet": b"PAR1", "feather": (b"ARROW1", b"FEA1")}[fmt]
-    if fmt == "csv" and path.name.lower().endswith(".gz"):
-        expected = b"\x1f\x8b"
-    if fmt == "csv" and expected is None:
+    if fmt == "csv":
         ok = found is None
     else:
-        ok = head.startswith(expected)
+        ok = head.startswith({"parquet": b"PAR1", "feather": (b"ARROW1", b"FEA1")}[fmt])
     if not ok:
         kind = {"csv": "CSV", "parquet": "Parquet", "feather": "Feather"}[fmt]
         what = found or ("empty" if not head else "text or another format")

@@ -232,7 +232,7 @@ def read_table(path: str | Path, *, treatment: str, outcome: str, covariates: Se
     Parameters
     ----------
     path : str or Path
-        ``.csv`` (or ``.csv.gz``), ``.parquet`` (``.pq``) or ``.feather``; the suffix chooses
+        ``.csv``, ``.parquet`` or ``.feather`` (any case); the suffix chooses
         the reader and the file's first bytes must agree with it.
     treatment, outcome, covariates, categorical, outcome_kind, missing
         As in :func:`check_frame`.
