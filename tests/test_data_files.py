@@ -501,3 +501,9 @@ def test_nullable_and_arrow_dtypes():
     assert table.dropped == {"treated": 0, "control": 1, "treatment missing": 1}
     assert [str(t) for t in table.frame.dtypes] == ["int64", "int64", "int64", "float64"]
     assert table.frame["age"].tolist() == [30, 52, 63, 34, 45, 67]
+
+
+def test_empty_parquet(tmp_path):
+    (tmp_path / "c.parquet").write_bytes(b"")
+    with pytest.raises(DataError, match=r"is not a Parquet file \(it looks like an empty file\)"):
+        read_table(tmp_path / "c.parquet", **ARGS)

@@ -39,7 +39,7 @@ def _sniff(path: Path, fmt: str, source: str) -> None:
         ok = head.startswith({"parquet": b"PAR1", "feather": (b"ARROW1", b"FEA1")}[fmt])
     if not ok:
         kind = {"csv": "CSV", "parquet": "Parquet", "feather": "Feather"}[fmt]
-        what = found or ("empty" if not head else "text or another format")
+        what = found or ("an empty file" if not head else "text or another format")
         raise DataError(f"data file {source!r} is not a {kind} file (it looks like {what}); "
                         "give it the suffix of its real format.")
 
