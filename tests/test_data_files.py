@@ -485,8 +485,15 @@ def test_other_separators(tmp_path, sep, word):
 def test_constant_covariate():
     frame = _frame().assign(age=50)
     with pytest.raises(DataError, match=r"covariate 'age' in DataFrame has the same value \(50\) "
-                                        r"in every row"):
+                                        r"in every row, so it cannot adjust for anything"):
         check_frame(frame, **ARGS)
+    with pytest.raises(DataError, match=r"covariate 'region' in DataFrame has the same value "
+                                        r"\('north'\) in every row"):
+        check_frame(_frame().assign(region="north"), **ARGS)
+    # constant once the incomplete rows are dropped
+    frame = _frame().assign(age=[30.0, np.nan, 30.0, np.nan, 30.0, 30.0, np.nan, 30.0])
+    with pytest.raises(DataError, match=r"covariate 'age' .* same value \(30\)"):
+        check_frame(frame, missing="complete_case", **ARGS)
 
 
 def test_nullable_and_arrow_dtypes():
