@@ -514,3 +514,8 @@ def test_empty_parquet(tmp_path):
     (tmp_path / "c.parquet").write_bytes(b"")
     with pytest.raises(DataError, match=r"is not a Parquet file \(it looks like an empty file\)"):
         read_table(tmp_path / "c.parquet", **ARGS)
+
+
+def test_path_must_be_a_path():
+    with pytest.raises(ParameterError, match=r"`path` must be a file path; got int\."):
+        read_table(3, **ARGS)
