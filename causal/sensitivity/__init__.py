@@ -57,6 +57,8 @@ _EXPORTS: dict[str, str] = {
     "MultiBiasEValue": "causal.sensitivity.multi_bias",
     "selection_bound": "causal.sensitivity.selection_bias",
     "selection_evalue": "causal.sensitivity.selection_bias",
+    "simulate_time_ordering": "causal.sensitivity.time_ordering",
+    "TimeOrderingResult": "causal.sensitivity.time_ordering_result",
 }
 
 __all__ = sorted(_EXPORTS)
