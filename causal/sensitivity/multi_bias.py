@@ -222,7 +222,8 @@ class MultiBiasEValue(SummaryMixin):
 
     def sentence(self) -> str:
         """A plain-language reading."""
-        text = (f"To explain away the estimate by {_describe(self.biases)} together, each of "
+        together = " together" if len(self.biases) > 1 else ""
+        text = (f"To explain away the estimate by {_describe(self.biases)}{together}, each of "
                 f"{', '.join(self.parameters)} would have to be at least {self.point:.2f}")
         if self.ci is None:
             return text + "."
