@@ -122,8 +122,8 @@ def multi_bias_command(
     mis = None
     if misclassification is not None:
         rare_outcome = None
-        if misclassification.value == "exposure":
-            rare_outcome = (not common_outcome) if kind != "rr" else True
+        if misclassification.value == "exposure" and common_outcome is not None:
+            rare_outcome = not common_outcome
         mis = Misclassification(misclassification.value, rare_outcome=rare_outcome,
                                 rare_exposure=rare_exposure if misclassification.value
                                 == "exposure" else None,

@@ -24,7 +24,7 @@ import math
 import pytest
 
 from causal import OddsRatio, RiskRatio
-from causal.errors import ParameterError
+from causal.errors import CommonOutcomeWarning, ParameterError
 from causal.sensitivity import (
     Confounding,
     Misclassification,
@@ -34,7 +34,7 @@ from causal.sensitivity import (
     selection_bound,
     selection_evalue,
 )
-from causal.sensitivity.multi_bias import solve_degrees
+from causal.sensitivity._bias_terms import solve_degrees
 
 UNIROOT_TOL = 2.220446049250313e-16 ** 0.25  # R uniroot default tol, 1.22e-4
 
@@ -107,8 +107,9 @@ def test_multiple_bias_vignette_examples():
     protective = multi_evalue(biases, RiskRatio(0.25, ci=(0.17, 0.4)))
     assert protective.point == pytest.approx(ev.point, rel=1e-12)
     assert protective.ci == pytest.approx(ev.ci, rel=1e-12) and protective.ci_limit_used == "upper"
-    common = multi_evalue(biases, OddsRatio(4.0, rare_outcome=False))
-    assert common.rr_point == 2.0
+    with pytest.warns(CommonOutcomeWarning, match="assumes a rare outcome"):
+        common = multi_evalue(biases, OddsRatio(4.0, rare_outcome=False))
+    assert common.rr_point == 2.0 and len(common.notes) == 1
     assert common.point == pytest.approx(1.32795847376549, abs=UNIROOT_TOL)
 
 
