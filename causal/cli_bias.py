@@ -163,6 +163,8 @@ def time_ordering_command(
         help="ASSUMED mean number of therapy sessions.")] = 8.0,
     dispersion: Annotated[float, typer.Option(
         help="ASSUMED negative-binomial shape of the sessions.")] = 2.0,
+    first_uptake_session: Annotated[int, typer.Option(
+        help="ASSUMED first therapy session at which support can be taken up.")] = 1,
     independent_uptake: Annotated[bool, typer.Option(
         "--independent-uptake", help="Check: uptake independent of time (every OR is 1 in "
                                      "expectation).")] = False,
@@ -183,7 +185,8 @@ def time_ordering_command(
 
     result = simulate_time_ordering(
         recovery_or_per_doubling=recovery_or_per_doubling, mean_therapy_sessions=mean_sessions,
-        session_dispersion=dispersion, uptake_depends_on_time=not independent_uptake,
+        session_dispersion=dispersion, first_uptake_session=first_uptake_session,
+        uptake_depends_on_time=not independent_uptake,
         n_replicates=replicates, reference_or=reference_or, random_state=random_state)
     frame = result.summary()
     if as_json:

@@ -63,5 +63,9 @@ def test_time_ordering_json_is_labelled_simulated(capsys):
     data = json.loads(out)
     assert data["simulated"] is True and data["random_state"] == 3
     assert data["summary"][0]["quantity"] == "SIMULATED crude OR"
-    status, out, _ = run(capsys, "time-ordering", "--replicates", "20")
+    status, out, _ = run(capsys, "time-ordering", "--replicates", "20",
+                         "--first-uptake-session", "3")
     assert status == 0 and out.startswith("SIMULATED cohorts (not data)")
+    assert "assumption: first_uptake_session | 3" in out
+    status, _, err = run(capsys, "time-ordering", "--replicates", "1")
+    assert status == 2 and "`n_replicates` must be at least 2" in err
