@@ -1,20 +1,47 @@
 # Regenerates tests/data/konfound_rir.json: runs konfound's own R functions on the cases below.
-# konfound is not on this machine's CRAN mirror, so its R/ folder is sourced from a checkout of
+# konfound is not installable here (no CRAN), so its R/ folder is sourced from a checkout of
 # github.com/konfound-project/konfound (commit recorded in the JSON). konfound builds its printed
-# text and figures even for raw output, so stand-in packages `crayon` (identity functions) and
-# `ggplot2` (functions returning NULL) must be on R_LIBS; they change no number.
+# text and figures even for raw output; this script installs, in a temporary library, stand-in
+# packages `crayon` (identity functions) and `ggplot2` (functions returning NULL) unless the real
+# ones are installed. They change no number.
 #
 #   Rscript tests/data/konfound_rir.R /path/to/konfound/R COMMIT > tests/data/konfound_rir.json
 args <- commandArgs(trailingOnly = TRUE)
+stand_in <- function(name, functions) {
+  if (requireNamespace(name, quietly = TRUE)) return(invisible())
+  src <- file.path(tempdir(), name)
+  dir.create(file.path(src, "R"), recursive = TRUE, showWarnings = FALSE)
+  writeLines(c(paste("Package:", name), "Version: 0.0.0", "Title: Stand-in",
+               "Description: Stand-in without output.", "License: MIT",
+               "Author: tests", "Maintainer: tests <none@example.org>"),
+             file.path(src, "DESCRIPTION"))
+  writeLines(paste0("export(", functions, ")"), file.path(src, "NAMESPACE"))
+  body <- if (name == "crayon") "function(...) paste0(...)" else "function(...) NULL"
+  writeLines(paste(functions, "<-", body), file.path(src, "R", "stand_in.R"))
+  lib <- file.path(tempdir(), "lib")
+  dir.create(lib, showWarnings = FALSE)
+  install.packages(src, repos = NULL, type = "source", lib = lib, quiet = TRUE)
+  .libPaths(c(lib, .libPaths()))
+}
+stand_in("crayon", c("bold", "underline", "italic"))
+ggplot_calls <- c("aes", "aes_string", "annotate", "arrow", "coord_cartesian", "element_blank",
+                  "element_line", "element_rect", "element_text", "facet_grid", "geom_abline",
+                  "geom_col", "geom_curve", "geom_histogram", "geom_hline", "geom_label",
+                  "geom_line", "geom_point", "geom_rect", "geom_rug", "geom_segment",
+                  "geom_smooth", "geom_text", "geom_vline", "ggplot", "ggtitle",
+                  "guide_colorbar", "guide_legend", "guides", "labs", "margin",
+                  "scale_color_gradient", "scale_color_manual", "scale_fill_manual",
+                  "scale_shape_manual", "scale_size_continuous", "scale_x_continuous",
+                  "scale_y_continuous", "sec_axis", "theme", "theme_bw", "theme_minimal",
+                  "theme_void", "unit", "xlab", "xlim", "ylab", "ylim")
+stand_in("ggplot2", ggplot_calls)
 for (f in list.files(args[[1]], full.names = TRUE, pattern = "[.]R$")) source(f)
 plot_correlation <- function(...) NULL
 plot_threshold <- function(...) NULL
-# the logistic branch also draws a benchmark figure with unqualified ggplot2 calls
-for (fn in c("ggplot", "aes", "annotate", "element_rect", "element_text", "geom_line", "geom_point",
-             "geom_vline", "labs", "scale_color_manual", "theme", "theme_minimal", "unit"))
-  assign(fn, function(...) NULL)
-for (p in c("crayon", "ggplot2"))
-  if (!requireNamespace(p, quietly = TRUE)) stop("put a stand-in package ", p, " on R_LIBS first")
+# the logistic branch also calls ggplot2 functions unqualified (konfound imports them)
+for (fn in ggplot_calls)
+  assign(fn, tryCatch(getExportedValue("ggplot2", fn), error = function(e) function(...) NULL))
+options(digits = 12)
 
 num <- function(x) {
   if (is.null(x) || length(x) == 0 || is.na(x)) return("null")
