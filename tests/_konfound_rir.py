@@ -1,6 +1,7 @@
 """konfound's outputs for the RIR tests: ``tests/data/konfound_rir.json``, written by
 ``tests/data/konfound_rir.R`` from konfound-project/konfound commit 1cfe76f (DESCRIPTION 1.0.4,
-in development) sourced under Debian's R 4.2.2."""
+in development) sourced under Debian's R 4.2.2; the released 1.0.3 (cran/konfound be1687d) gives
+the same outputs for every case."""
 
 from __future__ import annotations
 
