@@ -72,3 +72,21 @@ def test_rir_table_made_significant(capsys):
 def test_rir_bad_input_is_one_sentence(capsys, args, message):
     status, _, err = run(capsys, *args)
     assert status == 2 and err.startswith(message) and err.count("\n") == 1
+
+
+def test_rir_logistic_from_a_wald_interval(capsys):
+    """Composition check: ``--logistic --ci L U ... --ci-df inf`` is rir_logistic on the
+    estimate and SE of the z interval (Thew et al. 2024's adjusted OR 2.54, 1.32-4.89; the
+    7 covariates are an assumption of this test, they only set the t quantile's df)."""
+    import math
+
+    from causal.sensitivity import estimate_from_ci, rir_logistic
+
+    lower, upper = math.log(1.32), math.log(4.89)
+    status, out, _ = run(capsys, "--logistic", "--ci", "--ci-df", "inf", "--n-treated", "66",
+                         "--json", str(lower), str(upper), "302", "7")
+    estimate, se = estimate_from_ci(lower, upper, math.inf)
+    expected = rir_logistic(estimate, se, 302, 7, 66)
+    data = json.loads(out)
+    assert status == 0 and data["rir"] == expected.rir and data["fragility"] == expected.fragility
+    assert data["invalidate"] is True
