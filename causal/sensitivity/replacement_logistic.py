@@ -169,18 +169,19 @@ def implied_tables(estimate: float, std_error: float, n_obs: int, n_treated: int
     return [(n0 * expit(x), n1 * expit(x + estimate)) for x in roots], used
 
 
-def _switches(t1: int, n1: int, t0: int, n0: int, t_crit: float):
+def _switches(events1: int, n1: int, events0: int, n0: int, t_crit: float):
     """Fewest switches of treated outcomes that move the Wald t across ``t_crit``."""
-    t_start = float(_wald_t(t1, n1, t0, n0))
+    t_start = float(_wald_t(events1, n1, events0, n0))
     events_down = t_start > t_crit
-    ks = np.arange(1, (t1 if events_down else n1 - t1))  # konfound keeps one case in the cell
-    e1 = t1 - ks if events_down else t1 + ks
-    t = _wald_t(e1, n1, t0, n0)
+    # konfound leaves at least one case in the cell being emptied
+    ks = np.arange(1, events1 if events_down else n1 - events1)
+    switched = events1 - ks if events_down else events1 + ks
+    t = _wald_t(switched, n1, events0, n0)
     crossed = t <= t_crit if events_down else t >= t_crit
     if not crossed.any():
         return None
     i = int(np.argmax(crossed))
-    return int(ks[i]), int(e1[i]), t_start, float(t[i]), not events_down
+    return int(ks[i]), int(switched[i]), t_start, float(t[i]), not events_down
 
 
 def rir_logistic(estimate: float, std_error: float, n_obs: int, n_covariates: int,
