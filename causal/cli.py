@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from causal.errors import CausalError
+from causal.errors import CausalError, CausalWarning
 
 app = typer.Typer(
     rich_markup_mode=None,
@@ -672,36 +672,93 @@ def ovb(
 @app.command()
 def rir(
     values: Annotated[list[float], typer.Argument(
-        help="Regression: estimate se n_obs n_covariates. With --table: treated_events "
-             "treated_total control_events control_total.")],
+        help="Regression: estimate se n_obs n_covariates (with --ci: lower upper n_obs "
+             "n_covariates). With --table: treated_events treated_total control_events "
+             "control_total.")],
     table: Annotated[bool, typer.Option("--table", help="Values are 2x2 counts.")] = False,
+    ci: Annotated[bool, typer.Option(
+        "--ci", help="The first two values are confidence limits, not estimate and SE.")
+    ] = False,
+    level: Annotated[float, typer.Option(help="Confidence level of --ci.")] = 0.95,
+    ci_df: Annotated[float | None, typer.Option(
+        "--ci-df", help="df of the t quantile behind --ci (default n - k - 2; inf for z).")
+    ] = None,
+    logistic: Annotated[bool, typer.Option(
+        "--logistic", help="The estimate is a logistic log odds ratio (needs --n-treated).")
+    ] = False,
+    n_treated: Annotated[int | None, typer.Option(
+        "--n-treated", help="Treated cases, for --logistic.")] = None,
+    replace: Annotated[str, typer.Option(
+        help="Replacement cases from the control group or the entire sample (--table, "
+             "--logistic).")] = "control",
+    sd_x: Annotated[float | None, typer.Option(
+        "--sd-x", help="SD of the treatment (unconditional ITCV).")] = None,
+    sd_y: Annotated[float | None, typer.Option(
+        "--sd-y", help="SD of the outcome (unconditional ITCV).")] = None,
+    r2: Annotated[float | None, typer.Option(
+        "--r2", help="R² of the model (unconditional ITCV).")] = None,
     alpha: Annotated[float, typer.Option(help="Significance level.")] = 0.05,
     tails: Annotated[int, typer.Option(help="1 or 2 tails.")] = 2,
     rounding: Annotated[str, typer.Option(
         help="round (konfound 1.0.3), ceiling (later konfound) or none.")] = "round",
     as_json: JsonOpt = False,
 ) -> None:
-    """Robustness of inference to replacement and the ITCV (Frank et al. 2013).
+    """Robustness of inference to replacement and the ITCV (Frank et al. 2013, 2021).
 
-    Example: causal rir 2 0.4 100 3 --rounding ceiling
+    Example: causal rir 2 0.4 100 3 --rounding ceiling; causal rir --ci 1 3 100 3;
+    causal rir --logistic 0.273 0.024 16999 3 --n-treated 16000; causal rir --table 10 50 9 50
     """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CausalWarning)  # kept in result.notes, printed below
+        result, extra = _rir_result(values, table=table, ci=ci, level=level, ci_df=ci_df,
+                                    logistic=logistic, n_treated=n_treated, replace=replace,
+                                    alpha=alpha, tails=tails, rounding=rounding, sd_x=sd_x,
+                                    sd_y=sd_y, r2=r2)
+    _echo_result(result, as_json, extra)
+
+
+def _rir_result(values: list[float], *, table: bool, ci: bool, level: float,
+                ci_df: float | None, logistic: bool, n_treated: int | None, replace: Any,
+                alpha: float, tails: Any, rounding: Any, **itcv: float | None
+                ) -> tuple[Any, dict[str, Any]]:
     from causal.measures import TwoByTwo
-    from causal.sensitivity.replacement import rir as run_rir
-    from causal.sensitivity.replacement import rir_table
+    from causal.sensitivity import replacement as linear
 
     if table:
+        from causal.sensitivity.replacement_table import rir_table
+
         counts = _counts(values, ("treated_events", "treated_total", "control_events",
                                   "control_total"))
-        result: Any = rir_table(TwoByTwo(*counts), alpha=alpha)
-        _echo_result(result, as_json, {"fragility": result.fragility, "rir": result.rir})
-        return
+        result: Any = rir_table(TwoByTwo(*counts), alpha=alpha, replace=replace)
+        return result, {"fragility": result.fragility, "rir": result.rir,
+                        "invalidate": result.invalidate}
+    first = "lower upper" if ci else "estimate se"
     if len(values) != 4:
-        fail(f"expected 4 values (estimate se n_obs n_covariates); got {len(values)}.")
+        fail(f"expected 4 values ({first} n_obs n_covariates); got {len(values)}.")
     n_obs, n_cov = _counts(values[2:], ("n_obs", "n_covariates"))
-    result = run_rir(values[0], values[1], n_obs, n_cov, alpha=alpha, tails=tails,  # type: ignore[arg-type]
-                     rounding=rounding)  # type: ignore[arg-type]
-    _echo_result(result, as_json, {"rir": result.rir, "share_bias": result.share_bias,
-                                   "itcv": result.itcv, "rounding": result.rounding})
+    if logistic:
+        from causal.sensitivity.replacement_logistic import rir_logistic
+
+        if n_treated is None:
+            fail("--logistic needs --n-treated (the number of treated cases).")
+        estimate, se = values[0], values[1]
+        if ci:
+            df = linear.model_df(n_obs, n_cov) if ci_df is None else ci_df
+            estimate, se = linear.estimate_from_ci(values[0], values[1], df, level=level)
+        result = rir_logistic(estimate, se, n_obs, n_cov, n_treated, alpha=alpha,  # type: ignore[arg-type]
+                              tails=tails, replace=replace)
+        return result, {"fragility": result.fragility, "rir": result.rir,
+                        "invalidate": result.invalidate}
+    options: dict[str, Any] = dict(alpha=alpha, tails=tails, rounding=rounding, **itcv)
+    result = (linear.rir_from_ci(values[0], values[1], n_obs, n_cov, level=level,
+                                 ci_df=ci_df, **options) if ci else
+              linear.rir(values[0], values[1], n_obs, n_cov, **options))
+    return result, {"rir": result.rir, "share_bias": result.share_bias, "itcv": result.itcv,
+                    "itcv_unconditional": result.itcv_unconditional,
+                    "invalidate": result.invalidate, "estimate": result.estimate,
+                    "std_error": result.std_error, "rounding": result.rounding}
 
 
 def _parse_prior(text: str, name: str) -> Any:
