@@ -617,18 +617,55 @@ def tip(
                                    "conversion": result.conversion})
 
 
+def _benchmark_option(values: list[str]) -> dict[str, list[str]]:
+    """``--benchmark`` values: "female" alone, "female,pastvoted" as one group, or
+    "F_and_P=female,pastvoted" for a named group."""
+    groups: dict[str, list[str]] = {}
+    for value in values:
+        label, _, names = value.rpartition("=")
+        members = [n.strip() for n in names.split(",") if n.strip()]
+        if not members:
+            fail(f"--benchmark must name covariates (e.g. female,pastvoted); got {value!r}.")
+        groups[label.strip() or "+".join(members)] = members
+    return groups
+
+
+def _read_csv(path: Path) -> Any:
+    import pandas as pd
+
+    if not path.is_file():
+        fail(f"{path}: CSV file not found.")
+    try:
+        return pd.read_csv(path)
+    except (ValueError, OSError, UnicodeDecodeError) as error:
+        fail(f"{path}: could not be read as CSV ({str(error).splitlines()[0]}).")
+
+
 @app.command()
 def ovb(
-    estimate: Annotated[float, typer.Argument(help="Regression coefficient of the treatment.")],
-    se: Annotated[float, typer.Argument(help="Its standard error.")],
-    dof: Annotated[float, typer.Argument(help="Residual degrees of freedom.")],
+    estimate: Annotated[float | None, typer.Argument(
+        help="Regression coefficient of the treatment (not with --data).")] = None,
+    se: Annotated[float | None, typer.Argument(help="Its standard error.")] = None,
+    dof: Annotated[float | None, typer.Argument(help="Residual degrees of freedom.")] = None,
     r2dxj_x: Annotated[float | None, typer.Option(
         "--benchmark-r2d", help="Benchmark covariate's partial R² with the treatment.")] = None,
     r2yxj_dx: Annotated[float | None, typer.Option(
         "--benchmark-r2y", help="Benchmark covariate's partial R² with the outcome.")] = None,
     kd: Annotated[list[float] | None, typer.Option(
         help="Multiples of the benchmark (repeat: --kd 1 --kd 2).")] = None,
-    benchmark: Annotated[str, typer.Option(help="Benchmark name for labels.")] = "benchmark",
+    benchmark: Annotated[list[str] | None, typer.Option(
+        help="With numbers: the benchmark's name for labels. With --data: covariates to "
+             "benchmark, one group per option (--benchmark female,pastvoted; a named group "
+             "F_and_P=female,pastvoted).")] = None,
+    data: Annotated[Path | None, typer.Option(
+        help="CSV of individual data: fit outcome ~ treatment + covariates by least "
+             "squares.")] = None,
+    treatment: Annotated[str | None, typer.Option(help="With --data: 0/1 treatment.")] = None,
+    outcome: Annotated[str | None, typer.Option(help="With --data: outcome column.")] = None,
+    covariates: Annotated[list[str] | None, typer.Option(
+        help="With --data: covariates, comma-separated (repeatable).")] = None,
+    categorical: Annotated[list[str] | None, typer.Option(
+        help="With --data: covariates entered as indicators.")] = None,
     q: Annotated[float, typer.Option(help="Share of the estimate to remove.")] = 1.0,
     alpha: Annotated[float, typer.Option(help="Significance level.")] = 0.05,
     log_odds_ratio: Annotated[bool, typer.Option(
@@ -640,15 +677,45 @@ def ovb(
 
     Example: causal ovb 0.0973 0.0233 783 --benchmark-r2d 0.00917 --benchmark-r2y 0.109
     --benchmark female --kd 1 --kd 2 --kd 3
+
+    Example: causal ovb --data darfur.csv --treatment directlyharmed --outcome peacefactor
+    --covariates age,farmer_dar,herder_dar,pastvoted,hhsize_darfur,female,village
+    --categorical village --benchmark female --benchmark F_and_P=female,pastvoted
     """
     from causal.sensitivity.ovb import ovb_bounds, partial_r2, robustness_value
 
+    if data is not None:
+        if estimate is not None or r2dxj_x is not None or r2yxj_dx is not None:
+            fail("with --data give no estimate, se, dof or --benchmark-r2d/--benchmark-r2y; "
+                 "they are computed from the data.")
+        if treatment is None or outcome is None:
+            fail("with --data give --treatment and --outcome.")
+        from causal.sensitivity.ovb_data import ovb_sensitivity
+
+        fit = ovb_sensitivity(_read_csv(data), treatment=treatment, outcome=outcome,
+                              covariates=_column_list(covariates),
+                              categorical=_column_list(categorical),
+                              benchmarks=_benchmark_option(benchmark or []),
+                              kd=kd or [1, 2, 3], q=q, alpha=alpha)
+        _echo_result(fit, as_json, {"rv_q": fit.rv_q, "rv_qa": fit.rv_qa,
+                                    "partial_r2": fit.partial_r2, "dof": fit.dof,
+                                    "benchmarks": [{"name": b.name, "columns": b.columns,
+                                                    "r2dxj_x": b.r2dxj_x,
+                                                    "r2yxj_dx": b.r2yxj_dx}
+                                                   for b in fit.benchmarks]})
+        return
+    if estimate is None or se is None or dof is None:
+        fail("give the estimate, its standard error and the residual degrees of freedom, "
+             "or --data with --treatment and --outcome.")
     if (r2dxj_x is None) != (r2yxj_dx is None):
         fail("give both --benchmark-r2d and --benchmark-r2y, or neither.")
+    if len(benchmark or []) > 1:
+        fail("with numbers give one --benchmark name (its partial R²s are "
+             "--benchmark-r2d/--benchmark-r2y); repeated --benchmark needs --data.")
     if r2dxj_x is not None:
         result = ovb_bounds(estimate, se, dof, r2dxj_x=r2dxj_x, r2yxj_dx=r2yxj_dx,
-                            kd=kd or [1, 2, 3], benchmark=benchmark, q=q, alpha=alpha,
-                            heuristic=log_odds_ratio)
+                            kd=kd or [1, 2, 3], benchmark=(benchmark or ["benchmark"])[0],
+                            q=q, alpha=alpha, heuristic=log_odds_ratio)
         _echo_result(result, as_json, {"rv_q": result.rv_q, "rv_qa": result.rv_qa,
                                        "partial_r2": result.partial_r2,
                                        "heuristic": log_odds_ratio})
