@@ -319,6 +319,21 @@ def rosenbaum(
     treated: Annotated[str | None, typer.Option(
         help="Column of treated responses (with --control, instead of --column).")] = None,
     control: Annotated[str | None, typer.Option(help="Column of control responses.")] = None,
+    controls: Annotated[list[str] | None, typer.Option(
+        help="Matched sets: the control columns, comma-separated or repeated (an empty cell "
+             "is a missing control); with --treated. Uses an m-statistic (senm).")] = None,
+    trim: Annotated[float, typer.Option(
+        help="Matched sets: psi is constant beyond trim scaled differences (inf: none).")] = 3.0,
+    inner: Annotated[float, typer.Option(
+        help="Matched sets: psi is 0 within inner scaled differences.")] = 0.0,
+    scale_quantile: Annotated[float, typer.Option(
+        help="Matched sets: quantile of |differences| used as the scale (senm's lambda).")
+    ] = 0.5,
+    tau: Annotated[float, typer.Option(
+        help="Matched sets: additive effect under the null hypothesis.")] = 0.0,
+    effect_on_treated: Annotated[bool, typer.Option(
+        "--effect-on-treated", help="Matched sets: weight sets for the effect on the treated "
+                                    "(senm's TonT).")] = False,
     gamma: Annotated[list[float] | None, typer.Option(
         help="Gamma values (repeat the option); default 1, 1.5, ..., 5.")] = None,
     alpha: Annotated[float, typer.Option(
@@ -342,6 +357,17 @@ def rosenbaum(
     from causal.sensitivity.rosenbaum import gamma_star, rosenbaum_wilcoxon
     from causal.sensitivity.rosenbaum_hl import hodges_lehmann_bounds
 
+    if controls:
+        if treated is None or column is not None or control is not None:
+            fail("with --controls give --treated (and neither --column nor --control).")
+        if alternative == AlternativeChoice.two_sided:
+            fail("matched sets take a one-sided --alternative (greater or less); a two-sided "
+                 "bound is twice the smaller of the two.")
+        _rosenbaum_sets(csv, treated, _column_list(controls), gamma, alpha,
+                        {"alternative": alternative.value, "trim": trim, "inner": inner,
+                         "scale_quantile": scale_quantile, "tau": tau,
+                         "effect_on_treated": effect_on_treated}, as_json)
+        return
     if (column is None) == (treated is None and control is None):
         fail("give either --column (differences) or both --treated and --control.")
     if column is None and (treated is None or control is None):
@@ -379,6 +405,41 @@ def rosenbaum(
     typer.echo(f"{bounds.test}: T = {bounds.statistic:g}, {bounds.n_pairs} pairs, alternative "
                f"{bounds.alternative}, {bounds.method}")
     echo_frame(table)
+    typer.echo("")
+    typer.echo(star_note[0].upper() + star_note[1:] + ("" if star_note.endswith(".") else "."))
+
+
+def _rosenbaum_sets(csv: Path, treated: str, controls: list[str], gamma: list[float] | None,
+                    alpha: float, options: dict[str, Any], as_json: bool) -> None:
+    import numpy as np
+
+    from causal.errors import NoSolutionError
+    from causal.sensitivity.rosenbaum_sets import gamma_star_sets, rosenbaum_sets
+
+    treated_values, *control_values = _read_pair_columns(csv, [treated, *controls])
+    control_matrix = np.column_stack(control_values)
+    gammas = gamma if gamma else [1.0 + 0.5 * k for k in range(9)]
+    bounds = rosenbaum_sets(treated_values, control_matrix, gammas, **options)
+    try:
+        star: float | None = gamma_star_sets(treated_values, control_matrix, alpha=alpha,
+                                             **options)
+        star_note = f"significance at alpha = {alpha:g} is lost at Gamma = {star:.4f}"
+    except NoSolutionError as error:
+        star, star_note = None, str(error)
+    if as_json:
+        emit_json({"statistic": bounds.statistic, "n_sets": bounds.n_sets,
+                   "set_sizes": {str(k): v for k, v in bounds.set_sizes.items()},
+                   "test": "m-statistic (senm)", "sided": "one-sided", **options,
+                   "trim": "inf" if options["trim"] == float("inf") else options["trim"],
+                   "scale": None if bounds.scale != bounds.scale else bounds.scale,
+                   "alpha": alpha, "gamma_star": star, "gamma_star_note": star_note,
+                   "bounds": bounds.to_frame().to_dict("records")})
+        return
+    sizes = ", ".join(f"{c} of size {s}" for s, c in bounds.set_sizes.items())
+    typer.echo(f"m-statistic for matched sets: T = {bounds.statistic:.6g}, {bounds.n_sets} sets "
+               f"({sizes}), one-sided alternative {bounds.alternative}, tau = {bounds.tau:g}, "
+               f"trim = {bounds.trim:g}, inner = {bounds.inner:g}")
+    echo_frame(bounds.to_frame())
     typer.echo("")
     typer.echo(star_note[0].upper() + star_note[1:] + ("" if star_note.endswith(".") else "."))
 

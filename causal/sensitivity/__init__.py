@@ -46,6 +46,9 @@ _EXPORTS: dict[str, str] = {
     "OVBDataResult": "causal.sensitivity.ovb_data",
     "ovb_extreme_grid": "causal.sensitivity.ovb_extreme",
     "OVBExtreme": "causal.sensitivity.ovb_extreme",
+    "rosenbaum_sets": "causal.sensitivity.rosenbaum_sets",
+    "gamma_star_sets": "causal.sensitivity.rosenbaum_sets",
+    "MatchedSetsBounds": "causal.sensitivity.rosenbaum_sets",
     "rosenbaum_matched": "causal.sensitivity.rosenbaum_matched",
     "MatchedRosenbaum": "causal.sensitivity.rosenbaum_matched",
 }
