@@ -641,10 +641,18 @@ def sensitivity(study: StudyArg, as_json: JsonOpt = False) -> None:
         typer.echo(f"- {a.sentence()}")
 
 
+class TipChoice(StrEnum):
+    rr = "rr"
+    or_ = "or"
+    hr = "hr"
+    coef = "coef"
+
+
 @app.command()
 def tip(
-    measure: Annotated[RatioChoice, typer.Argument(help="Effect measure: rr, or, hr.",
-                                                   case_sensitive=False)],
+    measure: Annotated[TipChoice, typer.Argument(
+        help="Effect measure: rr, or, hr, or coef (a regression coefficient or mean "
+             "difference; normal confounder only).", case_sensitive=False)],
     estimate: Annotated[float, typer.Argument(help="The published estimate.")],
     ci: Annotated[tuple[float, float] | None, typer.Option(
         help="Confidence limits: --ci LOWER UPPER.")] = None,
@@ -656,6 +664,14 @@ def tip(
         help="Confounder-outcome risk ratio (per SD for a normal confounder).")] = None,
     smd: Annotated[float | None, typer.Option(
         help="Normal confounder: standardised mean difference treated vs control.")] = None,
+    outcome_effect: Annotated[float | None, typer.Option(
+        help="Normal confounder: its effect on the outcome per SD on the estimate's own scale "
+             "(a mean difference for coef; an RR, OR or HR for a ratio, with --adjust).")
+    ] = None,
+    adjust: Annotated[bool, typer.Option(
+        "--adjust", help="Normal confounder: report the estimate adjusted for --smd and "
+                         "--outcome-effect instead of a tipping point (tipr's adjust_*).")
+    ] = False,
     common_outcome: CommonOpt = None,  # type: ignore[assignment]
     true: Annotated[float, typer.Option(help="Value to tip the estimate to.")] = 1.0,
     as_json: JsonOpt = False,
@@ -663,9 +679,26 @@ def tip(
     """Tipping point of an unmeasured confounder: solves for the parameter left out.
 
     Example: causal tip or 2.54 --ci 1.32 4.89 --p1 0.5 --p0 0.2 --common-outcome
+
+    Example: causal tip coef 1.5 --ci 0.9 2.1 --smd 0.5 (normal confounder, a coefficient)
+
+    Example: causal tip rr 1.8 --smd 0.5 --outcome-effect 2.2 --adjust
     """
     from causal.sensitivity.tipping import tip as run_tip
 
+    if adjust or measure == TipChoice.coef:
+        if p1 is not None or p0 is not None:
+            fail("--p1/--p0 describe a binary confounder; coef and --adjust take a normal one "
+                 "(--smd and --outcome-effect).")
+        if outcome_rr is not None:
+            fail("with coef or --adjust give the confounder's outcome effect as "
+                 "--outcome-effect (on the estimate's scale), not --outcome-rr.")
+        _tip_normal(measure, estimate, ci, smd, outcome_effect, adjust, common_outcome, true,
+                    as_json)
+        return
+    if outcome_effect is not None:
+        fail("--outcome-effect is for coef or --adjust; a ratio's tipping point takes "
+             "--outcome-rr (on the risk-ratio scale).")
     target = _ratio_measure(measure.value, estimate, ci, None, common_outcome)
     confounder = "normal" if smd is not None else "binary"
     result = run_tip(target, prevalence_treated=p1, prevalence_control=p0,
@@ -675,6 +708,36 @@ def tip(
                                    "ci_limit_value": (None if result.ci_limit is None
                                                       or result.ci_limit.value != result.ci_limit.value
                                                       else result.ci_limit.value),
+                                   "conversion": result.conversion})
+
+
+def _tip_normal(measure: TipChoice, estimate: float, ci: Any, smd: float | None,
+                outcome_effect: float | None, adjust: bool, common_outcome: Any, true: float,
+                as_json: bool) -> None:
+    from causal.measures import MeanDifference
+    from causal.sensitivity.tipping_normal import adjust_coef, adjust_rr, tip_coef
+
+    if true != 1.0:
+        fail("--true is for a ratio's tipping point; coef tips to 0 and --adjust tips nothing.")
+    if measure == TipChoice.coef:
+        effect = MeanDifference(estimate, ci=ci)
+        if not adjust:
+            result: Any = tip_coef(effect, smd=smd, outcome_association=outcome_effect)
+            _echo_result(result, as_json, {"solved_for": result.solved_for,
+                                           "value": result.value,
+                                           "ci_limit_used": result.ci_limit_used,
+                                           "ci_limit_value": result.ci_limit_value})
+            return
+    if smd is None or outcome_effect is None:
+        fail("--adjust needs both --smd and --outcome-effect.")
+    if measure == TipChoice.coef:
+        result = adjust_coef(effect, smd=smd, outcome_association=outcome_effect)
+    else:
+        result = adjust_rr(_ratio_measure(measure.value, estimate, ci, None, common_outcome),
+                           smd=smd, outcome_association=outcome_effect)
+    _echo_result(result, as_json, {"adjusted": result.adjusted,
+                                   "adjusted_ci": result.adjusted_ci,
+                                   "rr_adjusted": result.rr_adjusted,
                                    "conversion": result.conversion})
 
 
