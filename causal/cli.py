@@ -322,6 +322,13 @@ def rosenbaum(
     controls: Annotated[list[str] | None, typer.Option(
         help="Matched sets: the control columns, comma-separated or repeated (an empty cell "
              "is a missing control); with --treated. Uses an m-statistic (senm).")] = None,
+    outcome: Annotated[str | None, typer.Option(
+        help="Matched sets, one row per person (senm's format): the response column; with "
+             "--treatment and --matched-set.")] = None,
+    treatment: Annotated[str | None, typer.Option(
+        help="Matched sets, one row per person: 1 treated, 0 control.")] = None,
+    matched_set: Annotated[str | None, typer.Option(
+        help="Matched sets, one row per person: the set label.")] = None,
     trim: Annotated[float, typer.Option(
         help="Matched sets: psi is constant beyond trim scaled differences (inf: none).")] = 3.0,
     inner: Annotated[float, typer.Option(
@@ -357,13 +364,19 @@ def rosenbaum(
     from causal.sensitivity.rosenbaum import gamma_star, rosenbaum_wilcoxon
     from causal.sensitivity.rosenbaum_hl import hodges_lehmann_bounds
 
-    if controls:
-        if treated is None or column is not None or control is not None:
+    long_format = [outcome, treatment, matched_set]
+    if controls or any(v is not None for v in long_format):
+        if controls and (treated is None or column is not None or control is not None
+                         or any(v is not None for v in long_format)):
             fail("with --controls give --treated (and neither --column nor --control).")
+        if not controls and (None in long_format or treated is not None or column is not None
+                             or control is not None):
+            fail("one row per person needs all of --outcome, --treatment and --matched-set "
+                 "(and no pair or --treated options).")
         if alternative == AlternativeChoice.two_sided:
             fail("matched sets take a one-sided --alternative (greater or less); a two-sided "
                  "bound is twice the smaller of the two.")
-        _rosenbaum_sets(csv, treated, _column_list(controls), gamma, alpha,
+        _rosenbaum_sets(csv, treated, _column_list(controls), long_format, gamma, alpha,
                         {"alternative": alternative.value, "trim": trim, "inner": inner,
                          "scale_quantile": scale_quantile, "tau": tau,
                          "effect_on_treated": effect_on_treated}, as_json)
@@ -409,15 +422,25 @@ def rosenbaum(
     typer.echo(star_note[0].upper() + star_note[1:] + ("" if star_note.endswith(".") else "."))
 
 
-def _rosenbaum_sets(csv: Path, treated: str, controls: list[str], gamma: list[float] | None,
-                    alpha: float, options: dict[str, Any], as_json: bool) -> None:
+def _rosenbaum_sets(csv: Path, treated: str | None, controls: list[str], long_format: list[Any],
+                    gamma: list[float] | None, alpha: float, options: dict[str, Any],
+                    as_json: bool) -> None:
     import numpy as np
 
     from causal.errors import NoSolutionError
-    from causal.sensitivity.rosenbaum_sets import gamma_star_sets, rosenbaum_sets
+    from causal.sensitivity.rosenbaum_sets import gamma_star_sets, rosenbaum_sets, sets_from_long
 
-    treated_values, *control_values = _read_pair_columns(csv, [treated, *controls])
-    control_matrix = np.column_stack(control_values)
+    if controls:
+        treated_values, *control_values = _read_pair_columns(csv, [treated, *controls])
+        control_matrix = np.column_stack(control_values)
+    else:
+        outcome, treatment, matched_set = long_format
+        y, z = _read_pair_columns(csv, [outcome, treatment])
+        frame = _read_csv(csv)
+        if matched_set not in frame.columns:
+            fail(f"column {matched_set!r} is not in {csv}; its columns are "
+                 f"{', '.join(map(repr, frame.columns))}.")
+        treated_values, control_matrix = sets_from_long(y, z, frame[matched_set])
     gammas = gamma if gamma else [1.0 + 0.5 * k for k in range(9)]
     bounds = rosenbaum_sets(treated_values, control_matrix, gammas, **options)
     try:

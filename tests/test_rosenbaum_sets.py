@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 
 from causal.errors import DataError, NoSolutionError, ParameterError
-from causal.sensitivity.rosenbaum_sets import gamma_star_sets, rosenbaum_sets
+from causal.sensitivity.rosenbaum_sets import gamma_star_sets, rosenbaum_sets, sets_from_long
 from tests._sensitivity_refs import DATA
 
 #: (data, senm arguments, gamma) -> (pval, deviate, statistic, expectation, variance)
@@ -191,3 +191,83 @@ def test_bad_gamma_star_options():
         gamma_star_sets([1, 2], [[0], [1]], **{"lambda": 0.5})
     with pytest.raises(ParameterError, match="`gamma_max` must be a finite number > 1"):
         gamma_star_sets([1, 2], [[0], [1]], gamma_max=1)
+
+
+#: sensitivitymult 1.0.2 senm's own examples on its `teeth` data (441 matched pairs, one row per
+#: person: tests/data/teeth.csv), printed with sprintf("%.17g"):
+#: (pval, deviate, statistic, expectation, variance)
+TEETH_LOW_TRIM_25 = (0.015597560517545461, 2.1545748223271399, 50.874999999999979,
+                     38.259374999999984, 34.284228515625003)
+TEETH_LOW_T_TEST = (9.9920072216264089e-16, 7.9353154867446607, 6.7142857142857144, 0.0,
+                    0.71593111923529718)
+TEETH_UP_LESS = (1.0, -9.9023746051432724, -41.066666666666663, 19.359999999999999,
+                 37.237333333333282)
+
+
+@pytest.fixture(scope="module")
+def teeth() -> pd.DataFrame:
+    return pd.read_csv(DATA / "teeth.csv")
+
+
+def test_senm_example_lower_teeth(teeth):
+    """senm's example ``senm(either4low, smoker, mset, trim = 2.5, gamma = 2.2)`` (the deviate
+    for lower teeth of Rosenbaum 2016, p. 1466, line 4, per senm's documentation), from data
+    in senm's one-row-per-person format."""
+    treated, controls = sets_from_long(teeth["either4low"], teeth["smoker"], teeth["mset"])
+    result = rosenbaum_sets(treated, controls, 2.2, trim=2.5)
+    pval, deviate, statistic, expectation, variance = TEETH_LOW_TRIM_25
+    assert result.deviate[0] == pytest.approx(deviate, rel=1e-10)
+    assert result.p_upper[0] == pytest.approx(pval, rel=1e-8)
+    assert (result.statistic, result.expectation[0], result.variance[0]) == pytest.approx(
+        (statistic, expectation, variance), rel=1e-10)
+
+
+def test_senm_example_permutational_t_test(teeth):
+    """senm's example ``senm(either4low, smoker, mset, trim = Inf, TonT = TRUE)``: the statistic
+    equals ``mean(dif)`` of the pair differences, 6.7142857142857144. R prints pval
+    9.99e-16 from ``1 - pnorm(7.935...)``, which has lost digits to cancellation; we compare
+    the deviate and check the p-value is the normal upper tail of it."""
+    from scipy.stats import norm
+
+    treated, controls = sets_from_long(teeth["either4low"], teeth["smoker"], teeth["mset"])
+    result = rosenbaum_sets(treated, controls, 1.0, trim=math.inf, effect_on_treated=True)
+    _, deviate, statistic, _, variance = TEETH_LOW_T_TEST
+    assert result.statistic == pytest.approx(statistic, rel=1e-12)
+    assert result.statistic == pytest.approx(float(np.mean(treated - controls[:, 0])), rel=1e-12)
+    assert result.deviate[0] == pytest.approx(deviate, rel=1e-10)
+    assert result.variance[0] == pytest.approx(variance, rel=1e-10)
+    assert result.p_upper[0] == pytest.approx(norm.sf(deviate), rel=1e-9)
+
+
+def test_senm_upper_teeth_less(teeth):
+    """``senm(either4up, smoker, mset, gamma = 1.5, alternative = "less")`` (R prints pval 1)."""
+    treated, controls = sets_from_long(teeth["either4up"], teeth["smoker"], teeth["mset"])
+    result = rosenbaum_sets(treated, controls, 1.5, alternative="less")
+    pval, deviate, statistic, expectation, variance = TEETH_UP_LESS
+    assert result.p_upper[0] == pytest.approx(pval, abs=1e-15)
+    assert (result.deviate[0], result.statistic, result.expectation[0],
+            result.variance[0]) == pytest.approx((deviate, statistic, expectation, variance),
+                                                 rel=1e-10)
+
+
+def test_sets_from_long_any_order():
+    """Shuffled one-row-per-person data give the same sets (controls kept in row order)."""
+    y = [5.0, 1.0, 2.0, 7.0, 3.0, 4.0]
+    z = [0, 1, 0, 1, 0, 0]
+    mset = ["b", "a", "a", "b", "b", "a"]
+    treated, controls = sets_from_long(y, z, mset)
+    assert treated.tolist() == [7.0, 1.0]  # sets in order of first appearance: b, a
+    np.testing.assert_array_equal(controls, [[5.0, 3.0], [2.0, 4.0]])
+
+
+@pytest.mark.parametrize(("args", "error", "match"), [
+    (([1, 2, 3], [1, 0], [1, 1, 1]), ParameterError, "must have the same length; got 3, 2 and 3"),
+    (([1, 2], [1, 2], [1, 1]), ParameterError, "`treatment` must be 0 .control. or 1"),
+    (([1, NAN], [1, 0], [1, 1]), ParameterError, "`outcome` must be a 1-d array of finite"),
+    (([1, 2], [1, 0], [1, None]), ParameterError, "`matched_set` must label every person"),
+    (([1, 2, 3], [1, 1, 0], [1, 1, 1]), DataError,
+     r"one treated person and at least one control; 1 set\(s\) do not"),
+])
+def test_sets_from_long_bad_input(args, error, match):
+    with pytest.raises(error, match=match):
+        sets_from_long(*args)

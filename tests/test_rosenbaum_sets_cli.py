@@ -38,7 +38,29 @@ def test_json_reproduces_senm(capsys):
     assert status == 0 and "0.03318" in out and "Gamma =" in out
 
 
+def test_one_row_per_person_reproduces_senm_example(capsys):
+    """senm's example ``senm(either4low, smoker, mset, trim = 2.5, gamma = 2.2)`` on
+    tests/data/teeth.csv (sensitivitymult 1.0.2; values in tests/test_rosenbaum_sets.py):
+    pval 0.015597560517545461, deviate 2.1545748223271399."""
+    status, out, _ = run(capsys, "rosenbaum", DATA / "teeth.csv", "--outcome", "either4low",
+                         "--treatment", "smoker", "--matched-set", "mset", "--trim", "2.5",
+                         "--gamma", "2.2", "--json")
+    assert status == 0
+    data = json.loads(out)
+    assert data["bounds"][0]["p_upper"] == pytest.approx(0.015597560517545461, rel=1e-8)
+    assert data["bounds"][0]["deviate"] == pytest.approx(2.1545748223271399, rel=1e-10)
+    assert data["set_sizes"] == {"2": 441}
+
+
 @pytest.mark.parametrize(("args", "match"), [
+    (("--outcome", "HRZ", "--treatment", "HRZ"),
+     "one row per person needs all of --outcome, --treatment and --matched-set"),
+    (("--outcome", "HRZ", "--treatment", "HRZ", "--matched-set", "nope"),
+     "column 'nope' is not in"),
+    (("--outcome", "H2R2Z2.2", "--treatment", "H2R2Z2.1", "--matched-set", "HRZ"),
+     "`outcome` must be a 1-d array of finite numbers"),
+    (("--treated", "HRZ", "--controls", "H2R2Z2.1", "--outcome", "HRZ"),
+     "with --controls give --treated (and neither --column nor --control)"),
     (("--controls", "H2R2Z2.1"), "with --controls give --treated"),
     (("--treated", "HRZ", "--controls", "H2R2Z2.1", "--column", "HRZ"),
      "with --controls give --treated (and neither --column nor --control)"),

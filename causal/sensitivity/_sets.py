@@ -96,3 +96,57 @@ def separable_bounds(scores: np.ndarray, gamma: np.ndarray) -> tuple[np.ndarray,
         expectation += best[..., 0].sum(axis=1)
         variance += np.where(tied, var, -np.inf).max(axis=2).sum(axis=1)
     return expectation, variance
+
+
+def sets_from_long(outcome: Any, treatment: Any, matched_set: Any
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """``(treated, controls)`` from one row per person, as ``senm(y, z, mset)`` takes them.
+
+    Parameters
+    ----------
+    outcome : array-like
+        Responses, no missing values.
+    treatment : array-like
+        1 for the treated person of a set, 0 for a control.
+    matched_set : array-like
+        Set labels (any hashable values); each set holds exactly one treated person and at
+        least one control.
+
+    Returns
+    -------
+    treated : numpy.ndarray, shape (n_sets,)
+    controls : numpy.ndarray, shape (n_sets, max controls)
+        NaN-padded; sets in order of first appearance, controls in their row order.
+    """
+    import pandas as pd
+
+    y = np.array(outcome, dtype=float) if np.ndim(outcome) == 1 else None
+    if y is None or not np.all(np.isfinite(y)):
+        raise ParameterError("`outcome` must be a 1-d array of finite numbers (one per person).")
+    z = np.asarray(treatment)
+    sets = pd.Series(np.asarray(matched_set))
+    if z.shape != y.shape or sets.size != y.size:
+        raise ParameterError(f"`outcome`, `treatment` and `matched_set` must have the same "
+                             f"length; got {y.size}, {z.size} and {sets.size}.")
+    if not np.all(np.isin(z, (0, 1))):
+        raise ParameterError("`treatment` must be 0 (control) or 1 (treated) for everyone.")
+    if sets.isna().any():
+        raise ParameterError("`matched_set` must label every person; it has missing values.")
+    codes, _ = pd.factorize(sets)
+    n_sets = int(codes.max()) + 1
+    treated_count = np.bincount(codes, weights=(z == 1), minlength=n_sets)
+    control_count = np.bincount(codes, weights=(z == 0), minlength=n_sets).astype(int)
+    bad = int(np.sum((treated_count != 1) | (control_count < 1)))
+    if bad:
+        raise DataError(f"every matched set must contain one treated person and at least one "
+                        f"control; {bad} set(s) do not.")
+    treated = np.empty(n_sets)
+    treated[codes[z == 1]] = y[z == 1]
+    controls = np.full((n_sets, int(control_count.max())), np.nan)
+    is_control = z == 0
+    control_codes = codes[is_control]
+    order = np.argsort(control_codes, kind="stable")
+    starts = np.concatenate([[0], np.cumsum(control_count)[:-1]])
+    position = np.arange(order.size) - starts[control_codes[order]]
+    controls[control_codes[order], position] = y[is_control][order]
+    return treated, controls

@@ -58,7 +58,9 @@ from causal._results import SummaryMixin, summary_frame
 from causal._validation import check_alpha, check_finite, check_literal
 from causal.errors import DataError, NoSolutionError, ParameterError
 from causal.sensitivity._pairs import check_gammas
-from causal.sensitivity._sets import check_sets, m_scores, separable_bounds
+from causal.sensitivity._sets import check_sets, m_scores, separable_bounds, sets_from_long
+
+__all__ = ["MatchedSetsBounds", "gamma_star_sets", "rosenbaum_sets", "sets_from_long"]
 
 METHOD = "Rosenbaum bounds for matched sets (m-statistic, separable approximation)"
 
@@ -133,7 +135,9 @@ def rosenbaum_sets(treated: Any, controls: Any, gamma: Any = 1.0, *, inner: floa
     Parameters
     ----------
     treated : array-like, shape (n_sets,)
-        The treated unit's response in each matched set.
+        The treated unit's response in each matched set (data with one row per person, as
+        senm takes them, are turned into ``treated`` and ``controls`` by
+        :func:`sets_from_long`).
     controls : array-like, shape (n_sets, max_controls)
         The controls' responses, NaN where a set has fewer controls; a 1-d array is matched
         pairs. Every set needs at least one control.
