@@ -6,10 +6,11 @@ Scores. In matched set ``i`` with ``n_i`` units (the treated unit first), every 
 difference ``y_ij - y_ik`` is divided by ``h``, the ``scale_quantile`` quantile (R's default
 type-7 quantile) of the absolute values of all within-set differences of the study, and passed
 through the odd function ``psi``: ``psi(w) = 0`` for ``|w| <= inner``, ``sign(w)`` for
-``|w| >= trim``, linear in between. (This is the psi of senm's documentation divided by
-``trim - inner``, as senm computes it; the scaling changes the printed statistic, never the
-deviate or p-value. With ``trim = inf`` and ``inner = 0`` the raw differences are used and
-``h`` plays no part; with ``inner = trim`` psi is ``sign(w) 1{|w| > inner}``.) Unit ``j``'s score
+``|w| >= trim``, linear in between. (senm's help page describes psi rising from 0 to
+``trim``; its code, which we follow, rises from 0 to 1, i.e. that psi divided by ``trim``. The
+scaling changes the statistic, expectation and variance, never the deviate or p-value.
+With ``trim = inf`` and ``inner = 0`` the raw differences are used and ``h`` plays no part;
+with ``inner = trim`` psi is ``sign(w) 1{|w| > inner}``.) Unit ``j``'s score
 is ``q_ij = sum_{k != j} psi((y_ij - y_ik) / h)`` divided by ``n_i`` (Rosenbaum 2007, expr. 8:
 weights efficient under additive set effects and constant variance) or, with
 ``effect_on_treated=True``, by ``(n_i - 1)`` times the number of sets (then with
