@@ -72,11 +72,15 @@ def m_scores(y: np.ndarray, *, inner: float, trim: float, scale_quantile: float,
     return scores / divisor[:, None], scale
 
 
+#: cells of one (gammas x sets x a) block: bounds the memory of the vectorised Γ grid (~80 MB)
+BLOCK_CELLS = 10_000_000
+
+
 def separable_bounds(scores: np.ndarray, gamma: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sum over sets of the maximal expectation and its variance, per Γ (separable
-    approximation, module docstring); ``scores`` is (sets x units) with NaN for absent units."""
+    approximation, module docstring); ``scores`` is (sets x units) with NaN for absent units.
+    Vectorised over sets and Γ, in blocks of Γ of at most :data:`BLOCK_CELLS` cells."""
     size = np.sum(~np.isnan(scores), axis=1)
-    g = gamma[:, None, None]
     expectation = np.zeros(gamma.size)
     variance = np.zeros(gamma.size)
     for m in np.unique(size):
@@ -86,15 +90,18 @@ def separable_bounds(scores: np.ndarray, gamma: np.ndarray) -> tuple[np.ndarray,
         high = q.sum(axis=1, keepdims=True) - low
         high2 = (q * q).sum(axis=1, keepdims=True) - low2
         a = np.arange(1, m)[None, None, :]
-        denom = a + g * (m - a)
-        mu = (low[None] + g * high[None]) / denom  # (gammas, sets, a)
-        var = (low2[None] + g * high2[None]) / denom - mu * mu
-        best = mu.max(axis=2, keepdims=True)
-        # senm keeps the largest variance among a's with equal expectation (ties are exact at
-        # Γ = 1, where every a gives the same mean and variance)
-        tied = mu >= best - 1e-12 * (1.0 + np.abs(best))
-        expectation += best[..., 0].sum(axis=1)
-        variance += np.where(tied, var, -np.inf).max(axis=2).sum(axis=1)
+        step = max(1, BLOCK_CELLS // max(1, low.size))
+        for start in range(0, gamma.size, step):
+            g = gamma[start:start + step, None, None]
+            denom = a + g * (m - a)
+            mu = (low[None] + g * high[None]) / denom  # (gammas, sets, a)
+            var = (low2[None] + g * high2[None]) / denom - mu * mu
+            best = mu.max(axis=2, keepdims=True)
+            # senm keeps the largest variance among a's with equal expectation (ties are exact
+            # at Γ = 1, where every a gives the same mean and variance)
+            tied = mu >= best - 1e-12 * (1.0 + np.abs(best))
+            expectation[start:start + step] += best[..., 0].sum(axis=1)
+            variance[start:start + step] += np.where(tied, var, -np.inf).max(axis=2).sum(axis=1)
     return expectation, variance
 
 
