@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from causal.cli_scale import SchedulerOpt, WorkersOpt
 from causal.errors import CausalError, CausalWarning
 
 app = typer.Typer(
@@ -151,10 +152,13 @@ def report(
         help="Output folder (default: reports/<study name>).")] = None,
     random_state: Annotated[int, typer.Option(help="Seed for every random procedure.")] = 20240101,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress output.")] = False,
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Write the refutation report (Markdown, HTML, JSON and figures) for a study."""
     import warnings
 
+    from causal.cli_scale import replicate_blocks
     from causal.report import build_report, default_out_dir, write_report
 
     loaded = _load(study)
@@ -164,7 +168,8 @@ def report(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if quiet:
-            built = build_report(loaded, random_state=random_state, command=command)
+            with replicate_blocks(scheduler, workers, quiet=True):
+                built = build_report(loaded, random_state=random_state, command=command)
         else:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -180,8 +185,9 @@ def report(
                     bar.update(task, completed=len(done), description=f"section: {name}")
                     done.append(name)
 
-                built = build_report(loaded, random_state=random_state, command=command,
-                                     progress=progress)
+                with replicate_blocks(scheduler, workers, bar=bar):
+                    built = build_report(loaded, random_state=random_state, command=command,
+                                         progress=progress)
     target = write_report(built, out or default_out_dir(loaded))
     typer.echo(f"wrote {target}/report.html, report.md, report.json and "
                f"{len(built.figures)} figure(s)")
@@ -1005,6 +1011,8 @@ def bias_analysis(
     draws: Annotated[int, typer.Option(help="Draws when any parameter is a prior.")] = 100_000,
     random_state: Annotated[int, typer.Option(help="Seed.")] = 20240101,
     as_json: JsonOpt = False,
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Bias analysis for an unmeasured binary confounder on a 2x2 table (Lash, Fox & MacLehose).
 
@@ -1029,10 +1037,13 @@ def bias_analysis(
         return
     if measure.upper() != "RR":
         fail("probabilistic bias analysis works on the risk-ratio scale; use --measure RR.")
-    result = probabilistic_bias_analysis(cells, prevalence_treated=parsed["p1"],
-                                         prevalence_control=parsed["p0"],
-                                         outcome_rr=parsed["effect"], n_draws=draws,
-                                         random_state=random_state)
+    from causal.cli_scale import replicate_blocks
+
+    with replicate_blocks(scheduler, workers):
+        result = probabilistic_bias_analysis(cells, prevalence_treated=parsed["p1"],
+                                             prevalence_control=parsed["p0"],
+                                             outcome_rr=parsed["effect"], n_draws=draws,
+                                             random_state=random_state)
     median, lower, upper = result.interval("systematic")
     t_median, t_lower, t_upper = result.interval("total")
     _echo_result(result, as_json, {"systematic": [median, lower, upper],
@@ -1054,6 +1065,8 @@ def explain_away_command(
     png: Annotated[Path | None, typer.Option("--png", help="Write the contour plot here.")] = None,
     random_state: Annotated[int, typer.Option(help="Seed.")] = 20240101,
     as_json: JsonOpt = False,
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Simulate the study's adjusted OR under a true OR of 1 over a grid of hidden confounders.
 
@@ -1079,7 +1092,10 @@ def explain_away_command(
         options["replicates"] = replicates
     if prevalence is not None:
         options["prevalence"] = prevalence
-    result = explain_away(loaded, random_state=random_state, **options)
+    from causal.cli_scale import replicate_blocks
+
+    with replicate_blocks(scheduler, workers):
+        result = explain_away(loaded, random_state=random_state, **options)
     if png is not None:
         from causal.plots.explain_away import plot_explain_away
         from causal.report.figures import figure_bytes, new_figure

@@ -30,16 +30,12 @@ from typing import Any, Literal
 
 import numpy as np
 
-from causal._validation import check_alpha, check_literal, check_random_state
+from causal._validation import check_alpha, check_literal
 from causal.errors import ParameterError
+from causal.sensitivity._explain_away_blocks import GROUP_BYTES, REPLICATE_BLOCK
 from causal.sensitivity.explain_away_result import ExplainAwayResult
 
 __all__ = ["ExplainAwayResult", "covariate_benchmarks", "estimate_memory", "explain_away"]
-
-#: replicates drawn per block (fixed, so results do not depend on memory limits)
-REPLICATE_BLOCK = 250
-#: target bytes of one stacked group of cells' design matrices
-GROUP_BYTES = 48 * 2**20
 
 
 def _grid(values: Any, name: str, default: np.ndarray) -> np.ndarray:
@@ -98,8 +94,8 @@ def explain_away(study: Any, *, uptake_ors: Any = None, recovery_ors: Any = None
                  prevalence: float = 0.5, replicates: int = 500, n: int | None = None,
                  reported_or: float | None = None, margins: Literal["overall", "arms"] = "overall",
                  reference_world: str | None = None, alpha: float = 0.05,
-                 max_memory_mb: float = 2048.0, n_threads: int = 1, random_state: Any = None
-                 ) -> ExplainAwayResult:
+                 max_memory_mb: float = 2048.0, n_threads: int = 1, random_state: Any = None,
+                 runner: Any = None) -> ExplainAwayResult:
     """Simulate the study's adjusted OR under a true OR of 1 over a grid of hidden confounders.
 
     Parameters
@@ -135,6 +131,11 @@ def explain_away(study: Any, *, uptake_ors: Any = None, recovery_ors: Any = None
     n_threads : int
         Threads for the batched fits (results do not depend on it).
     random_state : None, int or numpy.random.Generator
+        Replicate block ``b`` (replicates ``250 b`` to ``250 b + 249``) draws from
+        ``SeedSequence(random_state).spawn(...)[b]`` (a Generator first gives one integer seed).
+    runner : optional
+        Where the blocks run (:mod:`causal._parallel`); default: the one set by
+        ``causal._parallel.cluster``, else this process. Results do not depend on it.
 
     Returns
     -------
@@ -150,12 +151,18 @@ def explain_away(study: Any, *, uptake_ors: Any = None, recovery_ors: Any = None
     The E-value comparison converts the reported OR to a risk ratio as ``sqrt(OR)`` when overall
     recovery exceeds 15% (VanderWeele 2017; Thew: 95/302 = 31%), else uses the OR.
     """
-    from causal._batched_glm import fit_logit_batch
+    from causal._parallel import block_streams, current_runner
     from causal._validation import check_count, check_probability
-    from causal.data.calibrate import adjusted_design
     from causal.data.cohort import _simulated_spec, solve_study_world, targets_of
     from causal.data.grid_solve import solve_binary_grid
-    from causal.data.simulate import _linear, covariates_from_uniforms
+    from causal.sensitivity._explain_away_blocks import (
+        Block,
+        Shared,
+        block_bounds,
+        cell_groups,
+        simulate_block,
+        split,
+    )
     from causal.sensitivity.evalue import RARE_OUTCOME_THRESHOLD
     from causal.spec import as_study
 
@@ -189,7 +196,7 @@ def explain_away(study: Any, *, uptake_ors: Any = None, recovery_ors: Any = None
                              f"{need / 2**20:,.0f} MB (grid {gt.size} x {gy.size}, "
                              f"{replicates} replicates, n = {n}), above `max_memory_mb` = "
                              f"{max_memory_mb:g}; use fewer cells or replicates.")
-    rng = check_random_state(random_state)
+    streams = block_streams(random_state, -(-replicates // REPLICATE_BLOCK))
     targets = targets_of(study)
     reference = solve_study_world(study, reference_world)
     GT, GY = np.meshgrid(gt, gy, indexing="ij")
@@ -199,38 +206,21 @@ def explain_away(study: Any, *, uptake_ors: Any = None, recovery_ors: Any = None
     coef = np.full((cells, replicates), np.nan)
     se = np.full((cells, replicates), np.nan)
     conv = np.zeros((cells, replicates), dtype=bool)
-    levels = list(data.cohort["presenting_problem"])
-    for lo in range(0, replicates, REPLICATE_BLOCK):
-        hi = min(lo + REPLICATE_BLOCK, replicates)
-        u = rng.random((11, hi - lo, n))
-        np.clip(u, 1e-12, 1 - 1e-12, out=u)
-        cov = covariates_from_uniforms(u, data, sol.age_loc, sol.age_scale, rng,
-                                       motivation_prevalence=prevalence)
-        lp_t, lp_y = _linear(data.uptake, cov, levels), _linear(data.recovery, cov, levels)
-        m = cov["motivation"]
-        logit_t, logit_y = np.log(u[9] / (1 - u[9])), np.log(u[10] / (1 - u[10]))
-        cov["employment_support"] = np.zeros_like(lp_t)
-        template = adjusted_design(cov, data)
-        del u
-        group = max(1, GROUP_BYTES // (template.nbytes or 1))
-        for g0 in range(0, idx.size, group):
-            sel = idx[g0:g0 + group]
-            # P(T = 1) = expit(eta) <=> T = 1{logit(u) < eta}: same uniforms in every cell
-            eta_t = (sol.uptake_intercept[sel, None, None] + lp_t[None]
-                     + np.log(GT.ravel()[sel])[:, None, None] * m[None])
-            treated = logit_t[None] < eta_t
-            eta_y = (sol.recovery_intercept[sel, None, None]
-                     + sol.prognostic_scale[sel, None, None] * lp_y[None]
-                     + np.log(GY.ravel()[sel])[:, None, None] * m[None])
-            recovered = (logit_y[None] < eta_y).astype(float)
-            X = np.repeat(template[None], sel.size, axis=0)
-            X[..., 1] = treated
-            k, b = sel.size * (hi - lo), template.shape
-            fit = fit_logit_batch(X.reshape(k, b[1], b[2]), recovered.reshape(k, b[1]),
-                                  n_threads=n_threads)
-            coef[sel, lo:hi] = fit.coef[:, 1].reshape(sel.size, hi - lo)
-            se[sel, lo:hi] = fit.std_error[:, 1].reshape(sel.size, hi - lo)
-            conv[sel, lo:hi] = fit.converged.reshape(sel.size, hi - lo)
+    runner = current_runner(runner)
+    shared = Shared(data, sol.uptake_intercept, sol.recovery_intercept, sol.prognostic_scale,
+                    np.log(GT.ravel()), np.log(GY.ravel()), sol.age_loc, sol.age_scale,
+                    prevalence, n, n_threads)
+    bounds = block_bounds(replicates)
+    # a task is one block and a run of its cell groups; enough tasks to keep every worker busy
+    parts = -(-4 * runner.parallelism // len(bounds)) if runner.parallelism > 1 else 1
+    blocks = [Block(lo, hi, stream, run) for (lo, hi), stream in zip(bounds, streams, strict=True)
+              for run in split(cell_groups(idx, hi - lo, n, p), parts)]
+    for block, fitted in zip(blocks, runner.map(simulate_block, blocks, shared,
+                                                 label="explain-away"), strict=True):
+        for sel, b1, se1, ok in fitted:
+            coef[sel, block.lo:block.hi] = b1
+            se[sel, block.lo:block.hi] = se1
+            conv[sel, block.lo:block.hi] = ok
     from causal.measures import z_critical
 
     z = z_critical(alpha)

@@ -25,11 +25,29 @@ import numpy as np
 import pandas as pd
 
 from causal._results import SummaryMixin, summary_frame
-from causal._validation import check_alpha, check_count, check_random_state
+from causal._validation import check_alpha, check_count
 from causal.errors import ParameterError
 from causal.measures import TwoByTwo, z_critical
 from causal.sensitivity._scale import RRScale, to_rr_scale
 from causal.sensitivity.priors import Prior, as_prior, check_support
+
+#: draws per block: each block's draws come from its own seed sequence (the seed's spawn
+#: ``b``), so the draws do not depend on where or how many blocks run at once
+DRAW_BLOCK = 1_000_000
+
+
+def _draw_block(shared: tuple[dict[str, Prior], float, float], block: tuple[int, Any]
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Bias factors, systematic and total draws of one block of ``size`` draws."""
+    (priors, log_rr, se), (size, stream) = shared, block
+    rng = np.random.default_rng(stream)
+    p1 = priors["prevalence_treated"].sample(rng, size)
+    p0 = priors["prevalence_control"].sample(rng, size)
+    g = priors["outcome_rr"].sample(rng, size)
+    z = rng.standard_normal(size)
+    bias = (g * p1 + 1 - p1) / (g * p0 + 1 - p0)
+    systematic = math.exp(log_rr) / bias
+    return bias, systematic, systematic * np.exp(-se * z)
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,7 +125,8 @@ class BiasAnalysisResult(SummaryMixin):
 def probabilistic_bias_analysis(data: Any, *, prevalence_treated: Prior | float,
                                 prevalence_control: Prior | float, outcome_rr: Prior | float,
                                 n_draws: int = 100_000, alpha: float = 0.05,
-                                random_state: Any = None) -> BiasAnalysisResult:
+                                random_state: Any = None, runner: Any = None
+                                ) -> BiasAnalysisResult:
     """Probabilistic bias analysis for an unmeasured binary confounder.
 
     Parameters
@@ -123,6 +142,10 @@ def probabilistic_bias_analysis(data: Any, *, prevalence_treated: Prior | float,
     alpha : float
         The simulation interval is the ``alpha/2`` to ``1 - alpha/2`` quantiles.
     random_state : int, numpy.random.Generator or None
+        Draws ``10^6 b`` to ``10^6 (b + 1) - 1`` come from block ``b``'s stream,
+        ``SeedSequence(random_state).spawn(...)[b]``.
+    runner : optional
+        Where the blocks run (:mod:`causal._parallel`); results do not depend on it.
 
     Returns
     -------
@@ -166,13 +189,12 @@ def probabilistic_bias_analysis(data: Any, *, prevalence_treated: Prior | float,
         measure_alpha = getattr(data, "alpha", 0.05)
         se = (math.log(scale.rr_ci[1]) - math.log(scale.rr_ci[0])) / (2 * z_critical(measure_alpha))
     seed = random_state if isinstance(random_state, int) else None
-    rng = check_random_state(random_state)
-    p1 = priors["prevalence_treated"].sample(rng, n_draws)
-    p0 = priors["prevalence_control"].sample(rng, n_draws)
-    g = priors["outcome_rr"].sample(rng, n_draws)
-    z = rng.standard_normal(n_draws)
-    bias = (g * p1 + 1 - p1) / (g * p0 + 1 - p0)
-    systematic = math.exp(log_rr) / bias
-    total = systematic * np.exp(-se * z)
+    from causal._parallel import block_streams, current_runner
+
+    sizes = [min(DRAW_BLOCK, n_draws - lo) for lo in range(0, n_draws, DRAW_BLOCK)]
+    blocks = list(zip(sizes, block_streams(random_state, len(sizes)), strict=True))
+    parts = current_runner(runner).map(_draw_block, blocks, (priors, log_rr, se),
+                                       label="bias-analysis")
+    bias, systematic, total = (np.concatenate([part[j] for part in parts]) for j in range(3))
     return BiasAnalysisResult(systematic, total, bias, math.exp(log_rr), se, priors, alpha,
                               scale, seed)

@@ -1,0 +1,233 @@
+"""Replicate blocks and where they run: in this process, or as tasks on a Dask cluster.
+
+The heavy procedures (explain-away cells, bias-analysis draws, bootstrap replicates) are sets of
+independent *blocks*. A block's random numbers come only from the study seed and the block's
+index (:func:`block_streams`), never from a generator shared between blocks, and the blocking
+itself is fixed by the problem's size, not by the number of workers. So the same blocks give
+the same numbers wherever they run: in this process (the default, where Dask is not even
+imported), on a local cluster (``workers=N``) or on an existing one (``scheduler=ADDRESS`` or
+the ``CAUSAL_SCHEDULER`` environment variable).
+
+On a cluster the data every block needs are sent once (``Client.scatter(..., broadcast=True)``)
+and each task receives a reference to them plus its block index; lost or failed tasks are
+retried (``retries``), and a worker that dies is replaced by its nanny while the scheduler
+re-runs its tasks elsewhere, so a run survives a lost worker with the same result.
+
+Every block runs with BLAS limited to one thread, in process and on workers alike: a matrix
+product's rounding may depend on how many threads split it, and the results must not.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+import numpy as np
+
+from causal.errors import ParameterError
+
+__all__ = ["InProcess", "DaskRunner", "block_streams", "cluster", "current_runner",
+           "SCHEDULER_ENV"]
+
+#: environment variable naming an existing scheduler, e.g. tcp://10.0.0.5:8786
+SCHEDULER_ENV = "CAUSAL_SCHEDULER"
+#: how many times a task that raised is retried (a task lost with a dead worker is re-run by the
+#: scheduler anyway, up to distributed's ``allowed-failures``)
+RETRIES = 3
+
+Progress = Callable[[int, int], None]
+
+
+def block_streams(random_state: Any, count: int) -> list[np.random.SeedSequence]:
+    """``count`` independent seed sequences, block ``b`` getting spawn key ``(b,)``.
+
+    An int seed gives ``SeedSequence(seed).spawn(count)``, whose child ``b`` equals
+    ``SeedSequence(seed, spawn_key=(b,))``: block ``b``'s stream depends on the seed and ``b``
+    only, so it is the same whoever runs it. A Generator spawns from its own seed sequence
+    (``Generator.spawn``), so ``default_rng(7)`` gives the same blocks as ``7`` and a second
+    call on the same Generator gives new ones; None gives fresh entropy.
+    """
+    from causal._validation import check_random_state
+
+    if random_state is None:
+        return np.random.SeedSequence().spawn(count)
+    if isinstance(random_state, int | np.integer) and not isinstance(random_state, bool):
+        check_random_state(random_state)  # the same message for a negative seed
+        return np.random.SeedSequence(int(random_state)).spawn(count)
+    rng = check_random_state(random_state)
+    try:
+        return rng.bit_generator.seed_seq.spawn(count)
+    except (AttributeError, NotImplementedError, TypeError):  # a generator without a sequence
+        return np.random.SeedSequence(int(rng.integers(0, 2**63 - 1))).spawn(count)
+
+
+def _single_threaded_blas() -> Any:
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - installed with scikit-learn
+        from contextlib import nullcontext
+
+        return nullcontext()
+    return threadpool_limits(1)
+
+
+def run_block(fn: Callable[..., Any], shared: Any, item: Any) -> Any:
+    """Run one block with BLAS on one thread (the same arithmetic everywhere)."""
+    with _single_threaded_blas():
+        return fn(shared, item)
+
+
+class InProcess:
+    """Runs blocks one after another in this process (the default)."""
+
+    parallelism = 1
+    address: str | None = None
+
+    def __init__(self, progress: Progress | None = None) -> None:
+        self.progress = progress
+
+    def map(self, fn: Callable[[Any, Any], Any], items: Sequence[Any], shared: Any,
+            label: str = "blocks") -> list[Any]:
+        """``[fn(shared, item) for item in items]``, reporting progress after each block."""
+        out = []
+        for done, item in enumerate(items, start=1):
+            out.append(run_block(fn, shared, item))
+            if self.progress is not None:
+                self.progress(done, len(items))
+        return out
+
+
+class DaskRunner:
+    """Runs blocks as tasks through a ``distributed.Client``."""
+
+    def __init__(self, client: Any, progress: Progress | None = None,
+                 retries: int = RETRIES) -> None:
+        self.client = client
+        self.progress = progress
+        self.retries = retries
+
+    @property
+    def address(self) -> str:
+        return self.client.scheduler.address
+
+    @property
+    def parallelism(self) -> int:
+        """Worker threads the scheduler knows of (at least 1)."""
+        info = self.client.scheduler_info()
+        return max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
+
+    def map(self, fn: Callable[[Any, Any], Any], items: Sequence[Any], shared: Any,
+            label: str = "blocks") -> list[Any]:
+        """``fn(shared, item)`` for every item as tasks; results in the order of ``items``."""
+        from distributed import as_completed
+
+        if not items:
+            return []
+        [data] = self.client.scatter([shared], broadcast=True, hash=False)
+        futures = self.client.map(run_block, [fn] * len(items), [data] * len(items),
+                                  list(items), retries=self.retries, pure=False,
+                                  key=[f"causal-{label}-{i}-{os.urandom(4).hex()}"
+                                       for i in range(len(items))])
+        try:
+            for done, _ in enumerate(as_completed(futures), start=1):
+                if self.progress is not None:
+                    self.progress(done, len(items))
+            return self.client.gather(futures)
+        finally:
+            self.client.cancel([*futures, data])
+
+
+_CURRENT: ContextVar[Any] = ContextVar("causal_runner", default=None)
+
+
+def current_runner(runner: Any = None) -> Any:
+    """``runner`` if given, else the one set by :func:`cluster`, else :class:`InProcess`."""
+    if runner is not None:
+        return runner
+    active = _CURRENT.get()
+    return active if active is not None else InProcess()
+
+
+def check_scheduler(address: Any) -> str:
+    if not isinstance(address, str) or not re.fullmatch(
+            r"(tcp|tls|inproc|ucx)://[^\s/]+(:\d+)?/?", address.strip()):
+        raise ParameterError(f"`scheduler` must be a Dask scheduler address like "
+                             f"tcp://HOST:PORT; got {address!r}.")
+    return address.strip()
+
+
+def check_workers(workers: Any) -> int:
+    if isinstance(workers, bool) or not isinstance(workers, int | np.integer) or workers < 1:
+        raise ParameterError(f"`workers` must be a positive integer; got {workers!r}.")
+    return int(workers)
+
+
+@contextmanager
+def cluster(scheduler: str | None = None, workers: int | None = None, *,
+            progress: Progress | None = None, retries: int = RETRIES) -> Iterator[Any]:
+    """Run the replicate blocks of every procedure inside the ``with`` block on a cluster.
+
+    Parameters
+    ----------
+    scheduler : str, optional
+        Address of an existing Dask scheduler (``tcp://HOST:PORT``); default: the
+        ``CAUSAL_SCHEDULER`` environment variable when ``workers`` is not given either.
+    workers : int, optional
+        Start a local cluster of this many single-threaded worker processes listening on the
+        loopback address only (closed on exit).
+    progress : callable, optional
+        ``progress(done, total)`` after each finished block (the library never prints).
+    retries : int
+        Retries of a task that raised.
+
+    Yields
+    ------
+    InProcess or DaskRunner
+        The runner that procedures use when they are not given one. With neither option nor
+        environment variable, blocks run in this process and Dask is not imported.
+    """
+    if scheduler is not None and workers is not None:
+        raise ParameterError("`scheduler` and `workers` are alternatives (an existing cluster "
+                             "or a local one); got both.")
+    if scheduler is None and workers is None:
+        scheduler = os.environ.get(SCHEDULER_ENV) or None
+    if scheduler is None and workers is None:
+        runner: Any = InProcess(progress)
+        token = _CURRENT.set(runner)
+        try:
+            yield runner
+        finally:
+            _CURRENT.reset(token)
+        return
+    scheduler = None if scheduler is None else check_scheduler(scheduler)
+    workers = None if workers is None else check_workers(workers)
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as error:  # pragma: no cover - dask is in the dev group
+        raise ParameterError("running on a cluster needs Dask distributed: install the "
+                             "'dask' extra (pip install 'causal[dask]'); got an environment "
+                             "without it.") from error
+    local = None
+    if workers is not None:
+        local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                             host="127.0.0.1", dashboard_address=None)
+        client = Client(local)
+    else:
+        try:
+            client = Client(scheduler, timeout="20s")
+        except OSError as error:
+            raise ParameterError(f"`scheduler` must be the address of a running Dask "
+                                 f"scheduler; could not connect to {scheduler!r}.") from error
+    runner = DaskRunner(client, progress, retries)
+    token = _CURRENT.set(runner)
+    try:
+        yield runner
+    finally:
+        _CURRENT.reset(token)
+        client.close()
+        if local is not None:
+            local.close()
