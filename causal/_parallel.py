@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -213,8 +214,10 @@ def cluster(scheduler: str | None = None, workers: int | None = None, *,
                              "without it.") from error
     local = None
     if workers is not None:
-        local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                             host="127.0.0.1", dashboard_address=None)
+        with warnings.catch_warnings():  # "port 8787 in use": the next free one is taken
+            warnings.filterwarnings("ignore", message="Port .* is already in use")
+            local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                 host="127.0.0.1", dashboard_address=None)
         client = Client(local)
     else:
         try:

@@ -25,6 +25,7 @@ Ding, P. & VanderWeele, T. J. (2016). Sensitivity analysis without assumptions. 
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any, Literal
 
@@ -211,8 +212,10 @@ def explain_away(study: Any, *, uptake_ors: Any = None, recovery_ors: Any = None
                     np.log(GT.ravel()), np.log(GY.ravel()), sol.age_loc, sol.age_scale,
                     prevalence, n, n_threads)
     bounds = block_bounds(replicates)
-    # a task is one block and a run of its cell groups; enough tasks to keep every worker busy
-    parts = -(-4 * runner.parallelism // len(bounds)) if runner.parallelism > 1 else 1
+    # A task is one block and a run of its cell groups. Each task redraws its block's uniforms
+    # (about five cells' work at n = 10^4), so make as few tasks as keep the workers evenly
+    # busy: a multiple of the worker threads. The numbers do not depend on this split.
+    parts = runner.parallelism // math.gcd(len(bounds), runner.parallelism)
     blocks = [Block(lo, hi, stream, run) for (lo, hi), stream in zip(bounds, streams, strict=True)
               for run in split(cell_groups(idx, hi - lo, n, p), parts)]
     for block, fitted in zip(blocks, runner.map(simulate_block, blocks, shared,

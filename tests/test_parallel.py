@@ -1,0 +1,208 @@
+"""Replicate blocks on a Dask cluster give exactly the in-process results (causal._parallel).
+
+The cluster listens on the loopback address only. Equality is exact (bytes or
+``assert_array_equal``): a block's random numbers come from the seed and its index alone, and
+the blocking does not depend on the number of workers, so nothing may differ.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from causal._parallel import DaskRunner, InProcess, block_streams, cluster, current_runner
+from causal.cli import main
+from causal.errors import ParameterError
+from tests.conftest import ROOT, THEW
+
+distributed = pytest.importorskip("distributed")
+
+# a small grid: 3 x 3 cells, 2 replicate blocks (260 > 250 replicates), several tasks per block
+SMALL = dict(uptake_ors=[1.0, 4.0, 12.0], recovery_ors=[1.0, 4.0, 12.0], replicates=260)
+
+
+@pytest.fixture(scope="module")
+def scheduler():
+    cluster_ = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                        host="127.0.0.1", dashboard_address=None)
+    try:
+        yield cluster_.scheduler_address
+    finally:
+        cluster_.close()
+
+
+def test_without_options_dask_is_not_imported():
+    """In process, the commands that can use a cluster never import dask or distributed."""
+    code = (
+        "import sys\n"
+        "from causal.cli import main\n"
+        f"assert main(['explain-away', {str(THEW)!r}, '--grid', '2', '--replicates', '30', "
+        "'--json']) == 0\n"
+        "assert main(['bias-analysis', '31', '66', '64', '236', '--p1', 'uniform:0.4,0.6', "
+        "'--p0', '0.2', '--effect', '2', '--draws', '1000', '--json']) == 0\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed'))\n"
+        "assert not loaded, loaded\n")
+    env = {k: v for k, v in os.environ.items() if k != "CAUSAL_SCHEDULER"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+def test_block_streams_depend_on_seed_and_index_only():
+    """Block b's stream is SeedSequence(seed, spawn_key=(b,)) (numpy's documented spawn), and
+    a fresh Generator from the same seed gives the same blocks."""
+    streams = block_streams(7, 3)
+    for b, stream in enumerate(streams):
+        expected = np.random.SeedSequence(7, spawn_key=(b,))
+        assert stream.generate_state(4).tolist() == expected.generate_state(4).tolist()
+    from_generator = block_streams(np.random.default_rng(7), 3)
+    assert [s.generate_state(2).tolist() for s in from_generator] == \
+        [s.generate_state(2).tolist() for s in streams]
+    assert block_streams(8, 1)[0].generate_state(2).tolist() != \
+        streams[0].generate_state(2).tolist()
+
+
+def test_in_process_is_the_default(monkeypatch):
+    monkeypatch.delenv("CAUSAL_SCHEDULER", raising=False)
+    assert isinstance(current_runner(), InProcess)
+    with cluster() as runner:
+        assert isinstance(runner, InProcess) and current_runner() is runner
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"workers": 0}, "`workers` must be a positive integer; got 0"),
+    ({"scheduler": "localhost:8786"}, "`scheduler` must be a Dask scheduler address"),
+    ({"scheduler": "tcp://127.0.0.1:1", "workers": 2}, "alternatives"),
+])
+def test_bad_options_raise(kwargs, match):
+    with pytest.raises(ParameterError, match=match), cluster(**kwargs):
+        pass
+
+
+def test_cli_bad_options_exit_2(capsys):
+    assert main(["explain-away", str(THEW), "--workers", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "`workers` must be a positive integer" in err
+
+
+def test_explain_away_identical_on_a_cluster(scheduler):
+    from causal.sensitivity.explain_away import explain_away
+
+    local = explain_away(THEW, random_state=5, **SMALL)
+    with cluster(scheduler) as runner:
+        assert isinstance(runner, DaskRunner) and runner.parallelism == 2
+        remote = explain_away(THEW, random_state=5, **SMALL)
+    for name in ("mean_log_or", "mean_log_or_se", "p_at_least", "p_ci_above", "converged"):
+        np.testing.assert_array_equal(getattr(remote, name), getattr(local, name))
+
+
+def test_environment_variable_names_the_scheduler(scheduler, monkeypatch):
+    monkeypatch.setenv("CAUSAL_SCHEDULER", scheduler)
+    with cluster() as runner:
+        assert isinstance(runner, DaskRunner) and runner.address == scheduler
+
+
+def test_bias_analysis_draws_identical_on_a_cluster(scheduler):
+    """2.5 million draws: three blocks (10^6, 10^6, 0.5 * 10^6)."""
+    from causal.measures import TwoByTwo
+    from causal.sensitivity import priors as P
+    from causal.sensitivity.probabilistic import probabilistic_bias_analysis
+
+    kwargs = dict(prevalence_treated=P.beta(5, 5), prevalence_control=P.uniform(0.1, 0.3),
+                  outcome_rr=P.lognormal(0.69, 0.2), n_draws=2_500_000, random_state=3)
+    local = probabilistic_bias_analysis(TwoByTwo(31, 66, 64, 236), **kwargs)
+    with cluster(scheduler):
+        remote = probabilistic_bias_analysis(TwoByTwo(31, 66, 64, 236), **kwargs)
+    np.testing.assert_array_equal(remote.total, local.total)
+    np.testing.assert_array_equal(remote.bias_factors, local.bias_factors)
+
+
+def test_bootstrap_replicates_identical_on_a_cluster(scheduler):
+    """300,000 rows: 37 chunks of 8,192 rows, 3 tasks on the cluster, 2 threads in process."""
+    from causal.estimate._bootstrap import multiplier_bootstrap
+
+    phi = np.random.default_rng(1).standard_normal((300_000, 2))
+    theta = np.array([0.3, 0.5])
+    local = multiplier_bootstrap(phi, theta, 200, np.random.default_rng(4))
+    with cluster(scheduler):
+        remote = multiplier_bootstrap(phi, theta, 200, np.random.default_rng(4))
+    np.testing.assert_array_equal(remote, local)
+
+
+def test_report_json_byte_identical_on_a_cluster(scheduler, tmp_path):
+    """The report's random sections (estimates with bootstrap, explain-away) built in process
+    and on the cluster write the same report.json, byte for byte."""
+    from causal.report import build_report, write_report
+    from causal.spec import load_study
+
+    sections = ["estimates", "explain_away"]
+    study = load_study(THEW)
+    write_report(build_report(study, sections=sections), tmp_path / "local")
+    with cluster(scheduler):
+        write_report(build_report(study, sections=sections), tmp_path / "remote")
+    local = (tmp_path / "local" / "report.json").read_bytes()
+    assert (tmp_path / "remote" / "report.json").read_bytes() == local
+    assert "explain_away" in {s["key"] for s in json.loads(local)["sections"]}
+
+
+def test_cli_scheduler_option_gives_the_same_json(scheduler, capsys):
+    args = ["explain-away", str(THEW), "--grid", "2", "--replicates", "40", "--json"]
+    assert main(args) == 0
+    local = json.loads(capsys.readouterr().out)
+    assert main([*args, "--scheduler", scheduler]) == 0
+    remote = json.loads(capsys.readouterr().out)
+    for out in (local, remote):
+        del out["wall_seconds"], out["cpu_seconds"]
+    assert remote == local
+
+
+def _listening_hosts() -> set[str]:
+    """Addresses on which this process and its children listen for TCP connections."""
+    import psutil
+
+    me = psutil.Process()
+    hosts = set()
+    for process in [me, *me.children(recursive=True)]:
+        for conn in process.net_connections(kind="tcp"):
+            if conn.status == psutil.CONN_LISTEN:
+                hosts.add(conn.laddr.ip)
+    return hosts
+
+
+def test_a_worker_killed_mid_run_changes_nothing():
+    """A local cluster started by ``workers=2``; after the first finished task, a worker that is
+    running a task is killed (SIGKILL). Its nanny restarts it, the scheduler re-runs the lost
+    task, and the result is the in-process one. 520 replicates: 3 blocks, 6 tasks."""
+    from causal.sensitivity.explain_away import explain_away
+
+    grid = dict(SMALL, replicates=520)
+    local = explain_away(THEW, random_state=6, **grid)
+    killed: list[tuple[int, tuple]] = []
+    with cluster(workers=2) as runner:
+        assert runner.address.startswith("tcp://127.0.0.1:")
+        assert _listening_hosts() == {"127.0.0.1"}  # scheduler, nannies, workers: loopback
+        pids = runner.client.run(os.getpid)  # worker address -> process id
+
+        def kill_busy_worker(done: int, total: int) -> None:
+            if killed:
+                return
+            busy = {w: keys for w, keys in runner.client.processing().items() if keys}
+            if busy:
+                worker = sorted(busy)[0]
+                os.kill(pids[worker], signal.SIGKILL)
+                killed.append((pids[worker], tuple(busy[worker])))
+
+        runner.progress = kill_busy_worker
+        remote = explain_away(THEW, random_state=6, **grid)
+        after = set(runner.client.run(os.getpid).values())
+    assert killed and killed[0][1], "no worker was killed while running a task"
+    assert killed[0][0] not in after
+    np.testing.assert_array_equal(remote.mean_log_or, local.mean_log_or)
+    np.testing.assert_array_equal(remote.p_at_least, local.p_at_least)
+    np.testing.assert_array_equal(remote.converged, local.converged)
