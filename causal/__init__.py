@@ -51,6 +51,7 @@ _EXPORTS: dict[str, str] = {
     "ProtocolComponent": "causal.target_trial",
     "EvidenceEntry": "causal.randomised",
     "compare_with_randomised": "causal.randomised",
+    "cluster": "causal._parallel",
     "CausalError": "causal.errors",
     "CausalWarning": "causal.errors",
 }
