@@ -72,6 +72,8 @@ def main() -> None:
                        for f in ("mean_log_or", "mean_log_or_se", "p_at_least", "converged"))
             rows.append({"where": f"{w} workers", "wall": wall_c, "cpu": cpu_c + worker_cpu,
                          "client_cpu": cpu_c, "speedup": wall / wall_c,
+                         "worker_cpu": [round(after[k]["cpu"] - before[k]["cpu"], 1)
+                                        for k in after],
                          "worker_peak_mb": [round(v["peak_mb"]) for v in after.values()],
                          "identical": same, "load": load})
             print(json.dumps(rows[-1]), flush=True)

@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -29,8 +30,10 @@ SMALL = dict(uptake_ors=[1.0, 4.0, 12.0], recovery_ors=[1.0, 4.0, 12.0], replica
 
 @pytest.fixture(scope="module")
 def scheduler():
-    cluster_ = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                        host="127.0.0.1", dashboard_address=None)
+    with warnings.catch_warnings():  # another process may hold the default HTTP port
+        warnings.filterwarnings("ignore", message="Port .* is already in use")
+        cluster_ = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                            host="127.0.0.1", dashboard_address=None)
     try:
         yield cluster_.scheduler_address
     finally:
