@@ -34,10 +34,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from statistics import NormalDist
 from typing import Any, Literal
 
 import numpy as np
-from scipy.stats import norm
 
 from causal._validation import check_alpha, check_literal
 from causal.errors import DataError, ParameterError
@@ -186,7 +186,7 @@ def bias_bounds(elements: RieszElements, cf_y: Any, cf_d: Any, rho: Any = 1.0, *
     bias = k * elements.scale
     se_lower = np.sqrt(np.maximum(big_a - 2 * k * big_b + k**2 * big_c, 0) / n)
     se_upper = np.sqrt(np.maximum(big_a + 2 * k * big_b + k**2 * big_c, 0) / n)
-    z = float(norm.ppf(1 - alpha))
+    z = NormalDist().inv_cdf(1 - alpha)
     lower, upper = elements.theta - bias, elements.theta + bias
     return {"bias": bias, "lower": lower, "upper": upper, "se_lower": se_lower,
             "se_upper": se_upper, "ci_lower": lower - z * se_lower,
@@ -266,7 +266,7 @@ def robustness_values(elements: RieszElements, *, null: float = 0.0, rho: float 
     # reflect so that the estimate lies above the null: the lower bound is the one that moves
     direction = 1.0 if gap >= 0 else -1.0
     moments = (big_a, direction * big_b, big_c)
-    z = float(norm.ppf(1 - alpha))
+    z = NormalDist().inv_cdf(1 - alpha)
     k_rv = abs(gap) / elements.scale
     k_rva = _strength_to_limit(abs(gap), elements.scale, moments, elements.n, z,
                                sign=1.0 if doubleml_ci else -1.0)

@@ -150,12 +150,13 @@ class DMLSensitivity(SummaryMixin):
     def contour(self, *, points: int = 61, value: Literal["bound", "ci"] = "bound",
                 limit: float | None = None) -> DMLContour:
         """The bound nearest ``null`` over ``[0, limit]^2`` (``limit`` defaults to
-        ``max(0.15, 1.1 x the largest finite benchmark cf)``, capped at 0.99; DoubleML's
-        plot uses 0.15), so every benchmark is inside."""
+        ``max(0.15, 1.1 x the largest finite benchmark cf, 1.1 x RV)``, capped at 0.99;
+        DoubleML's plot uses 0.15), so every benchmark and the null's contour are inside."""
         if self.elements is None:  # pragma: no cover - always set by the constructors
             raise ValueError("this result holds no elements to draw a contour from")
         if limit is None:
             values = [v for b in self.benchmarks for v in (b.cf_y, b.cf_d) if v < 1]
+            values += [self.rv] if math.isfinite(self.rv) else []
             limit = min(max([0.15, *(1.1 * v for v in values)]), 0.99)
         grid = np.linspace(0, limit, points)
         side: Literal["lower", "upper"] = "lower" if self.estimate >= self.null else "upper"
