@@ -48,6 +48,9 @@ _EXPORTS: dict[str, str] = {
     "OVBExtreme": "causal.sensitivity.ovb_extreme",
     "rosenbaum_matched": "causal.sensitivity.rosenbaum_matched",
     "MatchedRosenbaum": "causal.sensitivity.rosenbaum_matched",
+    "dml_bounds": "causal.sensitivity.dml_sensitivity",
+    "dml_sensitivity": "causal.sensitivity.dml_sensitivity",
+    "DMLSensitivity": "causal.sensitivity.dml_result",
 }
 
 __all__ = sorted(_EXPORTS)
