@@ -1,5 +1,5 @@
 """The report section and the command `causal dml-sensitivity` (Long-Story-Short bounds on the
-study's AIPW). The numbers are those of causal.sensitivity.dml_sensitivity, checked against
+study's AIPW). The numbers are those of causal.sensitivity.dml_refit, checked against
 DoubleML 0.11.4 in tests/test_sensitivity_dml_bounds.py; here: wiring, labels, determinism and
 command-line errors."""
 

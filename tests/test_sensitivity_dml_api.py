@@ -1,4 +1,4 @@
-"""dml_sensitivity / dml_bounds: errors, result schema, contour data and plot.
+"""dml_sensitivity / aipw_bounds: errors, result schema, contour data and plot.
 
 Numbers asserted here are derivations stated next to them; the peer comparison is in
 tests/test_sensitivity_dml_bounds.py. Data: a SIMULATED cohort (seeded).
@@ -14,8 +14,8 @@ from causal._results import SUMMARY_COLUMNS
 from causal.errors import CausalError, ParameterError
 from causal.estimate import AIPW, IPW
 from causal.sensitivity.dml_bounds import bias_bounds, gain_statistics, riesz_elements
+from causal.sensitivity.dml_refit import aipw_bounds, dml_sensitivity
 from causal.sensitivity.dml_result import dml_contour_grid
-from causal.sensitivity.dml_sensitivity import dml_bounds, dml_sensitivity
 
 MODEL = dict(treatment="a", outcome="y", covariates=["x0", "x1", "x2"])
 
@@ -57,7 +57,7 @@ def test_idempotent_and_input_untouched(frame, result):
 def test_zero_confounding_gives_the_estimate(frame):
     """cf_y = 0: no bias; the limits are the estimate -/+ z SE with one-sided z."""
     estimate = AIPW(random_state=1).estimate(frame, **MODEL)
-    r = dml_bounds(estimate, cf_y=0.0, cf_d=0.5)
+    r = aipw_bounds(estimate, cf_y=0.0, cf_d=0.5)
     assert r.bounds == (r.estimate, r.estimate)
     assert r.ci[0] == pytest.approx(r.estimate - 1.6448536269514722 * r.std_error, rel=1e-12)
 
@@ -127,15 +127,15 @@ def test_contour_grid_and_plot(result):
 def test_bad_parameters_raise(frame, kwargs, match):
     estimate = AIPW(random_state=1).estimate(frame, **MODEL)
     with pytest.raises(ParameterError, match=match):
-        dml_bounds(estimate, **kwargs)
+        aipw_bounds(estimate, **kwargs)
 
 
 def test_bad_estimates_and_benchmarks_raise(frame):
     with pytest.raises(ParameterError, match=r"`estimate` must be an AIPW EffectEstimate"):
-        dml_bounds(IPW().estimate(frame, **MODEL))
+        aipw_bounds(IPW().estimate(frame, **MODEL))
     binary = frame.assign(y=(frame.y > 0).astype(float))
     with pytest.raises(ParameterError, match=r"measure 'rd' or 'md'.*got measure 'or'"):
-        dml_bounds(AIPW(measure="or", random_state=1).estimate(binary, **MODEL))
+        aipw_bounds(AIPW(measure="or", random_state=1).estimate(binary, **MODEL))
     with pytest.raises(ParameterError, match=r"`benchmarks` must name covariates .*'age'"):
         dml_sensitivity(frame, **MODEL, benchmarks=["age"])
     with pytest.raises(ParameterError, match=r"`benchmarks` must be covariate names"):

@@ -24,9 +24,9 @@ from scipy.stats import norm
 
 from causal.estimate import AIPW
 from causal.sensitivity.dml_bounds import bias_bounds, robustness_values
-from causal.sensitivity.dml_sensitivity import (
+from causal.sensitivity.dml_refit import (
     _short_estimator,
-    dml_bounds,
+    aipw_bounds,
     dml_sensitivity,
     elements_from_estimate,
 )
@@ -91,7 +91,7 @@ CASES = [("nhefs", NHEFS_MODEL, "ate"), ("nhefs", NHEFS_MODEL, "att"),
 def test_bounds_match_doubleml(request, data_name, model, estimand, cf_y, cf_d, rho):
     frame = request.getfixturevalue(data_name)
     estimate = AIPW(estimand=estimand, random_state=7).estimate(frame, **model)
-    ours = dml_bounds(estimate, cf_y=cf_y, cf_d=cf_d, rho=rho)
+    ours = aipw_bounds(estimate, cf_y=cf_y, cf_d=cf_d, rho=rho)
     irm = _doubleml(frame, estimate, model, "ATE" if estimand == "ate" else "ATTE")
     irm.sensitivity_analysis(cf_y=cf_y, cf_d=cf_d, rho=rho, level=0.95)
     peer = irm.sensitivity_params
@@ -125,7 +125,7 @@ def test_robustness_values_solve_their_equations(nhefs):
     """Derivation: at cf_y = cf_d = RV the bound nearest the null equals it; at RVa its
     one-sided limit does (closed forms in dml_bounds.robustness_values)."""
     estimate = AIPW(random_state=3).estimate(nhefs, **NHEFS_MODEL)
-    result = dml_bounds(estimate)
+    result = aipw_bounds(estimate)
     assert 0 < result.rva < result.rv < 1
     at_rv = bias_bounds(result.elements, result.rv, result.rv)
     at_rva = bias_bounds(result.elements, result.rva, result.rva)

@@ -55,10 +55,10 @@ class AIPW(BaseEstimator):
       ``mu_0 = sum[a m_0 + (1-a) e (y - m_0)/(1-e)] / sum a``, influence values
       ``[a m_0 + (1-a) e (y-m_0)/(1-e) - a mu_0] / P(A=1)`` and ``a (y - mu_1) / P(A=1)``.
 
-    Standard errors ``sqrt(sum phi^2) / n``. The cross-fitted predictions, the analysed
+    Standard errors ``sqrt(sum phi^2) / n``. Propensity scores are never clipped; scores near
+    0 or 1 raise a warning and are reported. The cross-fitted predictions, the analysed
     treatment and outcome and each row's fold are in ``diagnostics["nuisance"]`` (keys ``e``,
-    ``m1``, ``m0``, ``a``, ``y``, ``fold``), for :func:`causal.sensitivity.dml_bounds`. Propensity scores are never clipped; scores near
-    0 or 1 raise a warning and are reported.
+    ``m1``, ``m0``, ``a``, ``y``, ``fold``), for :func:`causal.sensitivity.aipw_bounds`.
 
     References
     ----------
@@ -166,7 +166,7 @@ class AIPW(BaseEstimator):
         diagnostics.update(weight_diagnostics(weights, a, rec))
         diagnostics["weights"] = weights
         diagnostics["balance"] = balance_table(x, prep.x_names, a, weights)
-        # everything the Riesz-representer sensitivity bounds need (causal.sensitivity.dml_bounds)
+        # what the Riesz-representer bounds need (causal.sensitivity.aipw_bounds)
         fold = np.empty(n, dtype=np.int64)
         for k, (_, test) in enumerate(splits):
             fold[test] = k

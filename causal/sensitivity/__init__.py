@@ -48,8 +48,8 @@ _EXPORTS: dict[str, str] = {
     "OVBExtreme": "causal.sensitivity.ovb_extreme",
     "rosenbaum_matched": "causal.sensitivity.rosenbaum_matched",
     "MatchedRosenbaum": "causal.sensitivity.rosenbaum_matched",
-    "dml_bounds": "causal.sensitivity.dml_sensitivity",
-    "dml_sensitivity": "causal.sensitivity.dml_sensitivity",
+    "aipw_bounds": "causal.sensitivity.dml_refit",
+    "dml_sensitivity": "causal.sensitivity.dml_refit",
     "DMLSensitivity": "causal.sensitivity.dml_result",
 }
 

@@ -20,7 +20,7 @@ This module holds the pure functions of numbers: the estimated elements
 (:func:`bias_bounds`), the robustness values (:func:`robustness_values`) and the benchmark
 "gain statistics" of an omitted observed covariate group (:func:`gain_statistics`). The
 adapter from an AIPW fit and the refits for benchmarks are in
-:mod:`causal.sensitivity.dml_sensitivity`.
+:mod:`causal.sensitivity.dml_refit`.
 
 References
 ----------

@@ -69,7 +69,7 @@ def dml_sensitivity_study(study: Any, *, world: str | None = None,
     from causal.data.spec import find_world, parse_data
     from causal.estimate import AIPW
     from causal.estimate.study import study_estimand
-    from causal.sensitivity.dml_sensitivity import dml_sensitivity
+    from causal.sensitivity.dml_refit import dml_sensitivity
     from causal.sensitivity.individual_spec import individual_sensitivity_spec
     from causal.spec import as_study
 

@@ -4,7 +4,7 @@ Runs when the study declares ``[data]``: on the real data, or on one SIMULATED c
 declared world (the same cohorts, from the same seeds, as the section
 ``individual_sensitivity``). The project's cross-fitted AIPW is bounded with Chernozhukov,
 Cinelli, Newey, Sharma & Syrgkanis's "Long Story Short" omitted-variable bounds
-(:mod:`causal.sensitivity.dml_bounds`): robustness values, the bounds under DoubleML's default
+(:mod:`causal.sensitivity.aipw_bounds`): robustness values, the bounds under DoubleML's default
 scenario (cf_y = cf_d = 0.03, rho = 1; a scenario assumed by the toolkit, not a finding), and
 benchmarks from every measured covariate (refitted out of the model).
 """

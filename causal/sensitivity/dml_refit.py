@@ -1,13 +1,13 @@
 """Long-Story-Short sensitivity of the project's cross-fitted AIPW: adapter, refits, result.
 
-:func:`dml_bounds` reads an AIPW :class:`~causal.estimate.EffectEstimate` (its cross-fitted
+:func:`aipw_bounds` reads an AIPW :class:`~causal.estimate.EffectEstimate` (its cross-fitted
 nuisance predictions in ``diagnostics["nuisance"]``) and returns the bounds, their one-sided
 confidence limits and the robustness values. :func:`dml_sensitivity` fits the AIPW on a
 DataFrame and adds benchmarks: for each observed covariate or GROUP of covariates, the AIPW is
 refitted without it, on the same folds and with the same nuisance models (as DoubleML's
 ``sensitivity_benchmark`` refits its short model), and :func:`~causal.sensitivity.dml_bounds.
 gain_statistics` turns the long and short fits into benchmark ``cf_y``, ``cf_d`` and ``rho``.
-The math is in :mod:`causal.sensitivity.dml_bounds`; the result is
+The math is in :mod:`causal.sensitivity.aipw_bounds`; the result is
 :class:`~causal.sensitivity.dml_result.DMLSensitivity`.
 """
 
@@ -62,7 +62,7 @@ def _result(elements: RieszElements, *, cf_y: float, cf_d: float, rho: float, nu
         benchmarks=benchmarks, notes=notes, elements=elements)
 
 
-def dml_bounds(estimate: Any, *, cf_y: float = 0.03, cf_d: float = 0.03, rho: float = 1.0,
+def aipw_bounds(estimate: Any, *, cf_y: float = 0.03, cf_d: float = 0.03, rho: float = 1.0,
                null: float = 0.0, alpha: float = 0.05) -> DMLSensitivity:
     """Bounds, one-sided confidence limits, RV and RVa of an AIPW estimate.
 
@@ -73,7 +73,7 @@ def dml_bounds(estimate: Any, *, cf_y: float = 0.03, cf_d: float = 0.03, rho: fl
         cross-fitting, ATE or ATT).
     cf_y, cf_d : float in [0, 1)
         Share of the outcome's residual variation explained by the latent confounder; share of
-        the Riesz representer's variation it adds (see :mod:`causal.sensitivity.dml_bounds`).
+        the Riesz representer's variation it adds (see :mod:`causal.sensitivity.aipw_bounds`).
         Defaults 0.03, as DoubleML's.
     rho : float in [-1, 1]
         Adversity; only ``|rho|`` matters for the bounds. 1 (default) is the worst case.
@@ -153,7 +153,7 @@ def dml_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
         benchmarks both together, as sensemakr's grouped ``benchmark_covariates``). Each is
         dropped (with its indicator and squared terms) and the AIPW refitted on the same folds.
     cf_y, cf_d, rho, null, alpha
-        As in :func:`dml_bounds`.
+        As in :func:`aipw_bounds`.
     random_state : int or numpy.random.Generator, optional
         Seeds the folds when ``estimator`` is not given.
 
