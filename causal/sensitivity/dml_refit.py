@@ -167,7 +167,14 @@ def dml_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
     -----
     Benchmarks follow DoubleML's ``sensitivity_benchmark`` / ``gain_statistics`` (0.11.4): a
     latent confounder "as strong as" the omitted group relative to the remaining covariates.
-    They are yardsticks, not estimates of the latent confounder.
+    They are yardsticks, not estimates of the latent confounder. Each benchmark's bounds use
+    its own ``rho`` (DoubleML's contour plot evaluates benchmarks at the scenario's ``rho``
+    instead; we report the benchmark's, because its sign and size are part of what it
+    measures; the contour plot here, like DoubleML's, is drawn at the scenario's ``|rho|``).
+
+    Where we differ from DoubleML: propensity scores are never clipped (DoubleML clips to
+    [0.01, 0.99] by default), the confidence limits pair each bound with its own SE (see
+    :func:`~causal.sensitivity.dml_bounds.bias_bounds`), and RV/RVa are closed-form roots.
     """
     from causal.estimate import AIPW
 
