@@ -21,6 +21,11 @@ from causal.report.model import Callout, Figure, Paragraph, ReportContext, Secti
 SCENARIO = {"cf_y": 0.03, "cf_d": 0.03, "rho": 1.0}  # DoubleML's defaults
 
 
+def _f(value: float) -> str:
+    """3 significant digits, without scientific notation for large amounts (dollars)."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
 def _strongest(result: Any) -> Any:
     """The benchmark implying the widest bounds (largest confounding strength)."""
     return max(result.benchmarks, key=lambda b: b.strength, default=None)
@@ -32,22 +37,22 @@ def _row(label: str, run: Any) -> dict[str, Any]:
     est = r.estimand.upper()
     return {
         "data": label,
-        f"AIPW {est} (SE)": f"{r.estimate:.3g} ({r.std_error:.3g})",
+        f"AIPW {est} (SE)": f"{_f(r.estimate)} ({_f(r.std_error)})",
         "RV": r.rv,
         "RVa": r.rva,
-        "bounds at cf_y = cf_d = 0.03, rho = 1": f"{r.bounds[0]:.3g} to {r.bounds[1]:.3g}",
-        "one-sided 95% limits": f"{r.ci[0]:.3g} to {r.ci[1]:.3g}",
+        "bounds at cf_y = cf_d = 0.03, rho = 1": f"{_f(r.bounds[0])} to {_f(r.bounds[1])}",
+        "one-sided 95% limits": f"{_f(r.ci[0])} to {_f(r.ci[1])}",
         "strongest benchmark": "n/a" if top is None else "none (all imply 0)" if (
             top.strength == 0) else (
             f"{top.label}: cf_y {top.cf_y:.3g}, cf_d {top.cf_d:.3g}, rho {top.rho:.2g}; "
-            f"bounds {top.lower:.3g} to {top.upper:.3g}"),
+            f"bounds {_f(top.lower)} to {_f(top.upper)}"),
     }
 
 
 def _sentence(label: str, run: Any) -> str:
     r = run.result
     top = _strongest(r)
-    text = (f"{label}: AIPW {r.estimand.upper()} {r.estimate:.3g}; RV {r.rv:.3f}, RVa "
+    text = (f"{label}: AIPW {r.estimand.upper()} {_f(r.estimate)}; RV {r.rv:.3f}, RVa "
             f"{r.rva:.3f}")
     if top is not None and top.strength == 0:
         text += ("; no measured covariate, refitted out, implies any confounding by this "
@@ -55,8 +60,8 @@ def _sentence(label: str, run: Any) -> str:
     elif top is not None:
         excludes = r.null < top.ci_lower or r.null > top.ci_upper
         text += (f"; a latent confounder as strong as {top.label} (the strongest measured "
-                 f"covariate by this yardstick) would leave the bounds at {top.lower:.3g} to "
-                 f"{top.upper:.3g}, {'still excluding' if excludes else 'no longer excluding'}"
+                 f"covariate by this yardstick) would leave the bounds at {_f(top.lower)} to "
+                 f"{_f(top.upper)}, {'still excluding' if excludes else 'no longer excluding'}"
                  f" {r.null:g} at one-sided 95%")
     return text
 
