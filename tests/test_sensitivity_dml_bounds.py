@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import warnings
 
+import doubleml as dml  # a dev dependency: the peer these tests compare with
 import numpy as np
 import pandas as pd
 import pytest
@@ -30,8 +31,6 @@ from causal.sensitivity.dml_refit import (
     dml_sensitivity,
     elements_from_estimate,
 )
-
-dml = pytest.importorskip("doubleml", reason="doubleml (dev dependency) is not installed")
 
 Z95 = norm.ppf(0.95)  # DoubleML's one-sided quantile at level=0.95
 NHEFS_COVARIATES = ["sex", "race", "age", "education", "smokeintensity", "smokeyrs", "exercise",
