@@ -142,5 +142,7 @@ def test_bad_estimates_and_benchmarks_raise(frame):
         dml_sensitivity(frame, **MODEL, benchmarks=[[]])
     with pytest.raises(ParameterError, match=r"`estimator` must be a causal.estimate.AIPW"):
         dml_sensitivity(frame, **MODEL, estimator=IPW())
+    with pytest.raises(CausalError, match=r"`a` \(treatment\) must be 0/1"):
+        riesz_elements([1.0, 0.0], [2.0, 0.0], [0.5, 0.5], [0.0, 0.0], [0.0, 0.0])
     with pytest.raises(CausalError, match=r"`e` \(propensity scores\) must lie strictly"):
         riesz_elements([1.0, 0.0], [1.0, 0.0], [1.0, 0.5], [0.0, 0.0], [0.0, 0.0])

@@ -113,6 +113,8 @@ def riesz_elements(y: Any, a: Any, e: Any, m1: Any, m0: Any, *,
     if not all(v.shape == (n,) for v in (a, e, m1, m0)):
         raise ParameterError("`y`, `a`, `e`, `m1` and `m0` must be 1-d arrays of one length; "
                              f"got shapes {[v.shape for v in (y, a, e, m1, m0)]}.")
+    if not np.all((a == 0) | (a == 1)):
+        raise DataError("`a` (treatment) must be 0/1; got values other than 0 and 1.")
     if not np.all((e > 0) & (e < 1)):
         raise DataError("`e` (propensity scores) must lie strictly between 0 and 1; got "
                         f"values in [{e.min():.3g}, {e.max():.3g}].")
