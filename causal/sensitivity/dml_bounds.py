@@ -286,7 +286,9 @@ def gain_statistics(long: RieszElements, short: RieszElements) -> dict[str, floa
     latent confounder (a confounder "as strong as" the group):
     ``cf_y = (sigma_s^2 - sigma^2) / sigma^2`` (the gain in explained variance relative to what
     is left unexplained, the sensemakr-style ``R^2 / (1 - R^2)``), clipped to [0, 1];
-    ``cf_d = (nu^2 - nu_s^2) / nu_s^2``, clipped to [0, 1];
+    ``cf_d = (nu^2 - nu_s^2) / nu_s^2`` (the gain ``C_D^2`` itself, used as ``cf_d`` as
+    DoubleML does, which makes the benchmark conservative: ``cf_d/(1 - cf_d) >= C_D^2``),
+    clipped to [0, 1];
     ``rho = sign(delta_theta) min(1, |delta_theta| / sqrt((sigma_s^2 - sigma^2)(nu^2 -
     nu_s^2)))``, and ``sign(delta_theta)`` (``|rho| = 1``) when either difference is ``<= 0``.
     A ``cf_d`` of 1 makes the bounds infinite.
