@@ -97,7 +97,9 @@ def simulate_block(shared: Shared, block: Block) -> list[tuple[np.ndarray, np.nd
                  + shared.prognostic_scale[sel, None, None] * lp_y[None]
                  + shared.log_or_recovery[sel, None, None] * m[None])
         recovered = (logit_y[None] < eta_y).astype(float)
-        X = np.repeat(template[None], sel.size, axis=0)
+        # one cell (large n): its treatment column is written into the template itself, every
+        # cell overwriting all of it, which saves copying the block's whole design per cell
+        X = template[None] if sel.size == 1 else np.repeat(template[None], sel.size, axis=0)
         X[..., 1] = treated
         k, b = sel.size * size, template.shape
         fit = fit_logit_batch(X.reshape(k, b[1], b[2]), recovered.reshape(k, b[1]),
