@@ -246,4 +246,6 @@ _VALIDATOR_MODULES: list[str] = [
     "causal.heterogeneity_spec",
     "causal.estimate.study",
     "causal.sensitivity.individual_spec",
+    "causal.sensitivity.scenario_basis",
+    "causal.report.units",
 ]

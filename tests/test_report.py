@@ -61,7 +61,7 @@ def test_verdict_comes_first_and_answers_the_headline_question(thew_report):
     # bias factor (0.5*2 + 0.5)/(0.2*2 + 0.8) = 1.25 gives 2.54/1.25^2 = 1.6256 on the OR scale
     # (common outcome: RR = sqrt(OR), so the OR moves by the square of the RR bias factor).
     assert "2.57 each" in answer and "1.56 each" in answer
-    assert "'motivation (critics)' gives an adjusted OR of 1.63" in answer
+    assert "'motivation (hypothesis)' gives an adjusted OR of 1.63" in answer
     markdown = (thew_report / "report.md").read_text()
     assert markdown.index("## Verdict") < markdown.index("## At a glance") < markdown.index(
         "## The claim")
