@@ -48,6 +48,17 @@ _EXPORTS: dict[str, str] = {
     "OVBExtreme": "causal.sensitivity.ovb_extreme",
     "rosenbaum_matched": "causal.sensitivity.rosenbaum_matched",
     "MatchedRosenbaum": "causal.sensitivity.rosenbaum_matched",
+    "Confounding": "causal.sensitivity.biases",
+    "Selection": "causal.sensitivity.biases",
+    "Misclassification": "causal.sensitivity.biases",
+    "multi_bound": "causal.sensitivity.multi_bias",
+    "multi_evalue": "causal.sensitivity.multi_bias",
+    "MultiBiasBound": "causal.sensitivity.multi_bias",
+    "MultiBiasEValue": "causal.sensitivity.multi_bias",
+    "selection_bound": "causal.sensitivity.selection_bias",
+    "selection_evalue": "causal.sensitivity.selection_bias",
+    "simulate_time_ordering": "causal.sensitivity.time_ordering",
+    "TimeOrderingResult": "causal.sensitivity.time_ordering_result",
 }
 
 __all__ = sorted(_EXPORTS)
