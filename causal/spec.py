@@ -248,4 +248,5 @@ _VALIDATOR_MODULES: list[str] = [
     "causal.sensitivity.individual_spec",
     "causal.sensitivity.scenario_basis",
     "causal.report.units",
+    "causal.sensitivity.selection_spec",
 ]

@@ -16,6 +16,8 @@ SECTION_MODULES: list[str] = [
     "refutations",
     "evalue",
     "sensitivity",
+    "selection_bias",
+    "multi_bias",
     "individual_sensitivity",
     "explain_away",
 ]
