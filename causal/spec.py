@@ -249,4 +249,8 @@ _VALIDATOR_MODULES: list[str] = [
     "causal.sensitivity.scenario_basis",
     "causal.report.units",
     "causal.sensitivity.selection_spec",
+    "causal.sensitivity.probabilistic_spec",
+    "causal.sensitivity.time_ordering_spec",
+    "causal.target_trial_spec",
+    "causal.randomised_spec",
 ]

@@ -17,8 +17,8 @@ from causal.spec import Study
 
 #: sections whose lead sentence the verdict quotes, in this order
 LEAD_ORDER = ("estimates", "audit", "graph", "target_trial", "evalue", "sensitivity",
-              "selection_bias", "multi_bias", "time_ordering", "randomised", "refutations",
-              "individual_sensitivity", "probabilistic_bias")
+              "selection_bias", "multi_bias", "randomised", "time_ordering", "refutations",
+              "individual_sensitivity")
 
 
 def _by_key(sections: list[Section]) -> dict[str, Section]:
@@ -37,7 +37,7 @@ def claim_sentence(study: Study) -> Text | None:
 
 def graph_sentence(data: dict[str, Any]) -> str:
     if data.get("identifiable") is False:
-        text = "Under the study's graph no adjustment for measured variables identifies the effect"
+        text = "Design: no adjustment for measured variables identifies the effect"
     elif data.get("published_set_valid") is False:
         text = ("Under the study's causal graph the published adjustment set is not valid, "
                 "although a valid set of measured variables exists")
@@ -45,7 +45,7 @@ def graph_sentence(data: dict[str, Any]) -> str:
         return ""
     bad = [d["node"] for d in data.get("adjusted_descendants", []) if d.get("forbidden")]
     if bad:
-        text += f"; the model adjusts for {', '.join(bad)}, which the treatment affects"
+        text += f", and the model adjusts for {', '.join(bad)}, which support affects"
     return text + " ([graph](#graph))."
 
 
@@ -65,7 +65,7 @@ def headline_section(study: Study, sections: list[Section]) -> Section | None:
             continue
         if section is not None and section.lead:
             lead = section.lead if isinstance(section.lead, Text) else Text.of(section.lead)
-            sentences.append(Text.of("SIMULATED: ", lead) if section.simulated else lead)
+            sentences.append(lead)
     if not sentences:
         return None
     reading = _reading(by_key.get("sensitivity"))
@@ -73,8 +73,7 @@ def headline_section(study: Study, sections: list[Section]) -> Section | None:
     if reading:
         closing.append(reading)
     if any(s.simulated for s in sections):
-        closing.append("Simulations are in the [appendix](#appendix), not evidence about real "
-                       "clients.")
+        closing.append("Simulations are in the [appendix](#appendix).")
     if "robins" in by_key:
         closing.append("The [ROBINS-I summary](#robins) supports, not replaces, a reviewer's "
                        "judgement.")
@@ -104,6 +103,6 @@ def _reading(section: Section | None) -> str:
         return ("Reading: the estimate is not robust to unmeasured confounding of the kind the "
                 "study file hypothesises.")
     if chosen["tips_ci"]:
-        return "Reading: fragile."
+        return "Reading: the estimate is fragile."
     return ("Reading: a confounder would need to be stronger than the study file's hypothesis "
             "to move the estimate or its interval to the null.")

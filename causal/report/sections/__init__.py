@@ -11,6 +11,7 @@ SECTION_MODULES: list[str] = [
     "claim",
     "audit",
     "graph",
+    "target_trial",
     "estimates",
     "heterogeneity",
     "refutations",
@@ -18,6 +19,9 @@ SECTION_MODULES: list[str] = [
     "sensitivity",
     "selection_bias",
     "multi_bias",
+    "probabilistic_bias",
+    "randomised",
     "individual_sensitivity",
     "explain_away",
+    "time_ordering",
 ]

@@ -51,14 +51,14 @@ def short_problem(claim: PublishedClaim, group: tuple[Finding, ...], counts_sour
     if estimate is None or counts is None or t is None or c is None:
         return problem_text(claim, group, counts_source)
     value = counts.details["computed_estimate"]
-    text = Text.of(f"'{estimate.label}' ({estimate.measure} ",
+    text = Text.of(f"'{estimate.label}' {estimate.measure} ",
                    reported(estimate.value, estimate.source, f"{estimate.estimate}"),
-                   ") cannot come from the reported counts (they give ",
+                   " cannot come from the reported counts (they give ",
                    computed(value, "from the counts", f"{value:.2f}"), ")")
     if tables is not None and not tables.details.get("reproducing_tables"):
-        text += Text.of(" and no table of ", reported(t.total, counts_source, str(t.total)),
-                        " and ", reported(c.total, counts_source, str(c.total)),
-                        " clients reproduces it, so the analysed sample may have been smaller")
+        total = t.total + c.total
+        text += Text.of("; the analysed sample may have been smaller than ",
+                        reported(total, counts_source, str(total)))
     return text
 
 
@@ -73,9 +73,9 @@ def verdict_text(claim: PublishedClaim, result: AuditResult, source: str) -> tup
     first = problem_text(claim, problems[0], source)
     glance = Text.of(f"Audit: {count_words(count)} {noun} in the published numbers: ", first,
                      ".")
-    lead = Text.of(f"The audit finds {count_words(count)} "
-                   f"{'inconsistency' if count == 1 else 'inconsistencies'}: ",
-                   short_problem(claim, problems[0], source), " ([audit](#audit)).")
+    lead = Text.of("Numbers: ", short_problem(claim, problems[0], source),
+                   f"{'' if count == 1 else f' ({count_words(count)} problems in all)'}"
+                   " ([audit](#audit)).")
     return glance, lead
 
 

@@ -48,9 +48,8 @@ def build(ctx: ReportContext) -> Section | None:
                       (" and " if limit is not None else ""),
                       *((limit, " for its confidence limit") if limit is not None else ()),
                       ".")
-    lead = Text.of("A confounder associated with both treatment and outcome by risk ratios of ",
-                   point, " each could explain the estimate away",
-                   *(("; ", limit, " each would bring its interval to the null")
-                     if limit is not None else ()), " ([E-values](#evalue)).")
+    lead = Text.of("Confounding: E-value ", point,
+                   *((" (CI ", limit, ")") if limit is not None else ()),
+                   " ([E-values](#evalue)).")
     return Section("evalue", "How strong would unmeasured confounding have to be? (E-values)",
                    tuple(blocks), data, verdict=verdict, lead=lead)

@@ -57,8 +57,8 @@ def build(ctx: ReportContext) -> Section | None:
                       " to explain the estimate away", *(
                           ("; ", computed(result.ci, "multi-bias E-value", f"{result.ci:.2f}"),
                            " to reach the CI") if result.ci is not None else ()), ".")
-    lead = Text.of(f"With {named} together, parameters of ", point,
-                   " each would suffice ([multi-bias](#multi_bias)).")
+    lead = Text.of("With confounding and misclassification too: ", point,
+                   " ([multi-bias](#multi_bias)).")
     if spec.assumed:
         bound = multi_bound(list(spec.assumed), claim.measure)
         values = ", ".join(f"{name} {value:g}" for _, name, value in bound.parameters)

@@ -90,8 +90,8 @@ def build(ctx: ReportContext) -> Section | None:
     verdict = Text.of("Selection bias alone (no assumptions) could explain the estimate away if "
                       "each of four selection parameters reached ", point, "; ", limit,
                       " would bring the CI to the null.")
-    lead = Text.of("Selection of the analysed clients alone could explain it if four "
-                   "selection risk ratios reached ", point, " each ([selection](#selection_bias)).")
+    lead = Text.of("Selection: E-value ", point, " with no assumptions "
+                   "([selection](#selection_bias)).")
     if spec.assumed is not None:
         factor = data["assumed"]["bound"]
         verdict += Text.of(" Under the study file's assumed selection parameters the bias "

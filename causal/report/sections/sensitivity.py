@@ -127,7 +127,7 @@ def build(ctx: ReportContext) -> Section | None:
                  f"from the reported estimate and {basis.citation}")
         adjusted = Text.of(computed(critics.adjusted, under,
                                     f"{critics.adjusted:.2f}"))
-        limit = (Text.of(", CI limit ", computed(critics.adjusted_ci_limit, under,
+        limit = (Text.of(", limit ", computed(critics.adjusted_ci_limit, under,
                                                  f"{critics.adjusted_ci_limit:.2f}"))
                  if critics.adjusted_ci_limit is not None else Text.of(""))
         verdict += Text.of(f" ('{critics.scenario.name}': adjusted {name} ", adjusted, limit,
@@ -156,18 +156,17 @@ def _lead(assessment, measure: str, hypothesis: bool, basis, adjusted: Text,
     origin = "" if hypothesis else f" (from {basis.citation})"
     tag = "study file's hypothesis" if hypothesis else basis.citation
     if s.kind == "binary":
-        shape = Text.of(" (no published numbers; ",
-                        assumed(s.prevalence_treated, tag, f"{s.prevalence_treated:.0%}"),
-                        " of takers vs ", assumed(s.prevalence_control, tag,
-                                                  f"{s.prevalence_control:.0%}"),
-                        ", recovery risk ratio ", assumed(s.outcome_rr, tag,
-                                                          f"{s.outcome_rr:g}"), ")")
+        shape = Text.of(" (", assumed(s.prevalence_treated, tag, f"{s.prevalence_treated:.0%}"),
+                        " vs ", assumed(s.prevalence_control, tag,
+                                        f"{s.prevalence_control:.0%}"),
+                        ", risk ratio ", assumed(s.outcome_rr, tag, f"{s.outcome_rr:g}"),
+                        "; no published numbers)" if hypothesis else ")")
     else:
         shape = Text.of(" (risk ratios ", assumed(s.rr_eu, tag, f"{s.rr_eu:g}"), " and ",
                         assumed(s.rr_ud, tag, f"{s.rr_ud:g}"), ")")
-    outcome = ("explain the estimate away" if assessment.tips_estimate else
-               "bring the confidence interval to the null" if assessment.tips_ci else
-               "leave the estimate and its interval clear of the null")
+    outcome = ("explain it away" if assessment.tips_estimate else
+               "bring the CI to the null" if assessment.tips_ci else
+               "leave it clear of the null")
     who = ("The study file's own hypothesis" if hypothesis else "The evidence-based scenario")
     return Text.of(f"{who} '{s.name}'{origin}", shape, f" would {outcome}: "
                    f"{measure} ", adjusted, limit, " ([scenarios](#sensitivity)).")
