@@ -38,12 +38,14 @@ def plot_ovb_contour(grid: OVBContour, *, ax: Any = None,
     ax.clabel(lines, fontsize=7, fmt="%.3g")
     ax.contour(grid.r2dz_x, grid.r2yz_dx, values, levels=[critical], colors="#b2182b",
                linewidths=2, linestyles="--")
+    from causal.plots._labels import place_labels
+
     ax.scatter([0], [0], marker="^", color="black", zorder=3)
-    ax.annotate(f"unadjusted ({grid.estimate:.3g})", (0, 0), textcoords="offset points",
-                xytext=(5, 5), fontsize=8)
-    for label, r2d, r2y in points or []:
+    for _, r2d, r2y in points or []:
         ax.scatter([r2d], [r2y], marker="D", color="#b2182b", zorder=3)
-        ax.annotate(label, (r2d, r2y), textcoords="offset points", xytext=(5, 4), fontsize=8)
+    # labels last, clear of each other: points near the origin crowd together
+    place_labels(ax, [(f"unadjusted ({grid.estimate:.3g})", 0.0, 0.0)]
+                 + [(label, r2d, r2y) for label, r2d, r2y in points or []], fontsize=8)
     ax.set_xlabel("partial R² of confounder with the treatment")
     ax.set_ylabel("partial R² of confounder with the outcome")
     what = "estimate" if contour_of == "estimate" else "t statistic"

@@ -106,7 +106,8 @@ def _missing(data: Data) -> list[str]:
     audit = data.get("audit")
     if audit is not None and audit.get("problems"):
         found.append(f"audit: {audit['problems']} problem(s) in the published numbers, e.g. a "
-                     f"reported OR that no table with the reported group sizes reproduces")
+                     f"reported OR that no table with the reported group sizes reproduces, so "
+                     f"the analysed sample may be smaller than reported")
     if "selection_bias" in data:
         found.append("selection-bias bounds: who lacks end-of-treatment scores is not reported")
     return found
@@ -135,10 +136,16 @@ def _reported(data: Data) -> list[str]:
         found.append("audit: " + ("the published numbers agree with each other"
                                   if not audit.get("problems") else
                                   f"{audit['problems']} problem(s) in the published numbers"))
-    if "randomised" in data:
-        found.append(f"randomised trials: employment gains, no recovery outcome; observational "
-                     f"gap {data['randomised']['observational_gap_points']:.0f} points")
     return found
+
+
+#: short names of the sections, for the table
+SHORT = {"graph": "causal graph", "evalue": "E-values", "sensitivity": "named scenarios",
+         "multi_bias": "multi-bias", "probabilistic_bias": "probabilistic bias analysis",
+         "individual_sensitivity": "individual-data sensitivity", "target_trial":
+             "target trial", "selection_bias": "selection bias", "time_ordering":
+             "time ordering", "audit": "audit", "claim": "the claim", "randomised":
+             "randomised evidence"}
 
 
 #: (ROBINS-I domain, sections that speak to it, what they found)
@@ -151,14 +158,15 @@ DOMAINS: tuple[tuple[str, tuple[str, ...], Callable[[Data], list[str]]], ...] = 
     ("Deviations from intended interventions", ("target_trial", "graph"), _deviations),
     ("Missing data", ("audit", "selection_bias"), _missing),
     ("Measurement of outcomes", ("multi_bias", "target_trial"), _outcomes),
-    ("Selection of the reported result", ("claim", "audit", "randomised"), _reported),
+    ("Selection of the reported result", ("claim", "audit"), _reported),
 )
 
 
 def robins_section(sections: list[Section]) -> Section | None:
     """The ROBINS-I summary from the built sections (None when no domain has an analysis)."""
     data: Data = {s.key: s.data for s in sections}
-    titles = {s.key: s.title for s in sections}
+    titles = {s.key: SHORT.get(s.key, s.title) + (" (SIMULATED)" if s.simulated else "")
+              for s in sections}
     rows = []
     for domain, keys, finder in DOMAINS:
         present = [k for k in keys if k in data]
@@ -180,5 +188,10 @@ def robins_section(sections: list[Section]) -> Section | None:
         Paragraph("Domains with 'nothing in this report speaks to it' are not thereby at low "
                   "risk: the paper itself, not this report, must be read for them."),
     ]
+    if "randomised" in data:
+        blocks.append(Paragraph(
+            "Outside the ROBINS-I domains, the [randomised evidence](#randomised) is context for "
+            "triangulation: trials of employment support measured work outcomes, not recovery "
+            "in this population."))
     return Section("robins", "Risk of bias by domain (ROBINS-I)", tuple(blocks),
                    {"domains": frame})
