@@ -103,6 +103,10 @@ class Text:
     def __bool__(self) -> bool:
         return bool(self.parts)
 
+    def __contains__(self, item: str) -> bool:
+        """Substring test on the plain text (tags excluded)."""
+        return item in self.plain
+
     @property
     def numbers(self) -> tuple[Number, ...]:
         return tuple(p for p in self.parts if isinstance(p, Number))

@@ -9,7 +9,9 @@ from causal.report.provenance import Text, computed, count_words, estimate_text,
 
 def reported_estimate(estimate: ReportedEstimate) -> Text:
     """``OR 2.54 (95% CI 1.32–4.89)`` tagged as reported, with the estimate's source tag."""
-    digits = max(2, len(str(estimate.estimate).partition(".")[2]))
+    from causal.claims import decimals_of
+
+    digits = decimals_of(estimate.estimate)  # as printed
     text = estimate_text(estimate.measure, estimate.value, estimate.interval, digits)
     return Text.of(reported(estimate.value, estimate.source or "the paper", text,
                             estimate.interval))
@@ -67,7 +69,7 @@ def verdict_text(claim: PublishedClaim, result: AuditResult, source: str) -> tup
     problems = result.problems
     if not problems:
         line = Text.of("The published numbers agree with each other.")
-        return line, line
+        return line, Text.of("The published numbers agree with each other ([audit](#audit)).")
     count = len(problems)
     noun = "problem" if count == 1 else "problems"
     first = problem_text(claim, problems[0], source)

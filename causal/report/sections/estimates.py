@@ -16,6 +16,7 @@ import pandas as pd
 from causal.report.figures import figure_bytes, new_figure
 from causal.report.model import Callout, Figure, Paragraph, ReportContext, Section, Table
 from causal.report.provenance import Text, assumed, count_words, measured, reported, simulated
+from causal.report.units import amount, outcome_unit
 
 
 def _table(result, world: str | None) -> pd.DataFrame:
@@ -123,6 +124,7 @@ def build(ctx: ReportContext) -> Section | None:
     verdicts: list[Text] = []
     truth = _benchmark_truth(ctx, spec)
     worlds_by_name = {w.name: w for w in parse_worlds(ctx.study)} if spec.simulated else {}
+    unit = outcome_unit(ctx.study)
     headline = ctx.study.claim.headline
     if truth is not None:
         blocks.append(Callout(f"The experimental benchmark ([data.benchmark], randomised "
@@ -182,7 +184,11 @@ def build(ctx: ReportContext) -> Section | None:
             verdicts.append(text + ")")
         elif not world:
             values = np.array([e.estimate for e in result.estimates])
-            source = f"{result.n} rows"
+            source = f"{result.n:,} rows"
+
+            def _num(value: float) -> str:
+                return amount(value, unit)
+
             text = Text.of("estimates range ", measured(values.min(), source,
                                                         _num(values.min())),
                            " to ", measured(values.max(), source, _num(values.max())))
@@ -198,8 +204,8 @@ def build(ctx: ReportContext) -> Section | None:
             if truth is not None:
                 covered = int((table["CI covers the experimental truth"] == "yes").sum())
                 text += Text.of("; the experimental truth is ",
-                                measured(truth, "the randomised NSW experiment",
-                                         f"{truth:,.0f}"),
+                                measured(truth, "the randomised experiment",
+                                         amount(truth, unit)),
                                 f", and {count_words(covered)} of {count_words(len(table))} "
                                 "estimators' intervals "
                                 "cover it")

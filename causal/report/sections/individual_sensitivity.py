@@ -179,14 +179,17 @@ def _flag_words(flags: list[str]) -> list[str]:
     return out
 
 
-def _flags(label: str, r: Any) -> str:
+def _flags(label: str, r: Any, unit: str | None = None) -> str:
+    from causal.report.units import amount
+
     ovb, ros, ev = r.ovb, r.rosenbaum, r.evalue
     last = ovb.bounds[-1] if ovb.bounds else None
     survives = last is not None and (last.ci[0] > 0 if ovb.estimate > 0 else last.ci[1] < 0)
     text = (f"{label}: E-value {ev.point:.2f} (CI {ev.ci if ev.ci is not None else 1:.2f}); "
             f"RV_q {ovb.rv_q:.3f}, RV_q,alpha {ovb.rv_qa:.3f}")
     if last is not None:
-        text += (f"; a confounder {last.label} would leave the estimate at {last.estimate:.3g} "
+        shown = amount(last.estimate, unit if r.measure.short_name == "MD" else None)
+        text += (f"; a confounder {last.label} would leave the estimate at {shown} "
                  f"({'still significant' if survives else 'no longer significant'})")
     text += "; " + _gamma_text(ros)
     if r.latent is not None:
@@ -257,7 +260,7 @@ def build(ctx: ReportContext) -> Section | None:
     blocks.append(Table(frame, caption=("SIMULATED cohorts, one per world: " if simulated
                                         else "Real data: ") + "E-value, robustness values, "
                         "benchmark bounds and Gamma*.", digits=3))
-    blocks.append(BulletList(tuple(_flags(label, r) for (label, *_), r
+    blocks.append(BulletList(tuple(_flags(label, r, unit) for (label, *_), r
                                    in zip(cases, results, strict=True))))
     if simulated and len(results) > 1:
         blocks.append(Callout(
