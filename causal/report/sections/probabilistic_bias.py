@@ -55,12 +55,12 @@ def build(ctx: ReportContext) -> Section | None:
     ]
     median = computed(systematic.estimate, source, f"{systematic.estimate:.2f}")
     interval = computed(total.estimate, source + ", total error",
-                        f"{total.ci_lower:.2f}–{total.ci_upper:.2f}",
+                        f"95% interval {total.ci_lower:.2f}–{total.ci_upper:.2f}",
                         (float(total.ci_lower), float(total.ci_upper)))
     share = computed(result.share_tipped, f"share of {spec.n_draws:,} draws under the study "
                      "file's assumed priors", f"{result.share_tipped:.0%}")
     verdict = Text.of(f"Probabilistic bias analysis (priors assumed by the study file): median "
-                      f"{name} ", median, ", 95% interval with random error ", interval, "; ",
+                      f"{name} ", median, " (", interval, " with random error); ",
                       share, " of draws at or beyond the null.")
     data = {"priors": {k: (p.describe() if hasattr(p, "describe") else p)
                        for k, p in result.priors.items()},
