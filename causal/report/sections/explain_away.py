@@ -176,6 +176,6 @@ def verdict_text(result: ExplainAwayResult) -> Text:
                        "report ", reported, f" on average (matching mode '{result.margins}': "
                        f"{MODE_WORDS.get(result.margins, result.margins)}).")
     top = result.mean_or[-1, -1]
-    return Text.of("No hidden binary confounder on the grid makes a null effect report ",
+    return Text.of("SIMULATED: no hidden binary confounder on the grid makes a null effect report ",
                    reported, " on average (strongest cell: ",
                    simulated(top, per_cell, f"{top:.2f}"), ").")
