@@ -167,7 +167,7 @@ def verdict_text(result: ExplainAwayResult) -> Text:
     per_cell = f"mean of {result.replicates} draws per cell"
     reported = reported_number(result.reported_or)
     if np.isfinite(cross):
-        return Text.of("With no true effect, a hidden binary confounder present in ",
+        return Text.of("SIMULATED, with no true effect: a hidden binary confounder present in ",
                        assumed(result.prevalence, "the grid's assumption",
                                f"{result.prevalence:.0%}"),
                        " of clients needs ORs of about ",
