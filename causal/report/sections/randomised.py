@@ -24,7 +24,7 @@ def build(ctx: ReportContext) -> Section | None:
         label="this study (observational)", outcome=meta.get("outcome_description",
                                                               ctx.study.outcome),
         population=meta.get("population", "the study's sample"),
-        citation=ctx.study.section("source").get("citation", ctx.study.title)[:80],
+        citation=ctx.study.title,
         design="observational", arms=(t.events / t.total, c.events / c.total),
         arm_sizes=(t.total, c.total))
     comparison = compare_with_randomised(observational, list(entries))
