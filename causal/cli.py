@@ -924,6 +924,11 @@ def estimate(
 
 
 # -------------------------------------------------------------------------------- main --
+from causal.cli_bias import register as _register_bias_commands  # noqa: E402
+
+_register_bias_commands(app)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``causal`` command."""
     try:

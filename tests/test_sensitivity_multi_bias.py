@@ -24,7 +24,7 @@ import math
 import pytest
 
 from causal import OddsRatio, RiskRatio
-from causal.errors import ParameterError
+from causal.errors import CommonOutcomeWarning, ParameterError
 from causal.sensitivity import (
     Confounding,
     Misclassification,
@@ -34,7 +34,7 @@ from causal.sensitivity import (
     selection_bound,
     selection_evalue,
 )
-from causal.sensitivity.multi_bias import solve_degrees
+from causal.sensitivity._bias_terms import solve_degrees
 
 UNIROOT_TOL = 2.220446049250313e-16 ** 0.25  # R uniroot default tol, 1.22e-4
 
@@ -107,8 +107,9 @@ def test_multiple_bias_vignette_examples():
     protective = multi_evalue(biases, RiskRatio(0.25, ci=(0.17, 0.4)))
     assert protective.point == pytest.approx(ev.point, rel=1e-12)
     assert protective.ci == pytest.approx(ev.ci, rel=1e-12) and protective.ci_limit_used == "upper"
-    common = multi_evalue(biases, OddsRatio(4.0, rare_outcome=False))
-    assert common.rr_point == 2.0
+    with pytest.warns(CommonOutcomeWarning, match="assumes a rare outcome"):
+        common = multi_evalue(biases, OddsRatio(4.0, rare_outcome=False))
+    assert common.rr_point == 2.0 and len(common.notes) == 1
     assert common.point == pytest.approx(1.32795847376549, abs=UNIROOT_TOL)
 
 
@@ -295,3 +296,30 @@ def test_docstring_examples_run():
     for module in (multi_module, selection_module):
         outcome = doctest.testmod(module)
         assert outcome.attempted > 0 and outcome.failed == 0
+
+
+def test_simplesens_readme_examples_and_evalue_reference_example():
+    """simpleSens README (L. H. Smith's precursor of EValue's multi-bias functions; rdrr.io/
+    github/louisahsmith/simpleSens): calculate_evalue(RRobs = 4, confounding()) -> 7.464102;
+    selection("selected") + misclassification("outcome"), RRobs = 2.5 -> 1.923636;
+    selection("general", "S = U") + exposure misclassification (rare outcome and exposure) +
+    confounding, RRobs = 1.4234 -> 1.120531, "refers simultaneously to RR_UY|A=0, RR_UY|A=1,
+    RR_YA*|a, RR_UY, and RR_AU" (the S = U parameters are RR_UY|A=a, as here). EValue 4.1.3
+    gives 1.92363593795546 and 1.12053148234118 for the last two. EValue's multi_bias help
+    example: multi_bound(confounding() + selection("general"), RRAUc = 1.5, RRUcY = 2,
+    RRUsYA1 = 1.25, RRSUsA1 = 4, RRUsYA0 = 3, RRSUsA0 = 2) -> 2.11764705882353 (EValue 4.1.3;
+    closed form B(1.5, 2) B(1.25, 4) B(3, 2) = 1.2 x (5/4.25) x 1.5)."""
+    assert multi_evalue(Confounding(), 4.0).point == pytest.approx(7.464102, rel=1e-6)
+    two = multi_evalue([Selection(target="selected"), Misclassification("outcome")], 2.5)
+    assert two.point == pytest.approx(1.923636, abs=UNIROOT_TOL)
+    assert is_root(two.point, 2.5, 3, 1)
+    three = multi_evalue([Selection(s_eq_u=True),
+                          Misclassification("exposure", rare_outcome=True, rare_exposure=True),
+                          Confounding()], 1.4234)
+    assert three.point == pytest.approx(1.120531, abs=UNIROOT_TOL)
+    assert is_root(three.point, 1.4234, 5, 1)
+    assert three.parameters[:2] == ("RR_UsY|A=1 (S = U)", "RR_UsY|A=0 (S = U)")
+    bound = multi_bound([Confounding(rr_au=1.5, rr_uy=2),
+                         Selection(rr_uy_a1=1.25, rr_su_a1=4, rr_uy_a0=3, rr_su_a0=2)])
+    assert bound.bound == pytest.approx(2.11764705882353, rel=1e-12)
+    assert bound.bound == pytest.approx(bf(1.5, 2) * bf(1.25, 4) * bf(3, 2), rel=1e-12)

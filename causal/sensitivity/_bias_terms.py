@@ -9,6 +9,7 @@ E-value reads it as ``sqrt(OR)``), so the whole bound is ``e^n / (2e - 1)^d``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -133,3 +134,23 @@ def _misclassification_term(bias: Misclassification, after_selection: bool) -> T
 def degrees(term_list: Sequence[Term]) -> tuple[int, int]:
     """Total degrees ``(n, d)`` of ``e^n / (2e - 1)^d``."""
     return (sum(t.degrees[0] for t in term_list), sum(t.degrees[1] for t in term_list))
+
+
+def solve_degrees(ratio: float, n: int, d: int) -> float:
+    """The root ``e >= 1`` of ``e^n / (2e - 1)^d = ratio`` (``ratio >= 1``; ``n >= 2d``, so
+    the left side increases from 1 at ``e = 1``)."""
+    from scipy.optimize import brentq
+
+    if ratio <= 1:
+        return 1.0
+    if d == 0:
+        return ratio ** (1 / n)
+    target = math.log(ratio)
+
+    def gap(e: float) -> float:
+        return n * math.log(e) - d * math.log(2 * e - 1) - target
+
+    high = 2.0
+    while gap(high) < 0:
+        high *= 2
+    return float(brentq(gap, 1.0, high, xtol=1e-14, rtol=1e-15, maxiter=500))

@@ -21,6 +21,7 @@ Conventions
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,28 +29,9 @@ import pandas as pd
 
 from causal._results import SummaryMixin, summary_frame
 from causal._validation import check_positive
-from causal.sensitivity._bias_terms import Bias, Term, as_biases, degrees, terms
+from causal.errors import CommonOutcomeWarning
+from causal.sensitivity._bias_terms import Bias, Term, as_biases, degrees, solve_degrees, terms
 from causal.sensitivity._scale import to_rr_scale
-
-
-def solve_degrees(ratio: float, n: int, d: int) -> float:
-    """The root ``e >= 1`` of ``e^n / (2e - 1)^d = ratio`` (``ratio >= 1``; ``n >= 2d``, so
-    the left side increases from 1 at ``e = 1``)."""
-    from scipy.optimize import brentq
-
-    if ratio <= 1:
-        return 1.0
-    if d == 0:
-        return ratio ** (1 / n)
-    target = math.log(ratio)
-
-    def gap(e: float) -> float:
-        return n * math.log(e) - d * math.log(2 * e - 1) - target
-
-    high = 2.0
-    while gap(high) < 0:
-        high *= 2
-    return float(brentq(gap, 1.0, high, xtol=1e-14, rtol=1e-15, maxiter=500))
 
 
 def _describe(biases: tuple[Bias, ...]) -> str:
@@ -87,6 +69,7 @@ class MultiBiasBound(SummaryMixin):
     corrected_point: float | None = None
     corrected_ci_limit: float | None = None
     conversion: str = ""
+    notes: tuple[str, ...] = field(default=())
 
     def summary(self) -> pd.DataFrame:
         rows: list[dict[str, Any]] = [
@@ -157,6 +140,7 @@ def multi_bound(biases: Any, measure: Any = None) -> MultiBiasBound:
                        for t in term_list for owner, name, label in t.params)
     if measure is None:
         return MultiBiasBound(biases, bound, factors, parameters)
+    rarity = _check_rarity(biases, measure)
     scale = to_rr_scale(measure)
     rr = scale.rr_point
     corrected = rr / bound if rr >= 1 else rr * bound
@@ -165,7 +149,7 @@ def multi_bound(biases: Any, measure: Any = None) -> MultiBiasBound:
     if limit is not None:
         corrected_limit = limit / bound if limit_name == "lower" else limit * bound
     return MultiBiasBound(biases, bound, factors, parameters, measure, rr, scale.rr_ci,
-                          corrected, corrected_limit, scale.conversion)
+                          corrected, corrected_limit, scale.conversion, scale.notes + rarity)
 
 
 @dataclass(frozen=True)
@@ -222,7 +206,8 @@ class MultiBiasEValue(SummaryMixin):
 
     def sentence(self) -> str:
         """A plain-language reading."""
-        text = (f"To explain away the estimate by {_describe(self.biases)} together, each of "
+        together = " together" if len(self.biases) > 1 else ""
+        text = (f"To explain away the estimate by {_describe(self.biases)}{together}, each of "
                 f"{', '.join(self.parameters)} would have to be at least {self.point:.2f}")
         if self.ci is None:
             return text + "."
@@ -265,9 +250,22 @@ def multi_evalue(biases: Any, measure: Any, true: float | None = None) -> MultiB
     return _evalue(biases, term_list, measure, true)
 
 
+def _check_rarity(biases: tuple[Bias, ...], measure: Any) -> tuple[str, ...]:
+    """Exposure misclassification's bound assumes a rare outcome: warn if the measure says the
+    outcome is common (EValue 4.1 allows the combination silently)."""
+    if getattr(measure, "rare_outcome", None) is False and any(
+            getattr(b, "variable", None) == "exposure" for b in biases):
+        message = ("The measure states a common outcome (rare_outcome=False) but the exposure "
+                   "misclassification bound assumes a rare outcome; the bound may not hold.")
+        warnings.warn(message, CommonOutcomeWarning, stacklevel=3)
+        return (message,)
+    return ()
+
+
 def _evalue(biases: tuple[Bias, ...], term_list: tuple[Term, ...], measure: Any,
             true: float | None, method: str = "Smith, Mathur & VanderWeele 2021"
             ) -> MultiBiasEValue:
+    rarity = _check_rarity(biases, measure)
     scale = to_rr_scale(measure)
     true_value = 1.0 if true is None else check_positive(true, "true")
     rr_true = scale.to_rr(true_value)
@@ -288,4 +286,4 @@ def _evalue(biases: tuple[Bias, ...], term_list: tuple[Term, ...], measure: Any,
     labels = tuple(label for t in term_list for _, _, label in t.params)
     return MultiBiasEValue(biases, measure, point, ci, limit_name, labels, (n, d),
                            scale.rr_point, scale.rr_ci, true_value, rr_true, scale.conversion,
-                           method, scale.notes)
+                           method, scale.notes + rarity)

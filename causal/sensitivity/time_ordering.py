@@ -66,11 +66,14 @@ def _expit(x: np.ndarray) -> np.ndarray:
 
 
 def _calibrate(t: np.ndarray, pmf: np.ndarray, p_takers: float, p_recovered: float,
-               beta: float, mean_adviser: float, depends: bool) -> dict[str, float]:
+               beta: float, mean_adviser: float, depends: bool, first: int = 1
+               ) -> dict[str, float]:
     from scipy.optimize import brentq
 
+    available = np.maximum(t - first + 1, 0)  # sessions at which uptake is possible
+
     def uptake(q: float) -> np.ndarray:
-        return 1 - (1 - q) ** t
+        return 1 - (1 - q) ** available
 
     q = brentq(lambda q: float(pmf @ uptake(q)) - p_takers, 1e-12, 1 - 1e-12, xtol=1e-15)
     centre = float(pmf @ t)
@@ -78,10 +81,12 @@ def _calibrate(t: np.ndarray, pmf: np.ndarray, p_takers: float, p_recovered: flo
     alpha = brentq(lambda a: float(pmf @ _expit(a + beta * log2t)) - p_recovered, -40, 40,
                    xtol=1e-14)
     # E[sessions left after uptake | T = t, uptake by session t] for the truncated geometric
-    u = np.arange(1, t.max() + 1)
+    u = np.arange(1, max(int(available.max()), 1) + 1)
     weights = q * (1 - q) ** (u - 1)
-    inside = u[None, :] <= t[:, None]
-    left = ((t[:, None] - u[None, :]) * weights[None, :] * inside).sum(axis=1) / uptake(q)
+    inside = u[None, :] <= available[:, None]
+    total = ((available[:, None] - u[None, :]) * weights[None, :] * inside).sum(axis=1)
+    left = np.divide(total, uptake(q), out=np.zeros_like(total, dtype=float),
+                     where=available > 0)
     tilt = pmf * (uptake(q) if depends else np.ones_like(pmf))
     mean_left = float(tilt @ left / tilt.sum())
     if mean_adviser > 1 and mean_left <= 0:
@@ -101,7 +106,8 @@ def _calibrate(t: np.ndarray, pmf: np.ndarray, p_takers: float, p_recovered: flo
 def simulate_time_ordering(*, n_clients: int = 302, n_takers: int = 66, n_recovered: int = 95,
                            mean_adviser_sessions: float = 3.08,
                            mean_therapy_sessions: float = 8.0, session_dispersion: float = 2.0,
-                           min_sessions: int = 2, recovery_or_per_doubling: float = 2.0,
+                           min_sessions: int = 2, first_uptake_session: int = 1,
+                           recovery_or_per_doubling: float = 2.0,
                            uptake_depends_on_time: bool = True, n_replicates: int = 2000,
                            reference_or: float | None = None, alpha: float = 0.05,
                            random_state: Any = None) -> TimeOrderingResult:
@@ -121,6 +127,10 @@ def simulate_time_ordering(*, n_clients: int = 302, n_takers: int = 66, n_recove
     min_sessions : int
         Sessions needed to be analysed (default 2: recovery is computed for clients with at
         least two treatment sessions, the NHS Talking Therapies rule).
+    first_uptake_session : int
+        ASSUMED first therapy session at which support can be taken up (default 1: offered at
+        the start). Later values make clients who leave early unable to be exposed, the
+        immortal-time mechanism in its sharpest form.
     recovery_or_per_doubling : float
         ASSUMED odds ratio of recovery per doubling of therapy sessions (default 2: a strong
         dose-response, a hypothesis to vary; 1 means recovery does not depend on time).
@@ -159,6 +169,12 @@ def simulate_time_ordering(*, n_clients: int = 302, n_takers: int = 66, n_recove
     minimum = check_count(min_sessions, "min_sessions")
     if minimum < 1:
         raise ParameterError(f"`min_sessions` must be at least 1; got {minimum}.")
+    first = check_count(first_uptake_session, "first_uptake_session")
+    if first < 1:
+        raise ParameterError(f"`first_uptake_session` must be at least 1; got {first}.")
+    if not uptake_depends_on_time and first > minimum:
+        raise ParameterError("`first_uptake_session` must not exceed min_sessions when uptake "
+                             f"is independent of time; got {first} > {minimum}.")
     mean_t = check_finite(mean_therapy_sessions, "mean_therapy_sessions")
     if mean_t <= minimum:
         raise ParameterError(f"`mean_therapy_sessions` must exceed min_sessions ({minimum}); "
@@ -179,19 +195,21 @@ def simulate_time_ordering(*, n_clients: int = 302, n_takers: int = 66, n_recove
 
     t_values, pmf = _session_pmf(mean_t, dispersion, minimum)
     cal = _calibrate(t_values, pmf, takers / n, recovered / n, beta, adviser,
-                     uptake_depends_on_time)
+                     uptake_depends_on_time, first)
     q = cal["q"]
     shape = (reps, n)
     p_nb = dispersion / (dispersion + mean_t - minimum)
     sessions = minimum + rng.negative_binomial(dispersion, p_nb, size=shape)
+    available = np.maximum(sessions - first + 1, 0)
     if uptake_depends_on_time:
-        uptake_at = rng.geometric(q, size=shape)
-        treated = uptake_at <= sessions
+        step = rng.geometric(q, size=shape)  # the uptake session among the available ones
+        treated = step <= available
     else:
         treated = rng.random(shape) < takers / n
         v = rng.random(shape)
-        uptake_at = np.ceil(np.log1p(-v * (1 - (1 - q) ** sessions)) / math.log1p(-q))
-        uptake_at = np.clip(uptake_at, 1, sessions).astype(int)
+        step = np.ceil(np.log1p(-v * (1 - (1 - q) ** available)) / math.log1p(-q))
+        step = np.clip(step, 1, available).astype(int)
+    uptake_at = first - 1 + step
     p_y = _expit(cal["alpha"] + beta * np.log2(sessions / cal["centre"]))
     outcome = rng.random(shape) < p_y
     left = np.where(treated, sessions - uptake_at, 0)
@@ -211,6 +229,8 @@ def simulate_time_ordering(*, n_clients: int = 302, n_takers: int = 66, n_recove
          "study reports no distribution"),
         ("session_dispersion", dispersion, "assumed: negative-binomial shape (wide spread)"),
         ("min_sessions", float(minimum), "inclusion rule: recovery needs >= 2 sessions"),
+        ("first_uptake_session", float(first), "assumed: first session at which support "
+         "can be taken up"),
         ("recovery_or_per_doubling", float(recovery_or_per_doubling), "assumed: "
          "dose-response of recovery on time in therapy (hypothesis; vary it)"),
         ("uptake_depends_on_time", float(uptake_depends_on_time), "scenario: constant "
