@@ -16,7 +16,8 @@ from typing import Any
 from causal.spec import Study, register_validator, spec_error
 
 _KEYS = {"recovery_or_per_doubling", "mean_therapy_sessions", "session_dispersion",
-         "min_sessions", "mean_adviser_sessions", "n_replicates", "justification"}
+         "min_sessions", "first_uptake_session", "mean_adviser_sessions", "n_replicates",
+         "justification"}
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class TimeOrderingSpec:
     min_sessions: int = 2
     mean_adviser_sessions: float | None = None
     n_replicates: int = 2000
+    first_uptake_session: int = 1
 
 
 def _positive(value: Any, name: str, path: Path | str) -> float:
@@ -56,6 +58,9 @@ def parse_time_ordering(table: dict[str, Any], path: Path | str) -> TimeOrdering
     minimum = table.get("min_sessions", 2)
     if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 1:
         raise spec_error(path, f"{where}.min_sessions", "a positive integer", minimum)
+    first = table.get("first_uptake_session", 1)
+    if isinstance(first, bool) or not isinstance(first, int) or first < 1:
+        raise spec_error(path, f"{where}.first_uptake_session", "a positive integer", first)
     adviser = table.get("mean_adviser_sessions")
     return TimeOrderingSpec(
         tuple(_positive(v, f"{where}.recovery_or_per_doubling", path) for v in ors),
@@ -65,7 +70,7 @@ def parse_time_ordering(table: dict[str, Any], path: Path | str) -> TimeOrdering
         _positive(table.get("session_dispersion", 2.0), f"{where}.session_dispersion", path),
         minimum,
         None if adviser is None else _positive(adviser, f"{where}.mean_adviser_sessions", path),
-        reps)
+        reps, first)
 
 
 def time_ordering_spec(study: Study) -> TimeOrderingSpec | None:

@@ -20,6 +20,7 @@ def _runs(ctx: ReportContext, spec, margins: dict, reference: float | None) -> l
     return [simulate_time_ordering(
         **margins, mean_therapy_sessions=spec.mean_therapy_sessions,
         session_dispersion=spec.session_dispersion, min_sessions=spec.min_sessions,
+        first_uptake_session=spec.first_uptake_session,
         recovery_or_per_doubling=value, n_replicates=spec.n_replicates,
         reference_or=reference, random_state=ctx.random_state + i)
         for i, value in enumerate(spec.recovery_or_per_doubling)]
