@@ -56,10 +56,37 @@ def parse_randomised_evidence(tables: list[Any], path: Path | str) -> tuple[Any,
     return tuple(entries)
 
 
+def observational_entry(study: Study) -> Any:
+    """The study's own recovery gap as an observational entry (None without both groups)."""
+    from causal.randomised import EvidenceEntry
+
+    t, c = study.claim.treated, study.claim.control
+    if t is None or c is None:
+        return None
+    meta = study.section("study")
+    return EvidenceEntry(label="this study (observational)",
+                         outcome=meta.get("outcome_description", study.outcome),
+                         population=meta.get("population", "the study's sample"),
+                         citation=study.title, design="observational",
+                         arms=(t.events / t.total, c.events / c.total),
+                         arm_sizes=(t.total, c.total))
+
+
 def randomised_evidence(study: Study) -> tuple[Any, ...]:
+    """The declared entries, checked against the study's own outcome and population: an
+    entry that differs in either must say how in its ``caveat``."""
+    from causal.randomised import compare_with_randomised
+
     if "randomised_evidence" not in study.raw:
         return ()
-    return parse_randomised_evidence(study.raw["randomised_evidence"], study.path)
+    entries = parse_randomised_evidence(study.raw["randomised_evidence"], study.path)
+    observational = observational_entry(study)
+    if observational is not None:
+        try:
+            compare_with_randomised(observational, list(entries))
+        except CausalError as error:
+            raise StudySpecError(f"{study.path}: field `randomised_evidence`: {error}") from None
+    return entries
 
 
 @register_validator

@@ -11,22 +11,14 @@ from causal.report.provenance import Text, computed, reported
 
 
 def build(ctx: ReportContext) -> Section | None:
-    from causal.randomised import EvidenceEntry, compare_with_randomised
-    from causal.randomised_spec import randomised_evidence
+    from causal.randomised import compare_with_randomised
+    from causal.randomised_spec import observational_entry, randomised_evidence
 
     entries = randomised_evidence(ctx.study)
-    claim = ctx.study.claim
-    if not entries or claim.treated is None or claim.control is None:
+    observational = observational_entry(ctx.study)
+    if not entries or observational is None:
         return None
-    t, c = claim.treated, claim.control
-    meta = ctx.study.section("study")
-    observational = EvidenceEntry(
-        label="this study (observational)", outcome=meta.get("outcome_description",
-                                                              ctx.study.outcome),
-        population=meta.get("population", "the study's sample"),
-        citation=ctx.study.title,
-        design="observational", arms=(t.events / t.total, c.events / c.total),
-        arm_sizes=(t.total, c.total))
+    t, c = ctx.study.claim.treated, ctx.study.claim.control
     comparison = compare_with_randomised(observational, list(entries))
     gap = 100 * (t.events / t.total - c.events / c.total)
     arms = [e for e in entries if e.arms is not None]
