@@ -124,8 +124,12 @@ def _inline(text: str | Text) -> str:
 
 
 def _number_html(number: Number) -> str:
+    """The number with a short coloured tag (its provenance, and a source tag such as [B]);
+    the full provenance is in the tooltip."""
+    short = number.provenance + (f" {number.source}" if number.source.startswith("[")
+                                 and len(number.source) <= 24 else "")
     return (f'<span class="num {number.provenance}" title="{html.escape(number.tag)}">'
-            f'{html.escape(number.text)}<span class="prov">{html.escape(number.tag)}</span>'
+            f'{html.escape(number.text)}<span class="prov">{html.escape(short)}</span>'
             f"</span>")
 
 

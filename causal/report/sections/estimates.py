@@ -136,7 +136,7 @@ def build(ctx: ReportContext) -> Section | None:
             result = ctx.cached(f"estimates:{world}", lambda w=world: estimate_study(
                 ctx.study, world=w, random_state=ctx.random_state))
         hashes[f"data_sha256{'' if world is None else ' (' + world + ')'}"] = result.data_hash
-        label = (f"in a SIMULATED cohort of {result.n} from the world '{world}'"
+        label = (f"in one SIMULATED cohort of {result.n} (a single draw) from the world '{world}'"
                  if world else f"on the {result.n} rows of the data")
         key = "data" if world is None else f"world{index + 1}"
         if world:

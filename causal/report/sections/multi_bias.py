@@ -9,7 +9,7 @@ has a ``[multi_bias]`` table.
 from __future__ import annotations
 
 from causal.report.model import Callout, Paragraph, ReportContext, Section, Table
-from causal.report.provenance import Text, assumed, computed, count_words
+from causal.report.provenance import Text, computed, count_words
 
 
 def bias_types(names: tuple[str, ...]) -> list:
@@ -75,7 +75,8 @@ def build(ctx: ReportContext) -> Section | None:
                            "corrected_ci_limit": bound.corrected_ci_limit,
                            "justification": spec.justification}
         verdict += Text.of(" With the study file's assumed parameters the joint bias factor is ",
-                           assumed(bound.bound, "study file's hypothesis", f"{bound.bound:.2f}"),
+                           computed(bound.bound, "from the study file's assumed parameters",
+                                    f"{bound.bound:.2f}"),
                            ", leaving a risk-ratio-scale estimate of at least ",
                            computed(bound.corrected_point, "under the study file's hypothesis",
                                     f"{bound.corrected_point:.2f}"), ".")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from causal.report.model import BulletList, Callout, Paragraph, ReportContext, Section, Table
-from causal.report.provenance import Text, assumed, computed
+from causal.report.provenance import Text, computed
 
 #: (label, keyword arguments of selection_evalue, what the assumption means)
 ASSUMPTION_SETS = (
@@ -95,7 +95,7 @@ def build(ctx: ReportContext) -> Section | None:
     if spec.assumed is not None:
         factor = data["assumed"]["bound"]
         verdict += Text.of(" Under the study file's assumed selection parameters the bias "
-                           "factor is ", assumed(factor, "study file's hypothesis",
-                                                 f"{factor:.2f}"), ".")
+                           "factor is ", computed(factor, "from the study file's assumed "
+                                                  "parameters", f"{factor:.2f}"), ".")
     return Section("selection_bias", "Could selection of the analysed clients explain it? "
                    "(selection bias)", tuple(blocks), data, verdict=verdict, lead=lead)
