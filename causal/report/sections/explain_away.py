@@ -137,7 +137,8 @@ def build(ctx: ReportContext) -> Section | None:
                "drawn where each cell's implied risk ratios (RR_EU, RR_UD, from the solved "
                "model, marginal over the covariates) have a bounding factor equal to the "
                f"reported OR on the risk-ratio scale ({result.evalue_rr:.2f} = sqrt(OR), common "
-               "outcome); diamonds: measured covariates at the same strength per SD.",
+               "outcome); diamonds: a binary confounder as strong per SD as the study file ASSUMES "
+               "measured covariates to be in the simulated world (assumed, not measured).",
                figure_bytes(figure), alt="contour plot of the simulated adjusted OR"),
         Table(key_cells(result), caption="SIMULATED: cells with equal confounder ORs "
                                          f"(prevalence {result.prevalence:g}, "
