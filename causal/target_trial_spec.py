@@ -24,6 +24,17 @@ def parse_target_trial(table: dict[str, Any], path: Path | str) -> Any:
     if not isinstance(title, str):
         raise spec_error(path, "target_trial.title", "a string", title)
     protocol = {k: v for k, v in table.items() if k != "title"}
+    for name, component in protocol.items():
+        if not isinstance(component, dict):
+            raise spec_error(path, f"target_trial.{name}", "a table with target and emulation",
+                             component)
+        for key in ("target", "emulation", "departure", "consequence"):
+            value = component.get(key, "")
+            if not isinstance(value, str) or (key in ("target", "emulation")
+                                              and not value.strip()):
+                raise spec_error(path, f"target_trial.{name}.{key}", "a non-empty string"
+                                 if key in ("target", "emulation") else "a string",
+                                 value if value != "" else None)
     missing = [name for name in COMPONENTS if name not in protocol]
     if missing:
         raise spec_error(path, f"target_trial.{missing[0]}", "a table with target and "

@@ -37,7 +37,9 @@ def claim_sentence(study: Study) -> Text | None:
 
 def graph_sentence(data: dict[str, Any]) -> str:
     if data.get("identifiable") is False:
-        text = "Design: no adjustment for measured variables identifies the effect"
+        latent = sorted({n for p in data.get("open_paths", []) for n in p["latent"]})
+        text = ("Design: no adjustment for measured variables identifies the effect"
+                + (f" (unmeasured {', '.join(latent)})" if latent else ""))
     elif data.get("published_set_valid") is False:
         text = ("Under the study's causal graph the published adjustment set is not valid, "
                 "although a valid set of measured variables exists")
@@ -89,7 +91,7 @@ def headline_section(study: Study, sections: list[Section]) -> Section | None:
     blocks.append(Callout(body, severity))  # type: ignore[arg-type]
     return Section("verdict", "Verdict", tuple(blocks),
                    {"answer": body, "sentences": sentences, "words": words(body),
-                    "plain": plain(body)})
+                    "plain": plain(body), "points": [plain(s) for s in sentences]})
 
 
 def _reading(section: Section | None) -> str:

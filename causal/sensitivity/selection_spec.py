@@ -103,7 +103,8 @@ def parse_multi_bias(table: dict[str, Any], path: Path | str,
         raise spec_error(path, f"{where}.{unknown[0]}",
                          f"one of the known keys ({', '.join(sorted(_MULTI_KEYS))})", unknown[0])
     biases = table.get("biases", list(MULTI_BIASES))
-    if (not isinstance(biases, list) or not biases or len(set(biases)) != len(biases)
+    if (not isinstance(biases, list) or not biases
+            or not all(isinstance(b, str) for b in biases) or len(set(biases)) != len(biases)
             or any(b not in MULTI_BIASES for b in biases)):
         raise spec_error(path, f"{where}.biases", "a list of distinct names among "
                          + ", ".join(MULTI_BIASES), biases)
