@@ -75,7 +75,7 @@ def headline_section(study: Study, sections: list[Section]) -> Section | None:
     if reading:
         closing.append(reading)
     if any(s.simulated for s in sections):
-        closing.append("Simulations are in the [appendix](#appendix).")
+        closing.append("Other simulations: [appendix](#appendix).")
     if "robins" in by_key:
         closing.append("The [ROBINS-I summary](#robins) supports, not replaces, a reviewer's "
                        "judgement.")

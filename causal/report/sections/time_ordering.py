@@ -90,7 +90,8 @@ def build(ctx: ReportContext) -> Section | None:
                            reported(reference, headline.source, f"OR {reference:g}"))
     verdict += Text.of("; adjusting for sessions removes it in this world.")
     lead = Text.of("SIMULATED with no effect, time ordering alone gives a median crude OR of ",
-                   simulated(median, tag, f"{median:.2f}"), " ([time ordering](#time_ordering)).")
+                   simulated(median, tag, f"{median:.2f}"), "; adjusting for sessions removes it "
+                   "([time ordering](#time_ordering)).")
     data = {"simulated": True, "margins": margins, "rows": frame,
             "assumptions": {"mean_therapy_sessions": spec.mean_therapy_sessions,
                             "session_dispersion": spec.session_dispersion,
