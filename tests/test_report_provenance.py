@@ -99,7 +99,7 @@ def test_thew_verdict_tags_every_number(reports):
         ("50%", "assumed"), ("20%", "assumed"), ("2", "assumed"),
         ("1.63", "computed"), ("0.84", "computed"),
         ("1.84", "computed"), ("1.32", "computed"),
-        ("7.0–9.5 percentage points", "reported"), ("20 points", "computed"),
+        ("7.0–9.5 percentage points", "computed"), ("20 points", "computed"),
         (tagged[-1][0], "simulated")]
     values = [n["value"] for n in answer["numbers"]]
     rr = math.sqrt(2.54)

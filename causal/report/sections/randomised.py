@@ -7,7 +7,7 @@ Nothing is pooled or converted between scales; every caveat is printed.
 from __future__ import annotations
 
 from causal.report.model import BulletList, Callout, Paragraph, ReportContext, Section, Table
-from causal.report.provenance import Text, computed, reported
+from causal.report.provenance import Text, computed
 
 
 def build(ctx: ReportContext) -> Section | None:
@@ -40,7 +40,8 @@ def build(ctx: ReportContext) -> Section | None:
     verdict = Text.of("Randomised trials of employment support found employment gains of ")
     if gains:
         low, high = min(gains), max(gains)
-        verdict += Text.of(reported(low, "; ".join(e.label for e in arms),
+        verdict += Text.of(computed(low, "differences of the arms reported by "
+                                    + "; ".join(e.label for e in arms),
                                     f"{low:.1f}–{high:.1f} percentage points", (low, high)))
     verdict += Text.of(" and none measured this population's recovery; the observational "
                        "recovery gap here is ", gap_n, ".")
