@@ -22,6 +22,7 @@ SECTION_MODULES: list[str] = [
     "probabilistic_bias",
     "randomised",
     "individual_sensitivity",
+    "dml_sensitivity",
     "explain_away",
     "time_ordering",
 ]
