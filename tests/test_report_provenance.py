@@ -45,6 +45,7 @@ def untagged(text: str, numbers: list[dict]) -> list[str]:
         assert index >= 0, f"tagged text {number['text']!r} not found in order in {text!r}"
         rest = rest[:index] + " | " + rest[index + len(number["text"]):]
     rest = re.sub(r"'[^']*'", "", rest)
+    rest = rest.replace("one-sided 95%", "")  # a confidence level, not a number of the study
     rest = re.sub(r"\]\(#[\w-]+\)", "]", rest)
     return re.findall(r"(?<![\w\-.])\d[\d,.]*(?![\w\-])", rest)
 
@@ -137,7 +138,7 @@ def test_thew_glance_separates_real_from_simulated(reports):
     document, markdown, html = reports["thew2024"]
     simulated = {s["key"] for s in document["sections"] if s["simulated"]}
     assert simulated == {"estimates", "heterogeneity", "refutations", "individual_sensitivity",
-                         "explain_away", "time_ordering"}
+                         "dml_sensitivity", "explain_away", "time_ordering"}
     for line in document["summary"]:
         kinds = {n["provenance"] for n in line["numbers"]}
         if line["simulated"]:

@@ -197,12 +197,14 @@ def build(ctx: ReportContext) -> Section | None:
                                                         _num(values.min())),
                            " to ", measured(values.max(), source, _num(values.max())))
             if "published" in table:
-                matched = table.dropna(subset=["published"])
                 pieces: list = []
-                for r in matched.itertuples():
+                for i, r in enumerate(table.itertuples()):
+                    answer = result.compared_with(i)
+                    if answer is None or pd.isna(r.published):
+                        continue
                     pieces += [", " if pieces else "; ", f"{r.method} ",
                                measured(r.estimate, source, _num(r.estimate)), " (published ",
-                               reported(r.published, _published_source(result, r.method),
+                               reported(r.published, answer.source or "published",
                                         _num(r.published)), ")"]
                 text += Text.of(*pieces)
             if truth is not None:
@@ -228,11 +230,3 @@ def build(ctx: ReportContext) -> Section | None:
                    verdict=verdict, simulated=spec.simulated,
                    lead="" if spec.simulated else Text.of(
                        "Estimators on the data: ", *joined, " ([estimates](#estimates))."))
-
-
-def _published_source(result, method: str) -> str:
-    """The source of the published answer matched to ``method``."""
-    for answer in result.published:
-        if _PUBLISHED_METHOD.get(answer.method.lower()) == method:
-            return answer.source
-    return "published"
