@@ -65,8 +65,15 @@ def main() -> None:
             with cluster(workers=w) as runner:
                 before = runner.client.run(_worker_usage)
                 load = os.getloadavg()
-                result, wall_c, cpu_c = timed(study, grid, args)
+                from distributed import get_task_stream
+
+                with get_task_stream(runner.client) as stream:
+                    result, wall_c, cpu_c = timed(study, grid, args)
                 after = runner.client.run(_worker_usage)
+                starts = [t["startstops"][-1] for t in stream.data if t["startstops"]]
+                origin = min(s["start"] for s in starts)
+                tasks = sorted((round(s["start"] - origin, 1), round(s["stop"] - origin, 1),
+                                s.get("action", "")) for s in starts)
             worker_cpu = sum(after[k]["cpu"] - before[k]["cpu"] for k in after)
             same = all(np.array_equal(getattr(result, f), getattr(reference, f), equal_nan=True)
                        for f in ("mean_log_or", "mean_log_or_se", "p_at_least", "converged"))
@@ -75,7 +82,7 @@ def main() -> None:
                          "worker_cpu": [round(after[k]["cpu"] - before[k]["cpu"], 1)
                                         for k in after],
                          "worker_peak_mb": [round(v["peak_mb"]) for v in after.values()],
-                         "identical": same, "load": load})
+                         "identical": same, "load": load, "task_spans": tasks})
             print(json.dumps(rows[-1]), flush=True)
 
 
