@@ -5,6 +5,7 @@ Invalid input is reported as one sentence on stderr with exit status 2, never a 
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from enum import StrEnum
@@ -29,8 +30,34 @@ EXIT_BAD_INPUT = 2
 
 def fail(message: str) -> None:
     """Print one sentence to stderr and exit with status 2."""
-    typer.echo(f"error: {message}", err=True)
+    from causal._text import terminal_safe
+
+    typer.echo(f"error: {terminal_safe(message)}", err=True)
     raise typer.Exit(EXIT_BAD_INPUT)
+
+
+class _SafeStream(io.TextIOBase):
+    """A text stream that shows control characters as escapes (see causal._text): labels,
+    node names and notes from a user's files never drive the terminal."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw_stream = raw
+
+    def write(self, text: str) -> int:
+        from causal._text import terminal_safe
+
+        self.raw_stream.write(terminal_safe(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.raw_stream.flush()
+
+    def isatty(self) -> bool:
+        return self.raw_stream.isatty()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.raw_stream, "encoding", None) or "utf-8"
 
 
 def emit_json(data: Any) -> None:
@@ -198,7 +225,8 @@ def report(
 def _stderr_console() -> Any:
     from rich.console import Console
 
-    return Console(stderr=True)
+    # The progress bar's own escape sequences go to the real stream, not through _SafeStream.
+    return Console(file=getattr(sys.stderr, "raw_stream", sys.stderr))
 
 
 # ------------------------------------------------------------------------ heterogeneity --
@@ -387,6 +415,19 @@ def rosenbaum(
 _SHOWN_PATHS = 12
 
 
+def _read_dag_data(path: Path) -> Any:
+    import pandas as pd
+
+    if not path.is_file():
+        fail(f"`--data` must be a CSV file; {path} was not found.")
+    try:
+        return pd.read_csv(path)
+    except (ValueError, UnicodeDecodeError, OSError) as error:
+        # pandas' ParserError and EmptyDataError are ValueErrors
+        fail(f"`--data` {path} could not be read as a CSV file "
+             f"({safe_text(str(error).splitlines()[0] if str(error) else type(error).__name__)}).")
+
+
 def _more(listed: int, truncated: bool) -> None:
     if listed > _SHOWN_PATHS or truncated:
         typer.echo(f"  ... and {'more' if truncated else listed - _SHOWN_PATHS} open "
@@ -416,6 +457,7 @@ def dag(
     from causal.dag import read_graph
     from causal.errors import NoCausalPathWarning
     from causal.identification import check_adjustment, identify
+    from causal._budgets import MAX_IMPLIED_INDEPENDENCES
     from causal.implications import check_implications, implied_independences
 
     graph = read_graph(file)
@@ -428,14 +470,15 @@ def dag(
     adjustment = None if adjust is None else [a.strip() for a in adjust.split(",") if a.strip()]
     check = check_adjustment(graph, adjustment) if adjustment is not None else None
     residual = None if ident.identifiable else check_adjustment(graph, ident.candidate)
-    implications = implied_independences(graph)
+    implications = implied_independences(graph, limit=MAX_IMPLIED_INDEPENDENCES + 1)
+    capped = len(implications) > MAX_IMPLIED_INDEPENDENCES
+    implications = implications[:MAX_IMPLIED_INDEPENDENCES]
+    cap_note = (f"the first {MAX_IMPLIED_INDEPENDENCES} in node order; the graph implies more "
+                f"(capped at causal._budgets.MAX_IMPLIED_INDEPENDENCES)" if capped else None)
     tests = None
     if data is not None:
-        import pandas as pd
-
-        if not data.is_file():
-            fail(f"`--data` must be a CSV file; {data} was not found.")
-        tests = check_implications(graph, pd.read_csv(data))
+        tests = check_implications(graph, _read_dag_data(data),
+                                   limit=MAX_IMPLIED_INDEPENDENCES)
     if png is not None:
         if png.suffix.lower() not in (".png", ".svg"):
             fail(f"`--png` must end in .png or .svg; got {png.name!r}.")
@@ -454,6 +497,7 @@ def dag(
             "forbidden": list(ident.forbidden),
             "implied_independences": [{"first": i.first, "second": i.second,
                                        "given": list(i.given)} for i in implications],
+            "implied_independences_capped": cap_note,
             "adjustment": None if check is None else {
                 "set": list(check.adjustment), "valid": check.valid,
                 "reasons": check.reasons(),
@@ -487,7 +531,8 @@ def dag(
         for reason in reasons[:shown]:
             typer.echo(f"  - {reason}")
         _more(len(check.open_paths), check.paths_truncated)
-    typer.echo(f"implied independences ({len(implications)}):")
+    typer.echo(f"implied independences ({len(implications)}"
+               + (f"; {cap_note}" if cap_note else "") + "):")
     for imp in implications:
         typer.echo(f"  {imp}")
     if tests is not None:
@@ -917,10 +962,14 @@ def estimate(
 # -------------------------------------------------------------------------------- main --
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``causal`` command."""
+    from causal._text import terminal_safe
+
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _SafeStream(sys.stdout), _SafeStream(sys.stderr)
     try:
         status = app(args=argv, prog_name="causal", standalone_mode=False)
     except CausalError as error:
-        typer.echo(f"error: {error}", err=True)
+        typer.echo(f"error: {terminal_safe(str(error))}", err=True)
         return EXIT_BAD_INPUT
     except typer.Exit as done:
         return done.exit_code
@@ -933,6 +982,8 @@ def main(argv: list[str] | None = None) -> int:
             error.show()
             return int(error.exit_code)
         raise
+    finally:
+        sys.stdout, sys.stderr = streams
     return int(status or 0)
 
 

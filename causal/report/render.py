@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from causal._results import format_number, frame_to_markdown
+from causal._text import markdown_safe
 from causal.report.model import BulletList, Callout, Figure, Paragraph, Report, Section, Table
 
 JSON_SCHEMA_VERSION = "1.0"
@@ -36,7 +37,8 @@ def to_markdown(report: Report) -> str:
     for section in rest:
         lines += _section_markdown(section)
     lines += ["## Reproducibility", "", _dict_markdown(report.reproducibility), ""]
-    return "\n".join(lines).rstrip() + "\n"
+    # Titles, labels, notes and column names are the user's: no raw HTML reaches the reader.
+    return markdown_safe("\n".join(lines).rstrip()) + "\n"
 
 
 def _split_verdict(report: Report) -> tuple[list[Section], list[Section]]:
@@ -107,23 +109,26 @@ def _block_html(block: Any) -> str:
         return _table_html(block)
     if isinstance(block, Figure):
         data = base64.b64encode(block.png).decode("ascii")
-        return (f'<figure id="fig-{block.key}"><img src="data:image/png;base64,{data}" '
+        return (f'<figure id="fig-{html.escape(block.key)}"><img src="data:image/png;base64,{data}" '
                 f'alt="{html.escape(block.alt or block.key)}"><figcaption>'
                 f"{_inline(block.caption)}</figcaption></figure>")
     raise TypeError(f"unknown block {type(block).__name__}")
 
 
 def to_html(report: Report) -> str:
-    from jinja2 import Environment, PackageLoader, select_autoescape
+    from jinja2 import Environment, PackageLoader
+    from markupsafe import Markup
 
-    env = Environment(loader=PackageLoader("causal.report", "templates"),
-                      autoescape=select_autoescape(["html"]))
+    # Every template is escaped (select_autoescape(["html"]) did not match "*.html.j2", which
+    # left user text raw). The only markup passed in is each section's body, built here by
+    # _block_html, which escapes every piece of text it puts in.
+    env = Environment(loader=PackageLoader("causal.report", "templates"), autoescape=True)
     template = env.get_template("report.html.j2")
     lead, rest = _split_verdict(report)
 
-    def rendered(section: Section) -> dict[str, str]:
+    def rendered(section: Section) -> dict[str, Any]:
         return {"key": section.key, "title": section.title,
-                "body": "\n".join(_block_html(b) for b in section.blocks)}
+                "body": Markup("\n".join(_block_html(b) for b in section.blocks))}
 
     return template.render(
         title=report.study.title,
