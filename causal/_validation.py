@@ -124,10 +124,13 @@ def check_random_state(random_state: Any) -> np.random.Generator:
     """A fresh Generator from ``None``, an int seed or a Generator (never the global state)."""
     if isinstance(random_state, np.random.Generator):
         return random_state
-    if random_state is None or (
-        isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool)
-    ):
+    if isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool):
+        if random_state < 0:
+            raise ParameterError(f"`random_state` must be a non-negative integer seed; got "
+                                 f"{random_state}.")
         return np.random.default_rng(random_state)
+    if random_state is None:
+        return np.random.default_rng()
     raise ParameterError(
         "`random_state` must be None, an int seed or a numpy.random.Generator; "
         f"got {type(random_state).__name__}."

@@ -178,16 +178,25 @@ def report(
         help="Output folder (default: reports/<study name>).")] = None,
     random_state: Annotated[int, typer.Option(help="Seed for every random procedure.")] = 20240101,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress output.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Write into an --out folder that holds other files (only an earlier "
+                        "report's own files are replaced).")] = False,
 ) -> None:
     """Write the refutation report (Markdown, HTML, JSON and figures) for a study."""
     import warnings
 
+    from causal._validation import check_random_state
     from causal.report import build_report, default_out_dir, write_report
+    from causal.report.build import relative_command
+    from causal.report.writer import check_out_dir
 
+    check_random_state(random_state)
     loaded = _load(study)
-    command = ["causal", "report", str(study)]
-    if out is not None:
-        command += ["--out", str(out)]
+    destination = check_out_dir(out or default_out_dir(loaded), force=force)
+    options: list[str | Path] = ["--out", out] if out is not None else []
+    if random_state != 20240101:
+        options += ["--random-state", str(random_state)]
+    command = relative_command(study, *options)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if quiet:
@@ -209,7 +218,8 @@ def report(
 
                 built = build_report(loaded, random_state=random_state, command=command,
                                      progress=progress)
-    target = write_report(built, out or default_out_dir(loaded))
+    write_report(built, destination, force=force)
+    target = out or default_out_dir(loaded)
     typer.echo(f"wrote {target}/report.html, report.md, report.json and "
                f"{len(built.figures)} figure(s)")
     for verdict in (s.verdict for s in built.sections if s.verdict):
