@@ -434,8 +434,8 @@ def _read_dag_data(path: Path) -> Any:
         return pd.read_csv(path)
     except (ValueError, UnicodeDecodeError, OSError) as error:
         # pandas' ParserError and EmptyDataError are ValueErrors
-        fail(f"`--data` {path} could not be read as a CSV file "
-             f"({safe_text(str(error).splitlines()[0] if str(error) else type(error).__name__)}).")
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        fail(f"`--data` {path} could not be read as a CSV file ({reason}).")
 
 
 def _more(listed: int, truncated: bool) -> None:
@@ -464,10 +464,10 @@ def dag(
     """
     import warnings
 
+    from causal._budgets import MAX_IMPLIED_INDEPENDENCES
     from causal.dag import read_graph
     from causal.errors import NoCausalPathWarning
     from causal.identification import check_adjustment, identify
-    from causal._budgets import MAX_IMPLIED_INDEPENDENCES
     from causal.implications import check_implications, implied_independences
 
     graph = read_graph(file)
