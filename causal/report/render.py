@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from causal._results import format_number, frame_to_markdown
-from causal._text import markdown_safe
+from causal._text import markdown_safe, terminal_safe
 from causal.report.model import BulletList, Callout, Figure, Paragraph, Report, Section, Table
 
 JSON_SCHEMA_VERSION = "1.0"
@@ -130,13 +130,14 @@ def to_html(report: Report) -> str:
         return {"key": section.key, "title": section.title,
                 "body": Markup("\n".join(_block_html(b) for b in section.blocks))}
 
-    return template.render(
+    # Control characters are invalid in HTML and would act if the file were shown in a terminal.
+    return terminal_safe(template.render(
         title=report.study.title,
         lead=[rendered(s) for s in lead],
         verdicts=[s.verdict for s in rest if s.verdict],
         sections=[rendered(s) for s in rest],
         reproducibility=report.reproducibility,
-    )
+    ))
 
 
 # -------------------------------------------------------------------------------- JSON --
