@@ -122,6 +122,22 @@ class PrintedP:
 # ---------------------------------------------------------------------------------------
 # what a paper reports
 # ---------------------------------------------------------------------------------------
+def _printed_number(value: Any, name: str) -> float:
+    """A number as printed in a paper: a finite int, float, or numeric string like "2.54"."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, np.integer,
+                                                         np.floating)):
+        raise ParameterError(f"`{name}` must be a number (or a numeric string like '2.54'); "
+                             f"got {value!r}.")
+    try:
+        number = float(value)
+    except ValueError:
+        raise ParameterError(f"`{name}` must be a number (or a numeric string like '2.54'); "
+                             f"got {value!r}.") from None
+    if not math.isfinite(number):
+        raise ParameterError(f"`{name}` must be a finite number; got {value!r}.")
+    return number
+
+
 @dataclass(frozen=True)
 class GroupCounts:
     """Events and size of one group as reported, with the printed percentage if any."""
@@ -193,11 +209,25 @@ class ReportedEstimate:
             check_positive(self.outcome_sd, "outcome_sd", what="a standard deviation")
         check_literal(self.adjustment, "adjustment", ADJUSTMENTS)
         check_alpha(self.alpha)
-        value = float(self.estimate)
-        lower, upper = check_interval(tuple(float(x) for x in self.ci), "ci")
+        value = _printed_number(self.estimate, "estimate")
+        ci = self.ci
+        if isinstance(ci, (str, bytes)) or not hasattr(ci, "__len__") or len(ci) != 2:
+            raise ParameterError(f"`ci` of {self.label!r} must be a pair (lower, upper); got "
+                                 f"{ci!r}.")
+        lower, upper = check_interval((_printed_number(ci[0], "ci[0] (lower limit)"),
+                                       _printed_number(ci[1], "ci[1] (upper limit)")), "ci")
         if self.measure not in ADDITIVE_MEASURES:
             check_positive(value, "estimate", what=f"an {self.measure} is a ratio")
             check_positive(lower, "ci[0] (lower limit)", what=f"an {self.measure} limit is a ratio")
+            from causal.measures import RATIO_RANGE
+
+            for number, name in ((value, "estimate"), (lower, "ci[0] (lower limit)"),
+                                 (upper, "ci[1] (upper limit)")):
+                if not RATIO_RANGE[0] <= number <= RATIO_RANGE[1]:
+                    raise ParameterError(
+                        f"`{name}` of {self.label!r} must be a ratio between "
+                        f"{RATIO_RANGE[0]:g} and {RATIO_RANGE[1]:g}; got {number:g} (a ratio "
+                        f"outside this range is almost surely a typo or a log-scale value).")
         if not lower <= value <= upper:
             raise ParameterError(
                 f"`ci` ({lower:g}, {upper:g}) of {self.label!r} must contain the estimate "
