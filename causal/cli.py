@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -26,6 +27,8 @@ app = typer.Typer(
 )
 
 EXIT_BAD_INPUT = 2
+# Commands whose arguments are numbers: "-2.54" is a (negative) value, not an unknown option.
+NEGATIVE_NUMBERS = {"ignore_unknown_options": True}
 
 
 def fail(message: str) -> None:
@@ -75,7 +78,24 @@ def echo_frame(frame: Any) -> None:
 def _load(study: Path) -> Any:
     from causal.spec import load_study
 
+    if study.exists() and not study.is_file() and not study.is_dir():
+        fail(f"{study}: expected a study file (TOML), got a device, pipe or socket.")
+
     return load_study(study)
+
+
+def check_figure_path(png: Path | None, option: str = "--png") -> None:
+    """Fail before any work if a figure cannot be written to ``png``."""
+    if png is None:
+        return
+    if png.is_dir():
+        fail(f"`{option}` {png} is a folder; give a file name ending in .png or .svg.")
+    folder = png.parent
+    if not folder.is_dir():
+        what = "is a file" if folder.exists() else "does not exist"
+        fail(f"`{option}` {png}: the folder {folder} {what}; create the folder first.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        fail(f"`{option}` {png}: the folder {folder} is not writable.")
 
 
 StudyArg = Annotated[Path, typer.Argument(help="Study file (TOML), e.g. studies/thew2024.toml.")]
@@ -106,7 +126,7 @@ class MeasureChoice(StrEnum):
     smd = "smd"
 
 
-@app.command()
+@app.command(context_settings=NEGATIVE_NUMBERS)
 def evalue(
     measure: Annotated[MeasureChoice, typer.Argument(help="Effect measure: rr, or, hr, rd, smd.",
                                                      case_sensitive=False)],
@@ -470,6 +490,9 @@ def dag(
     from causal.identification import check_adjustment, identify
     from causal.implications import check_implications, implied_independences
 
+    if png is not None and png.suffix.lower() not in (".png", ".svg"):
+        fail(f"`--png` must end in .png or .svg; got {png.name!r}.")
+    check_figure_path(png)
     graph = read_graph(file)
     if exposure or outcome:
         graph = graph.with_roles(exposure=exposure, outcome=outcome)
@@ -635,7 +658,7 @@ def sensitivity(study: StudyArg, as_json: JsonOpt = False) -> None:
         typer.echo(f"- {a.sentence()}")
 
 
-@app.command()
+@app.command(context_settings=NEGATIVE_NUMBERS)
 def tip(
     measure: Annotated[RatioChoice, typer.Argument(help="Effect measure: rr, or, hr.",
                                                    case_sensitive=False)],
@@ -672,7 +695,7 @@ def tip(
                                    "conversion": result.conversion})
 
 
-@app.command()
+@app.command(context_settings=NEGATIVE_NUMBERS)
 def ovb(
     estimate: Annotated[float, typer.Argument(help="Regression coefficient of the treatment.")],
     se: Annotated[float, typer.Argument(help="Its standard error.")],
@@ -848,6 +871,7 @@ def explain_away_command(
     from causal.sensitivity.explain_away import explain_away
     from causal.sensitivity.explain_away_spec import DEFAULTS, explain_away_options
 
+    check_figure_path(png)
     loaded = _load(study)
     options = explain_away_options(loaded) or {
         "uptake_ors": np.geomspace(*DEFAULTS["uptake_or_range"], DEFAULTS["grid"]),
