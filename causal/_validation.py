@@ -120,6 +120,20 @@ def check_literal(value: Any, name: str, allowed: Iterable[str]) -> str:
     return value
 
 
+def check_unique_index(data: Any, name: str = "data") -> None:
+    """Refuse a DataFrame whose row labels repeat (rows are matched by label)."""
+    from causal.errors import DataError
+
+    index = data.index
+    if not index.is_unique:
+        repeated = index[index.duplicated()][0]
+        count = int((index == repeated).sum())
+        repeated = repeated.item() if isinstance(repeated, np.generic) else repeated
+        raise DataError(f"`{name}` must have unique row labels (matched pairs refer to rows by "
+                        f"label); label {repeated!r} appears {count} times; use "
+                        f"{name}.reset_index(drop=True).")
+
+
 def check_random_state(random_state: Any) -> np.random.Generator:
     """A fresh Generator from ``None``, an int seed or a Generator (never the global state)."""
     if isinstance(random_state, np.random.Generator):
