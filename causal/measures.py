@@ -112,9 +112,9 @@ class _Measure(SummaryMixin):
             low, high = RATIO_RANGE
             if not low <= value <= high:
                 raise ParameterError(
-                    f"`{name}` must be a {self.short_name or 'ratio'} between {low:g} and "
-                    f"{high:g}; got {value:g} (a ratio outside this range is almost surely a "
-                    f"typo or a log-scale value).")
+                    f"`{name}` must be between {low:g} and {high:g} (an {self.short_name} is a "
+                    f"ratio); got {value:g}, which is almost surely a typo or a log-scale "
+                    f"value.")
         elif abs(value) > DIFFERENCE_MAX:
             raise ParameterError(f"`{name}` must be a difference of at most {DIFFERENCE_MAX:g} "
                                  f"in absolute value; got {value:g}.")
