@@ -53,6 +53,11 @@ def check_alpha(alpha: Any, name: str = "alpha") -> float:
     value = check_finite(alpha, name)
     if not 0 < value < 1:
         raise ParameterError(f"`{name}` must be in (0, 1); got {_fmt(value)}.")
+    if value < 1e-15:
+        # 1 - alpha/2 rounds to 1 in double precision: no finite critical value exists
+        raise ParameterError(f"`{name}` must be at least 1e-15 (a smaller level has no "
+                             f"finite normal critical value in double precision); got "
+                             f"{_fmt(value)}.")
     return value
 
 

@@ -76,18 +76,41 @@ def echo_frame(frame: Any) -> None:
 
 
 def _load(study: Path) -> Any:
+    import stat
+
     from causal.spec import load_study
 
-    if study.exists() and not study.is_file() and not study.is_dir():
+    try:
+        mode = os.stat(study).st_mode
+    except FileNotFoundError:
+        mode = None  # the loader says "not found"
+    except (OSError, ValueError) as error:
+        fail(f"{shown_path(study)}: cannot be opened as a study file "
+             f"({getattr(error, 'strerror', None) or error}).")
+    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
         fail(f"{study}: expected a study file (TOML), got a device, pipe or socket.")
 
     return load_study(study)
+
+
+def shown_path(path: Any, limit: int = 80) -> str:
+    """A path for a message: long ones shortened, NUL bytes visible."""
+    text = repr(str(path))[1:-1] if "\x00" in str(path) else str(path)
+    return text if len(text) <= limit else f"{text[:limit - 20]}...{text[-17:]}"
 
 
 def check_figure_path(png: Path | None, option: str = "--png") -> None:
     """Fail before any work if a figure cannot be written to ``png``."""
     if png is None:
         return
+    try:
+        _check_figure_path(png, option)
+    except (OSError, ValueError) as error:
+        fail(f"`{option}` {shown_path(png)} cannot be used "
+             f"({getattr(error, 'strerror', None) or error}).")
+
+
+def _check_figure_path(png: Path, option: str) -> None:
     if png.is_dir():
         fail(f"`{option}` {png} is a folder; give a file name ending in .png or .svg.")
     folder = png.parent
@@ -731,7 +754,10 @@ def ovb(
                                        "partial_r2": result.partial_r2,
                                        "heuristic": log_odds_ratio})
     else:
-        t = estimate / se
+        from causal._validation import check_finite, check_positive
+
+        t = check_finite(estimate, "estimate") / check_positive(se, "se",
+                                                                  what="a standard error")
         stats = {"t_statistic": t, "dof": dof, "partial_r2": partial_r2(t, dof),
                  "rv_q": robustness_value(t, dof, q=q),
                  "rv_qa": robustness_value(t, dof, q=q, alpha=alpha), "q": q, "alpha": alpha,

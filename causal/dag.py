@@ -390,7 +390,13 @@ def _sniff(text: str) -> GraphFormat | None:
 def read_graph(path: str | Path, fmt: GraphFormat | None = None) -> CausalGraph:
     """Read a causal graph file (DOT, dagitty or GML; by suffix unless ``fmt`` is given)."""
     path = Path(path)
-    if not path.is_file():
+    try:
+        found = path.is_file()
+    except (OSError, ValueError) as error:
+        shown = str(path) if len(str(path)) <= 80 else f"{str(path)[:60]}..."
+        raise GraphError(f"{shown!r}: cannot be opened as a graph file "
+                         f"({getattr(error, 'strerror', None) or error}).") from None
+    if not found:
         raise GraphError(f"{path}: graph file not found.")
     from causal._budgets import check_size
 

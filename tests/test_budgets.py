@@ -15,15 +15,22 @@ import pandas as pd
 import pytest
 
 from causal._budgets import check_product, check_size
-from causal.claims import (GroupCounts, PublishedClaim, ReportedEstimate, audit,
-                           check_percentages, reproducing_tables, rounding_box, rounds_to,
-                           tables_matching_point)
+from causal.claims import (
+    GroupCounts,
+    PublishedClaim,
+    ReportedEstimate,
+    audit,
+    check_percentages,
+    reproducing_tables,
+    rounding_box,
+    rounds_to,
+    tables_matching_point,
+)
 from causal.errors import ParameterError
 from causal.estimate.regression import OutcomeRegression
-from causal.measures import TwoByTwo
+from causal.measures import TwoByTwo, z_critical
 from causal.refute.placebo import placebo_treatment
 from causal.sensitivity.probabilistic import probabilistic_bias_analysis
-from causal.measures import z_critical
 
 
 def naive_tables(estimate, n1, n0):

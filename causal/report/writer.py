@@ -76,7 +76,18 @@ def check_out_dir(out_dir: str | Path, *, force: bool = False) -> Path:
     ParameterError
         With one sentence saying why not (see the module docstring for the rules).
     """
-    given = Path(out_dir)
+    try:
+        return _check_out_dir(Path(out_dir), force)
+    except (OSError, ValueError) as error:
+        if isinstance(error, ParameterError):
+            raise
+        text = str(out_dir)
+        shown = text if len(text) <= 80 else f"{text[:60]}...{text[-17:]}"
+        raise ParameterError(f"`--out` {shown!r} cannot be used "
+                             f"({getattr(error, 'strerror', None) or error}).") from None
+
+
+def _check_out_dir(given: Path, force: bool) -> Path:
     path = Path(os.path.abspath(given.expanduser()))
     what = _protected(path.resolve())
     if what is not None:
