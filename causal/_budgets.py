@@ -34,7 +34,7 @@ MAX_AUDIT_TABLES = 20_000_000
 MAX_GRAPH_NODES = 20_000
 MAX_GRAPH_EDGES = 200_000
 #: Observed nodes up to which `implied_independences` lists every implication by default.
-MAX_NODES_ALL_IMPLICATIONS = 200
+MAX_NODES_ALL_IMPLICATIONS = 500
 #: Implied independences the `causal dag` command lists (the output says when it stops there).
 MAX_IMPLIED_INDEPENDENCES = 500
 #: Bytes of a graph file read by the parsers.

@@ -87,8 +87,8 @@ def test_implied_independences_of_a_large_graph_are_capped_and_fast(tmp_path, ca
 
 
 def test_listing_every_implication_of_a_large_graph_needs_a_limit():
-    graph = CausalGraph.from_edges([(f"v{i}", f"v{i + 1}") for i in range(300)])
-    with pytest.raises(ParameterError, match=r"observed nodes .* must be at most 200 \(the "
+    graph = CausalGraph.from_edges([(f"v{i}", f"v{i + 1}") for i in range(600)])
+    with pytest.raises(ParameterError, match=r"observed nodes .* must be at most 500 \(the "
                        r"budget causal._budgets.MAX_NODES_ALL_IMPLICATIONS\).*pass `limit=`"):
         implied_independences(graph)
     first = implied_independences(graph, limit=3)
