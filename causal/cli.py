@@ -907,6 +907,9 @@ def explain_away_command(
     if grid is not None:
         if grid < 2:
             fail(f"--grid must be an integer >= 2; got {grid}.")
+        from causal._budgets import check_size
+
+        check_size(grid, "MAX_GRID_POINTS", "--grid")
         for key in ("uptake_ors", "recovery_ors"):
             options[key] = np.geomspace(options[key][0], options[key][-1], grid)
     if replicates is not None:

@@ -233,3 +233,21 @@ def test_benchmark_covariates_arm_without_events(cohort, arm, value, message):
     with pytest.raises(DataError, match=message):
         benchmark_covariates(data, treatment="t", outcome="y", covariates=["x", "z"],
                              rare_outcome=False)
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["explain-away", ROOT / "studies" / "thew2024.toml", "--grid", "1000000000"],
+     "`--grid` must be at most 200 (the budget causal._budgets.MAX_GRID_POINTS)"),
+    (["explain-away", ROOT / "studies" / "thew2024.toml", "--replicates", "1000000000"],
+     "`replicates` must be at most 100,000 (the budget causal._budgets.MAX_REPLICATES)"),
+    (["bias-analysis", "31", "66", "64", "236", "--p1", "uniform:0.4,0.6", "--p0", "0.2",
+      "--effect", "2", "--draws", "10000000000"],
+     "`n_draws` must be at most 20,000,000 (the budget causal._budgets.MAX_DRAWS)"),
+    (["refute", ROOT / "studies" / "thew2024.toml", "--simulations", "1000000000"],
+     "`n_simulations` must be at most 100,000 (the budget causal._budgets.MAX_REPLICATES)"),
+])
+def test_cli_sizes_above_their_budget(capsys, argv, message):
+    start = time.perf_counter()
+    status, _, err = run(capsys, *argv)
+    assert status == 2 and message in err
+    assert time.perf_counter() - start < 30  # refused before any simulation
