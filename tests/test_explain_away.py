@@ -153,7 +153,7 @@ def test_seeded_reproducibility_and_threads():
     ({"recovery_ors": [0.0]}, "recovery_ors.*> 0"),
     ({"replicates": 1}, "replicates"),
     ({"margins": "both"}, "margins"),
-    ({"uptake_ors": np.linspace(1, 5, 150), "recovery_ors": np.linspace(1, 5, 150),
+    ({"uptake_ors": np.linspace(1, 5, 200), "recovery_ors": np.linspace(1, 5, 200),
       "replicates": 5000}, r"would need about [\d,]+ MB"),
     ({"uptake_ors": np.linspace(1, 5, 400)},
      r"number of `uptake_ors` must be at most 200 \(the budget causal._budgets.MAX_GRID_POINTS\)"),
