@@ -224,6 +224,9 @@ def report(
     force: Annotated[bool, typer.Option(
         "--force", help="Write into an --out folder that holds other files (only an earlier "
                         "report's own files are replaced).")] = False,
+    section: Annotated[list[str] | None, typer.Option(
+        "--section", help="Only this section (repeatable), e.g. selection_bias, multi_bias, "
+        "time_ordering, target_trial, randomised, probabilistic_bias; no verdict.")] = None,
 ) -> None:
     """Write the refutation report (Markdown, HTML, JSON and figures) for a study."""
     import warnings
@@ -231,28 +234,34 @@ def report(
     from causal._validation import check_random_state
     from causal.report import build_report, default_out_dir, write_report
     from causal.report.build import relative_command
+    from causal.report.sections import SECTION_MODULES
     from causal.report.writer import check_out_dir
 
+    unknown = [s for s in section or [] if s not in SECTION_MODULES]
+    if unknown:
+        fail(f"`--section` must be one of {', '.join(SECTION_MODULES)}; got {unknown[0]!r}.")
     check_random_state(random_state)
     loaded = _load(study)
     destination = check_out_dir(out or default_out_dir(loaded), force=force)
     options: list[str | Path] = ["--out", out] if out is not None else []
     if random_state != 20240101:
         options += ["--random-state", str(random_state)]
+    for name in section or []:
+        options += ["--section", name]
     command = relative_command(study, *options)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if quiet:
-            built = build_report(loaded, random_state=random_state, command=command)
+            built = build_report(loaded, random_state=random_state, command=command,
+                                 sections=section or None)
         else:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-            from causal.report.sections import SECTION_MODULES
 
             with Progress(TextColumn("{task.description:<34}"), BarColumn(),
                           MofNCompleteColumn(), transient=True,
                           console=_stderr_console()) as bar:
-                task = bar.add_task("building report", total=len(SECTION_MODULES))
+                task = bar.add_task("building report",
+                                    total=len(section or SECTION_MODULES))
                 done: list[str] = []
 
                 def progress(name: str) -> None:
@@ -260,7 +269,7 @@ def report(
                     done.append(name)
 
                 built = build_report(loaded, random_state=random_state, command=command,
-                                     progress=progress)
+                                     progress=progress, sections=section or None)
     write_report(built, destination, force=force)
     target = out or default_out_dir(loaded)
     typer.echo(f"wrote {target}/report.html, report.md, report.json and "
@@ -1256,6 +1265,73 @@ def refute(
     typer.echo("")
     for line in result.suite.verdicts()["sentence"]:
         typer.echo(f"- {line}")
+
+
+# ------------------------------------------------------------------- dml-sensitivity --
+@app.command("dml-sensitivity")
+def dml_sensitivity_command(
+    study: StudyArg,
+    cf_y: Annotated[float, typer.Option(
+        "--cf-y", help="Share of the outcome's residual variation explained by the latent "
+                       "confounder, in [0, 1).")] = 0.03,
+    cf_d: Annotated[float, typer.Option(
+        "--cf-d", help="Share of the Riesz representer's variation the latent confounder "
+                       "adds, in [0, 1).")] = 0.03,
+    rho: Annotated[float, typer.Option(help="Adversity in [-1, 1]; 1 is the worst case.")] = 1.0,
+    null: Annotated[float, typer.Option(help="Effect the robustness values refer to.")] = 0.0,
+    alpha: Annotated[float, typer.Option(
+        help="Each confidence limit is one-sided at level 1 - alpha.")] = 0.05,
+    benchmark: Annotated[list[str] | None, typer.Option(
+        "--benchmark", help="Covariate to benchmark; 'a,b' benchmarks a group together. "
+                            "Repeatable. Default: every covariate alone, plus the study's "
+                            "[individual_sensitivity] benchmarks as a group.")] = None,
+    world: Annotated[str | None, typer.Option(
+        help="For simulated data: the [[worlds]] name (default: the first).")] = None,
+    png: Annotated[Path | None, typer.Option("--png", help="Write the contour plot here.")] = None,
+    random_state: Annotated[int, typer.Option(help="Seed (cohort, folds).")] = 20240101,
+    as_json: JsonOpt = False,
+) -> None:
+    """Omitted-variable bounds on the doubly robust (AIPW) estimate: "Long Story Short".
+
+    A separate command rather than an option of `estimate`: its parameters (cf_y, cf_d, rho,
+    benchmark groups) mean nothing to the other estimators.
+
+    Example: causal dml-sensitivity studies/nhefs.toml --cf-y 0.05 --cf-d 0.05 --benchmark
+    smokeintensity,smokeyrs
+    """
+    from causal.sensitivity.dml_study import dml_sensitivity_study
+
+    groups = None if not benchmark else [
+        [c.strip() for c in item.split(",") if c.strip()] for item in benchmark]
+    if png is not None and png.suffix.lower() != ".png":
+        fail(f"`--png` must end in .png; got {png.name!r}.")
+    run = dml_sensitivity_study(_load(study), world=world, benchmarks=groups, cf_y=cf_y,
+                                cf_d=cf_d, rho=rho, null=null, alpha=alpha,
+                                random_state=random_state)
+    result = run.result
+    if png is not None:
+        from causal.plots.dml_bounds import dml_contour_points, plot_dml_contour
+        from causal.report.figures import figure_bytes, new_figure
+
+        figure, ax = new_figure(6.4, 5.2)
+        plot_dml_contour(result.contour(), ax=ax, points=dml_contour_points(result),
+                         scenario=(result.cf_d, result.cf_y))
+        png.parent.mkdir(parents=True, exist_ok=True)
+        png.write_bytes(figure_bytes(figure))
+    if as_json:
+        emit_json({"study": run.study, "world": run.world, "simulated": run.simulated,
+                   "description": run.description, "data_sha256": run.data_hash,
+                   "seed": run.seed, "rv": result.rv, "rva": result.rva,
+                   "summary": result.summary(), "benchmarks": result.benchmark_table()})
+        return
+    typer.echo(("SIMULATED data: " if run.simulated else "") + run.description)
+    echo_frame(result.summary()[["quantity", "estimate", "std_error", "ci_lower", "ci_upper",
+                                 "note"]])
+    if result.benchmarks:
+        typer.echo("")
+        echo_frame(result.benchmark_table())
+    if png is not None:
+        typer.echo(f"wrote {png}")
 
 
 # ---------------------------------------------------------------------------- estimate --
