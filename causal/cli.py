@@ -46,7 +46,7 @@ def echo_frame(frame: Any) -> None:
 
 
 def _load(study: Path) -> Any:
-    from causal.spec import load_study
+    from causal.study.load import load_study
 
     return load_study(study)
 
@@ -547,15 +547,15 @@ def _echo_result(result: Any, as_json: bool, extra: dict[str, Any] | None = None
 @app.command()
 def sensitivity(study: StudyArg, as_json: JsonOpt = False) -> None:
     """Apply the study's declared scenarios (hypothesised confounders) to its headline."""
-    from causal.sensitivity.evalue_spec import claim_evalue
+    from causal.sensitivity.claim_evalue import claim_evalue
     from causal.sensitivity.scenario import assess_scenario, scenario_table
-    from causal.sensitivity.scenario_spec import study_scenarios
 
     loaded = _load(study)
-    scenarios = study_scenarios(loaded)
+    scenarios = list(loaded.scenarios)
     if not scenarios:
         fail(f"{study} declares no [[scenarios]]; add at least one (see studies/thew2024.toml).")
-    headline = claim_evalue(loaded)
+    headline = claim_evalue(loaded.claim, rare_outcome=loaded.evalue.rare_outcome,
+                            true=loaded.evalue.true)
     if headline is None or headline.measure.short_name not in ("RR", "OR", "HR"):
         fail(f"{study} has no headline ratio estimate (RR, OR or HR) to apply scenarios to.")
     measure = headline.measure
@@ -791,14 +791,10 @@ def explain_away_command(
     import numpy as np
 
     from causal.sensitivity.explain_away import explain_away
-    from causal.sensitivity.explain_away_spec import DEFAULTS, explain_away_options
+    from causal.study.tables.explain_away import ExplainAwayOptions
 
     loaded = _load(study)
-    options = explain_away_options(loaded) or {
-        "uptake_ors": np.geomspace(*DEFAULTS["uptake_or_range"], DEFAULTS["grid"]),
-        "recovery_ors": np.geomspace(*DEFAULTS["recovery_or_range"], DEFAULTS["grid"]),
-        "replicates": DEFAULTS["replicates"], "prevalence": DEFAULTS["prevalence"],
-        "margins": DEFAULTS["margins"]}
+    options = (loaded.explain_away or ExplainAwayOptions()).kwargs()
     if grid is not None:
         if grid < 2:
             fail(f"--grid must be an integer >= 2; got {grid}.")

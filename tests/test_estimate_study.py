@@ -11,7 +11,7 @@ import pytest
 from causal.cli import main
 from causal.errors import ExtremeWeightsWarning, SeparationWarning, StudySpecError
 from causal.estimate.study import estimate_study
-from causal.spec import load_study
+from causal.study import load_study
 from tests.conftest import ROOT, THEW
 
 NHEFS = ROOT / "studies" / "nhefs.toml"

@@ -442,7 +442,7 @@ def _thew_text() -> str:
 def test_report_section_on_a_simulated_thew_cohort():
     from causal.report.build import build_report
     from causal.report.model import Figure, Paragraph, Table
-    from causal.spec import load_study
+    from causal.study import load_study
     from tests.conftest import THEW
 
     report = build_report(load_study(THEW), sections=["heterogeneity"], random_state=7)
@@ -462,7 +462,7 @@ def test_report_section_on_a_simulated_thew_cohort():
 
 def test_no_section_without_a_heterogeneity_table(tmp_path):
     from causal.report.build import build_report
-    from causal.spec import load_study
+    from causal.study import load_study
 
     text = _thew_text()
     path = tmp_path / "thew.toml"
@@ -484,7 +484,7 @@ def test_no_section_without_a_heterogeneity_table(tmp_path):
 )
 def test_heterogeneity_table_is_validated(tmp_path, old, new, match):
     from causal.errors import StudySpecError
-    from causal.spec import load_study
+    from causal.study import load_study
 
     text = _thew_text()
     head, tail = text[:text.index("[heterogeneity]")], text[text.index("[heterogeneity]"):]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from causal.report.model import Figure, ReportContext, Table
-from causal.spec import load_study
+from causal.study import load_study
 from tests.conftest import ROOT, THEW
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from causal.report import build_report
 from causal.report.model import Callout, Table
-from causal.spec import load_study
+from causal.study import load_study
 from tests.conftest import ROOT, THEW
 
 

@@ -21,9 +21,8 @@ _EXPORTS: dict[str, str] = {
     "load_source": "causal.data.real",
     "DataSpec": "causal.data.spec",
     "World": "causal.data.spec",
-    "parse_data": "causal.data.spec",
-    "parse_worlds": "causal.data.spec",
-    "parse_published": "causal.data.published",
+    "find_world": "causal.data.spec",
+    "PublishedAnswer": "causal.data.published",
     "SimulatedCohorts": "causal.data.cohort",
 }
 

@@ -23,9 +23,8 @@ import pandas as pd
 from causal._results import SummaryMixin, summary_frame
 from causal._validation import check_random_state
 from causal.errors import ParameterError
-from causal.spec import Study, as_study, register_validator, spec_error
 
-ESTIMANDS = ("ate", "att")
+Study = Any  # causal.study.Study (imported lazily: the study package sits above this one)
 
 
 @dataclass(frozen=True)
@@ -42,6 +41,8 @@ class StudyEstimates(SummaryMixin):
     truth: dict[str, Any] = field(default_factory=dict)
     published: tuple[Any, ...] = ()
     matching: Any = None
+    #: rows with missing values dropped per arm (``[data] missing = "complete_case"``)
+    dropped: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> pd.DataFrame:
         """One row per estimator and effect measure (the headline row of each result)."""
@@ -53,25 +54,6 @@ class StudyEstimates(SummaryMixin):
                            + (" (SIMULATED data)" if self.simulated else ""))
             rows.append(row)
         return summary_frame(rows)
-
-
-def study_estimand(study: Study) -> str:
-    """``[estimate] estimand``: "ate" (default) or "att" (e.g. when controls far outnumber and
-    barely overlap the treated, as NSW-treated + CPS controls; the NSW experiment estimates an
-    effect on the treated)."""
-    table = study.section("estimate")
-    unknown = sorted(set(table) - {"estimand"})
-    if unknown:
-        raise spec_error(study.path, f"estimate.{unknown[0]}", "one of: estimand", unknown[0])
-    estimand = table.get("estimand", "ate")
-    if estimand not in ESTIMANDS:
-        raise spec_error(study.path, "estimate.estimand", "'ate' or 'att'", estimand)
-    return estimand
-
-
-@register_validator
-def _validate(study: Study) -> None:
-    study_estimand(study)
 
 
 def _estimators(outcome_type: str, interactions: tuple[str, ...], seed: int,
@@ -119,15 +101,15 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
     covariate-conditional coefficient); matching always estimates the ATT.
     """
     from causal.data import data_hash, load_study_data
-    from causal.data.published import parse_published
-    from causal.data.spec import find_world, parse_data
+    from causal.data.spec import find_world
+    from causal.study.api import as_study
 
     study = as_study(study)
-    spec = parse_data(study)
+    spec = study.data
     if spec is None:
         raise ParameterError(f"`study` must declare individual-level data in a [data] table to "
-                             f"be estimated; {study.path} has none (it holds published numbers "
-                             f"only: use `causal audit` or `causal evalue`).")
+                             f"be estimated; {study.where} has none (it holds published "
+                             f"numbers only: use `causal audit` or `causal evalue`).")
     rng = check_random_state(random_state)
     seed = int(rng.integers(2**31 - 1))
     frame = load_study_data(study, world, random_state=seed if spec.simulated else None)
@@ -137,20 +119,20 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
                   covariates=list(spec.covariates), categorical=list(spec.categorical),
                   squared=list(spec.squared))
     results = []
-    estimand = study_estimand(study)
+    estimand = study.estimand
     for estimator in _estimators(outcome_type, tuple(spec.treatment_interactions), seed,
                                  estimand):
         results.append(estimator.estimate(frame, **kwargs))
     truth: dict[str, Any] = {}
     world_name = None
     if spec.simulated:
-        chosen = find_world(study, world)
+        chosen = find_world(study.worlds, world, where=study.where)
         world_name = chosen.name
         truth = {"true_conditional_odds_ratio": frame.attrs.get("true_odds_ratio")}
-    published = parse_published(study)
+    published = study.published
     return StudyEstimates(
         study=study.name, world=world_name, simulated=bool(frame.attrs.get("simulated")),
         description=str(frame.attrs.get("description", spec.description)),
         data_hash=data_hash(frame), n=len(frame), estimates=tuple(results), truth=truth,
-        published=published,
+        published=published, dropped=dict(frame.attrs.get("dropped", {})),
         matching=next((r for r in results if r.matched_pairs is not None), None))

@@ -12,7 +12,8 @@ import pandas as pd
 from causal._validation import check_literal, check_random_state
 from causal.errors import ParameterError
 from causal.refute.run_all import RefutationSuite, refute_all
-from causal.spec import Study, as_study
+
+Study = Any  # causal.study.Study (imported lazily: the study package sits above this one)
 
 
 @dataclass(frozen=True)
@@ -63,15 +64,16 @@ def refute_study(study: Study | str | Path, *, world: str | None = None,
     adjusted model reports) for a 0/1 outcome, else linear regression.
     """
     from causal.data import load_study_data
-    from causal.data.spec import find_world, parse_data
+    from causal.data.spec import find_world
+    from causal.study.api import as_study
 
     check_literal(estimator, "estimator",
                   ("auto", "linear_regression", "logistic_regression", "ipw"))
     study = as_study(study)
-    spec = parse_data(study)
+    spec = study.data
     if spec is None:
         raise ParameterError(f"`study` must declare individual-level data in a [data] table to "
-                             f"be refuted; {study.path} has none (it holds published numbers "
+                             f"be refuted; {study.where} has none (it holds published numbers "
                              "only: use `causal sensitivity` or `causal evalue`).")
     rng = check_random_state(random_state)
     seed = int(rng.integers(2**31 - 1))
@@ -86,7 +88,8 @@ def refute_study(study: Study | str | Path, *, world: str | None = None,
     suite = refute_all(data, treatment=study.treatment, outcome=study.outcome,
                        covariates=covariates, estimator=estimator, n_simulations=n_simulations,
                        random_state=rng)
-    world_name = find_world(study, world).name if spec.simulated else None
+    world_name = (find_world(study.worlds, world, where=study.where).name if spec.simulated
+                  else None)
     return StudyRefutation(
         study=study.name, world=world_name, simulated=bool(frame.attrs.get("simulated")),
         description=str(frame.attrs.get("description", spec.description)), estimator=estimator,

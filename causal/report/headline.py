@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from causal.report.model import BulletList, Callout, Paragraph, Section
-from causal.spec import Study
+Study = Any  # causal.study.Study
 
 
 def _by_key(sections: list[Section]) -> dict[str, dict[str, Any]]:
@@ -86,7 +86,7 @@ def headline_section(study: Study, sections: list[Section]) -> Section | None:
     if not (points or how_much or plausible):
         return None
     blocks: list = []
-    question = study.section("study").get("question")
+    question = study.info.question
     if question:
         blocks.append(Paragraph(f"**Question.** {question}"))
     if how_much or plausible:

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from causal.spec import Study
+Study = Any  # causal.study.Study: the report is built from a typed study
 
 
 @dataclass(frozen=True)

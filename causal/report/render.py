@@ -20,7 +20,7 @@ import pandas as pd
 from causal._results import format_number, frame_to_markdown
 from causal.report.model import BulletList, Callout, Figure, Paragraph, Report, Section, Table
 
-JSON_SCHEMA_VERSION = "1.0"
+JSON_SCHEMA_VERSION = "1.1"
 _SEVERITY_LABEL = {"ok": "OK", "info": "Note", "warning": "Warning", "error": "Problem"}
 
 

@@ -109,13 +109,12 @@ def _figures(result, key: str, label: str) -> list[Figure]:
 
 
 def build(ctx: ReportContext) -> Section | None:
-    from causal.data.spec import parse_data, parse_worlds
     from causal.estimate.study import estimate_study
 
-    spec = parse_data(ctx.study)
+    spec = ctx.study.data
     if spec is None:
         return None
-    worlds = [w.name for w in parse_worlds(ctx.study)] if spec.simulated else [None]
+    worlds = [w.name for w in ctx.study.worlds] if spec.simulated else [None]
     blocks: list = []
     data: dict = {"simulated": spec.simulated, "worlds": []}
     hashes = ctx.cache.setdefault("data_hashes", {})

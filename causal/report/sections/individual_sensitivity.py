@@ -34,16 +34,15 @@ def _seeds(random_state: int, k: int) -> list[int]:
 
 def _cases(ctx: ReportContext) -> list[tuple[str, pd.DataFrame, int | None, Any]]:
     """(label, data, seed, world) per analysed data set; hashes recorded in the cache."""
-    from causal.data import data_hash, load_study_data, parse_data
-    from causal.data.spec import parse_worlds
+    from causal.data import data_hash, load_study_data
 
-    spec = parse_data(ctx.study)
+    spec = ctx.study.data
     hashes = ctx.cache.setdefault("data_hashes", {})
     if not spec.simulated:
         data = load_study_data(ctx.study)
         hashes["individual_sensitivity_data_sha256"] = data_hash(data)
         return [(f"{ctx.study.name} (real data)", data, None, None)]
-    worlds = parse_worlds(ctx.study) or (None,)
+    worlds = ctx.study.worlds or (None,)
     out = []
     for i, (world, seed) in enumerate(zip(worlds, _seeds(ctx.random_state, len(worlds)),
                                           strict=True)):
@@ -158,15 +157,13 @@ def _flags(label: str, r: Any) -> str:
 
 
 def build(ctx: ReportContext) -> Section | None:
-    if not ctx.study.section("data"):
+    if ctx.study.data is None:
         return None
-    from causal.data import parse_data
     from causal.sensitivity.individual import individual_sensitivity
-    from causal.sensitivity.individual_spec import individual_sensitivity_spec
 
-    spec = parse_data(ctx.study)
-    options = individual_sensitivity_spec(ctx.study)
-    stated = ctx.study.section("evalue").get("rare_outcome")
+    spec = ctx.study.data
+    options = ctx.study.individual_sensitivity
+    stated = ctx.study.evalue.rare_outcome
     cases = _cases(ctx)
     model = dict(treatment=ctx.study.treatment, outcome=ctx.study.outcome,
                  covariates=list(spec.covariates), categorical=list(spec.categorical),

@@ -14,13 +14,12 @@ from causal.report.model import Callout, Paragraph, ReportContext, Section, Tabl
 
 
 def build(ctx: ReportContext) -> Section | None:
-    from causal.data.spec import parse_data, parse_worlds
     from causal.refute.study import refute_study
 
-    spec = parse_data(ctx.study)
+    spec = ctx.study.data
     if spec is None:
         return None
-    worlds = [w.name for w in parse_worlds(ctx.study)] if spec.simulated else [None]
+    worlds = [w.name for w in ctx.study.worlds] if spec.simulated else [None]
     blocks: list = [Paragraph(
         "Each refutation test perturbs the data or the model in a way whose effect on a valid "
         "estimate is known: a permuted (placebo) treatment or outcome should show no effect; a "

@@ -15,17 +15,16 @@ from causal.report.model import (
     Section,
     Table,
 )
-from causal.sensitivity.evalue_spec import claim_evalue
+from causal.report.sections.evalue import headline_evalue
 from causal.sensitivity.scenario import assess_scenario, scenario_table
-from causal.sensitivity.scenario_spec import headline_scenario, study_scenarios
 from causal.sensitivity.surfaces import tipping_surface
 
 
 def build(ctx: ReportContext) -> Section | None:
-    scenarios = study_scenarios(ctx.study)
+    scenarios = list(ctx.study.scenarios)
     if not scenarios:
         return None
-    result = ctx.cached("claim_evalue", lambda: claim_evalue(ctx.study))
+    result = headline_evalue(ctx)
     if result is None or result.measure.short_name not in ("RR", "OR", "HR"):
         return None
     measure = result.measure
@@ -33,7 +32,7 @@ def build(ctx: ReportContext) -> Section | None:
         assessments = [assess_scenario(s, measure, true=result.true) for s in scenarios]
         table = scenario_table(scenarios, measure, true=result.true)
     except CausalError as error:
-        raise StudySpecError(f"{ctx.study.path}: cannot apply the [[scenarios]]: {error}") from None
+        raise StudySpecError(f"{ctx.study.where}: cannot apply the [[scenarios]]: {error}") from None
     name = measure.short_name
     table.insert(0, "#", [str(i) for i in range(1, len(table) + 1)])
     headline = ctx.study.claim.headline
@@ -56,7 +55,7 @@ def build(ctx: ReportContext) -> Section | None:
               caption="Named confounder scenarios from the study file.", digits=3),
         BulletList(tuple(a.sentence() for a in assessments)),
     ]
-    flagged = headline_scenario(ctx.study)
+    flagged = ctx.study.scenarios.headline
     critics = next((a for a in assessments if a.scenario.name == flagged), None)
     if (critics is not None and critics.scenario.kind == "binary"
             and critics.outcome_rr_to_tip_estimate == critics.outcome_rr_to_tip_estimate):
