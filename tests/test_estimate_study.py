@@ -70,7 +70,7 @@ def test_study_without_data_and_bad_estimand(tmp_path, capsys):
     assert "must declare individual-level data in a [data] table" in capsys.readouterr().err
     bad = tmp_path / "lalonde.toml"
     bad.write_text(LALONDE.read_text().replace('estimand = "att"', 'estimand = "atc"'))
-    with pytest.raises(StudySpecError, match=r"field `estimate.estimand` must be 'ate' or 'att'"):
+    with pytest.raises(StudySpecError, match=r"field `estimate.estimand` must be one of 'ate', 'att'"):
         load_study(bad)
 
 
