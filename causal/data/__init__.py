@@ -1,4 +1,5 @@
-"""Individual-level data for studies: simulated cohorts and real data with published answers.
+"""Individual-level data for studies: the user's own files, simulated cohorts and real data
+with published answers.
 
 Every simulated frame is labelled as simulated (``attrs["simulated"] = True`` and a
 description); real data come from the installed ``causaldata`` package (nothing is
@@ -24,6 +25,9 @@ _EXPORTS: dict[str, str] = {
     "find_world": "causal.data.spec",
     "PublishedAnswer": "causal.data.published",
     "SimulatedCohorts": "causal.data.cohort",
+    "read_table": "causal.data.files",
+    "check_frame": "causal.data.files",
+    "TableData": "causal.data.files",
 }
 
 __all__ = sorted(_EXPORTS)
