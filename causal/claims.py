@@ -131,6 +131,12 @@ def _as_float(value: Any, name: str) -> float:
         raise ParameterError(f"`{name}` must be a number; got {value!r}.") from None
 
 
+def _shown(value: float | str) -> str:
+    """A number as printed; one computed here (a long float) to 4 significant digits."""
+    text = str(value)
+    return text if isinstance(value, str) or len(text) <= 8 else f"{float(value):.4g}"
+
+
 def _check_log_scale(value: float, name: str, measure: str) -> None:
     """A ratio whose logarithm, reciprocal and square root are representable doubles.
 
@@ -317,9 +323,9 @@ class ReportedEstimate:
         """E.g. ``OR 2.54 (95% CI 1.32–4.89)``, as printed."""
         level = round(100 * (1 - self.alpha), 1)
         unit = " percentage points" if self.units == "percentage_points" else ""
-        ci = (f" ({level:g}% CI {self.ci[0]}–{self.ci[1]})" if self.ci is not None
-              else " (no CI reported)")
-        text = f"{self.measure} {self.estimate}{unit}{ci}"
+        ci = (f" ({level:g}% CI {_shown(self.ci[0])}–{_shown(self.ci[1])})"
+              if self.ci is not None else " (no CI)")
+        text = f"{self.measure} {_shown(self.estimate)}{unit}{ci}"
         return text + (f", p {self._p_text()}" if with_p and self.p_value else "")
 
     def _p_text(self) -> str:
@@ -369,10 +375,14 @@ class PublishedClaim:
     benefit: Literal["higher", "lower"] | None = None
     unmeasured: tuple[str, ...] = ()
     primary: bool = False
+    #: covariates the two groups were matched on or adjusted for (for estimates computed
+    #: from the groups; a printed estimate names its own)
+    adjusted_for: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "estimates", tuple(self.estimates))
         object.__setattr__(self, "unmeasured", tuple(self.unmeasured))
+        object.__setattr__(self, "adjusted_for", tuple(self.adjusted_for))
         if self.benefit is not None:
             check_literal(self.benefit, "benefit", ("higher", "lower"))
         flagged = [e.label for e in self.estimates if e.headline]
@@ -423,8 +433,8 @@ class PublishedClaim:
         origin = "counts" if counts else "percentages"
         return ReportedEstimate(
             label=f"risk ratio computed from the reported {origin}", measure="RR",
-            estimate=p1 / p0, ci=ci, adjustment="none",
-            source=f"computed from the reported {origin}")
+            estimate=p1 / p0, ci=ci, adjustment="adjusted" if self.adjusted_for else "none",
+            adjusted_for=self.adjusted_for, source=f"computed from the reported {origin}")
 
     @property
     def prevalence(self) -> float | None:

@@ -23,9 +23,22 @@ def headline_section(study: Study, sections: list[Section]) -> Section | None:
     headline = study.claim.headline
     points: list[str] = []
     severity = "info"
+    family = data.get("claims")
+    if family is not None:
+        points.append(f"{family['n_claims']} claims tested (below, one by one); the first "
+                      f"sentence above is about the primary one, "
+                      f"'{study.claim.label or study.outcome}'.")
+        if family.get("percentages_only"):
+            from causal.report.sections.claims import PERCENTAGES_ONLY
+
+            points.append(PERCENTAGES_ONLY)
     if headline is not None:
         points.append(f"The claim: {headline.label}, {headline.describe(with_p=True)} "
                       f"({headline.adjustment} estimate).")
+    elif not study.has_claim and "individual_sensitivity" in data:
+        points.append("No published claim: the study's own estimate is stress-tested on its "
+                      "data (estimates, refutation tests, E-value, omitted-variable bias and "
+                      "Rosenbaum bounds below).")
     audit = data.get("audit")
     if audit is not None:
         problems = [f for f in audit["findings"] if f["severity"] in ("warning", "error")]
@@ -58,6 +71,10 @@ def headline_section(study: Study, sections: list[Section]) -> Section | None:
             how_much += (f"; one of {evalue['evalue_ci']:.2f} each could make the confidence "
                          f"interval include the null")
         how_much += f" (E-values; {evalue['conversion']})."
+    if not how_much and not study.has_claim:
+        own = next((s for s in sections if s.key == "individual_sensitivity"), None)
+        if own is not None and own.verdict:
+            how_much = own.verdict
     plausible = ""
     scenarios = (data.get("sensitivity") or {}).get("scenarios", [])
     if scenarios:

@@ -41,7 +41,8 @@ def _cases(ctx: ReportContext) -> list[tuple[str, pd.DataFrame, int | None, Any]
     if not spec.simulated:
         data = load_study_data(ctx.study)
         hashes["individual_sensitivity_data_sha256"] = data_hash(data)
-        return [(f"{ctx.study.name} (real data)", data, None, None)]
+        origin = "real data" if spec.kind == "bundled" else f"data from {spec.source}"
+        return [(f"{ctx.study.name} ({origin})", data, None, None)]
     worlds = ctx.study.worlds or (None,)
     out = []
     for i, (world, seed) in enumerate(zip(worlds, _seeds(ctx.random_state, len(worlds)),
@@ -191,7 +192,8 @@ def build(ctx: ReportContext) -> Section | None:
             f"which would call a pure artefact robust."))
     else:
         blocks.append(Paragraph(
-            f"Real data ({spec.description or spec.source}; n = {len(cases[0][1])}). "))
+            f"{'Real data' if spec.kind == 'bundled' else 'The study' + chr(39) + 's data'} "
+            f"({spec.description or spec.source}; n = {len(cases[0][1])}). "))
     multiples = ", ".join(f"{k:g}x" for k in options.kd)
     test_name = ("exact McNemar on discordant pairs" if results[0].rosenbaum.test == "mcnemar"
                  else "Wilcoxon signed rank, Pratt zeros")

@@ -19,7 +19,8 @@ from causal.errors import CausalError, StudySpecError
 from causal.study._reader import MAX_COUNT, TableReader, spec_error
 
 CLAIM_KEYS = frozenset({"label", "subgroup", "outcome", "benefit", "primary", "treated",
-                        "control", "overall", "estimates", "sample", "unmeasured", "notes"})
+                        "control", "overall", "estimates", "sample", "unmeasured", "notes",
+                        "adjusted_for"})
 GROUP_KEYS = frozenset({"label", "events", "total", "percent", "source"})
 ESTIMATE_KEYS = frozenset({"label", "measure", "estimate", "ci", "p_value", "alpha", "adjustment",
                            "adjusted_for", "odds_ratio_kind", "headline", "source", "outcome_sd",
@@ -149,7 +150,8 @@ def parse_one(raw: Any, where: str, path: Path | str, *, treatment: str, outcome
             treatment=treatment, source=citation, label=reader.string("label", ""),
             subgroup=reader.string("subgroup", ""),
             benefit=reader.choice("benefit", ("higher", "lower"), None),
-            unmeasured=confounders, primary=reader.boolean("primary", False))
+            unmeasured=confounders, primary=reader.boolean("primary", False),
+            adjusted_for=reader.names("adjusted_for", ()))
     except CausalError as error:
         raise StudySpecError(f"{path}: field `{where}`: {error}") from None
 
