@@ -48,6 +48,8 @@ from causal.measures import (
 )
 
 Severity = Literal["ok", "info", "warning", "error"]
+#: the largest number of 2x2 tables :func:`check_tables` enumerates (about 0.5 GB of arrays)
+MAX_TABLE_CELLS = 10**7
 SEVERITIES: tuple[str, ...] = ("ok", "info", "warning", "error")
 MeasureName = Literal["OR", "RR", "HR", "RD", "MD"]
 MEASURE_NAMES: tuple[str, ...] = ("OR", "RR", "HR", "RD", "MD")
@@ -634,7 +636,11 @@ def check_percentages(group: GroupCounts) -> Finding | None:
                        f"{group.percent}% of {group.label} agrees with {group.events}/"
                        f"{group.total} = {share:.2f}%.", details)
     low, high = rounding_box(group.percent)
-    candidates = [k for k in range(group.total + 1) if low <= 100 * k / group.total <= high]
+    # the counts k with low <= 100 k / total <= high, without enumerating every count
+    first = max(0, math.ceil(low * group.total / 100 - 1e-9))
+    last = min(group.total, math.floor(high * group.total / 100 + 1e-9))
+    candidates = [k for k in range(first, min(last, first + 50) + 1)
+                  if low <= 100 * k / group.total <= high]
     details["consistent_event_counts"] = candidates
     fix = (f"counts consistent with {group.percent}% of {group.total} are {candidates}"
            if candidates else f"no count out of {group.total} rounds to {group.percent}%")
@@ -690,6 +696,13 @@ def check_tables(estimate: ReportedEstimate, table: TwoByTwo) -> Finding | None:
     """Which integer tables with the reported group sizes reproduce a reported OR and CI?"""
     if estimate.measure != "OR" or estimate.ci is None:
         return None
+    cells = (table.treated_total - 1) * (table.control_total - 1)
+    if cells > MAX_TABLE_CELLS:
+        return Finding("tables", estimate.label, "info",
+                       f"The 2x2 tables that reproduce {estimate.describe()} were not searched: "
+                       f"{table.treated_total:,} x {table.control_total:,} group sizes give "
+                       f"{cells:,} tables, above the budget of {MAX_TABLE_CELLS:,}.",
+                       {"cells": cells, "budget": MAX_TABLE_CELLS})
     found = reproducing_tables(estimate, table.treated_total, table.control_total)
     nearest = tables_matching_point(estimate, table)
     sizes = f"{table.treated_total} treated and {table.control_total} control"

@@ -898,10 +898,15 @@ def estimate(
     if as_json:
         emit_json({"study": result.study, "world": result.world, "simulated": result.simulated,
                    "n": result.n, "data_sha256": result.data_hash, "truth": result.truth,
+                   "rows_dropped": result.dropped,
                    "estimates": result.summary().to_dict("records"), "warnings": notes})
         return
     typer.echo(result.description if not result.simulated
                else f"SIMULATED data: {result.description}")
+    if result.dropped:
+        typer.echo("rows dropped for missing values (complete cases): "
+                   + ", ".join(f"{k} {a}" for a, k in result.dropped.items())
+                   + f"; {result.n} rows used")
     if result.truth:
         typer.echo(f"truth: {result.truth}")
     echo_frame(result.summary()[["quantity", "estimate", "ci_lower", "ci_upper", "method",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +29,17 @@ class StudyRefutation:
     n: int
     n_dropped: int
     suite: RefutationSuite
+    #: "real data" (bundled) or "data from <source>" (a user's file or DataFrame)
+    origin: str = "real data"
+    #: rows dropped by the reader for missing values, per arm (``missing = "complete_case"``)
+    dropped: dict[str, int] = field(default_factory=dict)
 
     def heading(self) -> str:
-        data = f"SIMULATED data ({self.world})" if self.simulated else "real data"
+        data = f"SIMULATED data ({self.world})" if self.simulated else self.origin
         dropped = f", {self.n_dropped} rows with missing values dropped" if self.n_dropped else ""
+        if self.dropped:
+            dropped += (", rows dropped for missing values: "
+                        + ", ".join(f"{k} {arm}" for arm, k in self.dropped.items()))
         return (f"Refutation tests for {self.study}: {data}, n = {self.n}{dropped}; estimator "
                 f"{self.suite.results[0].method}; adjusted for {len(self.covariates)} columns.")
 
@@ -93,4 +100,6 @@ def refute_study(study: Study | str | Path, *, world: str | None = None,
     return StudyRefutation(
         study=study.name, world=world_name, simulated=bool(frame.attrs.get("simulated")),
         description=str(frame.attrs.get("description", spec.description)), estimator=estimator,
-        covariates=covariates, n=len(data), n_dropped=dropped, suite=suite)
+        covariates=covariates, n=len(data), n_dropped=dropped, suite=suite,
+        origin="real data" if spec.kind == "bundled" else f"data from {spec.source}",
+        dropped=dict(frame.attrs.get("dropped", {})))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from causal.report.model import BulletList, Callout, Paragraph, Section
+
 Study = Any  # causal.study.Study
 
 

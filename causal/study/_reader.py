@@ -105,10 +105,10 @@ class TableReader:
         if not isinstance(value, str) or (nonempty and not value.strip()):
             raise self.error(key, expected, value)
         if max_chars is not None and len(value) > max_chars:
-            raise self.error(key, f"{expected} of at most {max_chars} characters",
-                             f"{len(value)} characters")
+            raise self.error(key, f"{expected}, at most {max_chars:,} characters; got "
+                             f"{len(value):,} characters")
         if "\x00" in value:
-            raise self.error(key, f"{expected} without NUL characters", value)
+            raise self.error(key, f"{expected}, without NUL characters", value)
         return value
 
     def boolean(self, key: str, default: Any = ...) -> Any:

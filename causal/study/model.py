@@ -108,7 +108,7 @@ class Study:
                    missing: Literal["refuse", "complete_case"] = "refuse",
                    source: str = "DataFrame", description: str = "",
                    estimand: Literal["ate", "att"] = "ate",
-                   evalue: EValueOptions | None = None,
+                   rare_outcome: bool | None = None,
                    scenarios: Scenarios | None = None,
                    individual_sensitivity: IndividualSensitivitySpec | None = None,
                    heterogeneity: HeterogeneitySpec | None = None) -> Study:
@@ -143,7 +143,28 @@ class Study:
             Rows with a missing value in a declared column: an error, or dropped (the report
             states how many per arm).
         source : str
-            How the report names where the data come from.
+            How the report names where the data come from (``[data] source`` of a study file;
+            the report's data hash is computed from the values, whatever the source).
+        description : str
+            A sentence on the data (say "SIMULATED" for simulated data).
+        estimand : {"ate", "att"}
+            The estimand of g-computation, IPW and AIPW (``[estimate] estimand``).
+        rare_outcome : bool, optional
+            Whether the outcome is rare (``[evalue] rare_outcome``): how an OR is converted to
+            the risk-ratio scale for E-values; without it the sample prevalence decides.
+        scenarios, individual_sensitivity, heterogeneity : optional
+            Typed options, as the study file's ``[[scenarios]]``,
+            ``[individual_sensitivity]`` and ``[heterogeneity]`` tables give them.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from causal import Study
+        >>> frame = pd.DataFrame({"t": [0, 1, 0, 1], "y": [0, 1, 1, 1], "x": [1., 2., 3., 4.]})
+        >>> study = Study.from_frame(frame, treatment="t", outcome="y", covariates=["x"],
+        ...                          name="demo", measure="RD")
+        >>> study.data.source, study.data.covariates
+        ('DataFrame', ('x',))
         """
         from causal.study.load import parse_study
 
@@ -158,8 +179,10 @@ class Study:
             "data": data}
         if estimand != "ate":
             raw["estimate"] = {"estimand": estimand}
+        if rare_outcome is not None:
+            raw["evalue"] = {"rare_outcome": rare_outcome}
         return parse_study(raw, None, frame=frame, given_graph=graph, claims=claim,
-                           options={"evalue": evalue, "scenarios": scenarios,
+                           options={"scenarios": scenarios,
                                     "individual_sensitivity": individual_sensitivity,
                                     "heterogeneity": heterogeneity})
 

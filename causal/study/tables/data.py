@@ -160,6 +160,12 @@ def parse(raw: Any, path: Path | str, *, directory: Path, in_python: bool = Fals
     latent = reader.names("latent", ())
     if latent != ("motivation",):
         raise reader.error("latent", "[\"motivation\"] (the simulated latent)", list(latent))
-    return DataSpec(**{**spec.__dict__, "n": n, "latent": latent, "cohort": _cohort(reader),
-                       "uptake": _coefficients(reader, "uptake"),
-                       "recovery": _coefficients(reader, "recovery")})
+    cohort = _cohort(reader)
+    models = {key: _coefficients(reader, key) for key in ("uptake", "recovery")}
+    for key, table in models.items():
+        for level in table.get("presenting_problem", {}):
+            if level not in cohort["presenting_problem"]:
+                raise spec_error(path, f"data.{key}.presenting_problem",
+                                 f"levels of data.cohort.presenting_problem "
+                                 f"({', '.join(cohort['presenting_problem'])})", level)
+    return DataSpec(**{**spec.__dict__, "n": n, "latent": latent, "cohort": cohort, **models})
