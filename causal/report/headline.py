@@ -40,6 +40,9 @@ def headline_section(study: Study, sections: list[Section]) -> Section | None:
         points.append("No published claim: the study's own estimate is stress-tested on its "
                       "data (estimates, refutation tests, E-value, omitted-variable bias and "
                       "Rosenbaum bounds below).")
+    comparison = _compare_with_data(study, headline, data.get("estimates"))
+    if comparison:
+        points.append(comparison)
     audit = data.get("audit")
     if audit is not None:
         problems = [f for f in audit["findings"] if f["severity"] in ("warning", "error")]
@@ -136,3 +139,26 @@ def _reading(scenarios: list[dict[str, Any]]) -> str:
     return (f"Reading: the scenario this study file marks as plausible ('{name}') explains "
             f"neither the association nor its confidence interval away; a confounder would "
             f"need to be stronger than that.")
+
+
+def _compare_with_data(study: Study, headline: Any, estimates: dict[str, Any] | None
+                       ) -> str:
+    """With a published claim and real (not simulated) data: the claim next to the data's own
+    estimate of the same kind (a conditional OR for a conditional OR, and so on)."""
+    if headline is None or not estimates or estimates.get("simulated") or \
+            not estimates.get("worlds"):
+        return ""
+    wanted = {"OR": ("conditional OR" if headline.odds_ratio_kind == "conditional"
+                     else "marginal OR"), "RD": "RD", "MD": "MD"}.get(headline.measure)
+    rows = [r for r in estimates["worlds"][0]["estimates"]
+            if r.get("measure") == wanted and r.get("method") != "crude"]
+    if wanted is None or not rows:
+        return ""
+    row = rows[0]
+    interval = headline.interval
+    overlap = ("" if interval is None else
+               "; the two intervals overlap" if row["ci_lower"] <= interval[1]
+               and interval[0] <= row["ci_upper"] else "; the two intervals do not overlap")
+    return (f"The claim ({headline.describe()}) against the study's own data: "
+            f"{row['method']}, {wanted} {row['estimate']:.3g} (95% CI {row['ci_lower']:.3g}–"
+            f"{row['ci_upper']:.3g}){overlap}.")
