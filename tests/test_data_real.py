@@ -7,6 +7,7 @@ Published numbers: Hernan & Robins, Causal Inference: What If (NHEFS, ch. 12-13,
 from __future__ import annotations
 
 import hashlib
+import struct
 from pathlib import Path
 
 import numpy as np
@@ -133,14 +134,31 @@ def test_simulated_study_data_is_labelled(tmp_path):
         STUDIES / "thew2024.toml").data.covariates)
 
 
-def test_data_hash_is_sha256_of_the_canonical_csv():
-    frame = pd.DataFrame({"a": [1, 2], "b": [0.1, np.nan], "c": ["x", "y"]}, index=[5, 9])
-    expected = hashlib.sha256(b"a,b,c\n1,0.10000000000000001,x\n2,,y\n").hexdigest()
+def _naive_data_hash(columns: list[tuple[str, str, bytes]], n_rows: int) -> str:
+    """The canonical form of :func:`causal.data.data_hash`, written out by hand."""
+    digest = hashlib.sha256(b"causal-data-hash/2" + struct.pack("<q", n_rows))
+    for label, kind, body in columns:
+        for part in (label.encode(), kind.encode(), body):
+            digest.update(struct.pack("<q", len(part)) + part)
+    return digest.hexdigest()
+
+
+def test_data_hash_is_sha256_of_the_canonical_form():
+    frame = pd.DataFrame({"a": [1, 2], "b": [0.1, np.nan], "c": ["x", None]}, index=[5, 9])
+    expected = _naive_data_hash([
+        ("a", "n", struct.pack("<2d", 1.0, 2.0)),
+        ("b", "n", struct.pack("<2d", 0.1, float("nan"))),
+        ("c", "t", b"x\x1f\x00\x1f"),
+    ], 2)
     assert data_hash(frame) == expected
     assert data_hash(frame.reset_index(drop=True)) == expected  # index is not data
+    widened = frame.astype({"a": "float32"})
+    assert data_hash(widened) == expected  # 1 and 1.0 are the same data
+    assert data_hash(frame.assign(c=frame["c"].astype("category"))) == expected
     changed = frame.copy()
     changed.loc[5, "a"] = 3
     assert data_hash(changed) != expected
+    assert data_hash(frame[["b", "a", "c"]]) != expected  # column order is part of the data
     with pytest.raises(ParameterError, match="`frame` must be a pandas DataFrame"):
         data_hash([1, 2])
 
