@@ -170,3 +170,46 @@ def test_a_claim_with_individual_data_is_compared(tmp_path):
     evalue = sections["evalue"].data
     assert evalue["evalue_point"] == pytest.approx(
         math.sqrt(2.1) + math.sqrt(math.sqrt(2.1) * (math.sqrt(2.1) - 1)), rel=1e-9)
+
+
+@pytest.mark.parametrize(("kwargs", "error", "match"), [
+    ({"covariates": "severity"}, "StudySpecError",
+     r"field `data\.covariates` must be a list of column names \(a TOML list such as "
+     r"\['severity'\], not a string\)"),
+    ({"covariates": ["nope"]}, "DataError", r"no column 'nope' \(a covariate\)"),
+    ({"covariates": ["severity"], "measure": "XX"}, "ParameterError",
+     r"`measure` must be one of 'OR', 'RR', 'RD', 'MD'; got 'XX'"),
+    ({"covariates": ["severity"], "graph": 5}, "StudySpecError",
+     r"`graph` must be a path to a graph file or a CausalGraph; got int"),
+    ({"covariates": ["severity"], "claim": 3}, "StudySpecError",
+     r"`claim` must be a PublishedClaim or a sequence of them; got int"),
+    ({"covariates": ["severity"], "missing": "drop"}, "StudySpecError",
+     r"field `data\.missing` must be one of 'refuse', 'complete_case'"),
+])
+def test_from_frame_bad_input(kwargs, error, match):
+    import causal.errors
+
+    frame = pd.DataFrame({"treated": [0, 1, 0, 1], "recovered": [0, 1, 1, 1],
+                          "severity": [0.1, 0.2, 0.3, 0.4]})
+    with pytest.raises(getattr(causal.errors, error), match=match):
+        Study.from_frame(frame, treatment="treated", outcome="recovered", **kwargs)
+
+
+def test_from_frame_with_a_graph_and_a_claim(tmp_path):
+    from causal.claims import GroupCounts, PublishedClaim
+    from causal.dag import CausalGraph
+
+    frame = pd.read_csv(write_simulated(tmp_path, "csv", n=300))
+    graph = CausalGraph(("treated", "recovered", "severity", "female", "region"),
+                        (("severity", "treated"), ("severity", "recovered"),
+                         ("treated", "recovered"), ("female", "recovered"),
+                         ("region", "treated")), name="own")
+    claim = PublishedClaim(treated=GroupCounts("t", percent=40), control=GroupCounts(
+        "c", percent=30))
+    study = Study.from_frame(frame, treatment="treated", outcome="recovered",
+                             covariates=["severity", "female", "region"],
+                             categorical=["region"], graph=graph, claim=claim)
+    assert study.graph.graph.exposure == "treated" and study.claim.headline.value == pytest.approx(0.4 / 0.3, rel=1e-12)
+    with pytest.raises(Exception, match=r"field `data\.covariates` must be nodes of the graph"):
+        Study.from_frame(frame, treatment="treated", outcome="recovered",
+                         covariates=["severity", "score"], graph=graph)

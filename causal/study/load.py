@@ -127,7 +127,13 @@ def parse_study(raw: dict[str, Any], path: Path | None, *, frame: Any = None,
 
 def _given_claims(claims: PublishedClaim | Sequence[PublishedClaim]
                   ) -> tuple[PublishedClaim, ...]:
-    family = (claims,) if isinstance(claims, PublishedClaim) else tuple(claims)
+    if isinstance(claims, PublishedClaim):
+        family: tuple[Any, ...] = (claims,)
+    elif isinstance(claims, (list, tuple)):
+        family = tuple(claims)
+    else:
+        raise StudySpecError(f"`claim` must be a PublishedClaim or a sequence of them; got "
+                             f"{type(claims).__name__}.")
     if not all(isinstance(c, PublishedClaim) for c in family):
         raise StudySpecError("`claim` must be a PublishedClaim or a sequence of them; got "
                              f"{', '.join(sorted({type(c).__name__ for c in family}))}.")

@@ -168,9 +168,12 @@ class Study:
         """
         from causal.study.load import parse_study
 
-        data: dict[str, Any] = {"source": source, "covariates": list(covariates),
-                                "categorical": list(categorical), "squared": list(squared),
-                                "treatment_interactions": list(treatment_interactions),
+        def names(value: Any) -> Any:  # a string stays a string, so the check can name it
+            return value if isinstance(value, str) else list(value)
+
+        data: dict[str, Any] = {"source": source, "covariates": names(covariates),
+                                "categorical": names(categorical), "squared": names(squared),
+                                "treatment_interactions": names(treatment_interactions),
                                 "description": description, "missing": missing,
                                 "outcome_kind": _outcome_kind(measure)}
         raw: dict[str, Any] = {
