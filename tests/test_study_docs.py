@@ -49,3 +49,23 @@ def test_the_examples_parse():
     assert own.data.source == "cohort.csv" and own.data.categorical == ("sex",)
     paper = parse_study(tomllib.loads(blocks[1]), None)
     assert paper.claim.headline.value == 26 / 21
+
+
+def test_report_skip_names_sections_and_is_obeyed(tmp_path):
+    import pytest
+
+    from causal.errors import StudySpecError
+    from causal.report import build_report
+    from causal.report.sections import SECTION_MODULES
+
+    text = ('[study]\nname = "s"\ntitle = "t"\ntreatment = "x"\noutcome = "y"\n'
+            '[claim.treated]\npercent = 26\n[claim.control]\npercent = 21\n')
+    study = parse_study(tomllib.loads(text + '[report]\nskip = ["evalue"]\n'), None)
+    keys = [s.key for s in build_report(study).sections]
+    assert "evalue" not in keys and "claims" in keys
+    documented = re.search(r"`skip` \| .*? \|.*?\| (.*) \|$", DOC.read_text(), re.M).group(1)
+    assert re.findall(r"`([a-z_]+)`", documented.split(":", 1)[1]) == SECTION_MODULES
+    with pytest.raises(StudySpecError, match=r"field `report\.skip` must be names of report "
+                                             r"sections .* \(did you mean 'evalue'\?\); got "
+                                             r"'evalu'"):
+        parse_study(tomllib.loads(text + '[report]\nskip = ["evalu"]\n'), None)

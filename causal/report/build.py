@@ -65,7 +65,7 @@ def build_report(study: Study | str | Path, *, random_state: int = 20240101,
     ctx = ReportContext(study=study, random_state=random_state,
                         progress=progress or (lambda message: None))
     built: list[Section] = []
-    for name in sections or SECTION_MODULES:
+    for name in sections or [n for n in SECTION_MODULES if n not in study.skip]:
         ctx.progress(name)
         module = importlib.import_module(f"causal.report.sections.{name}")
         section = module.build(ctx)

@@ -27,6 +27,7 @@ from causal.study.tables import (
     heterogeneity,
     individual_sensitivity,
     published,
+    report,
     scenarios,
     source,
     study,
@@ -115,7 +116,8 @@ def parse_study(raw: dict[str, Any], path: Path | None, *, frame: Any = None,
         individual_sensitivity=options.get("individual_sensitivity")
         or individual_sensitivity.parse(raw.get("individual_sensitivity"), where, covariates),
         heterogeneity=options.get("heterogeneity")
-        or heterogeneity.parse(raw.get("heterogeneity"), where, covariates))
+        or heterogeneity.parse(raw.get("heterogeneity"), where, covariates),
+        skip=report.parse(raw.get("report"), where))
     _cross_check(parsed, where)
     # the graph is read last: it is the only table that reads another file
     roles = dict(treatment=info.treatment, outcome=info.outcome, covariates=covariates,

@@ -44,6 +44,8 @@ class Study:
     individual_sensitivity: IndividualSensitivitySpec = field(
         default_factory=IndividualSensitivitySpec)
     heterogeneity: HeterogeneitySpec | None = None
+    #: report sections not to run (``[report] skip``)
+    skip: tuple[str, ...] = ()
 
     # -- identity ------------------------------------------------------------------------
     @property

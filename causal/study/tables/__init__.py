@@ -18,6 +18,7 @@ from causal.study.tables import (
     heterogeneity,
     individual_sensitivity,
     published,
+    report,
     scenarios,
     source,
     study,
@@ -27,7 +28,7 @@ from causal.study.tables import (
 #: the top-level tables a study file may have (``[name]`` or ``[[name]]``)
 TOP_LEVEL = ("study", "source", "claim", "claims", "evalue", "graph", "data", "worlds",
              "published", "estimate", "scenarios", "explain_away", "individual_sensitivity",
-             "heterogeneity")
+             "heterogeneity", "report")
 
 
 def accepted_keys() -> dict[str, frozenset[str]]:
@@ -44,7 +45,7 @@ def accepted_keys() -> dict[str, frozenset[str]]:
         "[worlds]": worlds.KEYS, "[published]": published.KEYS,
         "[scenarios]": scenarios.KEYS, "explain_away": explain_away.KEYS,
         "individual_sensitivity": individual_sensitivity.KEYS,
-        "heterogeneity": heterogeneity.KEYS,
+        "heterogeneity": heterogeneity.KEYS, "report": report.KEYS,
     }
     for name in ("claim", "[claims]"):
         base = name.strip("[]")
