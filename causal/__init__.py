@@ -51,6 +51,10 @@ _EXPORTS: dict[str, str] = {
     "data_hash": "causal.data",
     "simulate_cohort": "causal.data",
     "simulate_cohorts": "causal.data",
+    "TargetTrial": "causal.target_trial",
+    "ProtocolComponent": "causal.target_trial",
+    "EvidenceEntry": "causal.randomised",
+    "compare_with_randomised": "causal.randomised",
     "CausalError": "causal.errors",
     "CausalWarning": "causal.errors",
 }

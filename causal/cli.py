@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from causal.errors import CausalError
+from causal.errors import CausalError, CausalWarning
 
 app = typer.Typer(
     rich_markup_mode=None,
@@ -319,6 +319,28 @@ def rosenbaum(
     treated: Annotated[str | None, typer.Option(
         help="Column of treated responses (with --control, instead of --column).")] = None,
     control: Annotated[str | None, typer.Option(help="Column of control responses.")] = None,
+    controls: Annotated[list[str] | None, typer.Option(
+        help="Matched sets: the control columns, comma-separated or repeated (an empty cell "
+             "is a missing control); with --treated. Uses an m-statistic (senm).")] = None,
+    outcome: Annotated[str | None, typer.Option(
+        help="Matched sets, one row per person (senm's format): the response column; with "
+             "--treatment and --matched-set.")] = None,
+    treatment: Annotated[str | None, typer.Option(
+        help="Matched sets, one row per person: 1 treated, 0 control.")] = None,
+    matched_set: Annotated[str | None, typer.Option(
+        help="Matched sets, one row per person: the set label.")] = None,
+    trim: Annotated[float, typer.Option(
+        help="Matched sets: psi is constant beyond trim scaled differences (inf: none).")] = 3.0,
+    inner: Annotated[float, typer.Option(
+        help="Matched sets: psi is 0 within inner scaled differences.")] = 0.0,
+    scale_quantile: Annotated[float, typer.Option(
+        help="Matched sets: quantile of |differences| used as the scale (senm's lambda).")
+    ] = 0.5,
+    tau: Annotated[float, typer.Option(
+        help="Matched sets: additive effect under the null hypothesis.")] = 0.0,
+    effect_on_treated: Annotated[bool, typer.Option(
+        "--effect-on-treated", help="Matched sets: weight sets for the effect on the treated "
+                                    "(senm's TonT).")] = False,
     gamma: Annotated[list[float] | None, typer.Option(
         help="Gamma values (repeat the option); default 1, 1.5, ..., 5.")] = None,
     alpha: Annotated[float, typer.Option(
@@ -342,6 +364,23 @@ def rosenbaum(
     from causal.sensitivity.rosenbaum import gamma_star, rosenbaum_wilcoxon
     from causal.sensitivity.rosenbaum_hl import hodges_lehmann_bounds
 
+    long_format = [outcome, treatment, matched_set]
+    if controls or any(v is not None for v in long_format):
+        if controls and (treated is None or column is not None or control is not None
+                         or any(v is not None for v in long_format)):
+            fail("with --controls give --treated (and neither --column nor --control).")
+        if not controls and (None in long_format or treated is not None or column is not None
+                             or control is not None):
+            fail("one row per person needs all of --outcome, --treatment and --matched-set "
+                 "(and no pair or --treated options).")
+        if alternative == AlternativeChoice.two_sided:
+            fail("matched sets take a one-sided --alternative (greater or less); a two-sided "
+                 "bound is twice the smaller of the two.")
+        _rosenbaum_sets(csv, treated, _column_list(controls), long_format, gamma, alpha,
+                        {"alternative": alternative.value, "trim": trim, "inner": inner,
+                         "scale_quantile": scale_quantile, "tau": tau,
+                         "effect_on_treated": effect_on_treated}, as_json)
+        return
     if (column is None) == (treated is None and control is None):
         fail("give either --column (differences) or both --treated and --control.")
     if column is None and (treated is None or control is None):
@@ -379,6 +418,51 @@ def rosenbaum(
     typer.echo(f"{bounds.test}: T = {bounds.statistic:g}, {bounds.n_pairs} pairs, alternative "
                f"{bounds.alternative}, {bounds.method}")
     echo_frame(table)
+    typer.echo("")
+    typer.echo(star_note[0].upper() + star_note[1:] + ("" if star_note.endswith(".") else "."))
+
+
+def _rosenbaum_sets(csv: Path, treated: str | None, controls: list[str], long_format: list[Any],
+                    gamma: list[float] | None, alpha: float, options: dict[str, Any],
+                    as_json: bool) -> None:
+    import numpy as np
+
+    from causal.errors import NoSolutionError
+    from causal.sensitivity.rosenbaum_sets import gamma_star_sets, rosenbaum_sets, sets_from_long
+
+    if controls:
+        treated_values, *control_values = _read_pair_columns(csv, [treated, *controls])
+        control_matrix = np.column_stack(control_values)
+    else:
+        outcome, treatment, matched_set = long_format
+        y, z = _read_pair_columns(csv, [outcome, treatment])
+        frame = _read_csv(csv)
+        if matched_set not in frame.columns:
+            fail(f"column {matched_set!r} is not in {csv}; its columns are "
+                 f"{', '.join(map(repr, frame.columns))}.")
+        treated_values, control_matrix = sets_from_long(y, z, frame[matched_set])
+    gammas = gamma if gamma else [1.0 + 0.5 * k for k in range(9)]
+    bounds = rosenbaum_sets(treated_values, control_matrix, gammas, **options)
+    try:
+        star: float | None = gamma_star_sets(treated_values, control_matrix, alpha=alpha,
+                                             **options)
+        star_note = f"significance at alpha = {alpha:g} is lost at Gamma = {star:.4f}"
+    except NoSolutionError as error:
+        star, star_note = None, str(error)
+    if as_json:
+        emit_json({"statistic": bounds.statistic, "n_sets": bounds.n_sets,
+                   "set_sizes": {str(k): v for k, v in bounds.set_sizes.items()},
+                   "test": "m-statistic (senm)", "sided": "one-sided", **options,
+                   "trim": "inf" if options["trim"] == float("inf") else options["trim"],
+                   "scale": None if bounds.scale != bounds.scale else bounds.scale,
+                   "alpha": alpha, "gamma_star": star, "gamma_star_note": star_note,
+                   "bounds": bounds.to_frame().to_dict("records")})
+        return
+    sizes = ", ".join(f"{c} of size {s}" for s, c in bounds.set_sizes.items())
+    typer.echo(f"m-statistic for matched sets: T = {bounds.statistic:.6g}, {bounds.n_sets} sets "
+               f"({sizes}), one-sided alternative {bounds.alternative}, tau = {bounds.tau:g}, "
+               f"trim = {bounds.trim:g}, inner = {bounds.inner:g}")
+    echo_frame(bounds.to_frame())
     typer.echo("")
     typer.echo(star_note[0].upper() + star_note[1:] + ("" if star_note.endswith(".") else "."))
 
@@ -580,10 +664,18 @@ def sensitivity(study: StudyArg, as_json: JsonOpt = False) -> None:
         typer.echo(f"- {a.sentence()}")
 
 
+class TipChoice(StrEnum):
+    rr = "rr"
+    or_ = "or"
+    hr = "hr"
+    coef = "coef"
+
+
 @app.command()
 def tip(
-    measure: Annotated[RatioChoice, typer.Argument(help="Effect measure: rr, or, hr.",
-                                                   case_sensitive=False)],
+    measure: Annotated[TipChoice, typer.Argument(
+        help="Effect measure: rr, or, hr, or coef (a regression coefficient or mean "
+             "difference; normal confounder only).", case_sensitive=False)],
     estimate: Annotated[float, typer.Argument(help="The published estimate.")],
     ci: Annotated[tuple[float, float] | None, typer.Option(
         help="Confidence limits: --ci LOWER UPPER.")] = None,
@@ -595,6 +687,14 @@ def tip(
         help="Confounder-outcome risk ratio (per SD for a normal confounder).")] = None,
     smd: Annotated[float | None, typer.Option(
         help="Normal confounder: standardised mean difference treated vs control.")] = None,
+    outcome_effect: Annotated[float | None, typer.Option(
+        help="Normal confounder: its effect on the outcome per SD on the estimate's own scale "
+             "(a mean difference for coef; an RR, OR or HR for a ratio, with --adjust).")
+    ] = None,
+    adjust: Annotated[bool, typer.Option(
+        "--adjust", help="Normal confounder: report the estimate adjusted for --smd and "
+                         "--outcome-effect instead of a tipping point (tipr's adjust_*).")
+    ] = False,
     common_outcome: CommonOpt = None,  # type: ignore[assignment]
     true: Annotated[float, typer.Option(help="Value to tip the estimate to.")] = 1.0,
     as_json: JsonOpt = False,
@@ -602,9 +702,26 @@ def tip(
     """Tipping point of an unmeasured confounder: solves for the parameter left out.
 
     Example: causal tip or 2.54 --ci 1.32 4.89 --p1 0.5 --p0 0.2 --common-outcome
+
+    Example: causal tip coef 1.5 --ci 0.9 2.1 --smd 0.5 (normal confounder, a coefficient)
+
+    Example: causal tip rr 1.8 --smd 0.5 --outcome-effect 2.2 --adjust
     """
     from causal.sensitivity.tipping import tip as run_tip
 
+    if adjust or measure == TipChoice.coef:
+        if p1 is not None or p0 is not None:
+            fail("--p1/--p0 describe a binary confounder; coef and --adjust take a normal one "
+                 "(--smd and --outcome-effect).")
+        if outcome_rr is not None:
+            fail("with coef or --adjust give the confounder's outcome effect as "
+                 "--outcome-effect (on the estimate's scale), not --outcome-rr.")
+        _tip_normal(measure, estimate, ci, smd, outcome_effect, adjust, common_outcome, true,
+                    as_json)
+        return
+    if outcome_effect is not None:
+        fail("--outcome-effect is for coef or --adjust; a ratio's tipping point takes "
+             "--outcome-rr (on the risk-ratio scale).")
     target = _ratio_measure(measure.value, estimate, ci, None, common_outcome)
     confounder = "normal" if smd is not None else "binary"
     result = run_tip(target, prevalence_treated=p1, prevalence_control=p0,
@@ -617,18 +734,85 @@ def tip(
                                    "conversion": result.conversion})
 
 
+def _tip_normal(measure: TipChoice, estimate: float, ci: Any, smd: float | None,
+                outcome_effect: float | None, adjust: bool, common_outcome: Any, true: float,
+                as_json: bool) -> None:
+    from causal.measures import MeanDifference
+    from causal.sensitivity.tipping_normal import adjust_coef, adjust_rr, tip_coef
+
+    if true != 1.0:
+        fail("--true is for a ratio's tipping point; coef tips to 0 and --adjust tips nothing.")
+    if measure == TipChoice.coef:
+        effect = MeanDifference(estimate, ci=ci)
+        if not adjust:
+            result: Any = tip_coef(effect, smd=smd, outcome_association=outcome_effect)
+            _echo_result(result, as_json, {"solved_for": result.solved_for,
+                                           "value": result.value,
+                                           "ci_limit_used": result.ci_limit_used,
+                                           "ci_limit_value": result.ci_limit_value})
+            return
+    if smd is None or outcome_effect is None:
+        fail("--adjust needs both --smd and --outcome-effect.")
+    if measure == TipChoice.coef:
+        result = adjust_coef(effect, smd=smd, outcome_association=outcome_effect)
+    else:
+        result = adjust_rr(_ratio_measure(measure.value, estimate, ci, None, common_outcome),
+                           smd=smd, outcome_association=outcome_effect)
+    _echo_result(result, as_json, {"adjusted": result.adjusted,
+                                   "adjusted_ci": result.adjusted_ci,
+                                   "rr_adjusted": result.rr_adjusted,
+                                   "conversion": result.conversion})
+
+
+def _benchmark_option(values: list[str]) -> dict[str, list[str]]:
+    """``--benchmark`` values: "female" alone, "female,pastvoted" as one group, or
+    "F_and_P=female,pastvoted" for a named group."""
+    groups: dict[str, list[str]] = {}
+    for value in values:
+        label, _, names = value.rpartition("=")
+        members = [n.strip() for n in names.split(",") if n.strip()]
+        if not members:
+            fail(f"--benchmark must name covariates (e.g. female,pastvoted); got {value!r}.")
+        groups[label.strip() or "+".join(members)] = members
+    return groups
+
+
+def _read_csv(path: Path) -> Any:
+    import pandas as pd
+
+    if not path.is_file():
+        fail(f"{path}: CSV file not found.")
+    try:
+        return pd.read_csv(path)
+    except (ValueError, OSError, UnicodeDecodeError) as error:
+        fail(f"{path}: could not be read as CSV ({str(error).splitlines()[0]}).")
+
+
 @app.command()
 def ovb(
-    estimate: Annotated[float, typer.Argument(help="Regression coefficient of the treatment.")],
-    se: Annotated[float, typer.Argument(help="Its standard error.")],
-    dof: Annotated[float, typer.Argument(help="Residual degrees of freedom.")],
+    estimate: Annotated[float | None, typer.Argument(
+        help="Regression coefficient of the treatment (not with --data).")] = None,
+    se: Annotated[float | None, typer.Argument(help="Its standard error.")] = None,
+    dof: Annotated[float | None, typer.Argument(help="Residual degrees of freedom.")] = None,
     r2dxj_x: Annotated[float | None, typer.Option(
         "--benchmark-r2d", help="Benchmark covariate's partial R² with the treatment.")] = None,
     r2yxj_dx: Annotated[float | None, typer.Option(
         "--benchmark-r2y", help="Benchmark covariate's partial R² with the outcome.")] = None,
     kd: Annotated[list[float] | None, typer.Option(
         help="Multiples of the benchmark (repeat: --kd 1 --kd 2).")] = None,
-    benchmark: Annotated[str, typer.Option(help="Benchmark name for labels.")] = "benchmark",
+    benchmark: Annotated[list[str] | None, typer.Option(
+        help="With numbers: the benchmark's name for labels. With --data: covariates to "
+             "benchmark, one group per option (--benchmark female,pastvoted; a named group "
+             "F_and_P=female,pastvoted).")] = None,
+    data: Annotated[Path | None, typer.Option(
+        help="CSV of individual data: fit outcome ~ treatment + covariates by least "
+             "squares.")] = None,
+    treatment: Annotated[str | None, typer.Option(help="With --data: 0/1 treatment.")] = None,
+    outcome: Annotated[str | None, typer.Option(help="With --data: outcome column.")] = None,
+    covariates: Annotated[list[str] | None, typer.Option(
+        help="With --data: covariates, comma-separated (repeatable).")] = None,
+    categorical: Annotated[list[str] | None, typer.Option(
+        help="With --data: covariates entered as indicators.")] = None,
     q: Annotated[float, typer.Option(help="Share of the estimate to remove.")] = 1.0,
     alpha: Annotated[float, typer.Option(help="Significance level.")] = 0.05,
     log_odds_ratio: Annotated[bool, typer.Option(
@@ -640,15 +824,45 @@ def ovb(
 
     Example: causal ovb 0.0973 0.0233 783 --benchmark-r2d 0.00917 --benchmark-r2y 0.109
     --benchmark female --kd 1 --kd 2 --kd 3
+
+    Example: causal ovb --data darfur.csv --treatment directlyharmed --outcome peacefactor
+    --covariates age,farmer_dar,herder_dar,pastvoted,hhsize_darfur,female,village
+    --categorical village --benchmark female --benchmark F_and_P=female,pastvoted
     """
     from causal.sensitivity.ovb import ovb_bounds, partial_r2, robustness_value
 
+    if data is not None:
+        if estimate is not None or r2dxj_x is not None or r2yxj_dx is not None:
+            fail("with --data give no estimate, se, dof or --benchmark-r2d/--benchmark-r2y; "
+                 "they are computed from the data.")
+        if treatment is None or outcome is None:
+            fail("with --data give --treatment and --outcome.")
+        from causal.sensitivity.ovb_data import ovb_sensitivity
+
+        fit = ovb_sensitivity(_read_csv(data), treatment=treatment, outcome=outcome,
+                              covariates=_column_list(covariates),
+                              categorical=_column_list(categorical),
+                              benchmarks=_benchmark_option(benchmark or []),
+                              kd=kd or [1, 2, 3], q=q, alpha=alpha)
+        _echo_result(fit, as_json, {"rv_q": fit.rv_q, "rv_qa": fit.rv_qa,
+                                    "partial_r2": fit.partial_r2, "dof": fit.dof,
+                                    "benchmarks": [{"name": b.name, "columns": b.columns,
+                                                    "r2dxj_x": b.r2dxj_x,
+                                                    "r2yxj_dx": b.r2yxj_dx}
+                                                   for b in fit.benchmarks]})
+        return
+    if estimate is None or se is None or dof is None:
+        fail("give the estimate, its standard error and the residual degrees of freedom, "
+             "or --data with --treatment and --outcome.")
     if (r2dxj_x is None) != (r2yxj_dx is None):
         fail("give both --benchmark-r2d and --benchmark-r2y, or neither.")
+    if len(benchmark or []) > 1:
+        fail("with numbers give one --benchmark name (its partial R²s are "
+             "--benchmark-r2d/--benchmark-r2y); repeated --benchmark needs --data.")
     if r2dxj_x is not None:
         result = ovb_bounds(estimate, se, dof, r2dxj_x=r2dxj_x, r2yxj_dx=r2yxj_dx,
-                            kd=kd or [1, 2, 3], benchmark=benchmark, q=q, alpha=alpha,
-                            heuristic=log_odds_ratio)
+                            kd=kd or [1, 2, 3], benchmark=(benchmark or ["benchmark"])[0],
+                            q=q, alpha=alpha, heuristic=log_odds_ratio)
         _echo_result(result, as_json, {"rv_q": result.rv_q, "rv_qa": result.rv_qa,
                                        "partial_r2": result.partial_r2,
                                        "heuristic": log_odds_ratio})
@@ -672,36 +886,93 @@ def ovb(
 @app.command()
 def rir(
     values: Annotated[list[float], typer.Argument(
-        help="Regression: estimate se n_obs n_covariates. With --table: treated_events "
-             "treated_total control_events control_total.")],
+        help="Regression: estimate se n_obs n_covariates (with --ci: lower upper n_obs "
+             "n_covariates). With --table: treated_events treated_total control_events "
+             "control_total.")],
     table: Annotated[bool, typer.Option("--table", help="Values are 2x2 counts.")] = False,
+    ci: Annotated[bool, typer.Option(
+        "--ci", help="The first two values are confidence limits, not estimate and SE.")
+    ] = False,
+    level: Annotated[float, typer.Option(help="Confidence level of --ci.")] = 0.95,
+    ci_df: Annotated[float | None, typer.Option(
+        "--ci-df", help="df of the t quantile behind --ci (default n - k - 2; inf for z).")
+    ] = None,
+    logistic: Annotated[bool, typer.Option(
+        "--logistic", help="The estimate is a logistic log odds ratio (needs --n-treated).")
+    ] = False,
+    n_treated: Annotated[int | None, typer.Option(
+        "--n-treated", help="Treated cases, for --logistic.")] = None,
+    replace: Annotated[str, typer.Option(
+        help="Replacement cases from the control group or the entire sample (--table, "
+             "--logistic).")] = "control",
+    sd_x: Annotated[float | None, typer.Option(
+        "--sd-x", help="SD of the treatment (unconditional ITCV).")] = None,
+    sd_y: Annotated[float | None, typer.Option(
+        "--sd-y", help="SD of the outcome (unconditional ITCV).")] = None,
+    r2: Annotated[float | None, typer.Option(
+        "--r2", help="R² of the model (unconditional ITCV).")] = None,
     alpha: Annotated[float, typer.Option(help="Significance level.")] = 0.05,
     tails: Annotated[int, typer.Option(help="1 or 2 tails.")] = 2,
     rounding: Annotated[str, typer.Option(
         help="round (konfound 1.0.3), ceiling (later konfound) or none.")] = "round",
     as_json: JsonOpt = False,
 ) -> None:
-    """Robustness of inference to replacement and the ITCV (Frank et al. 2013).
+    """Robustness of inference to replacement and the ITCV (Frank et al. 2013, 2021).
 
-    Example: causal rir 2 0.4 100 3 --rounding ceiling
+    Example: causal rir 2 0.4 100 3 --rounding ceiling; causal rir --ci 1 3 100 3;
+    causal rir --logistic 0.273 0.024 16999 3 --n-treated 16000; causal rir --table 10 50 9 50
     """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CausalWarning)  # kept in result.notes, printed below
+        result, extra = _rir_result(values, table=table, ci=ci, level=level, ci_df=ci_df,
+                                    logistic=logistic, n_treated=n_treated, replace=replace,
+                                    alpha=alpha, tails=tails, rounding=rounding, sd_x=sd_x,
+                                    sd_y=sd_y, r2=r2)
+    _echo_result(result, as_json, extra)
+
+
+def _rir_result(values: list[float], *, table: bool, ci: bool, level: float,
+                ci_df: float | None, logistic: bool, n_treated: int | None, replace: Any,
+                alpha: float, tails: Any, rounding: Any, **itcv: float | None
+                ) -> tuple[Any, dict[str, Any]]:
     from causal.measures import TwoByTwo
-    from causal.sensitivity.replacement import rir as run_rir
-    from causal.sensitivity.replacement import rir_table
+    from causal.sensitivity import replacement as linear
 
     if table:
+        from causal.sensitivity.replacement_table import rir_table
+
         counts = _counts(values, ("treated_events", "treated_total", "control_events",
                                   "control_total"))
-        result: Any = rir_table(TwoByTwo(*counts), alpha=alpha)
-        _echo_result(result, as_json, {"fragility": result.fragility, "rir": result.rir})
-        return
+        result: Any = rir_table(TwoByTwo(*counts), alpha=alpha, replace=replace)
+        return result, {"fragility": result.fragility, "rir": result.rir,
+                        "invalidate": result.invalidate}
+    first = "lower upper" if ci else "estimate se"
     if len(values) != 4:
-        fail(f"expected 4 values (estimate se n_obs n_covariates); got {len(values)}.")
+        fail(f"expected 4 values ({first} n_obs n_covariates); got {len(values)}.")
     n_obs, n_cov = _counts(values[2:], ("n_obs", "n_covariates"))
-    result = run_rir(values[0], values[1], n_obs, n_cov, alpha=alpha, tails=tails,  # type: ignore[arg-type]
-                     rounding=rounding)  # type: ignore[arg-type]
-    _echo_result(result, as_json, {"rir": result.rir, "share_bias": result.share_bias,
-                                   "itcv": result.itcv, "rounding": result.rounding})
+    if logistic:
+        from causal.sensitivity.replacement_logistic import rir_logistic
+
+        if n_treated is None:
+            fail("--logistic needs --n-treated (the number of treated cases).")
+        estimate, se = values[0], values[1]
+        if ci:
+            df = linear.model_df(n_obs, n_cov) if ci_df is None else ci_df
+            estimate, se = linear.estimate_from_ci(values[0], values[1], df, level=level)
+        result = rir_logistic(estimate, se, n_obs, n_cov, n_treated, alpha=alpha,  # type: ignore[arg-type]
+                              tails=tails, replace=replace)
+        return result, {"fragility": result.fragility, "rir": result.rir,
+                        "invalidate": result.invalidate}
+    options: dict[str, Any] = dict(alpha=alpha, tails=tails, rounding=rounding, **itcv)
+    result = (linear.rir_from_ci(values[0], values[1], n_obs, n_cov, level=level,
+                                 ci_df=ci_df, **options) if ci else
+              linear.rir(values[0], values[1], n_obs, n_cov, **options))
+    return result, {"rir": result.rir, "share_bias": result.share_bias, "itcv": result.itcv,
+                    "itcv_unconditional": result.itcv_unconditional,
+                    "invalidate": result.invalidate, "estimate": result.estimate,
+                    "std_error": result.std_error, "rounding": result.rounding}
 
 
 def _parse_prior(text: str, name: str) -> Any:
@@ -916,6 +1187,11 @@ def estimate(
 
 
 # -------------------------------------------------------------------------------- main --
+from causal.cli_bias import register as _register_bias_commands  # noqa: E402
+
+_register_bias_commands(app)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``causal`` command."""
     try:

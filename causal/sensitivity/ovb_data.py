@@ -14,6 +14,11 @@ A benchmark that enters the design as several columns (a categorical covariate's
 or a covariate and its square) is treated as a group: its partial R² is
 ``W / (W + dof)`` with ``W`` the Wald statistic of the group (classical covariance), which
 equals ``(RSS_without - RSS_with) / RSS_without`` (sensemakr's ``group_partial_r2``).
+Several covariates can be benchmarked together the same way (sensemakr's
+``benchmark_covariates = list(F_and_P = c("female", "pastvoted"))``): the group's design
+columns are dropped together, and a confounder ``k`` times as strong as the whole group is
+bounded by Cinelli & Hazlett (2020), eqs. 51-52, with the group's partial R²s in place of a
+single covariate's.
 
 A 0/1 outcome gives a linear probability model: the estimate is a risk difference. Its
 classical SE ignores the heteroskedasticity of a binary outcome; the partial-R² algebra is
@@ -24,7 +29,7 @@ model for the data).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -41,6 +46,7 @@ from causal.sensitivity.ovb import (
     partial_r2,
     robustness_value,
 )
+from causal.sensitivity.ovb_groups import benchmark_groups
 
 METHOD = "omitted-variable bias (Cinelli & Hazlett 2020)"
 
@@ -184,7 +190,8 @@ def _columns_of(name: str, x_names: Sequence[str]) -> list[int]:
 
 def ovb_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
                     covariates: Sequence[str] = (), categorical: Sequence[str] = (),
-                    squared: Sequence[str] = (), benchmarks: Sequence[str] = (),
+                    squared: Sequence[str] = (),
+                    benchmarks: Sequence[str | Sequence[str]] | Mapping[str, Sequence[str]] = (),
                     kd: Any = (1, 2, 3), ky: Any = None, q: float = 1.0, alpha: float = 0.05,
                     reduce: bool = True, dropna: bool = False,
                     infeasible: Literal["raise", "skip"] = "raise",
@@ -201,9 +208,12 @@ def ovb_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
         The adjustment set, as for the estimators (:mod:`causal.estimate._design`):
         ``categorical`` columns become indicators (first level the reference), ``squared``
         columns enter also as squares.
-    benchmarks : sequence of str
+    benchmarks : sequence of (str or sequence of str), or mapping of str to sequence of str
         Covariates (among ``covariates``) to use as yardsticks; each with all its design
-        columns (indicators, square) as one group.
+        columns (indicators, square) as one group. An item that is itself a sequence of names
+        is one benchmark for those covariates together (labelled ``"female+pastvoted"``); a
+        mapping names its groups (``{"F_and_P": ["female", "pastvoted"]}``, as R sensemakr's
+        named list).
     kd, ky : float or sequence of float
         Multiples of each benchmark's strength with the treatment and the outcome (``ky``
         defaults to ``kd``): sensemakr's ``kd``/``ky``.
@@ -242,11 +252,7 @@ def ovb_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
     check_literal(infeasible, "infeasible", ("raise", "skip"))
     alpha = check_alpha(alpha)
     q = check_positive(q, "q", what="a share of the estimate")
-    names = (benchmarks,) if isinstance(benchmarks, str) else tuple(benchmarks)
-    unknown = [b for b in names if b not in tuple(covariates)]
-    if unknown:
-        raise ParameterError(f"`benchmarks` must be among the covariates "
-                             f"{list(covariates)}; got {unknown}.")
+    groups = benchmark_groups(benchmarks, covariates)
     kds = np.atleast_1d(np.asarray(kd, dtype=float))
     kys = kds if ky is None else np.atleast_1d(np.asarray(ky, dtype=float))
     if kys.shape != kds.shape:
@@ -269,11 +275,11 @@ def ovb_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
         notes.append(f"{prep.n_dropped} rows with missing values dropped")
     strengths: list[BenchmarkStrength] = []
     bounds: list[AdjustedEstimate] = []
-    if names:
+    if groups:
         d_beta, d_cov, d_dof = _ols(np.column_stack([ones, prep.x]), prep.a,
                                     ("(intercept)", *prep.x_names))
-    for name in names:
-        idx = _columns_of(name, prep.x_names)
+    for name, members in groups.items():
+        idx = sorted({i for member in members for i in _columns_of(member, prep.x_names)})
         r2y = _group_r2(beta, cov, [i + 2 for i in idx], dof)
         r2d = _group_r2(d_beta, d_cov, [i + 1 for i in idx], d_dof)
         strengths.append(BenchmarkStrength(name, tuple(prep.x_names[i] for i in idx), r2d, r2y))
