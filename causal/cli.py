@@ -1188,8 +1188,10 @@ def estimate(
 
 # -------------------------------------------------------------------------------- main --
 from causal.cli_bias import register as _register_bias_commands  # noqa: E402
+from causal.cli_init import register as _register_init  # noqa: E402  (after the app exists)
 
 _register_bias_commands(app)
+_register_init(app)
 
 
 def main(argv: list[str] | None = None) -> int:

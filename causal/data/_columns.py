@@ -17,8 +17,8 @@ _SHOWN = 5
 
 
 def _fmt_value(value: object) -> str:
-    if isinstance(value, (float, np.floating)) and float(value).is_integer():
-        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        return format(float(value), ".6g")
     if isinstance(value, (str, np.str_)):
         return repr(str(value))
     return str(value)
@@ -129,21 +129,32 @@ def outcome_values(series: pd.Series, column: str, kind: str, source: str) -> np
     return _as_number(series)
 
 
+def _constant_error(column: str, value: object, source: str) -> DataError:
+    return DataError(f"covariate {column!r} in {source} has the same value "
+                     f"({_fmt_value(value)}) in every row, so it cannot adjust for anything; "
+                     "leave it out of the covariates.")
+
+
 def covariate_values(series: pd.Series, column: str, categorical: bool,
                      source: str) -> np.ndarray | pd.Series:
-    """A numeric covariate as int64/float64; a categorical one as given (copied)."""
-    if categorical:
-        if _numeric(series):
-            return _as_number(series)
-        return series.copy(deep=True).reset_index(drop=True)
-    if not _numeric(series):
+    """A numeric covariate as int64/float64; a categorical one as given (copied). A constant
+    covariate is refused (checked without hashing: one pass, cheap at 10^7 rows)."""
+    if _numeric(series):
+        if not categorical:
+            _check_finite(series, column, "covariate", source)
+        values = _as_number(series)
+        if len(values) and values.min() == values.max():
+            raise _constant_error(column, values[0], source)
+        return values
+    if not categorical:
         kind = "text" if types.is_string_dtype(series.dtype) or series.dtype == object else \
             f"dtype {series.dtype}"
         example = _distinct(series) if kind == "text" else f"dtype {series.dtype}"
         raise DataError(f"covariate {column!r} in {source} is not numeric ({example}); "
                         "declare it in `categorical` or convert it to numbers.")
-    _check_finite(series, column, "covariate", source)
-    return _as_number(series)
+    if len(series) and not bool((series != series.iloc[0]).any()):
+        raise _constant_error(column, series.iloc[0], source)
+    return series.copy(deep=True).reset_index(drop=True)
 
 
 def missing_counts(frame: pd.DataFrame, columns: Sequence[str]) -> dict[str, int]:

@@ -28,7 +28,7 @@ Missing = Literal["refuse", "complete_case"]
 #: bytes of memory per declared numeric cell at the peak of reading a file and checking it:
 #: the Parquet and Feather readers hold the decoded columns and the pandas frame at once.
 #: Measured (benchmarks/bench_read_table.py): 10^7 rows x 8 declared columns of a Parquet file
-#: peaked at 1.75 GB resident (Feather 1.66 GB, CSV 1.41 GB), about 0.2 GB of it the imported
+#: peaked at 1.75 GB resident (Feather 1.66 GB, CSV 1.40 GB), about 0.2 GB of it the imported
 #: libraries, i.e. about 20 bytes per cell; 24 leaves a margin. Text cells cost more.
 BYTES_PER_CELL = 24
 
@@ -232,7 +232,7 @@ def read_table(path: str | Path, *, treatment: str, outcome: str, covariates: Se
     Parameters
     ----------
     path : str or Path
-        ``.csv`` (or ``.csv.gz``), ``.parquet`` (``.pq``) or ``.feather``; the suffix chooses
+        ``.csv``, ``.parquet`` or ``.feather`` (any case); the suffix chooses
         the reader and the file's first bytes must agree with it.
     treatment, outcome, covariates, categorical, outcome_kind, missing
         As in :func:`check_frame`.
@@ -248,13 +248,13 @@ def read_table(path: str | Path, *, treatment: str, outcome: str, covariates: Se
     Feather), so a wide file costs only what its declared columns need: about
     :data:`BYTES_PER_CELL` (24) bytes per numeric cell at the peak, e.g. 10^7 rows x 10
     declared columns about 2.4 GB (measured: 1.75 GB resident for 10^7 x 8 from Parquet, read
-    in about 3 s). The frame read is private, so its columns are not copied again. For
-    Parquet and Feather the row count is known before reading, and a file whose declared
-    columns would need more than the memory available (``MemAvailable`` on Linux) is refused
-    with the amount it needs; a CSV's row count is not known in advance, so it is read
-    without that check. :func:`check_frame` copies the declared columns of the caller's
-    frame once (8 bytes per numeric cell). CSV missing values
-    are what :func:`pandas.read_csv` treats as missing (empty, ``NA``, ``NaN``, ``null``...).
+    and checked in about 2 s of CPU). The frame read is private, so its columns are not
+    copied again. For Parquet and Feather the row count is known before reading, and a file
+    whose declared columns would need more than the memory available (``MemAvailable`` on
+    Linux) is refused with the amount it needs; a CSV's row count is not known in advance,
+    so it is read without that check. :func:`check_frame` copies the declared columns of the
+    caller's frame once (8 bytes per numeric cell). CSV missing values are what
+    :func:`pandas.read_csv` treats as missing (empty, ``NA``, ``NaN``, ``null``...).
     """
     check_literal(outcome_kind, "outcome_kind", ("binary", "continuous", "any"))
     check_literal(missing, "missing", ("refuse", "complete_case"))

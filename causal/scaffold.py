@@ -1,0 +1,257 @@
+"""Starting files for a new study: ``causal init`` writes them, the user edits them.
+
+:func:`scaffold_from_data` reads a data file once and drafts a study file (``[study]``,
+``[data]`` pointing at the file, ``[graph]``, no claim) and a DOT graph with every declared
+column as a measured node and commented placeholders for the unmeasured confounders the data
+cannot show. :func:`paper_template` drafts a claim-only study file for a published result.
+:func:`write_new` writes them, refusing to overwrite anything. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from pandas.api import types
+
+from causal.errors import ParameterError
+
+_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+#: an all-distinct integer or text column with at least this many rows is an identifier
+_IDENTIFIER_MIN_ROWS = 20
+#: placeholders for unmeasured confounders: (node, label)
+PLACEHOLDERS = (("motivation", "Motivation"), ("engagement", "Engagement with the service"),
+                ("clinician_or_site", "Clinician or site effects"),
+                ("health_trajectory", "Health trajectory (getting better or worse)"))
+
+
+@dataclass(frozen=True)
+class Scaffold:
+    """Drafted files and what the user should know about them."""
+
+    study_path: Path
+    graph_path: Path
+    study_text: str
+    graph_text: str
+    covariates: tuple[str, ...]
+    categorical: tuple[str, ...]
+    left_out: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def _toml(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _toml_list(values: Sequence[str]) -> str:
+    return "[" + ", ".join(_toml(v) for v in values) + "]"
+
+
+def _dot_id(name: str) -> str:
+    return name if _ID.match(name) else _toml(name)
+
+
+def study_name(text: str) -> str:
+    """A study name (letters, digits, '-' and '_') from a file stem."""
+    name = re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_")
+    return name or "study"
+
+
+def _identifier(series: pd.Series) -> bool:
+    values = series.dropna()
+    if len(values) < _IDENTIFIER_MIN_ROWS or types.is_float_dtype(values.dtype):
+        return False
+    return bool(values.is_unique)
+
+
+def scaffold_from_data(data: str | Path, *, treatment: str, outcome: str,
+                       covariates: Sequence[str] | None = None,
+                       out: str | Path = ".", missing: str = "refuse") -> Scaffold:
+    """Draft a study file and a graph for a data file.
+
+    Parameters
+    ----------
+    data : path
+        A CSV, Parquet or Feather file (see :func:`causal.data.files.read_table`).
+    treatment, outcome : str
+        Column names; the treatment must be 0/1.
+    covariates : sequence of str, optional
+        Default: every other column except identifiers (integer or text columns whose values
+        are all distinct), which are left out and listed in :attr:`Scaffold.left_out`.
+    out : path
+        Folder of the new files, ``<stem>.toml`` and ``<stem>.dot``; ``[data] source`` is
+        written relative to it.
+    missing : {"refuse", "complete_case"}
+        Written as ``[data] missing`` when the file has missing values in the declared
+        columns ("refuse" leaves the choice to the user, commented, with the counts).
+    """
+    from causal._validation import check_literal
+    from causal.data.files import read_columns, read_table
+
+    check_literal(missing, "missing", ("refuse", "complete_case"))
+    data = Path(data)
+    columns = read_columns(data)
+    chosen_by_user = covariates is not None
+    if covariates is None:
+        candidates = [c for c in columns if c not in (treatment, outcome)]
+    else:
+        if isinstance(covariates, str):
+            raise ParameterError(f"`covariates` must be a list of column names; got "
+                                 f"{covariates!r}.")
+        candidates = list(covariates)
+    table = read_table(data, treatment=treatment, outcome=outcome, covariates=candidates,
+                       categorical=candidates, missing="complete_case")
+    frame = table.frame
+    left_out = () if chosen_by_user else tuple(c for c in candidates if _identifier(frame[c]))
+    chosen = tuple(c for c in candidates if c not in left_out)
+    categorical = tuple(c for c in chosen if not types.is_numeric_dtype(frame[c].dtype))
+    out = Path(out)
+    stem = study_name(data.name.split(".")[0])
+    study_path, graph_path = out / f"{stem}.toml", out / f"{stem}.dot"
+    notes = []
+    if left_out:
+        notes.append(f"left out {', '.join(left_out)}: every value distinct, so an identifier, "
+                     "not a covariate")
+    if table.dropped and missing == "refuse":
+        notes.append(f"{table.n_read - table.n_used:,} of {table.n_read:,} rows have missing "
+                     "values; the study refuses them until you choose missing = "
+                     "\"complete_case\" in [data]")
+    elif table.dropped:
+        notes.append(f"{table.n_read - table.n_used:,} of {table.n_read:,} rows have missing "
+                     "values and are dropped (missing = \"complete_case\")")
+    binary = set(pd.unique(frame[outcome])) <= {0, 1}
+    source = Path(os.path.relpath(data.resolve(), out.resolve())).as_posix()
+    study_text = _study_text(stem, data, source, treatment, outcome, chosen, categorical,
+                             left_out, table, graph_path.name, binary,
+                             float(frame[outcome].mean()) if binary else None, missing)
+    graph_text = _graph_text(stem, data.name, treatment, outcome, chosen, columns)
+    return Scaffold(study_path, graph_path, study_text, graph_text, chosen, categorical,
+                    left_out, tuple(notes))
+
+
+def _study_text(name: str, data: Path, source: str, treatment: str, outcome: str,
+                covariates: tuple[str, ...], categorical: tuple[str, ...],
+                left_out: tuple[str, ...], table, graph_file: str, binary: bool,
+                prevalence: float | None, missing: str) -> str:
+    lines = [
+        f"# Study file drafted by `causal init` from {data.name}. Lines starting with # are",
+        "# comments. Check every field: the draft knows the columns, not the study.",
+        "",
+        "[study]",
+        f"name = {_toml(name)}",
+        f"title = {_toml(f'{outcome} by {treatment} in {data.name}')}",
+        f"treatment = {_toml(treatment)}",
+        f"outcome = {_toml(outcome)}",
+        f"# question = \"Did {treatment} change {outcome}?\"",
+        f"# treatment_description = \"what {treatment} = 1 means, e.g. accepted the offer\"",
+        f"# outcome_description = \"what {outcome} measures, and when\"",
+        "# population = \"who is in the data\"",
+        "# design = \"e.g. observational cohort; who chose the treatment, and how\"",
+        "",
+        "[data]",
+        f"source = {_toml(source)}   # relative to this file",
+        f"covariates = {_toml_list(covariates)}",
+    ]
+    if categorical:
+        lines.append(f"categorical = {_toml_list(categorical)}   # text columns: entered as "
+                     "categories")
+    if left_out:
+        lines.append(f"# left out (every value distinct, an identifier): "
+                     f"{', '.join(left_out)}")
+    if table.dropped:
+        arms = ", ".join(f"{k} {v:,}" for k, v in table.dropped.items())
+        lines += [f"# {table.n_read - table.n_used:,} of {table.n_read:,} rows have missing "
+                  "values in these columns",
+                  f"# ({arms})."]
+        if missing == "complete_case":
+            lines += ["# They are dropped, and the report states how many per arm; delete the "
+                      "next line",
+                      "# to have the study refuse them instead.",
+                      "missing = \"complete_case\""]
+        else:
+            lines += ["# The study refuses them: fill them in, or uncomment the next line to "
+                      "drop those rows",
+                      "# (the report then states how many per arm).",
+                      "# missing = \"complete_case\""]
+    lines += ["", "[graph]",
+              f"file = {_toml(graph_file)}   # edit it: add the unmeasured confounders"]
+    if binary and prevalence is not None:
+        from causal.sensitivity.evalue import RARE_OUTCOME_THRESHOLD
+
+        rare = prevalence < RARE_OUTCOME_THRESHOLD
+        lines += ["",
+                  "# The outcome is 0/1. An odds ratio approximates a risk ratio only for a rare",
+                  f"# outcome (below about {100 * RARE_OUTCOME_THRESHOLD:.0f}%, VanderWeele "
+                  f"2017); {outcome} = 1 in {100 * prevalence:.1f}% of the",
+                  "# complete rows. Change this if the outcome is rare or common in a "
+                  "different way in your",
+                  "# population (the rule is about every stratum, not only the whole sample).",
+                  "[evalue]", f"rare_outcome = {'true' if rare else 'false'}"]
+    lines += ["",
+              "# No [claim]: the report stress-tests this study's own estimate. To compare "
+              "with a",
+              "# published result, add [[claim.estimates]] (`causal init --from-paper NAME` "
+              "shows the keys).", ""]
+    return "\n".join(lines)
+
+
+def _graph_text(name: str, data_name: str, treatment: str, outcome: str,
+                covariates: tuple[str, ...], columns: Sequence[str]) -> str:
+    t, y = _dot_id(treatment), _dot_id(outcome)
+    lines = [
+        f"// Causal graph drafted by `causal init` from {data_name}: every declared column is a",
+        "// measured node, each covariate a common cause of the treatment and the outcome. That",
+        "// is the assumption a covariate-adjusted analysis makes. Edit it: remove arrows you",
+        "// know are absent, mark a covariate caused by the treatment (a mediator), and add",
+        "// what the data cannot show (the placeholders at the end).",
+        f"digraph {_dot_id(name)} {{",
+        "  rankdir=LR;",
+        f"  {t} [role=\"exposure\", label={_toml(treatment)}];",
+        f"  {y} [role=\"outcome\", label={_toml(outcome)}];",
+    ]
+    lines += [f"  {_dot_id(c)};" for c in covariates]
+    lines.append("")
+    for c in covariates:
+        lines.append(f"  {_dot_id(c)} -> {t};")
+        lines.append(f"  {_dot_id(c)} -> {y};")
+    lines += [f"  {t} -> {y};", "",
+              "  // Unmeasured confounders: what makes people both more likely to be treated and",
+              "  // more (or less) likely to have the outcome, that the file does not record?",
+              "  // Uncomment and rename what applies in your field and point it at what it",
+              "  // affects; the report then names the paths adjustment cannot close."]
+    taken = set(columns)
+    for node, label in PLACEHOLDERS:
+        if node in taken:
+            continue
+        lines += [f"  // {node} [latent=\"true\", label={_toml(label)}];",
+                  f"  // {node} -> {t};", f"  // {node} -> {y};"]
+    lines += ["}", ""]
+    return "\n".join(lines)
+
+
+def write_new(files: dict[Path, str]) -> None:
+    """Write each file; refuse (ParameterError) if any exists, before writing any."""
+    existing = [p for p in files if p.exists()]
+    if existing:
+        raise ParameterError(f"{existing[0]} already exists; `causal init` does not "
+                             "overwrite files, so remove it or choose another --out folder.")
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def paper_template(name: str) -> str:
+    """A commented, claim-only study file whose example numbers are Thew et al. (2024)."""
+    if not isinstance(name, str) or not name or study_name(name) != name:
+        raise ParameterError("`--from-paper` must be a study name of letters, digits, '-' or "
+                             f"'_' (it names the file and the report folder); got {name!r}.")
+    from importlib.resources import files
+    from string import Template
+
+    text = files("causal.templates").joinpath("paper.toml").read_text(encoding="utf-8")
+    return Template(text).substitute(name=name)

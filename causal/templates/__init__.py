@@ -1,0 +1,1 @@
+"""Text templates written by ``causal init`` (package data)."""
