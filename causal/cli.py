@@ -61,13 +61,24 @@ def audit(study: StudyArg, as_json: JsonOpt = False) -> None:
     """Check a study's published numbers against each other."""
     from causal.claims import audit as run_audit
 
-    result = run_audit(_load(study).claim)
+    loaded = _load(study)
+    claims = loaded.claims or (loaded.claim,)
+    results = [(claim.label, run_audit(claim)) for claim in claims]
     if as_json:
-        emit_json({"worst": result.worst, "findings": result.to_records()})
+        records = [{**record, **({"claim": label} if len(claims) > 1 else {})}
+                   for label, result in results for record in result.to_records()]
+        worst = max((r.worst for _, r in results), key=("ok", "info", "warning",
+                                                         "error").index)
+        emit_json({"worst": worst, "findings": records})
         return
     marks = {"ok": "ok     ", "info": "note   ", "warning": "WARNING", "error": "PROBLEM"}
-    for finding in result.findings:
-        typer.echo(f"[{marks[finding.severity]}] {finding.check}: {finding.message}")
+    for label, result in results:
+        prefix = f"{label}: " if len(claims) > 1 else ""
+        for finding in result.findings:
+            typer.echo(f"[{marks[finding.severity]}] {prefix}{finding.check}: {finding.message}")
+    if not any(result.findings for _, result in results):
+        typer.echo("Nothing to check: the study prints no estimate with a CI and no counts "
+                   "(percentages without group sizes cannot be checked against each other).")
 
 
 # ------------------------------------------------------------------------------ evalue --

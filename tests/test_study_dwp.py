@@ -91,3 +91,9 @@ def test_cli_report_builds(tmp_path, capsys):
     assert keys[:3] == ["verdict", "claim", "claims"] and "graph" in keys
     markdown = (out / "report.md").read_text()
     assert "would exclude zero with about 551 per group" in markdown
+
+
+def test_cli_audit_says_there_is_nothing_to_check(capsys):
+    assert main(["audit", str(DWP)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Nothing to check: the study prints no estimate with a CI")
