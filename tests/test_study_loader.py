@@ -169,3 +169,26 @@ def test_a_misspelt_key_is_refused_in_every_table(tmp_path, name):
                 assert "(did you mean 'outcome'?)" in message, message
         checked += 1
     assert checked >= 3
+
+
+@pytest.mark.parametrize(("extra", "match"), CASES[:6] + CASES[9:])
+def test_cli_gives_one_sentence_and_exit_2(tmp_path, capsys, extra, match):
+    from causal.cli import main
+
+    path = tmp_path / "study.toml"
+    path.write_text(extra if "[study]" in extra else MINIMAL + extra, encoding="utf-8")
+    assert main(["audit", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert re.search(match, err)
+
+
+def test_special_files_are_named(tmp_path, capsys):
+    from causal.cli import main
+
+    with pytest.raises(StudySpecError, match=r"expected a study file \(TOML\), got a special "
+                                             r"file"):
+        load_study("/dev/null")
+    with pytest.raises(StudySpecError, match=r"got a directory"):
+        load_study(tmp_path)
+    assert main(["audit", "/dev/null"]) == 2
