@@ -187,3 +187,20 @@ def test_two_headlines_in_python():
         PublishedClaim(estimates=estimates)
     with pytest.raises(ParameterError, match=r"`percent` of t must be given"):
         GroupCounts("t")
+
+
+def test_risk_difference_without_counts(tmp_path):
+    """An RD printed in points with the two percentages but no group sizes: the point E-value
+    from the risk ratio of the printed risks, 26/21 (Ding & VanderWeele 2016), no CI E-value;
+    with no groups at all the report says why there is no E-value instead of failing."""
+    from causal.report import build_report
+
+    rd = ('[[claim.estimates]]\nlabel = "rd"\nmeasure = "RD"\nestimate = 5\nci = [1, 9]\n'
+          'units = "percentage_points"\n')
+    study = _load(tmp_path, "[claim.treated]\npercent = 26\n[claim.control]\npercent = 21\n"
+                  + rd)
+    result = claim_evalue(study.claim)
+    assert result.point == pytest.approx(_evalue_rr(26 / 21), rel=1e-9) and result.ci is None
+    bare = _load(tmp_path, rd)
+    section = build_report(bare, sections=["evalue"]).sections[0]
+    assert "a risk difference's E-value needs the two groups' risks" in section.data["error"]

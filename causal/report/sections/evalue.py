@@ -17,7 +17,14 @@ def headline_evalue(ctx: ReportContext):
 
 
 def build(ctx: ReportContext) -> Section | None:
-    result = headline_evalue(ctx)
+    from causal.errors import CausalError
+
+    try:
+        result = headline_evalue(ctx)
+    except CausalError as error:
+        return Section("evalue", "How strong would unmeasured confounding have to be? "
+                       "(E-values)", (Callout(f"No E-value: {error}", "warning"),),
+                       {"error": str(error)})
     if result is None:
         return None
     headline = ctx.study.claim.headline

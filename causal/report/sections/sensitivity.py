@@ -24,7 +24,10 @@ def build(ctx: ReportContext) -> Section | None:
     scenarios = list(ctx.study.scenarios)
     if not scenarios:
         return None
-    result = headline_evalue(ctx)
+    try:
+        result = headline_evalue(ctx)
+    except CausalError:
+        return None  # the E-value section says why there is none
     if result is None or result.measure.short_name not in ("RR", "OR", "HR"):
         return None
     measure = result.measure
