@@ -192,3 +192,10 @@ def test_special_files_are_named(tmp_path, capsys):
     with pytest.raises(StudySpecError, match=r"got a directory"):
         load_study(tmp_path)
     assert main(["audit", "/dev/null"]) == 2
+
+
+@pytest.mark.parametrize("path", [Path("a\x00b.toml"), "a\x00b.toml", "x" * 5000,
+                                  "a\x1b[31mred.toml"])
+def test_hostile_study_paths(path):
+    with pytest.raises(StudySpecError, match=r"`study` must be a path to a study file"):
+        load_study(path)

@@ -51,6 +51,9 @@ def load_study(path: str | Path) -> Study:
         raise StudySpecError("`study` must be a path to a study file; got a string with a NUL "
                              "character or over 4,096 characters.")
     path = Path(path)
+    if not str(path).isprintable():
+        raise StudySpecError(f"`study` must be a path to a study file; got {str(path)!r}, "
+                             "which holds control characters.")
     try:
         if not path.exists():
             raise StudySpecError(f"{path}: study file not found.")
@@ -62,10 +65,15 @@ def load_study(path: str | Path) -> Study:
                                  f"{MAX_STUDY_BYTES // 2**20} MB; got "
                                  f"{path.stat().st_size:,} bytes.")
         text = path.read_text(encoding="utf-8")
+    except StudySpecError:
+        raise
     except UnicodeDecodeError:
         raise StudySpecError(f"{path}: not valid TOML (not UTF-8 text).") from None
     except OSError as error:
         raise StudySpecError(f"{path}: cannot be read ({error.strerror}).") from None
+    except ValueError:  # e.g. a NUL byte inside a Path
+        raise StudySpecError("`study` must be a path to a study file; got a path with a NUL "
+                             "character.") from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
