@@ -29,6 +29,7 @@ _EXPORTS: dict[str, str] = {
     "load_study": "causal.study.load",
     "estimate_study": "causal.estimate.study",
     "refute_study": "causal.refute.study",
+    "sensitivity_study": "causal.sensitivity.study",
     "build_report": "causal.report.build",
     "write_report": "causal.report.build",
     "EffectEstimate": "causal.estimate.result",

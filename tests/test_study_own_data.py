@@ -213,3 +213,20 @@ def test_from_frame_with_a_graph_and_a_claim(tmp_path):
     with pytest.raises(Exception, match=r"field `data\.covariates` must be nodes of the graph"):
         Study.from_frame(frame, treatment="treated", outcome="recovered",
                          covariates=["severity", "score"], graph=graph)
+
+
+def test_sensitivity_runner_takes_a_study_from_a_file_or_a_frame(tmp_path):
+    """causal.sensitivity_study gives the same E-value, robustness value and Gamma* for the
+    study read from a CSV file and built with from_frame (the same data, the same model)."""
+    from causal import sensitivity_study
+
+    data = write_simulated(tmp_path, "csv", n=400)
+    from_file = sensitivity_study(load_study(_study(tmp_path, data.name)))
+    in_python = sensitivity_study(Study.from_frame(
+        pd.read_csv(data), treatment="treated", outcome="recovered",
+        covariates=["severity", "female", "region"], categorical=["region"],
+        rare_outcome=False))
+    assert from_file.evalue.point == in_python.evalue.point
+    assert from_file.ovb.rv_q == in_python.ovb.rv_q
+    assert from_file.rosenbaum.gamma_star == in_python.rosenbaum.gamma_star
+    assert from_file.measure.short_name == "OR" and not from_file.measure.rare_outcome
