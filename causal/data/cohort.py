@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,8 @@ from causal.data.simulate import SIMULATED_NOTE, SolvedWorld, draw_arrays, solve
 from causal.data.spec import DataSpec, World, find_world
 from causal.errors import ParameterError
 
-Study = Any  # a causal.study.Study (data/ does not import the study package)
+if TYPE_CHECKING:  # the study package is imported only where a path must be loaded
+    from causal.study.model import Study
 
 
 def as_study(study: Any) -> Any:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -24,7 +24,8 @@ from causal._results import SummaryMixin, summary_frame
 from causal._validation import check_random_state
 from causal.errors import ParameterError
 
-Study = Any  # causal.study.Study (imported lazily: the study package sits above this one)
+if TYPE_CHECKING:  # the study package is imported only where a path must be loaded
+    from causal.study.model import Study
 
 
 @dataclass(frozen=True)

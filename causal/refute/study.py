@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -13,7 +13,8 @@ from causal._validation import check_literal, check_random_state
 from causal.errors import ParameterError
 from causal.refute.run_all import RefutationSuite, refute_all
 
-Study = Any  # causal.study.Study (imported lazily: the study package sits above this one)
+if TYPE_CHECKING:  # the study package is imported only where a path must be loaded
+    from causal.study.model import Study
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,15 @@ import tempfile
 from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from causal.report.headline import headline_section
 from causal.report.model import Report, ReportContext, Section
 from causal.report.render import to_html, to_json, to_markdown
 from causal.report.sections import SECTION_MODULES
 
-Study = Any  # causal.study.Study
+if TYPE_CHECKING:  # the study package is imported only where a path must be loaded
+    from causal.study.model import Study
 
 _VERSIONED_PACKAGES = ("causal", "numpy", "scipy", "pandas", "statsmodels", "scikit-learn",
                        "networkx", "matplotlib", "dowhy", "econml")

@@ -7,11 +7,12 @@ built, so it never computes anything new and always agrees with the sections bel
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from causal.report.model import BulletList, Callout, Paragraph, Section
 
-Study = Any  # causal.study.Study
+if TYPE_CHECKING:  # the study package is imported only where a path must be loaded
+    from causal.study.model import Study
 
 
 def _by_key(sections: list[Section]) -> dict[str, dict[str, Any]]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
-Study = Any  # causal.study.Study: the report is built from a typed study
+if TYPE_CHECKING:  # the study package is imported only where a path must be loaded
+    from causal.study.model import Study
 
 
 @dataclass(frozen=True)
