@@ -127,6 +127,15 @@ def test_thornton_complete_cases(tmp_path, capsys):
     assert set(result.dropped) <= {"treated", "control", "treatment missing"}
     status, out, _ = _cli(capsys, "estimate", study)
     assert status == 0 and "rows dropped for missing values (complete cases)" in out
+    status, out, _ = _cli(capsys, "refute", study, "--simulations", 20)
+    assert status == 0 and "rows dropped for missing values:" in out
+    status, _, err = _cli(capsys, "report", study, "--out", tmp_path / "report")
+    assert status == 0, err
+    report = json.loads((tmp_path / "report" / "report.json").read_text())
+    estimates = next(s for s in report["sections"] if s["key"] == "estimates")
+    assert estimates["data"]["worlds"][0]["rows_dropped"] == result.dropped
+    markdown = (tmp_path / "report" / "report.md").read_text()
+    assert "Rows with a missing value in a declared column were dropped" in markdown
 
 
 def test_missing_values_are_refused_by_default(tmp_path, capsys):
