@@ -91,8 +91,11 @@ def build(ctx: ReportContext) -> Section | None:
         "direction": r["direction"], "E-value (point)": r["evalue_point"],
         "n per group to exclude 0": "" if r["sizes_needed"] is None
         else f"{r['sizes_needed']['printed']:,}"} for r in rows])
-    blocks.append(Table(frame, caption="The claims, as printed, with what can be computed from "
-                                       "them.", digits=3))
+    blocks.append(Table(frame, caption="The claims, as printed (reported), with what is "
+                                       "computed from them (RR, RD, E-value, group sizes). The "
+                                       "direction is judged against the benefit the study "
+                                       "file states for each outcome (an assumption of the "
+                                       "study file, not of the source).", digits=3))
     if sizes_missing:
         blocks.append(Callout(PERCENTAGES_ONLY, "warning"))
         blocks.append(BulletList(tuple(
