@@ -239,3 +239,17 @@ def test_sensitivity_runner_takes_a_study_from_a_file_or_a_frame(tmp_path):
     assert from_file.ovb.rv_q == in_python.ovb.rv_q
     assert from_file.rosenbaum.gamma_star == in_python.rosenbaum.gamma_star
     assert from_file.measure.short_name == "OR" and not from_file.measure.rare_outcome
+
+
+def test_from_frame_options_are_checked_against_the_covariates():
+    from causal.errors import StudySpecError
+    from causal.study.tables.individual_sensitivity import IndividualSensitivitySpec
+
+    frame = pd.DataFrame({"treated": [0, 1, 0, 1], "recovered": [0, 1, 1, 1],
+                          "severity": [0.1, 0.2, 0.3, 0.4]})
+    with pytest.raises(StudySpecError, match=r"field `individual_sensitivity\.benchmarks` must "
+                                             r"be among the study's covariates \(severity\); "
+                                             r"got \['age'\]"):
+        Study.from_frame(frame, treatment="treated", outcome="recovered",
+                         covariates=["severity"],
+                         individual_sensitivity=IndividualSensitivitySpec(("age",)))

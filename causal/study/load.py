@@ -201,6 +201,15 @@ def _cross_check(parsed: Study, where: Path | str) -> None:
     if chosen is not None and chosen not in [w.name for w in parsed.worlds]:
         raise spec_error(where, "heterogeneity.world", "the name of a [[worlds]] table",
                          chosen)
+    covariates = parsed.covariates
+    for field_name, names in (("individual_sensitivity.benchmarks",
+                               parsed.individual_sensitivity.benchmarks),
+                              ("heterogeneity.modifiers", () if parsed.heterogeneity is None
+                               else parsed.heterogeneity.modifiers)):
+        unknown = [n for n in names if n not in covariates]
+        if unknown:
+            raise spec_error(where, field_name, f"among the study's covariates "
+                             f"({', '.join(covariates)})", unknown)
     if parsed.individual_sensitivity.benchmarks and spec is None:
         raise spec_error(where, "individual_sensitivity", "absent unless the study declares "
                          "[data]", None)
