@@ -3,7 +3,8 @@
 Each has ``label``, ``method`` (e.g. ``"ipw"``, ``"crude"``), ``measure`` (OR, RR, HR, RD or
 MD), ``estimate``, and optionally ``ci``, ``std_error``, ``source`` and ``note``; they are
 parsed by :mod:`causal.study.tables.published`. Tests and reports compare estimates on the
-data with them.
+data with them. An IPW answer may say which standard error its interval used: ``se =
+"sandwich"`` or ``"fixed_weights"`` (applied in :mod:`causal.estimate.study`).
 """
 
 from __future__ import annotations
@@ -23,3 +24,4 @@ class PublishedAnswer:
     std_error: float | None = None
     source: str = ""
     note: str = ""
+    se: str | None = None  # the SE convention of ``ci`` (IPW only), see causal.estimate.study

@@ -9,7 +9,10 @@ from causal.claims import MEASURE_NAMES
 from causal.data.published import PublishedAnswer
 from causal.study._reader import TableReader, spec_error
 
-KEYS = frozenset({"label", "method", "measure", "estimate", "ci", "std_error", "source", "note"})
+KEYS = frozenset({"label", "method", "measure", "estimate", "ci", "std_error", "source", "note",
+                  "se"})
+#: ``se`` of an IPW answer: the standard-error options of :class:`causal.estimate.IPW`
+PUBLISHED_SE = ("sandwich", "fixed_weights")
 
 
 def parse(raw: Any, path: Path | str) -> tuple[PublishedAnswer, ...]:
@@ -36,6 +39,11 @@ def parse(raw: Any, path: Path | str) -> tuple[PublishedAnswer, ...]:
             ci = (lower, upper)
         se = reader.number("std_error", None, low=0, open_low=True,
                            expected="a positive standard error")
+        convention = reader.choice("se", PUBLISHED_SE, None)
+        if convention is not None and method.lower() != "ipw":
+            raise reader.error("se", "absent unless method = 'ipw' (it names an IPW standard "
+                               "error)", convention)
         answers.append(PublishedAnswer(label, method, measure, estimate, ci, se,
-                                       reader.string("source", ""), reader.string("note", "")))
+                                       reader.string("source", ""), reader.string("note", ""),
+                                       convention))
     return tuple(answers)
