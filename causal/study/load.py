@@ -26,11 +26,17 @@ from causal.study.tables import (
     graph,
     heterogeneity,
     individual_sensitivity,
+    probabilistic_bias,
     published,
+    randomised_evidence,
     report,
+    scenario_benchmarks,
     scenarios,
+    selection_bias,
     source,
     study,
+    target_trial,
+    time_ordering,
     worlds,
 )
 
@@ -125,8 +131,19 @@ def parse_study(raw: dict[str, Any], path: Path | None, *, frame: Any = None,
         or individual_sensitivity.parse(raw.get("individual_sensitivity"), where, covariates),
         heterogeneity=options.get("heterogeneity")
         or heterogeneity.parse(raw.get("heterogeneity"), where, covariates),
-        skip=report.parse(raw.get("report"), where))
+        skip=report.parse(raw.get("report"), where),
+        randomised_evidence=randomised_evidence.parse(raw.get("randomised_evidence"), where),
+        probabilistic_bias=probabilistic_bias.parse(raw.get("probabilistic_bias"), where),
+        time_ordering=time_ordering.parse(raw.get("time_ordering"), where),
+        target_trial=target_trial.parse(raw.get("target_trial"), where),
+        scenario_benchmarks=scenario_benchmarks.parse(raw.get("scenario_benchmarks"), where))
+    selection, multi = selection_bias.parse(raw.get("selection_bias"), raw.get("multi_bias"),
+                                            where)
+    parsed = dataclasses.replace(parsed, selection_bias=selection, multi_bias=multi)
     _cross_check(parsed, where)
+    from causal.randomised_spec import check_randomised_evidence
+
+    check_randomised_evidence(parsed)
     # the graph is read last: it is the only table that reads another file
     roles = dict(treatment=info.treatment, outcome=info.outcome, covariates=covariates,
                  covariates_field=covariates_field)

@@ -46,6 +46,14 @@ class Study:
     heterogeneity: HeterogeneitySpec | None = None
     #: report sections not to run (``[report] skip``)
     skip: tuple[str, ...] = ()
+    #: tables of the report's further analyses (each parsed by its table module)
+    randomised_evidence: tuple[Any, ...] = ()
+    probabilistic_bias: Any = None
+    selection_bias: Any = None
+    multi_bias: Any = None
+    time_ordering: Any = None
+    target_trial: Any = None
+    scenario_benchmarks: Any = None
 
     # -- identity ------------------------------------------------------------------------
     @property

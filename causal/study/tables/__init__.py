@@ -17,18 +17,26 @@ from causal.study.tables import (
     graph,
     heterogeneity,
     individual_sensitivity,
+    probabilistic_bias,
     published,
+    randomised_evidence,
     report,
+    scenario_benchmarks,
     scenarios,
+    selection_bias,
     source,
     study,
+    target_trial,
+    time_ordering,
     worlds,
 )
 
 #: the top-level tables a study file may have (``[name]`` or ``[[name]]``)
 TOP_LEVEL = ("study", "source", "claim", "claims", "evalue", "graph", "data", "worlds",
              "published", "estimate", "scenarios", "explain_away", "individual_sensitivity",
-             "heterogeneity", "report")
+             "heterogeneity", "report", "randomised_evidence", "probabilistic_bias",
+             "selection_bias", "multi_bias", "time_ordering", "target_trial",
+             "scenario_benchmarks")
 
 
 def accepted_keys() -> dict[str, frozenset[str]]:
@@ -46,7 +54,15 @@ def accepted_keys() -> dict[str, frozenset[str]]:
         "[scenarios]": scenarios.KEYS, "explain_away": explain_away.KEYS,
         "individual_sensitivity": individual_sensitivity.KEYS,
         "heterogeneity": heterogeneity.KEYS, "report": report.KEYS,
+        "[randomised_evidence]": frozenset(randomised_evidence.KEYS),
+        "probabilistic_bias": frozenset(probabilistic_bias.KEYS),
+        "selection_bias": frozenset(selection_bias.KEYS),
+        "multi_bias": frozenset(selection_bias.MULTI_KEYS),
+        "time_ordering": frozenset(time_ordering.KEYS), "target_trial": target_trial.KEYS,
+        "scenario_benchmarks": scenario_benchmarks.KEYS,
     }
+    for component in sorted(target_trial.KEYS - {"title"}):
+        out[f"target_trial.{component}"] = target_trial.COMPONENT_KEYS
     for name in ("claim", "[claims]"):
         base = name.strip("[]")
         out[name] = claim.CLAIM_KEYS

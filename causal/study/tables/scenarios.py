@@ -8,7 +8,7 @@ Each has ``name``, optional ``description``, and either the binary form (``preva
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,9 @@ from causal.sensitivity.scenario import ConfounderScenario
 from causal.study._reader import TableReader, spec_error
 
 NUMBERS = ("prevalence_treated", "prevalence_control", "outcome_rr", "rr_eu", "rr_ud")
-KEYS = frozenset({"name", "description", "headline", *NUMBERS})
+#: basis, citation, justification: what a scenario rests on (causal.sensitivity.scenario_basis)
+KEYS = frozenset({"name", "description", "headline", "basis", "citation", "justification",
+                  *NUMBERS})
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class Scenarios:
 
     scenarios: tuple[ConfounderScenario, ...] = ()
     headline: str | None = None
+    #: per scenario name, what it rests on (evidence with a citation, or a hypothesis)
+    bases: dict[str, Any] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.scenarios)
@@ -42,7 +46,9 @@ def parse(raw: Any, path: Path | str) -> Scenarios:
         return Scenarios()
     if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
         raise spec_error(path, "scenarios", "an array of tables ([[scenarios]])", raw)
-    scenarios, flagged = [], []
+    from causal.sensitivity.scenario_basis import parse_scenario_basis
+
+    scenarios, flagged, bases = [], [], {}
     for i, table in enumerate(raw):
         where = f"scenarios[{i}]"
         reader = TableReader(table, where, path, KEYS)
@@ -53,6 +59,7 @@ def parse(raw: Any, path: Path | str) -> Scenarios:
         description = reader.string("description", "")
         if reader.boolean("headline", False):
             flagged.append(name)
+        bases[name] = parse_scenario_basis(table, where, path)
         numbers = {key: reader.number(key) for key in NUMBERS if key in reader}
         try:
             scenarios.append(ConfounderScenario(name, description=description, **numbers))
@@ -60,4 +67,4 @@ def parse(raw: Any, path: Path | str) -> Scenarios:
             raise StudySpecError(f"{path}: field `{where}` ({name!r}): {error}") from None
     if len(flagged) > 1:
         raise spec_error(path, "scenarios.headline", "true for at most one scenario", flagged)
-    return Scenarios(tuple(scenarios), flagged[0] if flagged else None)
+    return Scenarios(tuple(scenarios), flagged[0] if flagged else None, bases)
