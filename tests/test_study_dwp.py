@@ -74,7 +74,7 @@ def test_per_outcome_evalue_direction_and_sizes(report):
 def test_verdict_says_what_percentages_allow(report):
     verdict = next(s for s in report.sections if s.key == "verdict")
     text = " ".join(verdict.data["points"])
-    assert "8 claims tested" in text
+    assert "Eight claims tested" in text
     assert "do not allow a confidence interval or a p-value" in text
     assert "point E-value" in text
     # what matching on observables cannot remove: the graph's open back-door paths

@@ -171,11 +171,12 @@ def test_a_claim_with_individual_data_is_compared(tmp_path):
     assert {"claim", "evalue", "estimates", "verdict"} <= set(sections)
     model = next(r for r in sections["estimates"].data["worlds"][0]["estimates"]
                  if r["method"] == "outcome regression")
-    compared = [p for p in sections["verdict"].data["points"] if "against the study's own" in p]
+    compared = [p for p in sections["verdict"].data["points"]
+                if p.startswith("The same kind of estimate")]
     assert compared == [
-        f"The claim (OR 2.1 (95% CI 1.5–2.9)) against the study's own data: outcome "
-        f"regression, conditional OR {model['estimate']:.3g} (95% CI {model['ci_lower']:.3g}–"
-        f"{model['ci_upper']:.3g}); the two intervals overlap."]
+        f"The same kind of estimate on the study's own data: outcome regression, conditional OR "
+        f"{model['estimate']:.2f} (95% CI {model['ci_lower']:.2f}–{model['ci_upper']:.2f}); "
+        f"the two intervals overlap ([estimates](#estimates))."]
     evalue = sections["evalue"].data
     assert evalue["evalue_point"] == pytest.approx(
         math.sqrt(2.1) + math.sqrt(math.sqrt(2.1) * (math.sqrt(2.1) - 1)), rel=1e-9)

@@ -59,9 +59,12 @@ def headline_section(study: Study, sections: list[Section]) -> Section | None:
     sentences: list[Text] = []
     family = by_key.get("claims")
     if family is not None:
+        from causal.report.provenance import count_words
+
+        n = family.data["n_claims"]
         sentences.append(Text.of(
-            f"{family.data['n_claims']} claims tested ([claims](#claims)); the claim below is "
-            f"the primary one, '{study.claim.label or study.outcome}'."))
+            f"{count_words(n).capitalize()} claims tested ([claims](#claims)); the claim below "
+            f"is the primary one, '{study.claim.label or study.outcome}'."))
         if family.data.get("percentages_only"):
             from causal.report.sections.claims import PERCENTAGES_ONLY
 
@@ -77,8 +80,8 @@ def headline_section(study: Study, sections: list[Section]) -> Section | None:
     estimates = by_key.get("estimates")
     comparison = _compare_with_data(study, study.claim.headline if study.has_claim else None,
                                     None if estimates is None else estimates.data)
-    if comparison:
-        sentences.append(Text.of(comparison))
+    if comparison is not None:
+        sentences.append(comparison)
     for key in LEAD_ORDER:
         section = by_key.get(key)
         if key == "graph" and section is not None:
@@ -132,23 +135,27 @@ def _reading(section: Section | None) -> str:
 
 
 def _compare_with_data(study: Study, headline: Any, estimates: dict[str, Any] | None
-                       ) -> str:
-    """With a published claim and real (not simulated) data: the claim next to the data's own
-    estimate of the same kind (a conditional OR for a conditional OR, and so on)."""
+                       ) -> Text | None:
+    """With a published claim and real (not simulated) data: the data's own estimate of the
+    same kind as the claim's (a conditional OR for a conditional OR, and so on), measured."""
+    from causal.report.provenance import estimate_text, measured
+
     if headline is None or not estimates or estimates.get("simulated") or \
             not estimates.get("worlds"):
-        return ""
+        return None
     wanted = {"OR": ("conditional OR" if headline.odds_ratio_kind == "conditional"
                      else "marginal OR"), "RD": "RD", "MD": "MD"}.get(headline.measure)
     rows = [r for r in estimates["worlds"][0]["estimates"]
             if r.get("measure") == wanted and r.get("method") != "crude"]
     if wanted is None or not rows:
-        return ""
+        return None
     row = rows[0]
+    ci = (float(row["ci_lower"]), float(row["ci_upper"]))
     interval = headline.interval
     overlap = ("" if interval is None else
-               "; the two intervals overlap" if row["ci_lower"] <= interval[1]
-               and interval[0] <= row["ci_upper"] else "; the two intervals do not overlap")
-    return (f"The claim ({headline.describe()}) against the study's own data: "
-            f"{row['method']}, {wanted} {row['estimate']:.3g} (95% CI {row['ci_lower']:.3g}–"
-            f"{row['ci_upper']:.3g}){overlap}.")
+               "; the two intervals overlap" if ci[0] <= interval[1] and interval[0] <= ci[1]
+               else "; the two intervals do not overlap")
+    value = float(row["estimate"])
+    return Text.of("The same kind of estimate on the study's own data: ", f"{row['method']}, ",
+                   measured(value, "the study's data", estimate_text(wanted, value, ci), ci),
+                   f"{overlap} ([estimates](#estimates)).")
