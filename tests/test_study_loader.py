@@ -53,10 +53,9 @@ CASES = [
     (ESTIMATE.replace("estimate = 2.5", 'estimate = "big"') + RARE,
      r"field `claim\.estimates\[0\]\.estimate` must be a number; got 'big'"),
     (ESTIMATE.replace("estimate = 2.5", "estimate = 5e-324") + RARE,
-     r"`estimate` of an OR must be a ratio between 1e-100 and 1e100 \(its logarithm and "
-     r"reciprocal must be representable\); got 5e-324"),
+     r"`estimate` of 'm' must be a ratio between 1e-06 and 1e\+06; got 4\.94066e-324"),
     (ESTIMATE.replace("estimate = 2.5", "estimate = 1e308").replace("4.8]", "1e308]") + RARE,
-     r"`estimate` of an OR must be a ratio between 1e-100 and 1e100"),
+     r"`estimate` of 'm' must be a ratio between 1e-06 and 1e\+06; got 1e\+308"),
     (ESTIMATE.replace("estimate = 2.5", "estimate = inf") + RARE,
      r"field `claim\.estimates\[0\]\.estimate` must be a number \(finite\); got inf"),
     (ESTIMATE + 'adjusted_for = [1, "age"]\n' + RARE,

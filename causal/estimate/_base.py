@@ -141,6 +141,9 @@ class BaseEstimator:
         alpha = check_alpha(self.alpha)
         measure = check_literal(self.measure, "measure", ("auto", "rd", "rr", "or", "md"))
         n_boot = check_count(self.n_bootstrap, "n_bootstrap")
+        from causal._budgets import check_size
+
+        check_size(n_boot, "MAX_REPLICATES", "n_bootstrap")
         rng = check_random_state(self.random_state)
         self._check_params()
         if not isinstance(dropna, bool):
