@@ -11,7 +11,9 @@ import pandas as pd
 
 from causal._validation import check_alpha, check_count, check_random_state
 from causal.errors import NoSolutionError, ParameterError
+from causal.estimate.result import EffectEstimate
 from causal.refute._engine import Problem, check_memory, prepare
+from causal.refute._estimate_problem import EstimateProblem, problem_for
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,7 @@ class Setup:
     alpha: float
 
 
-def setup(data: pd.DataFrame, *, treatment: str, outcome: str, covariates: Sequence[str],
+def setup(data: pd.DataFrame, *, treatment: str | None, outcome: str | None, covariates: Sequence[str],
           estimator: str, n_simulations: Any, alpha: Any, random_state: Any,
           max_memory_bytes: int | None, extra_arrays: int = 0) -> Setup:
     n_simulations = check_count(n_simulations, "n_simulations")
@@ -33,12 +35,35 @@ def setup(data: pd.DataFrame, *, treatment: str, outcome: str, covariates: Seque
     if max_memory_bytes is not None:
         max_memory_bytes = check_count(max_memory_bytes, "max_memory_bytes")
     rng = check_random_state(random_state)
-    problem = prepare(data, treatment=treatment, outcome=outcome, covariates=covariates,
-                      estimator=estimator)
-    check_memory(n_simulations, problem.n, estimator, max_memory_bytes, extra_arrays)
-    original, converged = problem.effects(1)
-    if not converged[0] or not np.isfinite(original[0]):
-        raise NoSolutionError(f"the {problem.label} fit on the original data did not converge "
-                              "(separation or a singular design?); there is nothing to refute.")
-    return Setup(problem=problem, rng=rng, original=float(original[0]),
+    problem = problem_of(data, estimator, treatment=treatment, outcome=outcome,
+                         covariates=covariates)
+    check_memory(n_simulations, problem.n, problem.memory_key, max_memory_bytes, extra_arrays)
+    original = original_of(problem)
+    return Setup(problem=problem, rng=rng, original=original,
                  n_simulations=n_simulations, alpha=alpha)
+
+
+def problem_of(data: pd.DataFrame, estimator: Any, *, treatment: str | None,
+               outcome: str | None, covariates: Sequence[str]) -> Problem | EstimateProblem:
+    """The refit problem: an estimate's own estimator, one already built (shared by the
+    refuters of one suite), or a model named by string on the given columns."""
+    if isinstance(estimator, Problem | EstimateProblem):
+        return estimator
+    if isinstance(estimator, EffectEstimate):
+        return problem_for(estimator, data)
+    return prepare(data, treatment=treatment, outcome=outcome, covariates=covariates,
+                   estimator=estimator)
+
+
+def original_of(problem: Problem | EstimateProblem) -> float:
+    """The estimate on the data as given, fitted once per problem."""
+    if isinstance(problem, EstimateProblem):
+        return problem.original
+    if "original" not in problem.warm:
+        original, converged = problem.effects(1)
+        if not converged[0] or not np.isfinite(original[0]):
+            raise NoSolutionError(f"the {problem.label} fit on the original data did not "
+                                  "converge (separation or a singular design?); there is "
+                                  "nothing to refute.")
+        problem.warm["original"] = float(original[0])
+    return problem.warm["original"]

@@ -1,7 +1,7 @@
 """The estimators the refuters can refit in batches, and the data checks they share.
 
 Three estimators are supported, all refittable for many replicates at once
-(:mod:`causal.refute._batched`):
+(:mod:`causal.estimate._batched`):
 
 * ``"linear_regression"``: the treatment coefficient of ``outcome ~ 1 + treatment +
   covariates`` by least squares (a mean difference; a risk difference for a 0/1 outcome, i.e. a
@@ -25,7 +25,7 @@ import pandas as pd
 
 from causal._validation import check_literal
 from causal.errors import DataError, ParameterError
-from causal.refute._batched import fit_logistic, fit_ols
+from causal.estimate._batched import fit_logistic, fit_ols
 
 Estimator = Literal["linear_regression", "logistic_regression", "ipw"]
 ESTIMATORS: tuple[str, ...] = ("linear_regression", "logistic_regression", "ipw")
@@ -109,12 +109,32 @@ class Problem:
     treatment_binary: bool
     outcome_binary: bool
     #: per-refutation cache: coefficients of the fit on the data as given (Newton starting
-    #: values) and the shared design blocks (see causal.refute._batched._shared_block)
+    #: values) and the shared design blocks (see causal.estimate._batched._shared_block)
     warm: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def n(self) -> int:
         return self.x.shape[0]
+
+    @property
+    def memory_key(self) -> str:
+        return self.estimator
+
+    @property
+    def requires_binary_treatment(self) -> bool:
+        return self.estimator == "ipw"
+
+    @property
+    def requires_binary_outcome(self) -> bool:
+        return self.estimator == "logistic_regression"
+
+    def for_outcome(self, data: pd.DataFrame, column: str) -> Problem:
+        """The same model and design with ``column`` as the outcome (a negative control)."""
+        from dataclasses import replace
+
+        nc = prepare(data, treatment=self.treatment, outcome=column,
+                     covariates=self.covariates, estimator=self.estimator)
+        return replace(nc, x=self.x, t=self.t)
 
     @property
     def is_ratio(self) -> bool:

@@ -55,7 +55,7 @@ def placebo_treatment(data: pd.DataFrame, *, treatment: str, outcome: str,
 
     Notes
     -----
-    All R permuted treatments are refitted at once (:mod:`causal.refute._batched`): the
+    All R permuted treatments are refitted at once (:mod:`causal.estimate._batched`): the
     covariate block of the normal equations is shared, only the treatment column differs. For
     IPW the propensity model is refitted to every permuted treatment.
 
@@ -70,7 +70,10 @@ def placebo_treatment(data: pd.DataFrame, *, treatment: str, outcome: str,
     p = s.problem
     placebo_t = permute_rows(p.t, s.n_simulations, s.rng)
     p.warm["placebo"] = True  # Newton starting values: see Problem._ipw
-    refuted, converged = p.effects(s.n_simulations, t=placebo_t)
+    try:
+        refuted, converged = p.effects(s.n_simulations, t=placebo_t)
+    finally:  # the problem may be shared with the suite's other refuters
+        p.warm.pop("placebo", None)
     good = refuted[converged]
     p_value = permutation_p(linear(good, p.is_ratio), linear(s.original, p.is_ratio),
                             linear(p.null_value, p.is_ratio))

@@ -15,7 +15,8 @@ No per-replicate Python loop touches an n-vector; only the R small (p+k) x (p+k)
 solved (batched by ``numpy.linalg.solve``). Logistic models use Newton-Raphson (= IRLS) on the
 same blocks with working weights ``w mu (1 - mu)``.
 
-This is private to :mod:`causal.refute`. The project's batched GLM (``causal._batched_glm``)
+Private: the batched refit hooks of the estimators (:mod:`causal.estimate`) and the refuters'
+string-named models (:mod:`causal.refute._engine`) use it. The project's batched GLM (``causal._batched_glm``)
 fits replicates with a full design per replicate; here most of the design is shared, which is
 what makes n = 10^5 with 100 refits cheap.
 """
