@@ -337,7 +337,7 @@ def permute_rows(values: np.ndarray, n_rep: int, rng: np.random.Generator) -> np
     """(R, n): an independent random permutation of ``values`` in every row.
 
     A 0/1 vector's permutations are exactly its random subsets of ``sum(values)`` ones, drawn by
-    a linear-time partition of uniform keys (several times faster than shuffling at n = 10^5).
+    :func:`subset_mask` (ten times faster than shuffling or partitioning at n = 10^5).
     """
     n = values.size
     if _is_binary(values):
@@ -350,14 +350,28 @@ def permute_rows(values: np.ndarray, n_rep: int, rng: np.random.Generator) -> np
 
 
 def bootstrap_counts(n: int, n_rep: int, rng: np.random.Generator) -> np.ndarray:
-    """(R, n) multinomial resampling counts: row r says how often each unit is drawn."""
-    draws = rng.integers(0, n, size=(n_rep, n))
-    draws += (np.arange(n_rep) * n)[:, None]
-    return np.bincount(draws.ravel(), minlength=n_rep * n).reshape(n_rep, n).astype(float)
+    """(R, n) multinomial resampling counts: row r says how often each unit is drawn.
+
+    Row by row (the same draws as one (R, n) call, in the same order): a bincount of n indices
+    per row stays in cache, where one bincount over R x n offset indices does not.
+    """
+    out = np.empty((n_rep, n))
+    for row in out:
+        row[:] = np.bincount(rng.integers(0, n, size=n), minlength=n)
+    return out
 
 
 def subset_mask(n: int, n_rep: int, size: int, rng: np.random.Generator) -> np.ndarray:
-    """(R, n) 0/1 weights selecting ``size`` units without replacement in every row."""
-    keys = rng.random((n_rep, n))
-    threshold = np.partition(keys, size - 1, axis=1)[:, size - 1]
-    return (keys <= threshold[:, None]).astype(float)
+    """(R, n) 0/1 weights selecting ``size`` units without replacement in every row.
+
+    Each row is a uniformly random ``size``-subset, drawn exactly as the positions of the
+    smaller of the subset and its complement (``Generator.choice`` without replacement, which
+    needs no sort or partition of n keys), then complemented if needed.
+    """
+    out = np.zeros((n_rep, n))
+    k = min(size, n - size)
+    for row in out:
+        row[rng.choice(n, k, replace=False, shuffle=False)] = 1.0
+    if k != size:
+        np.subtract(1.0, out, out=out)
+    return out
