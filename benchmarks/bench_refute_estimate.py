@@ -66,8 +66,8 @@ def main() -> None:
               n_simulations=2, random_state=0)  # warm-up (imports)
     walls, cpus = [], []
     for repeat in range(3):
-        suite, wall, cpu = timed(lambda: cr.refute(  # noqa: B023
-            estimate, frame, n_simulations=args.simulations, random_state=repeat,
+        suite, wall, cpu = timed(lambda seed=repeat: cr.refute(
+            estimate, frame, n_simulations=args.simulations, random_state=seed,
             unobserved_strengths=(0.1, 0.5)))
         walls.append(wall)
         cpus.append(cpu)

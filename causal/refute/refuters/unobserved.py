@@ -11,7 +11,7 @@ import pandas as pd
 
 from causal._validation import check_finite, check_literal, check_probability
 from causal.errors import ParameterError
-from causal.refute._common import setup
+from causal.refute._common import run_blocks, setup
 from causal.refute._engine import Estimator
 from causal.refute._result import RefutationResult, centre_of, finish, fmt, linear
 
@@ -121,10 +121,11 @@ def unobserved_common_cause(data: pd.DataFrame, *, treatment: str, outcome: str,
     if p.requires_binary_outcome and e_y == "linear" and k_y != 0:
         raise ParameterError("`effect_on_outcome`='linear' makes the outcome continuous, but "
                              f"{_model(p)} needs a binary outcome; use 'binary_flip'.")
-    u = s.rng.standard_normal((s.n_simulations, p.n))
-    new_t = _apply(p.t, u, e_t, k_t)
-    new_y = _apply(p.y, u, e_y, k_y)
-    refuted, converged = p.effects(s.n_simulations, t=new_t, y=new_y)
+    def draw(rng: np.random.Generator, size: int) -> dict[str, np.ndarray]:
+        u = rng.standard_normal((size, p.n))
+        return {"t": _apply(p.t, u, e_t, k_t), "y": _apply(p.y, u, e_y, k_y)}
+
+    refuted, converged = run_blocks(p, s.n_simulations, draw, s.rng)
     good = refuted[converged]
     null = float(linear(p.null_value, p.is_ratio))
     original = float(linear(s.original, p.is_ratio))
