@@ -1,7 +1,7 @@
-"""`causal refute` on SIMULATED Thew-shaped cohorts of n = 10^5, 3x10^5 and 10^6 rows.
+"""`causal refute` (or `causal estimate`) on SIMULATED Thew-shaped cohorts of 10^5-10^6 rows.
 
 Usage:  uv run python benchmarks/bench_refute_cli.py [--sizes 100000 300000 1000000]
-        [--estimator auto] [--simulations 100]
+        [--estimator auto] [--simulations 100] [--command refute|estimate]
 
 Each size runs ``causal refute STUDY --json`` in a child process on a copy of
 studies/thew2024.toml with ``n`` replaced (written beside the original so its relative graph
@@ -23,17 +23,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(n: int, estimator: str, simulations: int) -> tuple[float, float, float]:
+def run(n: int, estimator: str, simulations: int, command: str = "refute"
+        ) -> tuple[float, float, float]:
     text = (ROOT / "studies" / "thew2024.toml").read_text()
     head, data = text.split("\n[data]\n", 1)  # the [data] table's n, not the claim's
     text = head + "\n[data]\n" + re.sub(r"(?m)^n = 302\b", f"n = {n}", data, count=1)
-    study = ROOT / "studies" / f"_bench_refute_{n}.toml"
+    study = ROOT / "studies" / f"_bench_{command}_{n}.toml"
     study.write_text(text)
     try:
         start = time.perf_counter()
-        child = subprocess.Popen([sys.executable, "-m", "causal.cli", "refute", str(study),
-                                  "--json", "--estimator", estimator, "--simulations",
-                                  str(simulations)], stdout=subprocess.DEVNULL)
+        options = (["--estimator", estimator, "--simulations", str(simulations)]
+                   if command == "refute" else [])
+        child = subprocess.Popen([sys.executable, "-m", "causal.cli", command, str(study),
+                                  "--json", *options], stdout=subprocess.DEVNULL)
         _, status, usage = os.wait4(child.pid, 0)  # this child's own CPU time and peak memory
         wall = time.perf_counter() - start
         if status != 0:
@@ -48,12 +50,14 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 300_000, 1_000_000])
     parser.add_argument("--estimator", default="auto")
     parser.add_argument("--simulations", type=int, default=100)
+    parser.add_argument("--command", default="refute", choices=("refute", "estimate"))
     args = parser.parse_args()
-    print(f"causal refute --estimator {args.estimator}, {args.simulations} simulations, "
-          "SIMULATED cohorts")
+    print(f"causal {args.command}" + (f" --estimator {args.estimator}, {args.simulations} "
+                                      "simulations" if args.command == "refute" else "")
+          + ", SIMULATED cohorts")
     for n in args.sizes:
         load = os.getloadavg()[0]
-        wall, cpu, peak = run(n, args.estimator, args.simulations)
+        wall, cpu, peak = run(n, args.estimator, args.simulations, args.command)
         print(f"n = {n:>9,}: {wall:6.1f} s wall, {cpu:6.1f} s CPU "
               f"({cpu / n * 1e5:.2f} s CPU per 10^5 rows), peak RSS {peak:.2f} GB "
               f"; load {load:.1f}")
