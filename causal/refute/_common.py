@@ -37,7 +37,9 @@ def setup(data: pd.DataFrame, *, treatment: str | None, outcome: str | None, cov
     rng = check_random_state(random_state)
     problem = problem_of(data, estimator, treatment=treatment, outcome=outcome,
                          covariates=covariates)
-    check_memory(n_simulations, problem.n, problem.memory_key, max_memory_bytes, extra_arrays)
+    # replicates are drawn and refitted in blocks (run_blocks): one block's arrays are alive
+    rows = min(n_simulations, max(1, DRAW_ELEMENTS // max(problem.n, 1)))
+    check_memory(rows, problem.n, problem.memory_key, max_memory_bytes, extra_arrays)
     original = original_of(problem)
     return Setup(problem=problem, rng=rng, original=original,
                  n_simulations=n_simulations, alpha=alpha)
