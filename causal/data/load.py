@@ -128,7 +128,7 @@ def data_hash(frame: pd.DataFrame) -> str:
                 # text built once per distinct value (mixed types keep the row-by-row form,
                 # since 1, 1.0 and True are one value to factorize but not as text)
                 codes, uniques = pd.factorize(values, use_na_sentinel=True)
-                texts = [f"{v}\x1f".encode() for v in uniques] + ["\x00\x1f".encode()]
+                texts = [f"{v}\x1f".encode() for v in uniques] + [b"\x00\x1f"]
                 body = b"".join(np.asarray(texts, dtype=object)[codes].tolist())
             else:
                 body = "".join("\x00\x1f" if pd.isna(v) else f"{v}\x1f"
