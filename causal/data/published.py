@@ -2,7 +2,9 @@
 
 Each table has ``label``, ``method`` (e.g. ``"ipw"``, ``"crude"``), ``measure`` (OR, RR, HR,
 RD or MD), ``estimate``, and optionally ``ci = [lower, upper]``, ``std_error``, ``source`` and
-``note``. Tests and reports compare estimates on the data with them.
+``note``. Tests and reports compare estimates on the data with them. An IPW answer may say
+which standard error its interval used: ``se = "sandwich"`` or ``"fixed_weights"`` (validated,
+and applied, in :mod:`causal.estimate.study`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from dataclasses import dataclass
 from causal.data.spec import _number, _unknown
 from causal.spec import Study, spec_error
 
-_PUBLISHED_KEYS = {"label", "method", "measure", "estimate", "ci", "std_error", "source", "note"}
+_PUBLISHED_KEYS = {"label", "method", "measure", "estimate", "ci", "std_error", "source", "note",
+                   "se"}
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class PublishedAnswer:
     std_error: float | None = None
     source: str = ""
     note: str = ""
+    se: str | None = None  # the SE convention of ``ci`` (IPW only), see causal.estimate.study
 
 
 def parse_published(study: Study) -> tuple[PublishedAnswer, ...]:
@@ -59,5 +63,5 @@ def parse_published(study: Study) -> tuple[PublishedAnswer, ...]:
                       what="a positive standard error") if "std_error" in table else None)
         answers.append(PublishedAnswer(table["label"], table["method"], table["measure"],
                                        estimate, ci, se, str(table.get("source", "")),
-                                       str(table.get("note", ""))))
+                                       str(table.get("note", "")), table.get("se")))
     return tuple(answers)

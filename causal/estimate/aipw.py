@@ -60,7 +60,9 @@ class AIPW(BaseEstimator):
       ``[a m_0 + (1-a) e (y-m_0)/(1-e) - a mu_0] / P(A=1)`` and ``a (y - mu_1) / P(A=1)``.
 
     Standard errors ``sqrt(sum phi^2) / n``. Propensity scores are never clipped; scores near
-    0 or 1 raise a warning and are reported.
+    0 or 1 raise a warning and are reported. The cross-fitted predictions, the analysed
+    treatment and outcome and each row's fold are in ``diagnostics["nuisance"]`` (keys ``e``,
+    ``m1``, ``m0``, ``a``, ``y``, ``fold``), for :func:`causal.sensitivity.aipw_bounds`.
 
     References
     ----------
@@ -168,7 +170,11 @@ class AIPW(BaseEstimator):
         diagnostics.update(weight_diagnostics(weights, a, rec))
         diagnostics["weights"] = weights
         diagnostics["balance"] = balance_table(x, prep.x_names, a, weights)
-        diagnostics["nuisance"] = {"e": e, "m1": m1, "m0": m0}
+        # what the Riesz-representer bounds need (causal.sensitivity.aipw_bounds)
+        fold = np.empty(n, dtype=np.int64)
+        for k, (_, test) in enumerate(splits):
+            fold[test] = k
+        diagnostics["nuisance"] = {"e": e, "m1": m1, "m0": m0, "a": a, "y": y, "fold": fold}
         k = len(splits)
         notes = [("no cross-fitting" if k == 1 else f"{k}-fold cross-fitting"),
                  f"propensity {ps_model!r}", f"outcome {out_model!r} ({self.outcome_fit})",

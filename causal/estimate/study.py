@@ -6,6 +6,12 @@ g-computation, IPW, AIPW and propensity-score matching estimators with the decla
 and returns their results with the facts needed to judge them: the true effect of a simulated
 world, or the published answers of real data.
 
+A ``[[published]]`` IPW answer may name the standard error its interval used (``se =
+"sandwich"``, the default, which accounts for estimating the propensity score, or
+``"fixed_weights"``, a robust SE treating the weights as known, as Hernan & Robins' Program
+12.2); the IPW estimate is then also reported with that SE and compared with that answer. Every
+estimate carries the name of its SE convention (:attr:`StudyEstimates.se_conventions`).
+
 For a binary outcome each estimator reports an odds ratio and a risk difference; the outcome
 regression's OR is *conditional* (a logistic coefficient, the paper's kind of estimate), the
 others are *marginal* (from two potential-outcome risks). They differ even without confounding,
@@ -26,6 +32,15 @@ from causal.errors import ParameterError
 from causal.spec import Study, as_study, register_validator, spec_error
 
 ESTIMANDS = ("ate", "att")
+#: ``se`` of a ``[[published]]`` IPW answer: the options of :class:`causal.estimate.IPW`
+PUBLISHED_SE = ("sandwich", "fixed_weights")
+#: which estimator a ``[[published]]`` method name corresponds to
+PUBLISHED_METHOD = {"crude": "crude", "ipw": "IPW", "standardisation": "g-computation",
+                    "standardization": "g-computation", "g-computation": "g-computation",
+                    "aipw": "AIPW", "outcome regression": "outcome regression"}
+#: SE conventions in words, for estimators whose notes do not name one
+_SE_FALLBACK = {"g-computation": "influence-function SE including the outcome model's "
+                                 "estimation", "crude": "influence-function (binomial) SE"}
 
 
 @dataclass(frozen=True)
@@ -42,17 +57,51 @@ class StudyEstimates(SummaryMixin):
     truth: dict[str, Any] = field(default_factory=dict)
     published: tuple[Any, ...] = ()
     matching: Any = None
+    #: per estimate: the IPW ``se`` option used, None for other estimators
+    ipw_se: tuple[str | None, ...] = ()
+
+    @property
+    def se_conventions(self) -> tuple[str, ...]:
+        """Per estimate, the standard-error convention of its interval, in words."""
+        return tuple(se_convention(e) for e in self.estimates)
+
+    def compared_with(self, index: int) -> Any:
+        """The ``[[published]]`` answer estimate ``index`` is compared with, or None.
+
+        Same method and measure; an answer that names an SE convention (``se``) is compared
+        with the IPW estimate using that convention only; otherwise with the default one.
+        """
+        estimate = self.estimates[index]
+        kind = self.ipw_se[index] if self.ipw_se else None
+        for answer in self.published:
+            if (PUBLISHED_METHOD.get(answer.method.lower()) != estimate.method
+                    or answer.measure.lower() != estimate.measure):
+                continue
+            if estimate.method == "IPW" and (answer.se or "sandwich") != kind:
+                continue
+            return answer
+        return None
 
     def summary(self) -> pd.DataFrame:
-        """One row per estimator and effect measure (the headline row of each result)."""
+        """One row per estimator and effect measure (the headline row of each result); the
+        note names the estimand, the SE convention and the published answer compared with."""
         rows = []
-        for result in self.estimates:
+        for i, (result, se) in enumerate(zip(self.estimates, self.se_conventions,
+                                             strict=True)):
             row = result.summary().iloc[0].to_dict()
             kind = f"{result.odds_ratio_kind} OR; " if result.odds_ratio_kind else ""
-            row["note"] = (f"{kind}{result.estimand.upper()}"
+            answer = self.compared_with(i)
+            versus = f"; vs published '{answer.label}'" if answer is not None else ""
+            row["note"] = (f"{kind}{result.estimand.upper()}; {se}{versus}"
                            + (" (SIMULATED data)" if self.simulated else ""))
             rows.append(row)
         return summary_frame(rows)
+
+
+def se_convention(estimate: Any) -> str:
+    """How ``estimate``'s standard error was computed, from its own notes."""
+    named = [note for note in estimate.notes if "SE" in note]
+    return named[0] if named else _SE_FALLBACK.get(estimate.method, "SE not named")
 
 
 def study_estimand(study: Study) -> str:
@@ -69,13 +118,43 @@ def study_estimand(study: Study) -> str:
     return estimand
 
 
+def published_se(study: Study) -> tuple[str | None, ...]:
+    """``se`` of each ``[[published]]`` table: None, or one of :data:`PUBLISHED_SE` on an IPW
+    answer (the SE convention its interval used)."""
+    raw = study.raw.get("published", [])
+    out: list[str | None] = []
+    for i, table in enumerate(raw if isinstance(raw, list) else []):
+        value = table.get("se") if isinstance(table, dict) else None
+        if value is not None:
+            if value not in PUBLISHED_SE:
+                raise spec_error(study.path, f"published[{i}].se",
+                                 "'sandwich' or 'fixed_weights'", value)
+            if str(table.get("method", "")).lower() != "ipw":
+                raise spec_error(study.path, f"published[{i}].se",
+                                 "absent unless method = 'ipw' (it names an IPW standard error)",
+                                 value)
+        out.append(value)
+    return tuple(out)
+
+
 @register_validator
 def _validate(study: Study) -> None:
     study_estimand(study)
+    published_se(study)
+
+
+def _ipw_conventions(published: tuple[Any, ...], measure: str) -> list[str]:
+    """The default sandwich, then every other convention an IPW answer of ``measure`` used."""
+    kinds = ["sandwich"]
+    for answer in published:
+        if (answer.method.lower() == "ipw" and answer.measure.lower() == measure
+                and answer.se and answer.se not in kinds):
+            kinds.append(answer.se)
+    return kinds
 
 
 def _estimators(outcome_type: str, interactions: tuple[str, ...], seed: int,
-                estimand: str = "ate") -> list[Any]:
+                estimand: str = "ate", published: tuple[Any, ...] = ()) -> list[Any]:
     from causal.estimate import AIPW, IPW, Crude, GComputation, OutcomeRegression, PSMatching
 
     if outcome_type == "binary":
@@ -89,9 +168,10 @@ def _estimators(outcome_type: str, interactions: tuple[str, ...], seed: int,
         out.append(Crude(measure=measure))
     out += fixed
     for measure in measures:
-        out += [GComputation(measure=measure, interactions=interactions, estimand=estimand),
-                IPW(measure=measure, estimand=estimand),
-                AIPW(measure=measure, random_state=seed, estimand=estimand)]
+        out.append(GComputation(measure=measure, interactions=interactions, estimand=estimand))
+        out += [IPW(measure=measure, estimand=estimand, se=kind)
+                for kind in _ipw_conventions(published, measure)]
+        out.append(AIPW(measure=measure, random_state=seed, estimand=estimand))
     out.append(PSMatching(measure="rd" if outcome_type == "binary" else "md"))
     return out
 
@@ -138,8 +218,10 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
                   squared=list(spec.squared))
     results = []
     estimand = study_estimand(study)
-    for estimator in _estimators(outcome_type, tuple(spec.treatment_interactions), seed,
-                                 estimand):
+    published = parse_published(study)
+    estimators = _estimators(outcome_type, tuple(spec.treatment_interactions), seed, estimand,
+                             published)
+    for estimator in estimators:
         results.append(estimator.estimate(frame, **kwargs))
     truth: dict[str, Any] = {}
     world_name = None
@@ -147,10 +229,11 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
         chosen = find_world(study, world)
         world_name = chosen.name
         truth = {"true_conditional_odds_ratio": frame.attrs.get("true_odds_ratio")}
-    published = parse_published(study)
     return StudyEstimates(
         study=study.name, world=world_name, simulated=bool(frame.attrs.get("simulated")),
         description=str(frame.attrs.get("description", spec.description)),
         data_hash=data_hash(frame), n=len(frame), estimates=tuple(results), truth=truth,
         published=published,
-        matching=next((r for r in results if r.matched_pairs is not None), None))
+        matching=next((r for r in results if r.matched_pairs is not None), None),
+        ipw_se=tuple(getattr(e, "se", None) if type(e).__name__ == "IPW" else None
+                     for e in estimators))

@@ -17,5 +17,6 @@ SECTION_MODULES: list[str] = [
     "evalue",
     "sensitivity",
     "individual_sensitivity",
+    "dml_sensitivity",
     "explain_away",
 ]

@@ -19,7 +19,7 @@ from causal.report.model import Callout, Figure, Paragraph, ReportContext, Secti
 
 def _table(result, world: str | None) -> pd.DataFrame:
     rows = []
-    for estimate in result.estimates:
+    for estimate, se in zip(result.estimates, result.se_conventions, strict=True):
         rows.append({
             **({"world (SIMULATED)": world} if world else {}),
             "method": estimate.method,
@@ -29,15 +29,10 @@ def _table(result, world: str | None) -> pd.DataFrame:
             "estimate": estimate.estimate,
             "ci_lower": estimate.ci[0],
             "ci_upper": estimate.ci[1],
+            "SE convention of the CI": se,
             "warnings": len(estimate.warnings),
         })
     return pd.DataFrame(rows)
-
-
-#: which estimator a ``[[published]]`` method name corresponds to
-_PUBLISHED_METHOD = {"crude": "crude", "ipw": "IPW", "standardisation": "g-computation",
-                     "standardization": "g-computation", "g-computation": "g-computation",
-                     "aipw": "AIPW", "outcome regression": "outcome regression"}
 
 
 def _benchmark_truth(ctx: ReportContext, spec) -> float | None:
@@ -60,13 +55,12 @@ def _num(value: float) -> str:
 
 def _judged(table: pd.DataFrame, result, truth: float | None) -> pd.DataFrame:
     table = table.copy()
-    published = {}
-    for answer in result.published:
-        method = _PUBLISHED_METHOD.get(answer.method.lower())
-        if method is not None and method not in published:
-            published[method] = answer.estimate
-    if published:
-        table["published"] = [published.get(m, np.nan) for m in table["method"]]
+    answers = [result.compared_with(i) for i in range(len(result.estimates))]
+    if any(a is not None for a in answers):
+        # each answer sits next to the estimate with its method, measure and SE convention
+        table["published"] = [np.nan if a is None else a.estimate for a in answers]
+        table["published CI"] = ["" if a is None or a.ci is None else f"{a.ci[0]:g}–{a.ci[1]:g}"
+                                 for a in answers]
     if truth is not None:
         table["CI covers the experimental truth"] = [
             "yes" if lo <= truth <= hi else "no"
@@ -78,8 +72,12 @@ def _figures(result, key: str, label: str) -> list[Figure]:
     from causal.plots.estimate import plot_forest, plot_love, plot_overlap
 
     figures = []
-    ratio = [e for e in result.estimates if e.measure in ("or", "rr")]
-    additive = [e for e in result.estimates if e.measure not in ("or", "rr")]
+    # one interval per estimator: IPW with the default (sandwich) SE only
+    shown = [e for e, kind in zip(result.estimates, result.ipw_se or
+                                  (None,) * len(result.estimates), strict=True)
+             if kind in (None, "sandwich")]
+    ratio = [e for e in shown if e.measure in ("or", "rr")]
+    additive = [e for e in shown if e.measure not in ("or", "rr")]
     for name, group in (("ratio", ratio), ("difference", additive)):
         if not group:
             continue
@@ -145,11 +143,17 @@ def build(ctx: ReportContext) -> Section | None:
         blocks.append(Table(table, caption=f"Estimates {label}. 'conditional OR' is a logistic "
                                            f"coefficient; 'marginal OR' compares two "
                                            f"standardised risks; they differ even without "
-                                           f"confounding."))
+                                           f"confounding. The SE column names how each "
+                                           f"interval's standard error was computed; IPW is "
+                                           f"repeated with the SE a published answer used "
+                                           f"(its `se` in the study file) and compared with "
+                                           f"that answer only."))
         if result.published:
             blocks.append(Table(pd.DataFrame([{
                 "published": p.label, "method": p.method, "estimate": p.estimate,
-                "ci": "" if p.ci is None else f"{p.ci[0]:g}–{p.ci[1]:g}", "source": p.source}
+                "ci": "" if p.ci is None else f"{p.ci[0]:g}–{p.ci[1]:g}",
+                "SE convention": p.se or ("" if p.ci is None else "not stated"),
+                "source": p.source}
                 for p in result.published]), caption="Published answers for these data."))
         notes = sorted({w for e in result.estimates for w in e.warnings})
         for note in notes:

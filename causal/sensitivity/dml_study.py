@@ -1,0 +1,98 @@
+"""Run the Long-Story-Short sensitivity analysis on a study's individual-level data.
+
+Used by ``causal dml-sensitivity`` and the report section ``dml_sensitivity``: the study's
+data (real, or one SIMULATED cohort of a declared world), its covariates and estimand
+(``[estimate] estimand``), the project's cross-fitted AIPW (5 folds, logistic propensity,
+logistic or linear outcome models per arm), and benchmarks: every covariate on its own, plus
+the ``[individual_sensitivity] benchmarks`` as one group when they name more than one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from causal._validation import check_random_state
+from causal.errors import ParameterError
+from causal.sensitivity.dml_result import DMLSensitivity
+
+
+@dataclass(frozen=True)
+class StudyDMLSensitivity:
+    """A :class:`DMLSensitivity` with where its data came from."""
+
+    study: str
+    world: str | None
+    simulated: bool
+    description: str
+    data_hash: str
+    seed: int
+    result: DMLSensitivity
+
+
+def default_benchmarks(covariates: Sequence[str], named: Sequence[str] = ()) -> list[Any]:
+    """Every covariate alone, then the study's named benchmarks together (if two or more)."""
+    out: list[Any] = list(covariates)
+    if len(named) > 1:
+        out.append(list(named))
+    return out
+
+
+def dml_sensitivity_study(study: Any, *, world: str | None = None,
+                          benchmarks: Sequence[Any] | None = None, cf_y: float = 0.03,
+                          cf_d: float = 0.03, rho: float = 1.0, null: float = 0.0,
+                          alpha: float = 0.05, random_state: Any = 20240101,
+                          data: Any = None, data_sha256: str | None = None
+                          ) -> StudyDMLSensitivity:
+    """Bound the study's doubly robust estimate (see :func:`~causal.sensitivity.
+    dml_sensitivity.dml_sensitivity`).
+
+    Parameters
+    ----------
+    study : Study or path
+    world : str, optional
+        For a simulated study, the ``[[worlds]]`` name (default: the first declared).
+    benchmarks : list of (str or list of str), optional
+        Default :func:`default_benchmarks`.
+    cf_y, cf_d, rho, null, alpha
+        The scenario bounded and the robustness values' null.
+    random_state : int or numpy.random.Generator
+        Seeds the simulated cohort and the cross-fitting folds (one integer is drawn from it).
+    data : DataFrame, optional
+        Use these rows instead of loading the study's data (the report passes the cohort it
+        already drew).
+    data_sha256 : str, optional
+        The hash of ``data`` if the caller has it (hashing a large frame takes a while).
+    """
+    from causal.data import data_hash, load_study_data
+    from causal.data.spec import find_world, parse_data
+    from causal.estimate import AIPW
+    from causal.estimate.study import study_estimand
+    from causal.sensitivity.dml_refit import dml_sensitivity
+    from causal.sensitivity.individual_spec import individual_sensitivity_spec
+    from causal.spec import as_study
+
+    study = as_study(study)
+    spec = parse_data(study)
+    if spec is None:
+        raise ParameterError(f"`study` must declare individual-level data in a [data] table; "
+                             f"{study.path} has none (use `causal ovb` or `causal evalue` on "
+                             f"published numbers).")
+    seed = int(check_random_state(random_state).integers(2**31 - 1))
+    if data is None:
+        data = load_study_data(study, world, random_state=seed if spec.simulated else None)
+    chosen = find_world(study, world).name if spec.simulated else None
+    if benchmarks is None:
+        benchmarks = default_benchmarks(spec.covariates,
+                                        individual_sensitivity_spec(study).benchmarks)
+    result = dml_sensitivity(
+        data, treatment=study.treatment, outcome=study.outcome,
+        covariates=list(spec.covariates), categorical=list(spec.categorical),
+        squared=list(spec.squared), benchmarks=benchmarks, cf_y=cf_y, cf_d=cf_d, rho=rho,
+        null=null, alpha=alpha,
+        estimator=AIPW(estimand=study_estimand(study), random_state=seed))
+    return StudyDMLSensitivity(
+        study=study.name, world=chosen, simulated=bool(data.attrs.get("simulated")),
+        description=str(data.attrs.get("description", spec.description)),
+        data_hash=data_sha256 or data_hash(data), seed=seed, result=result)
