@@ -165,8 +165,8 @@ def fit_logistic(x: np.ndarray, z: list[np.ndarray], y: np.ndarray, weights: np.
     converges quadratically, so after a step of size ``s`` the remaining error is of order
     ``s^2``: ``tol = 1e-5`` leaves errors near 1e-10, far below any standard error.
 
-    The Gram matrix ``D' W V D`` (n x q^2 work per replicate, most of a fit's time when q is
-    ten or more) is recomputed only while the steps are large: once the largest step has
+    With six or more columns the Gram matrix ``D' W V D`` (n x q^2 work per replicate, most of
+    a fit's time when q is ten or more) is recomputed only while the steps are large: once the largest step has
     shrunk below 0.1 it is held fixed (the chord method, whose fixed point is the same
     maximum likelihood estimate), each further step costs one score (n x q), and such a
     replicate is converged when its step is below ``tol**2`` (the accuracy Newton's ``tol``
@@ -186,6 +186,7 @@ def fit_logistic(x: np.ndarray, z: list[np.ndarray], y: np.ndarray, weights: np.
     mu, work = np.empty((n_rep, n)), np.empty((n_rep, n))
     iteration = 0
     g, chord, previous = None, False, np.inf
+    wide = design.q >= 6  # below, a Gram matrix costs about what the chord steps it saves do
     for iteration in range(1, max_iter + 1):  # noqa: B007 - Newton iterations, not replicates
         design.eta(coef, out=mu)
         _expit_inplace(mu)
@@ -207,7 +208,7 @@ def fit_logistic(x: np.ndarray, z: list[np.ndarray], y: np.ndarray, weights: np.
         converged &= ~failed
         largest = float(size[~(converged | failed)].max(initial=0.0))
         # hold the Gram matrix once steps are small and shrinking; refresh it otherwise
-        chord = largest < 0.1 and largest < 0.5 * previous
+        chord = wide and largest < 0.1 and largest < 0.5 * previous
         previous = largest
         if (converged | failed).all():
             break
