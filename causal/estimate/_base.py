@@ -158,17 +158,33 @@ class BaseEstimator:
             Analyse complete cases instead of raising on missing values; the number of rows
             dropped is reported on the result.
         """
-        alpha = check_alpha(self.alpha)
-        measure = check_literal(self.measure, "measure", ("auto", "rd", "rr", "or", "md"))
-        n_boot = check_count(self.n_bootstrap, "n_bootstrap")
-        rng = check_random_state(self.random_state)
-        self._check_params()
+        self._check_all()
         if not isinstance(dropna, bool):
             from causal.errors import ParameterError
 
             raise ParameterError(f"`dropna` must be True or False; got {dropna!r}.")
         prep = prepare(data, treatment=treatment, outcome=outcome, covariates=covariates,
                        categorical=categorical, squared=squared, dropna=dropna)
+        return self._estimate_prepared(prep, categorical=categorical, squared=squared,
+                                       dropna=dropna)
+
+    def _check_all(self) -> None:
+        check_alpha(self.alpha)
+        check_literal(self.measure, "measure", ("auto", "rd", "rr", "or", "md"))
+        check_count(self.n_bootstrap, "n_bootstrap")
+        check_random_state(self.random_state)
+        self._check_params()
+
+    def _estimate_prepared(self, prep: Prepared, *, categorical: Sequence[str] = (),
+                           squared: Sequence[str] = (), dropna: bool = False
+                           ) -> EffectEstimate:
+        """:meth:`estimate` on analysis arrays already checked by ``prepare`` (several
+        estimators on one analysis share them; ``_fit`` hooks never modify them)."""
+        alpha = check_alpha(self.alpha)
+        measure = check_literal(self.measure, "measure", ("auto", "rd", "rr", "or", "md"))
+        n_boot = check_count(self.n_bootstrap, "n_bootstrap")
+        rng = check_random_state(self.random_state)
+        self._check_params()
         measure = self._resolve_measure(measure, prep.binary)
         rec = Recorder()
         rng_state = copy.deepcopy(rng.bit_generator.state)  # the refit starts from here

@@ -201,6 +201,7 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
     from causal.data import data_hash, load_study_data
     from causal.data.published import parse_published
     from causal.data.spec import find_world, parse_data
+    from causal.estimate._design import prepare
 
     study = as_study(study)
     spec = parse_data(study)
@@ -221,8 +222,14 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
     published = parse_published(study)
     estimators = _estimators(outcome_type, tuple(spec.treatment_interactions), seed, estimand,
                              published)
+    prep = prepare(frame, **kwargs)  # the data checked and the design built once for all
     for estimator in estimators:
-        results.append(estimator.estimate(frame, **kwargs))
+        if hasattr(estimator, "_estimate_prepared"):
+            estimator._check_all()
+            results.append(estimator._estimate_prepared(
+                prep, categorical=kwargs["categorical"], squared=kwargs["squared"]))
+        else:
+            results.append(estimator.estimate(frame, **kwargs))
     truth: dict[str, Any] = {}
     world_name = None
     if spec.simulated:
