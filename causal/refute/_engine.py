@@ -271,19 +271,10 @@ class Problem:
 
 
 def _single_threaded_blas(size: int) -> Any:
-    """BLAS limited to one thread while refitting: the products here are tall and thin
-    (n x a few columns), where OpenBLAS's thread start-up and spin-waiting cost more than they
-    save (measured 3-5x slower with 2 threads on a busy 2-core machine). Small problems skip
-    the switch, which itself costs a few milliseconds."""
-    from contextlib import nullcontext
+    """The project's BLAS guard (:func:`causal.estimate._bootstrap.single_threaded_blas`)."""
+    from causal.estimate._bootstrap import single_threaded_blas
 
-    if size < CHUNK_ELEMENTS:
-        return nullcontext()
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - installed with scikit-learn
-        return nullcontext()
-    return threadpool_limits(1, user_api="blas")
+    return single_threaded_blas(size)
 
 
 def _tolerance(n_rep: int) -> float:
