@@ -38,11 +38,17 @@ def summary_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def format_number(value: Any, digits: int = 4) -> str:
-    """Format a number for a table: NaN as an empty cell, otherwise ``digits`` significant."""
+    """Format a number for a table: NaN as an empty cell, otherwise ``digits`` significant;
+    numbers too large for that print whole with thousands separators (``12,345``), never in
+    scientific notation."""
     if value is None:
         return ""
     if isinstance(value, (float, np.floating)):
-        return "" if np.isnan(value) else f"{value:.{digits}g}"
+        if np.isnan(value):
+            return ""
+        if np.isfinite(value) and abs(value) >= 10 ** digits:
+            return f"{value:,.0f}"
+        return f"{value:.{digits}g}"
     return str(value)
 
 

@@ -151,29 +151,38 @@ def report(
         help="Output folder (default: reports/<study name>).")] = None,
     random_state: Annotated[int, typer.Option(help="Seed for every random procedure.")] = 20240101,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress output.")] = False,
+    section: Annotated[list[str] | None, typer.Option(
+        "--section", help="Only this section (repeatable), e.g. selection_bias, multi_bias, "
+        "time_ordering, target_trial, randomised, probabilistic_bias; no verdict.")] = None,
 ) -> None:
     """Write the refutation report (Markdown, HTML, JSON and figures) for a study."""
     import warnings
 
     from causal.report import build_report, default_out_dir, write_report
+    from causal.report.sections import SECTION_MODULES
 
+    unknown = [s for s in section or [] if s not in SECTION_MODULES]
+    if unknown:
+        fail(f"`--section` must be one of {', '.join(SECTION_MODULES)}; got {unknown[0]!r}.")
     loaded = _load(study)
     command = ["causal", "report", str(study)]
     if out is not None:
         command += ["--out", str(out)]
+    for name in section or []:
+        command += ["--section", name]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if quiet:
-            built = build_report(loaded, random_state=random_state, command=command)
+            built = build_report(loaded, random_state=random_state, command=command,
+                                 sections=section or None)
         else:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-            from causal.report.sections import SECTION_MODULES
 
             with Progress(TextColumn("{task.description:<34}"), BarColumn(),
                           MofNCompleteColumn(), transient=True,
                           console=_stderr_console()) as bar:
-                task = bar.add_task("building report", total=len(SECTION_MODULES))
+                task = bar.add_task("building report",
+                                    total=len(section or SECTION_MODULES))
                 done: list[str] = []
 
                 def progress(name: str) -> None:
@@ -181,7 +190,7 @@ def report(
                     done.append(name)
 
                 built = build_report(loaded, random_state=random_state, command=command,
-                                     progress=progress)
+                                     progress=progress, sections=section or None)
     target = write_report(built, out or default_out_dir(loaded))
     typer.echo(f"wrote {target}/report.html, report.md, report.json and "
                f"{len(built.figures)} figure(s)")

@@ -246,4 +246,11 @@ _VALIDATOR_MODULES: list[str] = [
     "causal.heterogeneity_spec",
     "causal.estimate.study",
     "causal.sensitivity.individual_spec",
+    "causal.sensitivity.scenario_basis",
+    "causal.report.units",
+    "causal.sensitivity.selection_spec",
+    "causal.sensitivity.probabilistic_spec",
+    "causal.sensitivity.time_ordering_spec",
+    "causal.target_trial_spec",
+    "causal.randomised_spec",
 ]

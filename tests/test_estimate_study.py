@@ -92,7 +92,7 @@ def test_lalonde_report_judges_estimates_against_the_experiment():
 
     (section,) = build_report(load_study(LALONDE), sections=["estimates"]).sections
     # Dehejia & Wahba (1999): experimental effect $1,794 on the NSW subsample
-    assert "the experimental truth is 1,794" in section.verdict
+    assert "the experimental truth is $1,794" in section.verdict
     (world,) = section.data["worlds"]
     assert world["truth"]["experimental_effect"] == pytest.approx(1794.34, abs=0.01)
     assert {"yes", "no"} >= {row["CI covers the experimental truth"]

@@ -29,7 +29,7 @@ def test_report_contains_the_audit_and_evalues(thew_report):
     assert "cannot come from the reported counts 31/66 vs 64/236" in markdown
     assert "agrees with its CI" in markdown
     data = json.loads((thew_report / "report.json").read_text())
-    assert data["schema"] == "causal-report" and data["schema_version"] == "1.0"
+    assert data["schema"] == "causal-report" and data["schema_version"] == "2.0"
     sections = {s["key"]: s for s in data["sections"]}
     assert sections["evalue"]["data"]["evalue_point"] == pytest.approx(2.566497867, abs=1e-6)
     assert sections["evalue"]["data"]["evalue_ci"] == pytest.approx(1.562539742, abs=1e-6)
@@ -56,13 +56,14 @@ def test_json_is_byte_identical_across_runs(thew_report):
 def test_verdict_comes_first_and_answers_the_headline_question(thew_report):
     data = json.loads((thew_report / "report.json").read_text())
     assert data["sections"][0]["key"] == "verdict"
-    answer = data["sections"][0]["data"]["answer"]
-    # E-values of the adjusted OR (reference_values.json) and the critics' scenario, whose
+    answer = data["sections"][0]["data"]["answer"]["text"]
+    # E-values of the adjusted OR (reference_values.json) and the hypothesised scenario, whose
     # bias factor (0.5*2 + 0.5)/(0.2*2 + 0.8) = 1.25 gives 2.54/1.25^2 = 1.6256 on the OR scale
     # (common outcome: RR = sqrt(OR), so the OR moves by the square of the RR bias factor).
-    assert "2.57 each" in answer and "1.56 each" in answer
-    assert "'motivation (critics)' gives an adjusted OR of 1.63" in answer
+    assert "E-value 2.57 (CI 1.56)" in answer
+    assert "'motivation (hypothesis)'" in answer and "OR 1.63, limit 0.84" in answer
+    assert "critics" not in answer
     markdown = (thew_report / "report.md").read_text()
     assert markdown.index("## Verdict") < markdown.index("## At a glance") < markdown.index(
         "## The claim")
-    assert "The claimed effect is fragile." in markdown
+    assert "Reading: the estimate is fragile." in markdown

@@ -52,7 +52,7 @@ def test_nhefs_section_matches_the_library(nhefs_section):
     assert list(case["benchmarks"]["benchmark"]) == NHEFS_COVARIATES
     assert case["data_sha256"] == ctx.cache["data_hashes"]["individual_sensitivity_data_sha256"]
     assert section.data["scenario"] == {"cf_y": 0.03, "cf_d": 0.03, "rho": 1.0}
-    assert section.verdict.startswith("Individual data: nhefs (real data): AIPW ATE 3.34; RV ")
+    assert section.verdict.plain.startswith("Individual data: nhefs (real data): AIPW ATE 3.34 kg; RV ")
     assert [b.key for b in section.blocks if type(b).__name__ == "Figure"] == [
         "dml_sensitivity_contour_1"]
     text = " ".join(b.text for b in section.blocks if type(b).__name__ == "Paragraph")

@@ -48,11 +48,11 @@ def test_sensitivity_runs_the_study_scenarios(capsys):
     status, out, _ = run(capsys, "sensitivity", THEW_FILE, "--json")
     assert status == 0
     rows = {r["name"]: r for r in json.loads(out)["scenarios"]}
-    critics = rows["motivation (critics)"]
+    critics = rows["motivation (hypothesis)"]
     assert critics["adjusted"] == pytest.approx(2.54 / 1.25**2, rel=1e-12)
     assert critics["tips_ci"] and not critics["tips_estimate"]
     status, out, _ = run(capsys, "sensitivity", THEW_FILE)
-    assert status == 0 and "motivation (critics)" in out
+    assert status == 0 and "motivation (hypothesis)" in out
 
 
 def test_ovb_command(capsys):

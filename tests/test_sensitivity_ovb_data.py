@@ -179,8 +179,10 @@ def test_plots_draw_contour_and_extreme(darfur):
     _, ax = new_figure()
     out = plot_ovb_contour(darfur.contour(points=21), ax=ax, points=darfur.benchmark_points())
     assert out is ax
-    assert [t.get_text() for t in ax.texts if "female" in t.get_text()] == [
-        "1x female", "2x female", "3x female"]
+    # benchmarks carry short tags at their markers and the covariate's name in the legend
+    assert [t.get_text() for t in ax.texts if t.get_text().endswith("x")] == ["1x", "2x", "3x"]
+    assert "kx: k times as strong as female" in [t.get_text()
+                                                 for t in ax.get_legend().get_texts()]
     _, ax = new_figure()
     grid = darfur.extreme(points=21)
     out = plot_ovb_extreme(grid, ax=ax, benchmarks=[(b.label, b.r2dz_x) for b in darfur.bounds])

@@ -18,12 +18,12 @@ from causal.spec import load_study
 ROOT = Path(__file__).resolve().parents[1]
 THEW_FILE = ROOT / "studies" / "thew2024.toml"
 THEW = OddsRatio(2.54, ci=(1.32, 4.89), rare_outcome=False)
-CRITICS = ConfounderScenario("motivation (critics)", prevalence_treated=0.5,
+HYPOTHESIS = ConfounderScenario("motivation (hypothesis)", prevalence_treated=0.5,
                              prevalence_control=0.2, outcome_rr=2)
 
 
-def test_critics_scenario_on_the_thew_estimate():
-    a = assess_scenario(CRITICS, THEW)
+def test_hypothesised_scenario_on_the_thew_estimate():
+    a = assess_scenario(HYPOTHESIS, THEW)
     # Schlesselman: B = (2 * 0.5 + 0.5) / (2 * 0.2 + 0.8) = 1.5 / 1.2
     assert a.bias_factor == pytest.approx(1.25, rel=1e-12)
     assert a.adjusted_rr == pytest.approx(math.sqrt(2.54) / 1.25, rel=1e-12)
@@ -79,8 +79,8 @@ def test_thew_study_declares_scenarios_from_weak_to_strong():
     study = load_study(THEW_FILE)
     scenarios = study_scenarios(study)
     assert len(scenarios) >= 3
-    assert headline_scenario(study) == "motivation (critics)"
-    critics = next(s for s in scenarios if s.name == "motivation (critics)")
+    assert headline_scenario(study) == "motivation (hypothesis)"
+    critics = next(s for s in scenarios if s.name == "motivation (hypothesis)")
     assert (critics.prevalence_treated, critics.prevalence_control, critics.outcome_rr) == (
         0.5, 0.2, 2.0)
     factors = [s.bias_factor for s in scenarios if s.kind == "binary"]
@@ -110,15 +110,15 @@ def test_report_has_the_sensitivity_section():
 
     report = build_report(load_study(THEW_FILE), sections=["evalue", "sensitivity"])
     section = next(s for s in report.sections if s.key == "sensitivity")
-    assert "motivation (critics)" in section.verdict
+    assert "motivation (hypothesis)" in section.verdict
     assert "adjusted OR 1.63" in section.verdict  # 2.54 / 1.25**2 = 1.6256
     table = next(b for b in section.blocks if isinstance(b, Table)).frame
-    assert "motivation (critics)" in set(table["scenario"])
+    assert "motivation (hypothesis)" in set(table["scenario"])
     figures = [b for b in section.blocks if isinstance(b, Figure)]
     assert {f.key for f in figures} == {"sensitivity_evalue_scenarios", "sensitivity_tipping"}
     assert all(f.png.startswith(b"\x89PNG") for f in figures)
     rows = {r["name"]: r for r in section.data["scenarios"]}
-    assert rows["motivation (critics)"]["tips_ci"] and not rows["motivation (critics)"][
+    assert rows["motivation (hypothesis)"]["tips_ci"] and not rows["motivation (hypothesis)"][
         "tips_estimate"]
 
 

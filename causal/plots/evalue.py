@@ -35,15 +35,17 @@ def plot_evalue_curve(result: EValueResult, *, ax: Any = None,
     if result.ci is not None and result.ci > 1:
         ax.plot(curve.rr_eu, curve.rr_ud_ci, color="#2166ac", lw=2, ls="--",
                 label=f"explains away the CI limit (E = {result.ci:.2f})")
+    from causal.plots._labels import place_labels
+
     ax.scatter([result.point], [result.point], color="#b2182b", zorder=3)
-    ax.annotate(f"E-value {result.point:.2f}", (result.point, result.point),
-                textcoords="offset points", xytext=(8, 6))
-    for label, eu, ud in points or []:
+    for _, eu, ud in points or []:
         ax.scatter([eu], [ud], marker="s", color="black", zorder=3)
-        ax.annotate(label, (eu, ud), textcoords="offset points", xytext=(6, -12), fontsize=8)
     top = float(np.nanmax([result.point * 3, 4]))
     ax.set_xlim(1, top)
     ax.set_ylim(1, top)
+    # labels last, once the limits are fixed, placed clear of each other and of the markers
+    place_labels(ax, [(f"E-value {result.point:.2f}", result.point, result.point)]
+                 + [(label, eu, ud) for label, eu, ud in points or []], fontsize=8)
     ax.set_xlabel("RR between treatment and confounder (RR$_{EU}$)")
     ax.set_ylabel("RR between confounder and outcome (RR$_{UD}$)")
     ax.fill_between(curve.rr_eu, curve.rr_ud_point, top, color="#b2182b", alpha=0.08)

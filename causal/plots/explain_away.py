@@ -83,7 +83,7 @@ def plot_explain_away(result: ExplainAwayResult, *, ax: Any = None) -> Any:
                     xytext=(5, 4), fontsize=7, color="#1a4d2e")
     if d["benchmarks"]:
         handles.append(Line2D([], [], marker="D", color="#1a9850", markeredgecolor="black",
-                              ls="", label="measured covariates (same strength per SD)"))
+                              ls="", label="covariates at their ASSUMED strength per SD"))
     ax.set_xscale("log")
     ax.set_yscale("log")
     ticks = [t for t in (1, 1.5, 2, 3, 5, 8, 12, 20, 30, 50) if x.min() <= t <= x.max()]

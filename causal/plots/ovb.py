@@ -38,12 +38,29 @@ def plot_ovb_contour(grid: OVBContour, *, ax: Any = None,
     ax.clabel(lines, fontsize=7, fmt="%.3g")
     ax.contour(grid.r2dz_x, grid.r2yz_dx, values, levels=[critical], colors="#b2182b",
                linewidths=2, linestyles="--")
-    ax.scatter([0], [0], marker="^", color="black", zorder=3)
-    ax.annotate(f"unadjusted ({grid.estimate:.3g})", (0, 0), textcoords="offset points",
-                xytext=(5, 5), fontsize=8)
+    import re
+
+    from causal.plots._labels import place_labels
+
+    ax.scatter([0], [0], marker="^", color="black", zorder=3, clip_on=False,
+               label=f"unadjusted ({grid.estimate:.3g})")
+    # Benchmarks ("2x female") get a short tag at the marker ("2x"), placed clear of the
+    # others; the covariate's name and any other point go in the legend, so crowded points
+    # near the origin never carry overlapping long labels.
+    short, covariates = [], []
     for label, r2d, r2y in points or []:
-        ax.scatter([r2d], [r2y], marker="D", color="#b2182b", zorder=3)
-        ax.annotate(label, (r2d, r2y), textcoords="offset points", xytext=(5, 4), fontsize=8)
+        match = re.fullmatch(r"(\d+(?:\.\d+)?x) (.+)", label)
+        if match:
+            ax.scatter([r2d], [r2y], marker="D", color="#b2182b", zorder=3,
+                       label=None if match.group(2) in covariates else
+                       f"kx: k times as strong as {match.group(2)}")
+            covariates.append(match.group(2))
+            short.append((match.group(1), r2d, r2y))
+        else:
+            ax.scatter([r2d], [r2y], marker="*", s=90, color="#1b7837", zorder=4, label=label)
+    place_labels(ax, short, fontsize=8, avoid=[(0.0, 0.0)] + [
+        (r2d, r2y) for label, r2d, r2y in points or [] if (label, r2d, r2y) not in short])
+    ax.legend(loc="upper right", fontsize=7, framealpha=0.9)
     ax.set_xlabel("partial R² of confounder with the treatment")
     ax.set_ylabel("partial R² of confounder with the outcome")
     what = "estimate" if contour_of == "estimate" else "t statistic"

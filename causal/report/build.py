@@ -16,6 +16,7 @@ from typing import Any
 from causal.report.headline import headline_section
 from causal.report.model import Report, ReportContext, Section
 from causal.report.render import to_html, to_json, to_markdown
+from causal.report.robins import robins_section
 from causal.report.sections import SECTION_MODULES
 from causal.spec import Study
 
@@ -65,7 +66,12 @@ def build_report(study: Study, *, random_state: int = 20240101,
         section = module.build(ctx)
         if section is not None:
             built.append(section)
-    # The verdict summarises the whole report, so it is added only when every section ran.
+    # The risk-of-bias summary and the verdict read the whole report, so they are added only
+    # when every section ran; the summary goes after the real study's sections.
+    robins = robins_section(built) if sections is None else None
+    if robins is not None:
+        last_real = max((i for i, s in enumerate(built) if not s.simulated), default=-1)
+        built.insert(last_real + 1, robins)
     verdict = headline_section(study, built) if sections is None else None
     if verdict is not None:
         built.insert(0, verdict)

@@ -1,120 +1,110 @@
-"""The report's first section: a plain-language answer to the headline question.
+"""The report's first section: a short verdict a reviewer can paste into a review.
 
-"How much unmeasured confounding (self-selection) could explain the reported effect, and is
-that much plausible?" The answer is composed from the other sections' ``data`` after they are
-built, so it never computes anything new and always agrees with the sections below it.
+It answers "how much could unmeasured confounding, selection and time ordering explain, and is
+that much plausible?" from the other sections' one-sentence ``lead`` and ``data`` after they
+are built, so it never computes anything new and always agrees with the sections below it.
+Every number in it carries its provenance (causal/report/provenance.py), and each sentence
+links to the section with the evidence. It aims at about 150 words.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from causal.report.model import BulletList, Callout, Paragraph, Section
+from causal.report.model import Callout, Paragraph, Section
+from causal.report.provenance import Text, plain, words
 from causal.spec import Study
 
+#: sections whose lead sentence the verdict quotes, in this order
+LEAD_ORDER = ("estimates", "audit", "graph", "target_trial", "evalue", "sensitivity",
+              "selection_bias", "multi_bias", "randomised", "time_ordering", "refutations",
+              "individual_sensitivity")
 
-def _by_key(sections: list[Section]) -> dict[str, dict[str, Any]]:
-    return {s.key: s.data for s in sections}
+
+def _by_key(sections: list[Section]) -> dict[str, Section]:
+    return {s.key: s for s in sections}
+
+
+def claim_sentence(study: Study) -> Text | None:
+    headline = study.claim.headline
+    if headline is None:
+        return None
+    from causal.report.sections.audit import reported_estimate
+
+    return Text.of(f"The claim: {headline.adjustment} " if headline.adjustment == "adjusted"
+                   else "The claim: ", reported_estimate(headline), ".")
+
+
+def graph_sentence(data: dict[str, Any]) -> str:
+    if data.get("identifiable") is False:
+        latent = sorted({n for p in data.get("open_paths", []) for n in p["latent"]})
+        text = ("Design: no adjustment for measured variables identifies the effect"
+                + (f" (unmeasured {', '.join(latent)})" if latent else ""))
+    elif data.get("published_set_valid") is False:
+        text = ("Under the study's causal graph the published adjustment set is not valid, "
+                "although a valid set of measured variables exists")
+    else:
+        return ""
+    bad = [d["node"] for d in data.get("adjusted_descendants", []) if d.get("forbidden")]
+    if bad:
+        text += f", and the model adjusts for {', '.join(bad)}, which support affects"
+    return text + " ([graph](#graph))."
 
 
 def headline_section(study: Study, sections: list[Section]) -> Section | None:
-    """Compose the verdict from the sections' data (None when there is nothing to say)."""
-    data = _by_key(sections)
-    headline = study.claim.headline
-    points: list[str] = []
-    severity = "info"
-    if headline is not None:
-        points.append(f"The claim: {headline.label}, {headline.describe(with_p=True)} "
-                      f"({headline.adjustment} estimate).")
-    audit = data.get("audit")
-    if audit is not None:
-        problems = [f for f in audit["findings"] if f["severity"] in ("warning", "error")]
-        points.append("The published numbers agree with each other." if not problems else
-                      f"The audit found {len(problems)} inconsistenc"
-                      f"{'y' if len(problems) == 1 else 'ies'} in the published numbers "
-                      f"(first: {problems[0]['message']})")
-    graph = data.get("graph")
-    if graph is not None:
-        if graph.get("identifiable") is False:
-            latent = sorted({n for p in graph.get("open_paths", []) for n in p["latent"]})
-            points.append("Under the study's causal graph no adjustment for measured variables "
-                          "identifies the effect" + (f": paths stay open through unmeasured "
-                                                     f"{', '.join(latent)}." if latent else "."))
-        elif graph.get("published_set_valid") is False:
-            points.append("Under the study's causal graph the published adjustment set is not "
-                          "valid, although a valid set of measured variables exists.")
-        bad = [d["node"] for d in graph.get("adjusted_descendants", []) if d.get("forbidden")]
-        if bad:
-            points.append(f"The published model adjusts for {', '.join(bad)}, which the "
-                          f"treatment itself affects; that can bias the estimate in either "
-                          f"direction.")
-    evalue = data.get("evalue")
-    how_much = ""
-    if evalue is not None:
-        how_much = (f"An unmeasured confounder associated with both treatment and outcome by a "
-                    f"risk ratio of {evalue['evalue_point']:.2f} each (beyond the measured "
-                    f"covariates) could explain the estimate away")
-        if evalue.get("evalue_ci") is not None:
-            how_much += (f"; one of {evalue['evalue_ci']:.2f} each could make the confidence "
-                         f"interval include the null")
-        how_much += f" (E-values; {evalue['conversion']})."
-    plausible = ""
-    scenarios = (data.get("sensitivity") or {}).get("scenarios", [])
-    if scenarios:
-        tips_ci = [s for s in scenarios if s["tips_ci"]]
-        tips_point = [s for s in scenarios if s["tips_estimate"]]
-        plausible = (f"Of {len(scenarios)} named scenarios for the confounder, "
-                     f"{len(tips_point)} would explain the estimate away and {len(tips_ci)} "
-                     f"would bring its confidence interval to the null")
-        if tips_ci:
-            example = next((s for s in tips_ci if s.get("headline")), tips_ci[0])
-            plausible += (f"; for example '{example['name']}' gives an adjusted "
-                          f"{data['sensitivity']['measure']} of {example['adjusted']:.2f}")
-            if example.get("adjusted_ci_limit") is not None:
-                plausible += f" with a CI limit of {example['adjusted_ci_limit']:.2f}"
-        plausible += "."
-        severity = "warning" if tips_ci else "ok"
-    explain = data.get("explain_away")
-    if explain is not None and explain.get("summary_sentence"):
-        plausible += " Simulation: " + explain["summary_sentence"][0].lower() + \
-            explain["summary_sentence"][1:]
-        bench = (explain.get("benchmarks") or {}).get("phq9_baseline")
-        if bench:
-            plausible += (f" For scale, measured baseline severity (PHQ-9) predicts uptake and "
-                          f"recovery with ORs of only {bench[2]:.2f} and {bench[3]:.2f} per SD "
-                          f"in the simulated world.")
-    if not (points or how_much or plausible):
+    """Compose the verdict from the sections' leads (None when there is nothing to say)."""
+    by_key = _by_key(sections)
+    sentences: list[Text] = []
+    claim = claim_sentence(study)
+    if claim is not None:
+        sentences.append(claim)
+    for key in LEAD_ORDER:
+        section = by_key.get(key)
+        if key == "graph" and section is not None:
+            text = graph_sentence(section.data)
+            if text:
+                sentences.append(Text.of(text))
+            continue
+        if section is not None and section.lead:
+            lead = section.lead if isinstance(section.lead, Text) else Text.of(section.lead)
+            sentences.append(lead)
+    if not sentences:
         return None
+    reading = _reading(by_key.get("sensitivity"))
+    closing = []
+    if reading:
+        closing.append(reading)
+    if any(s.simulated for s in sections):
+        closing.append("Other simulations: [appendix](#appendix).")
+    if "robins" in by_key:
+        closing.append("The [ROBINS-I summary](#robins) supports, not replaces, a reviewer's "
+                       "judgement.")
+    severity = "warning" if by_key.get("sensitivity") is not None and any(
+        s["tips_ci"] for s in by_key["sensitivity"].data.get("scenarios", [])) else "info"
+    body = Text.of(*[part for s in sentences for part in (s, " ")],
+                   *[part for c in closing for part in (c, " ")])
+    body = Text(body.parts[:-1]) if body.parts and body.parts[-1] == " " else body
     blocks: list = []
     question = study.section("study").get("question")
     if question:
         blocks.append(Paragraph(f"**Question.** {question}"))
-    if how_much or plausible:
-        answer = " ".join(part for part in (how_much, plausible) if part)
-        blocks.append(Callout(answer, severity))  # type: ignore[arg-type]
-    if scenarios:
-        blocks.append(Paragraph(_reading(scenarios)))
-    blocks.append(BulletList(tuple(points)))
+    blocks.append(Callout(body, severity))  # type: ignore[arg-type]
     return Section("verdict", "Verdict", tuple(blocks),
-                   {"answer": " ".join(p for p in (how_much, plausible) if p),
-                    "points": points})
+                   {"answer": body, "sentences": sentences, "words": words(body),
+                    "plain": plain(body), "points": [plain(s) for s in sentences]})
 
 
-def _reading(scenarios: list[dict[str, Any]]) -> str:
-    """Read the verdict off the study's headline scenario (the one it calls plausible)."""
-    chosen = next((s for s in scenarios if s.get("headline")), None)
+def _reading(section: Section | None) -> str:
+    """Read the verdict off the study's headline scenario (the one it marks)."""
+    if section is None:
+        return ""
+    chosen = next((s for s in section.data.get("scenarios", []) if s.get("headline")), None)
     if chosen is None:
-        return ("Reading: compare the scenarios above with what is known about the "
-                "confounder; none is marked as the study's plausible one (headline = true).")
-    name = chosen["name"]
+        return ""
     if chosen["tips_estimate"]:
-        return (f"Reading: the scenario this study file marks as plausible ('{name}') is "
-                f"enough to account for the whole association. The estimate is not robust to "
-                f"unmeasured confounding of that kind.")
+        return ("Reading: the estimate is not robust to unmeasured confounding of the kind the "
+                "study file hypothesises.")
     if chosen["tips_ci"]:
-        return (f"Reading: the scenario this study file marks as plausible ('{name}') would "
-                f"not explain the association away entirely, but it would make it "
-                f"statistically compatible with no effect. The claimed effect is fragile.")
-    return (f"Reading: the scenario this study file marks as plausible ('{name}') explains "
-            f"neither the association nor its confidence interval away; a confounder would "
-            f"need to be stronger than that.")
+        return "Reading: the estimate is fragile."
+    return ("Reading: a confounder would need to be stronger than the study file's hypothesis "
+            "to move the estimate or its interval to the null.")

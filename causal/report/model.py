@@ -13,25 +13,26 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from causal.report.provenance import Text
 from causal.spec import Study
 
 
 @dataclass(frozen=True)
 class Paragraph:
-    text: str
+    text: str | Text
 
 
 @dataclass(frozen=True)
 class Callout:
     """A highlighted sentence; ``severity`` colours it (``ok``, ``info``, ``warning``, ``error``)."""
 
-    text: str
+    text: str | Text
     severity: Literal["ok", "info", "warning", "error"] = "info"
 
 
 @dataclass(frozen=True)
 class BulletList:
-    items: tuple[str, ...]
+    items: tuple[str | Text, ...]
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,14 @@ class Section:
     title: str
     blocks: tuple[Block, ...]
     data: dict[str, Any] = field(default_factory=dict)
-    #: one line for the summary verdict at the top of the report, if the section has one
-    verdict: str = ""
+    #: one line for "At a glance" at the top of the report, if the section has one; its
+    #: numbers carry their provenance (causal/report/provenance.py)
+    verdict: str | Text = ""
+    #: True when the section is about SIMULATED data: it goes to the report's appendix and its
+    #: "At a glance" line is listed apart from the real study's
+    simulated: bool = False
+    #: one short sentence for the opening verdict (causal/report/headline.py), if any
+    lead: str | Text = ""
 
 
 @dataclass

@@ -19,34 +19,68 @@ import pandas as pd
 
 from causal._results import format_number, frame_to_markdown
 from causal.report.model import BulletList, Callout, Figure, Paragraph, Report, Section, Table
+from causal.report.provenance import Number, Text, plain
 
-JSON_SCHEMA_VERSION = "1.0"
+#: 2.0: "summary" entries are objects {section, text, simulated, numbers}; every section has
+#: "simulated" and "verdict_numbers"; numbers carry provenance (see the README).
+JSON_SCHEMA_VERSION = "2.0"
 _SEVERITY_LABEL = {"ok": "OK", "info": "Note", "warning": "Warning", "error": "Problem"}
 
 
 # ---------------------------------------------------------------------------- Markdown --
+APPENDIX_TITLE = "Appendix: SIMULATED data (not real clients)"
+APPENDIX_NOTE = ("Everything below this line is computed on SIMULATED cohorts drawn from the "
+                 "study file's assumed structural model, not on real clients. It shows what the "
+                 "study's design and model can and cannot detect in worlds where the truth is "
+                 "known; it is not evidence about the real study.")
+LEGEND = ("How to read the numbers: each is tagged with where it comes from: *reported* by the "
+          "paper (with its source tag), *computed* from reported numbers, *assumed* by the study "
+          "file (a hypothesis), *simulated* (one draw, or the mean of several), or *measured* on "
+          "real data.")
+
+
 def to_markdown(report: Report) -> str:
     lines = [f"# Refutation report: {report.study.title}", ""]
-    lead, rest = _split_verdict(report)
-    verdicts = [s.verdict for s in rest if s.verdict]
+    lead, real, simulated = _split(report)
     for section in lead:
         lines += _section_markdown(section)
-    if verdicts:
-        lines += ["## At a glance", ""] + [f"- {v}" for v in verdicts] + [""]
-    for section in rest:
+    real_lines = [s.verdict for s in real if s.verdict]
+    sim_lines = [s.verdict for s in simulated if s.verdict]
+    if real_lines or sim_lines:
+        lines += ['<a id="summary"></a>', "", "## At a glance", "", LEGEND, ""]
+        if real_lines:
+            lines += ["**The study** (reported, computed and real-data numbers):", ""]
+            lines += [f"- {_md(v)}" for v in real_lines] + [""]
+        if sim_lines:
+            lines += ["**SIMULATED** (appendix; not real clients):", ""]
+            lines += [f"- {_md(v)}" for v in sim_lines] + [""]
+    for section in real:
         lines += _section_markdown(section)
-    lines += ["## Reproducibility", "", _dict_markdown(report.reproducibility), ""]
+    if simulated:
+        lines += ['<a id="appendix"></a>', "", f"## {APPENDIX_TITLE}", "",
+                  f"> **Note.** {APPENDIX_NOTE}", ""]
+        for section in simulated:
+            lines += _section_markdown(section, level=3)
+    lines += ['<a id="reproducibility"></a>', "", "## Reproducibility", "",
+              _dict_markdown(report.reproducibility), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _split_verdict(report: Report) -> tuple[list[Section], list[Section]]:
-    """The verdict section (if any) goes first, above the per-section summary."""
+def _split(report: Report) -> tuple[list[Section], list[Section], list[Section]]:
+    """The verdict first, then the real study's sections, then the SIMULATED appendix."""
     lead = [s for s in report.sections if s.key == "verdict"]
-    return lead, [s for s in report.sections if s.key != "verdict"]
+    rest = [s for s in report.sections if s.key != "verdict"]
+    return lead, [s for s in rest if not s.simulated], [s for s in rest if s.simulated]
 
 
-def _section_markdown(section: Section) -> list[str]:
-    lines = [f"## {section.title}", ""]
+def _md(value: str | Text) -> str:
+    return value.markdown() if isinstance(value, Text) else value
+
+
+def _section_markdown(section: Section, level: int = 2) -> list[str]:
+    title = f"SIMULATED: {section.title}" if section.simulated and "SIMULATED" not in \
+        section.title else section.title
+    lines = [f'<a id="{section.key}"></a>', "", f"{'#' * level} {title}", ""]
     for block in section.blocks:
         lines += [_block_markdown(block), ""]
     return lines
@@ -54,11 +88,11 @@ def _section_markdown(section: Section) -> list[str]:
 
 def _block_markdown(block: Any) -> str:
     if isinstance(block, Paragraph):
-        return block.text
+        return _md(block.text)
     if isinstance(block, Callout):
-        return f"> **{_SEVERITY_LABEL[block.severity]}.** {block.text}"
+        return f"> **{_SEVERITY_LABEL[block.severity]}.** {_md(block.text)}"
     if isinstance(block, BulletList):
-        return "\n".join(f"- {item}" for item in block.items)
+        return "\n".join(f"- {_md(item)}" for item in block.items)
     if isinstance(block, Table):
         table = frame_to_markdown(block.frame, block.digits)
         return f"{table}\n\n*{block.caption}*" if block.caption else table
@@ -79,10 +113,24 @@ def _dict_markdown(data: dict[str, Any]) -> str:
 
 
 # -------------------------------------------------------------------------------- HTML --
-def _inline(text: str) -> str:
+def _inline(text: str | Text) -> str:
+    if isinstance(text, Text):
+        return "".join(_number_html(p) if isinstance(p, Number) else _inline(p)
+                       for p in text.parts)
     escaped = html.escape(text)
     escaped = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", escaped)
+    escaped = re.sub(r"\[([^\]]+)\]\((#[\w-]+)\)", r'<a href="\2">\1</a>', escaped)
     return re.sub(r"`(.+?)`", r"<code>\1</code>", escaped)
+
+
+def _number_html(number: Number) -> str:
+    """The number with a short coloured tag (its provenance, and a source tag such as [B]);
+    the full provenance is in the tooltip."""
+    short = number.provenance + (f" {number.source}" if number.source.startswith("[")
+                                 and len(number.source) <= 24 else "")
+    return (f'<span class="num {number.provenance}" title="{html.escape(number.tag)}">'
+            f'{html.escape(number.text)}<span class="prov">{html.escape(short)}</span>'
+            f"</span>")
 
 
 def _table_html(block: Table) -> str:
@@ -119,17 +167,23 @@ def to_html(report: Report) -> str:
     env = Environment(loader=PackageLoader("causal.report", "templates"),
                       autoescape=select_autoescape(["html"]))
     template = env.get_template("report.html.j2")
-    lead, rest = _split_verdict(report)
+    lead, real, simulated = _split(report)
 
     def rendered(section: Section) -> dict[str, str]:
-        return {"key": section.key, "title": section.title,
+        title = f"SIMULATED: {section.title}" if section.simulated and "SIMULATED" not in \
+            section.title else section.title
+        return {"key": section.key, "title": title,
                 "body": "\n".join(_block_html(b) for b in section.blocks)}
 
     return template.render(
         title=report.study.title,
         lead=[rendered(s) for s in lead],
-        verdicts=[s.verdict for s in rest if s.verdict],
-        sections=[rendered(s) for s in rest],
+        legend=_inline(LEGEND.replace("*", "**")),
+        verdicts=[_inline(s.verdict) for s in real if s.verdict],
+        simulated_verdicts=[_inline(s.verdict) for s in simulated if s.verdict],
+        sections=[rendered(s) for s in real],
+        appendix=[rendered(s) for s in simulated],
+        appendix_title=APPENDIX_TITLE, appendix_note=APPENDIX_NOTE,
         reproducibility=report.reproducibility,
     )
 
@@ -156,16 +210,36 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _numbers(value: str | Text) -> list[dict[str, Any]]:
+    return [n.to_dict() for n in value.numbers] if isinstance(value, Text) else []
+
+
+def _texts(value: Any) -> Any:
+    """Section data may hold Text values: JSON gets their plain text and numbers."""
+    if isinstance(value, Text):
+        return {"text": value.plain, "numbers": _numbers(value)}
+    if isinstance(value, Number):
+        return value.to_dict()
+    if isinstance(value, dict):
+        return {k: _texts(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_texts(v) for v in value]
+    return value
+
+
 def to_json_document(report: Report) -> dict[str, Any]:
     return {
         "schema": "causal-report",
         "schema_version": JSON_SCHEMA_VERSION,
         "study": {"name": report.study.name, "title": report.study.title,
                   "treatment": report.study.treatment, "outcome": report.study.outcome},
-        "summary": [s.verdict for s in report.sections if s.verdict],
-        "sections": [{"key": s.key, "title": s.title, "verdict": s.verdict,
+        "summary": [{"section": s.key, "text": plain(s.verdict), "simulated": s.simulated,
+                     "numbers": _numbers(s.verdict)}
+                    for s in report.sections if s.verdict and s.key != "verdict"],
+        "sections": [{"key": s.key, "title": s.title, "verdict": plain(s.verdict),
+                      "verdict_numbers": _numbers(s.verdict), "simulated": s.simulated,
                       "figures": [f"{b.key}.png" for b in s.blocks if isinstance(b, Figure)],
-                      "data": s.data} for s in report.sections],
+                      "data": _texts(s.data)} for s in report.sections],
         "reproducibility": report.reproducibility,
     }
 

@@ -15,7 +15,8 @@ from causal.sensitivity.scenario import ConfounderScenario
 from causal.spec import Study, register_validator, spec_error
 
 _NUMBERS = ("prevalence_treated", "prevalence_control", "outcome_rr", "rr_eu", "rr_ud")
-_KNOWN = {"name", "description", "headline", *_NUMBERS}
+# basis, citation, justification: read by causal.sensitivity.scenario_basis
+_KNOWN = {"name", "description", "headline", "basis", "citation", "justification", *_NUMBERS}
 
 
 def study_scenarios(study: Study) -> list[ConfounderScenario]:

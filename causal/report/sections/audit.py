@@ -2,8 +2,90 @@
 
 from __future__ import annotations
 
-from causal.claims import audit
+from causal.claims import AuditResult, Finding, PublishedClaim, ReportedEstimate, audit
 from causal.report.model import Callout, Paragraph, ReportContext, Section, Table
+from causal.report.provenance import Text, computed, count_words, estimate_text, reported
+
+
+def reported_estimate(estimate: ReportedEstimate) -> Text:
+    """``OR 2.54 (95% CI 1.32–4.89)`` tagged as reported, with the estimate's source tag."""
+    from causal.claims import decimals_of
+
+    digits = decimals_of(estimate.estimate)  # as printed
+    text = estimate_text(estimate.measure, estimate.value, estimate.interval, digits)
+    return Text.of(reported(estimate.value, estimate.source or "the paper", text,
+                            estimate.interval))
+
+
+def problem_text(claim: PublishedClaim, group: tuple[Finding, ...], counts_source: str) -> Text:
+    """One distinct problem in words, every number tagged."""
+    first = group[0]
+    estimate = next((e for e in claim.estimates if e.label == first.subject), None)
+    counts = next((f for f in group if f.check == "counts"), None)
+    tables = next((f for f in group if f.check == "tables"), None)
+    if estimate is None or counts is None or claim.table is None:
+        return Text.of(first.message)
+    t, c = claim.treated, claim.control
+    assert t is not None and c is not None
+    ci = counts.details["computed_ci"]
+    text = Text.of(f"'{estimate.label}', ", reported_estimate(estimate),
+                   ", cannot come from the reported counts ",
+                   reported(t.events, counts_source, f"{t.events}/{t.total}"), " vs ",
+                   reported(c.events, counts_source, f"{c.events}/{c.total}"), ", which give ",
+                   computed(counts.details["computed_estimate"], "Woolf",
+                            estimate_text(estimate.measure, counts.details["computed_estimate"],
+                                          (ci[0], ci[1])), (ci[0], ci[1])))
+    if tables is not None and not tables.details.get("reproducing_tables"):
+        text += Text.of("; no table with ", reported(t.total, counts_source, str(t.total)),
+                        " treated and ", reported(c.total, counts_source, str(c.total)),
+                        " control clients reproduces it, so it was adjusted for something or "
+                        "estimated on a smaller sample")
+    return text
+
+
+def short_problem(claim: PublishedClaim, group: tuple[Finding, ...], counts_source: str
+                  ) -> Text:
+    """The first problem in one short clause, for the opening verdict."""
+    estimate = next((e for e in claim.estimates if e.label == group[0].subject), None)
+    counts = next((f for f in group if f.check == "counts"), None)
+    tables = next((f for f in group if f.check == "tables"), None)
+    t, c = claim.treated, claim.control
+    if estimate is None or counts is None or t is None or c is None:
+        return problem_text(claim, group, counts_source)
+    value = counts.details["computed_estimate"]
+    text = Text.of(f"'{estimate.label}' {estimate.measure} ",
+                   reported(estimate.value, estimate.source, f"{estimate.estimate}"),
+                   " cannot come from the reported counts (they give ",
+                   computed(value, "from the counts", f"{value:.2f}"), ")")
+    if tables is not None and not tables.details.get("reproducing_tables"):
+        total = t.total + c.total
+        text += Text.of("; the analysed sample may have been smaller than ",
+                        reported(total, counts_source, str(total)))
+    return text
+
+
+def verdict_text(claim: PublishedClaim, result: AuditResult, source: str) -> tuple[Text, Text]:
+    """(At-a-glance line, verdict sentence) counting distinct problems."""
+    problems = result.problems
+    if not problems:
+        line = Text.of("The published numbers agree with each other.")
+        return line, Text.of("The published numbers agree with each other ([audit](#audit)).")
+    count = len(problems)
+    noun = "problem" if count == 1 else "problems"
+    first = problem_text(claim, problems[0], source)
+    glance = Text.of(f"Audit: {count_words(count)} {noun} in the published numbers: ", first,
+                     ".")
+    lead = Text.of("Numbers: ", short_problem(claim, problems[0], source),
+                   f"{'' if count == 1 else f' ({count_words(count)} problems in all)'}"
+                   " ([audit](#audit)).")
+    return glance, lead
+
+
+def counts_source(ctx: ReportContext) -> str:
+    """The source tag of the group counts, as the study file states it."""
+    table = ctx.study.section("claim.treated")
+    text = str(table.get("source", ""))
+    return "[B]" if "[B] counts" in text or text == "[B]" else text
 
 
 def build(ctx: ReportContext) -> Section | None:
@@ -13,7 +95,9 @@ def build(ctx: ReportContext) -> Section | None:
     result = ctx.cached("audit", lambda: audit(claim))
     blocks: list = [Paragraph(
         "Each check allows for the rounding of the printed numbers: a check fails only if no "
-        "values that print as reported could satisfy it.")]
+        "values that print as reported could satisfy it. Findings of several checks that "
+        "describe the same problem (an estimate the counts cannot produce fails both the counts "
+        "and the 2x2-table check) are counted once.")]
     order = {"error": 0, "warning": 1, "info": 2, "ok": 3}
     for finding in sorted(result.findings, key=lambda f: order[f.severity]):
         if finding.severity != "ok":
@@ -23,9 +107,7 @@ def build(ctx: ReportContext) -> Section | None:
         blocks.append(Paragraph(f"{len(passed)} check(s) passed:"))
         blocks.append(Table(result.summary().query("severity == 'ok'")[["check", "subject",
                                                                           "message"]]))
-    problems = [f for f in result.findings if f.severity in ("warning", "error")]
-    verdict = ("The published numbers agree with each other." if not problems else
-               f"Audit: {len(problems)} problem(s) in the published numbers; "
-               + problems[0].message)
+    glance, lead = verdict_text(claim, result, counts_source(ctx))
     return Section("audit", "Audit of the published numbers", tuple(blocks),
-                   {"worst": result.worst, "findings": result.to_records()}, verdict=verdict)
+                   {"worst": result.worst, "problems": len(result.problems),
+                    "findings": result.to_records()}, verdict=glance, lead=lead)

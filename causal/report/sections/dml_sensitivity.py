@@ -17,6 +17,8 @@ import pandas as pd
 
 from causal.report.figures import figure_bytes, new_figure
 from causal.report.model import Callout, Figure, Paragraph, ReportContext, Section, Table
+from causal.report.provenance import Text
+from causal.report.units import outcome_unit
 
 SCENARIO = {"cf_y": 0.03, "cf_d": 0.03, "rho": 1.0}  # DoubleML's defaults
 
@@ -49,21 +51,37 @@ def _row(label: str, run: Any) -> dict[str, Any]:
     }
 
 
-def _sentence(label: str, run: Any) -> str:
+def _sentence(label: str, run: Any, simulated: bool, unit: str | None = None,
+              truth: Any = None) -> Text:
+    """One data set's line, every number tagged (simulated: one draw; real: measured)."""
+    from causal.report.provenance import Number, assumed
+    from causal.report.units import amount
+
     r = run.result
     top = _strongest(r)
-    text = (f"{label}: AIPW {r.estimand.upper()} {_f(r.estimate)}; RV {r.rv:.3f}, RVa "
-            f"{r.rva:.3f}")
+    kind = "simulated" if simulated else "measured"
+    source = "one draw" if simulated else label
+    u = unit
+
+    def tag(value: float, text: str) -> Number:
+        return Number(value, kind, source, text)  # type: ignore[arg-type]
+
+    parts: list = [label]
+    if truth is not None:
+        parts += [" (true OR ", assumed(truth, "the world's assumption", f"{truth:g}"), ")"]
+    parts += [f": AIPW {r.estimand.upper()} ", tag(r.estimate, amount(r.estimate, u)),
+              "; RV ", tag(r.rv, f"{r.rv:.3f}"), ", RVa ", tag(r.rva, f"{r.rva:.3f}")]
     if top is not None and top.strength == 0:
-        text += ("; no measured covariate, refitted out, implies any confounding by this "
-                 "yardstick (each has benchmark cf_y or cf_d 0)")
+        parts.append("; no measured covariate, refitted out, implies any confounding by this "
+                     "yardstick (each has a benchmark cf_y or cf_d of zero)")
     elif top is not None:
         excludes = r.null < top.ci_lower or r.null > top.ci_upper
-        text += (f"; a latent confounder as strong as {top.label} (the strongest measured "
-                 f"covariate by this yardstick) would leave the bounds at {_f(top.lower)} to "
-                 f"{_f(top.upper)}, {'still excluding' if excludes else 'no longer excluding'}"
-                 f" {r.null:g} at one-sided 95%")
-    return text
+        parts += [f"; a latent confounder as strong as {top.label} (the strongest measured "
+                  "covariate by this yardstick) would leave the bounds at ",
+                  tag(top.lower, amount(top.lower, u)), " to ", tag(top.upper, amount(top.upper, u)),
+                  f", {'still excluding' if excludes else 'no longer excluding'} "
+                  f"{'zero' if r.null == 0 else r.null} at one-sided 95%"]
+    return Text.of(*parts)
 
 
 def _figure(key: str, run: Any, caption: str) -> Figure:
@@ -134,12 +152,16 @@ def build(ctx: ReportContext) -> Section | None:
             f"{label}: the bound nearest {run.result.null:g} over cf_d (x) and cf_y (y), "
             f"|rho| = 1; red dashed: {run.result.null:g}; diamonds: benchmarks; circle: the "
             f"assumed scenario 0.03, 0.03."))
-    prefix = "On one SIMULATED cohort per world: " if simulated else "Individual data: "
-    verdict = prefix + " | ".join(
-        _sentence(label.removeprefix("SIMULATED: ") + ("" if world is None else
-                                                        f" (true OR {world.true_odds_ratio:g})"),
-                  run)
-        for (label, _, _, world), run in zip(cases, runs, strict=True)) + "."
+    prefix = ("On one SIMULATED cohort per world (single draws): " if simulated else
+              "Individual data: ")
+    unit = outcome_unit(ctx.study)
+    lines: list = []
+    for (label, _, _, world), run in zip(cases, runs, strict=True):
+        lines += [" | " if lines else "", _sentence(
+            label.removeprefix("SIMULATED: "), run, simulated,
+            None if _binary(cases[0][1], ctx.study.outcome) else unit,
+            None if world is None else world.true_odds_ratio)]
+    verdict = Text.of(prefix, *lines, ".")
     data = {"simulated": simulated, "scenario": SCENARIO, "random_state": ctx.random_state,
             "cases": [{"label": label, "world": run.world, "seed": run.seed,
                        "data_sha256": run.data_hash, "summary": run.result.summary(),
@@ -148,7 +170,7 @@ def build(ctx: ReportContext) -> Section | None:
                       for label, run in zip(labels, runs, strict=True)]}
     return Section("dml_sensitivity", "Sensitivity of the doubly robust estimate (Long Story "
                    "Short)" + (", SIMULATED" if simulated else ""), tuple(blocks), data,
-                   verdict=verdict)
+                   verdict=verdict, simulated=simulated)
 
 
 def _binary(data: pd.DataFrame, outcome: str) -> bool:

@@ -15,6 +15,8 @@ import pandas as pd
 
 from causal.report.figures import figure_bytes, new_figure
 from causal.report.model import Callout, Figure, Paragraph, ReportContext, Section, Table
+from causal.report.provenance import Text, assumed, count_words, measured, reported, simulated
+from causal.report.units import amount, outcome_unit
 
 
 def _table(result, world: str | None) -> pd.DataFrame:
@@ -117,8 +119,11 @@ def build(ctx: ReportContext) -> Section | None:
     blocks: list = []
     data: dict = {"simulated": spec.simulated, "worlds": []}
     hashes = ctx.cache.setdefault("data_hashes", {})
-    verdicts = []
+    verdicts: list[Text] = []
     truth = _benchmark_truth(ctx, spec)
+    worlds_by_name = {w.name: w for w in parse_worlds(ctx.study)} if spec.simulated else {}
+    unit = outcome_unit(ctx.study)
+    headline = ctx.study.claim.headline
     if truth is not None:
         blocks.append(Callout(f"The experimental benchmark ([data.benchmark], randomised "
                               f"controls) gives an effect of {truth:,.2f}: the truth the "
@@ -129,7 +134,7 @@ def build(ctx: ReportContext) -> Section | None:
             result = ctx.cached(f"estimates:{world}", lambda w=world: estimate_study(
                 ctx.study, world=w, random_state=ctx.random_state))
         hashes[f"data_sha256{'' if world is None else ' (' + world + ')'}"] = result.data_hash
-        label = (f"in a SIMULATED cohort of {result.n} from the world '{world}'"
+        label = (f"in one SIMULATED cohort of {result.n} (a single draw) from the world '{world}'"
                  if world else f"on the {result.n} rows of the data")
         key = "data" if world is None else f"world{index + 1}"
         if world:
@@ -167,26 +172,61 @@ def build(ctx: ReportContext) -> Section | None:
                  "estimates": table.to_dict("records")}
         data["worlds"].append(entry)
         if world and conditional is not None:
-            verdicts.append(f"'{world}': adjusted OR {conditional.estimate:.2f} "
-                            f"(true {result.truth.get('true_conditional_odds_ratio'):g})")
+            true_or = result.truth.get("true_conditional_odds_ratio")
+            text = Text.of(f"'{world}': adjusted OR ",
+                           simulated(conditional.estimate, "one draw",
+                                     f"{conditional.estimate:.2f}"),
+                           " (true OR ", assumed(true_or, "the world's assumption",
+                                                 f"{true_or:g}"))
+            spec_world = worlds_by_name.get(world)
+            if spec_world is not None and spec_world.calibration and headline is not None:
+                text += Text.of("; the world is calibrated so that the mean over many draws "
+                                "is the reported ",
+                                reported(headline.value, headline.source,
+                                         f"{headline.value:g}"),
+                                ", so one draw can land far from it")
+            verdicts.append(text + ")")
         elif not world:
             values = np.array([e.estimate for e in result.estimates])
-            text = f"estimates range {_num(values.min())} to {_num(values.max())}"
+            source = f"{result.n:,} rows"
+
+            def _num(value: float) -> str:
+                return amount(value, unit)
+
+            text = Text.of("estimates range ", measured(values.min(), source,
+                                                        _num(values.min())),
+                           " to ", measured(values.max(), source, _num(values.max())))
             if "published" in table:
-                matched = table.dropna(subset=["published"])
-                text += "; " + ", ".join(f"{r.method} {_num(r.estimate)} (published "
-                                         f"{_num(r.published)})" for r in matched.itertuples())
+                pieces: list = []
+                for i, r in enumerate(table.itertuples()):
+                    answer = result.compared_with(i)
+                    if answer is None or pd.isna(r.published):
+                        continue
+                    pieces += [", " if pieces else "; ", f"{r.method} ",
+                               measured(r.estimate, source, _num(r.estimate)), " (published ",
+                               reported(r.published, answer.source or "published",
+                                        _num(r.published)), ")"]
+                text += Text.of(*pieces)
             if truth is not None:
-                covered = (table["CI covers the experimental truth"] == "yes").sum()
-                text += (f"; the experimental truth is {truth:,.0f}, and {covered} of "
-                         f"{len(table)} estimators' intervals cover it")
+                covered = int((table["CI covers the experimental truth"] == "yes").sum())
+                text += Text.of("; the experimental truth is ",
+                                measured(truth, "the randomised experiment",
+                                         amount(truth, unit)),
+                                f", and {count_words(covered)} of {count_words(len(table))} "
+                                "estimators' intervals "
+                                "cover it")
             verdicts.append(text)
     if spec.simulated:
         blocks.insert(0, Callout(
             "These estimates use SIMULATED cohorts shaped like the paper's sample (no "
             "individual data were published). They show what the paper's adjusted model would "
             "report in worlds where the truth is known.", "info"))
-    verdict = ("Estimates on SIMULATED cohorts: " if spec.simulated else "Estimates: ") + \
-        "; ".join(verdicts) + "."
+    joined: list = []
+    for text in verdicts:
+        joined += ["; " if joined else "", text]
+    verdict = Text.of("Estimates on one SIMULATED cohort per world (single draws): "
+                      if spec.simulated else "Estimates on the data: ", *joined, ".")
     return Section("estimates", "Estimates from individual-level data", tuple(blocks), data,
-                   verdict=verdict)
+                   verdict=verdict, simulated=spec.simulated,
+                   lead="" if spec.simulated else Text.of(
+                       "Estimators on the data: ", *joined, " ([estimates](#estimates))."))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from causal.plots.evalue import plot_evalue_curve
 from causal.report.figures import figure_bytes, new_figure
 from causal.report.model import Callout, Figure, Paragraph, ReportContext, Section, Table
+from causal.report.provenance import Text, computed
 from causal.sensitivity.evalue_spec import claim_evalue
 
 
@@ -40,8 +41,15 @@ def build(ctx: ReportContext) -> Section | None:
             "rr_ci": None if result.rr_ci is None else list(result.rr_ci),
             "evalue_point": result.point, "evalue_ci": result.ci,
             "ci_limit_used": result.ci_limit_used, "true": result.true}
-    verdict = (f"E-value {result.point:.2f} for the estimate and "
-               f"{result.ci:.2f} for its confidence limit" if result.ci is not None else
-               f"E-value {result.point:.2f}")
+    source = "E-value of the reported estimate"
+    point = computed(result.point, source, f"{result.point:.2f}")
+    limit = computed(result.ci, source, f"{result.ci:.2f}") if result.ci is not None else None
+    verdict = Text.of("E-value ", point, " for the estimate" +
+                      (" and " if limit is not None else ""),
+                      *((limit, " for its confidence limit") if limit is not None else ()),
+                      ".")
+    lead = Text.of("Confounding: E-value ", point,
+                   *((" (CI ", limit, ")") if limit is not None else ()),
+                   " ([E-values](#evalue)).")
     return Section("evalue", "How strong would unmeasured confounding have to be? (E-values)",
-                   tuple(blocks), data, verdict=verdict + f" ({result.conversion}).")
+                   tuple(blocks), data, verdict=verdict, lead=lead)

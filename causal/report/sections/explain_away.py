@@ -6,7 +6,12 @@ import numpy as np
 import pandas as pd
 
 from causal.report.model import Callout, Figure, Paragraph, ReportContext, Section, Table
+from causal.report.provenance import Number, Text, assumed, simulated
 from causal.sensitivity.explain_away_result import ExplainAwayResult
+
+
+def reported_number(value: float) -> Number:
+    return Number(value, "reported", "the headline estimate", f"OR {value:g}")
 
 
 def key_cells(result: ExplainAwayResult, count: int = 5) -> pd.DataFrame:
@@ -26,16 +31,26 @@ def key_cells(result: ExplainAwayResult, count: int = 5) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def feasibility_sentence(result: ExplainAwayResult, feasible: np.ndarray) -> str:
-    """What matching each arm's recovery (not only overall) under a true OR of 1 requires."""
-    diagonal = np.flatnonzero(np.diagonal(feasible)) if feasible.shape[0] == feasible.shape[
-        1] else np.array([], dtype=int)
-    where = (f"; with equal strengths, from about {result.uptake_ors[diagonal[0]]:.1f} "
-             f"(the grid's resolution)" if diagonal.size else "")
-    return (f"Reproducing the reported recovery in each arm as well (not only overall) with no "
-            f"true effect, and with measured severity lowering recovery as assumed, is possible "
-            f"in only {int(feasible.sum())} of {feasible.size} grid cells{where}: weaker "
-            f"confounders cannot create the crude contrast at all.")
+MODE_WORDS = {"overall": "the reported overall uptake and overall recovery",
+              "arms": "the reported uptake and the reported recovery in each arm"}
+
+
+def matching_sentence(result: ExplainAwayResult, feasible: np.ndarray) -> str:
+    """The frontier's matching mode, and how many cells each mode can match (one grid)."""
+    matched = int(result.matched.sum())
+    mode = MODE_WORDS.get(result.margins, result.margins)
+    text = (f"One frontier, one matching mode: every cell is solved so that the simulated "
+            f"cohorts reproduce {mode} (mode '{result.margins}'); {matched} of "
+            f"{result.matched.size} cells could be matched that way, and the frontier is read "
+            f"off those cells.")
+    if result.margins == "overall":
+        text += (f" In the stricter mode that also reproduces the recovery of each arm (with "
+                 f"measured severity lowering recovery as assumed), only {int(feasible.sum())} "
+                 f"of the same {feasible.size} cells can be matched at all, all among the "
+                 f"strongest confounders on the grid: weaker confounders cannot create the "
+                 f"reported crude contrast with no true effect. No frontier is drawn in that "
+                 f"mode.")
+    return text
 
 
 def answer(result: ExplainAwayResult) -> tuple[str, str]:
@@ -47,10 +62,11 @@ def answer(result: ExplainAwayResult) -> tuple[str, str]:
     top = result.mean_or[-1, -1]
     pct = f"{result.prevalence:.0%}"
     bench = result.benchmarks.get("phq9_baseline")
-    bench_text = (f" For comparison, baseline PHQ-9 severity in the simulated world is "
-                  f"associated with uptake and recovery by ORs of {bench[2]:.2f} and "
-                  f"{bench[3]:.2f} per SD (a binary confounder of the same strength per SD would "
-                  f"sit at about {bench[0]:.1f} and {bench[1]:.1f} on the grid)."
+    bench_text = (f" For orientation only: the study file ASSUMES (it does not measure) that "
+                  f"baseline PHQ-9 severity changes the odds of uptake and recovery by "
+                  f"{bench[2]:.2f} and {bench[3]:.2f} per SD in the simulated world (a binary "
+                  f"confounder of that strength would sit at about {bench[0]:.1f} and "
+                  f"{bench[1]:.1f} on the grid); these are not evidence about real clients."
                   if bench else "")
     if np.isfinite(mean_cross):
         core = (f"a hidden binary factor present in {pct} of clients would have to multiply the "
@@ -61,7 +77,8 @@ def answer(result: ExplainAwayResult) -> tuple[str, str]:
                 f"report {reported:g} or more" if np.isfinite(prob_cross) else "")
         verdict = (f"With no true effect, a hidden binary confounder ({pct} prevalence) needs ORs "
                    f"of about {mean_cross:.1f} with both uptake and recovery for the simulated "
-                   f"study of {result.n} to report OR {reported:g} on average")
+                   f"study of {result.n} to report OR {reported:g} on average (matching mode "
+                   f"'{result.margins}')")
     else:
         core = (f"even the strongest hidden binary factor on the grid (ORs "
                 f"{result.uptake_ors[-1]:g} with uptake and {result.recovery_ors[-1]:g} with "
@@ -120,25 +137,46 @@ def build(ctx: ReportContext) -> Section | None:
                "drawn where each cell's implied risk ratios (RR_EU, RR_UD, from the solved "
                "model, marginal over the covariates) have a bounding factor equal to the "
                f"reported OR on the risk-ratio scale ({result.evalue_rr:.2f} = sqrt(OR), common "
-               "outcome); diamonds: measured covariates at the same strength per SD.",
+               "outcome); diamonds: a binary confounder as strong per SD as the study file ASSUMES "
+               "measured covariates to be in the simulated world (assumed, not measured).",
                figure_bytes(figure), alt="contour plot of the simulated adjusted OR"),
         Table(key_cells(result), caption="SIMULATED: cells with equal confounder ORs "
                                          f"(prevalence {result.prevalence:g}, "
                                          f"{result.replicates} replicates each).", digits=3),
-        Callout(f"Margins matched: {result.margins} (expected uptake and recovery as "
-                f"reported); {unmatched} of {result.matched.size} cells could not be matched. "
-                f"Simulation time {result.wall_seconds:.1f} s (CPU {result.cpu_seconds:.1f} s).",
-                "info"),
-        Paragraph(feasibility_sentence(result, feasible)),
+        Callout(matching_sentence(result, feasible), "info"),
+        Paragraph(f"Simulation time {result.wall_seconds:.1f} s (CPU "
+                  f"{result.cpu_seconds:.1f} s); {unmatched} cell(s) unmatched."),
     ]
     payload = {"prevalence": result.prevalence, "replicates": result.replicates,
                "margins": result.margins, "reported_or": result.reported_or,
                "diagonal_mean_crossing": result.diagonal_crossing("mean"),
                "diagonal_probability_crossing": result.diagonal_crossing("probability"),
                "simulated": True, "arms_feasible": feasible.tolist(),
-               "summary_sentence": verdict,
+               "summary_sentence": verdict, "matched_cells": int(result.matched.sum()),
+               "arms_feasible_cells": int(feasible.sum()), "cells_total": int(feasible.size),
                "benchmarks": {name: [float(v) for v in values]
                               for name, values in result.benchmarks.items()},
                "cells": result.to_frame().replace({np.nan: None}).to_dict(orient="records")}
     return Section("explain_away", "Could self-selection alone produce the reported OR? "
-                   "(simulation)", tuple(blocks), payload, verdict=verdict)
+                   "(simulation)", tuple(blocks), payload, verdict=verdict_text(result),
+                   simulated=True)
+
+
+def verdict_text(result: ExplainAwayResult) -> Text:
+    """The at-a-glance line with each number tagged."""
+    cross = result.diagonal_crossing("mean")
+    per_cell = f"mean of {result.replicates} draws per cell"
+    reported = reported_number(result.reported_or)
+    if np.isfinite(cross):
+        return Text.of("SIMULATED, with no true effect: a hidden binary confounder present in ",
+                       assumed(result.prevalence, "the grid's assumption",
+                               f"{result.prevalence:.0%}"),
+                       " of clients needs ORs of about ",
+                       simulated(cross, per_cell, f"{cross:.1f}"),
+                       " with both uptake and recovery for a simulated study of this size to "
+                       "report ", reported, f" on average (matching mode '{result.margins}': "
+                       f"{MODE_WORDS.get(result.margins, result.margins)}).")
+    top = result.mean_or[-1, -1]
+    return Text.of("SIMULATED: no hidden binary confounder on the grid makes a null effect report ",
+                   reported, " on average (strongest cell: ",
+                   simulated(top, per_cell, f"{top:.2f}"), ").")

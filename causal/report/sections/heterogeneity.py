@@ -63,4 +63,5 @@ def build(ctx: ReportContext) -> Section | None:
     return Section(key="heterogeneity", title="Does the effect vary between clients?",
                    blocks=tuple(blocks),
                    data={"summary": result.summary(), "sentence": result.sentence(),
-                         "random_state": ctx.random_state, "simulated": result.simulated})
+                         "random_state": ctx.random_state, "simulated": result.simulated},
+                   simulated=bool(result.simulated))

@@ -25,6 +25,8 @@ from causal.report.model import (
     Section,
     Table,
 )
+from causal.report.provenance import Text
+from causal.report.units import outcome_unit
 
 
 def _seeds(random_state: int, k: int) -> list[int]:
@@ -54,23 +56,34 @@ def _cases(ctx: ReportContext) -> list[tuple[str, pd.DataFrame, int | None, Any]
     return out
 
 
-def _ci_text(low: float, high: float) -> str:
-    return f"{low:.3g} to {high:.3g}"
+def _ci_text(low: float, high: float, unit: str | None = None) -> str:
+    from causal.report.units import amount_ci
+
+    return amount_ci(low, high, unit)
 
 
-def _row(label: str, r: Any, bench_label: str) -> dict[str, Any]:
+def _row(label: str, r: Any, bench_label: str, unit: str | None = None) -> dict[str, Any]:
+    from causal.report.units import amount
+
     reg, ev, ovb, ros = r.measure, r.evalue, r.ovb, r.rosenbaum
     last = ovb.bounds[-1] if ovb.bounds else None
+    additive = reg.short_name in ("MD", "RD")
+    u = unit if reg.short_name == "MD" else None
     return {
         "data": label,
-        "adjusted estimate (CI)": f"{reg.short_name} {reg.estimate:.3g} ({_ci_text(*reg.ci)})",
+        "adjusted estimate (CI)": (f"{reg.short_name} {amount(reg.estimate, u)} "
+                                   f"({_ci_text(*reg.ci, u)})" if additive else
+                                   f"{reg.short_name} {reg.estimate:.3g} "
+                                   f"({_ci_text(*reg.ci)})"),
         "E-value (point / CI)": f"{ev.point:.2f} / {ev.ci:.2f}" if ev.ci is not None
         else f"{ev.point:.2f} / 1",
-        f"{ovb.model} estimate (SE)": f"{ovb.estimate:.3g} ({ovb.std_error:.3g})",
+        f"{ovb.model} estimate (SE)": (f"{amount(ovb.estimate, u)} "
+                                       f"({amount(ovb.std_error, u)})"),
         "RV_q": ovb.rv_q,
         "RV_q,alpha": ovb.rv_qa,
         f"largest benchmark bound ({bench_label})": (
-            f"{last.label}: {last.estimate:.3g} ({_ci_text(*last.ci)})" if last else "n/a"),
+            f"{last.label}: {amount(last.estimate, u)} ({_ci_text(*last.ci, u)})"
+            if last else "n/a"),
         "Gamma* (matched pairs)": (f"{ros.gamma_star:.2f}" if ros.gamma_star is not None
                                    else "none: not significant at Gamma = 1"
                                    if "not significant" in ros.gamma_star_note else "> 1e8"),
@@ -122,30 +135,61 @@ def _fragile(r: Any) -> list[str]:
     return out
 
 
-def _verdict(cases: list, results: list, simulated: bool) -> str:
-    parts = []
+def _verdict(cases: list, results: list, simulated: bool, unit: str | None = None) -> Text:
+    from causal.report.provenance import Number, assumed, estimate_text
+    from causal.report.units import amount, amount_ci
+
+    parts: list = []
     for (label, _, _, world), r in zip(cases, results, strict=True):
         name = label.removeprefix("SIMULATED: ")
-        truth = f" (true OR {world.true_odds_ratio:g})" if world is not None else ""
+
+        def tag(value: float, text: str, name: str = name, **kw: Any) -> Number:
+            return Number(value, "simulated" if simulated else "measured",
+                          "one draw" if simulated else name, text, **kw)
+
+        m = r.measure
         flags = _fragile(r)
-        parts.append(f"{name}{truth}: {r.measure.describe()}, E-value {r.evalue.point:.2f}, "
-                     f"RV_q {r.ovb.rv_q:.2f}, " + (f"Gamma* {r.rosenbaum.gamma_star:.2f}"
-                                                   if r.rosenbaum.gamma_star is not None
-                                                   else "no Gamma*")
-                     + (f"; flagged fragile: {', '.join(flags)}" if flags else
-                        "; no diagnostic flags it"))
-    prefix = "On one SIMULATED cohort per world: " if simulated else "Individual data: "
-    return prefix + " | ".join(parts) + "."
+        parts += [" | " if parts else "", f"{name}"]
+        if world is not None:
+            parts += [" (true OR ", assumed(world.true_odds_ratio, "the world's assumption",
+                                            f"{world.true_odds_ratio:g}"), ")"]
+        shown = (f"{m.short_name} {amount(m.estimate, unit)} (95% CI "
+                 f"{amount_ci(*m.ci, unit)})" if m.short_name == "MD" else
+                 estimate_text(m.short_name, m.estimate, m.ci))
+        parts += [": ", tag(m.estimate, shown, ci=m.ci),
+                  ", E-value ", tag(r.evalue.point, f"{r.evalue.point:.2f}"),
+                  ", RV_q ", tag(r.ovb.rv_q, f"{r.ovb.rv_q:.2f}"), ", "]
+        parts += (["Gamma* ", tag(r.rosenbaum.gamma_star, f"{r.rosenbaum.gamma_star:.2f}")]
+                  if r.rosenbaum.gamma_star is not None else ["no Gamma*"])
+        parts.append(f"; flagged fragile: {', '.join(_flag_words(flags))}" if flags else
+                     "; no diagnostic flags it")
+    prefix = ("On one SIMULATED cohort per world (single draws): " if simulated else
+              "Individual data: ")
+    return Text.of(prefix, *parts, ".")
 
 
-def _flags(label: str, r: Any) -> str:
+def _flag_words(flags: list[str]) -> list[str]:
+    """The fragility flags without bare multipliers ("1x phq9_baseline" -> "as strong as")."""
+    out = []
+    for flag in flags:
+        for k, words in (("1x ", "as strong as "), ("2x ", "twice as strong as "),
+                         ("3x ", "three times as strong as ")):
+            flag = flag.replace(f"a confounder {k}", f"a confounder {words}")
+        out.append(flag)
+    return out
+
+
+def _flags(label: str, r: Any, unit: str | None = None) -> str:
+    from causal.report.units import amount
+
     ovb, ros, ev = r.ovb, r.rosenbaum, r.evalue
     last = ovb.bounds[-1] if ovb.bounds else None
     survives = last is not None and (last.ci[0] > 0 if ovb.estimate > 0 else last.ci[1] < 0)
     text = (f"{label}: E-value {ev.point:.2f} (CI {ev.ci if ev.ci is not None else 1:.2f}); "
             f"RV_q {ovb.rv_q:.3f}, RV_q,alpha {ovb.rv_qa:.3f}")
     if last is not None:
-        text += (f"; a confounder {last.label} would leave the estimate at {last.estimate:.3g} "
+        shown = amount(last.estimate, unit if r.measure.short_name == "MD" else None)
+        text += (f"; a confounder {last.label} would leave the estimate at {shown} "
                  f"({'still significant' if survives else 'no longer significant'})")
     text += "; " + _gamma_text(ros)
     if r.latent is not None:
@@ -210,12 +254,13 @@ def build(ctx: ReportContext) -> Section | None:
         f"(Cinelli & Hazlett 2020), with confounders {multiples} "
         f"as strong as {bench} ({chosen}) as benchmarks; and 1:1 propensity-score matching "
         f"with Rosenbaum bounds ({test_name}), giving Γ*, the hidden bias at which significance at 5% is lost."))
-    frame = pd.DataFrame([_row(label, r, bench) for (label, *_), r in zip(cases, results,
+    unit = outcome_unit(ctx.study)
+    frame = pd.DataFrame([_row(label, r, bench, unit) for (label, *_), r in zip(cases, results,
                                                                          strict=True)])
     blocks.append(Table(frame, caption=("SIMULATED cohorts, one per world: " if simulated
                                         else "Real data: ") + "E-value, robustness values, "
                         "benchmark bounds and Gamma*.", digits=3))
-    blocks.append(BulletList(tuple(_flags(label, r) for (label, *_), r
+    blocks.append(BulletList(tuple(_flags(label, r, unit) for (label, *_), r
                                    in zip(cases, results, strict=True))))
     if simulated and len(results) > 1:
         blocks.append(Callout(
@@ -231,7 +276,11 @@ def build(ctx: ReportContext) -> Section | None:
                    + ("; the simulated latent confounder's true position is marked too."
                       if r.latent is not None else "."))
         blocks.append(_figure(f"individual_ovb_contour_{i + 1}", r, caption))
-    verdict = _verdict(cases, results, simulated)
+    verdict = _verdict(cases, results, simulated, unit)
+    lead = "" if simulated else Text.of(verdict.parts[0].replace("Individual data: ",
+                                                                 "Sensitivity on the data: "),
+                                        *verdict.parts[1:-1],
+                                        " ([individual sensitivity](#individual_sensitivity)).")
     data = {"simulated": simulated, "random_state": ctx.random_state,
             "benchmarks": bench, "kd": list(options.kd),
             "cases": [{"label": label, "seed": seed,
@@ -245,4 +294,4 @@ def build(ctx: ReportContext) -> Section | None:
     return Section("individual_sensitivity",
                    "Which diagnostics flag fragility? (individual data"
                    + (", SIMULATED)" if simulated else ")"), tuple(blocks), data,
-                   verdict=verdict)
+                   verdict=verdict, simulated=simulated, lead=lead)

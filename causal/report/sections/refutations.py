@@ -3,8 +3,9 @@
 The estimators refuted are those the estimates section shows: the adjusted outcome regression
 (the paper's kind of estimate), IPW and AIPW, each refitted as estimated in every simulation
 (:func:`causal.refute.refute`). For a SIMULATED study (Thew) they run on one cohort per declared
-world; for real data on the data. Each test (placebo treatment, random common cause, data subsets, bootstrap, dummy outcome)
-checks one way the estimate could be an artefact of the model or the sample. None of them can
+world; for real data on the data. Each test (placebo treatment, random common cause, data
+subsets, bootstrap, dummy outcome) checks one way the estimate could be an artefact of the model
+or the sample. None of them can
 detect an unmeasured confounder, and the section says so next to the world where one exists.
 """
 
@@ -15,6 +16,24 @@ import warnings
 import pandas as pd
 
 from causal.report.model import Callout, Paragraph, ReportContext, Section, Table
+from causal.report.provenance import Text, count_words
+
+
+def pass_fail_table(results) -> pd.DataFrame:
+    """One row per test; ONE column says pass or fail with the same meaning for every test.
+
+    "pass" always means "this test found no sign of a problem". What the p-value must do to
+    pass differs between tests (a placebo must look unlike the estimate: small p passes; a
+    stability test must look like it: large p passes), so the rule is shown beside it.
+    """
+    return pd.DataFrame([{
+        "refuter": r.refuter,
+        "pass/fail": "pass" if r.passed else "fail",
+        "passes when": r.rule,
+        "p_value": r.p_value,
+        "original": r.original_estimate,
+        "refuted_mean": r.refuted_mean,
+        "sentence": r.sentence} for r in results])
 
 #: the estimators refuted (``refute_study`` names): the adjusted model, IPW and AIPW
 ESTIMATORS = ("auto", "ipw", "aipw")
@@ -32,8 +51,10 @@ def build(ctx: ReportContext) -> Section | None:
         "Each refutation test perturbs the data or the model in a way whose effect on a valid "
         "estimate is known: a permuted (placebo) treatment or outcome should show no effect; a "
         "random extra covariate, random subsets and bootstrap resamples should leave the "
-        "estimate where it was. A failed test is a warning sign; passing them all does not "
-        "show that the estimate is causal.")]
+        "estimate where it was. The pass/fail column means the same for every test: 'pass' = "
+        "no sign of a problem. The p-value's direction differs (for a placebo a small p passes, "
+        "for a stability test a large p passes), so each row states its rule. A failed test is "
+        "a warning sign; passing them all does not show that the estimate is causal.")]
     data: dict = {"worlds": []}
     summary = []
     for world in worlds:
@@ -50,12 +71,17 @@ def build(ctx: ReportContext) -> Section | None:
         blocks.append(Paragraph(f"**{result.heading()}** Also refuted: "
                                 + "; ".join(r.suite.results[0].method for r in results[1:])
                                 + "."))
-        blocks.append(Table(verdicts[["estimator", "refuter", "verdict", "p_value", "original",
-                                      "refuted_mean", "sentence"]],
+        table = pd.concat([pass_fail_table(r.suite.results).assign(
+            estimator=r.suite.results[0].method) for r in results], ignore_index=True)
+        blocks.append(Table(table[["estimator", *table.columns[:-1]]],
                             caption=f"Refutation tests on {label} (100 simulations each), "
                                     "each estimator refitted as estimated."))
-        passed = int(verdicts.verdict.eq("passed").sum())
-        summary.append(f"{label}: {passed} of {len(verdicts)} passed")
+        counts = []
+        for r in results:  # per estimator, so the counts stay small words
+            passed = sum(t.passed for t in r.suite.results)
+            counts.append(f"{r.suite.results[0].method.split(':')[0]} "
+                          f"{count_words(passed)} of {count_words(len(r.suite.results))}")
+        summary.append(f"{label}: " + ", ".join(counts) + " passed")
         data["worlds"].append({"world": world, "estimator": result.estimator,
                                "estimators": [r.estimator for r in results],
                                "n": result.n, "tests": verdicts.to_dict("records")})
@@ -66,4 +92,8 @@ def build(ctx: ReportContext) -> Section | None:
                 "that: they probe the model and the sample, not the unmeasured confounder. "
                 "That is the job of the sensitivity analyses below.", "warning"))
     return Section("refutations", "Refutation tests", tuple(blocks), data,
-                   verdict="Refutation tests: " + "; ".join(summary) + ".")
+                   verdict=Text.of("Refutation tests: " + "; ".join(summary) + "."),
+                   simulated=spec.simulated,
+                   lead="" if spec.simulated else Text.of(
+                       "Refutation tests on the data: " + "; ".join(summary).removeprefix(
+                           "the data: ") + " ([refutations](#refutations))."))

@@ -15,8 +15,10 @@ from causal.report.model import (
     Section,
     Table,
 )
+from causal.report.provenance import Text, assumed, computed, count_words
 from causal.sensitivity.evalue_spec import claim_evalue
 from causal.sensitivity.scenario import assess_scenario, scenario_table
+from causal.sensitivity.scenario_basis import scenario_bases, scenario_benchmarks
 from causal.sensitivity.scenario_spec import headline_scenario, study_scenarios
 from causal.sensitivity.surfaces import tipping_surface
 
@@ -36,12 +38,16 @@ def build(ctx: ReportContext) -> Section | None:
         raise StudySpecError(f"{ctx.study.path}: cannot apply the [[scenarios]]: {error}") from None
     name = measure.short_name
     table.insert(0, "#", [str(i) for i in range(1, len(table) + 1)])
+    bases = scenario_bases(ctx.study)
+    table.insert(2, "basis", [bases[s.name].basis if s.name in bases else "hypothesis"
+                              for s in scenarios])
     headline = ctx.study.claim.headline
     label = headline.label if headline is not None else "the headline estimate"
     blocks: list = [
         Paragraph(
-            f"Each row is a hypothesised unmeasured confounder (self-selection), described in "
-            f"plain terms in the study file. It is applied to {label} ({measure.describe()}) on "
+            f"Each row is an unmeasured confounder (self-selection) declared in the study file, "
+            f"with its basis: 'evidence' (published numbers, cited) or 'hypothesis' (the study "
+            f"file's own guess, not anyone's finding). It is applied to {label} ({measure.describe()}) on "
             f"the risk-ratio scale ({result.conversion}); the adjusted values are then mapped "
             f"back to the {name} scale. A binary confounder's bias factor is exact "
             f"(Schlesselman 1978); a confounder given only by its strength (two risk ratios) "
@@ -55,7 +61,17 @@ def build(ctx: ReportContext) -> Section | None:
                                     "beyond_evalue_curve": "beyond the E-value curve"}),
               caption="Named confounder scenarios from the study file.", digits=3),
         BulletList(tuple(a.sentence() for a in assessments)),
+        BulletList(tuple(f"Basis of '{name}': {b.describe()}." for name, b in bases.items())),
     ]
+    benchmarks = scenario_benchmarks(ctx.study)
+    if all(b.basis == "hypothesis" for b in bases.values()):
+        blocks.append(Callout(
+            "Every scenario here is a hypothesis of the study file, not a published finding."
+            + (f" Published benchmarks: {benchmarks.note}" if benchmarks is not None else
+               " The study file cites no published association of the confounder with the "
+               "outcome to compare them with."), "warning"))
+    if benchmarks is not None and benchmarks.citations:
+        blocks.append(BulletList(tuple(benchmarks.citations)))
     flagged = headline_scenario(ctx.study)
     critics = next((a for a in assessments if a.scenario.name == flagged), None)
     if (critics is not None and critics.scenario.kind == "binary"
@@ -97,12 +113,26 @@ def build(ctx: ReportContext) -> Section | None:
                              figure_bytes(figure), alt="tipping heatmap"))
     n_point = sum(a.tips_estimate for a in assessments)
     n_ci = sum(a.tips_ci for a in assessments)
-    verdict = (f"Of {len(assessments)} named confounder scenarios, {n_point} would explain the "
-               f"estimate away and {n_ci} would bring its confidence interval to the null")
+    verdict = Text.of(f"Of {count_words(len(assessments))} named confounder scenarios (all "
+                      f"hypotheses of the study file)" if all(
+                          b.basis == "hypothesis" for b in bases.values()) else
+                      f"Of {count_words(len(assessments))} named confounder scenarios",
+                      f", {count_words(n_point)} would explain the estimate away and {count_words(n_ci)} "
+                      f"would bring its confidence interval to the null")
+    lead: Text | str = ""
     if critics is not None:
-        verdict += (f" ('{critics.scenario.name}': adjusted {name} {critics.adjusted:.2f}"
-                    + (f", CI limit {critics.adjusted_ci_limit:.2f}"
-                       if critics.adjusted_ci_limit is not None else "") + ")")
+        basis = bases.get(critics.scenario.name)
+        hypothesis = basis is None or basis.basis == "hypothesis"
+        under = ("under the study file's hypothesis" if hypothesis else
+                 f"from the reported estimate and {basis.citation}")
+        adjusted = Text.of(computed(critics.adjusted, under,
+                                    f"{critics.adjusted:.2f}"))
+        limit = (Text.of(", limit ", computed(critics.adjusted_ci_limit, under,
+                                                 f"{critics.adjusted_ci_limit:.2f}"))
+                 if critics.adjusted_ci_limit is not None else Text.of(""))
+        verdict += Text.of(f" ('{critics.scenario.name}': adjusted {name} ", adjusted, limit,
+                           ")")
+        lead = _lead(critics, name, hypothesis, basis, adjusted, limit)
     data = {"measure": name, "conversion": result.conversion,
             "scenarios": [{"name": a.scenario.name, "kind": a.scenario.kind,
                            "headline": a is critics,
@@ -113,5 +143,30 @@ def build(ctx: ReportContext) -> Section | None:
                            "tips_ci": a.tips_ci, "rr_eu": a.rr_eu, "rr_ud": a.rr_ud,
                            "beyond_point_curve": a.beyond_point_curve,
                            "beyond_ci_curve": a.beyond_ci_curve} for a in assessments]}
+    data["bases"] = {k: {"basis": b.basis, "citation": b.citation,
+                         "justification": b.justification} for k, b in bases.items()}
     return Section("sensitivity", "What would named confounders do? (scenarios)",
-                   tuple(blocks), data, verdict=verdict + ".")
+                   tuple(blocks), data, verdict=verdict + ".", lead=lead)
+
+
+def _lead(assessment, measure: str, hypothesis: bool, basis, adjusted: Text,
+          limit: Text) -> Text:
+    """The verdict's sentence on the scenario the study file marks as its headline."""
+    s = assessment.scenario
+    origin = "" if hypothesis else f" (from {basis.citation})"
+    tag = "study file's hypothesis" if hypothesis else basis.citation
+    if s.kind == "binary":
+        shape = Text.of(" (", assumed(s.prevalence_treated, tag, f"{s.prevalence_treated:.0%}"),
+                        " vs ", assumed(s.prevalence_control, tag,
+                                        f"{s.prevalence_control:.0%}"),
+                        ", risk ratio ", assumed(s.outcome_rr, tag, f"{s.outcome_rr:g}"),
+                        "; no published numbers)" if hypothesis else ")")
+    else:
+        shape = Text.of(" (risk ratios ", assumed(s.rr_eu, tag, f"{s.rr_eu:g}"), " and ",
+                        assumed(s.rr_ud, tag, f"{s.rr_ud:g}"), ")")
+    outcome = ("explain it away" if assessment.tips_estimate else
+               "bring the CI to the null" if assessment.tips_ci else
+               "leave it clear of the null")
+    who = ("The study file's own hypothesis" if hypothesis else "The evidence-based scenario")
+    return Text.of(f"{who} '{s.name}'{origin}", shape, f" would {outcome}: "
+                   f"{measure} ", adjusted, limit, " ([scenarios](#sensitivity)).")

@@ -1,0 +1,53 @@
+"""The outcome's unit (``[study] outcome_unit``), and numbers formatted with it.
+
+``outcome_unit = "USD"`` (or "GBP", "EUR") prints differences as money with thousands
+separators (``$1,201``); any other string is appended (``3.4 kg``). Without a unit, numbers are
+printed with 3 significant digits, and never in scientific notation.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from causal.spec import Study, register_validator, spec_error
+
+_CURRENCY = {"USD": "$", "GBP": "£", "EUR": "€"}
+
+
+def parse_outcome_unit(table: dict[str, Any], path: Path | str) -> str | None:
+    """``outcome_unit`` of the ``[study]`` table (None when absent)."""
+    unit = table.get("outcome_unit")
+    if unit is None:
+        return None
+    if not isinstance(unit, str) or not unit.strip():
+        raise spec_error(path, "study.outcome_unit", "a unit such as 'USD' or 'kg'", unit)
+    return unit.strip()
+
+
+def outcome_unit(study: Study) -> str | None:
+    return parse_outcome_unit(study.section("study"), study.path)
+
+
+def amount(value: float, unit: str | None = None) -> str:
+    """One number in the outcome's unit: ``$1,201``, ``-$8,498``, ``3.44 kg``, ``0.236``."""
+    if abs(value) >= 1000 or (unit in _CURRENCY and abs(value) >= 100):
+        text = f"{abs(value):,.0f}"
+    elif abs(value) >= 100:
+        text = f"{abs(value):.0f}"
+    else:
+        text = f"{abs(value):.3g}"
+    sign = "-" if value < 0 and float(text.replace(",", "")) != 0 else ""
+    if unit in _CURRENCY:
+        return f"{sign}{_CURRENCY[unit]}{text}"
+    return f"{sign}{text}" + (f" {unit}" if unit else "")
+
+
+def amount_ci(low: float, high: float, unit: str | None = None) -> str:
+    """An interval in the outcome's unit: ``$112 to $2,290``."""
+    return f"{amount(low, unit)} to {amount(high, unit)}"
+
+
+@register_validator
+def _validate(study: Study) -> None:
+    outcome_unit(study)
