@@ -53,6 +53,11 @@ def check_alpha(alpha: Any, name: str = "alpha") -> float:
     value = check_finite(alpha, name)
     if not 0 < value < 1:
         raise ParameterError(f"`{name}` must be in (0, 1); got {_fmt(value)}.")
+    if value < 1e-15:
+        # 1 - alpha/2 rounds to 1 in double precision: no finite critical value exists
+        raise ParameterError(f"`{name}` must be at least 1e-15 (a smaller level has no "
+                             f"finite normal critical value in double precision); got "
+                             f"{_fmt(value)}.")
     return value
 
 
@@ -120,14 +125,31 @@ def check_literal(value: Any, name: str, allowed: Iterable[str]) -> str:
     return value
 
 
+def check_unique_index(data: Any, name: str = "data") -> None:
+    """Refuse a DataFrame whose row labels repeat (rows are matched by label)."""
+    from causal.errors import DataError
+
+    index = data.index
+    if not index.is_unique:
+        repeated = index[index.duplicated()][0]
+        count = int((index == repeated).sum())
+        repeated = repeated.item() if isinstance(repeated, np.generic) else repeated
+        raise DataError(f"`{name}` must have unique row labels (matched pairs refer to rows by "
+                        f"label); label {repeated!r} appears {count} times; use "
+                        f"{name}.reset_index(drop=True).")
+
+
 def check_random_state(random_state: Any) -> np.random.Generator:
     """A fresh Generator from ``None``, an int seed or a Generator (never the global state)."""
     if isinstance(random_state, np.random.Generator):
         return random_state
-    if random_state is None or (
-        isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool)
-    ):
+    if isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool):
+        if random_state < 0:
+            raise ParameterError(f"`random_state` must be a non-negative integer seed; got "
+                                 f"{random_state}.")
         return np.random.default_rng(random_state)
+    if random_state is None:
+        return np.random.default_rng()
     raise ParameterError(
         "`random_state` must be None, an int seed or a numpy.random.Generator; "
         f"got {type(random_state).__name__}."

@@ -122,6 +122,22 @@ class PrintedP:
 # ---------------------------------------------------------------------------------------
 # what a paper reports
 # ---------------------------------------------------------------------------------------
+def _printed_number(value: Any, name: str) -> float:
+    """A number as printed in a paper: a finite int, float, or numeric string like "2.54"."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, np.integer,
+                                                         np.floating)):
+        raise ParameterError(f"`{name}` must be a number (or a numeric string like '2.54'); "
+                             f"got {value!r}.")
+    try:
+        number = float(value)
+    except ValueError:
+        raise ParameterError(f"`{name}` must be a number (or a numeric string like '2.54'); "
+                             f"got {value!r}.") from None
+    if not math.isfinite(number):
+        raise ParameterError(f"`{name}` must be a finite number; got {value!r}.")
+    return number
+
+
 @dataclass(frozen=True)
 class GroupCounts:
     """Events and size of one group as reported, with the printed percentage if any."""
@@ -134,6 +150,9 @@ class GroupCounts:
     def __post_init__(self) -> None:
         events, total = check_events(self.events, self.total, f"{self.label} events",
                                      f"{self.label} total")
+        from causal._budgets import check_size
+
+        check_size(total, "MAX_CLAIM_COUNT", f"`{self.label} total`")
         object.__setattr__(self, "events", events)
         object.__setattr__(self, "total", total)
         if self.percent is not None and not 0 <= float(self.percent) <= 100:
@@ -190,11 +209,25 @@ class ReportedEstimate:
             check_positive(self.outcome_sd, "outcome_sd", what="a standard deviation")
         check_literal(self.adjustment, "adjustment", ADJUSTMENTS)
         check_alpha(self.alpha)
-        value = float(self.estimate)
-        lower, upper = check_interval(tuple(float(x) for x in self.ci), "ci")
+        value = _printed_number(self.estimate, "estimate")
+        ci = self.ci
+        if isinstance(ci, (str, bytes)) or not hasattr(ci, "__len__") or len(ci) != 2:
+            raise ParameterError(f"`ci` of {self.label!r} must be a pair (lower, upper); got "
+                                 f"{ci!r}.")
+        lower, upper = check_interval((_printed_number(ci[0], "ci[0] (lower limit)"),
+                                       _printed_number(ci[1], "ci[1] (upper limit)")), "ci")
         if self.measure not in ADDITIVE_MEASURES:
             check_positive(value, "estimate", what=f"an {self.measure} is a ratio")
             check_positive(lower, "ci[0] (lower limit)", what=f"an {self.measure} limit is a ratio")
+            from causal.measures import RATIO_RANGE
+
+            for number, name in ((value, "estimate"), (lower, "ci[0] (lower limit)"),
+                                 (upper, "ci[1] (upper limit)")):
+                if not RATIO_RANGE[0] <= number <= RATIO_RANGE[1]:
+                    raise ParameterError(
+                        f"`{name}` of {self.label!r} must be a ratio between "
+                        f"{RATIO_RANGE[0]:g} and {RATIO_RANGE[1]:g}; got {number:g} (a ratio "
+                        f"outside this range is almost surely a typo or a log-scale value).")
         if not lower <= value <= upper:
             raise ParameterError(
                 f"`ci` ({lower:g}, {upper:g}) of {self.label!r} must contain the estimate "
@@ -465,6 +498,18 @@ def check_counts(estimate: ReportedEstimate, table: TwoByTwo) -> Finding | None:
                    f"estimated on a subsample, or a number is misreported.", details)
 
 
+def _counts_in_box(low: float, high: float, total: int) -> range:
+    """Event counts ``k`` in ``0..total`` with ``low <= 100 k / total <= high``, found from the
+    ends of the interval (constant time; a loop over every count took seconds at 5e7)."""
+    first = max(0, math.floor(low * total / 100) - 1)
+    last = min(total, math.ceil(high * total / 100) + 1)
+    while first <= last and not low <= 100 * first / total <= high:
+        first += 1
+    while last >= first and not low <= 100 * last / total <= high:
+        last -= 1
+    return range(first, last + 1)
+
+
 def check_percentages(group: GroupCounts) -> Finding | None:
     """Does the printed percentage agree with events/total after rounding (GRIM-style)?"""
     if group.percent is None:
@@ -476,10 +521,16 @@ def check_percentages(group: GroupCounts) -> Finding | None:
                        f"{group.percent}% of {group.label} agrees with {group.events}/"
                        f"{group.total} = {share:.2f}%.", details)
     low, high = rounding_box(group.percent)
-    candidates = [k for k in range(group.total + 1) if low <= 100 * k / group.total <= high]
-    details["consistent_event_counts"] = candidates
-    fix = (f"counts consistent with {group.percent}% of {group.total} are {candidates}"
-           if candidates else f"no count out of {group.total} rounds to {group.percent}%")
+    candidates = _counts_in_box(low, high, group.total)
+    if len(candidates) <= 50:
+        details["consistent_event_counts"] = list(candidates)
+        fix = (f"counts consistent with {group.percent}% of {group.total} are "
+               f"{list(candidates)}" if candidates else
+               f"no count out of {group.total} rounds to {group.percent}%")
+    else:
+        details["consistent_event_counts"] = [candidates[0], candidates[-1]]
+        fix = (f"counts consistent with {group.percent}% of {group.total} are "
+               f"{candidates[0]} to {candidates[-1]}")
     return Finding("percentages", group.label, "error",
                    f"{group.percent}% of {group.label} disagrees with {group.events}/"
                    f"{group.total} = {share:.2f}%; {fix}.", details)
@@ -498,19 +549,57 @@ def reproducing_tables(estimate: ReportedEstimate, treated_total: int, control_t
         raise ParameterError(f"`estimate` must be an OR to search 2x2 tables; got "
                              f"{estimate.measure}.")
     z = z_critical(estimate.alpha)
-    a = np.arange(1, treated_total)[:, None].astype(float)
-    c = np.arange(1, control_total)[None, :].astype(float)
-    b, d = treated_total - a, control_total - c
-    log_or = np.log(a * d / (b * c))
-    se = np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
-    odds = np.exp(log_or)
-    lower, upper = np.exp(log_or - z * se), np.exp(log_or + z * se)
-    keep = (rounds_to(odds, estimate.estimate) & rounds_to(lower, estimate.ci[0])
-            & rounds_to(upper, estimate.ci[1]))
-    ia, ic = np.nonzero(keep)
-    return pd.DataFrame({"treated_events": ia + 1, "control_events": ic + 1,
-                         "odds_ratio": odds[ia, ic], "ci_lower": lower[ia, ic],
-                         "ci_upper": upper[ia, ic]})
+    a, c = _tables_near_point(estimate, treated_total, control_total)
+    parts = []
+    for start in range(0, a.size, _TABLE_CHUNK):
+        ca, cc = a[start:start + _TABLE_CHUNK], c[start:start + _TABLE_CHUNK]
+        b, d = treated_total - ca, control_total - cc
+        log_or = np.log(ca * d / (b * cc))
+        se = np.sqrt(1 / ca + 1 / b + 1 / cc + 1 / d)
+        odds = np.exp(log_or)
+        lower, upper = np.exp(log_or - z * se), np.exp(log_or + z * se)
+        keep = (rounds_to(odds, estimate.estimate) & rounds_to(lower, estimate.ci[0])
+                & rounds_to(upper, estimate.ci[1]))
+        parts.append(pd.DataFrame({"treated_events": ca[keep].astype(int),
+                                   "control_events": cc[keep].astype(int),
+                                   "odds_ratio": odds[keep], "ci_lower": lower[keep],
+                                   "ci_upper": upper[keep]}))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["treated_events", "control_events", "odds_ratio", "ci_lower", "ci_upper"])
+
+
+_TABLE_CHUNK = 1_000_000
+
+
+def _tables_near_point(estimate: ReportedEstimate, n1: int, n0: int
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """Every table ``(a, c)``, ``0 < a < n1``, ``0 < c < n0``, whose sample OR can print as the
+    reported estimate, in the order of a full (a, c) grid.
+
+    The sample OR ``a (n0 - c) / ((n1 - a) c)`` falls as ``c`` grows, so for each ``a`` the
+    tables inside the estimate's rounding box ``[L, H]`` have ``c`` between
+    ``a n0 / (a + (n1 - a) H)`` and ``a n0 / (a + (n1 - a) L)``; one more ``c`` is kept at
+    each end against floating-point error, and the caller applies the exact test. The search
+    therefore stays exhaustive while examining only this band, which is checked against
+    :data:`causal._budgets.MAX_AUDIT_TABLES` before anything is allocated.
+    """
+    from causal._budgets import check_size
+
+    low, high = rounding_box(estimate.estimate)
+    low, high = max(low, 0.0) - 1e-12, high + 1e-12
+    a = np.arange(1, n1, dtype=float)
+    b = n1 - a
+    first = np.floor(a * n0 / (a + b * high)) - 1 if high > 0 else np.full_like(a, n0)
+    last = (np.ceil(a * n0 / (a + b * low)) + 1) if low > 0 else np.full_like(a, n0)
+    first = np.clip(first, 1, n0 - 1).astype(np.int64)
+    last = np.clip(last, 1, n0 - 1).astype(np.int64)
+    width = np.maximum(last - first + 1, 0)
+    check_size(int(width.sum()), "MAX_AUDIT_TABLES",
+               "the number of candidate 2x2 tables for the reported OR",
+               f"the group sizes {n1:,} and {n0:,} are too large for an exhaustive search")
+    rows = np.repeat(np.arange(a.size), width)
+    offsets = np.arange(rows.size) - np.repeat(np.cumsum(width) - width, width)
+    return a[rows], (first[rows] + offsets).astype(float)
 
 
 def tables_matching_point(estimate: ReportedEstimate, table: TwoByTwo) -> dict[str, int]:
@@ -518,14 +607,24 @@ def tables_matching_point(estimate: ReportedEstimate, table: TwoByTwo) -> dict[s
     one: the treated event count (control count kept) and the control count (treated kept)."""
     a0, n1, c0, n0 = (table.treated_events, table.treated_total, table.control_events,
                       table.control_total)
-    target = math.log(estimate.value)
-    a = np.arange(1, n1)
-    c = np.arange(1, n0)
-    if c0 in (0, n0) or a0 in (0, n1):
+    if c0 in (0, n0) or a0 in (0, n1) or n1 < 2 or n0 < 2:
         return {}
-    gap_a = np.abs(np.log(a * (n0 - c0) / ((n1 - a) * c0)) - target)
-    gap_c = np.abs(np.log(a0 * (n0 - c) / ((n1 - a0) * c)) - target)
-    return {"treated_events": int(a[np.argmin(gap_a)]), "control_events": int(c[np.argmin(gap_c)])}
+    odds = estimate.value
+    target = math.log(odds)
+    # The log OR is monotone in each count, so the nearest integer lies next to the exact
+    # solution of OR(a) = target (or OR(c) = target); ties go to the smaller count.
+    a_star = odds * c0 * n1 / ((n0 - c0) + odds * c0)
+    c_star = a0 * n0 / (a0 + odds * (n1 - a0))
+
+    def nearest(star: float, n: int, gap: Any) -> int:
+        options = sorted({min(max(k, 1), n - 1) for k in (math.floor(star), math.ceil(star))})
+        return min(options, key=lambda k: (gap(k), k))
+
+    best_a = nearest(a_star, n1, lambda k: abs(math.log(k * (n0 - c0) / ((n1 - k) * c0))
+                                               - target))
+    best_c = nearest(c_star, n0, lambda k: abs(math.log(a0 * (n0 - k) / ((n1 - a0) * k))
+                                               - target))
+    return {"treated_events": best_a, "control_events": best_c}
 
 
 def check_tables(estimate: ReportedEstimate, table: TwoByTwo) -> Finding | None:

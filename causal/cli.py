@@ -5,7 +5,9 @@ Invalid input is reported as one sentence on stderr with exit status 2, never a 
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -25,12 +27,40 @@ app = typer.Typer(
 )
 
 EXIT_BAD_INPUT = 2
+# Commands whose arguments are numbers: "-2.54" is a (negative) value, not an unknown option.
+NEGATIVE_NUMBERS = {"ignore_unknown_options": True}
 
 
 def fail(message: str) -> None:
     """Print one sentence to stderr and exit with status 2."""
-    typer.echo(f"error: {message}", err=True)
+    from causal._text import terminal_safe
+
+    typer.echo(f"error: {terminal_safe(message)}", err=True)
     raise typer.Exit(EXIT_BAD_INPUT)
+
+
+class _SafeStream(io.TextIOBase):
+    """A text stream that shows control characters as escapes (see causal._text): labels,
+    node names and notes from a user's files never drive the terminal."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw_stream = raw
+
+    def write(self, text: str) -> int:
+        from causal._text import terminal_safe
+
+        self.raw_stream.write(terminal_safe(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.raw_stream.flush()
+
+    def isatty(self) -> bool:
+        return self.raw_stream.isatty()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.raw_stream, "encoding", None) or "utf-8"
 
 
 def emit_json(data: Any) -> None:
@@ -46,9 +76,49 @@ def echo_frame(frame: Any) -> None:
 
 
 def _load(study: Path) -> Any:
+    import stat
+
     from causal.spec import load_study
 
+    try:
+        mode = os.stat(study).st_mode
+    except FileNotFoundError:
+        mode = None  # the loader says "not found"
+    except (OSError, ValueError) as error:
+        fail(f"{shown_path(study)}: cannot be opened as a study file "
+             f"({getattr(error, 'strerror', None) or error}).")
+    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        fail(f"{study}: expected a study file (TOML), got a device, pipe or socket.")
+
     return load_study(study)
+
+
+def shown_path(path: Any, limit: int = 80) -> str:
+    """A path for a message: long ones shortened, NUL bytes visible."""
+    text = repr(str(path))[1:-1] if "\x00" in str(path) else str(path)
+    return text if len(text) <= limit else f"{text[:limit - 20]}...{text[-17:]}"
+
+
+def check_figure_path(png: Path | None, option: str = "--png") -> None:
+    """Fail before any work if a figure cannot be written to ``png``."""
+    if png is None:
+        return
+    try:
+        _check_figure_path(png, option)
+    except (OSError, ValueError) as error:
+        fail(f"`{option}` {shown_path(png)} cannot be used "
+             f"({getattr(error, 'strerror', None) or error}).")
+
+
+def _check_figure_path(png: Path, option: str) -> None:
+    if png.is_dir():
+        fail(f"`{option}` {png} is a folder; give a file name ending in .png or .svg.")
+    folder = png.parent
+    if not folder.is_dir():
+        what = "is a file" if folder.exists() else "does not exist"
+        fail(f"`{option}` {png}: the folder {folder} {what}; create the folder first.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        fail(f"`{option}` {png}: the folder {folder} is not writable.")
 
 
 StudyArg = Annotated[Path, typer.Argument(help="Study file (TOML), e.g. studies/thew2024.toml.")]
@@ -79,7 +149,7 @@ class MeasureChoice(StrEnum):
     smd = "smd"
 
 
-@app.command()
+@app.command(context_settings=NEGATIVE_NUMBERS)
 def evalue(
     measure: Annotated[MeasureChoice, typer.Argument(help="Effect measure: rr, or, hr, rd, smd.",
                                                      case_sensitive=False)],
@@ -151,6 +221,9 @@ def report(
         help="Output folder (default: reports/<study name>).")] = None,
     random_state: Annotated[int, typer.Option(help="Seed for every random procedure.")] = 20240101,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress output.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Write into an --out folder that holds other files (only an earlier "
+                        "report's own files are replaced).")] = False,
     section: Annotated[list[str] | None, typer.Option(
         "--section", help="Only this section (repeatable), e.g. selection_bias, multi_bias, "
         "time_ordering, target_trial, randomised, probabilistic_bias; no verdict.")] = None,
@@ -158,18 +231,24 @@ def report(
     """Write the refutation report (Markdown, HTML, JSON and figures) for a study."""
     import warnings
 
+    from causal._validation import check_random_state
     from causal.report import build_report, default_out_dir, write_report
+    from causal.report.build import relative_command
     from causal.report.sections import SECTION_MODULES
+    from causal.report.writer import check_out_dir
 
     unknown = [s for s in section or [] if s not in SECTION_MODULES]
     if unknown:
         fail(f"`--section` must be one of {', '.join(SECTION_MODULES)}; got {unknown[0]!r}.")
+    check_random_state(random_state)
     loaded = _load(study)
-    command = ["causal", "report", str(study)]
-    if out is not None:
-        command += ["--out", str(out)]
+    destination = check_out_dir(out or default_out_dir(loaded), force=force)
+    options: list[str | Path] = ["--out", out] if out is not None else []
+    if random_state != 20240101:
+        options += ["--random-state", str(random_state)]
     for name in section or []:
-        command += ["--section", name]
+        options += ["--section", name]
+    command = relative_command(study, *options)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if quiet:
@@ -191,7 +270,8 @@ def report(
 
                 built = build_report(loaded, random_state=random_state, command=command,
                                      progress=progress, sections=section or None)
-    target = write_report(built, out or default_out_dir(loaded))
+    write_report(built, destination, force=force)
+    target = out or default_out_dir(loaded)
     typer.echo(f"wrote {target}/report.html, report.md, report.json and "
                f"{len(built.figures)} figure(s)")
     for verdict in (s.verdict for s in built.sections if s.verdict):
@@ -207,7 +287,8 @@ def report(
 def _stderr_console() -> Any:
     from rich.console import Console
 
-    return Console(stderr=True)
+    # The progress bar's own escape sequences go to the real stream, not through _SafeStream.
+    return Console(file=getattr(sys.stderr, "raw_stream", sys.stderr))
 
 
 # ------------------------------------------------------------------------ heterogeneity --
@@ -480,6 +561,19 @@ def _rosenbaum_sets(csv: Path, treated: str | None, controls: list[str], long_fo
 _SHOWN_PATHS = 12
 
 
+def _read_dag_data(path: Path) -> Any:
+    import pandas as pd
+
+    if not path.is_file():
+        fail(f"`--data` must be a CSV file; {path} was not found.")
+    try:
+        return pd.read_csv(path)
+    except (ValueError, UnicodeDecodeError, OSError) as error:
+        # pandas' ParserError and EmptyDataError are ValueErrors
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        fail(f"`--data` {path} could not be read as a CSV file ({reason}).")
+
+
 def _more(listed: int, truncated: bool) -> None:
     if listed > _SHOWN_PATHS or truncated:
         typer.echo(f"  ... and {'more' if truncated else listed - _SHOWN_PATHS} open "
@@ -506,11 +600,15 @@ def dag(
     """
     import warnings
 
+    from causal._budgets import MAX_IMPLIED_INDEPENDENCES
     from causal.dag import read_graph
     from causal.errors import NoCausalPathWarning
     from causal.identification import check_adjustment, identify
     from causal.implications import check_implications, implied_independences
 
+    if png is not None and png.suffix.lower() not in (".png", ".svg"):
+        fail(f"`--png` must end in .png or .svg; got {png.name!r}.")
+    check_figure_path(png)
     graph = read_graph(file)
     if exposure or outcome:
         graph = graph.with_roles(exposure=exposure, outcome=outcome)
@@ -521,14 +619,15 @@ def dag(
     adjustment = None if adjust is None else [a.strip() for a in adjust.split(",") if a.strip()]
     check = check_adjustment(graph, adjustment) if adjustment is not None else None
     residual = None if ident.identifiable else check_adjustment(graph, ident.candidate)
-    implications = implied_independences(graph)
+    implications = implied_independences(graph, limit=MAX_IMPLIED_INDEPENDENCES + 1)
+    capped = len(implications) > MAX_IMPLIED_INDEPENDENCES
+    implications = implications[:MAX_IMPLIED_INDEPENDENCES]
+    cap_note = (f"the first {MAX_IMPLIED_INDEPENDENCES} in node order; the graph implies more "
+                f"(capped at causal._budgets.MAX_IMPLIED_INDEPENDENCES)" if capped else None)
     tests = None
     if data is not None:
-        import pandas as pd
-
-        if not data.is_file():
-            fail(f"`--data` must be a CSV file; {data} was not found.")
-        tests = check_implications(graph, pd.read_csv(data))
+        tests = check_implications(graph, _read_dag_data(data),
+                                   limit=MAX_IMPLIED_INDEPENDENCES)
     if png is not None:
         if png.suffix.lower() not in (".png", ".svg"):
             fail(f"`--png` must end in .png or .svg; got {png.name!r}.")
@@ -547,6 +646,7 @@ def dag(
             "forbidden": list(ident.forbidden),
             "implied_independences": [{"first": i.first, "second": i.second,
                                        "given": list(i.given)} for i in implications],
+            "implied_independences_capped": cap_note,
             "adjustment": None if check is None else {
                 "set": list(check.adjustment), "valid": check.valid,
                 "reasons": check.reasons(),
@@ -580,7 +680,8 @@ def dag(
         for reason in reasons[:shown]:
             typer.echo(f"  - {reason}")
         _more(len(check.open_paths), check.paths_truncated)
-    typer.echo(f"implied independences ({len(implications)}):")
+    typer.echo(f"implied independences ({len(implications)}"
+               + (f"; {cap_note}" if cap_note else "") + "):")
     for imp in implications:
         typer.echo(f"  {imp}")
     if tests is not None:
@@ -680,7 +781,7 @@ class TipChoice(StrEnum):
     coef = "coef"
 
 
-@app.command()
+@app.command(context_settings=NEGATIVE_NUMBERS)
 def tip(
     measure: Annotated[TipChoice, typer.Argument(
         help="Effect measure: rr, or, hr, or coef (a regression coefficient or mean "
@@ -797,7 +898,7 @@ def _read_csv(path: Path) -> Any:
         fail(f"{path}: could not be read as CSV ({str(error).splitlines()[0]}).")
 
 
-@app.command()
+@app.command(context_settings=NEGATIVE_NUMBERS)
 def ovb(
     estimate: Annotated[float | None, typer.Argument(
         help="Regression coefficient of the treatment (not with --data).")] = None,
@@ -876,7 +977,10 @@ def ovb(
                                        "partial_r2": result.partial_r2,
                                        "heuristic": log_odds_ratio})
     else:
-        t = estimate / se
+        from causal._validation import check_finite, check_positive
+
+        t = check_finite(estimate, "estimate") / check_positive(se, "se",
+                                                                  what="a standard error")
         stats = {"t_statistic": t, "dof": dof, "partial_r2": partial_r2(t, dof),
                  "rv_q": robustness_value(t, dof, q=q),
                  "rv_qa": robustness_value(t, dof, q=q, alpha=alpha), "q": q, "alpha": alpha,
@@ -1073,6 +1177,7 @@ def explain_away_command(
     from causal.sensitivity.explain_away import explain_away
     from causal.sensitivity.explain_away_spec import DEFAULTS, explain_away_options
 
+    check_figure_path(png)
     loaded = _load(study)
     options = explain_away_options(loaded) or {
         "uptake_ors": np.geomspace(*DEFAULTS["uptake_or_range"], DEFAULTS["grid"]),
@@ -1082,6 +1187,9 @@ def explain_away_command(
     if grid is not None:
         if grid < 2:
             fail(f"--grid must be an integer >= 2; got {grid}.")
+        from causal._budgets import check_size
+
+        check_size(grid, "MAX_GRID_POINTS", "--grid")
         for key in ("uptake_ors", "recovery_ors"):
             options[key] = np.geomspace(options[key][0], options[key][-1], grid)
     if replicates is not None:
@@ -1277,10 +1385,14 @@ _register_init(app)
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``causal`` command."""
+    from causal._text import terminal_safe
+
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _SafeStream(sys.stdout), _SafeStream(sys.stderr)
     try:
         status = app(args=argv, prog_name="causal", standalone_mode=False)
     except CausalError as error:
-        typer.echo(f"error: {error}", err=True)
+        typer.echo(f"error: {terminal_safe(str(error))}", err=True)
         return EXIT_BAD_INPUT
     except typer.Exit as done:
         return done.exit_code
@@ -1293,6 +1405,8 @@ def main(argv: list[str] | None = None) -> int:
             error.show()
             return int(error.exit_code)
         raise
+    finally:
+        sys.stdout, sys.stderr = streams
     return int(status or 0)
 
 

@@ -13,6 +13,7 @@ networkx is imported by this module but not by ``import causal``.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -57,9 +58,16 @@ class CausalGraph:
     _nx: Any = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
+        from causal._budgets import check_size
+
+        check_size(len(self.nodes), "MAX_GRAPH_NODES", f"the number of nodes of {self.name}")
+        check_size(len(self.edges), "MAX_GRAPH_EDGES", f"the number of edges of {self.name}")
         known = set(self.nodes)
         if len(known) != len(self.nodes):
-            raise GraphError(f"`nodes` must be distinct; {self.name} repeats a node.")
+            seen: set[str] = set()
+            repeated = [n for n in self.nodes if n in seen or seen.add(n)]  # type: ignore[func-returns-value]
+            raise GraphError(f"`nodes` must be distinct; {self.name} repeats "
+                             f"{', '.join(map(repr, dict.fromkeys(repeated)))}.")
         for cause, effect in self.edges:
             for node in (cause, effect):
                 if node not in known:
@@ -279,9 +287,14 @@ def _from_parsed(parsed: ParsedGraph, source: str, name: str) -> CausalGraph:
         if "label" in attrs and attrs["label"] not in ("", "\\N", node):
             labels[node] = attrs["label"]
     nodes = list(parsed.nodes)
-    for left, right in parsed.bidirected:
+    for left, right in dict.fromkeys(parsed.bidirected):
         # a <-> b in dagitty: an unmeasured common cause of a and b
         hidden = f"U_{left}_{right}"
+        if hidden in parsed.nodes or hidden in nodes:
+            raise GraphError(f"{source}: {left} <-> {right} stands for an unmeasured common "
+                             f"cause named {hidden!r}, but the graph already has a node "
+                             f"{hidden!r}; rename that node, or write the common cause "
+                             f"as a latent node with two edges.")
         nodes.append(hidden)
         latent.add(hidden)
         edges += [(hidden, left), (hidden, right)]
@@ -305,10 +318,20 @@ def from_dagitty(text: str, *, source: str = "<dagitty>", name: str = "graph") -
 
 def from_gml(text: str, *, source: str = "<gml>", name: str = "graph") -> CausalGraph:
     """A graph from GML text (as written by :meth:`CausalGraph.to_gml` or networkx)."""
+    depth = _max_bracket_depth(text)
+    if depth > _MAX_GML_DEPTH:
+        raise GraphError(f"{source}: not valid GML for a causal graph (lists nested {depth} "
+                         f"deep; a graph needs {_MAX_GML_DEPTH} at most).")
     try:
         graph = nx.parse_gml(text, label="label")
     except (nx.NetworkXError, ValueError) as error:
         raise GraphError(f"{source}: not valid GML ({error}).") from None
+    except (AttributeError, TypeError, KeyError, IndexError, RecursionError) as error:
+        # networkx's parser assumes a well-formed document (e.g. `graph 1` fails inside it)
+        raise GraphError(f"{source}: not valid GML (the top level must be `graph [ ... ]`; "
+                         f"{type(error).__name__} while reading it).") from None
+    if not isinstance(graph, nx.Graph):
+        raise GraphError(f"{source}: not valid GML (no `graph [ ... ]` list).")
     if not graph.is_directed():
         raise GraphError(f"{source}: the GML graph is undirected; add `directed 1`.")
     parsed = ParsedGraph(kind="gml", name=graph.graph.get("name"))
@@ -319,6 +342,21 @@ def from_gml(text: str, *, source: str = "<gml>", name: str = "graph") -> Causal
         parsed.nodes[str(node)] = entry
     parsed.edges = [(str(a), str(b)) for a, b in graph.edges()]
     return _from_parsed(parsed, source, name)
+
+
+_MAX_GML_DEPTH = 20
+
+
+def _max_bracket_depth(text: str) -> int:
+    """Deepest nesting of ``[ ]`` lists outside strings (networkx's GML parser recurses)."""
+    depth = deepest = 0
+    for token in re.finditer(r'"[^"]*"|\[|\]', text):
+        if token.group() == "[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.group() == "]":
+            depth -= 1
+    return deepest
 
 
 def _format_from_suffix(path: Path, default: GraphFormat | None = None) -> GraphFormat:
@@ -352,12 +390,23 @@ def _sniff(text: str) -> GraphFormat | None:
 def read_graph(path: str | Path, fmt: GraphFormat | None = None) -> CausalGraph:
     """Read a causal graph file (DOT, dagitty or GML; by suffix unless ``fmt`` is given)."""
     path = Path(path)
-    if not path.is_file():
+    try:
+        found = path.is_file()
+    except (OSError, ValueError) as error:
+        shown = str(path) if len(str(path)) <= 80 else f"{str(path)[:60]}..."
+        raise GraphError(f"{shown!r}: cannot be opened as a graph file "
+                         f"({getattr(error, 'strerror', None) or error}).") from None
+    if not found:
         raise GraphError(f"{path}: graph file not found.")
+    from causal._budgets import check_size
+
+    check_size(path.stat().st_size, "MAX_GRAPH_FILE_BYTES", f"the size in bytes of {path}")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise GraphError(f"{path}: not a text file (not UTF-8).") from None
+    except OSError as error:
+        raise GraphError(f"{path}: cannot be read ({error.strerror or error}).") from None
     if fmt is None:
         fmt = _sniff(text) or _format_from_suffix(path)
     reader = {"dot": from_dot, "dagitty": from_dagitty, "gml": from_gml}[fmt]

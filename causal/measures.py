@@ -52,6 +52,13 @@ def two_sided_p(z: float) -> float:
     return 2 * (1 - _NORMAL.cdf(abs(z))) if math.isfinite(z) else 0.0
 
 
+#: Ratios (estimates and CI limits) accepted by every ratio measure. Published ratios lie far
+#: inside; the bounds keep logs, products of bias factors and printed numbers meaningful.
+RATIO_RANGE = (1e-6, 1e6)
+#: Largest absolute difference (risk, mean or standardised) accepted.
+DIFFERENCE_MAX = 1e15
+
+
 @dataclass(frozen=True)
 class _Measure(SummaryMixin):
     """Shared machinery: validation and the CI <-> standard error relation."""
@@ -74,6 +81,7 @@ class _Measure(SummaryMixin):
             estimate = check_positive(self.estimate, "estimate", what=f"an {name} is a ratio")
         else:
             estimate = check_finite(self.estimate, "estimate")
+        self._check_magnitude(estimate, "estimate")
         object.__setattr__(self, "estimate", estimate)
         alpha = check_alpha(self.alpha)
         object.__setattr__(self, "alpha", alpha)
@@ -83,6 +91,8 @@ class _Measure(SummaryMixin):
             ci = check_interval(ci, "ci")
             if self.scale == "ratio":
                 check_positive(ci[0], "ci[0] (lower limit)", what=f"an {name} limit is a ratio")
+            self._check_magnitude(ci[0], "ci[0] (lower limit)")
+            self._check_magnitude(ci[1], "ci[1] (upper limit)")
             check_ci_contains(estimate, ci)
         if se is not None:
             se = check_positive(se, "std_error", what="a standard error")
@@ -94,6 +104,20 @@ class _Measure(SummaryMixin):
             se = width / (2 * z) if width > 0 else None
         object.__setattr__(self, "ci", ci)
         object.__setattr__(self, "std_error", se)
+
+    def _check_magnitude(self, value: float, name: str) -> None:
+        """Refuse numbers no study reports: a ratio of 5e-324 printed an adjusted OR of 0
+        after a numpy warning, and 1e308 printed 300-digit numbers (see RATIO_RANGE)."""
+        if self.scale == "ratio":
+            low, high = RATIO_RANGE
+            if not low <= value <= high:
+                raise ParameterError(
+                    f"`{name}` must be between {low:g} and {high:g} (an {self.short_name} is a "
+                    f"ratio); got {value:g}, which is almost surely a typo or a log-scale "
+                    f"value.")
+        elif abs(value) > DIFFERENCE_MAX:
+            raise ParameterError(f"`{name}` must be a difference of at most {DIFFERENCE_MAX:g} "
+                                 f"in absolute value; got {value:g}.")
 
     def _to_linear(self, value: float) -> float:
         return math.log(value) if self.scale == "ratio" else value

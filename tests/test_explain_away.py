@@ -153,8 +153,12 @@ def test_seeded_reproducibility_and_threads():
     ({"recovery_ors": [0.0]}, "recovery_ors.*> 0"),
     ({"replicates": 1}, "replicates"),
     ({"margins": "both"}, "margins"),
-    ({"uptake_ors": np.linspace(1, 5, 400), "recovery_ors": np.linspace(1, 5, 400),
+    ({"uptake_ors": np.linspace(1, 5, 200), "recovery_ors": np.linspace(1, 5, 200),
       "replicates": 5000}, r"would need about [\d,]+ MB"),
+    ({"uptake_ors": np.linspace(1, 5, 400)},
+     r"number of `uptake_ors` must be at most 200 \(the budget causal._budgets.MAX_GRID_POINTS\)"),
+    ({"replicates": 10**6}, r"`replicates` must be at most 100,000 .*MAX_REPLICATES"),
+    ({"n": 10**13}, r"`n` must be at most 10,000,000 .*MAX_COHORT_N"),
     ({"max_memory_mb": 1}, r"would need about [\d,]+ MB.*max_memory_mb"),
 ])
 def test_bad_input(kwargs, message):

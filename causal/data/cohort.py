@@ -116,9 +116,12 @@ def solve_study_world(study: Study | str | Path, world: str | World | None = Non
 
 
 def _size(value: int | None, default: int, name: str) -> int:
+    from causal._budgets import check_size
+
     size = default if value is None else check_count(value, name)
     if size < 1:
         raise ParameterError(f"`{name}` must be a positive integer; got {size}.")
+    check_size(size, "MAX_COHORT_N" if name == "n" else "MAX_REPLICATES", name)
     return size
 
 
@@ -176,6 +179,10 @@ def simulate_cohorts(study, world=None, *, replicates, n=None, random_state=None
     world = world if isinstance(world, World) else find_world(study, world)
     replicates = _size(replicates, 1, "replicates")
     n = _size(n, data.n, "n")
+    from causal._budgets import check_product
+
+    check_product({"replicates": replicates, "n": n}, "MAX_BATCH_ELEMENTS",
+                  "draw fewer or smaller cohorts")
     solved_world = solved(data, world, targets_of(study))
     cohorts = SimulatedCohorts(draw_arrays(data, solved_world, n, replicates, random_state),
                                data, world)

@@ -169,9 +169,12 @@ class BaseEstimator:
                                        dropna=dropna)
 
     def _check_all(self) -> None:
+        from causal._budgets import check_size
+
         check_alpha(self.alpha)
         check_literal(self.measure, "measure", ("auto", "rd", "rr", "or", "md"))
-        check_count(self.n_bootstrap, "n_bootstrap")
+        check_size(check_count(self.n_bootstrap, "n_bootstrap"), "MAX_REPLICATES",
+                   "n_bootstrap")
         check_random_state(self.random_state)
         self._check_params()
 

@@ -28,7 +28,10 @@ class Setup:
 def setup(data: pd.DataFrame, *, treatment: str | None, outcome: str | None, covariates: Sequence[str],
           estimator: str, n_simulations: Any, alpha: Any, random_state: Any,
           max_memory_bytes: int | None, extra_arrays: int = 0) -> Setup:
-    n_simulations = check_count(n_simulations, "n_simulations")
+    from causal._budgets import check_size
+
+    n_simulations = check_size(check_count(n_simulations, "n_simulations"), "MAX_REPLICATES",
+                               "n_simulations")
     if n_simulations < 2:
         raise ParameterError(f"`n_simulations` must be at least 2; got {n_simulations}.")
     alpha = check_alpha(alpha)

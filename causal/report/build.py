@@ -6,8 +6,6 @@ import hashlib
 import importlib
 import os
 import platform
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
@@ -18,6 +16,7 @@ from causal.report.model import Report, ReportContext, Section
 from causal.report.render import to_html, to_json, to_markdown
 from causal.report.robins import robins_section
 from causal.report.sections import SECTION_MODULES
+from causal.report.writer import write_files
 from causal.spec import Study
 
 _VERSIONED_PACKAGES = ("causal", "numpy", "scipy", "pandas", "statsmodels", "scikit-learn",
@@ -87,35 +86,33 @@ def build_report(study: Study, *, random_state: int = 20240101,
     return Report(study=study, sections=tuple(built), reproducibility=reproducibility)
 
 
-def write_report(report: Report, out_dir: str | Path) -> Path:
+def write_report(report: Report, out_dir: str | Path, *, force: bool = False) -> Path:
     """Write ``report.md``, ``report.html``, ``report.json`` and every figure's PNG.
 
-    Everything is written to a temporary folder beside ``out_dir`` and moved into place only
-    when complete, so a failed run never leaves half a report. An existing report in
-    ``out_dir`` is replaced.
+    The folder must be new or hold only an earlier report of this tool (``force=True``
+    writes into a folder with other files, replacing only an earlier report's own files); an
+    earlier report survives any failure. See :mod:`causal.report.writer`.
     """
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
-    try:
-        (staging / "report.md").write_text(to_markdown(report), encoding="utf-8")
-        (staging / "report.html").write_text(to_html(report), encoding="utf-8")
-        (staging / "report.json").write_text(to_json(report), encoding="utf-8")
-        for figure in report.figures:
-            (staging / f"{figure.key}.png").write_bytes(figure.png)
-            if figure.svg is not None:
-                (staging / f"{figure.key}.svg").write_bytes(figure.svg)
-        if out_dir.exists():
-            old = out_dir.with_name(f".{out_dir.name}-old-{os.getpid()}")
-            os.replace(out_dir, old)
-            os.replace(staging, out_dir)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return out_dir
+    files = {"report.md": to_markdown(report).encode("utf-8"),
+             "report.html": to_html(report).encode("utf-8"),
+             "report.json": to_json(report).encode("utf-8")}
+    for figure in report.figures:
+        files[f"{figure.key}.png"] = figure.png
+        if figure.svg is not None:
+            files[f"{figure.key}.svg"] = figure.svg
+    return write_files(files, out_dir, force=force)
+
+
+def relative_command(study_path: Path, *options: str | Path) -> list[str]:
+    """``causal report STUDY [options]`` with every path relative to the study file's folder,
+    so the same study run from two folders records the same command."""
+    base = Path(study_path).resolve().parent
+    out = ["causal", "report", Path(study_path).name]
+    for option in options:
+        if isinstance(option, Path):
+            option = Path(os.path.relpath(Path(option).resolve(), base)).as_posix()
+        out.append(str(option))
+    return out
 
 
 def default_out_dir(study: Study) -> Path:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from causal._results import format_number, frame_to_markdown
+from causal._text import markdown_safe, terminal_safe
 from causal.report.model import BulletList, Callout, Figure, Paragraph, Report, Section, Table
 from causal.report.provenance import Number, Text, plain
 
@@ -63,7 +64,9 @@ def to_markdown(report: Report) -> str:
             lines += _section_markdown(section, level=3)
     lines += ['<a id="reproducibility"></a>', "", "## Reproducibility", "",
               _dict_markdown(report.reproducibility), ""]
-    return "\n".join(lines).rstrip() + "\n"
+    # Titles, labels, notes and column names are the user's: no raw HTML reaches the reader
+    # except the anchors written here.
+    return "\n".join(_markdown_line(line) for line in lines).rstrip() + "\n"
 
 
 def _split(report: Report) -> tuple[list[Section], list[Section], list[Section]]:
@@ -75,6 +78,14 @@ def _split(report: Report) -> tuple[list[Section], list[Section], list[Section]]
 
 def _md(value: str | Text) -> str:
     return value.markdown() if isinstance(value, Text) else value
+
+
+_ANCHOR = re.compile(r'<a id="[A-Za-z0-9_-]+"></a>')
+
+
+def _markdown_line(line: str) -> str:
+    """An anchor written by this module stays; any other text has raw HTML neutralised."""
+    return line if _ANCHOR.fullmatch(line) else markdown_safe(line)
 
 
 def _section_markdown(section: Section, level: int = 2) -> list[str]:
@@ -155,27 +166,31 @@ def _block_html(block: Any) -> str:
         return _table_html(block)
     if isinstance(block, Figure):
         data = base64.b64encode(block.png).decode("ascii")
-        return (f'<figure id="fig-{block.key}"><img src="data:image/png;base64,{data}" '
+        return (f'<figure id="fig-{html.escape(block.key)}"><img src="data:image/png;base64,{data}" '
                 f'alt="{html.escape(block.alt or block.key)}"><figcaption>'
                 f"{_inline(block.caption)}</figcaption></figure>")
     raise TypeError(f"unknown block {type(block).__name__}")
 
 
 def to_html(report: Report) -> str:
-    from jinja2 import Environment, PackageLoader, select_autoescape
+    from jinja2 import Environment, PackageLoader
+    from markupsafe import Markup
 
-    env = Environment(loader=PackageLoader("causal.report", "templates"),
-                      autoescape=select_autoescape(["html"]))
+    # Every template is escaped (select_autoescape(["html"]) did not match "*.html.j2", which
+    # left user text raw). The only markup passed in is each section's body, built here by
+    # _block_html, which escapes every piece of text it puts in.
+    env = Environment(loader=PackageLoader("causal.report", "templates"), autoescape=True)
     template = env.get_template("report.html.j2")
     lead, real, simulated = _split(report)
 
-    def rendered(section: Section) -> dict[str, str]:
+    def rendered(section: Section) -> dict[str, Any]:
         title = f"SIMULATED: {section.title}" if section.simulated and "SIMULATED" not in \
             section.title else section.title
         return {"key": section.key, "title": title,
-                "body": "\n".join(_block_html(b) for b in section.blocks)}
+                "body": Markup("\n".join(_block_html(b) for b in section.blocks))}
 
-    return template.render(
+    # Control characters are invalid in HTML and would act if the file were shown in a terminal.
+    return terminal_safe(template.render(
         title=report.study.title,
         lead=[rendered(s) for s in lead],
         legend=_inline(LEGEND.replace("*", "**")),
@@ -185,7 +200,7 @@ def to_html(report: Report) -> str:
         appendix=[rendered(s) for s in simulated],
         appendix_title=APPENDIX_TITLE, appendix_note=APPENDIX_NOTE,
         reproducibility=report.reproducibility,
-    )
+    ))
 
 
 # -------------------------------------------------------------------------------- JSON --

@@ -143,6 +143,21 @@ def _fit(y: np.ndarray, x: np.ndarray, logistic: bool, z: float) -> tuple[float,
     return coef, (coef - z * se, coef + z * se)
 
 
+def _check_events_in_each_arm(y: np.ndarray, t: np.ndarray, outcome: str) -> None:
+    """A logistic treatment coefficient is infinite when an arm has no events (or only
+    events); say so instead of failing on exp() of it."""
+    for arm, label in ((1, "treated"), (0, "control")):
+        in_arm = y[t == arm]
+        events = int(in_arm.sum())
+        if events == 0 or events == in_arm.size:
+            which = "no" if events == 0 else "only"
+            raise DataError(f"the outcome {outcome!r} has {which} events in the {label} arm "
+                            f"({events} of {in_arm.size}), so the logistic model's treatment "
+                            f"odds ratio is {'zero' if (events == 0) == (arm == 1) else 'infinite'}"
+                            f" (separation); covariate E-values need events and non-events in "
+                            f"both arms (use model='linear' for a risk difference).")
+
+
 def benchmark_covariates(data: pd.DataFrame, *, treatment: str, outcome: str,
                          covariates: Sequence[str],
                          groups: Mapping[str, Sequence[str]] | None = None,
@@ -200,6 +215,8 @@ def benchmark_covariates(data: pd.DataFrame, *, treatment: str, outcome: str,
         if unknown or not members:
             raise DataError(f"`groups[{name!r}]` must list covariates of the model; got "
                             f"{list(members)} ({unknown or 'empty'} not among {list(covariates)}).")
+    if logistic:
+        _check_events_in_each_arm(problem.y, problem.t, outcome)
     z = z_critical(alpha)
     design = np.column_stack([np.ones(problem.n), problem.t, problem.x[:, 1:]])
     coef, ci = _fit(problem.y, design, logistic, z)

@@ -49,6 +49,9 @@ def _grid(values: Any, name: str, default: np.ndarray) -> np.ndarray:
     if array.ndim != 1 or array.size == 0:
         raise ParameterError(f"`{name}` must be a non-empty 1-d list of odds ratios; got shape "
                              f"{array.shape}.")
+    from causal._budgets import check_size
+
+    check_size(array.size, "MAX_GRID_POINTS", f"the number of `{name}`")
     if not np.all(np.isfinite(array)) or np.any(array <= 0):
         bad = array[~np.isfinite(array) | (array <= 0)][0]
         raise ParameterError(f"`{name}` must contain odds ratios > 0; got {bad:g}.")
@@ -166,12 +169,15 @@ def explain_away(study: Any, *, uptake_ors: Any = None, recovery_ors: Any = None
     default = np.geomspace(1.0, 20.0, 12)
     gt = _grid(uptake_ors, "uptake_ors", default)
     gy = _grid(recovery_ors, "recovery_ors", default)
-    replicates = check_count(replicates, "replicates")
+    from causal._budgets import check_size
+
+    replicates = check_size(check_count(replicates, "replicates"), "MAX_REPLICATES",
+                            "replicates")
     if replicates < 2:
         raise ParameterError(f"`replicates` must be at least 2; got {replicates}.")
     study = as_study(study)
     data = _simulated_spec(study)
-    n = data.n if n is None else check_count(n, "n")
+    n = check_size(data.n if n is None else check_count(n, "n"), "MAX_COHORT_N", "n")
     if reported_or is None:
         headline = study.claim.headline
         if headline is None:

@@ -88,10 +88,14 @@ def individual_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
     -------
     IndividualSensitivity
     """
+    from causal._validation import check_unique_index
     from causal.estimate import OutcomeRegression, PSMatching
     from causal.measures import MeanDifference
     from causal.sensitivity.evalue import e_value
 
+    if not isinstance(data, pd.DataFrame):
+        raise ParameterError(f"`data` must be a pandas DataFrame; got {type(data).__name__}.")
+    check_unique_index(data)
     covs, cats, sqs = list(covariates), list(categorical), list(squared)
     model = dict(treatment=treatment, outcome=outcome, covariates=covs, categorical=cats,
                  squared=sqs)

@@ -137,8 +137,11 @@ def robustness_value(t_statistic: float, dof: float, *, q: float = 1.0,
     f = f_q - f_crit
     if f <= 0:
         return 0.0
+    # Both formulas are rearranged for f > 1 so that huge t (or q) cannot overflow.
     if f_crit > 0 and f_q > 1 / f_crit:
-        return (f_q**2 - f_crit**2) / (1 + f_q**2)
+        return (1 - (f_crit / f_q) ** 2) / ((1 / f_q) ** 2 + 1)
+    if f > 1:
+        return 2 / (math.sqrt(1 + (2 / f) ** 2) + 1)
     return 0.5 * (math.sqrt(f**4 + 4 * f**2) - f**2)
 
 

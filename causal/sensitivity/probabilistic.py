@@ -142,7 +142,9 @@ def probabilistic_bias_analysis(data: Any, *, prevalence_treated: Prior | float,
     168(2), 267-306.
     """
     alpha = check_alpha(alpha)
-    n_draws = check_count(n_draws, "n_draws")
+    from causal._budgets import check_size
+
+    n_draws = check_size(check_count(n_draws, "n_draws"), "MAX_DRAWS", "n_draws")
     if n_draws < 1:
         raise ParameterError(f"`n_draws` must be >= 1; got {n_draws}.")
     priors = {

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from causal._results import SummaryMixin, summary_frame
-from causal._validation import check_alpha, check_literal
+from causal._validation import check_alpha, check_literal, check_unique_index
 from causal.errors import DataError, NoSolutionError, ParameterError
 from causal.sensitivity.amplification import amplify
 from causal.sensitivity.rosenbaum import RosenbaumBounds, gamma_star, rosenbaum_wilcoxon
@@ -118,6 +118,7 @@ def _outcomes(data: Any, outcome: str, labels: pd.Index, role: str) -> np.ndarra
         raise ParameterError(f"`data` must be a pandas DataFrame; got {type(data).__name__}.")
     if outcome not in data.columns:
         raise DataError(f"`data` lacks the outcome column {outcome!r} of the estimate.")
+    check_unique_index(data)
     missing = labels.difference(data.index)
     if len(missing):
         raise DataError(f"`data` lacks {len(missing)} {role} row label(s) of the matched pairs "

@@ -1,0 +1,85 @@
+"""Size budgets: every size-like number is checked here before memory is allocated.
+
+A count, a sample size, a grid, a number of replicates, draws or bootstrap samples, or the size
+of a graph can come from a study file, a command-line flag or a library call. Each is checked
+against one of the named budgets below, at the library boundary (so the study file, the
+command line and Python callers are all covered), and a number above its budget is refused
+with one sentence that names the budget. The budgets are generous for real studies and keep
+any single request to roughly a gigabyte of memory and minutes of CPU on a laptop; a user who
+needs more can raise the module constant deliberately.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from causal.errors import ParameterError
+
+#: Rows of one simulated cohort (``n`` of a simulated world, explain-away's cohorts).
+MAX_COHORT_N = 10_000_000
+#: Points per axis of the explain-away grid of confounder odds ratios.
+MAX_GRID_POINTS = 200
+#: Simulated replicates per grid cell, refuter simulations, bootstrap samples.
+MAX_REPLICATES = 100_000
+#: Monte Carlo draws of a probabilistic bias analysis (8 float arrays of this length).
+MAX_DRAWS = 20_000_000
+#: Elements of one replicate-by-row block (refits, bootstrap weights): about 1.6 GB of float64.
+MAX_BATCH_ELEMENTS = 200_000_000
+#: Events or participants in one group of a published claim.
+MAX_CLAIM_COUNT = 1_000_000_000
+#: Candidate 2x2 tables the audit examines when it searches for tables reproducing an OR.
+MAX_AUDIT_TABLES = 20_000_000
+#: Nodes and edges of a causal graph read from a file or built in Python.
+MAX_GRAPH_NODES = 20_000
+MAX_GRAPH_EDGES = 200_000
+#: Observed nodes up to which `implied_independences` lists every implication by default.
+MAX_NODES_ALL_IMPLICATIONS = 500
+#: Implied independences the `causal dag` command lists (the output says when it stops there).
+MAX_IMPLIED_INDEPENDENCES = 500
+#: Bytes of a graph file read by the parsers.
+MAX_GRAPH_FILE_BYTES = 50_000_000
+
+def check_size(value: Any, budget: str | None, name: str, fix: str = "",
+               *, minimum: int = 0) -> int:
+    """A whole number in ``[minimum, budget]``, or a :class:`ParameterError` naming the budget.
+
+    Parameters
+    ----------
+    value : int or float equal to an integer
+    budget : str or None
+        The name of the budget constant in this module, e.g. ``"MAX_DRAWS"`` (None: no upper
+        bound, only the type and the minimum are checked).
+    name : str
+        How the number is named in the message (e.g. "`n_draws`").
+    fix : str
+        An optional clause telling the user what to do instead.
+    minimum : int
+    """
+    if not name.startswith("`") and " " not in name:
+        name = f"`{name}`"
+    if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(
+            value, "__index__"):
+        raise ParameterError(f"{name} must be a whole number; got {value!r}.")
+    if isinstance(value, float) or type(value).__name__.startswith("float"):
+        if not math.isfinite(float(value)) or not float(value).is_integer():
+            raise ParameterError(f"{name} must be a whole number; got {value!r}.")
+    number = int(value)
+    if number < minimum:
+        raise ParameterError(f"{name} must be at least {minimum}; got {number}.")
+    if budget is not None and number > globals()[budget]:
+        tail = f"; {fix}" if fix else ""
+        raise ParameterError(f"{name} must be at most {globals()[budget]:,} (the budget "
+                             f"causal._budgets.{budget}); got {number:,}{tail}.")
+    return number
+
+
+def check_product(sizes: dict[str, int], budget: str, fix: str = "") -> int:
+    """The product of several sizes (e.g. replicates x rows), checked against a budget."""
+    total = math.prod(sizes.values())
+    if total > globals()[budget]:
+        parts = " x ".join(f"{k} {v:,}" for k, v in sizes.items())
+        tail = f"; {fix}" if fix else ""
+        raise ParameterError(f"{parts} = {total:,} elements is above the budget "
+                             f"causal._budgets.{budget} = {globals()[budget]:,}{tail}.")
+    return total
