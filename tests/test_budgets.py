@@ -13,7 +13,6 @@ import tracemalloc
 import numpy as np
 import pandas as pd
 import pytest
-from causal.refute.placebo import placebo_treatment
 
 from causal._budgets import check_product, check_size
 from causal.claims import (
@@ -30,6 +29,7 @@ from causal.claims import (
 from causal.errors import ParameterError
 from causal.estimate.regression import OutcomeRegression
 from causal.measures import TwoByTwo, z_critical
+from causal.refute.refuters import placebo_treatment
 from causal.sensitivity.probabilistic import probabilistic_bias_analysis
 
 
