@@ -1237,6 +1237,10 @@ class RefuteEstimatorChoice(StrEnum):
     linear_regression = "linear_regression"
     logistic_regression = "logistic_regression"
     ipw = "ipw"
+    aipw = "aipw"
+    g_computation = "g_computation"
+    regression = "regression"
+    matching = "matching"
 
 
 @app.command()
@@ -1246,7 +1250,9 @@ def refute(
         help="For simulated data: the [[worlds]] name (default: the first).")] = None,
     estimator: Annotated[RefuteEstimatorChoice, typer.Option(
         help="auto: logistic regression (conditional OR) for a 0/1 outcome, else linear "
-             "regression.", case_sensitive=False)] = RefuteEstimatorChoice.auto,
+             "regression; ipw, aipw, g_computation, regression, matching: that estimator as "
+             "`causal estimate` runs it, refitted in every simulation.",
+        case_sensitive=False)] = RefuteEstimatorChoice.auto,
     simulations: Annotated[int, typer.Option(help="Simulations per refuter.")] = 100,
     random_state: Annotated[int, typer.Option(help="Seed (cohort and refuters).")] = 20240101,
     as_json: JsonOpt = False,

@@ -145,8 +145,17 @@ def data_hash(frame: pd.DataFrame) -> str:
             values[np.isnan(values)] = np.nan
             body = np.ascontiguousarray(values, dtype="<f8").tobytes()
         else:
-            body = "".join("\x00\x1f" if pd.isna(v) else f"{v}\x1f"
-                           for v in column.astype(object)).encode("utf-8")
+            values = column.astype(object)
+            if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+                # strings only: the same bytes as joining f"{v}\x1f" row by row, with the
+                # text built once per distinct value (mixed types keep the row-by-row form,
+                # since 1, 1.0 and True are one value to factorize but not as text)
+                codes, uniques = pd.factorize(values, use_na_sentinel=True)
+                texts = [f"{v}\x1f".encode() for v in uniques] + [b"\x00\x1f"]
+                body = b"".join(np.asarray(texts, dtype=object)[codes].tolist())
+            else:
+                body = "".join("\x00\x1f" if pd.isna(v) else f"{v}\x1f"
+                               for v in values).encode("utf-8")
         label = str(name).encode("utf-8")
         for part in (label, b"n" if numeric else b"t", body):
             digest.update(struct.pack("<q", len(part)))

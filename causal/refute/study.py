@@ -62,6 +62,10 @@ def design_frame(frame: pd.DataFrame, *, treatment: str, outcome: str,
     return out, tuple(columns), dropped
 
 
+#: estimators of the estimates section, refitted as estimated (:func:`causal.refute.refute`)
+STUDY_ESTIMATORS = ("ipw", "aipw", "g_computation", "regression", "matching")
+
+
 def refute_study(study: Study | str | Path, *, world: str | None = None,
                  estimator: str = "auto", n_simulations: int = 100,
                  random_state: Any = 20240101) -> StudyRefutation:
@@ -69,14 +73,19 @@ def refute_study(study: Study | str | Path, *, world: str | None = None,
     :func:`causal.refute.refute_all` with the study's treatment, outcome and covariates.
 
     ``estimator="auto"``: logistic regression (a conditional OR, the kind of estimate a paper's
-    adjusted model reports) for a 0/1 outcome, else linear regression.
+    adjusted model reports) for a 0/1 outcome, else linear regression (``"linear_regression"``
+    and ``"logistic_regression"`` choose one). ``"ipw"``, ``"aipw"``, ``"g_computation"``,
+    ``"regression"`` and ``"matching"`` refute the estimate of that estimator as
+    :func:`causal.estimate.estimate_study` makes it (the study's estimand, categorical and
+    squared terms, a risk difference for a 0/1 outcome, AIPW's cross-fitting seeded the same
+    way), refitting that estimator in every simulation (:func:`causal.refute.refute`).
     """
     from causal.data import load_study_data
     from causal.data.spec import find_world
     from causal.study.api import as_study
 
     check_literal(estimator, "estimator",
-                  ("auto", "linear_regression", "logistic_regression", "ipw"))
+                  ("auto", "linear_regression", "logistic_regression", *STUDY_ESTIMATORS))
     study = as_study(study)
     spec = study.data
     if spec is None:
@@ -86,6 +95,8 @@ def refute_study(study: Study | str | Path, *, world: str | None = None,
     rng = check_random_state(random_state)
     seed = int(rng.integers(2**31 - 1))
     frame = load_study_data(study, world, random_state=seed if spec.simulated else None)
+    if estimator in STUDY_ESTIMATORS:
+        return _refute_estimator(study, spec, frame, world, estimator, seed, n_simulations, rng)
     data, covariates, dropped = design_frame(
         frame, treatment=study.treatment, outcome=study.outcome,
         covariates=tuple(spec.covariates), categorical=tuple(spec.categorical),
@@ -102,5 +113,42 @@ def refute_study(study: Study | str | Path, *, world: str | None = None,
         study=study.name, world=world_name, simulated=bool(frame.attrs.get("simulated")),
         description=str(frame.attrs.get("description", spec.description)), estimator=estimator,
         covariates=covariates, n=len(data), n_dropped=dropped, suite=suite,
+        origin="real data" if spec.kind == "bundled" else f"data from {spec.source}",
+        dropped=dict(frame.attrs.get("dropped", {})))
+
+
+def _refute_estimator(study: Study, spec: Any, frame: pd.DataFrame, world: str | None,
+                      name: str, seed: int, n_simulations: int,
+                      rng: np.random.Generator) -> StudyRefutation:
+    from causal.data.spec import find_world
+    from causal.estimate import AIPW, IPW, GComputation, OutcomeRegression, PSMatching
+    from causal.refute.from_estimate import refute
+
+    used = [study.treatment, study.outcome, *spec.covariates]
+    complete = frame.loc[frame[used].notna().all(axis=1)]
+    binary = bool(np.isin(complete[study.outcome].to_numpy(), (0, 1)).all())
+    measure = "rd" if binary else "md"
+    estimand = study.estimand
+    estimator = {
+        "ipw": lambda: IPW(measure=measure, estimand=estimand),
+        "aipw": lambda: AIPW(measure=measure, random_state=seed, estimand=estimand),
+        "g_computation": lambda: GComputation(
+            measure=measure, estimand=estimand,
+            interactions=tuple(spec.treatment_interactions)),
+        "regression": lambda: OutcomeRegression(measure="or" if binary else "md"),
+        "matching": lambda: PSMatching(measure=measure),
+    }[name]()
+    estimate = estimator.estimate(
+        complete, treatment=study.treatment, outcome=study.outcome,
+        covariates=list(spec.covariates), categorical=list(spec.categorical),
+        squared=list(spec.squared))
+    suite = refute(estimate, complete, n_simulations=n_simulations, random_state=rng)
+    world_name = (find_world(study.worlds, world, where=study.where).name if spec.simulated
+                  else None)
+    return StudyRefutation(
+        study=study.name, world=world_name, simulated=bool(frame.attrs.get("simulated")),
+        description=str(frame.attrs.get("description", spec.description)), estimator=name,
+        covariates=tuple(spec.covariates), n=len(complete),
+        n_dropped=len(frame) - len(complete), suite=suite,
         origin="real data" if spec.kind == "bundled" else f"data from {spec.source}",
         dropped=dict(frame.attrs.get("dropped", {})))
