@@ -18,9 +18,8 @@ import numpy as np
 
 from causal.data.calibrate import adjusted_design
 from causal.data.cohort import simulate_cohorts
-from causal.data.spec import parse_data
 from causal.sensitivity.explain_away import explain_away
-from causal.spec import load_study
+from causal.study import load_study
 
 
 def main() -> None:
@@ -41,7 +40,7 @@ def main() -> None:
 
     import statsmodels.api as sm
 
-    data = parse_data(study)
+    data = study.data
     cohorts = simulate_cohorts(study, "self-selection only", replicates=args.statsmodels_fits,
                                random_state=1)
     X = adjusted_design(dict(cohorts), data)

@@ -87,7 +87,7 @@ def main() -> None:
         print(f"largest absolute difference ours vs DoWhy: {max(diffs):.2e}")
     from causal.report.model import ReportContext
     from causal.report.sections import individual_sensitivity
-    from causal.spec import load_study
+    from causal.study import load_study
 
     for name in ("thew2024", "nhefs", "lalonde"):
         study = load_study(ROOT / "studies" / f"{name}.toml")

@@ -11,15 +11,15 @@ from pathlib import Path
 
 from causal.data.calibrate import calibrate_motivation
 from causal.data.cohort import targets_of
-from causal.data.spec import find_world, parse_data
-from causal.spec import load_study
+from causal.data.spec import find_world
+from causal.study import load_study
 
 STUDY = Path(__file__).resolve().parents[1] / "studies" / "thew2024.toml"
 
 if __name__ == "__main__":
     study = load_study(STUDY)
     start = time.perf_counter()
-    result = calibrate_motivation(parse_data(study), find_world(study, "self-selection only"),
+    result = calibrate_motivation(study.data, find_world(study.worlds, "self-selection only"),
                                   targets_of(study), replicates=8000, random_state=2024)
     print(result)
     print(f"{time.perf_counter() - start:.0f} s")

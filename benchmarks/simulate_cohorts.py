@@ -15,15 +15,14 @@ import numpy as np
 
 from causal.data import simulate_cohorts, solve_study_world
 from causal.data.calibrate import adjusted_design, fit_logistic_batch
-from causal.data.spec import parse_data
-from causal.spec import load_study
+from causal.study import load_study
 
 STUDY = Path(__file__).resolve().parents[1] / "studies" / "thew2024.toml"
 
 
 def main() -> None:
     study = load_study(STUDY)
-    data = parse_data(study)
+    data = study.data
     start = time.perf_counter()
     solve_study_world(study, "self-selection only")
     print(f"solve intercepts and prognostic scale: {time.perf_counter() - start:.2f} s")

@@ -66,19 +66,11 @@ def block_streams(random_state: Any, count: int) -> list[np.random.SeedSequence]
         return np.random.SeedSequence(int(rng.integers(0, 2**63 - 1))).spawn(count)
 
 
-def _single_threaded_blas() -> Any:
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - installed with scikit-learn
-        from contextlib import nullcontext
-
-        return nullcontext()
-    return threadpool_limits(1)
-
-
 def run_block(fn: Callable[..., Any], shared: Any, item: Any) -> Any:
     """Run one block with BLAS on one thread (the same arithmetic everywhere)."""
-    with _single_threaded_blas():
+    from causal.estimate._bootstrap import single_threaded_blas  # the project's one BLAS guard
+
+    with single_threaded_blas():
         return fn(shared, item)
 
 

@@ -47,6 +47,8 @@ from causal.measures import (
 )
 
 Severity = Literal["ok", "info", "warning", "error"]
+#: the largest number of 2x2 tables :func:`check_tables` enumerates (about 0.5 GB of arrays)
+MAX_TABLE_CELLS = 10**7
 SEVERITIES: tuple[str, ...] = ("ok", "info", "warning", "error")
 MeasureName = Literal["OR", "RR", "HR", "RD", "MD"]
 MEASURE_NAMES: tuple[str, ...] = ("OR", "RR", "HR", "RD", "MD")
@@ -119,6 +121,30 @@ class PrintedP:
         return high >= self.lower - 1e-15 and low <= self.upper + 1e-15
 
 
+def _as_float(value: Any, name: str) -> float:
+    """A printed number (float, int or string) as a finite float, or a one-sentence error."""
+    return _printed_number(value, name)
+
+
+def _shown(value: float | str) -> str:
+    """A number as printed; one computed here (a long float) to 4 significant digits."""
+    text = str(value)
+    return text if isinstance(value, str) or len(text) <= 8 else f"{float(value):.4g}"
+
+
+def _check_log_scale(value: float, name: str, measure: str, label: str = "") -> None:
+    """A ratio inside :data:`causal.measures.RATIO_RANGE`: its logarithm and reciprocal are
+    representable (5e-324 has an infinite reciprocal; 1e308 overflows when squared), and a
+    ratio outside the range is almost surely a typo or a log-scale value."""
+    from causal.measures import RATIO_RANGE
+
+    if not RATIO_RANGE[0] <= value <= RATIO_RANGE[1]:
+        raise ParameterError(
+            f"`{name}` of {label or measure!r} must be a ratio between {RATIO_RANGE[0]:g} and "
+            f"{RATIO_RANGE[1]:g}; got {value:g} (a ratio outside this range is almost surely a "
+            f"typo or a log-scale value).")
+
+
 # ---------------------------------------------------------------------------------------
 # what a paper reports
 # ---------------------------------------------------------------------------------------
@@ -140,25 +166,69 @@ def _printed_number(value: Any, name: str) -> float:
 
 @dataclass(frozen=True)
 class GroupCounts:
-    """Events and size of one group as reported, with the printed percentage if any."""
+    """One group's outcome as reported: events and size, a printed percentage, or both.
+
+    A paper may print counts (``events`` of ``total``), a percentage with the group size
+    (``percent`` and ``total``), or a percentage alone (``percent``): the group's risk is
+    ``events / total`` when counts are given, else ``percent / 100``.
+    """
 
     label: str
-    events: int
-    total: int
+    events: int | None = None
+    total: int | None = None
     percent: float | str | None = None
+    source: str = ""
 
     def __post_init__(self) -> None:
-        events, total = check_events(self.events, self.total, f"{self.label} events",
-                                     f"{self.label} total")
-        from causal._budgets import check_size
+        if self.events is not None:
+            if self.total is None:
+                raise ParameterError(f"`total` of {self.label} must be given with its events; "
+                                     f"got events {self.events} without a group size.")
+            events, total = check_events(self.events, self.total, f"{self.label} events",
+                                         f"{self.label} total")
+            from causal._budgets import check_size
 
-        check_size(total, "MAX_CLAIM_COUNT", f"`{self.label} total`")
-        object.__setattr__(self, "events", events)
-        object.__setattr__(self, "total", total)
-        if self.percent is not None and not 0 <= float(self.percent) <= 100:
-            raise ParameterError(
-                f"`percent` of {self.label} must be in [0, 100]; got {self.percent}."
-            )
+            check_size(total, "MAX_CLAIM_COUNT", f"`{self.label} total`")
+            object.__setattr__(self, "events", events)
+            object.__setattr__(self, "total", total)
+        elif self.total is not None:
+            _, total = check_events(0, self.total, f"{self.label} events", f"{self.label} total")
+            if total < 1:
+                raise ParameterError(f"`total` of {self.label} must be a positive group size; "
+                                     f"got {self.total}.")
+            object.__setattr__(self, "total", total)
+        if self.percent is None:
+            if self.events is None:
+                raise ParameterError(f"`percent` of {self.label} must be given when its events "
+                                     f"are not; got neither.")
+        else:
+            try:
+                value = float(self.percent)
+            except (TypeError, ValueError, OverflowError):
+                raise ParameterError(f"`percent` of {self.label} must be a number in [0, 100]; "
+                                     f"got {self.percent!r}.") from None
+            if not 0 <= value <= 100:
+                raise ParameterError(
+                    f"`percent` of {self.label} must be in [0, 100]; got {self.percent}."
+                )
+
+    @property
+    def has_counts(self) -> bool:
+        return self.events is not None and self.total is not None
+
+    @property
+    def risk(self) -> float:
+        """The group's outcome risk: from the counts when given, else the printed percent."""
+        if self.has_counts:
+            return self.events / self.total  # type: ignore[operator]
+        return float(self.percent) / 100  # type: ignore[arg-type]
+
+    def describe(self) -> str:
+        """E.g. ``31/66 (47%)``, ``26% of 400`` or ``26%``."""
+        if self.has_counts:
+            shown = f" ({self.percent}%)" if self.percent is not None else ""
+            return f"{self.events}/{self.total}{shown}"
+        return f"{self.percent}%" + (f" of {self.total}" if self.total is not None else "")
 
 
 @dataclass(frozen=True)
@@ -173,8 +243,9 @@ class ReportedEstimate:
         ``MD`` is a difference in means of a continuous outcome.
     estimate : float or str
         As printed; a string keeps trailing zeros (``"5.10"``).
-    ci : pair of float or str
-        The printed confidence limits.
+    ci : pair of float or str, optional
+        The printed confidence limits; None when the paper prints a point estimate only (its
+        E-value then has no CI limit).
     p_value : str, optional
         As printed, e.g. ``"<.001"``.
     adjustment : {"none", "adjusted", "unknown"}
@@ -188,12 +259,15 @@ class ReportedEstimate:
         The estimate the paper's conclusion rests on.
     outcome_sd : float, optional
         For an MD: the outcome's standard deviation (within groups), which its E-value needs.
+    units : {"proportion", "percentage_points"}
+        For an RD: printed as a proportion (0.05) or in percentage points (5); :attr:`value`
+        and :attr:`interval` are always proportions.
     """
 
     label: str
     measure: MeasureName
     estimate: float | str
-    ci: tuple[float | str, float | str]
+    ci: tuple[float | str, float | str] | None
     p_value: str | None = None
     alpha: float = 0.05
     adjustment: Adjustment = "unknown"
@@ -202,32 +276,40 @@ class ReportedEstimate:
     headline: bool = False
     source: str = ""
     outcome_sd: float | None = None
+    units: Literal["proportion", "percentage_points"] = "proportion"
 
     def __post_init__(self) -> None:
         check_literal(self.measure, "measure", MEASURE_NAMES)
+        check_literal(self.units, "units", ("proportion", "percentage_points"))
+        if self.units == "percentage_points" and self.measure != "RD":
+            raise ParameterError(f"`units` = 'percentage_points' applies to a risk difference "
+                                 f"(RD) only; got it for an {self.measure}.")
         if self.outcome_sd is not None:
             check_positive(self.outcome_sd, "outcome_sd", what="a standard deviation")
         check_literal(self.adjustment, "adjustment", ADJUSTMENTS)
         check_alpha(self.alpha)
-        value = _printed_number(self.estimate, "estimate")
-        ci = self.ci
-        if isinstance(ci, (str, bytes)) or not hasattr(ci, "__len__") or len(ci) != 2:
-            raise ParameterError(f"`ci` of {self.label!r} must be a pair (lower, upper); got "
-                                 f"{ci!r}.")
-        lower, upper = check_interval((_printed_number(ci[0], "ci[0] (lower limit)"),
-                                       _printed_number(ci[1], "ci[1] (upper limit)")), "ci")
+        value = _as_float(self.estimate, "estimate")
         if self.measure not in ADDITIVE_MEASURES:
             check_positive(value, "estimate", what=f"an {self.measure} is a ratio")
+            _check_log_scale(value, "estimate", self.measure, self.label)
+        elif self.measure == "RD" and not -1 <= value / self._scale <= 1:
+            raise ParameterError(f"`estimate` of a risk difference must lie in [-1, 1] (or "
+                                 f"[-100, 100] percentage points); got {value:g}.")
+        if self.ci is None:
+            if self.p_value is not None:
+                PrintedP.parse(self.p_value)
+            object.__setattr__(self, "adjusted_for", tuple(self.adjusted_for))
+            return
+        if isinstance(self.ci, (str, bytes)) or not hasattr(self.ci, "__len__") or \
+                len(self.ci) != 2:
+            raise ParameterError(f"`ci` of {self.label!r} must be a pair [lower, upper]; got "
+                                 f"{self.ci!r}.")
+        lower, upper = check_interval((_as_float(self.ci[0], "ci[0] (lower limit)"),
+                                       _as_float(self.ci[1], "ci[1] (upper limit)")), "ci")
+        if self.measure not in ADDITIVE_MEASURES:
             check_positive(lower, "ci[0] (lower limit)", what=f"an {self.measure} limit is a ratio")
-            from causal.measures import RATIO_RANGE
-
-            for number, name in ((value, "estimate"), (lower, "ci[0] (lower limit)"),
-                                 (upper, "ci[1] (upper limit)")):
-                if not RATIO_RANGE[0] <= number <= RATIO_RANGE[1]:
-                    raise ParameterError(
-                        f"`{name}` of {self.label!r} must be a ratio between "
-                        f"{RATIO_RANGE[0]:g} and {RATIO_RANGE[1]:g}; got {number:g} (a ratio "
-                        f"outside this range is almost surely a typo or a log-scale value).")
+            _check_log_scale(lower, "ci[0] (lower limit)", self.measure, self.label)
+            _check_log_scale(upper, "ci[1] (upper limit)", self.measure, self.label)
         if not lower <= value <= upper:
             raise ParameterError(
                 f"`ci` ({lower:g}, {upper:g}) of {self.label!r} must contain the estimate "
@@ -238,17 +320,28 @@ class ReportedEstimate:
         object.__setattr__(self, "adjusted_for", tuple(self.adjusted_for))
 
     @property
-    def value(self) -> float:
-        return float(self.estimate)
+    def _scale(self) -> float:
+        return 100.0 if self.units == "percentage_points" else 1.0
 
     @property
-    def interval(self) -> tuple[float, float]:
-        return float(self.ci[0]), float(self.ci[1])
+    def value(self) -> float:
+        """The estimate (a proportion for an RD, whatever units it was printed in)."""
+        return float(self.estimate) / self._scale
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        """The CI (proportions for an RD), or None when none was printed."""
+        if self.ci is None:
+            return None
+        return float(self.ci[0]) / self._scale, float(self.ci[1]) / self._scale
 
     def describe(self, *, with_p: bool = False) -> str:
         """E.g. ``OR 2.54 (95% CI 1.32–4.89)``, as printed."""
         level = round(100 * (1 - self.alpha), 1)
-        text = f"{self.measure} {self.estimate} ({level:g}% CI {self.ci[0]}–{self.ci[1]})"
+        unit = " percentage points" if self.units == "percentage_points" else ""
+        ci = (f" ({level:g}% CI {_shown(self.ci[0])}–{_shown(self.ci[1])})"
+              if self.ci is not None else " (no CI)")
+        text = f"{self.measure} {_shown(self.estimate)}{unit}{ci}"
         return text + (f", p {self._p_text()}" if with_p and self.p_value else "")
 
     def _p_text(self) -> str:
@@ -279,7 +372,12 @@ class ReportedEstimate:
 
 @dataclass(frozen=True)
 class PublishedClaim:
-    """What a paper reports about one treatment-outcome association."""
+    """What a paper reports about one treatment-outcome association.
+
+    ``label``, ``subgroup`` and ``benefit`` identify one claim of a family (several outcomes or
+    subgroups in one study); ``benefit`` says which direction is good for the outcome
+    (``"higher"``: e.g. in work; ``"lower"``: e.g. depression caseness).
+    """
 
     treated: GroupCounts | None = None
     control: GroupCounts | None = None
@@ -288,33 +386,92 @@ class PublishedClaim:
     outcome: str = ""
     treatment: str = ""
     source: str = ""
+    label: str = ""
+    subgroup: str = ""
+    benefit: Literal["higher", "lower"] | None = None
+    unmeasured: tuple[str, ...] = ()
+    primary: bool = False
+    #: covariates the two groups were matched on or adjusted for (for estimates computed
+    #: from the groups; a printed estimate names its own)
+    adjusted_for: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "estimates", tuple(self.estimates))
+        object.__setattr__(self, "unmeasured", tuple(self.unmeasured))
+        object.__setattr__(self, "adjusted_for", tuple(self.adjusted_for))
+        if self.benefit is not None:
+            check_literal(self.benefit, "benefit", ("higher", "lower"))
+        flagged = [e.label for e in self.estimates if e.headline]
+        if len(flagged) > 1:
+            raise ParameterError(f"`headline` must be true for at most one estimate; got "
+                                 f"{len(flagged)} ({', '.join(map(repr, flagged))}).")
 
     @property
     def table(self) -> TwoByTwo | None:
-        """The 2x2 table from the group counts, if both groups are reported."""
-        if self.treated is None or self.control is None:
+        """The 2x2 table from the group counts, if both groups report counts."""
+        if self.treated is None or self.control is None or not (
+                self.treated.has_counts and self.control.has_counts):
             return None
         return TwoByTwo(self.treated.events, self.treated.total, self.control.events,
                         self.control.total)
 
     @property
     def headline(self) -> ReportedEstimate | None:
-        """The estimate marked ``headline``, else the last one reported."""
+        """The estimate marked ``headline``, else the last one reported, else a risk ratio
+        computed from the two groups' reported risks (:meth:`risk_ratio_from_groups`)."""
         for estimate in self.estimates:
             if estimate.headline:
                 return estimate
-        return self.estimates[-1] if self.estimates else None
+        if self.estimates:
+            return self.estimates[-1]
+        return self.risk_ratio_from_groups()
+
+    def risk_ratio_from_groups(self) -> ReportedEstimate | None:
+        """The risk ratio computed from the groups' reported counts or percentages.
+
+        With both group sizes the CI is the Wald interval on the log scale,
+        ``SE = sqrt((1 - p1)/(n1 p1) + (1 - p0)/(n0 p0))`` (Rothman, Modern Epidemiology, 3rd
+        ed., eq. 14-12, with risks in place of counts when only percentages are printed);
+        without them there is no CI. None when a group is missing or a risk is 0 or 1.
+        """
+        treated, control = self.treated, self.control
+        if treated is None or control is None:
+            return None
+        p1, p0 = treated.risk, control.risk
+        if not (0 < p1 < 1 and 0 < p0 < 1):
+            return None
+        ci = None
+        counts = treated.has_counts and control.has_counts
+        if treated.total is not None and control.total is not None:
+            se = math.sqrt((1 - p1) / (treated.total * p1) + (1 - p0) / (control.total * p0))
+            z = z_critical(0.05)
+            ci = (p1 / p0 * math.exp(-z * se), p1 / p0 * math.exp(z * se))
+        origin = "counts" if counts else "percentages"
+        return ReportedEstimate(
+            label=f"risk ratio computed from the reported {origin}", measure="RR",
+            estimate=p1 / p0, ci=ci, adjustment="adjusted" if self.adjusted_for else "none",
+            adjusted_for=self.adjusted_for, source=f"computed from the reported {origin}")
 
     @property
     def prevalence(self) -> float | None:
-        """Outcome prevalence in the sample, from the overall counts or the two groups."""
-        if self.overall is not None:
-            return self.overall.events / self.overall.total
+        """Outcome prevalence in the sample, from the overall group or the two groups' counts
+        (None when only percentages without group sizes are reported)."""
+        if self.overall is not None and (self.overall.has_counts or self.overall.percent
+                                         is not None):
+            return self.overall.risk
         table = self.table
-        return None if table is None else table.prevalence
+        if table is not None:
+            return table.prevalence
+        treated, control = self.treated, self.control
+        if (treated is not None and control is not None and treated.total is not None
+                and control.total is not None):
+            return ((treated.risk * treated.total + control.risk * control.total)
+                    / (treated.total + control.total))
+        return None
+
+    @property
+    def control_risk(self) -> float | None:
+        return None if self.control is None else self.control.risk
 
 
 # ---------------------------------------------------------------------------------------
@@ -387,17 +544,20 @@ def _corners(*boxes: tuple[float, float]) -> np.ndarray:
     return np.array(list(product(*boxes)), dtype=float)
 
 
-def check_ci_symmetry(estimate: ReportedEstimate) -> Finding:
-    """Is a ratio's CI symmetric on the log scale, allowing for rounding?"""
+def check_ci_symmetry(estimate: ReportedEstimate) -> Finding | None:
+    """Is a ratio's CI symmetric on the log scale, allowing for rounding? (None without a CI.)"""
+    if estimate.ci is None:
+        return None
     subject = estimate.label
     if estimate.measure in ADDITIVE_MEASURES:
-        lo, hi = estimate.interval
+        lo, hi = float(estimate.ci[0]), float(estimate.ci[1])
         mid = (lo + hi) / 2
         boxes = [rounding_box(estimate.estimate), rounding_box(estimate.ci[0]),
                  rounding_box(estimate.ci[1])]
         gaps = [(lo_ + hi_) / 2 - e for e, lo_, hi_ in _corners(*boxes)]
         scale = "natural"
-        asym = (hi - estimate.value) / (estimate.value - lo) if estimate.value > lo else math.inf
+        printed = float(estimate.estimate)
+        asym = (hi - printed) / (printed - lo) if printed > lo else math.inf
     else:
         boxes = [rounding_box(estimate.estimate), rounding_box(estimate.ci[0]),
                  rounding_box(estimate.ci[1])]
@@ -443,7 +603,7 @@ def implied_p_range(estimate: ReportedEstimate) -> tuple[float, float, float]:
 
 def check_p_value(estimate: ReportedEstimate) -> Finding | None:
     """Does the printed p-value agree with the SE implied by the CI?"""
-    if estimate.p_value is None:
+    if estimate.p_value is None or estimate.ci is None:
         return None
     printed = PrintedP.parse(estimate.p_value)
     p, low, high = implied_p_range(estimate)
@@ -475,8 +635,10 @@ def check_counts(estimate: ReportedEstimate, table: TwoByTwo) -> Finding | None:
     computed = _count_estimate(table, estimate.measure)
     ci = computed.ci
     assert ci is not None
-    matches_point = bool(rounds_to(computed.estimate, estimate.estimate))
-    matches_ci = bool(rounds_to(ci[0], estimate.ci[0]) and rounds_to(ci[1], estimate.ci[1]))
+    scale = estimate._scale  # percentage points are compared in the units printed
+    matches_point = bool(rounds_to(computed.estimate * scale, estimate.estimate))
+    matches_ci = estimate.ci is None or bool(rounds_to(ci[0] * scale, estimate.ci[0])
+                                             and rounds_to(ci[1] * scale, estimate.ci[1]))
     counts = (f"{table.treated_events}/{table.treated_total} vs "
               f"{table.control_events}/{table.control_total}")
     digits = max(decimals_of(estimate.estimate), 2)
@@ -512,7 +674,7 @@ def _counts_in_box(low: float, high: float, total: int) -> range:
 
 def check_percentages(group: GroupCounts) -> Finding | None:
     """Does the printed percentage agree with events/total after rounding (GRIM-style)?"""
-    if group.percent is None:
+    if group.percent is None or not group.has_counts:
         return None
     share = 100 * group.events / group.total
     details = {"computed_percent": share, "printed_percent": str(group.percent)}
@@ -629,8 +791,15 @@ def tables_matching_point(estimate: ReportedEstimate, table: TwoByTwo) -> dict[s
 
 def check_tables(estimate: ReportedEstimate, table: TwoByTwo) -> Finding | None:
     """Which integer tables with the reported group sizes reproduce a reported OR and CI?"""
-    if estimate.measure != "OR":
+    if estimate.measure != "OR" or estimate.ci is None:
         return None
+    cells = (table.treated_total - 1) * (table.control_total - 1)
+    if cells > MAX_TABLE_CELLS:
+        return Finding("tables", estimate.label, "info",
+                       f"The 2x2 tables that reproduce {estimate.describe()} were not searched: "
+                       f"{table.treated_total:,} x {table.control_total:,} group sizes give "
+                       f"{cells:,} tables, above the budget of {MAX_TABLE_CELLS:,}.",
+                       {"cells": cells, "budget": MAX_TABLE_CELLS})
     found = reproducing_tables(estimate, table.treated_total, table.control_total)
     nearest = tables_matching_point(estimate, table)
     sizes = f"{table.treated_total} treated and {table.control_total} control"
@@ -694,7 +863,8 @@ def audit(claim: PublishedClaim) -> AuditResult:
     for group in (claim.treated, claim.control, claim.overall):
         if group is not None and (finding := check_percentages(group)) is not None:
             findings.append(finding)
-    if claim.overall is not None and claim.treated is not None and claim.control is not None:
+    if (claim.overall is not None and claim.treated is not None and claim.control is not None
+            and claim.overall.has_counts and claim.table is not None):
         summed = (claim.treated.events + claim.control.events,
                   claim.treated.total + claim.control.total)
         if summed != (claim.overall.events, claim.overall.total):
@@ -704,7 +874,8 @@ def audit(claim: PublishedClaim) -> AuditResult:
                 f"{claim.overall.events}/{claim.overall.total}.", {}))
     table = claim.table
     for estimate in claim.estimates:
-        findings.append(check_ci_symmetry(estimate))
+        if (finding := check_ci_symmetry(estimate)) is not None:
+            findings.append(finding)
         if (finding := check_p_value(estimate)) is not None:
             findings.append(finding)
         if table is not None:

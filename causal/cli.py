@@ -79,7 +79,7 @@ def echo_frame(frame: Any) -> None:
 def _load(study: Path) -> Any:
     import stat
 
-    from causal.spec import load_study
+    from causal.study.load import load_study
 
     try:
         mode = os.stat(study).st_mode
@@ -132,13 +132,24 @@ def audit(study: StudyArg, as_json: JsonOpt = False) -> None:
     """Check a study's published numbers against each other."""
     from causal.claims import audit as run_audit
 
-    result = run_audit(_load(study).claim)
+    loaded = _load(study)
+    claims = loaded.claims or (loaded.claim,)
+    results = [(claim.label, run_audit(claim)) for claim in claims]
     if as_json:
-        emit_json({"worst": result.worst, "findings": result.to_records()})
+        records = [{**record, **({"claim": label} if len(claims) > 1 else {})}
+                   for label, result in results for record in result.to_records()]
+        worst = max((r.worst for _, r in results), key=("ok", "info", "warning",
+                                                         "error").index)
+        emit_json({"worst": worst, "findings": records})
         return
     marks = {"ok": "ok     ", "info": "note   ", "warning": "WARNING", "error": "PROBLEM"}
-    for finding in result.findings:
-        typer.echo(f"[{marks[finding.severity]}] {finding.check}: {finding.message}")
+    for label, result in results:
+        prefix = f"{label}: " if len(claims) > 1 else ""
+        for finding in result.findings:
+            typer.echo(f"[{marks[finding.severity]}] {prefix}{finding.check}: {finding.message}")
+    if not any(result.findings for _, result in results):
+        typer.echo("Nothing to check: the study prints no estimate with a CI and no counts "
+                   "(percentages without group sizes cannot be checked against each other).")
 
 
 # ------------------------------------------------------------------------------ evalue --
@@ -748,15 +759,15 @@ def _echo_result(result: Any, as_json: bool, extra: dict[str, Any] | None = None
 @app.command()
 def sensitivity(study: StudyArg, as_json: JsonOpt = False) -> None:
     """Apply the study's declared scenarios (hypothesised confounders) to its headline."""
-    from causal.sensitivity.evalue_spec import claim_evalue
+    from causal.sensitivity.claim_evalue import claim_evalue
     from causal.sensitivity.scenario import assess_scenario, scenario_table
-    from causal.sensitivity.scenario_spec import study_scenarios
 
     loaded = _load(study)
-    scenarios = study_scenarios(loaded)
+    scenarios = list(loaded.scenarios)
     if not scenarios:
         fail(f"{study} declares no [[scenarios]]; add at least one (see studies/thew2024.toml).")
-    headline = claim_evalue(loaded)
+    headline = claim_evalue(loaded.claim, rare_outcome=loaded.evalue.rare_outcome,
+                            true=loaded.evalue.true)
     if headline is None or headline.measure.short_name not in ("RR", "OR", "HR"):
         fail(f"{study} has no headline ratio estimate (RR, OR or HR) to apply scenarios to.")
     measure = headline.measure
@@ -1189,15 +1200,11 @@ def explain_away_command(
     import numpy as np
 
     from causal.sensitivity.explain_away import explain_away
-    from causal.sensitivity.explain_away_spec import DEFAULTS, explain_away_options
+    from causal.study.tables.explain_away import ExplainAwayOptions
 
     check_figure_path(png)
     loaded = _load(study)
-    options = explain_away_options(loaded) or {
-        "uptake_ors": np.geomspace(*DEFAULTS["uptake_or_range"], DEFAULTS["grid"]),
-        "recovery_ors": np.geomspace(*DEFAULTS["recovery_or_range"], DEFAULTS["grid"]),
-        "replicates": DEFAULTS["replicates"], "prevalence": DEFAULTS["prevalence"],
-        "margins": DEFAULTS["margins"]}
+    options = (loaded.explain_away or ExplainAwayOptions()).kwargs()
     if grid is not None:
         if grid < 2:
             fail(f"--grid must be an integer >= 2; got {grid}.")
@@ -1247,6 +1254,10 @@ class RefuteEstimatorChoice(StrEnum):
     linear_regression = "linear_regression"
     logistic_regression = "logistic_regression"
     ipw = "ipw"
+    aipw = "aipw"
+    g_computation = "g_computation"
+    regression = "regression"
+    matching = "matching"
 
 
 @app.command()
@@ -1256,7 +1267,9 @@ def refute(
         help="For simulated data: the [[worlds]] name (default: the first).")] = None,
     estimator: Annotated[RefuteEstimatorChoice, typer.Option(
         help="auto: logistic regression (conditional OR) for a 0/1 outcome, else linear "
-             "regression.", case_sensitive=False)] = RefuteEstimatorChoice.auto,
+             "regression; ipw, aipw, g_computation, regression, matching: that estimator as "
+             "`causal estimate` runs it, refitted in every simulation.",
+        case_sensitive=False)] = RefuteEstimatorChoice.auto,
     simulations: Annotated[int, typer.Option(help="Simulations per refuter.")] = 100,
     random_state: Annotated[int, typer.Option(help="Seed (cohort and refuters).")] = 20240101,
     as_json: JsonOpt = False,
@@ -1374,10 +1387,15 @@ def estimate(
     if as_json:
         emit_json({"study": result.study, "world": result.world, "simulated": result.simulated,
                    "n": result.n, "data_sha256": result.data_hash, "truth": result.truth,
+                   "rows_dropped": result.dropped,
                    "estimates": result.summary().to_dict("records"), "warnings": notes})
         return
     typer.echo(result.description if not result.simulated
                else f"SIMULATED data: {result.description}")
+    if result.dropped:
+        typer.echo("rows dropped for missing values (complete cases): "
+                   + ", ".join(f"{k} {a}" for a, k in result.dropped.items())
+                   + f"; {result.n} rows used")
     if result.truth:
         typer.echo(f"truth: {result.truth}")
     echo_frame(result.summary()[["quantity", "estimate", "ci_lower", "ci_upper", "method",

@@ -10,10 +10,13 @@ side comes from the study's reported groups (``[claim.treated]``/``[claim.contro
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from causal.errors import CausalError, StudySpecError
-from causal.spec import Study, register_validator, spec_error
+from causal.study._reader import spec_error
+
+if TYPE_CHECKING:
+    from causal.study.model import Study
 
 _KEYS = {"label", "citation", "outcome", "population", "arms", "arm_sizes", "odds_ratio",
          "caveat"}
@@ -61,34 +64,31 @@ def observational_entry(study: Study) -> Any:
     from causal.randomised import EvidenceEntry
 
     t, c = study.claim.treated, study.claim.control
-    if t is None or c is None:
+    if t is None or c is None or t.total is None or c.total is None:
         return None
-    meta = study.section("study")
+    meta = study.info
     return EvidenceEntry(label="this study (observational)",
-                         outcome=meta.get("outcome_description", study.outcome),
-                         population=meta.get("population", "the study's sample"),
+                         outcome=meta.outcome_description or study.outcome,
+                         population=meta.population or "the study's sample",
                          citation=study.title, design="observational",
-                         arms=(t.events / t.total, c.events / c.total),
+                         arms=(t.risk, c.risk),
                          arm_sizes=(t.total, c.total))
 
 
 def randomised_evidence(study: Study) -> tuple[Any, ...]:
     """The declared entries, checked against the study's own outcome and population: an
     entry that differs in either must say how in its ``caveat``."""
+
+    return study.randomised_evidence
+
+
+def check_randomised_evidence(study: Study) -> None:
+    """An entry that differs from the study in outcome or population must say how."""
     from causal.randomised import compare_with_randomised
 
-    if "randomised_evidence" not in study.raw:
-        return ()
-    entries = parse_randomised_evidence(study.raw["randomised_evidence"], study.path)
     observational = observational_entry(study)
-    if observational is not None:
+    if observational is not None and study.randomised_evidence:
         try:
-            compare_with_randomised(observational, list(entries))
+            compare_with_randomised(observational, list(study.randomised_evidence))
         except CausalError as error:
-            raise StudySpecError(f"{study.path}: field `randomised_evidence`: {error}") from None
-    return entries
-
-
-@register_validator
-def _validate(study: Study) -> None:
-    randomised_evidence(study)
+            raise StudySpecError(f"{study.where}: field `randomised_evidence`: {error}") from None

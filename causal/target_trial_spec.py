@@ -8,10 +8,13 @@ One sub-table per protocol component of :data:`causal.target_trial.COMPONENTS`
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from causal.errors import CausalError, StudySpecError
-from causal.spec import Study, register_validator, spec_error
+from causal.study._reader import spec_error
+
+if TYPE_CHECKING:
+    from causal.study.model import Study
 
 
 def parse_target_trial(table: dict[str, Any], path: Path | str) -> Any:
@@ -46,11 +49,4 @@ def parse_target_trial(table: dict[str, Any], path: Path | str) -> Any:
 
 
 def target_trial(study: Study) -> Any:
-    if "target_trial" not in study.raw:
-        return None
-    return parse_target_trial(study.raw["target_trial"], study.path)
-
-
-@register_validator
-def _validate(study: Study) -> None:
-    target_trial(study)
+    return study.target_trial

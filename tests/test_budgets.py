@@ -29,7 +29,7 @@ from causal.claims import (
 from causal.errors import ParameterError
 from causal.estimate.regression import OutcomeRegression
 from causal.measures import TwoByTwo, z_critical
-from causal.refute.placebo import placebo_treatment
+from causal.refute.refuters import placebo_treatment
 from causal.sensitivity.probabilistic import probabilistic_bias_analysis
 
 

@@ -16,7 +16,7 @@ from causal.claims import (
     rounding_box,
 )
 from causal.errors import ParameterError
-from causal.spec import load_study
+from causal.study import load_study
 from tests.conftest import THEW
 
 

@@ -137,7 +137,7 @@ def test_bad_input_is_one_sentence(cohort, capsys, args, message):
 
 
 def test_from_paper_template_loads_and_reports(tmp_path, monkeypatch, capsys):
-    from causal.spec import load_study
+    from causal.study import load_study
 
     monkeypatch.chdir(tmp_path)
     assert main(["init", "--from-paper", "smith2020"]) == 0

@@ -11,7 +11,7 @@ import pytest
 from causal.errors import StudySpecError
 from causal.report import build_report
 from causal.report.model import BulletList, Callout, Figure
-from causal.spec import load_study
+from causal.study import load_study
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDY = ROOT / "studies" / "thew2024.toml"
@@ -36,11 +36,9 @@ def _study_copy(tmp_path: Path, dot: str | None = None, toml_edit=None) -> Path:
 
 
 def test_study_names_its_graph_and_loads():
-    from causal.dag_spec import study_graph
-
     study = load_study(STUDY)
-    assert study.section("graph")["file"] == "../dags/thew2024.dot"
-    graph = study_graph(study)
+    assert study.graph.file == "../dags/thew2024.dot"
+    graph = study.graph.graph
     assert (graph.exposure, graph.outcome) == ("employment_support", "recovery")
     assert set(study.covariates) == set(PUBLISHED) <= set(graph.observed)
 

@@ -15,8 +15,8 @@ import pytest
 from causal.data import simulate_cohorts
 from causal.data.calibrate import adjusted_design, fit_logistic_batch, mean_adjusted_log_or
 from causal.data.cohort import targets_of
-from causal.data.spec import find_world, parse_data
-from causal.spec import load_study
+from causal.data.spec import find_world
+from causal.study import load_study
 
 STUDY = Path(__file__).resolve().parents[1] / "studies" / "thew2024.toml"
 
@@ -30,7 +30,7 @@ def test_batched_logistic_fit_matches_statsmodels(study):
     import statsmodels.api as sm
 
     arrays = simulate_cohorts(study, "self-selection only", replicates=6, random_state=31)
-    x = adjusted_design(arrays, parse_data(study))
+    x = adjusted_design(arrays, study.data)
     y = arrays["recovery"].astype(float)
     beta, converged = fit_logistic_batch(x, y)
     assert converged.all()
@@ -49,7 +49,7 @@ def test_batched_fit_flags_separation():
 
 def test_adjusted_design_excludes_motivation(study):
     arrays = simulate_cohorts(study, replicates=2, n=10, random_state=0)
-    x = adjusted_design(arrays, parse_data(study))
+    x = adjusted_design(arrays, study.data)
     # intercept, treatment, 7 numeric covariates, 2 presenting-problem indicators
     assert x.shape == (2, 10, 11)
     assert not any(np.allclose(x[..., j], arrays["motivation"]) for j in range(11))
@@ -59,7 +59,7 @@ def test_self_selection_world_gives_the_published_adjusted_or_on_average(study):
     """Mean adjusted log-OR over 600 cohorts of 302: SE = sd / sqrt(600), about 0.014; the
     calibration's own Monte Carlo SE (8,000 replicates, about 0.004) and rounding of the
     recorded OR to 3 decimals (< 0.001 on the log-OR scale) are added in quadrature."""
-    data, world = parse_data(study), find_world(study, "self-selection only")
+    data, world = study.data, find_world(study.worlds, "self-selection only")
     assert world.true_odds_ratio == 1.0
     mean, se, failed = mean_adjusted_log_or(data, world, targets_of(study), 302, 600, 77)
     assert failed == 0
@@ -68,6 +68,6 @@ def test_self_selection_world_gives_the_published_adjusted_or_on_average(study):
 
 
 def test_no_hidden_world_has_no_motivation_effect(study):
-    world = find_world(study, "no hidden confounding")
+    world = find_world(study.worlds, "no hidden confounding")
     assert world.motivation_uptake_odds_ratio == world.motivation_recovery_odds_ratio == 1.0
     assert world.true_odds_ratio == 2.54

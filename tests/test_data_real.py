@@ -15,10 +15,8 @@ import pandas as pd
 import pytest
 
 from causal.data import data_hash, design_matrix, load_benchmark_data, load_source, load_study_data
-from causal.data.published import parse_published
-from causal.data.spec import parse_data
 from causal.errors import DataError, ParameterError
-from causal.spec import load_study
+from causal.study import load_study
 
 STUDIES = Path(__file__).resolve().parents[1] / "studies"
 
@@ -84,14 +82,14 @@ def test_nhefs_declared_design_reproduces_ip_weighting(nhefs, nhefs_study):
     weights, weighted least squares with a robust (HC0) CI, as in Program 12.2."""
     import statsmodels.api as sm
 
-    data = parse_data(nhefs_study)
+    data = nhefs_study.data
     x = design_matrix(nhefs, data)
     assert x.shape == (1566, 19)  # const + 9 covariates as 14 columns + 4 squares
     score = sm.GLM(nhefs["qsmk"], x, family=sm.families.Binomial()).fit().predict(x)
     weights = np.where(nhefs["qsmk"] == 1, 1 / score, 1 / (1 - score))
     fit = sm.WLS(nhefs["wt82_71"], sm.add_constant(nhefs["qsmk"].astype(float)),
                  weights=weights).fit(cov_type="HC0")
-    published = {a.method: a for a in parse_published(nhefs_study)}["ipw"]
+    published = {a.method: a for a in nhefs_study.published}["ipw"]
     assert fit.params.iloc[1] == pytest.approx(published.estimate, abs=0.01)  # 3.44
     assert fit.conf_int().iloc[1].to_numpy() == pytest.approx(published.ci, abs=0.01)
 
@@ -99,7 +97,7 @@ def test_nhefs_declared_design_reproduces_ip_weighting(nhefs, nhefs_study):
 def test_nhefs_declared_design_reproduces_standardisation(nhefs, nhefs_study):
     import statsmodels.api as sm
 
-    data = parse_data(nhefs_study)
+    data = nhefs_study.data
     x = design_matrix(nhefs, data, treatment="qsmk")
     assert "qsmk:smokeintensity" in x.columns
     fit = sm.OLS(nhefs["wt82_71"], x).fit()
@@ -107,19 +105,19 @@ def test_nhefs_declared_design_reproduces_standardisation(nhefs, nhefs_study):
     treated["qsmk"], treated["qsmk:smokeintensity"] = 1.0, nhefs["smokeintensity"]
     control["qsmk"], control["qsmk:smokeintensity"] = 0.0, 0.0
     effect = fit.predict(treated).mean() - fit.predict(control).mean()
-    published = {a.method: a for a in parse_published(nhefs_study)}["standardisation"]
+    published = {a.method: a for a in nhefs_study.published}["standardisation"]
     assert effect == pytest.approx(published.estimate, abs=0.01)  # 3.52
 
 
 def test_design_matrix_leaves_the_frame_alone(nhefs, nhefs_study):
     before = nhefs.copy()
-    design_matrix(nhefs, parse_data(nhefs_study), treatment="qsmk")
+    design_matrix(nhefs, nhefs_study.data, treatment="qsmk")
     pd.testing.assert_frame_equal(nhefs, before)
 
 
 def test_design_matrix_names_a_missing_column(nhefs, nhefs_study):
     with pytest.raises(DataError, match="lacks the column\\(s\\) 'wt71'"):
-        design_matrix(nhefs.drop(columns="wt71"), parse_data(nhefs_study))
+        design_matrix(nhefs.drop(columns="wt71"), nhefs_study.data)
 
 
 def test_real_data_refuse_world_and_seed():
@@ -132,8 +130,8 @@ def test_real_data_refuse_world_and_seed():
 def test_simulated_study_data_is_labelled(tmp_path):
     frame = load_study_data(STUDIES / "thew2024.toml", "self-selection only", random_state=4)
     assert frame.attrs["simulated"] is True and frame.attrs["source"] == "simulated"
-    assert frame.attrs["covariates"] == list(parse_data(load_study(
-        STUDIES / "thew2024.toml")).covariates)
+    assert frame.attrs["covariates"] == list(load_study(
+        STUDIES / "thew2024.toml").data.covariates)
 
 
 def _naive_data_hash(columns: list[tuple[str, str, bytes]], n_rows: int) -> str:

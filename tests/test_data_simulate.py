@@ -14,8 +14,7 @@ import pytest
 from causal.data import simulate_cohort, simulate_cohorts, solve_study_world
 from causal.data.cohort import targets_of
 from causal.data.simulate import expected_margins, integration_points
-from causal.data.spec import parse_data
-from causal.spec import load_study
+from causal.study import load_study
 
 STUDY = Path(__file__).resolve().parents[1] / "studies" / "thew2024.toml"
 NO_HIDDEN, SELF_SELECTION = "no hidden confounding", "self-selection only"
@@ -79,7 +78,7 @@ def test_severity_scores_are_on_their_scales_in_the_lp7_range(cohorts):
 @pytest.mark.parametrize("world", [NO_HIDDEN, SELF_SELECTION])
 def test_solved_constants_reproduce_the_published_margins(study, world):
     solved = solve_study_world(study, world)
-    data = parse_data(study)
+    data = study.data
     # on the solver's own Sobol points the equations hold to root-finding precision
     on_points = expected_margins(data, solved, integration_points())
     assert on_points == pytest.approx((66 / 302, 31 / 66, 64 / 236), abs=1e-10)
@@ -111,7 +110,7 @@ def test_no_hidden_confounding_world_recovers_the_true_conditional_or(study):
     from causal.data.calibrate import adjusted_design
 
     arrays = simulate_cohorts(study, NO_HIDDEN, replicates=500, random_state=21)
-    x = adjusted_design(arrays, parse_data(study)).reshape(-1, 11)
+    x = adjusted_design(arrays, study.data).reshape(-1, 11)
     fit = sm.Logit(arrays["recovery"].reshape(-1), x).fit(disp=0)
     assert abs(fit.params[1] - np.log(2.54)) < 4 * fit.bse[1]
 
@@ -123,7 +122,7 @@ def test_self_selection_world_is_null_given_motivation(study):
     from causal.data.calibrate import adjusted_design
 
     arrays = simulate_cohorts(study, SELF_SELECTION, replicates=500, random_state=22)
-    x = adjusted_design(arrays, parse_data(study)).reshape(-1, 11)
+    x = adjusted_design(arrays, study.data).reshape(-1, 11)
     x = np.column_stack([x, arrays["motivation"].reshape(-1)])
     fit = sm.Logit(arrays["recovery"].reshape(-1), x).fit(disp=0)
     assert abs(fit.params[1]) < 4 * fit.bse[1]
@@ -138,7 +137,7 @@ def test_one_cohort_frame_is_labelled_simulated(study):
     assert frame.attrs["latent"] == ["motivation"]
     assert "SIMULATED" in frame.attrs["description"]
     assert frame.attrs["world"] == SELF_SELECTION and frame.attrs["true_odds_ratio"] == 1.0
-    expected = {"employment_support", "recovery", "motivation", *parse_data(study).covariates}
+    expected = {"employment_support", "recovery", "motivation", *study.data.covariates}
     assert set(frame.columns) == expected
     assert set(frame["employment_support"].unique()) <= {0, 1}
     assert list(frame["presenting_problem"].cat.categories) == [

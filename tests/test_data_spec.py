@@ -6,10 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from causal.data.published import parse_published
-from causal.data.spec import parse_data, parse_worlds
 from causal.errors import StudySpecError
-from causal.spec import load_study
+from causal.study import load_study
 
 STUDIES = Path(__file__).resolve().parents[1] / "studies"
 THEW = (STUDIES / "thew2024.toml").read_text(encoding="utf-8")
@@ -29,17 +27,17 @@ def _replace(text: str, old: str, new: str) -> str:
 
 def test_shipped_studies_load():
     thew = load_study(STUDIES / "thew2024.toml")
-    assert [w.name for w in parse_worlds(thew)] == ["no hidden confounding",
+    assert [w.name for w in thew.worlds] == ["no hidden confounding",
                                                     "self-selection only"]
-    assert parse_worlds(thew)[0].true_odds_ratio == 2.54
-    assert parse_worlds(thew)[1].true_odds_ratio == 1.0
-    assert parse_data(thew).simulated and thew.covariates == tuple(
+    assert thew.worlds[0].true_odds_ratio == 2.54
+    assert thew.worlds[1].true_odds_ratio == 1.0
+    assert thew.data.simulated and thew.covariates == tuple(
         thew.claim.headline.adjusted_for)
     nhefs = load_study(STUDIES / "nhefs.toml")
     assert nhefs.claim.estimates[0].measure == "MD"
-    assert {a.method for a in parse_published(nhefs)} == {"crude", "ipw", "standardisation"}
+    assert {a.method for a in nhefs.published} == {"crude", "ipw", "standardisation"}
     lalonde = load_study(STUDIES / "lalonde.toml")
-    assert parse_data(lalonde).benchmark["source"] == "causaldata:nsw_mixtape"
+    assert lalonde.data.benchmark["source"] == "causaldata:nsw_mixtape"
 
 
 BAD_THEW = [
@@ -51,16 +49,16 @@ BAD_THEW = [
     ("motivation_uptake_odds_ratio = 1.0", "motivation_uptake_odds_ratio = 0.0",
      r"`worlds\[0\]\.motivation_uptake_odds_ratio` must be an odds ratio > 0"),
     ('name = "self-selection only"', 'name = "self-selection only"\nstrength = 3',
-     r"`worlds\[1\]\.strength` must be one of the known keys.*unknown key"),
+     r"unknown field `worlds\[1\]\.strength`; the known fields"),
     ('name = "self-selection only"', 'name = "no hidden confounding"',
      r"`worlds\.name` must be unique"),
-    ('source = "simulated"', 'source = "somewhere"', r"`data\.source` must be 'simulated' or one of"),
-    ("n = 302 ", "n = 302\nrows = 5\n", r"`data\.rows` must be one of the known keys"),
+    ('source = "simulated"', 'source = "somewhere"', r"`data\.source` must be 'simulated', a data file \(\.csv, \.parquet, \.feather\)"),
+    ("n = 302 ", "n = 302\nrows = 5\n", r"unknown field `data\.rows` \(did you mean 'n'\?\)|unknown field `data\.rows`"),
     ("anxiety = 0.25", "anxiety = 0.35", r"`data\.cohort\.presenting_problem` must be shares summing to 1"),
     ("phq9_gad7_correlation = 0.6", "phq9_gad7_correlation = 1.0", r"`data\.cohort\.phq9_gad7_correlation`"),
     ("age_range = [18, 75]", "age_range = [50, 75]", r"`data\.cohort\.age_range` must be a list"),
     ("phq9_sd = 5.0", "phq9_sd = -5.0", r"`data\.cohort\.phq9_sd` must be a positive SD"),
-    ("age = 0.02", "motivation = 0.02", r"`data\.uptake\.motivation` must be a simulated covariate"),
+    ("age = 0.02", "motivation = 0.02", r"unknown field `data\.uptake\.motivation`; the known fields of \[data\.uptake\] are age"),
     ('categorical = ["presenting_problem"]', 'categorical = ["region"]',
      r"`data\.categorical` must be names listed in data\.covariates"),
     ('latent = ["motivation"]', 'latent = []', r"`data\.latent` must be \[\"motivation\"\]"),
@@ -93,7 +91,7 @@ BAD_NHEFS = [
     ('source = "causaldata:nhefs_complete"', 'source = "causaldata:nhefs_complete"\nn = 5',
      r"`data\.n` must be absent unless data\.source = 'simulated'"),
     ('method = "ipw"\nmeasure = "MD"', 'method = "ipw"\nmeasure = "kg"',
-     r"`published\[1\]\.measure` must be one of OR, RR, HR, RD, MD"),
+     r"`published\[1\]\.measure` must be one of 'OR', 'RR', 'HR', 'RD', 'MD'"),
     ("ci = [2.41, 4.47]", "ci = [3.5, 4.47]", r"`published\[1\]\.ci` must be a list"),
     ('method = "crude"', 'method = "crude"\nweight = 1', r"`published\[0\]\.weight`"),
     ('measure = "MD"\nestimate = 3.4', 'measure = "MD"\nestimate = -3.4',
@@ -133,5 +131,5 @@ def test_mean_difference_claims_are_additive():
 
 def test_bad_outcome_sd(tmp_path):
     path = _write(tmp_path, _replace(NHEFS, "outcome_sd = 7.80", "outcome_sd = -7.80"))
-    with pytest.raises(StudySpecError, match=r"`claim\.estimates\[0\]`: `outcome_sd` must be > 0"):
+    with pytest.raises(StudySpecError, match=r"`claim\.estimates\[0\]\.outcome_sd` must be a positive standard deviation"):
         load_study(path)

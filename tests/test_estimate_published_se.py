@@ -14,7 +14,7 @@ import pytest
 from causal.cli import main
 from causal.errors import StudySpecError
 from causal.estimate.study import estimate_study
-from causal.spec import load_study
+from causal.study import load_study
 from tests.conftest import ROOT
 
 NHEFS = ROOT / "studies" / "nhefs.toml"
@@ -76,7 +76,7 @@ def test_report_section_names_the_convention():
 
 
 @pytest.mark.parametrize(("replace", "match"), [
-    ('se = "fixed_weights"', r"field `published\[1\].se` must be 'sandwich' or "
+    ('se = "fixed_weights"', r"field `published\[1\].se` must be one of 'sandwich', "
                              r"'fixed_weights'; got 'robust'"),
     ('method = "crude"\nmeasure = "MD"\nestimate = 2.5\n',
      r"field `published\[0\].se` must be absent unless method = 'ipw'"),

@@ -11,7 +11,7 @@ import pytest
 from causal.cli import main
 from causal.errors import ExtremeWeightsWarning, SeparationWarning, StudySpecError
 from causal.estimate.study import estimate_study
-from causal.spec import load_study
+from causal.study import load_study
 from tests.conftest import ROOT, THEW
 
 NHEFS = ROOT / "studies" / "nhefs.toml"
@@ -70,7 +70,7 @@ def test_study_without_data_and_bad_estimand(tmp_path, capsys):
     assert "must declare individual-level data in a [data] table" in capsys.readouterr().err
     bad = tmp_path / "lalonde.toml"
     bad.write_text(LALONDE.read_text().replace('estimand = "att"', 'estimand = "atc"'))
-    with pytest.raises(StudySpecError, match=r"field `estimate.estimand` must be 'ate' or 'att'"):
+    with pytest.raises(StudySpecError, match=r"field `estimate.estimand` must be one of 'ate', 'att'"):
         load_study(bad)
 
 

@@ -25,10 +25,10 @@ from causal.data.simulate import (
     integration_points,
     solve_world,
 )
-from causal.data.spec import find_world, parse_data
+from causal.data.spec import find_world
 from causal.errors import ParameterError, StudySpecError
 from causal.sensitivity.explain_away import explain_away
-from causal.spec import load_study
+from causal.study import load_study
 from tests.conftest import THEW
 
 STUDY = DATA = TARGETS = K_REF = None  # loaded once, lazily (see _setup)
@@ -41,13 +41,13 @@ def _setup():
     # modules' validators run.
     global STUDY, DATA, TARGETS, K_REF
     STUDY = load_study(THEW)
-    DATA = parse_data(STUDY)
+    DATA = STUDY.data
     TARGETS = targets_of(STUDY)
     K_REF = solve_study_world(STUDY, "no hidden confounding").prognostic_scale
 
 
 def _binary_world(uptake_or: float, recovery_or: float, prevalence: float = 0.5):
-    return replace(find_world(STUDY, "self-selection only"), true_odds_ratio=1.0,
+    return replace(find_world(STUDY.worlds, "self-selection only"), true_odds_ratio=1.0,
                    motivation_uptake_odds_ratio=uptake_or,
                    motivation_recovery_odds_ratio=recovery_or, motivation_prevalence=prevalence)
 

@@ -33,3 +33,12 @@ def test_refute_bad_world_is_one_sentence_exit_2(capsys):
     assert main(["refute", str(THEW), "--world", "nope"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: `world` must be one of") and err.count("\n") == 1
+
+
+def test_refute_aipw_as_estimated(capsys):
+    """`--estimator aipw` refits AIPW with its cross-fitting in every simulation."""
+    status = main(["refute", str(THEW), "--simulations", "5", "--estimator", "aipw", "--json"])
+    assert status == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["estimator"] == "aipw"
+    assert {row["refuter"] for row in out["verdicts"]} >= {"placebo treatment", "bootstrap"}

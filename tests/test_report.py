@@ -35,7 +35,8 @@ def test_report_contains_the_audit_and_evalues(thew_report):
     assert sections["evalue"]["data"]["evalue_point"] == pytest.approx(2.566497867, abs=1e-6)
     assert sections["evalue"]["data"]["evalue_ci"] == pytest.approx(1.562539742, abs=1e-6)
     assert data["reproducibility"]["random_state"] == 20240101
-    assert len(data["reproducibility"]["study_file_sha256"]) == 64
+    assert len(data["reproducibility"]["study_sha256"]) == 64
+    assert data["reproducibility"]["study"] == "thew2024"
 
 
 def test_html_is_self_contained(thew_report):

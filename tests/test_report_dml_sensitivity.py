@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from causal.cli import main
-from causal.spec import load_study
+from causal.study import load_study
 from tests.conftest import ROOT, THEW
 
 NHEFS = ROOT / "studies" / "nhefs.toml"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from causal.report.model import Figure, ReportContext, Table
-from causal.spec import load_study
+from causal.study import load_study
 from tests.conftest import ROOT, THEW
 
 
@@ -117,9 +117,9 @@ def _thew_text() -> str:
         ('benchmarks = ["phq9_baseline"]', 'benchmarks = ["motivation"]',
          r"field `individual_sensitivity.benchmarks` must be among the study's covariates"),
         ("kd = [1, 2, 3]", "kd = [0, 2]",
-         r"field `individual_sensitivity.kd` must be a non-empty list of positive multiples"),
+         r"field `individual_sensitivity.kd` must be a non-empty list of at most 100 positive multiples"),
         ("kd = [1, 2, 3]", "kd = [1]\nky = [2]",
-         r"field `individual_sensitivity.ky` must be absent"),
+         r"unknown field `individual_sensitivity.ky` \(did you mean 'kd'\?\)"),
     ],
 )
 def test_individual_sensitivity_table_is_validated(tmp_path, old, new, match):

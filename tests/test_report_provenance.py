@@ -208,9 +208,10 @@ def test_lalonde_money_is_formatted(reports):
 def test_refutation_tables_have_one_pass_fail_column(reports):
     document = reports["nhefs"][0]
     markdown = reports["nhefs"][1]
-    assert "| refuter | pass/fail | passes when |" in markdown
+    assert "| estimator | refuter | pass/fail | passes when |" in markdown
     section = next(s for s in document["sections"] if s["key"] == "refutations")
-    assert section["verdict"] == "Refutation tests: the data: five of five passed."
+    assert section["verdict"] == ("Refutation tests: the data: linear regression five of five, "
+                                  "IPW five of five, AIPW five of five passed.")
 
 
 # ---- the value type --------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from causal.report import build_report
 from causal.report.model import Callout, Table
-from causal.spec import load_study
+from causal.study import load_study
 from tests.conftest import ROOT, THEW
 
 
@@ -17,6 +17,11 @@ def test_thew_refutations_per_world():
     assert {"placebo treatment", "random common cause", "data subsets", "bootstrap",
             "dummy outcome"} <= refuters
     assert sum(isinstance(b, Table) for b in section.blocks) == 2
+    # the estimators the estimates section shows, each refitted as estimated
+    assert worlds[0]["estimators"] == ["logistic_regression", "ipw", "aipw"]
+    methods = {t["estimator"] for t in worlds[0]["tests"]}
+    assert methods == {"logistic regression: conditional OR", "IPW: ATE (RD)",
+                       "AIPW: ATE (RD)"}
     warning = [b for b in section.blocks if isinstance(b, Callout)]
     assert warning and "cannot see" in warning[0].text
     assert "SIMULATED world 'self-selection only'" in section.verdict

@@ -7,7 +7,7 @@ import pytest
 
 from causal.claims import GroupCounts, PublishedClaim, ReportedEstimate, audit
 from causal.errors import StudySpecError
-from causal.spec import load_study
+from causal.study import load_study
 from tests.conftest import ROOT, THEW
 
 
@@ -62,7 +62,7 @@ def test_thew_tables_parse():
     ("rr_su_a0 = 1.5\\n", "",
      r"field `selection_bias.rr_su_a0` must be given with the other three"),
     ('analysed = "clients with', 'analysed_by = "clients with',
-     r"field `selection_bias.analysed_by` must be one of the known keys"),
+     r"unknown field `selection_bias.analysed_by` \(did you mean .analysed.\?\)"),
     ('biases = ["confounding", "selection", "outcome_misclassification"]',
      'biases = ["confounding", "exposure"]', r"field `multi_bias.biases` must be a list"),
     ("confounding = [2.5, 2.0]", "confounding = [0.5, 2.0]",
@@ -74,7 +74,7 @@ def test_thew_tables_parse():
     ('caveat = "outcome is employment, not clinical recovery; population is not LP7"', "",
      r"`caveat` of 'Reme et al. 2019' must say how its outcome and population differ"),
     ("[target_trial.follow_up]", "[target_trial.followup]",
-     r"field `target_trial.follow_up` must be a table with target and emulation"),
+     r"unknown field `target_trial.followup` \(did you mean 'follow_up'\?\)"),
     ("n_replicates = 2000", "n_replicates = 5",
      r"field `time_ordering.n_replicates` must be an integer from 100"),
 ])

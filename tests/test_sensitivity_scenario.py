@@ -12,8 +12,7 @@ from causal._results import SUMMARY_COLUMNS
 from causal.errors import ParameterError, StudySpecError
 from causal.measures import OddsRatio, RiskRatio
 from causal.sensitivity import ConfounderScenario, assess_scenario, bounding_factor, e_value, tip
-from causal.sensitivity.scenario_spec import headline_scenario, study_scenarios
-from causal.spec import load_study
+from causal.study import load_study
 
 ROOT = Path(__file__).resolve().parents[1]
 THEW_FILE = ROOT / "studies" / "thew2024.toml"
@@ -77,9 +76,9 @@ def test_scenario_bad_input():
 
 def test_thew_study_declares_scenarios_from_weak_to_strong():
     study = load_study(THEW_FILE)
-    scenarios = study_scenarios(study)
+    scenarios = list(study.scenarios)
     assert len(scenarios) >= 3
-    assert headline_scenario(study) == "motivation (hypothesis)"
+    assert study.scenarios.headline == "motivation (hypothesis)"
     critics = next(s for s in scenarios if s.name == "motivation (hypothesis)")
     assert (critics.prevalence_treated, critics.prevalence_control, critics.outcome_rr) == (
         0.5, 0.2, 2.0)

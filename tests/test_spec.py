@@ -8,7 +8,7 @@ import re
 import pytest
 
 from causal.errors import StudySpecError
-from causal.spec import load_study
+from causal.study import load_study
 from tests.conftest import THEW
 
 
@@ -49,9 +49,19 @@ total = 50
 
 
 def test_minimal_study_without_estimates_loads(tmp_path):
+    """Counts without a printed estimate: the headline is the risk ratio computed from them,
+    20% / 10% = 2, with the Katz log-scale CI, exp(log 2 +- 1.96 sqrt(1/10 - 1/50 + 1/5 -
+    1/50)) = (0.736, 5.433) (Rothman, Modern Epidemiology 3rd ed., eq. 14-12)."""
     study = load_study(_write(tmp_path, MINIMAL))
     assert study.claim.table.treated_events == 10
-    assert study.claim.headline is None
+    headline = study.claim.headline
+    assert (headline.measure, headline.value) == ("RR", pytest.approx(2.0, rel=1e-12))
+    assert headline.label == "risk ratio computed from the reported counts"
+    se = (1 / 10 - 1 / 50 + 1 / 5 - 1 / 50) ** 0.5
+    import math
+
+    assert headline.interval == pytest.approx((2 * math.exp(-1.959963984540054 * se),
+                                               2 * math.exp(1.959963984540054 * se)), rel=1e-9)
 
 
 @pytest.mark.parametrize(
@@ -60,7 +70,7 @@ def test_minimal_study_without_estimates_loads(tmp_path):
         ("[study\nname=", r"not valid TOML"),
         ("[source]\ncitation = 'x'\n", r"field `study` must be a table with name, title"),
         (MINIMAL.replace('treatment = "x"\n', ""),
-         r"field `study.treatment` must be present \(a string\)"),
+         r"field `study.treatment` must be present \(a column name\)"),
         (MINIMAL.replace('name = "s"', 'name = "a b/c"'), r"field `study.name` must be letters"),
         (MINIMAL.replace("events = 10", 'events = "ten"'),
          r"field `claim.treated.events` must be a non-negative integer; got 'ten'"),

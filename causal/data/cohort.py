@@ -11,16 +11,24 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 import pandas as pd
 
 from causal._validation import check_count
 from causal.data.simulate import SIMULATED_NOTE, SolvedWorld, draw_arrays, solved
-from causal.data.spec import DataSpec, World, find_world, parse_data
+from causal.data.spec import DataSpec, World, find_world
 from causal.errors import ParameterError
-from causal.spec import Study, as_study
+
+if TYPE_CHECKING:  # the study package is imported only where a path must be loaded
+    from causal.study.model import Study
+
+
+def as_study(study: Any) -> Any:
+    from causal.study.api import as_study as load
+
+    return load(study)
 
 
 @dataclass(frozen=True)
@@ -89,19 +97,19 @@ class SimulatedCohorts(Mapping[str, np.ndarray]):
 
 
 def _simulated_spec(study: Study) -> DataSpec:
-    data = parse_data(study)
+    data = study.data
     if data is None or not data.simulated:
         raise ParameterError(f"`study` must declare [data] source = 'simulated' to simulate "
-                             f"cohorts; {study.path} does not.")
+                             f"cohorts; {study.where} does not.")
     return data
 
 
 def targets_of(study: Study) -> tuple[float, float, float]:
     """(expected uptake, treated recovery, control recovery) from the study's ``[claim]``."""
     treated, control = study.claim.treated, study.claim.control
-    if treated is None or control is None:
+    if treated is None or control is None or study.claim.table is None:
         raise ParameterError(f"`study` must report [claim.treated] and [claim.control] counts "
-                             f"to calibrate a simulated cohort; {study.path} does not.")
+                             f"to calibrate a simulated cohort; {study.where} does not.")
     return (treated.total / (treated.total + control.total), treated.events / treated.total,
             control.events / control.total)
 
@@ -111,7 +119,8 @@ def solve_study_world(study: Study | str | Path, world: str | World | None = Non
     """The solved constants (intercepts, prognostic scale) of a study's world."""
     study = as_study(study)
     data = _simulated_spec(study)
-    world = world if isinstance(world, World) else find_world(study, world)
+    world = world if isinstance(world, World) else find_world(study.worlds, world,
+                                                                   where=study.where)
     return solved(data, world, targets_of(study))
 
 
@@ -176,7 +185,8 @@ def simulate_cohorts(study, world=None, *, replicates, n=None, random_state=None
     check_literal(output, "output", ("arrays", "frame"))
     study = as_study(study)
     data = _simulated_spec(study)
-    world = world if isinstance(world, World) else find_world(study, world)
+    world = world if isinstance(world, World) else find_world(study.worlds, world,
+                                                                   where=study.where)
     replicates = _size(replicates, 1, "replicates")
     n = _size(n, data.n, "n")
     from causal._budgets import check_product

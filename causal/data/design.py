@@ -32,7 +32,7 @@ def design_matrix(frame: pd.DataFrame, data: DataSpec, *, treatment: str | None 
     frame : pandas.DataFrame
         Must contain every declared covariate (and ``treatment`` if given).
     data : DataSpec
-        The study's ``[data]`` table (:func:`causal.data.spec.parse_data`).
+        The study's ``[data]`` declaration (``study.data``).
     treatment : str, optional
         Include this column first (after the intercept) and its declared interactions.
     intercept : bool

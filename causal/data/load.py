@@ -6,49 +6,64 @@ import hashlib
 import operator
 import struct
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from causal.data.real import load_source
-from causal.data.spec import _INDICATOR, DataSpec, parse_data
+from causal.data.spec import _INDICATOR, DataSpec, find_world
 from causal.errors import DataError, ParameterError
-from causal.spec import Study, as_study
 
 _OPS = {"==": operator.eq, "<": operator.lt, ">": operator.gt}
 
 
-
-def _spec(study: Study) -> DataSpec:
-    data = parse_data(study)
-    if data is None:
-        raise ParameterError(f"`study` must have a [data] table to load data; {study.path} "
+def _spec(study: Any) -> DataSpec:
+    if study.data is None:
+        raise ParameterError(f"`study` must have a [data] table to load data; {study.where} "
                              "has none.")
-    return data
+    return study.data
 
 
-def _prepare(frame: pd.DataFrame, data: DataSpec, study: Study) -> pd.DataFrame:
+def _prepare(frame: pd.DataFrame, data: DataSpec, study: Any) -> pd.DataFrame:
     for name, rule in data.indicators.items():
         match = _INDICATOR.match(rule)
         assert match is not None  # checked when the study was loaded
         column = match["column"]
         if column not in frame.columns:
-            raise DataError(f"{study.path}: indicator {name!r} refers to column {column!r}, "
+            raise DataError(f"{study.where}: indicator {name!r} refers to column {column!r}, "
                             "which the data lack.")
         frame[name] = _OPS[match["op"]](frame[column], float(match["number"])).astype("int64")
     needed = [study.treatment, study.outcome, *data.covariates]
     missing = [c for c in needed if c not in frame.columns]
     if missing:
-        raise DataError(f"{study.path}: the data from {data.source!r} lack the column(s) "
+        raise DataError(f"{study.where}: the data from {data.source!r} lack the column(s) "
                         f"{', '.join(map(repr, missing))} named in the study.")
     frame.attrs.update({"study": study.name, "treatment": study.treatment,
                         "outcome": study.outcome, "covariates": list(data.covariates)})
     return frame
 
 
-def load_study_data(study: Study | str | Path, world: str | None = None,
-                    random_state=None) -> pd.DataFrame:
+def _user_table(data: DataSpec, study: Any) -> pd.DataFrame:
+    """A user's file or DataFrame, read through :mod:`causal.data.files` (declared columns
+    only; missing values refused or dropped as ``[data] missing`` says)."""
+    from causal.data.files import read_table
+
+    if data.checked is not None:
+        table = data.checked
+    else:
+        table = read_table(data.file, treatment=study.treatment, outcome=study.outcome,
+                           covariates=data.covariates, categorical=data.categorical,
+                           outcome_kind=data.outcome_kind, missing=data.missing)
+    frame = table.frame.copy()
+    frame.attrs.update({"source": data.source, "simulated": False, "n_read": table.n_read,
+                        "dropped": dict(table.dropped), "missing": table.missing,
+                        "description": data.description or f"data from {data.source}"})
+    return frame
+
+
+def load_study_data(study: Any, world: str | None = None, random_state=None) -> pd.DataFrame:
     """The individual-level data a study declares in ``[data]``.
 
     Parameters
@@ -64,32 +79,40 @@ def load_study_data(study: Study | str | Path, world: str | None = None,
     -------
     pandas.DataFrame
         A fresh frame. ``attrs["simulated"]`` says whether it is simulated (and a simulated
-        frame says so in ``attrs["description"]``); ``attrs["source"]`` names real data.
+        frame says so in ``attrs["description"]``); ``attrs["source"]`` names real data; a
+        user's file or DataFrame also has ``attrs["dropped"]`` (rows dropped per arm).
     """
+    from causal.study.api import as_study
+
     study = as_study(study)
     data = _spec(study)
     if data.simulated:
         from causal.data.cohort import simulate_cohort
 
-        frame = simulate_cohort(study, world, random_state=random_state)
+        frame = simulate_cohort(study, find_world(study.worlds, world, where=study.where),
+                                random_state=random_state)
         frame.attrs["source"] = "simulated"
         return _prepare(frame, data, study)
     if world is not None:
-        raise ParameterError(f"`world` applies only to simulated data; {study.path} reads "
+        raise ParameterError(f"`world` applies only to simulated data; {study.where} reads "
                              f"{data.source!r}, got world {world!r}.")
     if random_state is not None:
-        raise ParameterError(f"`random_state` applies only to simulated data; {study.path} "
+        raise ParameterError(f"`random_state` applies only to simulated data; {study.where} "
                              f"reads {data.source!r}, got {random_state!r}.")
+    if data.kind in ("file", "frame"):
+        return _prepare(_user_table(data, study), data, study)
     return _prepare(load_source(data.source), data, study)
 
 
-def load_benchmark_data(study: Study | str | Path) -> pd.DataFrame:
+def load_benchmark_data(study: Any) -> pd.DataFrame:
     """The data of ``[data.benchmark]``: e.g. the NSW experiment, whose randomised contrast is
     the truth an observational estimate from NSW-treated + CPS-controls is judged against."""
+    from causal.study.api import as_study
+
     study = as_study(study)
     data = _spec(study)
     if not data.benchmark:
-        raise ParameterError(f"`study` must have a [data.benchmark] table; {study.path} has "
+        raise ParameterError(f"`study` must have a [data.benchmark] table; {study.where} has "
                              "none.")
     frame = load_source(data.benchmark["source"])
     return _prepare(frame, data, study)
@@ -122,10 +145,22 @@ def data_hash(frame: pd.DataFrame) -> str:
             values[np.isnan(values)] = np.nan
             body = np.ascontiguousarray(values, dtype="<f8").tobytes()
         else:
-            body = "".join("\x00\x1f" if pd.isna(v) else f"{v}\x1f"
-                           for v in column.astype(object)).encode("utf-8")
+            values = column.astype(object)
+            if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+                # strings only: the same bytes as joining f"{v}\x1f" row by row, with the
+                # text built once per distinct value (mixed types keep the row-by-row form,
+                # since 1, 1.0 and True are one value to factorize but not as text)
+                codes, uniques = pd.factorize(values, use_na_sentinel=True)
+                texts = [f"{v}\x1f".encode() for v in uniques] + [b"\x00\x1f"]
+                body = b"".join(np.asarray(texts, dtype=object)[codes].tolist())
+            else:
+                body = "".join("\x00\x1f" if pd.isna(v) else f"{v}\x1f"
+                               for v in values).encode("utf-8")
         label = str(name).encode("utf-8")
         for part in (label, b"n" if numeric else b"t", body):
             digest.update(struct.pack("<q", len(part)))
             digest.update(part)
     return digest.hexdigest()
+
+
+__all__ = ["Path", "data_hash", "load_benchmark_data", "load_study_data"]

@@ -19,9 +19,11 @@ Intervals are Wald intervals on that scale, ``exp``-transformed for ratios.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, ClassVar
@@ -32,7 +34,8 @@ import pandas as pd
 from causal._validation import check_alpha, check_count, check_literal, check_random_state
 from causal.estimate._bootstrap import multiplier_bootstrap, single_threaded_blas
 from causal.estimate._design import Prepared, prepare
-from causal.estimate.result import BootstrapResult, EffectEstimate
+from causal.estimate._refit import Replicates, refit_loop
+from causal.estimate.result import BootstrapResult, EffectEstimate, RefitSpec
 from causal.measures import (
     z_critical,
 )
@@ -93,6 +96,12 @@ def _gradient(measure: str, mu: np.ndarray) -> np.ndarray:
     return np.array([1 / (mu1 * (1 - mu1)), -1 / (mu0 * (1 - mu0))])
 
 
+def _names_of(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 class BaseEstimator:
     """Shared ``estimate`` template; subclasses set ``_params`` and implement ``_fit``."""
 
@@ -118,6 +127,17 @@ class BaseEstimator:
     def _default_measure(self, binary: bool) -> str:
         return "rd" if binary else "md"
 
+    def _refit_batch(self, prep: Prepared, measure: str, reps: Replicates,
+                     rng_state: Mapping[str, Any] | None, cache: dict) -> np.ndarray:
+        """The effects of R perturbed refits on the measure's linear scale (NaN: no answer).
+
+        By default one ``_fit`` per replicate (:func:`causal.estimate._refit.refit_loop`);
+        estimators with a batched form override this with array operations over replicates.
+        ``cache`` is owned by the caller (one refutation) and holds what blocks of replicates
+        share (the original fit, the design's column products).
+        """
+        return refit_loop(self, prep, measure, reps, rng_state)
+
     # template -----------------------------------------------------------------------------
     def estimate(self, data: pd.DataFrame, *, treatment: str, outcome: str,
                  covariates: Sequence[str] = (), categorical: Sequence[str] = (),
@@ -138,27 +158,48 @@ class BaseEstimator:
             Analyse complete cases instead of raising on missing values; the number of rows
             dropped is reported on the result.
         """
-        alpha = check_alpha(self.alpha)
-        measure = check_literal(self.measure, "measure", ("auto", "rd", "rr", "or", "md"))
-        n_boot = check_count(self.n_bootstrap, "n_bootstrap")
-        from causal._budgets import check_size
-
-        check_size(n_boot, "MAX_REPLICATES", "n_bootstrap")
-        rng = check_random_state(self.random_state)
-        self._check_params()
+        self._check_all()
         if not isinstance(dropna, bool):
             from causal.errors import ParameterError
 
             raise ParameterError(f"`dropna` must be True or False; got {dropna!r}.")
         prep = prepare(data, treatment=treatment, outcome=outcome, covariates=covariates,
                        categorical=categorical, squared=squared, dropna=dropna)
+        return self._estimate_prepared(prep, categorical=categorical, squared=squared,
+                                       dropna=dropna)
+
+    def _check_all(self) -> None:
+        from causal._budgets import check_size
+
+        check_alpha(self.alpha)
+        check_literal(self.measure, "measure", ("auto", "rd", "rr", "or", "md"))
+        check_size(check_count(self.n_bootstrap, "n_bootstrap"), "MAX_REPLICATES",
+                   "n_bootstrap")
+        check_random_state(self.random_state)
+        self._check_params()
+
+    def _estimate_prepared(self, prep: Prepared, *, categorical: Sequence[str] = (),
+                           squared: Sequence[str] = (), dropna: bool = False
+                           ) -> EffectEstimate:
+        """:meth:`estimate` on analysis arrays already checked by ``prepare`` (several
+        estimators on one analysis share them; ``_fit`` hooks never modify them)."""
+        alpha = check_alpha(self.alpha)
+        measure = check_literal(self.measure, "measure", ("auto", "rd", "rr", "or", "md"))
+        n_boot = check_count(self.n_bootstrap, "n_bootstrap")
+        rng = check_random_state(self.random_state)
+        self._check_params()
         measure = self._resolve_measure(measure, prep.binary)
         rec = Recorder()
+        rng_state = copy.deepcopy(rng.bit_generator.state)  # the refit starts from here
         # our matrices are tall and thin (n x p, p small): BLAS threads only contend, and
         # spin-waiting threads are very costly on a busy machine (measured)
         with single_threaded_blas():
             fit = self._fit(prep, measure, rng, rec)
-        return self._result(prep, fit, measure, alpha, n_boot, rng, rec)
+        result = self._result(prep, fit, measure, alpha, n_boot, rng, rec)
+        spec = RefitSpec(type(self), MappingProxyType(self.get_params()), prep.covariates,
+                         tuple(_names_of(categorical)), tuple(_names_of(squared)), dropna,
+                         measure, MappingProxyType(rng_state))
+        return dataclasses.replace(result, refit=spec)
 
     def _resolve_measure(self, measure: str, binary: bool) -> str:
         from causal.errors import ParameterError

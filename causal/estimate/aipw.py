@@ -44,6 +44,10 @@ class AIPW(BaseEstimator):
         As in :class:`~causal.estimate.GComputation`; a binary outcome's OR is **marginal**,
         from the two AIPW risks, with a delta-method SE of its log.
 
+    Refitting (refutation) runs one fit per replicate: each refit re-runs the cross-fitted
+    nuisance models (any scikit-learn models, fold by fold), which have no batched form over
+    replicates; the folds start from the recorded random state, as in the original fit.
+
     Notes
     -----
     With cross-fitted ``e = P(A=1|X)``, ``m_a = E[Y|A=a,X]`` (Robins, Rotnitzky & Zhao 1994;

@@ -24,6 +24,9 @@ class Crude(BaseEstimator):
         Multiplier-bootstrap replicates (0: Wald interval only).
     random_state : None, int or numpy Generator
 
+    Refitting (refutation) runs one fit per replicate (a 2x2 table or two means, already
+    cheap); no batched form is needed.
+
     Notes
     -----
     With ``p1``, ``p0`` the outcome means of the ``n1`` treated and ``n0`` controls, the

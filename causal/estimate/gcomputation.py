@@ -30,6 +30,10 @@ class GComputation(BaseEstimator):
     alpha, n_bootstrap, random_state
         As in :class:`~causal.estimate.Crude`.
 
+    Refitting (refutation) runs one fit per replicate: the outcome model with treatment
+    interactions is refitted and standardised over the replicate's own rows; no batched form
+    of the standardisation step is written yet.
+
     Notes
     -----
     Model ``E[Y | A, X] = g(Z(A, X) beta)``: logistic for a 0/1 outcome, linear otherwise, with

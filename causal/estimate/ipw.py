@@ -9,8 +9,10 @@ import numpy as np
 from causal._validation import check_literal, check_probability
 from causal.errors import ParameterError
 from causal.estimate._base import BaseEstimator, PotentialOutcomeFit, Recorder
+from causal.estimate._batched_refits import ipw_refit
 from causal.estimate._design import Prepared
 from causal.estimate._glm import add_intercept, fit_logistic
+from causal.estimate._refit import Replicates
 from causal.estimate.diagnostics import (
     balance_table,
     propensity_diagnostics,
@@ -91,6 +93,15 @@ class IPW(BaseEstimator):
             if not 0.5 < t < 1:
                 raise ParameterError(f"`truncate` must be a percentile in (50, 100); "
                                      f"got {self.truncate!r}.")
+
+    def _refit_batch(self, prep: Prepared, measure: str, reps: Replicates,
+                     rng_state: Any, cache: dict) -> np.ndarray:
+        """Batched refits (:func:`causal.estimate._batched_refits.ipw_refit`); with trimming
+        or truncation one ``_fit`` per replicate, since which units are trimmed or capped
+        depends on each refit's own scores."""
+        if self.trim is not None or self.truncate is not None:
+            return super()._refit_batch(prep, measure, reps, rng_state, cache)
+        return ipw_refit(prep, measure, self.estimand, reps, cache)
 
     def _fit(self, prep: Prepared, measure: str, rng: np.random.Generator,
              rec: Recorder) -> PotentialOutcomeFit:

@@ -46,6 +46,10 @@ class PSMatching(BaseEstimator):
         As in :class:`~causal.estimate.GComputation` (a binary outcome's OR is marginal, among
         the matched treated).
 
+    Refitting (refutation) runs one fit per replicate: nearest-neighbour matching is a
+    search over the replicate's own propensity scores (sorting and a caliper), which has no
+    batched form as array operations over replicates.
+
     Notes
     -----
     Controls are matched with replacement; control ``j`` used ``K_j`` times.

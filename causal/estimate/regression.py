@@ -9,8 +9,10 @@ import numpy as np
 from causal._validation import check_literal
 from causal.errors import SeparationWarning
 from causal.estimate._base import BaseEstimator, CoefficientFit, Recorder
+from causal.estimate._batched_refits import regression_refit
 from causal.estimate._design import Prepared
 from causal.estimate._glm import add_intercept, fit_linear, fit_logistic
+from causal.estimate._refit import Replicates
 
 SE_KINDS = ("classical", "hc0", "hc1")
 
@@ -65,6 +67,12 @@ class OutcomeRegression(BaseEstimator):
 
     def _default_measure(self, binary: bool) -> str:
         return "or" if binary else "md"
+
+    def _refit_batch(self, prep: Prepared, measure: str, reps: Replicates,
+                     rng_state: Any, cache: dict) -> np.ndarray:
+        """Batched refits of the treatment coefficient
+        (:func:`causal.estimate._batched_refits.regression_refit`)."""
+        return regression_refit(prep, reps, cache)
 
     def _fit(self, prep: Prepared, measure: str, rng: np.random.Generator,
              rec: Recorder) -> CoefficientFit:

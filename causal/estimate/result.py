@@ -43,6 +43,31 @@ class BootstrapResult:
 
 
 @dataclass(frozen=True)
+class RefitSpec:
+    """What is needed to refit an estimate: the estimator's class and options, the analysis
+    (covariates, categorical, squared, dropna), the resolved measure, and the state of the
+    random generator the fit started from (cross-fitting folds), so that a refit on the same
+    data reproduces the estimate exactly (:mod:`causal.refute` uses it)."""
+
+    estimator_class: type
+    params: Mapping[str, Any]
+    covariates: tuple[str, ...]
+    categorical: tuple[str, ...]
+    squared: tuple[str, ...]
+    dropna: bool
+    measure: str
+    rng_state: Mapping[str, Any] | None = None
+
+    def estimator(self) -> Any:
+        """A fresh estimator with the recorded options."""
+        return self.estimator_class(**dict(self.params))
+
+    def analysis(self) -> dict[str, Any]:
+        return {"covariates": self.covariates, "categorical": self.categorical,
+                "squared": self.squared, "dropna": self.dropna}
+
+
+@dataclass(frozen=True)
 class EffectEstimate(SummaryMixin):
     """An estimated causal effect of a binary treatment.
 
@@ -68,6 +93,8 @@ class EffectEstimate(SummaryMixin):
     bootstrap : BootstrapResult or None
     matched_pairs : DataFrame or None
         Matching only: columns ``treated``, ``control`` holding row labels of ``data``.
+    refit : RefitSpec or None
+        The estimator and analysis behind the estimate, for refitting (refutation).
     """
 
     estimand: str
@@ -92,6 +119,7 @@ class EffectEstimate(SummaryMixin):
     diagnostics: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
     matched_pairs: pd.DataFrame | None = field(default=None, compare=False, repr=False)
     two_by_two: TwoByTwo | None = field(default=None, compare=False, repr=False)
+    refit: RefitSpec | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_ratio(self) -> bool:

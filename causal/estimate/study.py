@@ -22,18 +22,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from causal._results import SummaryMixin, summary_frame
 from causal._validation import check_random_state
 from causal.errors import ParameterError
-from causal.spec import Study, as_study, register_validator, spec_error
+from causal.study.tables.published import PUBLISHED_SE
 
-ESTIMANDS = ("ate", "att")
-#: ``se`` of a ``[[published]]`` IPW answer: the options of :class:`causal.estimate.IPW`
-PUBLISHED_SE = ("sandwich", "fixed_weights")
+if TYPE_CHECKING:  # the study package is imported only where a path must be loaded
+    from causal.study.model import Study
+
+__all__ = ["PUBLISHED_SE", "StudyEstimates", "estimate_study", "se_convention"]
 #: which estimator a ``[[published]]`` method name corresponds to
 PUBLISHED_METHOD = {"crude": "crude", "ipw": "IPW", "standardisation": "g-computation",
                     "standardization": "g-computation", "g-computation": "g-computation",
@@ -59,6 +60,8 @@ class StudyEstimates(SummaryMixin):
     matching: Any = None
     #: per estimate: the IPW ``se`` option used, None for other estimators
     ipw_se: tuple[str | None, ...] = ()
+    #: rows with missing values dropped per arm (``[data] missing = "complete_case"``)
+    dropped: dict[str, int] = field(default_factory=dict)
 
     @property
     def se_conventions(self) -> tuple[str, ...]:
@@ -102,45 +105,6 @@ def se_convention(estimate: Any) -> str:
     """How ``estimate``'s standard error was computed, from its own notes."""
     named = [note for note in estimate.notes if "SE" in note]
     return named[0] if named else _SE_FALLBACK.get(estimate.method, "SE not named")
-
-
-def study_estimand(study: Study) -> str:
-    """``[estimate] estimand``: "ate" (default) or "att" (e.g. when controls far outnumber and
-    barely overlap the treated, as NSW-treated + CPS controls; the NSW experiment estimates an
-    effect on the treated)."""
-    table = study.section("estimate")
-    unknown = sorted(set(table) - {"estimand"})
-    if unknown:
-        raise spec_error(study.path, f"estimate.{unknown[0]}", "one of: estimand", unknown[0])
-    estimand = table.get("estimand", "ate")
-    if estimand not in ESTIMANDS:
-        raise spec_error(study.path, "estimate.estimand", "'ate' or 'att'", estimand)
-    return estimand
-
-
-def published_se(study: Study) -> tuple[str | None, ...]:
-    """``se`` of each ``[[published]]`` table: None, or one of :data:`PUBLISHED_SE` on an IPW
-    answer (the SE convention its interval used)."""
-    raw = study.raw.get("published", [])
-    out: list[str | None] = []
-    for i, table in enumerate(raw if isinstance(raw, list) else []):
-        value = table.get("se") if isinstance(table, dict) else None
-        if value is not None:
-            if value not in PUBLISHED_SE:
-                raise spec_error(study.path, f"published[{i}].se",
-                                 "'sandwich' or 'fixed_weights'", value)
-            if str(table.get("method", "")).lower() != "ipw":
-                raise spec_error(study.path, f"published[{i}].se",
-                                 "absent unless method = 'ipw' (it names an IPW standard error)",
-                                 value)
-        out.append(value)
-    return tuple(out)
-
-
-@register_validator
-def _validate(study: Study) -> None:
-    study_estimand(study)
-    published_se(study)
 
 
 def _ipw_conventions(published: tuple[Any, ...], measure: str) -> list[str]:
@@ -199,15 +163,16 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
     covariate-conditional coefficient); matching always estimates the ATT.
     """
     from causal.data import data_hash, load_study_data
-    from causal.data.published import parse_published
-    from causal.data.spec import find_world, parse_data
+    from causal.data.spec import find_world
+    from causal.estimate._design import prepare
+    from causal.study.api import as_study
 
     study = as_study(study)
-    spec = parse_data(study)
+    spec = study.data
     if spec is None:
         raise ParameterError(f"`study` must declare individual-level data in a [data] table to "
-                             f"be estimated; {study.path} has none (it holds published numbers "
-                             f"only: use `causal audit` or `causal evalue`).")
+                             f"be estimated; {study.where} has none (it holds published "
+                             f"numbers only: use `causal audit` or `causal evalue`).")
     rng = check_random_state(random_state)
     seed = int(rng.integers(2**31 - 1))
     frame = load_study_data(study, world, random_state=seed if spec.simulated else None)
@@ -217,16 +182,22 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
                   covariates=list(spec.covariates), categorical=list(spec.categorical),
                   squared=list(spec.squared))
     results = []
-    estimand = study_estimand(study)
-    published = parse_published(study)
+    estimand = study.estimand
+    published = study.published
     estimators = _estimators(outcome_type, tuple(spec.treatment_interactions), seed, estimand,
                              published)
+    prep = prepare(frame, **kwargs)  # the data checked and the design built once for all
     for estimator in estimators:
-        results.append(estimator.estimate(frame, **kwargs))
+        if hasattr(estimator, "_estimate_prepared"):
+            estimator._check_all()
+            results.append(estimator._estimate_prepared(
+                prep, categorical=kwargs["categorical"], squared=kwargs["squared"]))
+        else:
+            results.append(estimator.estimate(frame, **kwargs))
     truth: dict[str, Any] = {}
     world_name = None
     if spec.simulated:
-        chosen = find_world(study, world)
+        chosen = find_world(study.worlds, world, where=study.where)
         world_name = chosen.name
         truth = {"true_conditional_odds_ratio": frame.attrs.get("true_odds_ratio")}
     return StudyEstimates(
@@ -236,4 +207,5 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
         published=published,
         matching=next((r for r in results if r.matched_pairs is not None), None),
         ipw_se=tuple(getattr(e, "se", None) if type(e).__name__ == "IPW" else None
-                     for e in estimators))
+                     for e in estimators),
+        dropped=dict(frame.attrs.get("dropped", {})))

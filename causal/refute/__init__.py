@@ -1,8 +1,10 @@
 """Refutation tests: attack an estimate by refitting it on perturbed data.
 
-Each refuter is a function ``refuter(data, *, treatment, outcome, covariates, estimator, ...)``
-returning a :class:`RefutationResult`. All simulations are refitted at once as array operations
-(:mod:`causal.refute._batched`). :mod:`causal.refute.dowhy_adapter` runs DoWhy's refuters on
+``refute(estimate, data)`` refits the estimator behind an
+:class:`~causal.estimate.EffectEstimate` under every refuter's perturbations (the refuters are in
+:mod:`causal.refute.refuters`, one per file). Each refuter is also a function ``refuter(data, *,
+treatment, outcome, covariates, estimator, ...)`` returning a :class:`RefutationResult`, with a
+model named by string. :mod:`causal.refute.dowhy_adapter` runs DoWhy's refuters on
 the same data for comparison.
 """
 
@@ -12,16 +14,16 @@ from causal._lazy import lazy_exports
 
 _EXPORTS: dict[str, str] = {
     "RefutationResult": "causal.refute._result",
-    "placebo_treatment": "causal.refute.placebo",
-    "random_common_cause": "causal.refute.random_common_cause",
-    "data_subset": "causal.refute.data_subset",
-    "bootstrap": "causal.refute.bootstrap",
-    "dummy_outcome": "causal.refute.dummy_outcome",
-    "unobserved_common_cause": "causal.refute.unobserved_common_cause",
+    "placebo_treatment": "causal.refute.refuters",
+    "random_common_cause": "causal.refute.refuters",
+    "data_subset": "causal.refute.refuters",
+    "bootstrap": "causal.refute.refuters",
+    "dummy_outcome": "causal.refute.refuters",
+    "unobserved_common_cause": "causal.refute.refuters",
     "refute_all": "causal.refute.run_all",
     "RefutationSuite": "causal.refute.run_all",
+    "refute": "causal.refute.from_estimate",
     "refute_estimate": "causal.refute.from_estimate",
-    "estimator_for": "causal.refute.from_estimate",
     "refute_study": "causal.refute.study",
 }
 

@@ -1,7 +1,7 @@
 """The estimators the refuters can refit in batches, and the data checks they share.
 
 Three estimators are supported, all refittable for many replicates at once
-(:mod:`causal.refute._batched`):
+(:mod:`causal.estimate._batched`):
 
 * ``"linear_regression"``: the treatment coefficient of ``outcome ~ 1 + treatment +
   covariates`` by least squares (a mean difference; a risk difference for a 0/1 outcome, i.e. a
@@ -25,7 +25,7 @@ import pandas as pd
 
 from causal._validation import check_literal
 from causal.errors import DataError, ParameterError
-from causal.refute._batched import fit_logistic, fit_ols
+from causal.estimate._batched import fit_logistic, fit_ols
 
 Estimator = Literal["linear_regression", "logistic_regression", "ipw"]
 ESTIMATORS: tuple[str, ...] = ("linear_regression", "logistic_regression", "ipw")
@@ -109,12 +109,32 @@ class Problem:
     treatment_binary: bool
     outcome_binary: bool
     #: per-refutation cache: coefficients of the fit on the data as given (Newton starting
-    #: values) and the shared design blocks (see causal.refute._batched._shared_block)
+    #: values) and the shared design blocks (see causal.estimate._batched._shared_block)
     warm: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def n(self) -> int:
         return self.x.shape[0]
+
+    @property
+    def memory_key(self) -> str:
+        return self.estimator
+
+    @property
+    def requires_binary_treatment(self) -> bool:
+        return self.estimator == "ipw"
+
+    @property
+    def requires_binary_outcome(self) -> bool:
+        return self.estimator == "logistic_regression"
+
+    def for_outcome(self, data: pd.DataFrame, column: str) -> Problem:
+        """The same model and design with ``column`` as the outcome (a negative control)."""
+        from dataclasses import replace
+
+        nc = prepare(data, treatment=self.treatment, outcome=column,
+                     covariates=self.covariates, estimator=self.estimator)
+        return replace(nc, x=self.x, t=self.t)
 
     @property
     def is_ratio(self) -> bool:
@@ -251,19 +271,10 @@ class Problem:
 
 
 def _single_threaded_blas(size: int) -> Any:
-    """BLAS limited to one thread while refitting: the products here are tall and thin
-    (n x a few columns), where OpenBLAS's thread start-up and spin-waiting cost more than they
-    save (measured 3-5x slower with 2 threads on a busy 2-core machine). Small problems skip
-    the switch, which itself costs a few milliseconds."""
-    from contextlib import nullcontext
+    """The project's BLAS guard (:func:`causal.estimate._bootstrap.single_threaded_blas`)."""
+    from causal.estimate._bootstrap import single_threaded_blas
 
-    if size < CHUNK_ELEMENTS:
-        return nullcontext()
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - installed with scikit-learn
-        return nullcontext()
-    return threadpool_limits(1, user_api="blas")
+    return single_threaded_blas(size)
 
 
 def _tolerance(n_rep: int) -> float:
@@ -317,7 +328,7 @@ def permute_rows(values: np.ndarray, n_rep: int, rng: np.random.Generator) -> np
     """(R, n): an independent random permutation of ``values`` in every row.
 
     A 0/1 vector's permutations are exactly its random subsets of ``sum(values)`` ones, drawn by
-    a linear-time partition of uniform keys (several times faster than shuffling at n = 10^5).
+    :func:`subset_mask` (ten times faster than shuffling or partitioning at n = 10^5).
     """
     n = values.size
     if _is_binary(values):
@@ -330,14 +341,28 @@ def permute_rows(values: np.ndarray, n_rep: int, rng: np.random.Generator) -> np
 
 
 def bootstrap_counts(n: int, n_rep: int, rng: np.random.Generator) -> np.ndarray:
-    """(R, n) multinomial resampling counts: row r says how often each unit is drawn."""
-    draws = rng.integers(0, n, size=(n_rep, n))
-    draws += (np.arange(n_rep) * n)[:, None]
-    return np.bincount(draws.ravel(), minlength=n_rep * n).reshape(n_rep, n).astype(float)
+    """(R, n) multinomial resampling counts: row r says how often each unit is drawn.
+
+    Row by row (the same draws as one (R, n) call, in the same order): a bincount of n indices
+    per row stays in cache, where one bincount over R x n offset indices does not.
+    """
+    out = np.empty((n_rep, n))
+    for row in out:
+        row[:] = np.bincount(rng.integers(0, n, size=n), minlength=n)
+    return out
 
 
 def subset_mask(n: int, n_rep: int, size: int, rng: np.random.Generator) -> np.ndarray:
-    """(R, n) 0/1 weights selecting ``size`` units without replacement in every row."""
-    keys = rng.random((n_rep, n))
-    threshold = np.partition(keys, size - 1, axis=1)[:, size - 1]
-    return (keys <= threshold[:, None]).astype(float)
+    """(R, n) 0/1 weights selecting ``size`` units without replacement in every row.
+
+    Each row is a uniformly random ``size``-subset, drawn exactly as the positions of the
+    smaller of the subset and its complement (``Generator.choice`` without replacement, which
+    needs no sort or partition of n keys), then complemented if needed.
+    """
+    out = np.zeros((n_rep, n))
+    k = min(size, n - size)
+    for row in out:
+        row[rng.choice(n, k, replace=False, shuffle=False)] = 1.0
+    if k != size:
+        np.subtract(1.0, out, out=out)
+    return out

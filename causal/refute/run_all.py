@@ -10,14 +10,18 @@ import pandas as pd
 
 from causal._results import SummaryMixin
 from causal._validation import check_random_state
+from causal.estimate.result import EffectEstimate
+from causal.refute._common import problem_of
 from causal.refute._engine import Estimator
 from causal.refute._result import RefutationResult
-from causal.refute.bootstrap import bootstrap
-from causal.refute.data_subset import data_subset
-from causal.refute.dummy_outcome import dummy_outcome
-from causal.refute.placebo import placebo_treatment
-from causal.refute.random_common_cause import random_common_cause
-from causal.refute.unobserved_common_cause import unobserved_common_cause
+from causal.refute.refuters import (
+    bootstrap,
+    data_subset,
+    dummy_outcome,
+    placebo_treatment,
+    random_common_cause,
+    unobserved_common_cause,
+)
 
 
 @dataclass(frozen=True)
@@ -40,8 +44,9 @@ class RefutationSuite(SummaryMixin):
         return all(r.passed for r in self.results)
 
 
-def refute_all(data: pd.DataFrame, *, treatment: str, outcome: str,
-               covariates: Sequence[str] = (), estimator: Estimator = "linear_regression",
+def refute_all(data: pd.DataFrame, *, treatment: str | None = None, outcome: str | None = None,
+               covariates: Sequence[str] = (),
+               estimator: Estimator | EffectEstimate = "linear_regression",
                n_simulations: int = 100, alpha: float = 0.05, random_state: Any = None,
                negative_control: str | None = None,
                unobserved_strengths: tuple[float, float] | None = None,
@@ -51,13 +56,19 @@ def refute_all(data: pd.DataFrame, *, treatment: str, outcome: str,
     on_outcome)`` is given (default effect types; see
     :func:`causal.refute.unobserved_common_cause`).
 
-    Each refuter gets its own seed drawn from ``random_state`` so the suite is reproducible as a
+    ``estimator`` is a model name (with ``treatment``, ``outcome``, ``covariates``) or an
+    :class:`~causal.estimate.EffectEstimate`, whose own estimator is refitted (see
+    :func:`causal.refute.refute`). Each refuter gets its own seed drawn from ``random_state`` so the suite is reproducible as a
     whole and each result records the seed it used.
     """
     rng = check_random_state(random_state)
     seeds = [int(s) for s in rng.integers(0, 2**31 - 1, size=6)]
+    # one problem for the whole suite: the data are checked and the original fitted once
+    problem = problem_of(data, estimator, treatment=treatment, outcome=outcome,
+                         covariates=covariates)
+    treatment, outcome = problem.treatment, problem.outcome
     common = dict(treatment=treatment, outcome=outcome, covariates=covariates,
-                  estimator=estimator, n_simulations=n_simulations, alpha=alpha,
+                  estimator=problem, n_simulations=n_simulations, alpha=alpha,
                   max_memory_bytes=max_memory_bytes)
     results = [
         placebo_treatment(data, random_state=seeds[0], **common),

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -12,7 +12,9 @@ import pandas as pd
 from causal._validation import check_literal, check_random_state
 from causal.errors import ParameterError
 from causal.refute.run_all import RefutationSuite, refute_all
-from causal.spec import Study, as_study
+
+if TYPE_CHECKING:  # the study package is imported only where a path must be loaded
+    from causal.study.model import Study
 
 
 @dataclass(frozen=True)
@@ -28,10 +30,17 @@ class StudyRefutation:
     n: int
     n_dropped: int
     suite: RefutationSuite
+    #: "real data" (bundled) or "data from <source>" (a user's file or DataFrame)
+    origin: str = "real data"
+    #: rows dropped by the reader for missing values, per arm (``missing = "complete_case"``)
+    dropped: dict[str, int] = field(default_factory=dict)
 
     def heading(self) -> str:
-        data = f"SIMULATED data ({self.world})" if self.simulated else "real data"
+        data = f"SIMULATED data ({self.world})" if self.simulated else self.origin
         dropped = f", {self.n_dropped} rows with missing values dropped" if self.n_dropped else ""
+        if self.dropped:
+            dropped += (", rows dropped for missing values: "
+                        + ", ".join(f"{k} {arm}" for arm, k in self.dropped.items()))
         return (f"Refutation tests for {self.study}: {data}, n = {self.n}{dropped}; estimator "
                 f"{self.suite.results[0].method}; adjusted for {len(self.covariates)} columns.")
 
@@ -53,6 +62,10 @@ def design_frame(frame: pd.DataFrame, *, treatment: str, outcome: str,
     return out, tuple(columns), dropped
 
 
+#: estimators of the estimates section, refitted as estimated (:func:`causal.refute.refute`)
+STUDY_ESTIMATORS = ("ipw", "aipw", "g_computation", "regression", "matching")
+
+
 def refute_study(study: Study | str | Path, *, world: str | None = None,
                  estimator: str = "auto", n_simulations: int = 100,
                  random_state: Any = 20240101) -> StudyRefutation:
@@ -60,22 +73,30 @@ def refute_study(study: Study | str | Path, *, world: str | None = None,
     :func:`causal.refute.refute_all` with the study's treatment, outcome and covariates.
 
     ``estimator="auto"``: logistic regression (a conditional OR, the kind of estimate a paper's
-    adjusted model reports) for a 0/1 outcome, else linear regression.
+    adjusted model reports) for a 0/1 outcome, else linear regression (``"linear_regression"``
+    and ``"logistic_regression"`` choose one). ``"ipw"``, ``"aipw"``, ``"g_computation"``,
+    ``"regression"`` and ``"matching"`` refute the estimate of that estimator as
+    :func:`causal.estimate.estimate_study` makes it (the study's estimand, categorical and
+    squared terms, a risk difference for a 0/1 outcome, AIPW's cross-fitting seeded the same
+    way), refitting that estimator in every simulation (:func:`causal.refute.refute`).
     """
     from causal.data import load_study_data
-    from causal.data.spec import find_world, parse_data
+    from causal.data.spec import find_world
+    from causal.study.api import as_study
 
     check_literal(estimator, "estimator",
-                  ("auto", "linear_regression", "logistic_regression", "ipw"))
+                  ("auto", "linear_regression", "logistic_regression", *STUDY_ESTIMATORS))
     study = as_study(study)
-    spec = parse_data(study)
+    spec = study.data
     if spec is None:
         raise ParameterError(f"`study` must declare individual-level data in a [data] table to "
-                             f"be refuted; {study.path} has none (it holds published numbers "
+                             f"be refuted; {study.where} has none (it holds published numbers "
                              "only: use `causal sensitivity` or `causal evalue`).")
     rng = check_random_state(random_state)
     seed = int(rng.integers(2**31 - 1))
     frame = load_study_data(study, world, random_state=seed if spec.simulated else None)
+    if estimator in STUDY_ESTIMATORS:
+        return _refute_estimator(study, spec, frame, world, estimator, seed, n_simulations, rng)
     data, covariates, dropped = design_frame(
         frame, treatment=study.treatment, outcome=study.outcome,
         covariates=tuple(spec.covariates), categorical=tuple(spec.categorical),
@@ -86,8 +107,48 @@ def refute_study(study: Study | str | Path, *, world: str | None = None,
     suite = refute_all(data, treatment=study.treatment, outcome=study.outcome,
                        covariates=covariates, estimator=estimator, n_simulations=n_simulations,
                        random_state=rng)
-    world_name = find_world(study, world).name if spec.simulated else None
+    world_name = (find_world(study.worlds, world, where=study.where).name if spec.simulated
+                  else None)
     return StudyRefutation(
         study=study.name, world=world_name, simulated=bool(frame.attrs.get("simulated")),
         description=str(frame.attrs.get("description", spec.description)), estimator=estimator,
-        covariates=covariates, n=len(data), n_dropped=dropped, suite=suite)
+        covariates=covariates, n=len(data), n_dropped=dropped, suite=suite,
+        origin="real data" if spec.kind == "bundled" else f"data from {spec.source}",
+        dropped=dict(frame.attrs.get("dropped", {})))
+
+
+def _refute_estimator(study: Study, spec: Any, frame: pd.DataFrame, world: str | None,
+                      name: str, seed: int, n_simulations: int,
+                      rng: np.random.Generator) -> StudyRefutation:
+    from causal.data.spec import find_world
+    from causal.estimate import AIPW, IPW, GComputation, OutcomeRegression, PSMatching
+    from causal.refute.from_estimate import refute
+
+    used = [study.treatment, study.outcome, *spec.covariates]
+    complete = frame.loc[frame[used].notna().all(axis=1)]
+    binary = bool(np.isin(complete[study.outcome].to_numpy(), (0, 1)).all())
+    measure = "rd" if binary else "md"
+    estimand = study.estimand
+    estimator = {
+        "ipw": lambda: IPW(measure=measure, estimand=estimand),
+        "aipw": lambda: AIPW(measure=measure, random_state=seed, estimand=estimand),
+        "g_computation": lambda: GComputation(
+            measure=measure, estimand=estimand,
+            interactions=tuple(spec.treatment_interactions)),
+        "regression": lambda: OutcomeRegression(measure="or" if binary else "md"),
+        "matching": lambda: PSMatching(measure=measure),
+    }[name]()
+    estimate = estimator.estimate(
+        complete, treatment=study.treatment, outcome=study.outcome,
+        covariates=list(spec.covariates), categorical=list(spec.categorical),
+        squared=list(spec.squared))
+    suite = refute(estimate, complete, n_simulations=n_simulations, random_state=rng)
+    world_name = (find_world(study.worlds, world, where=study.where).name if spec.simulated
+                  else None)
+    return StudyRefutation(
+        study=study.name, world=world_name, simulated=bool(frame.attrs.get("simulated")),
+        description=str(frame.attrs.get("description", spec.description)), estimator=name,
+        covariates=tuple(spec.covariates), n=len(complete),
+        n_dropped=len(frame) - len(complete), suite=suite,
+        origin="real data" if spec.kind == "bundled" else f"data from {spec.source}",
+        dropped=dict(frame.attrs.get("dropped", {})))

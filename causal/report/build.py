@@ -9,7 +9,7 @@ import platform
 from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from causal.report.headline import headline_section
 from causal.report.model import Report, ReportContext, Section
@@ -17,7 +17,9 @@ from causal.report.render import to_html, to_json, to_markdown
 from causal.report.robins import robins_section
 from causal.report.sections import SECTION_MODULES
 from causal.report.writer import write_files
-from causal.spec import Study
+
+if TYPE_CHECKING:  # the study package is imported only where a path must be loaded
+    from causal.study.model import Study
 
 _VERSIONED_PACKAGES = ("causal", "numpy", "scipy", "pandas", "statsmodels", "scikit-learn",
                        "networkx", "matplotlib", "dowhy", "econml")
@@ -37,7 +39,7 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def build_report(study: Study, *, random_state: int = 20240101,
+def build_report(study: Study | str | Path, *, random_state: int = 20240101,
                  progress: Callable[[str], None] | None = None,
                  command: Sequence[str] | None = None,
                  sections: Sequence[str] | None = None) -> Report:
@@ -45,7 +47,9 @@ def build_report(study: Study, *, random_state: int = 20240101,
 
     Parameters
     ----------
-    study : Study
+    study : Study or path
+        A study loaded from a file (:func:`causal.load_study`) or built in Python
+        (:meth:`causal.Study.from_frame`).
     random_state : int
         Seed for every random procedure in the report (recorded in it).
     progress : callable, optional
@@ -56,10 +60,13 @@ def build_report(study: Study, *, random_state: int = 20240101,
         Section module names to run (default: all, in reading order, preceded by the verdict
         composed from them; a selection gets no verdict).
     """
+    from causal.study.api import as_study
+
+    study = as_study(study)
     ctx = ReportContext(study=study, random_state=random_state,
                         progress=progress or (lambda message: None))
     built: list[Section] = []
-    for name in sections or SECTION_MODULES:
+    for name in sections or [n for n in SECTION_MODULES if n not in study.skip]:
         ctx.progress(name)
         module = importlib.import_module(f"causal.report.sections.{name}")
         section = module.build(ctx)
@@ -74,13 +81,16 @@ def build_report(study: Study, *, random_state: int = 20240101,
     verdict = headline_section(study, built) if sections is None else None
     if verdict is not None:
         built.insert(0, verdict)
-    hashes = {"study_file_sha256": file_sha256(study.path)}
+    from causal.study.fingerprint import study_fingerprint
+
+    hashes = {"study_sha256": study_fingerprint(study)}
     hashes.update(ctx.cache.get("data_hashes", {}))
     reproducibility: dict[str, Any] = {
-        "study_file": study.path.name,
+        "study": study.name,
+        "data_source": None if study.data is None else study.data.source,
         **hashes,
         "random_state": random_state,
-        "command": " ".join(command) if command else "causal report " + study.path.name,
+        "command": " ".join(command) if command else None,
         "versions": package_versions(),
     }
     return Report(study=study, sections=tuple(built), reproducibility=reproducibility)

@@ -9,11 +9,13 @@ links to the section with the evidence. It aims at about 150 words.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from causal.report.model import Callout, Paragraph, Section
 from causal.report.provenance import Text, plain, words
-from causal.spec import Study
+
+if TYPE_CHECKING:  # the study package is imported only where a path must be loaded
+    from causal.study.model import Study
 
 #: sections whose lead sentence the verdict quotes, in this order
 LEAD_ORDER = ("estimates", "audit", "graph", "target_trial", "evalue", "sensitivity",
@@ -55,9 +57,31 @@ def headline_section(study: Study, sections: list[Section]) -> Section | None:
     """Compose the verdict from the sections' leads (None when there is nothing to say)."""
     by_key = _by_key(sections)
     sentences: list[Text] = []
+    family = by_key.get("claims")
+    if family is not None:
+        from causal.report.provenance import count_words
+
+        n = family.data["n_claims"]
+        sentences.append(Text.of(
+            f"{count_words(n).capitalize()} claims tested ([claims](#claims)); the claim below "
+            f"is the primary one, '{study.claim.label or study.outcome}'."))
+        if family.data.get("percentages_only"):
+            from causal.report.sections.claims import PERCENTAGES_ONLY
+
+            sentences.append(Text.of(PERCENTAGES_ONLY))
     claim = claim_sentence(study)
     if claim is not None:
         sentences.append(claim)
+    elif not study.has_claim and study.data is not None:
+        sentences.append(Text.of(
+            "No published claim: the study's own estimate is stress-tested on its data "
+            "(estimates, refutation tests, E-value, omitted-variable bias and Rosenbaum bounds "
+            "below)."))
+    estimates = by_key.get("estimates")
+    comparison = _compare_with_data(study, study.claim.headline if study.has_claim else None,
+                                    None if estimates is None else estimates.data)
+    if comparison is not None:
+        sentences.append(comparison)
     for key in LEAD_ORDER:
         section = by_key.get(key)
         if key == "graph" and section is not None:
@@ -85,7 +109,7 @@ def headline_section(study: Study, sections: list[Section]) -> Section | None:
                    *[part for c in closing for part in (c, " ")])
     body = Text(body.parts[:-1]) if body.parts and body.parts[-1] == " " else body
     blocks: list = []
-    question = study.section("study").get("question")
+    question = study.info.question
     if question:
         blocks.append(Paragraph(f"**Question.** {question}"))
     blocks.append(Callout(body, severity))  # type: ignore[arg-type]
@@ -108,3 +132,30 @@ def _reading(section: Section | None) -> str:
         return "Reading: the estimate is fragile."
     return ("Reading: a confounder would need to be stronger than the study file's hypothesis "
             "to move the estimate or its interval to the null.")
+
+
+def _compare_with_data(study: Study, headline: Any, estimates: dict[str, Any] | None
+                       ) -> Text | None:
+    """With a published claim and real (not simulated) data: the data's own estimate of the
+    same kind as the claim's (a conditional OR for a conditional OR, and so on), measured."""
+    from causal.report.provenance import estimate_text, measured
+
+    if headline is None or not estimates or estimates.get("simulated") or \
+            not estimates.get("worlds"):
+        return None
+    wanted = {"OR": ("conditional OR" if headline.odds_ratio_kind == "conditional"
+                     else "marginal OR"), "RD": "RD", "MD": "MD"}.get(headline.measure)
+    rows = [r for r in estimates["worlds"][0]["estimates"]
+            if r.get("measure") == wanted and r.get("method") != "crude"]
+    if wanted is None or not rows:
+        return None
+    row = rows[0]
+    ci = (float(row["ci_lower"]), float(row["ci_upper"]))
+    interval = headline.interval
+    overlap = ("" if interval is None else
+               "; the two intervals overlap" if ci[0] <= interval[1] and interval[0] <= ci[1]
+               else "; the two intervals do not overlap")
+    value = float(row["estimate"])
+    return Text.of("The same kind of estimate on the study's own data: ", f"{row['method']}, ",
+                   measured(value, "the study's data", estimate_text(wanted, value, ci), ci),
+                   f"{overlap} ([estimates](#estimates)).")

@@ -23,7 +23,8 @@ from causal.report.model import BulletList, Callout, Figure, Paragraph, Report, 
 from causal.report.provenance import Number, Text, plain
 
 #: 2.0: "summary" entries are objects {section, text, simulated, numbers}; every section has
-#: "simulated" and "verdict_numbers"; numbers carry provenance (see the README).
+#: "simulated" and "verdict_numbers"; numbers carry provenance (see the README). 1.1 replaced
+#: the study file's byte hash by a hash of the parsed study.
 JSON_SCHEMA_VERSION = "2.0"
 _SEVERITY_LABEL = {"ok": "OK", "info": "Note", "warning": "Warning", "error": "Problem"}
 

@@ -8,9 +8,12 @@ printed with 3 significant digits, and never in scientific notation.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from causal.spec import Study, register_validator, spec_error
+from causal.study._reader import spec_error
+
+if TYPE_CHECKING:
+    from causal.study.model import Study
 
 _CURRENCY = {"USD": "$", "GBP": "£", "EUR": "€"}
 
@@ -26,7 +29,7 @@ def parse_outcome_unit(table: dict[str, Any], path: Path | str) -> str | None:
 
 
 def outcome_unit(study: Study) -> str | None:
-    return parse_outcome_unit(study.section("study"), study.path)
+    return study.info.outcome_unit or None
 
 
 def amount(value: float, unit: str | None = None) -> str:
@@ -46,8 +49,3 @@ def amount(value: float, unit: str | None = None) -> str:
 def amount_ci(low: float, high: float, unit: str | None = None) -> str:
     """An interval in the outcome's unit: ``$112 to $2,290``."""
     return f"{amount(low, unit)} to {amount(high, unit)}"
-
-
-@register_validator
-def _validate(study: Study) -> None:
-    outcome_unit(study)

@@ -66,32 +66,31 @@ def dml_sensitivity_study(study: Any, *, world: str | None = None,
         The hash of ``data`` if the caller has it (hashing a large frame takes a while).
     """
     from causal.data import data_hash, load_study_data
-    from causal.data.spec import find_world, parse_data
+    from causal.data.spec import find_world
     from causal.estimate import AIPW
-    from causal.estimate.study import study_estimand
     from causal.sensitivity.dml_refit import dml_sensitivity
-    from causal.sensitivity.individual_spec import individual_sensitivity_spec
-    from causal.spec import as_study
+    from causal.study.api import as_study
 
     study = as_study(study)
-    spec = parse_data(study)
+    spec = study.data
     if spec is None:
         raise ParameterError(f"`study` must declare individual-level data in a [data] table; "
-                             f"{study.path} has none (use `causal ovb` or `causal evalue` on "
+                             f"{study.where} has none (use `causal ovb` or `causal evalue` on "
                              f"published numbers).")
     seed = int(check_random_state(random_state).integers(2**31 - 1))
     if data is None:
         data = load_study_data(study, world, random_state=seed if spec.simulated else None)
-    chosen = find_world(study, world).name if spec.simulated else None
+    chosen = (find_world(study.worlds, world, where=study.where).name if spec.simulated
+              else None)
     if benchmarks is None:
         benchmarks = default_benchmarks(spec.covariates,
-                                        individual_sensitivity_spec(study).benchmarks)
+                                        study.individual_sensitivity.benchmarks)
     result = dml_sensitivity(
         data, treatment=study.treatment, outcome=study.outcome,
         covariates=list(spec.covariates), categorical=list(spec.categorical),
         squared=list(spec.squared), benchmarks=benchmarks, cf_y=cf_y, cf_d=cf_d, rho=rho,
         null=null, alpha=alpha,
-        estimator=AIPW(estimand=study_estimand(study), random_state=seed))
+        estimator=AIPW(estimand=study.estimand, random_state=seed))
     return StudyDMLSensitivity(
         study=study.name, world=chosen, simulated=bool(data.attrs.get("simulated")),
         description=str(data.attrs.get("description", spec.description)),

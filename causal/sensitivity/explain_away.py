@@ -168,7 +168,7 @@ def explain_away(study: Any, *, uptake_ors: Any = None, recovery_ors: Any = None
         split,
     )
     from causal.sensitivity.evalue import RARE_OUTCOME_THRESHOLD
-    from causal.spec import as_study
+    from causal.study.api import as_study
 
     start_wall, start_cpu = time.perf_counter(), time.process_time()
     prevalence = check_probability(prevalence, "prevalence", open_interval=True)
@@ -189,7 +189,7 @@ def explain_away(study: Any, *, uptake_ors: Any = None, recovery_ors: Any = None
     if reported_or is None:
         headline = study.claim.headline
         if headline is None:
-            raise ParameterError(f"`reported_or` is needed: {study.path} has no headline "
+            raise ParameterError(f"`reported_or` is needed: {study.where} has no headline "
                                  "estimate.")
         reported_or = float(headline.estimate)
     if not (np.isfinite(reported_or) and reported_or > 0):
@@ -279,7 +279,7 @@ def arms_feasibility(study: Any, uptake_ors: Any, recovery_ors: Any, prevalence:
     from causal._validation import check_probability
     from causal.data.cohort import _simulated_spec, solve_study_world, targets_of
     from causal.data.grid_solve import solve_binary_grid
-    from causal.spec import as_study
+    from causal.study.api import as_study
 
     prevalence = check_probability(prevalence, "prevalence", open_interval=True)
     gt = _grid(uptake_ors, "uptake_ors", np.geomspace(1.0, 20.0, 12))

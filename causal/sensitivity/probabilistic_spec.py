@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from causal.errors import CausalError, StudySpecError
 from causal.sensitivity.priors import Prior
-from causal.spec import Study, register_validator, spec_error
+from causal.study._reader import spec_error
+
+if TYPE_CHECKING:
+    from causal.study.model import Study
 
 _PRIORS = ("prevalence_treated", "prevalence_control", "outcome_rr")
 _KEYS = {*_PRIORS, "justification", "n_draws"}
@@ -62,11 +65,4 @@ def parse_probabilistic_bias(table: dict[str, Any], path: Path | str) -> Probabi
 
 
 def probabilistic_bias_spec(study: Study) -> ProbabilisticBiasSpec | None:
-    if "probabilistic_bias" not in study.raw:
-        return None
-    return parse_probabilistic_bias(study.section("probabilistic_bias"), study.path)
-
-
-@register_validator
-def _validate(study: Study) -> None:
-    probabilistic_bias_spec(study)
+    return study.probabilistic_bias

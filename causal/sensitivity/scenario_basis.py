@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from causal.spec import Study, register_validator, spec_error
+from causal.study._reader import spec_error
+
+if TYPE_CHECKING:
+    from causal.study.model import Study
 
 Basis = Literal["evidence", "hypothesis"]
 BASIS_KEYS = ("basis", "citation", "justification")
@@ -52,11 +55,7 @@ def parse_scenario_basis(table: dict[str, Any], where: str, path: Path | str) ->
 
 def scenario_bases(study: Study) -> dict[str, ScenarioBasis]:
     """Each declared scenario's basis, by scenario name."""
-    raw = study.raw.get("scenarios", [])
-    if not isinstance(raw, list):
-        return {}
-    return {str(t.get("name", "")): parse_scenario_basis(t, f"scenarios[{i}]", study.path)
-            for i, t in enumerate(raw) if isinstance(t, dict)}
+    return dict(study.scenarios.bases)
 
 
 @dataclass(frozen=True)
@@ -88,15 +87,4 @@ def parse_scenario_benchmarks(table: dict[str, Any], path: Path | str) -> Scenar
 
 
 def scenario_benchmarks(study: Study) -> ScenarioBenchmarks | None:
-    table = study.raw.get("scenario_benchmarks")
-    if table is None:
-        return None
-    if not isinstance(table, dict):
-        raise spec_error(study.path, "scenario_benchmarks", "a table", table)
-    return parse_scenario_benchmarks(table, study.path)
-
-
-@register_validator
-def _validate(study: Study) -> None:
-    scenario_bases(study)
-    scenario_benchmarks(study)
+    return study.scenario_benchmarks

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from causal.errors import CausalError, StudySpecError
 from causal.sensitivity.biases import Confounding, Misclassification, Selection
-from causal.spec import Study, register_validator, spec_error
+from causal.study._reader import spec_error
+
+if TYPE_CHECKING:
+    from causal.study.model import Study
 
 _SELECTION_KEYS = {"analysed", "why", "target", "rr_uy_a1", "rr_su_a1", "rr_uy_a0", "rr_su_a0",
                    "justification"}
@@ -133,18 +136,8 @@ def parse_multi_bias(table: dict[str, Any], path: Path | str,
 
 
 def selection_spec(study: Study) -> SelectionSpec | None:
-    if "selection_bias" not in study.raw:
-        return None
-    return parse_selection_bias(study.section("selection_bias"), study.path)
+    return study.selection_bias
 
 
 def multi_bias_spec(study: Study) -> MultiBiasSpec | None:
-    if "multi_bias" not in study.raw:
-        return None
-    return parse_multi_bias(study.section("multi_bias"), study.path, selection_spec(study))
-
-
-@register_validator
-def _validate(study: Study) -> None:
-    selection_spec(study)
-    multi_bias_spec(study)
+    return study.multi_bias

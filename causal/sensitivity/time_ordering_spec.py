@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from causal.spec import Study, register_validator, spec_error
+from causal.study._reader import spec_error
+
+if TYPE_CHECKING:
+    from causal.study.model import Study
 
 _KEYS = {"recovery_or_per_doubling", "mean_therapy_sessions", "session_dispersion",
          "min_sessions", "first_uptake_session", "mean_adviser_sessions", "n_replicates",
@@ -74,11 +77,4 @@ def parse_time_ordering(table: dict[str, Any], path: Path | str) -> TimeOrdering
 
 
 def time_ordering_spec(study: Study) -> TimeOrderingSpec | None:
-    if "time_ordering" not in study.raw:
-        return None
-    return parse_time_ordering(study.section("time_ordering"), study.path)
-
-
-@register_validator
-def _validate(study: Study) -> None:
-    time_ordering_spec(study)
+    return study.time_ordering

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 SECTION_MODULES: list[str] = [
     "claim",
+    "claims",
     "audit",
     "graph",
     "target_trial",

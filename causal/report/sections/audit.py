@@ -83,8 +83,8 @@ def verdict_text(claim: PublishedClaim, result: AuditResult, source: str) -> tup
 
 def counts_source(ctx: ReportContext) -> str:
     """The source tag of the group counts, as the study file states it."""
-    table = ctx.study.section("claim.treated")
-    text = str(table.get("source", ""))
+    treated = ctx.study.claim.treated
+    text = "" if treated is None else treated.source
     return "[B]" if "[B] counts" in text or text == "[B]" else text
 
 

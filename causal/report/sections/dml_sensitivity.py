@@ -95,7 +95,7 @@ def _figure(key: str, run: Any, caption: str) -> Figure:
 
 
 def build(ctx: ReportContext) -> Section | None:
-    if not ctx.study.section("data"):
+    if ctx.study.data is None:
         return None
     import warnings
 

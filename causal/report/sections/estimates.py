@@ -109,19 +109,18 @@ def _figures(result, key: str, label: str) -> list[Figure]:
 
 
 def build(ctx: ReportContext) -> Section | None:
-    from causal.data.spec import parse_data, parse_worlds
     from causal.estimate.study import estimate_study
 
-    spec = parse_data(ctx.study)
+    spec = ctx.study.data
     if spec is None:
         return None
-    worlds = [w.name for w in parse_worlds(ctx.study)] if spec.simulated else [None]
+    worlds = [w.name for w in ctx.study.worlds] if spec.simulated else [None]
     blocks: list = []
     data: dict = {"simulated": spec.simulated, "worlds": []}
     hashes = ctx.cache.setdefault("data_hashes", {})
     verdicts: list[Text] = []
     truth = _benchmark_truth(ctx, spec)
-    worlds_by_name = {w.name: w for w in parse_worlds(ctx.study)} if spec.simulated else {}
+    worlds_by_name = {w.name: w for w in ctx.study.worlds} if spec.simulated else {}
     unit = outcome_unit(ctx.study)
     headline = ctx.study.claim.headline
     if truth is not None:
@@ -144,6 +143,13 @@ def build(ctx: ReportContext) -> Section | None:
                 f"OR of support is {true_or:g}; motivation is latent and not adjusted for."))
         else:
             blocks.append(Paragraph(f"**Data.** {result.description}."))
+            if result.dropped:
+                arms = ", ".join(f"{count} {arm}" for arm, count in result.dropped.items())
+                blocks.append(Callout(
+                    f"Rows with a missing value in a declared column were dropped "
+                    f"([data] missing = \"complete_case\"): {arms}; {result.n} rows "
+                    f"remain. Complete-case analysis is unbiased only if missingness does not "
+                    f"depend on the outcome given the treatment and covariates.", "warning"))
         table = _judged(_table(result, None), result, truth)
         blocks.append(Table(table, caption=f"Estimates {label}. 'conditional OR' is a logistic "
                                            f"coefficient; 'marginal OR' compares two "
@@ -167,6 +173,7 @@ def build(ctx: ReportContext) -> Section | None:
         conditional = next((e for e in result.estimates if e.odds_ratio_kind == "conditional"),
                            None)
         entry = {"world": world, "n": result.n, "data_sha256": result.data_hash,
+                 **({"rows_dropped": dict(result.dropped)} if result.dropped else {}),
                  "truth": result.truth if world else ({"experimental_effect": truth}
                                                       if truth is not None else {}),
                  "estimates": table.to_dict("records")}

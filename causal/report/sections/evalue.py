@@ -6,11 +6,26 @@ from causal.plots.evalue import plot_evalue_curve
 from causal.report.figures import figure_bytes, new_figure
 from causal.report.model import Callout, Figure, Paragraph, ReportContext, Section, Table
 from causal.report.provenance import Text, computed
-from causal.sensitivity.evalue_spec import claim_evalue
+from causal.sensitivity.claim_evalue import claim_evalue
+
+
+def headline_evalue(ctx: ReportContext):
+    """E-values of the primary claim's headline estimate, with the study's ``[evalue]``
+    assumptions (computed once per report)."""
+    options = ctx.study.evalue
+    return ctx.cached("claim_evalue", lambda: claim_evalue(
+        ctx.study.claim, rare_outcome=options.rare_outcome, true=options.true))
 
 
 def build(ctx: ReportContext) -> Section | None:
-    result = ctx.cached("claim_evalue", lambda: claim_evalue(ctx.study))
+    from causal.errors import CausalError
+
+    try:
+        result = headline_evalue(ctx)
+    except CausalError as error:
+        return Section("evalue", "How strong would unmeasured confounding have to be? "
+                       "(E-values)", (Callout(f"No E-value: {error}", "warning"),),
+                       {"error": str(error)})
     if result is None:
         return None
     headline = ctx.study.claim.headline

@@ -108,16 +108,14 @@ def answer(result: ExplainAwayResult) -> tuple[str, str]:
 
 
 def build(ctx: ReportContext) -> Section | None:
-    from causal.data.spec import parse_data
     from causal.plots.explain_away import plot_explain_away
     from causal.report.figures import figure_bytes, new_figure
     from causal.sensitivity.explain_away import arms_feasibility, explain_away
-    from causal.sensitivity.explain_away_spec import explain_away_options
 
-    options = explain_away_options(ctx.study)
-    data = parse_data(ctx.study)
-    if options is None or data is None or not data.simulated:
+    data = ctx.study.data
+    if ctx.study.explain_away is None or data is None or not data.simulated:
         return None
+    options = ctx.study.explain_away.kwargs()
     ctx.progress("explain-away simulation")
     result = ctx.cached("explain_away", lambda: explain_away(
         ctx.study, random_state=ctx.random_state, **options))

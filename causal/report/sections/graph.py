@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 from causal.dag import CausalGraph
-from causal.dag_spec import study_graph
 from causal.identification import AdjustmentCheck, Identification, check_adjustment, identify
 from causal.implications import implied_independences
 from causal.plots.dag import dag_figure
@@ -90,10 +89,9 @@ def verdict(graph: CausalGraph, ident: Identification, check: AdjustmentCheck | 
 
 
 def build(ctx: ReportContext) -> Section | None:
-    graph = ctx.cached("study_graph", lambda: study_graph(ctx.study))
-    if graph is None:
+    if ctx.study.graph is None:
         return None
-    file = ctx.study.section("graph")["file"]
+    graph, file = ctx.study.graph.graph, ctx.study.graph.file
     ident = identify(graph)
     covariates = ctx.study.covariates
     check = check_adjustment(graph, covariates) if covariates else None

@@ -1,25 +1,25 @@
 """Does the effect vary with baseline severity, age or a condition? (EconML DR-learner)
 
-Runs when the study file has a ``[heterogeneity]`` table (see :mod:`causal.heterogeneity_spec`)
+Runs when the study file has a ``[heterogeneity]`` table (see
+:mod:`causal.study.tables.heterogeneity`)
 and declares individual data in ``[data]``.
 """
 
 from __future__ import annotations
 
-from causal.heterogeneity_spec import heterogeneity_spec
 from causal.report.figures import figure_bytes, new_figure
 from causal.report.model import Figure, Paragraph, ReportContext, Section, Table
 
 
 def build(ctx: ReportContext) -> Section | None:
-    spec = heterogeneity_spec(ctx.study)
-    if spec is None or not ctx.study.section("data"):
+    spec = ctx.study.heterogeneity
+    if spec is None or ctx.study.data is None:
         return None
     from causal.data import data_hash, load_study_data
     from causal.estimate.heterogeneity import effect_heterogeneity
     from causal.plots.heterogeneity import plot_effect_heterogeneity
 
-    simulated = ctx.study.section("data").get("source") == "simulated"
+    simulated = ctx.study.data.simulated
     data = load_study_data(ctx.study, spec.world if simulated else None,
                            random_state=ctx.random_state if simulated else None)
     ctx.cache.setdefault("data_hashes", {})["heterogeneity_data_sha256"] = data_hash(data)

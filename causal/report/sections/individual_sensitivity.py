@@ -36,16 +36,16 @@ def _seeds(random_state: int, k: int) -> list[int]:
 
 def _cases(ctx: ReportContext) -> list[tuple[str, pd.DataFrame, int | None, Any]]:
     """(label, data, seed, world) per analysed data set; hashes recorded in the cache."""
-    from causal.data import data_hash, load_study_data, parse_data
-    from causal.data.spec import parse_worlds
+    from causal.data import data_hash, load_study_data
 
-    spec = parse_data(ctx.study)
+    spec = ctx.study.data
     hashes = ctx.cache.setdefault("data_hashes", {})
     if not spec.simulated:
         data = load_study_data(ctx.study)
         hashes["individual_sensitivity_data_sha256"] = data_hash(data)
-        return [(f"{ctx.study.name} (real data)", data, None, None)]
-    worlds = parse_worlds(ctx.study) or (None,)
+        origin = "real data" if spec.kind == "bundled" else f"data from {spec.source}"
+        return [(f"{ctx.study.name} ({origin})", data, None, None)]
+    worlds = ctx.study.worlds or (None,)
     out = []
     for i, (world, seed) in enumerate(zip(worlds, _seeds(ctx.random_state, len(worlds)),
                                           strict=True)):
@@ -202,15 +202,13 @@ def _flags(label: str, r: Any, unit: str | None = None) -> str:
 
 
 def build(ctx: ReportContext) -> Section | None:
-    if not ctx.study.section("data"):
+    if ctx.study.data is None:
         return None
-    from causal.data import parse_data
     from causal.sensitivity.individual import individual_sensitivity
-    from causal.sensitivity.individual_spec import individual_sensitivity_spec
 
-    spec = parse_data(ctx.study)
-    options = individual_sensitivity_spec(ctx.study)
-    stated = ctx.study.section("evalue").get("rare_outcome")
+    spec = ctx.study.data
+    options = ctx.study.individual_sensitivity
+    stated = ctx.study.evalue.rare_outcome
     cases = _cases(ctx)
     model = dict(treatment=ctx.study.treatment, outcome=ctx.study.outcome,
                  covariates=list(spec.covariates), categorical=list(spec.categorical),
@@ -238,7 +236,8 @@ def build(ctx: ReportContext) -> Section | None:
             f"which would call a pure artefact robust."))
     else:
         blocks.append(Paragraph(
-            f"Real data ({spec.description or spec.source}; n = {len(cases[0][1])}). "))
+            f"{'Real data' if spec.kind == 'bundled' else 'The study' + chr(39) + 's data'} "
+            f"({spec.description or spec.source}; n = {len(cases[0][1])}). "))
     multiples = ", ".join(f"{k:g}x" for k in options.kd)
     test_name = ("exact McNemar on discordant pairs" if results[0].rosenbaum.test == "mcnemar"
                  else "Wilcoxon signed rank, Pratt zeros")

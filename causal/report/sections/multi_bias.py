@@ -22,12 +22,12 @@ def bias_types(names: tuple[str, ...]) -> list:
 
 
 def build(ctx: ReportContext) -> Section | None:
-    from causal.sensitivity.evalue_spec import claim_evalue
+    from causal.report.sections.evalue import headline_evalue
     from causal.sensitivity.multi_bias import multi_bound, multi_evalue
     from causal.sensitivity.selection_spec import multi_bias_spec
 
     spec = multi_bias_spec(ctx.study)
-    claim = ctx.cached("claim_evalue", lambda: claim_evalue(ctx.study))
+    claim = headline_evalue(ctx)
     if spec is None or claim is None:
         return None
     biases = bias_types(spec.biases)

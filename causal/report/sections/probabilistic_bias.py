@@ -12,12 +12,12 @@ from causal.report.provenance import Text, computed
 
 
 def build(ctx: ReportContext) -> Section | None:
-    from causal.sensitivity.evalue_spec import claim_evalue
+    from causal.report.sections.evalue import headline_evalue
     from causal.sensitivity.probabilistic import probabilistic_bias_analysis
     from causal.sensitivity.probabilistic_spec import probabilistic_bias_spec
 
     spec = probabilistic_bias_spec(ctx.study)
-    claim = ctx.cached("claim_evalue", lambda: claim_evalue(ctx.study))
+    claim = headline_evalue(ctx)
     if spec is None or claim is None or claim.measure.short_name not in ("OR", "RR", "HR"):
         return None
     result = probabilistic_bias_analysis(

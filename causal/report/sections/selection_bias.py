@@ -44,12 +44,12 @@ def evalue_table(measure) -> tuple[pd.DataFrame, list]:
 
 
 def build(ctx: ReportContext) -> Section | None:
-    from causal.sensitivity.evalue_spec import claim_evalue
+    from causal.report.sections.evalue import headline_evalue
     from causal.sensitivity.selection_bias import selection_bound
     from causal.sensitivity.selection_spec import selection_spec
 
     spec = selection_spec(ctx.study)
-    claim = ctx.cached("claim_evalue", lambda: claim_evalue(ctx.study))
+    claim = headline_evalue(ctx)
     if spec is None or claim is None:
         return None
     measure = claim.measure

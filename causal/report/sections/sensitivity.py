@@ -16,18 +16,20 @@ from causal.report.model import (
     Table,
 )
 from causal.report.provenance import Text, assumed, computed, count_words
-from causal.sensitivity.evalue_spec import claim_evalue
+from causal.report.sections.evalue import headline_evalue
 from causal.sensitivity.scenario import assess_scenario, scenario_table
 from causal.sensitivity.scenario_basis import scenario_bases, scenario_benchmarks
-from causal.sensitivity.scenario_spec import headline_scenario, study_scenarios
 from causal.sensitivity.surfaces import tipping_surface
 
 
 def build(ctx: ReportContext) -> Section | None:
-    scenarios = study_scenarios(ctx.study)
+    scenarios = list(ctx.study.scenarios)
     if not scenarios:
         return None
-    result = ctx.cached("claim_evalue", lambda: claim_evalue(ctx.study))
+    try:
+        result = headline_evalue(ctx)
+    except CausalError:
+        return None  # the E-value section says why there is none
     if result is None or result.measure.short_name not in ("RR", "OR", "HR"):
         return None
     measure = result.measure
@@ -35,7 +37,7 @@ def build(ctx: ReportContext) -> Section | None:
         assessments = [assess_scenario(s, measure, true=result.true) for s in scenarios]
         table = scenario_table(scenarios, measure, true=result.true)
     except CausalError as error:
-        raise StudySpecError(f"{ctx.study.path}: cannot apply the [[scenarios]]: {error}") from None
+        raise StudySpecError(f"{ctx.study.where}: cannot apply the [[scenarios]]: {error}") from None
     name = measure.short_name
     table.insert(0, "#", [str(i) for i in range(1, len(table) + 1)])
     bases = scenario_bases(ctx.study)
@@ -72,7 +74,7 @@ def build(ctx: ReportContext) -> Section | None:
                "outcome to compare them with."), "warning"))
     if benchmarks is not None and benchmarks.citations:
         blocks.append(BulletList(tuple(benchmarks.citations)))
-    flagged = headline_scenario(ctx.study)
+    flagged = ctx.study.scenarios.headline
     critics = next((a for a in assessments if a.scenario.name == flagged), None)
     if (critics is not None and critics.scenario.kind == "binary"
             and critics.outcome_rr_to_tip_estimate == critics.outcome_rr_to_tip_estimate):

@@ -15,7 +15,8 @@ No per-replicate Python loop touches an n-vector; only the R small (p+k) x (p+k)
 solved (batched by ``numpy.linalg.solve``). Logistic models use Newton-Raphson (= IRLS) on the
 same blocks with working weights ``w mu (1 - mu)``.
 
-This is private to :mod:`causal.refute`. The project's batched GLM (``causal._batched_glm``)
+Private: the batched refit hooks of the estimators (:mod:`causal.estimate`) and the refuters'
+string-named models (:mod:`causal.refute._engine`) use it. The project's batched GLM (``causal._batched_glm``)
 fits replicates with a full design per replicate; here most of the design is shared, which is
 what makes n = 10^5 with 100 refits cheap.
 """
@@ -41,23 +42,23 @@ def _as_rows(a: np.ndarray, n_rep: int, n: int) -> np.ndarray:
     return a if a.ndim == 2 else np.broadcast_to(a, (n_rep, n))
 
 
-def _shared_block(x: np.ndarray, shared: list[np.ndarray], cache: dict | None
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """``[x, shared...]`` and its column products, built once per design when ``cache`` (owned
-    by the caller, e.g. one refutation) is given: a fit run block by block over replicates
-    reuses them. Entries are keyed by the identity of the input arrays, which the cache holds
-    on to, so an identity cannot be reused by another array while cached."""
+def _shared_block(x: np.ndarray, shared: list[np.ndarray], cache: dict | None) -> list:
+    """``[key, [x, shared...], column products or None]``, built once per design when ``cache``
+    (owned by the caller, e.g. one refutation) is given: a fit run block by block over
+    replicates reuses them. Entries are keyed by the identity of the input arrays, which the
+    cache holds on to, so an identity cannot be reused by another array while cached. The
+    column products (n x q(q+1)/2) are built only when a Gram matrix needs them."""
     key = (x, *shared)
     entries = cache.setdefault("blocks", []) if cache is not None else []
-    for inputs, full, products in entries:
+    for entry in entries:
+        inputs = entry[0]
         if len(inputs) == len(key) and all(a is b for a, b in zip(inputs, key, strict=True)):
-            return full, products
+            return entry
     full = np.column_stack([x, *shared]) if shared else x
-    iu = np.triu_indices(full.shape[1])
-    products = full[:, iu[0]] * full[:, iu[1]]
-    entries.insert(0, (key, full, products))
+    entry = [key, full, None]
+    entries.insert(0, entry)
     del entries[4:]
-    return full, products
+    return entry
 
 
 class _Design:
@@ -67,7 +68,8 @@ class _Design:
         shared = [j for j, zj in enumerate(z) if np.ndim(zj) == 1]
         varying = [j for j, zj in enumerate(z) if np.ndim(zj) == 2]
         p = x.shape[1]
-        self.x, self.xx = _shared_block(x, [z[j] for j in shared], cache)
+        self._entry = _shared_block(x, [z[j] for j in shared], cache)
+        self.x = self._entry[1]
         self.z = [np.asarray(z[j], dtype=float) for j in varying]
         # position of input column (x..., z0, z1, ...) in the fitted order [x, shared, varying]
         fitted_order = list(range(p)) + [p + j for j in shared] + [p + j for j in varying]
@@ -82,13 +84,32 @@ class _Design:
             eta += coef[:, px + j, None] * zj
         return eta
 
+    @property
+    def xx(self) -> np.ndarray:
+        """Products of the shared columns (n x px(px+1)/2), built on first use."""
+        if self._entry[2] is None:
+            self._entry[2] = self.x[:, self.iu[0]] * self.x[:, self.iu[1]]
+        return self._entry[2]
+
     def gram(self, w: np.ndarray | None, n_rep: int) -> np.ndarray:
-        """``D_r' W_r D_r`` for every replicate, (R, q, q); ``w`` None means unit weights."""
+        """``D_r' W_r D_r`` for every replicate, (R, q, q); ``w`` None means unit weights.
+
+        The shared block ``X' W_r X`` is ``W @ products`` when a block holds enough replicates
+        to amortise reading the n x px(px+1)/2 products (R >= (px + 1) / 2), else one
+        ``(X * w_r)' X`` per replicate, which reads only X: at n = 10^5 a block holds two
+        replicates and streaming the products for them was most of a refutation's time.
+        """
         px, k = self.x.shape[1], len(self.z)
         g = np.empty((n_rep, self.q, self.q))
-        upper = (self.xx.sum(axis=0)[None, :] if w is None else w @ self.xx)
-        g[:, self.iu[0], self.iu[1]] = upper
-        g[:, self.iu[1], self.iu[0]] = upper
+        if w is None:
+            g[:, :px, :px] = self.x.T @ self.x
+        elif 2 * n_rep >= px + 1:
+            upper = w @ self.xx
+            g[:, self.iu[0], self.iu[1]] = upper
+            g[:, self.iu[1], self.iu[0]] = upper
+        else:
+            for r in range(n_rep):
+                g[r, :px, :px] = (self.x * w[r][:, None]).T @ self.x
         wz = self.z if w is None else [w * zj for zj in self.z]
         for j in range(k):
             cross = wz[j] @ self.x
@@ -136,13 +157,20 @@ def fit_ols(x: np.ndarray, z: list[np.ndarray], y: np.ndarray, weights: np.ndarr
 
 def fit_logistic(x: np.ndarray, z: list[np.ndarray], y: np.ndarray, weights: np.ndarray | None,
                  n_rep: int, start: np.ndarray | None = None, tol: float = 1e-5,
-                 max_iter: int = 30, cache: dict | None = None) -> BatchedFit:
+                 max_iter: int = 60, cache: dict | None = None) -> BatchedFit:
     """Weighted logistic regression for R replicates by Newton-Raphson (IRLS).
 
     Converged when the largest absolute Newton step of a replicate is below ``tol``; replicates
     that converge stop changing (their step is set to zero) while the others continue. Newton
     converges quadratically, so after a step of size ``s`` the remaining error is of order
     ``s^2``: ``tol = 1e-5`` leaves errors near 1e-10, far below any standard error.
+
+    With six or more columns the Gram matrix ``D' W V D`` (n x q^2 work per replicate, most of
+    a fit's time when q is ten or more) is recomputed only while the steps are large: once the largest step has
+    shrunk below 0.1 it is held fixed (the chord method, whose fixed point is the same
+    maximum likelihood estimate), each further step costs one score (n x q), and such a
+    replicate is converged when its step is below ``tol**2`` (the accuracy Newton's ``tol``
+    promises). A step that fails to shrink by half refreshes the Gram matrix.
     """
     design = _Design(x, z, cache)
     y = np.asarray(y, dtype=float)
@@ -157,14 +185,17 @@ def fit_logistic(x: np.ndarray, z: list[np.ndarray], y: np.ndarray, weights: np.
     n = x.shape[0]
     mu, work = np.empty((n_rep, n)), np.empty((n_rep, n))
     iteration = 0
+    g, chord, previous = None, False, np.inf
+    wide = design.q >= 6  # below, a Gram matrix costs about what the chord steps it saves do
     for iteration in range(1, max_iter + 1):  # noqa: B007 - Newton iterations, not replicates
         design.eta(coef, out=mu)
         _expit_inplace(mu)
-        np.subtract(1.0, mu, out=work)
-        work *= mu
-        if weights is not None:
-            work *= weights
-        g = design.gram(work, n_rep)
+        if not chord:
+            np.subtract(1.0, mu, out=work)
+            work *= mu
+            if weights is not None:
+                work *= weights
+            g = design.gram(work, n_rep)
         np.subtract(y, mu, out=work)
         if weights is not None:
             work *= weights
@@ -172,8 +203,13 @@ def fit_logistic(x: np.ndarray, z: list[np.ndarray], y: np.ndarray, weights: np.
         failed |= ~np.isfinite(step).all(axis=1)  # singular: no unique fit for this replicate
         step[converged | failed] = 0.0
         coef += step
-        converged |= np.abs(step).max(axis=1) < tol
+        size = np.abs(step).max(axis=1)
+        converged |= size < (max(tol * tol, 1e-13) if chord else tol)
         converged &= ~failed
+        largest = float(size[~(converged | failed)].max(initial=0.0))
+        # hold the Gram matrix once steps are small and shrinking; refresh it otherwise
+        chord = wide and largest < 0.1 and largest < 0.5 * previous
+        previous = largest
         if (converged | failed).all():
             break
     return BatchedFit(coef=coef[:, design.order], converged=converged, n_iter=iteration)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from causal.refute._common import setup
+from causal.refute._common import run_blocks, setup
 from causal.refute._engine import Estimator, permute_rows
 from causal.refute._result import (
     RefutationResult,
@@ -55,7 +55,7 @@ def placebo_treatment(data: pd.DataFrame, *, treatment: str, outcome: str,
 
     Notes
     -----
-    All R permuted treatments are refitted at once (:mod:`causal.refute._batched`): the
+    All R permuted treatments are refitted at once (:mod:`causal.estimate._batched`): the
     covariate block of the normal equations is shared, only the treatment column differs. For
     IPW the propensity model is refitted to every permuted treatment.
 
@@ -68,9 +68,13 @@ def placebo_treatment(data: pd.DataFrame, *, treatment: str, outcome: str,
               estimator=estimator, n_simulations=n_simulations, alpha=alpha,
               random_state=random_state, max_memory_bytes=max_memory_bytes, extra_arrays=1)
     p = s.problem
-    placebo_t = permute_rows(p.t, s.n_simulations, s.rng)
+
     p.warm["placebo"] = True  # Newton starting values: see Problem._ipw
-    refuted, converged = p.effects(s.n_simulations, t=placebo_t)
+    try:
+        refuted, converged = run_blocks(
+            p, s.n_simulations, lambda rng, size: {"t": permute_rows(p.t, size, rng)}, s.rng)
+    finally:  # the problem may be shared with the suite's other refuters
+        p.warm.pop("placebo", None)
     good = refuted[converged]
     p_value = permutation_p(linear(good, p.is_ratio), linear(s.original, p.is_ratio),
                             linear(p.null_value, p.is_ratio))

@@ -11,7 +11,7 @@ import pandas as pd
 
 from causal._validation import check_finite, check_literal, check_probability
 from causal.errors import ParameterError
-from causal.refute._common import setup
+from causal.refute._common import run_blocks, setup
 from causal.refute._engine import Estimator
 from causal.refute._result import RefutationResult, centre_of, finish, fmt, linear
 
@@ -43,6 +43,11 @@ def _check_effect(effect: Any, name: str, strength: Any, strength_name: str, bin
     else:
         strength = check_finite(strength, strength_name)
     return effect, strength
+
+
+def _model(problem: Any) -> str:
+    names = {"ipw": "IPW", "logistic_regression": "logistic regression"}
+    return names.get(getattr(problem, "estimator", None), None) or problem.label
 
 
 def unobserved_common_cause(data: pd.DataFrame, *, treatment: str, outcome: str,
@@ -103,23 +108,24 @@ def unobserved_common_cause(data: pd.DataFrame, *, treatment: str, outcome: str,
     if effect_on_treatment is None:
         effect_on_treatment = "binary_flip" if p.treatment_binary else "linear"
     if effect_on_outcome is None:
-        effect_on_outcome = "binary_flip" if estimator == "logistic_regression" else "linear"
+        effect_on_outcome = "binary_flip" if p.requires_binary_outcome else "linear"
     e_t, k_t = _check_effect(effect_on_treatment, "effect_on_treatment",
                              effect_strength_on_treatment, "effect_strength_on_treatment",
-                             p.treatment_binary, treatment)
+                             p.treatment_binary, p.treatment)
     e_y, k_y = _check_effect(effect_on_outcome, "effect_on_outcome",
                              effect_strength_on_outcome, "effect_strength_on_outcome",
-                             p.outcome_binary, outcome)
-    if estimator == "ipw" and e_t == "linear" and k_t != 0:
+                             p.outcome_binary, p.outcome)
+    if p.requires_binary_treatment and e_t == "linear" and k_t != 0:
         raise ParameterError("`effect_on_treatment`='linear' makes the treatment continuous, "
-                             "but IPW needs a binary treatment; use 'binary_flip'.")
-    if estimator == "logistic_regression" and e_y == "linear" and k_y != 0:
+                             f"but {_model(p)} needs a binary treatment; use 'binary_flip'.")
+    if p.requires_binary_outcome and e_y == "linear" and k_y != 0:
         raise ParameterError("`effect_on_outcome`='linear' makes the outcome continuous, but "
-                             "logistic regression needs a binary outcome; use 'binary_flip'.")
-    u = s.rng.standard_normal((s.n_simulations, p.n))
-    new_t = _apply(p.t, u, e_t, k_t)
-    new_y = _apply(p.y, u, e_y, k_y)
-    refuted, converged = p.effects(s.n_simulations, t=new_t, y=new_y)
+                             f"{_model(p)} needs a binary outcome; use 'binary_flip'.")
+    def draw(rng: np.random.Generator, size: int) -> dict[str, np.ndarray]:
+        u = rng.standard_normal((size, p.n))
+        return {"t": _apply(p.t, u, e_t, k_t), "y": _apply(p.y, u, e_y, k_y)}
+
+    refuted, converged = run_blocks(p, s.n_simulations, draw, s.rng)
     good = refuted[converged]
     null = float(linear(p.null_value, p.is_ratio))
     original = float(linear(s.original, p.is_ratio))

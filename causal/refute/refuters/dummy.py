@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
 from causal.errors import NoSolutionError, ParameterError
-from causal.refute._common import setup
-from causal.refute._engine import Estimator, bootstrap_counts, permute_rows, prepare
+from causal.refute._common import run_blocks, setup
+from causal.refute._engine import Estimator, bootstrap_counts, permute_rows
 from causal.refute._result import RefutationResult, finish, fmt, location_check
 
 
@@ -58,26 +57,25 @@ def dummy_outcome(data: pd.DataFrame, *, treatment: str, outcome: str,
     p = s.problem
     parameters: dict[str, Any]
     if negative_control is None:
-        dummy = permute_rows(p.y, s.n_simulations, s.rng)
-        refuted, converged = p.effects(s.n_simulations, y=dummy)
+        refuted, converged = run_blocks(
+            p, s.n_simulations, lambda rng, size: {"y": permute_rows(p.y, size, rng)}, s.rng)
         parameters = {"negative_control": "outcome permuted in every simulation"}
         what = "randomly permuted outcomes"
     else:
         if not isinstance(negative_control, str):
             raise ParameterError("`negative_control` must be a column name or None; got "
                                  f"{type(negative_control).__name__}.")
-        if negative_control in (treatment, outcome, *covariates):
+        if negative_control in (p.treatment, p.outcome, *p.covariates):
             raise ParameterError(f"`negative_control` must be another column than the "
                                  f"treatment, outcome and covariates; got {negative_control!r}.")
-        nc = prepare(data, treatment=treatment, outcome=negative_control,
-                     covariates=covariates, estimator=estimator)
-        nc = replace(nc, x=p.x, t=p.t)
+        nc = p.for_outcome(data, negative_control)
         point, ok = nc.effects(1)
         if not ok[0]:
             raise NoSolutionError(f"the fit on the negative control {negative_control!r} did "
                                   "not converge (separation?); it cannot be used.")
-        counts = bootstrap_counts(p.n, s.n_simulations, s.rng)
-        refuted, converged = nc.effects(s.n_simulations, weights=counts)
+        refuted, converged = run_blocks(
+            nc, s.n_simulations,
+            lambda rng, size: {"weights": bootstrap_counts(p.n, size, rng)}, s.rng)
         parameters = {"negative_control": negative_control,
                       "negative_control_estimate": float(point[0]),
                       "replicates": "bootstrap of the negative-control estimate"}

@@ -1,0 +1,122 @@
+"""A family of claims (several outcomes or subgroups), or a claim printed as percentages.
+
+For each claim: the groups as printed, the risk ratio and risk difference computed from them,
+the direction relative to the outcome's stated benefit, the point E-value, and, when no group
+sizes are printed, the group sizes at which the difference would exclude zero. The section
+says how many claims were tested, since a family of comparisons at 5% each will show some
+differences by chance.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from causal.report.model import BulletList, Callout, Paragraph, ReportContext, Section, Table
+from causal.sensitivity.claim_evalue import claim_evalue
+from causal.sensitivity.group_sizes import sizes_for_printed
+
+#: what percentages without group sizes allow and do not allow (quoted by the verdict)
+PERCENTAGES_ONLY = (
+    "Percentages without group sizes allow the direction and size of each difference (risk "
+    "ratio, risk difference) and a point E-value: how strongly an unmeasured confounder would "
+    "have to be associated with both the treatment and the outcome to explain the point "
+    "estimate away. They do not allow a confidence interval or a p-value, so they cannot say "
+    "whether any difference is more than chance, give no E-value for a confidence limit, and "
+    "cannot be checked against counts.")
+
+
+def _direction(claim: Any, rr: float) -> str:
+    if rr == 1:
+        return "no difference"
+    higher = rr > 1
+    if claim.benefit is None:
+        return "higher with treatment" if higher else "lower with treatment"
+    good = higher == (claim.benefit == "higher")
+    return ("favours the treatment" if good else "against the treatment") + \
+        f" ({claim.benefit} is better)"
+
+
+def _row(claim: Any, ctx: ReportContext) -> dict[str, Any]:
+    options = ctx.study.evalue
+    headline = claim.headline
+    result = claim_evalue(claim, rare_outcome=options.rare_outcome, true=options.true)
+    treated, control = claim.treated, claim.control
+    row: dict[str, Any] = {
+        "claim": claim.label or claim.outcome, "subgroup": claim.subgroup,
+        "treated": treated.describe() if treated else "", "control": control.describe()
+        if control else "", "benefit": claim.benefit,
+        "estimate": headline.describe() if headline else "",
+        "estimate_origin": (headline.source or "as printed") if headline else "",
+        "rr": None, "rd_points": None, "direction": "", "evalue_point": None,
+        "evalue_ci": None, "sizes_needed": None, "sizes_sentence": ""}
+    if treated is not None and control is not None:
+        rr = treated.risk / control.risk if control.risk > 0 else None
+        row["rd_points"] = 100 * (treated.risk - control.risk)
+        if rr is not None:
+            row["rr"] = rr
+            row["direction"] = _direction(claim, rr)
+        no_sizes = treated.total is None or control.total is None
+        if no_sizes and treated.percent is not None and control.percent is not None \
+                and treated.risk != control.risk:
+            sizes = sizes_for_printed(treated.percent, control.percent)
+            row["sizes_needed"] = {"printed": sizes.printed, "low": sizes.low,
+                                   "high": sizes.high}
+            row["sizes_sentence"] = sizes.sentence()
+    if result is not None:
+        row["evalue_point"], row["evalue_ci"] = result.point, result.ci
+    return row
+
+
+def build(ctx: ReportContext) -> Section | None:
+    claims = ctx.study.claims
+    sizes_missing = any(c.treated is not None and c.control is not None and (
+        c.treated.total is None or c.control.total is None) for c in claims)
+    if len(claims) < 2 and not sizes_missing:
+        return None
+    rows = [_row(c, ctx) for c in claims]
+    k = len(rows)
+    blocks: list = [Paragraph(
+        f"{k} claim{'s' if k != 1 else ''} tested. Each row is one outcome or subgroup as the "
+        f"source prints it; the risk ratio and the risk difference (percentage points) are "
+        f"computed from the printed percentages, and the E-value from the risk ratio (for a "
+        f"ratio below 1, from its inverse). "
+        + (f"With {k} comparisons each at the 5% level, about {0.05 * k:.1f} would show a "
+           f"'significant' difference by chance alone if none were real (a Bonferroni "
+           f"threshold for the family would be {0.05 / k:.3g})." if k > 1 else ""))]
+    frame = pd.DataFrame([{
+        "claim": r["claim"], "subgroup": r["subgroup"], "treated": r["treated"],
+        "control": r["control"], "RR": r["rr"], "RD (points)": r["rd_points"],
+        "direction": r["direction"], "E-value (point)": r["evalue_point"],
+        "n per group to exclude 0": "" if r["sizes_needed"] is None
+        else f"{r['sizes_needed']['printed']:,}"} for r in rows])
+    blocks.append(Table(frame, caption="The claims, as printed (reported), with what is "
+                                       "computed from them (RR, RD, E-value, group sizes). The "
+                                       "direction is judged against the benefit the study "
+                                       "file states for each outcome (an assumption of the "
+                                       "study file, not of the source).", digits=3))
+    if sizes_missing:
+        blocks.append(Callout(PERCENTAGES_ONLY, "warning"))
+        blocks.append(BulletList(tuple(
+            f"{r['claim']}" + (f" ({r['subgroup']})" if r["subgroup"] else "")
+            + f": {r['treated']} vs {r['control']} would exclude zero with "
+            f"{r['sizes_sentence']} (Wald interval of the difference, 5% two-sided)."
+            for r in rows if r["sizes_sentence"])))
+    favour = sum(r["direction"].startswith("favours") for r in rows)
+    against = sum(r["direction"].startswith("against") for r in rows)
+    evalues = [r["evalue_point"] for r in rows if r["evalue_point"] is not None]
+    verdict = f"{k} claim{'s' if k != 1 else ''} tested"
+    if favour or against:
+        verdict += f": {favour} favour the treatment and {against} go against it"
+    if evalues:
+        verdict += (f"; point E-values from {min(evalues):.2f} to {max(evalues):.2f}"
+                    if len(evalues) > 1 else f"; point E-value {evalues[0]:.2f}")
+    if sizes_missing:
+        sized = [r["sizes_needed"]["printed"] for r in rows if r["sizes_needed"]]
+        verdict += (f"; no group sizes are printed, so no confidence interval: the differences "
+                    f"would need about {min(sized):,} to {max(sized):,} per group to exclude "
+                    f"zero" if sized else "; no group sizes are printed")
+    return Section("claims", "The claims, one by one", tuple(blocks),
+                   {"n_claims": k, "percentages_only": sizes_missing, "claims": rows},
+                   verdict=verdict + ".")

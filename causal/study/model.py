@@ -1,0 +1,209 @@
+"""The typed study: every table of a study file, parsed once into frozen values."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from causal.claims import PublishedClaim
+from causal.data.published import PublishedAnswer
+from causal.data.spec import DataSpec, World
+from causal.study.tables.evalue import EValueOptions
+from causal.study.tables.explain_away import ExplainAwayOptions
+from causal.study.tables.graph import StudyGraph
+from causal.study.tables.heterogeneity import HeterogeneitySpec
+from causal.study.tables.individual_sensitivity import IndividualSensitivitySpec
+from causal.study.tables.scenarios import Scenarios
+from causal.study.tables.source import Source
+from causal.study.tables.study import StudyInfo
+
+
+@dataclass(frozen=True)
+class Study:
+    """A study: what a study file (or :meth:`from_frame`) declares, checked and typed.
+
+    Build one with :func:`causal.load_study` (from a TOML file) or :meth:`Study.from_frame`
+    (from a DataFrame in Python). Consumers take the typed pieces they need: ``claim``
+    (``claims`` for a family), ``graph``, ``data``, ``worlds``, ``evalue``, ``scenarios``...
+    """
+
+    info: StudyInfo
+    path: Path | None = None
+    source: Source = field(default_factory=Source)
+    claims: tuple[PublishedClaim, ...] = ()
+    graph: StudyGraph | None = None
+    data: DataSpec | None = None
+    worlds: tuple[World, ...] = ()
+    published: tuple[PublishedAnswer, ...] = ()
+    estimand: Literal["ate", "att"] = "ate"
+    evalue: EValueOptions = field(default_factory=EValueOptions)
+    scenarios: Scenarios = field(default_factory=Scenarios)
+    explain_away: ExplainAwayOptions | None = None
+    individual_sensitivity: IndividualSensitivitySpec = field(
+        default_factory=IndividualSensitivitySpec)
+    heterogeneity: HeterogeneitySpec | None = None
+    #: report sections not to run (``[report] skip``)
+    skip: tuple[str, ...] = ()
+    #: tables of the report's further analyses (each parsed by its table module)
+    randomised_evidence: tuple[Any, ...] = ()
+    probabilistic_bias: Any = None
+    selection_bias: Any = None
+    multi_bias: Any = None
+    time_ordering: Any = None
+    target_trial: Any = None
+    scenario_benchmarks: Any = None
+
+    # -- identity ------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+    @property
+    def title(self) -> str:
+        return self.info.title
+
+    @property
+    def treatment(self) -> str:
+        return self.info.treatment
+
+    @property
+    def outcome(self) -> str:
+        return self.info.outcome
+
+    @property
+    def where(self) -> str:
+        """How messages name the study: its file, or ``study 'name' (from a DataFrame)``."""
+        return str(self.path) if self.path is not None else \
+            f"study {self.name!r} (from a DataFrame)"
+
+    @property
+    def directory(self) -> Path:
+        return self.path.parent if self.path is not None else Path.cwd()
+
+    # -- derived -------------------------------------------------------------------------
+    @property
+    def claim(self) -> PublishedClaim:
+        """The primary claim (an empty claim when the study has none)."""
+        from causal.study.tables.claim import primary
+
+        return primary(self.claims)
+
+    @property
+    def has_claim(self) -> bool:
+        return bool(self.claims)
+
+    @property
+    def covariates(self) -> tuple[str, ...]:
+        """Covariates the analyses adjust for: ``[data] covariates``, else those the headline
+        estimate was adjusted for."""
+        if self.data is not None:
+            return self.data.covariates
+        headline = self.claim.headline
+        return headline.adjusted_for if headline is not None else ()
+
+    @property
+    def headline_scenario(self) -> str | None:
+        return self.scenarios.headline
+
+    # -- construction in Python -----------------------------------------------------------
+    @classmethod
+    def from_frame(cls, frame: Any, *, treatment: str, outcome: str,
+                   covariates: Sequence[str], categorical: Sequence[str] = (),
+                   squared: Sequence[str] = (), treatment_interactions: Sequence[str] = (),
+                   graph: Any = None, claim: PublishedClaim | Sequence[PublishedClaim] | None
+                   = None, name: str = "study", title: str | None = None,
+                   measure: Literal["OR", "RR", "RD", "MD"] | None = None,
+                   missing: Literal["refuse", "complete_case"] = "refuse",
+                   source: str = "DataFrame", description: str = "",
+                   estimand: Literal["ate", "att"] = "ate",
+                   rare_outcome: bool | None = None,
+                   scenarios: Scenarios | None = None,
+                   individual_sensitivity: IndividualSensitivitySpec | None = None,
+                   heterogeneity: HeterogeneitySpec | None = None) -> Study:
+        """A study of individual-level data held in a DataFrame.
+
+        The same object :func:`causal.load_study` builds from a study file with
+        ``[data] source = "<file>"``: ``causal.estimate_study``, ``causal.refute_study`` and
+        ``causal.build_report`` give the same results for both.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            Not modified: the declared columns are checked and copied.
+        treatment, outcome : str
+            A 0/1 treatment column and the outcome column.
+        covariates : sequence of str
+            The measured covariates to adjust for.
+        categorical, squared, treatment_interactions : sequence of str
+            Covariates entered as indicators, also as a squared term, and interacting with
+            the treatment in an outcome model (as ``[data]`` in a study file).
+        graph : path or CausalGraph, optional
+            The causal graph (a DOT, dagitty or GML file, or a graph object).
+        claim : PublishedClaim or sequence of them, optional
+            A published claim to compare with (without one, the report stress-tests the
+            data's own estimate).
+        name, title : str
+            The study's name (names the report folder) and title.
+        measure : {"OR", "RR", "RD", "MD"}, optional
+            The effect measure the outcome must allow: a 0/1 outcome for OR, RR and RD, a
+            number for MD; unchecked when None.
+        missing : {"refuse", "complete_case"}
+            Rows with a missing value in a declared column: an error, or dropped (the report
+            states how many per arm).
+        source : str
+            How the report names where the data come from (``[data] source`` of a study file;
+            the report's data hash is computed from the values, whatever the source).
+        description : str
+            A sentence on the data (say "SIMULATED" for simulated data).
+        estimand : {"ate", "att"}
+            The estimand of g-computation, IPW and AIPW (``[estimate] estimand``).
+        rare_outcome : bool, optional
+            Whether the outcome is rare (``[evalue] rare_outcome``): how an OR is converted to
+            the risk-ratio scale for E-values; without it the sample prevalence decides.
+        scenarios, individual_sensitivity, heterogeneity : optional
+            Typed options, as the study file's ``[[scenarios]]``,
+            ``[individual_sensitivity]`` and ``[heterogeneity]`` tables give them.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from causal import Study
+        >>> frame = pd.DataFrame({"t": [0, 1, 0, 1], "y": [0, 1, 1, 1], "x": [1., 2., 3., 4.]})
+        >>> study = Study.from_frame(frame, treatment="t", outcome="y", covariates=["x"],
+        ...                          name="demo", measure="RD")
+        >>> study.data.source, study.data.covariates
+        ('DataFrame', ('x',))
+        """
+        from causal.study.load import parse_study
+
+        def names(value: Any) -> Any:  # a string stays a string, so the check can name it
+            return value if isinstance(value, str) else list(value)
+
+        data: dict[str, Any] = {"source": source, "covariates": names(covariates),
+                                "categorical": names(categorical), "squared": names(squared),
+                                "treatment_interactions": names(treatment_interactions),
+                                "description": description, "missing": missing,
+                                "outcome_kind": _outcome_kind(measure)}
+        raw: dict[str, Any] = {
+            "study": {"name": name, "title": title if title is not None else name,
+                      "treatment": treatment, "outcome": outcome},
+            "data": data}
+        if estimand != "ate":
+            raw["estimate"] = {"estimand": estimand}
+        if rare_outcome is not None:
+            raw["evalue"] = {"rare_outcome": rare_outcome}
+        return parse_study(raw, None, frame=frame, given_graph=graph, claims=claim,
+                           options={"scenarios": scenarios,
+                                    "individual_sensitivity": individual_sensitivity,
+                                    "heterogeneity": heterogeneity})
+
+
+def _outcome_kind(measure: str | None) -> str:
+    from causal._validation import check_literal
+
+    if measure is None:
+        return "any"
+    check_literal(measure, "measure", ("OR", "RR", "RD", "MD"))
+    return "continuous" if measure == "MD" else "binary"

@@ -1,0 +1,19 @@
+"""``[estimate]``: options of the study-level estimators."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from causal.study._reader import TableReader
+
+KEYS = frozenset({"estimand"})
+ESTIMANDS = ("ate", "att")
+
+
+def parse(raw: Any, path: Path | str) -> Literal["ate", "att"]:
+    """``estimand``: "ate" (default) or "att" (e.g. when controls far outnumber and barely
+    overlap the treated, as NSW-treated + CPS controls)."""
+    if raw is None:
+        return "ate"
+    return TableReader(raw, "estimate", path, KEYS).choice("estimand", ESTIMANDS, "ate")

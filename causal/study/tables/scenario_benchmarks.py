@@ -1,0 +1,19 @@
+"""``[scenario_benchmarks]``: what the literature gives for the hypothesised confounder
+(parsed by :func:`causal.sensitivity.scenario_basis.parse_scenario_benchmarks`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from causal.sensitivity.scenario_basis import parse_scenario_benchmarks
+from causal.study._reader import TableReader
+
+KEYS = frozenset({"numeric", "note", "citations"})
+
+
+def parse(raw: Any, path: Path | str) -> Any:
+    if raw is None:
+        return None
+    TableReader(raw, "scenario_benchmarks", path, KEYS)
+    return parse_scenario_benchmarks(raw, path)
