@@ -194,15 +194,22 @@ def build(ctx: ReportContext) -> Section | None:
                                 ", so one draw can land far from it")
             verdicts.append(text + ")")
         elif not world:
-            values = np.array([e.estimate for e in result.estimates])
             source = f"{result.n:,} rows"
 
             def _num(value: float) -> str:
                 return amount(value, unit)
 
-            text = Text.of("estimates range ", measured(values.min(), source,
-                                                        _num(values.min())),
-                           " to ", measured(values.max(), source, _num(values.max())))
+            # one range per measure: an odds ratio and a risk difference are not one scale
+            by_measure: dict[str, list[float]] = {}
+            for e in result.estimates:
+                by_measure.setdefault(e.measure.upper(), []).append(e.estimate)
+            parts: list = []
+            for label, found in by_measure.items():
+                low, high = min(found), max(found)
+                parts += ["; " if parts else "", f"{label} estimates range ",
+                          measured(low, source, _num(low)), " to ",
+                          measured(high, source, _num(high))]
+            text = Text.of(*parts)
             if "published" in table:
                 pieces: list = []
                 for i, r in enumerate(table.itertuples()):
