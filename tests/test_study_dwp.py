@@ -81,6 +81,11 @@ def test_verdict_says_what_percentages_allow(report):
     assert "no adjustment for measured variables identifies the effect" in text
     for latent in ("motivation", "engagement", "work_experience"):
         assert latent in text
+    # the primary claim's RR is derived from the printed 26% and 21%, not printed itself:
+    # 26/21 = 1.238..., shown to two decimals and tagged as computed
+    assert "RR 1.24" in text and "1.2380952" not in text
+    claim = next(n for n in verdict.data["answer"].numbers if n.text.startswith("RR"))
+    assert claim.provenance == "computed" and claim.value == pytest.approx(26 / 21, rel=1e-12)
 
 
 def test_cli_report_builds(tmp_path, capsys):

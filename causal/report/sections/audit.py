@@ -11,6 +11,11 @@ def reported_estimate(estimate: ReportedEstimate) -> Text:
     """``OR 2.54 (95% CI 1.32–4.89)`` tagged as reported, with the estimate's source tag."""
     from causal.claims import decimals_of
 
+    if estimate.source.startswith("computed from the reported"):
+        # a risk ratio the claim derives from printed groups (PublishedClaim.headline): not
+        # printed by the paper, so tagged as computed and shown to two decimals
+        text = estimate_text(estimate.measure, estimate.value, estimate.interval, 2)
+        return Text.of(computed(estimate.value, estimate.source, text, estimate.interval))
     digits = decimals_of(estimate.estimate)  # as printed
     text = estimate_text(estimate.measure, estimate.value, estimate.interval, digits)
     return Text.of(reported(estimate.value, estimate.source or "the paper", text,
