@@ -41,7 +41,7 @@ def setup(data: pd.DataFrame, *, treatment: str | None, outcome: str | None, cov
     problem = problem_of(data, estimator, treatment=treatment, outcome=outcome,
                          covariates=covariates)
     # replicates are drawn and refitted in blocks (run_blocks): one block's arrays are alive
-    rows = min(n_simulations, max(1, DRAW_ELEMENTS // max(problem.n, 1)))
+    rows = min(n_simulations, block_rows(problem.n))
     check_memory(rows, problem.n, problem.memory_key, max_memory_bytes, extra_arrays)
     original = original_of(problem)
     return Setup(problem=problem, rng=rng, original=original,
@@ -74,42 +74,73 @@ def original_of(problem: Problem | EstimateProblem) -> float:
     return problem.warm["original"]
 
 
-#: float64 elements of one (R, n) perturbation array drawn at once (2^22: 32 MB), so the
-#: replicates' draws never need R x n memory at large n
-DRAW_ELEMENTS = 2**22
+Draw = Callable[[Any, np.random.Generator, int], dict[str, Any]]
 
-Draw = Callable[[np.random.Generator, int], dict[str, np.ndarray]]
+
+def block_rows(n: int) -> int:
+    """Most replicates in one block: one (rows, n) float64 array within
+    :data:`causal._budgets.REPLICATE_BLOCK_BYTES` (at least one)."""
+    from causal._budgets import REPLICATE_BLOCK_BYTES
+
+    return max(1, REPLICATE_BLOCK_BYTES // (8 * max(n, 1)))
 
 
 def replicate_blocks(n_rep: int, n: int) -> list[tuple[int, int]]:
-    """Replicate index ranges ``[lo, hi)`` of at most ``DRAW_ELEMENTS // n`` replicates."""
-    rows = max(1, DRAW_ELEMENTS // max(n, 1))
-    return [(lo, min(lo + rows, n_rep)) for lo in range(0, n_rep, rows)]
+    """Replicate index ranges ``[lo, hi)``: as few blocks as :func:`block_rows` allows, of
+    sizes differing by at most one (so blocks on separate workers take about as long).
 
-
-def run_block(problem: Problem | EstimateProblem, draw: Draw, lo: int, hi: int,
-              seed: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Replicates ``lo:hi`` of a refuter: draw their perturbations from ``seed`` and refit.
-
-    ``draw(rng, size)`` returns the perturbation arrays (``t``, ``y``, ``extra``,
-    ``weights``: (size, n)). A block depends only on its seed, so blocks can run on separate
-    workers (e.g. Dask tasks) and the results do not depend on how many there are.
+    The blocking depends on ``n_rep`` and ``n`` only, never on the machine or the number of
+    workers: it defines the random streams (:func:`run_blocks`).
     """
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    return problem.effects(hi - lo, **draw(rng, hi - lo))
+    count = -(-n_rep // block_rows(n))
+    edges = [b * n_rep // count for b in range(count + 1)]
+    return list(zip(edges[:-1], edges[1:], strict=True))
+
+
+@dataclass(frozen=True)
+class Block:
+    """One task: replicates ``lo:hi`` drawn by ``draw`` from ``seed`` (picklable)."""
+
+    draw: Draw
+    lo: int
+    hi: int
+    seed: Any
+
+
+def run_block(problem: Problem | EstimateProblem, block: Block
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Replicates ``lo:hi`` of a refuter: draw their perturbations from the block's seed and
+    refit them (effects on the natural scale, and whether each refit has an answer).
+
+    A block depends only on the problem and its own seed, so blocks can run in any order, in
+    this process or as Dask tasks on workers holding a copy of the problem, with the same
+    results. The problem's cache of design products keeps only the latest design between
+    blocks (memory: one n x q(q+1)/2 product matrix).
+    """
+    rng = np.random.default_rng(block.seed)
+    try:
+        return problem.effects(block.hi - block.lo, **block.draw(problem, rng,
+                                                                 block.hi - block.lo))
+    finally:
+        del problem.warm.get("blocks", [])[1:]
 
 
 def run_blocks(problem: Problem | EstimateProblem, n_rep: int, draw: Draw,
-               rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """All ``n_rep`` replicates, block by block (:func:`replicate_blocks`).
+               rng: np.random.Generator, runner: Any = None) -> tuple[np.ndarray, np.ndarray]:
+    """All ``n_rep`` replicates, block by block (:func:`replicate_blocks`), where the
+    replicate blocks of this context run (:func:`causal._parallel.current_runner`: in this
+    process by default, Dask tasks inside :func:`causal._parallel.cluster`).
 
-    One block (R x n up to 2^22) draws from ``rng`` itself; with several, block ``b`` draws from
-    ``default_rng([root, b])`` with ``root`` drawn once from ``rng``, so memory stays at one
-    block's arrays at any n.
+    Block ``b`` draws from the ``b``-th child of ``rng``'s seed sequence
+    (:func:`causal._parallel.block_streams`), so the results depend on the seed and the
+    blocking only: the same for any number of workers and equal to the in-process run. The
+    problem goes to the workers once per run (:meth:`DaskRunner.share`), not with every task.
     """
+    from causal._parallel import block_streams, current_runner
+
     blocks = replicate_blocks(n_rep, problem.n)
-    if len(blocks) == 1:
-        return run_block(problem, draw, 0, n_rep, rng)
-    root = int(rng.integers(2**63 - 1))
-    parts = [run_block(problem, draw, lo, hi, [root, b]) for b, (lo, hi) in enumerate(blocks)]
+    streams = block_streams(rng, len(blocks))
+    runner = current_runner(runner)
+    tasks = [Block(draw, lo, hi, seed) for (lo, hi), seed in zip(blocks, streams, strict=True)]
+    parts = runner.map(run_block, tasks, runner.share(problem), label="refuter")
     return (np.concatenate([e for e, _ in parts]), np.concatenate([c for _, c in parts]))
