@@ -37,21 +37,43 @@ ESTIMATORS: tuple[str, ...] = ("linear_regression", "logistic_regression", "ipw"
 #: (R, n) float64 arrays alive at once while refitting, by estimator (a conservative count)
 ARRAYS_PER_ESTIMATOR = {"linear_regression": 8, "logistic_regression": 12, "ipw": 14}
 #: float64 elements per (R, n) block of an iterative refit (2 MB: cache-sized, as in
-#: causal._batched_glm, whose measurements found larger blocks no faster) ...
+#: causal._batched_glm, whose measurements found larger blocks no faster for small designs)
 CHUNK_ELEMENTS = 262_144
+#: bytes the batched fitter may spend building the n x q(q+1)/2 column products of a design
+#: (with its two temporaries: three such matrices at once; see :func:`refit_rows`)
+PRODUCTS_BYTES = 512 * 1024**2
 
 
-def refit_rows(n: int, p: int) -> int:
-    """Replicates refitted together: a cache-sized (R, n) block, but at least ``p`` (the
-    design's columns) when the n x p design itself is larger than that block.
+def refit_rows(n: int, q: int) -> int:
+    """Replicates refitted together for a design of ``q`` columns.
 
-    Each Newton iteration reads the whole design once per block (``eta = B X'``, the score
-    ``V X``); once X no longer fits in cache that read, not the arithmetic, dominates a block
-    of one or two replicates (measured: 18.7 s with 1 replicate per block, 7.4 s with 13, for
-    five refuters x 100 logistic refits at n = 3 x 10^5 with 11 columns).
+    A cache-sized (R, n) block, but at least ``q`` replicates when the n x q design itself is
+    larger than that block: each Newton iteration reads the whole design once per block (``eta
+    = B X'``, the score ``V X``), and once X no longer fits in cache that read, not the
+    arithmetic, dominates a block of one or two replicates (measured: 18.7 s with 1 replicate
+    per block, 7.4 s with 13, five refuters x 100 logistic refits at n = 3 x 10^5, q = 11).
+
+    The batched fitter (:mod:`causal.estimate._batched`) builds the design's n x q(q+1)/2
+    column products for blocks of at least (q + 1) / 2 replicates, transiently three such
+    matrices; when they would exceed :data:`PRODUCTS_BYTES` (n = 10^6, q = 11: 1.6 GB) blocks
+    stay below that size, so each replicate's Gram matrix is formed from X itself (measured at
+    n = 10^6: 41 s CPU and 0.7 GB peak instead of 33 s and 2.5 GB).
     """
     rows = max(1, CHUNK_ELEMENTS // max(n, 1))
-    return max(rows, p) if n * p > CHUNK_ELEMENTS else rows
+    if n * q > CHUNK_ELEMENTS:
+        rows = max(rows, q)
+    if 3 * 8 * n * q * (q + 1) // 2 > PRODUCTS_BYTES:
+        rows = min(rows, max(1, (q - 1) // 2))
+    return rows
+
+
+def even_chunks(n_rep: int, rows: int) -> list[tuple[int, int]]:
+    """``[lo, hi)`` ranges of at most ``rows`` replicates, sizes differing by at most one."""
+    count = -(-n_rep // max(rows, 1))
+    edges = [b * n_rep // count for b in range(count + 1)]
+    return list(zip(edges[:-1], edges[1:], strict=True))
+
+
 #: default memory ceiling when the machine's available memory cannot be read
 DEFAULT_MAX_BYTES = 4 * 1024**3
 
@@ -204,10 +226,8 @@ class Problem:
                 ) -> tuple[np.ndarray, np.ndarray]:
         # Iterative fits run over blocks of replicates small enough for their working arrays
         # to stay in cache, but large enough to amortise reading a large design (refit_rows)
-        rows = refit_rows(self.n, self.x.shape[1] + 1)
         effects, converged = [], []
-        for lo in range(0, n_rep, rows):  # blocks of replicates, each fully vectorised
-            hi = min(lo + rows, n_rep)
+        for lo, hi in even_chunks(n_rep, refit_rows(self.n, self.x.shape[1] + 1)):
             block = [None if a is None or np.ndim(a) == 1 else a[lo:hi]
                      for a in (t, y, extra, weights)]
             e, c = self._effects_block(hi - lo, t=block[0], y=block[1], extra=block[2],
@@ -230,10 +250,14 @@ class Problem:
             fit = fit_ols(self.x, [t, *extras], y, weights, n_rep, cache=self.warm)
             return fit.coef[:, p], fit.converged
         if self.estimator == "logistic_regression":
-            start = (self._intercept_start(y, p + 1) if outcome_permuted
-                     else self.warm.get("outcome", self._intercept_start(y, p + 1)).copy())
-            if treatment_changed:
-                start[p] = 0.0
+            if outcome_permuted:  # unrelated to everything: the intercept-only fit is its limit
+                start = self._intercept_start(y, p + 1)
+            elif permuted and treatment_changed:  # a placebo: the fit without treatment is
+                start = np.append(self._without_treatment(), 0.0)
+            else:
+                start = self.warm.get("outcome", self._intercept_start(y, p + 1)).copy()
+                if treatment_changed:
+                    start[p] = 0.0
             start = np.concatenate([start, np.zeros(len(extras))])
             fit = fit_logistic(self.x, [t, *extras], y, weights, n_rep, start=start,
                                tol=_tolerance(n_rep), cache=self.warm)
@@ -242,6 +266,18 @@ class Problem:
             return np.exp(fit.coef[:, p]), fit.converged
         return self._ipw(n_rep, t, y, extras, weights, original, treatment_changed,
                          permuted and treatment_changed)
+
+    def _without_treatment(self) -> np.ndarray:
+        """Coefficients of the logistic outcome model on the covariates alone (fitted once):
+        a permuted treatment is independent of outcome and covariates, so a placebo refit
+        tends to them with a treatment coefficient of 0 (Newton's starting values)."""
+        if "without_treatment" not in self.warm:
+            fit = fit_logistic(self.x, [], self.y, None, 1,
+                               start=self._intercept_start(self.y, self.x.shape[1]), tol=1e-9)
+            self.warm["without_treatment"] = (
+                fit.coef[0].copy() if fit.converged[0]
+                else self._intercept_start(self.y, self.x.shape[1]))
+        return self.warm["without_treatment"]
 
     @staticmethod
     def _intercept_start(response: np.ndarray, size: int) -> np.ndarray:

@@ -25,7 +25,7 @@ from causal.estimate._bootstrap import single_threaded_blas
 from causal.estimate._design import Prepared, prepare
 from causal.estimate._refit import Replicates, fit_rng, linear_effect
 from causal.estimate.result import EffectEstimate
-from causal.refute._engine import refit_rows
+from causal.refute._engine import even_chunks, refit_rows
 
 
 @dataclass
@@ -119,11 +119,9 @@ class EstimateProblem:
 
     def refit_block(self, reps: Replicates) -> np.ndarray:
         """Linear-scale effects of the replicates, in blocks of bounded memory."""
-        rows = refit_rows(self.n, self.prep.x.shape[1] + 1)
         out = np.empty(reps.n_rep)
         with single_threaded_blas():
-            for lo in range(0, reps.n_rep, rows):
-                hi = min(lo + rows, reps.n_rep)
+            for lo, hi in even_chunks(reps.n_rep, refit_rows(self.n, self.prep.x.shape[1] + 1)):
                 out[lo:hi] = self.estimator._refit_batch(self.prep, self.measure,
                                                          reps.block(lo, hi), self.rng_state,
                                                          self.warm)
