@@ -48,7 +48,7 @@ def refit_rows(n: int, q: int) -> int:
     """Replicates refitted together for a design of ``q`` columns.
 
     A cache-sized (R, n) block, but at least ``q`` replicates when the n x q design itself is
-    larger than that block: each Newton iteration reads the whole design once per block (``eta
+    larger than 8 MB (four such blocks; below that a block of two is as fast): each Newton iteration reads the whole design once per block (``eta
     = B X'``, the score ``V X``), and once X no longer fits in cache that read, not the
     arithmetic, dominates a block of one or two replicates (measured: 18.7 s with 1 replicate
     per block, 7.4 s with 13, five refuters x 100 logistic refits at n = 3 x 10^5, q = 11).
@@ -60,7 +60,7 @@ def refit_rows(n: int, q: int) -> int:
     n = 10^6: 41 s CPU and 0.7 GB peak instead of 33 s and 2.5 GB).
     """
     rows = max(1, CHUNK_ELEMENTS // max(n, 1))
-    if n * q > CHUNK_ELEMENTS:
+    if n * q > 4 * CHUNK_ELEMENTS:
         rows = max(rows, q)
     if 3 * 8 * n * q * (q + 1) // 2 > PRODUCTS_BYTES:
         rows = min(rows, max(1, (q - 1) // 2))
