@@ -619,10 +619,10 @@ def dag(
     import warnings
 
     from causal._budgets import MAX_IMPLIED_INDEPENDENCES
-    from causal.dag import read_graph
+    from causal.graph.dag import read_graph
     from causal.errors import NoCausalPathWarning
-    from causal.identification import check_adjustment, identify
-    from causal.implications import check_implications, implied_independences
+    from causal.graph.identification import check_adjustment, identify
+    from causal.graph.implications import check_implications, implied_independences
 
     if png is not None and png.suffix.lower() not in (".png", ".svg"):
         fail(f"`--png` must end in .png or .svg; got {png.name!r}.")

@@ -9,7 +9,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from causal.dag import CausalGraph, from_dagitty, from_dot, from_gml, read_graph
+from causal.graph.dag import CausalGraph, from_dagitty, from_dot, from_gml, read_graph
 from causal.errors import CausalError, GraphError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from causal.dag import CausalGraph, read_graph
+from causal.graph.dag import CausalGraph, read_graph
 from causal.errors import GraphError, StudySpecError
 from causal.study._reader import MAX_PATH_CHARS, TableReader, spec_error
 

@@ -55,8 +55,8 @@ import networkx as nx
 import pandas as pd
 
 from causal._results import SummaryMixin, summary_frame
-from causal._separators import eliminated_moral_graph, list_minimal_vertex_separators
-from causal.dag import CausalGraph
+from causal.graph._separators import eliminated_moral_graph, list_minimal_vertex_separators
+from causal.graph.dag import CausalGraph
 from causal.errors import GraphError
 
 #: simple paths examined when listing open paths (the listing, not the verdict, is capped)
