@@ -619,8 +619,8 @@ def dag(
     import warnings
 
     from causal._budgets import MAX_IMPLIED_INDEPENDENCES
-    from causal.graph.dag import read_graph
     from causal.errors import NoCausalPathWarning
+    from causal.graph.dag import read_graph
     from causal.graph.identification import check_adjustment, identify
     from causal.graph.implications import check_implications, implied_independences
 

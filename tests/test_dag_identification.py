@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from causal.graph.dag import CausalGraph, read_graph
 from causal.errors import GraphError, NoCausalPathWarning
+from causal.graph.dag import CausalGraph, read_graph
 from causal.graph.identification import check_adjustment, identify, is_valid_adjustment
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from causal.graph.dag import CausalGraph
 from causal.errors import DataError, ParameterError
+from causal.graph.dag import CausalGraph
 from causal.graph.implications import check_implications, implied_independences, partial_correlation
 
 CHAIN = CausalGraph.from_edges([("a", "b"), ("b", "c")], exposure="a", outcome="c")

@@ -22,8 +22,8 @@ from typing import Any, Literal
 
 import networkx as nx
 
-from causal.graph._graphtext import ParsedGraph, parse_graph_text, quote
 from causal.errors import GraphError, NoCausalPathWarning
+from causal.graph._graphtext import ParsedGraph, parse_graph_text, quote
 
 GraphFormat = Literal["dot", "dagitty", "gml"]
 _TRUE = {"true", "yes", "1", "t", "y"}

@@ -42,8 +42,8 @@ import pandas as pd
 
 from causal._results import SummaryMixin, summary_frame
 from causal._validation import check_alpha, check_literal
-from causal.graph.dag import CausalGraph
 from causal.errors import DataError
+from causal.graph.dag import CausalGraph
 
 IndependenceTest = Literal["fisher-z"]
 _TEST_NAMES = {"fisher-z": "partial correlation, Fisher z"}
