@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from causal.cli import main
-from causal.dag import read_graph
+from causal.graph.dag import read_graph
 from tests import _own_data as own
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from causal.dag import CausalGraph
+from causal.graph.dag import CausalGraph
 
 #: the layout's units are inches at this font size; the plot rescales fonts to fit its Axes
 FONT_SIZE = 9.0

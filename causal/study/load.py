@@ -186,7 +186,7 @@ def _graph(table: Any, given: Any, where: Path | str, directory: Path,
     """The ``[graph]`` table, or a graph given in Python (a path or a CausalGraph)."""
     if given is None:
         return graph.parse(table, where, directory=directory, **roles)
-    from causal.dag import CausalGraph
+    from causal.graph.dag import CausalGraph
 
     if isinstance(given, (str, Path)):
         return graph.parse({"file": str(given)}, where, directory=Path.cwd(), **roles)
