@@ -49,6 +49,7 @@ def test_without_options_dask_is_not_imported():
         "'--json']) == 0\n"
         "assert main(['bias-analysis', '31', '66', '64', '236', '--p1', 'uniform:0.4,0.6', "
         "'--p0', '0.2', '--effect', '2', '--draws', '1000', '--json']) == 0\n"
+        f"assert main(['refute', {str(THEW)!r}, '--simulations', '5', '--json']) == 0\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed'))\n"
         "assert not loaded, loaded\n")
     env = {k: v for k, v in os.environ.items() if k != "CAUSAL_SCHEDULER"}
@@ -211,6 +212,15 @@ def test_cli_scheduler_option_gives_the_same_json(scheduler, capsys):
     for out in (local, remote):
         del out["wall_seconds"], out["cpu_seconds"]
     assert remote == local
+
+
+def test_cli_refute_on_a_cluster_gives_the_same_json(scheduler, capsys):
+    """`causal refute --scheduler`: the same JSON as in process (Thew, n = 302, IPW)."""
+    args = ["refute", str(THEW), "--estimator", "ipw", "--simulations", "20", "--json"]
+    assert main(args) == 0
+    local = json.loads(capsys.readouterr().out)
+    assert main([*args, "--scheduler", scheduler]) == 0
+    assert json.loads(capsys.readouterr().out) == local
 
 
 def _listening_hosts() -> set[str]:
