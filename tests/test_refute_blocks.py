@@ -11,7 +11,7 @@ import causal.refute as cr
 from causal import _budgets
 from causal._parallel import block_streams
 from causal.estimate import IPW
-from causal.refute import _common
+from causal.refute import _blocks as _common
 from causal.refute._draws import BootstrapCounts
 from causal.refute._estimate_problem import problem_for
 

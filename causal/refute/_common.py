@@ -1,8 +1,9 @@
-"""Argument checks and the original fit shared by every refuter."""
+"""Argument checks and the original fit shared by every refuter (the replicate blocks they run
+are in :mod:`causal.refute._blocks`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,7 @@ import pandas as pd
 from causal._validation import check_alpha, check_count, check_random_state
 from causal.errors import NoSolutionError, ParameterError
 from causal.estimate.result import EffectEstimate
+from causal.refute._blocks import Block, block_rows, replicate_blocks, run_block, run_blocks
 from causal.refute._engine import Problem, check_memory, prepare
 from causal.refute._estimate_problem import EstimateProblem, problem_for
 
@@ -74,73 +76,5 @@ def original_of(problem: Problem | EstimateProblem) -> float:
     return problem.warm["original"]
 
 
-Draw = Callable[[Any, np.random.Generator, int], dict[str, Any]]
-
-
-def block_rows(n: int) -> int:
-    """Most replicates in one block: one (rows, n) float64 array within
-    :data:`causal._budgets.REPLICATE_BLOCK_BYTES` (at least one)."""
-    from causal._budgets import REPLICATE_BLOCK_BYTES
-
-    return max(1, REPLICATE_BLOCK_BYTES // (8 * max(n, 1)))
-
-
-def replicate_blocks(n_rep: int, n: int) -> list[tuple[int, int]]:
-    """Replicate index ranges ``[lo, hi)``: as few blocks as :func:`block_rows` allows, of
-    sizes differing by at most one (so blocks on separate workers take about as long).
-
-    The blocking depends on ``n_rep`` and ``n`` only, never on the machine or the number of
-    workers: it defines the random streams (:func:`run_blocks`).
-    """
-    count = -(-n_rep // block_rows(n))
-    edges = [b * n_rep // count for b in range(count + 1)]
-    return list(zip(edges[:-1], edges[1:], strict=True))
-
-
-@dataclass(frozen=True)
-class Block:
-    """One task: replicates ``lo:hi`` drawn by ``draw`` from ``seed`` (picklable)."""
-
-    draw: Draw
-    lo: int
-    hi: int
-    seed: Any
-
-
-def run_block(problem: Problem | EstimateProblem, block: Block
-              ) -> tuple[np.ndarray, np.ndarray]:
-    """Replicates ``lo:hi`` of a refuter: draw their perturbations from the block's seed and
-    refit them (effects on the natural scale, and whether each refit has an answer).
-
-    A block depends only on the problem and its own seed, so blocks can run in any order, in
-    this process or as Dask tasks on workers holding a copy of the problem, with the same
-    results. The problem's cache of design products keeps only the latest design between
-    blocks (memory: one n x q(q+1)/2 product matrix).
-    """
-    rng = np.random.default_rng(block.seed)
-    try:
-        return problem.effects(block.hi - block.lo, **block.draw(problem, rng,
-                                                                 block.hi - block.lo))
-    finally:
-        del problem.warm.get("blocks", [])[1:]
-
-
-def run_blocks(problem: Problem | EstimateProblem, n_rep: int, draw: Draw,
-               rng: np.random.Generator, runner: Any = None) -> tuple[np.ndarray, np.ndarray]:
-    """All ``n_rep`` replicates, block by block (:func:`replicate_blocks`), where the
-    replicate blocks of this context run (:func:`causal._parallel.current_runner`: in this
-    process by default, Dask tasks inside :func:`causal._parallel.cluster`).
-
-    Block ``b`` draws from the ``b``-th child of ``rng``'s seed sequence
-    (:func:`causal._parallel.block_streams`), so the results depend on the seed and the
-    blocking only: the same for any number of workers and equal to the in-process run. The
-    problem goes to the workers once per run (:meth:`DaskRunner.share`), not with every task.
-    """
-    from causal._parallel import block_streams, current_runner
-
-    blocks = replicate_blocks(n_rep, problem.n)
-    streams = block_streams(rng, len(blocks))
-    runner = current_runner(runner)
-    tasks = [Block(draw, lo, hi, seed) for (lo, hi), seed in zip(blocks, streams, strict=True)]
-    parts = runner.map(run_block, tasks, runner.share(problem), label="refuter")
-    return (np.concatenate([e for e, _ in parts]), np.concatenate([c for _, c in parts]))
+__all__ = ["Block", "Setup", "block_rows", "original_of", "problem_of", "replicate_blocks",
+           "run_block", "run_blocks", "setup"]

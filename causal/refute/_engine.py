@@ -26,6 +26,7 @@ import pandas as pd
 from causal._validation import check_literal
 from causal.errors import DataError, ParameterError
 from causal.estimate._batched import fit_logistic, fit_ols
+from causal.refute._blocks import even_chunks, refit_rows
 from causal.refute._draws import bootstrap_counts, permute_rows, subset_mask
 
 __all__ = ["Problem", "prepare", "check_memory", "refit_rows", "bootstrap_counts",
@@ -36,44 +37,6 @@ ESTIMATORS: tuple[str, ...] = ("linear_regression", "logistic_regression", "ipw"
 
 #: (R, n) float64 arrays alive at once while refitting, by estimator (a conservative count)
 ARRAYS_PER_ESTIMATOR = {"linear_regression": 8, "logistic_regression": 12, "ipw": 14}
-#: float64 elements per (R, n) block of an iterative refit (2 MB: cache-sized, as in
-#: causal._batched_glm, whose measurements found larger blocks no faster for small designs)
-CHUNK_ELEMENTS = 262_144
-#: bytes the batched fitter may spend building the n x q(q+1)/2 column products of a design
-#: (with its two temporaries: three such matrices at once; see :func:`refit_rows`)
-PRODUCTS_BYTES = 512 * 1024**2
-
-
-def refit_rows(n: int, q: int) -> int:
-    """Replicates refitted together for a design of ``q`` columns.
-
-    A cache-sized (R, n) block, but at least ``q`` replicates when the n x q design itself is
-    larger than 8 MB (four such blocks; below that a block of two is as fast): each Newton iteration reads the whole design once per block (``eta
-    = B X'``, the score ``V X``), and once X no longer fits in cache that read, not the
-    arithmetic, dominates a block of one or two replicates (measured: 18.7 s with 1 replicate
-    per block, 7.4 s with 13, five refuters x 100 logistic refits at n = 3 x 10^5, q = 11).
-
-    The batched fitter (:mod:`causal.estimate._batched`) builds the design's n x q(q+1)/2
-    column products for blocks of at least (q + 1) / 2 replicates, transiently three such
-    matrices; when they would exceed :data:`PRODUCTS_BYTES` (n = 10^6, q = 11: 1.6 GB) blocks
-    stay below that size, so each replicate's Gram matrix is formed from X itself (measured at
-    n = 10^6: 41 s CPU and 0.7 GB peak instead of 33 s and 2.5 GB).
-    """
-    rows = max(1, CHUNK_ELEMENTS // max(n, 1))
-    if n * q > 4 * CHUNK_ELEMENTS:
-        rows = max(rows, q)
-    if 3 * 8 * n * q * (q + 1) // 2 > PRODUCTS_BYTES:
-        rows = min(rows, max(1, (q - 1) // 2))
-    return rows
-
-
-def even_chunks(n_rep: int, rows: int) -> list[tuple[int, int]]:
-    """``[lo, hi)`` ranges of at most ``rows`` replicates, sizes differing by at most one."""
-    count = -(-n_rep // max(rows, 1))
-    edges = [b * n_rep // count for b in range(count + 1)]
-    return list(zip(edges[:-1], edges[1:], strict=True))
-
-
 #: default memory ceiling when the machine's available memory cannot be read
 DEFAULT_MAX_BYTES = 4 * 1024**3
 

@@ -25,7 +25,7 @@ from causal.estimate._bootstrap import single_threaded_blas
 from causal.estimate._design import Prepared, prepare
 from causal.estimate._refit import Replicates, fit_rng, linear_effect
 from causal.estimate.result import EffectEstimate
-from causal.refute._engine import even_chunks, refit_rows
+from causal.refute._blocks import even_chunks, refit_rows
 
 
 @dataclass
