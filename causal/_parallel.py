@@ -1,8 +1,8 @@
 """Replicate blocks and where they run: in this process, or as tasks on a Dask cluster.
 
-The heavy procedures (explain-away cells, bias-analysis draws, bootstrap replicates) are sets of
-independent *blocks*. A block's random numbers come only from the study seed and the block's
-index (:func:`block_streams`), never from a generator shared between blocks, and the blocking
+The heavy procedures (explain-away cells, bias-analysis draws, refuter simulations, bootstrap
+replicates) are sets of independent *blocks*. A block's random numbers come only from the study
+seed and the block's index (:func:`block_streams`), never from a generator shared between blocks, and the blocking
 itself is fixed by the problem's size, not by the number of workers. So the same blocks give
 the same numbers wherever they run: in this process (the default, where Dask is not even
 imported), on a local cluster (``workers=N``) or on an existing one (``scheduler=ADDRESS`` or
@@ -39,6 +39,9 @@ SCHEDULER_ENV = "CAUSAL_SCHEDULER"
 #: how many times a task that raised is retried (a task lost with a dead worker is re-run by the
 #: scheduler anyway, up to distributed's ``allowed-failures``)
 RETRIES = 3
+
+#: objects a DaskRunner keeps scattered for reuse (a suite's problem and a negative control's)
+SHARED_KEPT = 2
 
 Progress = Callable[[int, int], None]
 
@@ -111,11 +114,15 @@ class DaskRunner:
     def share(self, obj: Any) -> Any:
         """A future for ``obj`` scattered to every worker, once per object for this runner's
         lifetime: procedures that run several maps over the same data (the refuters of one
-        suite) send it once. Pass the future as ``shared`` to :meth:`map`."""
+        suite) send it once. Pass the future as ``shared`` to :meth:`map`. The workers keep
+        the latest :data:`SHARED_KEPT` objects; older ones are released."""
         key = id(obj)  # the object is held below, so its id cannot be reused meanwhile
         if key not in self._shared:
             [future] = self.client.scatter([obj], broadcast=True, hash=False)
             self._shared[key] = (obj, future)
+            while len(self._shared) > SHARED_KEPT:
+                _, old = self._shared.pop(next(iter(self._shared)))
+                self.client.cancel([old])
         return self._shared[key][1]
 
     @property
