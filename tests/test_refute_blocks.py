@@ -52,3 +52,17 @@ def test_blocks_are_independent_of_order(data, monkeypatch):
     first = cr.refute(est, data, refuter="bootstrap", n_simulations=10, random_state=4)
     again = cr.refute(est, data, refuter="bootstrap", n_simulations=10, random_state=4)
     np.testing.assert_array_equal(first.refuted_estimates, again.refuted_estimates)
+
+
+def test_refit_chunks_follow_the_design_size():
+    """Cache-sized chunks (2^18 elements) for small designs; q replicates once the n x q design
+    passes 8 MB; below (q + 1) / 2 replicates once three n x q(q+1)/2 product matrices would
+    pass 512 MB (n = 10^6, q = 11: 3 x 8 x 10^6 x 66 bytes = 1.58 GB)."""
+    from causal.refute._blocks import even_chunks, refit_rows
+
+    assert refit_rows(100_000, 3) == 2  # 262,144 // 10^5; design 2.4 MB
+    assert refit_rows(300_000, 11) == 11  # design 26 MB; products 3 x 158 MB = 475 MB
+    assert refit_rows(1_000_000, 11) == 5  # (11 - 1) // 2
+    assert refit_rows(302, 12) == 868
+    assert even_chunks(25, 11) == [(0, 8), (8, 16), (16, 25)]
+    assert even_chunks(3, 5) == [(0, 3)]
