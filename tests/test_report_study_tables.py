@@ -106,8 +106,8 @@ def test_audit_counts_distinct_problems():
 def test_labels_do_not_overlap():
     from matplotlib.text import Text
 
+    from causal.plots._figure import new_figure
     from causal.plots._labels import place_labels
-    from causal.report.figures import new_figure
 
     figure, ax = new_figure()
     ax.set_xlim(0, 0.4)

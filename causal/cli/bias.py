@@ -138,8 +138,8 @@ def explain_away_command(
     with replicate_blocks(scheduler, workers):
         result = explain_away(loaded, random_state=random_state, **options)
     if png is not None:
+        from causal.plots._figure import figure_bytes, new_figure
         from causal.plots.explain_away import plot_explain_away
-        from causal.report.figures import figure_bytes, new_figure
 
         figure, ax = new_figure(6.6, 5.2)
         plot_explain_away(result, ax=ax)
