@@ -75,3 +75,16 @@ def test_time_ordering_text_says_simulated(capsys):
     assert result.render_text().startswith("SIMULATED cohorts (not data)")
     out = run(capsys, "time-ordering", "--replicates", "40", "--random-state", "7")
     assert out == result.render_text() + "\n"
+
+
+def test_audit_renders_what_the_command_prints(capsys):
+    from causal.claims import audit
+    from causal.study.load import load_study
+    from tests.conftest import THEW
+
+    result = audit(load_study(THEW).claim)
+    out = run(capsys, "audit", str(THEW))
+    assert result.findings and out == result.render_text() + "\n"
+    printed = json.loads(run(capsys, "audit", str(THEW), "--json"))
+    assert printed == json.loads(json.dumps(result.to_dict()))
+    assert "] main: " in result.render_text("main").splitlines()[0]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from causal._results import SummaryMixin
+from causal._results import SummaryMixin, jsonable
 from causal.claims.model import SEVERITIES, Severity
 
 
@@ -24,6 +24,8 @@ class Finding:
 
 #: checks that, failing on the same estimate, describe one problem (see AuditResult.problems)
 _SAME_PROBLEM = ("counts", "tables")
+#: how :meth:`AuditResult.render_text` marks each severity
+_MARKS = {"ok": "ok     ", "info": "note   ", "warning": "WARNING", "error": "PROBLEM"}
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,17 @@ class AuditResult(SummaryMixin):
               "message": f.message} for f in self.findings],
             columns=["check", "subject", "severity", "message"],
         )
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"worst": severity, "findings": one record per finding}`` in plain JSON types."""
+        return jsonable({"worst": self.worst, "findings": self.to_records()})
+
+    def render_text(self, label: str = "") -> str:
+        """One line per finding, ``[WARNING] label: check: message``; ``label`` names the claim
+        when a study has several (empty: no label)."""
+        prefix = f"{label}: " if label else ""
+        return "\n".join(f"[{_MARKS[f.severity]}] {prefix}{f.check}: {f.message}"
+                         for f in self.findings)
 
     def to_records(self) -> list[dict[str, Any]]:
         return [{"check": f.check, "subject": f.subject, "severity": f.severity,

@@ -35,16 +35,14 @@ def audit(study: StudyArg, as_json: JsonOpt = False) -> None:
     results = [(claim.label, run_audit(claim)) for claim in claims]
     if as_json:
         records = [{**record, **({"claim": label} if len(claims) > 1 else {})}
-                   for label, result in results for record in result.to_records()]
+                   for label, result in results for record in result.to_dict()["findings"]]
         worst = max((r.worst for _, r in results), key=("ok", "info", "warning",
                                                          "error").index)
         emit_json({"worst": worst, "findings": records})
         return
-    marks = {"ok": "ok     ", "info": "note   ", "warning": "WARNING", "error": "PROBLEM"}
     for label, result in results:
-        prefix = f"{label}: " if len(claims) > 1 else ""
-        for finding in result.findings:
-            typer.echo(f"[{marks[finding.severity]}] {prefix}{finding.check}: {finding.message}")
+        if result.findings:
+            typer.echo(result.render_text(label if len(claims) > 1 else ""))
     if not any(result.findings for _, result in results):
         typer.echo("Nothing to check: the study prints no estimate with a CI and no counts "
                    "(percentages without group sizes cannot be checked against each other).")
