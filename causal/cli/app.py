@@ -68,9 +68,9 @@ class _SafeStream(io.TextIOBase):
 
 
 def emit_json(data: Any) -> None:
-    from causal.report.render import _jsonable
+    from causal._results import jsonable  # NumPy and pandas: not needed for --help
 
-    typer.echo(json.dumps(_jsonable(data), indent=2, sort_keys=True, allow_nan=False))
+    typer.echo(json.dumps(jsonable(data), indent=2, sort_keys=True, allow_nan=False))
 
 
 def echo_frame(frame: Any) -> None:
@@ -80,12 +80,13 @@ def echo_frame(frame: Any) -> None:
 
 
 def echo_result(result: Any, as_json: bool, extra: dict[str, Any] | None = None) -> None:
+    """Print a result through its own renderers (``to_dict()`` for --json, ``render_text()``
+    otherwise), with ``extra`` (the command's own settings, e.g. the seed) added to the JSON;
+    the result's notes go to stderr as warnings."""
     if as_json:
-        frame = result.summary()
-        emit_json({**(extra or {}), "summary": frame.replace({float("nan"): None})
-                   .to_dict("records")})
+        emit_json({**(extra or {}), **result.to_dict()})
         return
-    echo_frame(result.summary()[["quantity", "estimate", "ci_lower", "ci_upper", "note"]])
+    typer.echo(result.render_text())
     for note in getattr(result, "notes", ()):
         typer.echo(f"warning: {note}", err=True)
 

@@ -75,9 +75,7 @@ def bias_analysis(
         result: Any = adjust_for_confounder(cells, prevalence_treated=parsed["p1"],
                                             prevalence_control=parsed["p0"],
                                             effect=parsed["effect"], measure=measure.upper())  # type: ignore[arg-type]
-        echo_result(result, as_json, {"adjusted_mh": result.adjusted_mh,
-                                       "adjusted_smr": result.adjusted_smr,
-                                       "bias_factor": result.bias_factor})
+        echo_result(result, as_json)
         return
     if measure.upper() != "RR":
         fail("probabilistic bias analysis works on the risk-ratio scale; use --measure RR.")
@@ -87,12 +85,7 @@ def bias_analysis(
                                              prevalence_control=parsed["p0"],
                                              outcome_rr=parsed["effect"], n_draws=draws,
                                              random_state=random_state)
-    median, lower, upper = result.interval("systematic")
-    t_median, t_lower, t_upper = result.interval("total")
-    echo_result(result, as_json, {"systematic": [median, lower, upper],
-                                   "total": [t_median, t_lower, t_upper],
-                                   "share_tipped": result.share_tipped,
-                                   "random_state": random_state})
+    echo_result(result, as_json, {"random_state": random_state})
 
 
 def explain_away_command(
@@ -138,8 +131,8 @@ def explain_away_command(
     with replicate_blocks(scheduler, workers):
         result = explain_away(loaded, random_state=random_state, **options)
     if png is not None:
+        from causal.plots._figure import figure_bytes, new_figure
         from causal.plots.explain_away import plot_explain_away
-        from causal.report.figures import figure_bytes, new_figure
 
         figure, ax = new_figure(6.6, 5.2)
         plot_explain_away(result, ax=ax)
@@ -334,10 +327,4 @@ def time_ordering_command(
         session_dispersion=dispersion, first_uptake_session=first_uptake_session,
         uptake_depends_on_time=not independent_uptake,
         n_replicates=replicates, reference_or=reference_or, random_state=random_state)
-    frame = result.summary()
-    if as_json:
-        emit_json({"simulated": True, "random_state": random_state,
-                   "summary": frame.replace({float("nan"): None}).to_dict("records")})
-        return
-    typer.echo("SIMULATED cohorts (not data); the true effect of support is null.")
-    echo_frame(frame[["quantity", "estimate", "ci_lower", "ci_upper", "note"]])
+    echo_result(result, as_json, {"random_state": random_state})

@@ -156,8 +156,8 @@ def heterogeneity(
         modifiers=parse_columns(modifier), outcome_type=outcome_type.value, alpha=alpha, cv=cv,
         random_state=random_state)
     if png is not None:
+        from causal.plots._figure import figure_bytes, new_figure
         from causal.plots.heterogeneity import plot_effect_heterogeneity
-        from causal.report.figures import figure_bytes, new_figure
 
         figure, ax = new_figure()
         plot_effect_heterogeneity(result, ax=ax)
@@ -218,8 +218,8 @@ def dml_sensitivity_command(
                                 random_state=random_state)
     result = run.result
     if png is not None:
+        from causal.plots._figure import figure_bytes, new_figure
         from causal.plots.dml_bounds import dml_contour_points, plot_dml_contour
-        from causal.report.figures import figure_bytes, new_figure
 
         figure, ax = new_figure(6.4, 5.2)
         plot_dml_contour(result.contour(), ax=ax, points=dml_contour_points(result),

@@ -91,8 +91,8 @@ def dag(
     if png is not None:
         if png.suffix.lower() not in (".png", ".svg"):
             fail(f"`--png` must end in .png or .svg; got {png.name!r}.")
+        from causal.plots._figure import figure_bytes
         from causal.plots.dag import dag_figure
-        from causal.report.figures import figure_bytes
 
         figure = dag_figure(graph, adjustment=adjustment or (),
                             highlight_edges=check.path_edges() if check else ())

@@ -17,7 +17,6 @@ from causal.cli._options import (
     ratio_measure,
 )
 from causal.cli.app import (
-    echo_frame,
     echo_result,
     emit_json,
     fail,
@@ -36,16 +35,14 @@ def audit(study: StudyArg, as_json: JsonOpt = False) -> None:
     results = [(claim.label, run_audit(claim)) for claim in claims]
     if as_json:
         records = [{**record, **({"claim": label} if len(claims) > 1 else {})}
-                   for label, result in results for record in result.to_records()]
+                   for label, result in results for record in result.to_dict()["findings"]]
         worst = max((r.worst for _, r in results), key=("ok", "info", "warning",
                                                          "error").index)
         emit_json({"worst": worst, "findings": records})
         return
-    marks = {"ok": "ok     ", "info": "note   ", "warning": "WARNING", "error": "PROBLEM"}
     for label, result in results:
-        prefix = f"{label}: " if len(claims) > 1 else ""
-        for finding in result.findings:
-            typer.echo(f"[{marks[finding.severity]}] {prefix}{finding.check}: {finding.message}")
+        if result.findings:
+            typer.echo(result.render_text(label if len(claims) > 1 else ""))
     if not any(result.findings for _, result in results):
         typer.echo("Nothing to check: the study prints no estimate with a CI and no counts "
                    "(percentages without group sizes cannot be checked against each other).")
@@ -112,14 +109,9 @@ def evalue(
         target = measures.TwoByTwo(*counts, alpha=alpha)
     result = e_value(target, true=true)
     if as_json:
-        emit_json({"measure": kind, "evalue_point": result.point, "evalue_ci": result.ci,
-                   "ci_limit_used": result.ci_limit_used, "rr_point": result.rr_point,
-                   "rr_ci": result.rr_ci, "conversion": result.conversion, "true": result.true,
-                   "notes": list(result.notes)})
+        emit_json({"measure": kind, **result.to_dict()})
         return
-    echo_frame(result.summary()[["quantity", "estimate", "ci_lower", "ci_upper", "note"]])
-    typer.echo("")
-    typer.echo(result.sentence())
+    typer.echo(result.render_text())
 
 
 class TipChoice(StrEnum):
@@ -183,12 +175,7 @@ def tip(
     confounder = "normal" if smd is not None else "binary"
     result = run_tip(target, prevalence_treated=p1, prevalence_control=p0,
                      outcome_rr=outcome_rr, smd=smd, confounder=confounder, true=true)
-    echo_result(result, as_json, {"solved_for": result.solved_for, "value": result.value,
-                                   "ci_limit_used": result.ci_limit_used,
-                                   "ci_limit_value": (None if result.ci_limit is None
-                                                      or result.ci_limit.value != result.ci_limit.value
-                                                      else result.ci_limit.value),
-                                   "conversion": result.conversion})
+    echo_result(result, as_json)
 
 
 def _tip_normal(measure: TipChoice, estimate: float, ci: Any, smd: float | None,
@@ -203,10 +190,7 @@ def _tip_normal(measure: TipChoice, estimate: float, ci: Any, smd: float | None,
         effect = MeanDifference(estimate, ci=ci)
         if not adjust:
             result: Any = tip_coef(effect, smd=smd, outcome_association=outcome_effect)
-            echo_result(result, as_json, {"solved_for": result.solved_for,
-                                           "value": result.value,
-                                           "ci_limit_used": result.ci_limit_used,
-                                           "ci_limit_value": result.ci_limit_value})
+            echo_result(result, as_json)
             return
     if smd is None or outcome_effect is None:
         fail("--adjust needs both --smd and --outcome-effect.")
@@ -215,10 +199,7 @@ def _tip_normal(measure: TipChoice, estimate: float, ci: Any, smd: float | None,
     else:
         result = adjust_rr(ratio_measure(measure.value, estimate, ci, None, common_outcome),
                            smd=smd, outcome_association=outcome_effect)
-    echo_result(result, as_json, {"adjusted": result.adjusted,
-                                   "adjusted_ci": result.adjusted_ci,
-                                   "rr_adjusted": result.rr_adjusted,
-                                   "conversion": result.conversion})
+    echo_result(result, as_json)
 
 
 def _benchmark_option(values: list[str]) -> dict[str, list[str]]:
@@ -289,12 +270,7 @@ def ovb(
                               categorical=parse_columns(categorical),
                               benchmarks=_benchmark_option(benchmark or []),
                               kd=kd or [1, 2, 3], q=q, alpha=alpha)
-        echo_result(fit, as_json, {"rv_q": fit.rv_q, "rv_qa": fit.rv_qa,
-                                    "partial_r2": fit.partial_r2, "dof": fit.dof,
-                                    "benchmarks": [{"name": b.name, "columns": b.columns,
-                                                    "r2dxj_x": b.r2dxj_x,
-                                                    "r2yxj_dx": b.r2yxj_dx}
-                                                   for b in fit.benchmarks]})
+        echo_result(fit, as_json)
         return
     if estimate is None or se is None or dof is None:
         fail("give the estimate, its standard error and the residual degrees of freedom, "
@@ -308,9 +284,7 @@ def ovb(
         result = ovb_bounds(estimate, se, dof, r2dxj_x=r2dxj_x, r2yxj_dx=r2yxj_dx,
                             kd=kd or [1, 2, 3], benchmark=(benchmark or ["benchmark"])[0],
                             q=q, alpha=alpha, heuristic=log_odds_ratio)
-        echo_result(result, as_json, {"rv_q": result.rv_q, "rv_qa": result.rv_qa,
-                                       "partial_r2": result.partial_r2,
-                                       "heuristic": log_odds_ratio})
+        echo_result(result, as_json, {"heuristic": log_odds_ratio})
     else:
         from causal._validation import check_finite, check_positive
 

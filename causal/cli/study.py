@@ -169,7 +169,7 @@ def init(
     placeholders for unmeasured confounders), never overwriting a file, and prints the next
     command.
     """
-    from causal.scaffold import paper_template, scaffold_from_data, write_new
+    from causal.study.scaffold import paper_template, scaffold_from_data, write_new
 
     if from_paper is not None:
         if data is not None or treatment or outcome or covariates or missing != "refuse":

@@ -141,7 +141,7 @@ def parse_study(raw: dict[str, Any], path: Path | None, *, frame: Any = None,
                                             where)
     parsed = dataclasses.replace(parsed, selection_bias=selection, multi_bias=multi)
     _cross_check(parsed, where)
-    from causal.randomised_spec import check_randomised_evidence
+    from causal.study.tables.randomised_spec import check_randomised_evidence
 
     check_randomised_evidence(parsed)
     # the graph is read last: it is the only table that reads another file

@@ -7,8 +7,8 @@ import pandas as pd
 from causal.graph.dag import CausalGraph
 from causal.graph.identification import AdjustmentCheck, Identification, check_adjustment, identify
 from causal.graph.implications import implied_independences
+from causal.plots._figure import figure_bytes
 from causal.plots.dag import dag_figure
-from causal.report.figures import figure_bytes
 from causal.report.model import (
     BulletList,
     Callout,
