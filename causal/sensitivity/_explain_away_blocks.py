@@ -70,7 +70,7 @@ def simulate_block(shared: Shared, block: Block) -> list[tuple[np.ndarray, np.nd
                                                               np.ndarray, np.ndarray]]:
     """Draw the block's cohorts, fit every cell of its groups; ``[(cells, coef, se, conv)]``
     with arrays of shape (cells in group, replicates in block)."""
-    from causal._batched_glm import fit_logit_batch
+    from causal._glm import fit_logit_batch
     from causal.data.calibrate import adjusted_design
     from causal.data.simulate import _linear, covariates_from_uniforms
 

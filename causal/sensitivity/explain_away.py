@@ -7,7 +7,7 @@ drawn from the structural model of :mod:`causal.data.simulate` with a true condi
 their margins matched by :func:`causal.data.grid_solve.solve_binary_grid`, and the paper's
 adjusted logistic model (recovery ~ treatment + the measured ``[data] covariates``, categorical
 ones as indicators; the confounder left out) is fitted to every cohort by batched Newton
-(:func:`causal._batched_glm.fit_logit_batch`).
+(:func:`causal._glm.fit_logit_batch`).
 
 Common random numbers: each replicate's uniforms (covariates, confounder, and the two uniforms
 whose thresholds decide treatment and recovery) are drawn once and reused in every cell; only the
