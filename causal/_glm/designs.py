@@ -38,7 +38,9 @@ def column_scales(x: np.ndarray) -> np.ndarray:
     """Largest absolute value of each column (last axis), 1 for all-zero columns: the units in
     which the convergence rule measures coefficients (``b_j * max_i |x_ij|``), so a column
     in dollars and one in millions of dollars converge alike."""
-    scales = np.max(np.abs(x), axis=-2) if x.shape[-2] else np.ones(x.shape[-1])
+    if not x.shape[-2]:
+        return np.ones(x.shape[-1])
+    scales = np.maximum(np.max(x, axis=-2), -np.min(x, axis=-2))  # no |x| temporary
     return np.where(scales > 0, scales, 1.0)
 
 
@@ -83,11 +85,11 @@ class SharedDesign:
         self.q = self.x.shape[1] + len(self.z)
         self.n = self.x.shape[0]
         #: (1 or R, q) column scales in fitted order (see :func:`column_scales`)
-        tail = [np.abs(zj).max(axis=1, keepdims=True) for zj in self.z]
+        tail = [column_scales(zj.T[None])[0][:, None] for zj in self.z]
         head = self._entry[3][None, :]
         if tail:
             head = np.concatenate([np.broadcast_to(head, (tail[0].shape[0], head.shape[1])),
-                                   *[np.where(t > 0, t, 1.0) for t in tail]], axis=1)
+                                   *tail], axis=1)
         self.scales = head
 
     def eta(self, coef: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:

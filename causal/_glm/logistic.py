@@ -42,9 +42,10 @@ def fit_logistic_one(z: np.ndarray, y: np.ndarray, *, max_iter: int = 100,
     start, gram, hold = None, None, False
     if n > _WARM_START_N:
         rows = slice(None, None, n // _WARM_START_SUB)
-        warm = fit_logistic_one(z[rows], y[rows], max_iter=max_iter, tol=tol)
+        sub = z[rows]
+        warm = fit_logistic_one(sub, y[rows], max_iter=max_iter, tol=tol)
         if warm.converged[0]:
-            m = z[rows].shape[0]
+            m = sub.shape[0]
             start, hold = warm.coef[0], True
             gram = np.linalg.inv(warm.cov[0])[None] * (n / m)
     return newton(SharedDesign(z), y, None, 1, start=start, tol=tol, max_iter=max_iter,

@@ -169,7 +169,8 @@ def newton(design: SharedDesign | StackedDesign, y: np.ndarray, weights: np.ndar
         if chord:
             with np.errstate(divide="ignore", invalid="ignore"):
                 rho = size / last
-            error = np.where(rho < 0.5, size * rho / (1.0 - rho), np.inf)
+            # no earlier step to estimate the contraction from: not converged yet
+            error = np.where((rho < 0.5) & np.isfinite(last), size * rho / (1.0 - rho), np.inf)
         else:
             error = size * size
         last = size
@@ -204,6 +205,6 @@ def newton(design: SharedDesign | StackedDesign, y: np.ndarray, weights: np.ndar
 
 def _max_abs(eta: np.ndarray, positive: np.ndarray | None) -> np.ndarray:
     """Largest |linear predictor| among observations that carry weight."""
-    if positive is None:
-        return np.abs(eta).max(axis=1)
+    if positive is None:  # two passes, no |eta| temporary (n can be 10^7)
+        return np.maximum(eta.max(axis=1), -eta.min(axis=1))
     return np.where(positive, np.abs(eta), 0.0).max(axis=1)
