@@ -118,7 +118,7 @@ class SharedDesign:
             g[:, self.iu[1], self.iu[0]] = upper
         else:
             for r in range(n_rep):
-                g[r, :px, :px] = (self.x * w[r][:, None]).T @ self.x
+                g[r, :px, :px] = _weighted_gram(self.x, w[r])
         wz = self.z if w is None else [w * zj for zj in self.z]
         for j in range(k):
             cross = wz[j] @ self.x
@@ -138,6 +138,23 @@ class SharedDesign:
         vr = as_rows(v, n_rep, self.n)
         tail = [np.einsum("rn,rn->r", vr, zj)[:, None] for zj in self.z]
         return np.concatenate([head, *tail], axis=1)
+
+
+#: rows per block of a weighted Gram matrix: the block's weighted copy stays in cache instead
+#: of an n x p temporary (800 MB at n = 10^7, p = 10)
+GRAM_ROWS = 32_768
+
+
+def _weighted_gram(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``(x * w[:, None])' x``, summed over blocks of rows."""
+    p = x.shape[1]
+    out = np.zeros((p, p))
+    buffer = np.empty((min(GRAM_ROWS, x.shape[0]), p))
+    for lo in range(0, x.shape[0], GRAM_ROWS):
+        xb = x[lo:lo + GRAM_ROWS]
+        wx = np.multiply(xb, w[lo:lo + GRAM_ROWS, None], out=buffer[:xb.shape[0]])
+        out += wx.T @ xb
+    return out
 
 
 class StackedDesign:

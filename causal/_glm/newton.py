@@ -205,6 +205,12 @@ def newton(design: SharedDesign | StackedDesign, y: np.ndarray, weights: np.ndar
 
 def _max_abs(eta: np.ndarray, positive: np.ndarray | None) -> np.ndarray:
     """Largest |linear predictor| among observations that carry weight."""
-    if positive is None:  # two passes, no |eta| temporary (n can be 10^7)
-        return np.maximum(eta.max(axis=1), -eta.min(axis=1))
-    return np.where(positive, np.abs(eta), 0.0).max(axis=1)
+    # two passes, no |eta| temporary (n can be 10^7); rows without weight matter only when the
+    # bound is crossed somewhere, which is rare
+    largest = np.maximum(eta.max(axis=1), -eta.min(axis=1))
+    if positive is None or not (largest > SEPARATION_ETA).any():
+        return largest
+    rows = np.flatnonzero(largest > SEPARATION_ETA)
+    mask = np.broadcast_to(positive, eta.shape)[rows]
+    largest[rows] = np.where(mask, np.abs(eta[rows]), 0.0).max(axis=1)
+    return largest
