@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 import statsmodels.api as sm
 
+from causal._glm import add_intercept, fit_logistic_one
 from causal.data import load_study_data
 from causal.estimate import OutcomeRegression
-from causal._glm import add_intercept, fit_logistic_one
 from tests.conftest import ROOT
 
 COVARIATES = ["age", "educ", "black", "hisp", "marr", "nodegree", "re74", "re75", "u74", "u75"]
