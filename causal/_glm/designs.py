@@ -19,6 +19,10 @@ from __future__ import annotations
 
 import numpy as np
 
+#: rows per block of a weighted Gram matrix or a column maximum: the block's copy stays in
+#: cache instead of an n x p temporary (800 MB at n = 10^7, p = 10)
+GRAM_ROWS = 32_768
+
 
 def expit(eta: np.ndarray) -> np.ndarray:
     """The logistic function, overflow-free."""
@@ -40,7 +44,15 @@ def column_scales(x: np.ndarray) -> np.ndarray:
     in dollars and one in millions of dollars converge alike."""
     if not x.shape[-2]:
         return np.ones(x.shape[-1])
-    scales = np.maximum(np.max(x, axis=-2), -np.min(x, axis=-2))  # no |x| temporary
+    if x.ndim == 2 and x.shape[0] > GRAM_ROWS:  # in row blocks: no n x p |x| temporary
+        scales = np.zeros(x.shape[1])
+        buffer = np.empty((GRAM_ROWS, x.shape[1]))
+        for lo in range(0, x.shape[0], GRAM_ROWS):
+            block = x[lo:lo + GRAM_ROWS]
+            np.maximum(scales, np.abs(block, out=buffer[:block.shape[0]]).max(axis=0),
+                       out=scales)
+    else:
+        scales = np.abs(x).max(axis=-2)
     return np.where(scales > 0, scales, 1.0)
 
 
@@ -61,7 +73,7 @@ def _shared_block(x: np.ndarray, shared: list[np.ndarray], cache: dict | None) -
         if len(inputs) == len(key) and all(a is b for a, b in zip(inputs, key, strict=True)):
             return entry
     full = np.column_stack([x, *shared]) if shared else x
-    entry = [key, full, None, column_scales(full)]
+    entry = [key, full, None, None]
     entries.insert(0, entry)
     del entries[4:]
     return entry
@@ -72,7 +84,7 @@ class SharedDesign:
     order ``[x, shared z, varying z]`` back to the input order ``[x, z0, z1, ...]``."""
 
     def __init__(self, x: np.ndarray, z: list[np.ndarray] | tuple = (),
-                 cache: dict | None = None) -> None:
+                 cache: dict | None = None, scales: np.ndarray | None = None) -> None:
         shared = [j for j, zj in enumerate(z) if np.ndim(zj) == 1]
         varying = [j for j, zj in enumerate(z) if np.ndim(zj) == 2]
         p = x.shape[1]
@@ -84,9 +96,12 @@ class SharedDesign:
         self.iu = np.triu_indices(self.x.shape[1])
         self.q = self.x.shape[1] + len(self.z)
         self.n = self.x.shape[0]
-        #: (1 or R, q) column scales in fitted order (see :func:`column_scales`)
+        #: (1 or R, q) column scales in fitted order (see :func:`column_scales`); given ones
+        #: (e.g. a subsample's) save a pass over a very tall design
+        if scales is None and self._entry[3] is None:
+            self._entry[3] = column_scales(self.x)
         tail = [column_scales(zj.T[None])[0][:, None] for zj in self.z]
-        head = self._entry[3][None, :]
+        head = (self._entry[3] if scales is None else np.asarray(scales, dtype=float))[None, :]
         if tail:
             head = np.concatenate([np.broadcast_to(head, (tail[0].shape[0], head.shape[1])),
                                    *tail], axis=1)
@@ -138,11 +153,6 @@ class SharedDesign:
         vr = as_rows(v, n_rep, self.n)
         tail = [np.einsum("rn,rn->r", vr, zj)[:, None] for zj in self.z]
         return np.concatenate([head, *tail], axis=1)
-
-
-#: rows per block of a weighted Gram matrix: the block's weighted copy stays in cache instead
-#: of an n x p temporary (800 MB at n = 10^7, p = 10)
-GRAM_ROWS = 32_768
 
 
 def _weighted_gram(x: np.ndarray, w: np.ndarray) -> np.ndarray:

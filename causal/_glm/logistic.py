@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from causal._glm.designs import SharedDesign, StackedDesign
+from causal._glm.designs import SharedDesign, StackedDesign, column_scales
 from causal._glm.newton import newton
 from causal._glm.result import GLMFit
 from causal._glm.stacked import check_design, chunks, concatenate, take
@@ -36,10 +36,12 @@ def fit_logistic_one(z: np.ndarray, y: np.ndarray, *, max_iter: int = 100,
     information (scaled to n rows): each step then costs one pass for the linear predictor and
     one for the score, and shrinks the error by a factor of order ``sqrt(q / subsample)``; a
     step that fails to shrink by half brings a full Newton step. The returned information is
-    always the full data's, at the estimate.
+    always the full data's, at the estimate. The column scales of the convergence rule
+    (:func:`causal._glm.designs.column_scales`, which only set its units) are then the
+    subsample's, saving a pass over the full design.
     """
     n = z.shape[0]
-    start, gram, hold = None, None, False
+    start, gram, hold, scales = None, None, False, None
     if n > _WARM_START_N:
         rows = slice(None, None, n // _WARM_START_SUB)
         sub = z[rows]
@@ -48,7 +50,9 @@ def fit_logistic_one(z: np.ndarray, y: np.ndarray, *, max_iter: int = 100,
             m = sub.shape[0]
             start, hold = warm.coef[0], True
             gram = np.linalg.inv(warm.cov[0])[None] * (n / m)
-    return newton(SharedDesign(z), y, None, 1, start=start, tol=tol, max_iter=max_iter,
+            scales = column_scales(sub)
+    return newton(SharedDesign(z, scales=scales), y, None, 1, start=start, tol=tol,
+                  max_iter=max_iter,
                   hold=hold, gram=gram, cov=True, fitted=True)
 
 
