@@ -1,6 +1,6 @@
 """The GLM core (causal._glm): one Newton loop, one rule set, whatever the design's shape.
 
-Reference values come from statsmodels 0.14 (``sm.Logit(y, X).fit(method="newton",
+Reference values come from statsmodels 0.15.0 (``sm.Logit(y, X).fit(method="newton",
 tol=1e-12)`` and ``sm.GLM(..., family=Binomial(), freq_weights=w)``), which maximise the same
 likelihood; the tolerances (1e-8 relative) are far above both fits' convergence error (about
 1e-12) and far below any difference a wrong likelihood, weight or warm start would make.
