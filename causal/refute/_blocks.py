@@ -35,7 +35,7 @@ def refit_rows(n: int, q: int) -> int:
     arithmetic, dominates a block of one or two replicates (measured: 18.7 s with 1 replicate
     per block, 7.4 s with 13, five refuters x 100 logistic refits at n = 3 x 10^5, q = 11).
 
-    The batched fitter (:mod:`causal.estimate._batched`) builds the design's n x q(q+1)/2
+    The GLM core (:class:`causal._glm.designs.SharedDesign`) builds the design's n x q(q+1)/2
     column products for blocks of at least (q + 1) / 2 replicates, transiently three such
     matrices; when they would exceed :data:`PRODUCTS_BYTES` (n = 10^6, q = 11: 1.6 GB) blocks
     stay below that size, so each replicate's Gram matrix is formed from X itself (measured at
