@@ -30,9 +30,9 @@ def refit_rows(n: int, q: int) -> int:
     """Replicates refitted together for a design of ``q`` columns.
 
     A cache-sized (R, n) block, but at least ``q`` replicates when the n x q design itself is
-    larger than 8 MB (four such blocks; below that a block of two is as fast): each Newton iteration reads the whole design once per block (``eta
-    = B X'``, the score ``V X``), and once X no longer fits in cache that read, not the
-    arithmetic, dominates a block of one or two replicates (measured: 18.7 s with 1 replicate
+    larger than 8 MB (four such blocks; below that a block of two is as fast): each Newton
+    iteration reads the whole design once per block (``eta = B X'``, the score ``V X``), and
+    once X no longer fits in cache that read, not the arithmetic, dominates a block of one or two replicates (measured: 18.7 s with 1 replicate
     per block, 7.4 s with 13, five refuters x 100 logistic refits at n = 3 x 10^5, q = 11).
 
     The GLM core (:class:`causal._glm.designs.SharedDesign`) builds the design's n x q(q+1)/2
