@@ -62,7 +62,7 @@ def as_rows(a: np.ndarray, n_rep: int, n: int) -> np.ndarray:
 
 
 def _shared_block(x: np.ndarray, shared: list[np.ndarray], cache: dict | None) -> list:
-    """``[key, [x, shared...], column products or None]``, built once per design when ``cache``
+    """``[key, [x, shared...], column products or None, column scales or None, held blocks]``, built once per design when ``cache``
     (owned by the caller, e.g. one refutation) is given: a fit run block by block over
     replicates reuses them. Entries are keyed by the identity of the input arrays, which the
     cache holds on to, so an identity cannot be reused by another array while cached."""
@@ -73,7 +73,7 @@ def _shared_block(x: np.ndarray, shared: list[np.ndarray], cache: dict | None) -
         if len(inputs) == len(key) and all(a is b for a, b in zip(inputs, key, strict=True)):
             return entry
     full = np.column_stack([x, *shared]) if shared else x
-    entry = [key, full, None, None]
+    entry = [key, full, None, None, {}]
     entries.insert(0, entry)
     del entries[4:]
     return entry
@@ -120,6 +120,12 @@ class SharedDesign:
         if self._entry[2] is None:
             self._entry[2] = self.x[:, self.iu[0]] * self.x[:, self.iu[1]]
         return self._entry[2]
+
+    @property
+    def held_store(self) -> dict:
+        """Held-information blocks by starting point (:mod:`causal._glm.held`), kept with the
+        shared columns."""
+        return self._entry[4]
 
     def gram(self, w: np.ndarray | None, n_rep: int) -> np.ndarray:
         """``D_r' W_r D_r`` for every replicate, (R, q, q); ``w`` None means unit weights."""

@@ -223,7 +223,7 @@ class Problem:
                     start[p] = 0.0
             start = np.concatenate([start, np.zeros(len(extras))])
             fit = fit_logistic(self.x, [t, *extras], y, weights, n_rep, start=start,
-                               tol=_tolerance(n_rep), cache=self.warm)
+                               tol=_tolerance(n_rep), cache=self.warm, held=not original)
             if original:
                 self.warm["outcome"] = fit.coef[0].copy()
             return np.exp(fit.coef[:, p]), fit.converged
@@ -266,7 +266,8 @@ class Problem:
             coef, ok = self.warm["propensity"][None, :], np.ones(1, dtype=bool)
         else:
             fit = fit_logistic(self.x, extras, t, weights, 1 if shared else n_rep, start=start,
-                               tol=_tolerance(1 if original else n_rep), cache=self.warm)
+                               tol=_tolerance(1 if original else n_rep), cache=self.warm,
+                               held=not original)
             coef, ok = fit.coef, fit.converged
         if original:
             self.warm["propensity"] = coef[0].copy()
