@@ -9,7 +9,8 @@ Both give the three products a Newton (IRLS) step needs, for ``R`` replicates at
   only the treatment column between the cells of one simulated cohort. A single fit is the case
   ``R = 1`` without ``z``. The information's shared block ``X' W_r X`` is ``W @ products``, one
   matrix product (R x n) @ (n x p(p+1)/2) for all replicates, when a batch holds enough
-  replicates to amortise reading the column products (``2R >= p + 1``), else one
+  replicates to amortise reading the column products (``2R >= p + 1``) and they fit in
+  :data:`PRODUCTS_BYTES`, else one
   ``(X * w_r)' X`` per replicate, which reads only ``X``.
 * :class:`StackedDesign`: a full design per replicate, (R, n, p), for simulations that draw
   every covariate anew (calibration, time ordering); batched matrix products.
@@ -22,6 +23,10 @@ import numpy as np
 #: rows per block of a weighted Gram matrix or a column maximum: the block's copy stays in
 #: cache instead of an n x p temporary (800 MB at n = 10^7, p = 10)
 GRAM_ROWS = 32_768
+#: bytes the information may spend building the n x p(p+1)/2 column products of a design
+#: (with its two temporaries: three such matrices at once); larger designs form each
+#: replicate's Gram matrix from X (see causal.refute._blocks.refit_rows)
+PRODUCTS_BYTES = 512 * 1024**2
 
 
 def expit(eta: np.ndarray) -> np.ndarray:
@@ -133,7 +138,8 @@ class SharedDesign:
         g = np.empty((n_rep, self.q, self.q))
         if w is None:
             g[:, :px, :px] = self.x.T @ self.x
-        elif 2 * n_rep >= px + 1:
+        elif 2 * n_rep >= px + 1 and (self._entry[2] is not None
+                                      or 24 * self.n * len(self.iu[0]) <= PRODUCTS_BYTES):
             upper = w @ self.xx
             g[:, self.iu[0], self.iu[1]] = upper
             g[:, self.iu[1], self.iu[0]] = upper

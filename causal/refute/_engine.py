@@ -190,7 +190,8 @@ class Problem:
         # Iterative fits run over blocks of replicates small enough for their working arrays
         # to stay in cache, but large enough to amortise reading a large design (refit_rows)
         effects, converged = [], []
-        for lo, hi in even_chunks(n_rep, refit_rows(self.n, self.x.shape[1] + 1)):
+        rows = refit_rows(self.n, self.x.shape[1] + 1, held=True)  # refits on held information
+        for lo, hi in even_chunks(n_rep, rows):
             block = [None if a is None or np.ndim(a) == 1 else a[lo:hi]
                      for a in (t, y, extra, weights)]
             e, c = self._effects_block(hi - lo, t=block[0], y=block[1], extra=block[2],
