@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 
+from causal._glm import expit, fit_linear, fit_logistic_one
 from causal._validation import check_literal
 from causal.errors import ParameterError, SeparationWarning
 from causal.estimate._base import BaseEstimator, PotentialOutcomeFit, Recorder
 from causal.estimate._design import Prepared
-from causal.estimate._glm import expit, fit_linear, fit_logistic
 
 
 class GComputation(BaseEstimator):
@@ -81,8 +81,8 @@ class GComputation(BaseEstimator):
 
         z = design(prep.a)
         if prep.binary:
-            fit = fit_logistic(z, prep.y)
-            if fit.separated:
+            fit = fit_logistic_one(z, prep.y)
+            if fit.separated[0] or not fit.converged[0]:
                 rec.warn(SeparationWarning, "the logistic outcome model (quasi-)separates the "
                                             "data; standardised risks are unreliable.")
         else:
@@ -92,7 +92,7 @@ class GComputation(BaseEstimator):
         mu, phi = np.empty(2), np.empty((n, 2))
         for j, level in enumerate((1.0, 0.0)):
             za = design(np.full(n, level))
-            eta = za @ fit.coef
+            eta = za @ fit.coef[0]
             m = expit(eta) if prep.binary else eta
             deriv = m * (1 - m) if prep.binary else np.ones(n)
             mu[j] = np.sum(w * m) / w.sum()
@@ -102,6 +102,6 @@ class GComputation(BaseEstimator):
         notes = [f"{model} outcome model" + (f" with treatment x {inter}" if inter else "")]
         diagnostics = {"coefficients": dict(zip(
             ("(intercept)", prep.treatment, *prep.x_names,
-             *(f"{prep.treatment}:{c}" for c in inter)), fit.coef.tolist(), strict=True))}
+             *(f"{prep.treatment}:{c}" for c in inter)), fit.coef[0].tolist(), strict=True))}
         return PotentialOutcomeFit(mu, phi, diagnostics, notes, odds_ratio_kind="marginal",
                                    n=n)

@@ -6,12 +6,12 @@ from typing import Any
 
 import numpy as np
 
+from causal._glm import add_intercept, fit_logistic_one
 from causal._validation import check_literal, check_probability
 from causal.errors import ParameterError
 from causal.estimate._base import BaseEstimator, PotentialOutcomeFit, Recorder
 from causal.estimate._batched_refits import ipw_refit
 from causal.estimate._design import Prepared
-from causal.estimate._glm import add_intercept, fit_logistic
 from causal.estimate._refit import Replicates
 from causal.estimate.diagnostics import (
     balance_table,
@@ -106,9 +106,9 @@ class IPW(BaseEstimator):
     def _fit(self, prep: Prepared, measure: str, rng: np.random.Generator,
              rec: Recorder) -> PotentialOutcomeFit:
         xz = add_intercept(prep.x)
-        ps_fit = fit_logistic(xz, prep.a)
-        e, a, y = ps_fit.fitted, prep.a, prep.y
-        diagnostics = propensity_diagnostics(e, a, rec, separated=ps_fit.separated)
+        ps_fit = fit_logistic_one(xz, prep.a)
+        e, a, y = ps_fit.fitted[0], prep.a, prep.y
+        diagnostics = propensity_diagnostics(e, a, rec, separated=bool(ps_fit.separated[0] or not ps_fit.converged[0]))
         notes = ["logistic propensity model", "Hájek (normalised) weights"]
         p = a.mean()
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -7,11 +7,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from causal._glm import add_intercept, fit_logistic_one
 from causal._validation import check_positive
 from causal.errors import DataError
 from causal.estimate._base import BaseEstimator, PotentialOutcomeFit, Recorder
 from causal.estimate._design import Prepared
-from causal.estimate._glm import add_intercept, fit_logistic
 from causal.estimate.diagnostics import balance_table, propensity_diagnostics
 
 
@@ -86,9 +86,9 @@ class PSMatching(BaseEstimator):
              rec: Recorder) -> PotentialOutcomeFit:
         a, y, n = prep.a, prep.y, prep.n
         xz = add_intercept(prep.x)
-        ps_fit = fit_logistic(xz, a)
-        e = ps_fit.fitted
-        diagnostics = propensity_diagnostics(e, a, rec, separated=ps_fit.separated)
+        ps_fit = fit_logistic_one(xz, a)
+        e = ps_fit.fitted[0]
+        diagnostics = propensity_diagnostics(e, a, rec, separated=bool(ps_fit.separated[0] or not ps_fit.converged[0]))
         with np.errstate(divide="ignore"):
             logit = np.log(e) - np.log1p(-e)
         treated, control = np.flatnonzero(a == 1), np.flatnonzero(a == 0)

@@ -6,12 +6,12 @@ from typing import Any
 
 import numpy as np
 
+from causal._glm import add_intercept, fit_linear, fit_logistic_one
 from causal._validation import check_literal
 from causal.errors import SeparationWarning
 from causal.estimate._base import BaseEstimator, CoefficientFit, Recorder
 from causal.estimate._batched_refits import regression_refit
 from causal.estimate._design import Prepared
-from causal.estimate._glm import add_intercept, fit_linear, fit_logistic
 from causal.estimate._refit import Replicates
 
 SE_KINDS = ("classical", "hc0", "hc1")
@@ -79,8 +79,8 @@ class OutcomeRegression(BaseEstimator):
         z = add_intercept(np.column_stack([prep.a, prep.x]))
         n, p = z.shape
         if prep.binary:
-            fit = fit_logistic(z, prep.y)
-            if fit.separated:
+            fit = fit_logistic_one(z, prep.y)
+            if fit.separated[0] or not fit.converged[0]:
                 rec.warn(SeparationWarning,
                          "the logistic outcome model (quasi-)separates the data; the "
                          "conditional odds ratio is unreliable (its MLE may not exist).")
@@ -89,15 +89,15 @@ class OutcomeRegression(BaseEstimator):
         phi = fit.scores(z, prep.y)[:, 1]
         if self.se == "classical":
             if fit.family == "gaussian":
-                sigma2 = np.sum((prep.y - fit.fitted) ** 2) / (n - p)
-                var = sigma2 * fit.bread[1, 1] / n
+                sigma2 = np.sum((prep.y - fit.fitted[0]) ** 2) / (n - p)
+                var = sigma2 * fit.cov[0][1, 1]
             else:
-                var = fit.bread[1, 1] / n
+                var = fit.cov[0][1, 1]
         else:
             var = np.sum(phi**2) / n**2 * (n / (n - p) if self.se == "hc1" else 1.0)
         names = ("(intercept)", prep.treatment, *prep.x_names)
-        diagnostics = {"coefficients": dict(zip(names, fit.coef.tolist(), strict=True)),
-                       "converged": fit.converged}
+        diagnostics = {"coefficients": dict(zip(names, fit.coef[0].tolist(), strict=True)),
+                       "converged": bool(fit.converged[0])}
         kind = "logistic" if fit.family == "binomial" else "linear"
         notes = [f"{kind} model, {self.se} SE"]
-        return CoefficientFit(float(fit.coef[1]), float(np.sqrt(var)), phi, diagnostics, notes)
+        return CoefficientFit(float(fit.coef[0][1]), float(np.sqrt(var)), phi, diagnostics, notes)
