@@ -14,6 +14,7 @@ from causal.cli._options import (
     StudyArg,
     parse_columns,
 )
+from causal.cli._scale import SchedulerOpt, WorkersOpt, replicate_blocks
 from causal.cli.app import (
     echo_frame,
     emit_json,
@@ -83,6 +84,8 @@ def refute(
     simulations: Annotated[int, typer.Option(help="Simulations per refuter.")] = 100,
     random_state: Annotated[int, typer.Option(help="Seed (cohort and refuters).")] = 20240101,
     as_json: JsonOpt = False,
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Run every refutation test on the study's individual-level data (real or SIMULATED).
 
@@ -90,8 +93,10 @@ def refute(
     """
     from causal.refute.study import refute_study
 
-    result = refute_study(load_study_file(study), world=world, estimator=estimator.value,
-                          n_simulations=simulations, random_state=random_state)
+    loaded = load_study_file(study)
+    with replicate_blocks(scheduler, workers):
+        result = refute_study(loaded, world=world, estimator=estimator.value,
+                              n_simulations=simulations, random_state=random_state)
     if as_json:
         emit_json({"study": result.study, "world": result.world, "simulated": result.simulated,
                    "description": result.description, "estimator": result.estimator,
