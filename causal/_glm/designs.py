@@ -9,7 +9,8 @@ Both give the three products a Newton (IRLS) step needs, for ``R`` replicates at
   only the treatment column between the cells of one simulated cohort. A single fit is the case
   ``R = 1`` without ``z``. The information's shared block ``X' W_r X`` is ``W @ products``, one
   matrix product (R x n) @ (n x p(p+1)/2) for all replicates, when a batch holds enough
-  replicates to amortise reading the column products (``2R >= p + 1``), else one
+  replicates to amortise reading the column products (``2R >= p + 1``) and they fit in
+  :data:`PRODUCTS_BYTES`, else one
   ``(X * w_r)' X`` per replicate, which reads only ``X``.
 * :class:`StackedDesign`: a full design per replicate, (R, n, p), for simulations that draw
   every covariate anew (calibration, time ordering); batched matrix products.
@@ -22,6 +23,10 @@ import numpy as np
 #: rows per block of a weighted Gram matrix or a column maximum: the block's copy stays in
 #: cache instead of an n x p temporary (800 MB at n = 10^7, p = 10)
 GRAM_ROWS = 32_768
+#: bytes the information may spend building the n x p(p+1)/2 column products of a design
+#: (with its two temporaries: three such matrices at once); larger designs form each
+#: replicate's Gram matrix from X (see causal.refute._blocks.refit_rows)
+PRODUCTS_BYTES = 512 * 1024**2
 
 
 def expit(eta: np.ndarray) -> np.ndarray:
@@ -62,7 +67,7 @@ def as_rows(a: np.ndarray, n_rep: int, n: int) -> np.ndarray:
 
 
 def _shared_block(x: np.ndarray, shared: list[np.ndarray], cache: dict | None) -> list:
-    """``[key, [x, shared...], column products or None]``, built once per design when ``cache``
+    """``[key, [x, shared...], column products or None, column scales or None, held blocks]``, built once per design when ``cache``
     (owned by the caller, e.g. one refutation) is given: a fit run block by block over
     replicates reuses them. Entries are keyed by the identity of the input arrays, which the
     cache holds on to, so an identity cannot be reused by another array while cached."""
@@ -73,7 +78,7 @@ def _shared_block(x: np.ndarray, shared: list[np.ndarray], cache: dict | None) -
         if len(inputs) == len(key) and all(a is b for a, b in zip(inputs, key, strict=True)):
             return entry
     full = np.column_stack([x, *shared]) if shared else x
-    entry = [key, full, None, None]
+    entry = [key, full, None, None, {}]
     entries.insert(0, entry)
     del entries[4:]
     return entry
@@ -121,13 +126,20 @@ class SharedDesign:
             self._entry[2] = self.x[:, self.iu[0]] * self.x[:, self.iu[1]]
         return self._entry[2]
 
+    @property
+    def held_store(self) -> dict:
+        """Held-information blocks by starting point (:mod:`causal._glm.held`), kept with the
+        shared columns."""
+        return self._entry[4]
+
     def gram(self, w: np.ndarray | None, n_rep: int) -> np.ndarray:
         """``D_r' W_r D_r`` for every replicate, (R, q, q); ``w`` None means unit weights."""
         px, k = self.x.shape[1], len(self.z)
         g = np.empty((n_rep, self.q, self.q))
         if w is None:
             g[:, :px, :px] = self.x.T @ self.x
-        elif 2 * n_rep >= px + 1:
+        elif 2 * n_rep >= px + 1 and (self._entry[2] is not None
+                                      or 24 * self.n * len(self.iu[0]) <= PRODUCTS_BYTES):
             upper = w @ self.xx
             g[:, self.iu[0], self.iu[1]] = upper
             g[:, self.iu[1], self.iu[0]] = upper

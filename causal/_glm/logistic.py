@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from causal._glm.designs import SharedDesign, StackedDesign, column_scales
+from causal._glm.held import held_information
 from causal._glm.newton import newton
 from causal._glm.result import GLMFit
 from causal._glm.stacked import check_design, chunks, concatenate, take
@@ -58,17 +59,28 @@ def fit_logistic_one(z: np.ndarray, y: np.ndarray, *, max_iter: int = 100,
 
 def fit_logistic(x: np.ndarray, z: list[np.ndarray], y: np.ndarray, weights: np.ndarray | None,
                  n_rep: int, start: np.ndarray | None = None, tol: float = 1e-10,
-                 max_iter: int = 60, cache: dict | None = None, cov: bool = False) -> GLMFit:
+                 max_iter: int = 60, cache: dict | None = None, cov: bool = False,
+                 held: bool = False) -> GLMFit:
     """Weighted logistic regression for ``R`` replicates on the design ``[x, z...]``.
 
     ``x`` (n, p) is shared; ``z`` entries and ``y`` are (n,) or (R, n); ``weights`` (R, n),
     (n,) or None (all ones). Coefficients come back in the order ``[x columns, z columns]``.
     ``cache`` (a dict owned by the caller, e.g. one refutation) keeps the shared column
     products between calls on the same arrays.
+
+    ``held``: replicates that perturb weights, outcomes or one column of the design and share
+    one ``start`` iterate from the first step with the information at ``start`` held
+    (:mod:`causal._glm.held`): the same estimates to the convergence rule's tolerance, with
+    fewer information matrices. Ignored where it does not apply.
     """
     design = SharedDesign(x, z, cache)
+    gram, certified, hold = None, None, None
+    if held and start is not None:
+        found = held_information(design, start, weights, n_rep)
+        if found is not None:
+            (gram, certified), hold = found, True
     return newton(design, np.asarray(y, dtype=float), weights, n_rep, start=start, tol=tol,
-                  max_iter=max_iter, cov=cov)
+                  max_iter=max_iter, hold=hold, gram=gram, certified=certified, cov=cov)
 
 
 def fit_logit_batch(X: Any, y: Any, *, weights: Any = None, max_iter: int = 50,

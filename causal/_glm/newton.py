@@ -88,7 +88,8 @@ def solve(g: np.ndarray, rhs: np.ndarray) -> np.ndarray:
 def newton(design: SharedDesign | StackedDesign, y: np.ndarray, weights: np.ndarray | None,
            n_rep: int, *, start: np.ndarray | None = None, tol: float = 1e-10,
            max_iter: int = 100, hold: bool | None = None, gram: np.ndarray | None = None,
-           cov: bool = False, fitted: bool = False) -> GLMFit:
+           certified: np.ndarray | None = None, cov: bool = False,
+           fitted: bool = False) -> GLMFit:
     """Maximum-likelihood logistic regression of ``R`` replicates by Newton-Raphson (IRLS).
 
     Parameters
@@ -108,7 +109,12 @@ def newton(design: SharedDesign | StackedDesign, y: np.ndarray, weights: np.ndar
         information matrix (n q^2 work) costs more than the extra score passes (n q) it saves.
     gram : numpy.ndarray, shape (R, q, q), optional
         An information matrix to start the chord steps with (in fitted order), e.g. a
-        subsample's; dropped as soon as the steps stop shrinking.
+        subsample's or a replicate refit's held information (:mod:`causal._glm.held`);
+        dropped as soon as the steps stop shrinking.
+    certified : numpy.ndarray of bool, shape (R,), optional
+        Replicates whose identification ``gram`` decides (it has the rank of their own
+        information). If every step was held and some replicate is not certified, the
+        identification rule reads the replicates' own information at the final iterate.
     cov, fitted : bool
         Return the inverse information at the estimate (one more information matrix) and the
         fitted means.
@@ -144,6 +150,7 @@ def newton(design: SharedDesign | StackedDesign, y: np.ndarray, weights: np.ndar
     chord, previous = gram is not None, np.inf
     last = np.full(n_rep, np.inf)  # each replicate's previous step size
     g = gram
+    own = gram is None  # the information last used is the replicates' own (not a given one)
     for _ in range(max_iter):
         design.eta(coef, out=mu)
         separated |= _max_abs(mu, positive) > SEPARATION_ETA
@@ -157,6 +164,7 @@ def newton(design: SharedDesign | StackedDesign, y: np.ndarray, weights: np.ndar
             if weights is not None:
                 work *= weights
             g = design.gram(work, n_rep)
+            own = True
         np.subtract(y, mu, out=work)
         if weights is not None:
             work *= weights
@@ -184,7 +192,8 @@ def newton(design: SharedDesign | StackedDesign, y: np.ndarray, weights: np.ndar
         # hold the information matrix while steps are small and shrinking; refresh otherwise
         chord = hold and largest < 0.1 and largest < 0.5 * previous
         previous = largest
-    if cov or fitted or g is None:  # the final iterate's fit and information
+    uncertified = not own and certified is not None and not np.all(certified)
+    if cov or fitted or g is None or uncertified:  # the final iterate's fit and information
         eta = design.eta(np.nan_to_num(coef))
         separated |= _max_abs(eta, positive) > SEPARATION_ETA
         mu = expit_inplace(eta)

@@ -59,7 +59,7 @@ def regression_refit(prep: Prepared, reps: Replicates, cache: dict) -> np.ndarra
         if reps.t is not None:
             start[p] = 0.0
         fit = fit_logistic(x1, z, y, reps.weights, reps.n_rep, start=start, tol=TOL,
-                           cache=cache)
+                           cache=cache, held=not reps.unperturbed)
     effect = fit.coef[:, p].copy()
     effect[~fit.converged] = np.nan
     return effect
@@ -86,7 +86,7 @@ def ipw_refit(prep: Prepared, measure: str, estimand: str, reps: Replicates,
             share = float(np.clip(np.mean(t), 1e-6, 1 - 1e-6))
             start[0] = np.log(share / (1 - share))
         fit = fit_logistic(x1, extras, t, reps.weights, n_rep, start=start, tol=TOL,
-                           cache=cache)
+                           cache=cache, held=True)
         coef, ok = fit.coef, fit.converged
     eta = coef[:, :p] @ x1.T
     for j, column in enumerate(extras):

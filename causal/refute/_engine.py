@@ -190,7 +190,8 @@ class Problem:
         # Iterative fits run over blocks of replicates small enough for their working arrays
         # to stay in cache, but large enough to amortise reading a large design (refit_rows)
         effects, converged = [], []
-        for lo, hi in even_chunks(n_rep, refit_rows(self.n, self.x.shape[1] + 1)):
+        rows = refit_rows(self.n, self.x.shape[1] + 1, held=True)  # refits on held information
+        for lo, hi in even_chunks(n_rep, rows):
             block = [None if a is None or np.ndim(a) == 1 else a[lo:hi]
                      for a in (t, y, extra, weights)]
             e, c = self._effects_block(hi - lo, t=block[0], y=block[1], extra=block[2],
@@ -223,7 +224,7 @@ class Problem:
                     start[p] = 0.0
             start = np.concatenate([start, np.zeros(len(extras))])
             fit = fit_logistic(self.x, [t, *extras], y, weights, n_rep, start=start,
-                               tol=_tolerance(n_rep), cache=self.warm)
+                               tol=_tolerance(n_rep), cache=self.warm, held=not original)
             if original:
                 self.warm["outcome"] = fit.coef[0].copy()
             return np.exp(fit.coef[:, p]), fit.converged
@@ -266,7 +267,8 @@ class Problem:
             coef, ok = self.warm["propensity"][None, :], np.ones(1, dtype=bool)
         else:
             fit = fit_logistic(self.x, extras, t, weights, 1 if shared else n_rep, start=start,
-                               tol=_tolerance(1 if original else n_rep), cache=self.warm)
+                               tol=_tolerance(1 if original else n_rep), cache=self.warm,
+                               held=not original)
             coef, ok = fit.coef, fit.converged
         if original:
             self.warm["propensity"] = coef[0].copy()
