@@ -11,8 +11,8 @@ from causal.errors import SeparationWarning
 from causal.estimate._base import BaseEstimator, CoefficientFit, Recorder
 from causal.estimate._batched_refits import regression_refit
 from causal.estimate._design import Prepared
-from causal.estimate._glm import add_intercept, fit_linear, fit_logistic
 from causal.estimate._refit import Replicates
+from causal.estimate._shared import outcome_fit
 
 SE_KINDS = ("classical", "hc0", "hc1")
 
@@ -76,16 +76,15 @@ class OutcomeRegression(BaseEstimator):
 
     def _fit(self, prep: Prepared, measure: str, rng: np.random.Generator,
              rec: Recorder) -> CoefficientFit:
-        z = add_intercept(np.column_stack([prep.a, prep.x]))
+        names = ("(intercept)", prep.treatment, *prep.x_names)
+        z, fit = outcome_fit(prep, lambda: np.column_stack([np.ones(prep.n), prep.a, prep.x]),
+                             names)
         n, p = z.shape
         if prep.binary:
-            fit = fit_logistic(z, prep.y)
             if fit.separated:
                 rec.warn(SeparationWarning,
                          "the logistic outcome model (quasi-)separates the data; the "
                          "conditional odds ratio is unreliable (its MLE may not exist).")
-        else:
-            fit = fit_linear(z, prep.y)
         phi = fit.scores(z, prep.y)[:, 1]
         if self.se == "classical":
             if fit.family == "gaussian":
@@ -95,7 +94,6 @@ class OutcomeRegression(BaseEstimator):
                 var = fit.bread[1, 1] / n
         else:
             var = np.sum(phi**2) / n**2 * (n / (n - p) if self.se == "hc1" else 1.0)
-        names = ("(intercept)", prep.treatment, *prep.x_names)
         diagnostics = {"coefficients": dict(zip(names, fit.coef.tolist(), strict=True)),
                        "converged": fit.converged}
         kind = "logistic" if fit.family == "binomial" else "linear"

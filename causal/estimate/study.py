@@ -165,6 +165,7 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
     from causal.data import data_hash, load_study_data
     from causal.data.spec import find_world
     from causal.estimate._design import prepare
+    from causal.estimate._shared import shared_fits
     from causal.study.api import as_study
 
     study = as_study(study)
@@ -187,13 +188,14 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
     estimators = _estimators(outcome_type, tuple(spec.treatment_interactions), seed, estimand,
                              published)
     prep = prepare(frame, **kwargs)  # the data checked and the design built once for all
-    for estimator in estimators:
-        if hasattr(estimator, "_estimate_prepared"):
-            estimator._check_all()
-            results.append(estimator._estimate_prepared(
-                prep, categorical=kwargs["categorical"], squared=kwargs["squared"]))
-        else:
-            results.append(estimator.estimate(frame, **kwargs))
+    with shared_fits():  # one propensity fit, one outcome fit, one fit for both measures
+        for estimator in estimators:
+            if hasattr(estimator, "_estimate_prepared"):
+                estimator._check_all()
+                results.append(estimator._estimate_prepared(
+                    prep, categorical=kwargs["categorical"], squared=kwargs["squared"]))
+            else:
+                results.append(estimator.estimate(frame, **kwargs))
     truth: dict[str, Any] = {}
     world_name = None
     if spec.simulated:
