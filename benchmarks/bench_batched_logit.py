@@ -2,7 +2,7 @@
 
 Design of the size of Thew et al. (2024): n = 302, an intercept, a binary treatment and nine
 covariates (11 coefficients), simulated (not real data). R = 10,000 replicates are fitted by
-``causal._batched_glm.fit_logit_batch`` in chunks; a few hundred statsmodels fits are timed and
+``causal._glm.fit_logit_batch`` in chunks; a few hundred statsmodels fits are timed and
 extrapolated. The explain-away target is 20 x 20 grid points x 500 replicates = 200,000 fits
 within 60 s; the projected time for that is printed too.
 
@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from causal._batched_glm import fit_logit_batch
+from causal._glm import fit_logit_batch
 
 N_OBS = 302
 TARGET_FITS = 20 * 20 * 500

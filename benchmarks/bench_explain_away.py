@@ -4,9 +4,9 @@ of statsmodels Logit fits.
 Run: uv run python benchmarks/bench_explain_away.py [--grid 20] [--replicates 500] [--threads 1]
 
 Prints wall and CPU time of :func:`causal.sensitivity.explain_away` (including the grid solver
-and the simulation), the time per fit, and the ratio against statsmodels.Logit fitted in a plain
+and the simulation), the time per fit, the ratio against statsmodels.Logit fitted in a plain
 Python loop on the same kind of SIMULATED cohorts (a few hundred fits timed, extrapolated to the
-grid's number of fits).
+grid's number of fits), and the machine's load before and after.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--statsmodels-fits", type=int, default=300)
     args = parser.parse_args()
+    import os
+
+    load_before = os.getloadavg()[0]
     study = load_study("studies/thew2024.toml")
     grid = np.geomspace(1, 20, args.grid)
     explain_away(study, uptake_ors=[1.0], recovery_ors=[1.0], replicates=10, random_state=0)
@@ -60,6 +63,8 @@ def main() -> None:
           f"{sm_wall * fits:.0f} s wall, {sm_cpu * fits:.0f} s CPU (fits only, no simulation)")
     print(f"ratio statsmodels / explain_away: {sm_wall * fits / wall:.1f}x wall, "
           f"{sm_cpu * fits / cpu:.1f}x CPU")
+    print(f"load (1-minute average, {os.cpu_count()} cores): {load_before:.2f} before, "
+          f"{os.getloadavg()[0]:.2f} after")
     print(f"diagonal crossing of mean adjusted OR {result.reported_or:g}: "
           f"{result.diagonal_crossing('mean'):.2f}; P(OR >= {result.reported_or:g}) = 0.5 at "
           f"{result.diagonal_crossing('probability'):.2f}; non-converged fits: "

@@ -123,9 +123,11 @@ def prepare_heterogeneity_data(data: Any, *, treatment: str, outcome: str, covar
                 or pd.api.types.is_string_dtype(series) or series.dtype == object):
             raise DataError(f"`covariates` must be numeric, boolean, text or categorical "
                             f"columns; {name!r} has dtype {series.dtype}.")
-    if others:
-        encoded = pd.get_dummies(data[others], drop_first=True, dtype=float)
-        w = encoded.to_numpy(dtype=float)
+    if others:  # the project's one design builder: text and categorical columns as indicators
+        from causal._glm.design import design_columns
+
+        coded = [c for c in others if not _is_numeric(data[c])]
+        w, _ = design_columns(data, others, categorical=coded)
     _check_arms(t, y, binary_outcome, treatment, outcome, x.shape[1] + (0 if w is None
                                                                          else w.shape[1]))
     strata = (2 * t + y if binary_outcome else t).astype(int)

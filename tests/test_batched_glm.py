@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import statsmodels.api as sm
 
-from causal._batched_glm import fit_logit_batch, fit_ols_batch
+from causal._glm import fit_logit_batch, fit_ols_batch
 from causal.errors import ParameterError
 
 

@@ -136,9 +136,9 @@ def test_unidentified_replicates_are_failures_not_estimates():
 
 
 def test_logistic_matches_the_projects_batched_glm_on_per_replicate_designs(frame):
-    """An independent implementation: causal._batched_glm.fit_logit_batch with a full
+    """An independent implementation: causal._glm.fit_logit_batch with a full
     (R, n, p) design per replicate (placebo treatments) agrees to 1e-6."""
-    from causal._batched_glm import fit_logit_batch
+    from causal._glm import fit_logit_batch
 
     rng = np.random.default_rng(8)
     t = permute_rows(frame["t"].to_numpy(float), R, rng)

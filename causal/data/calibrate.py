@@ -61,7 +61,7 @@ def fit_logistic_batch(x: np.ndarray, y: np.ndarray, max_iter: int = 50, tol: fl
                        ) -> tuple[np.ndarray, np.ndarray]:
     """Maximum-likelihood logistic regression for many data sets at once.
 
-    A thin adapter over :func:`causal._batched_glm.fit_logit_batch` (vectorised Newton), the
+    A thin adapter over :func:`causal._glm.fit_logit_batch` (vectorised Newton), the
     project's one batched logistic fitter.
 
     Parameters
@@ -75,7 +75,7 @@ def fit_logistic_batch(x: np.ndarray, y: np.ndarray, max_iter: int = 50, tol: fl
     converged : bool array (replicates,)
         False where the Newton step did not settle (e.g. separation); those fits are not MLEs.
     """
-    from causal._batched_glm import fit_logit_batch
+    from causal._glm import fit_logit_batch
 
     fit = fit_logit_batch(x, y, max_iter=max_iter, tol=tol)
     return fit.coef, fit.converged & ~fit.separated

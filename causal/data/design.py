@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from causal._glm.design import design_columns, numeric
 from causal.data.spec import DataSpec
 from causal.errors import DataError
 
@@ -42,7 +43,9 @@ def design_matrix(frame: pd.DataFrame, data: DataSpec, *, treatment: str | None 
     -------
     pandas.DataFrame
         Columns in order: ``const``, treatment, each covariate (or its indicators
-        ``name[level]``), ``name^2`` terms, ``treatment:name`` interactions.
+        ``name[level]``) followed by its ``name^2`` if squared, ``treatment:name``
+        interactions: the project's one design builder,
+        :func:`causal._glm.design.design_columns`, with its names.
     """
     needed = [*([treatment] if treatment else []), *data.covariates]
     missing = [c for c in needed if c not in frame.columns]
@@ -53,29 +56,12 @@ def design_matrix(frame: pd.DataFrame, data: DataSpec, *, treatment: str | None 
     if intercept:
         columns["const"] = np.ones(len(frame))
     if treatment:
-        columns[treatment] = _numeric(frame[treatment], treatment)
-    for name in data.covariates:
-        if name in data.categorical:
-            values = frame[name]
-            levels = (list(values.cat.categories) if isinstance(values.dtype, pd.CategoricalDtype)
-                      else sorted(values.dropna().unique()))
-            for level in levels[1:]:
-                columns[f"{name}[{level}]"] = (values == level).to_numpy(dtype=float)
-        else:
-            columns[name] = _numeric(frame[name], name)
-    for name in data.squared:
-        columns[f"{name}^2"] = _numeric(frame[name], name) ** 2
+        columns[treatment] = numeric(frame[treatment], "treatment", treatment)
+    x, names = design_columns(frame, data.covariates, categorical=data.categorical,
+                              squared=data.squared)
+    columns.update(zip(names, x.T, strict=True))
     if treatment:
         for name in data.treatment_interactions:
-            columns[f"{treatment}:{name}"] = columns[treatment] * _numeric(frame[name], name)
+            columns[f"{treatment}:{name}"] = columns[treatment] * numeric(frame[name],
+                                                                          "covariate", name)
     return pd.DataFrame(columns, index=frame.index)
-
-
-def _numeric(values: pd.Series, name: str) -> np.ndarray:
-    try:
-        out = pd.to_numeric(values.astype(object) if isinstance(values.dtype, pd.CategoricalDtype)
-                            else values).to_numpy(dtype=float)
-    except (TypeError, ValueError):
-        raise DataError(f"column {name!r} must be numeric (or declared categorical in [data]); "
-                        f"got dtype {values.dtype}.") from None
-    return out

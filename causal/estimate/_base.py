@@ -31,8 +31,9 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from causal._glm import single_threaded_blas
 from causal._validation import check_alpha, check_count, check_literal, check_random_state
-from causal.estimate._bootstrap import multiplier_bootstrap, single_threaded_blas
+from causal.estimate._bootstrap import multiplier_bootstrap
 from causal.estimate._design import Prepared, prepare
 from causal.estimate._refit import Replicates, refit_loop
 from causal.estimate._shared import estimator_fit

@@ -1,7 +1,7 @@
 """Batched refit hooks of IPW and outcome regression (see :mod:`causal.estimate._refit`).
 
 Both refit R perturbed analyses as array operations over all replicates at once, on the shared
-covariate block of :mod:`causal.estimate._batched`:
+covariate block of the GLM core (:mod:`causal._glm`):
 
 * outcome regression: the treatment coefficient of ``y ~ 1 + x + a`` (least squares, or
   logistic by Newton-Raphson for a 0/1 outcome, started from the original fit);
@@ -11,27 +11,25 @@ covariate block of :mod:`causal.estimate._batched`:
   ``1/(1-e)``; ATT weights ``1`` and ``e/(1-e)``; written as ``1 + exp(-eta)``,
   ``1 + exp(eta)`` and ``exp(eta)`` so no rounded probability is divided by.
 
-Newton stops when a replicate's largest step is below 1e-5: convergence is quadratic, so the
-error left is of order 1e-10, far below any replicate spread.
+Newton stops when a replicate's estimated error (the GLM core's convergence rule) is below
+1e-10, far below any replicate spread.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from causal.estimate._batched import fit_logistic, fit_ols
+from causal._glm import add_intercept, fit_logistic, fit_logistic_one, fit_ols
 from causal.estimate._design import Prepared
-from causal.estimate._glm import add_intercept
-from causal.estimate._glm import fit_logistic as fit_logistic_one
 from causal.estimate._refit import Replicates
 
-#: Newton step tolerance of the batched refits (error left about its square)
-TOL = 1e-5
+#: tolerance of the GLM core's convergence rule in the batched refits (error left)
+TOL = 1e-10
 
 
 def _design(prep: Prepared, cache: dict) -> np.ndarray:
     # one intercept-augmented design per analysis: the shared-block cache of
-    # causal.estimate._batched is keyed by the array's identity
+    # causal._glm.designs is keyed by the array's identity
     if "x1" not in cache:
         cache["x1"] = add_intercept(prep.x)
     return cache["x1"]
@@ -55,7 +53,7 @@ def regression_refit(prep: Prepared, reps: Replicates, cache: dict) -> np.ndarra
     else:
         if "outcome" not in cache:  # the original fit's coefficients in order [1, x, a]
             coef = fit_logistic_one(add_intercept(np.column_stack([prep.a, prep.x])),
-                                    prep.y).coef
+                                    prep.y).coef[0]
             cache["outcome"] = np.concatenate([coef[:1], coef[2:], coef[1:2]])
         start = np.concatenate([cache["outcome"], np.zeros(len(z) - 1)])
         if reps.t is not None:
@@ -73,7 +71,7 @@ def ipw_refit(prep: Prepared, measure: str, estimand: str, reps: Replicates,
     x1 = _design(prep, cache)
     p, n, n_rep = x1.shape[1], prep.n, reps.n_rep
     if "propensity" not in cache:
-        cache["propensity"] = fit_logistic_one(x1, prep.a).coef
+        cache["propensity"] = fit_logistic_one(x1, prep.a).coef[0]
     t = prep.a if reps.t is None else reps.t
     y = prep.y if reps.y is None else reps.y
     extras = [] if reps.extra is None else [reps.extra]

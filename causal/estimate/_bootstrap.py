@@ -22,6 +22,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+# the project's one BLAS guard lives in the GLM core; imported here also for callers that
+# reach it through this module
+from causal._glm._blas import single_threaded_blas
+
 #: rows per chunk; B x CHUNK float32 signs (1000 x 8192 = 33 MB) are alive per thread. Small
 #: enough to stay near the cache, large enough that Python overhead is negligible (measured).
 CHUNK = 8_192
@@ -45,31 +49,6 @@ def _task_sums(shared: tuple[np.ndarray, int], job: tuple[list[int], list[int]]
     phi32, n_replicates = shared
     return [_chunk_sum(phi32[s:s + CHUNK], seed, n_replicates) for s, seed in zip(*job,
                                                                                    strict=True)]
-
-
-#: below this many elements (R x n) switching thread pools costs more than it saves
-SMALL_PROBLEM = 262_144
-
-
-def single_threaded_blas(size: int | None = None):
-    """Limit BLAS (and OpenMP) to one thread inside the block: the project's one BLAS guard.
-
-    Our products are tall and thin (n x a few columns), where OpenBLAS's thread start-up and
-    spin-waiting cost more than they save (measured 3-5x slower with 2 threads on a busy 2-core
-    machine). With ``size`` (elements of the work) below :data:`SMALL_PROBLEM` the switch,
-    which itself costs a few milliseconds, is skipped. A no-op without threadpoolctl.
-    """
-    if size is not None and size < SMALL_PROBLEM:
-        from contextlib import nullcontext
-
-        return nullcontext()
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - installed with scikit-learn
-        from contextlib import nullcontext
-
-        return nullcontext()
-    return threadpool_limits(1)
 
 
 def multiplier_bootstrap(phi: np.ndarray, theta: np.ndarray, n_replicates: int,

@@ -5,11 +5,13 @@ Formula-like covariates
 Every estimator takes the same description of the adjustment set:
 
 * ``covariates``: column names, used as numeric columns as they are;
-* ``categorical``: those of ``covariates`` to expand into indicator columns, one per level except
-  the first, which is the reference (as R's ``as.factor`` in a model formula); levels are in
-  the order of a pandas categorical's categories, otherwise sorted. A column of pandas
-  ``category`` dtype must be listed here;
+* ``categorical``: those of ``covariates`` to expand into indicator columns ``name[level]``,
+  one per level except the first, which is the reference (as R's ``as.factor`` in a model
+  formula); levels are in the order of a pandas categorical's categories, otherwise sorted. A
+  column of pandas ``category`` dtype must be listed here;
 * ``squared``: those of ``covariates`` to enter also as a square (``age`` and ``age^2``).
+
+The design itself comes from the project's one builder, :func:`causal._glm.design.design_columns`.
 
 So Hernán & Robins' ``age + I(age^2) + as.factor(education)`` is
 ``covariates=["age", "education"], squared=["age"], categorical=["education"]``. The design
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from causal._glm.design import design_columns, numeric
 from causal.errors import DataError, ParameterError
 
 #: relative tolerance on the diagonal of R (QR of the standardised design) for collinearity
@@ -110,53 +113,18 @@ def prepare(
         frame = frame.loc[keep]
 
     a = _treatment_array(frame[treatment], treatment)
-    y = _numeric(frame[outcome], "outcome", outcome)
+    y = numeric(frame[outcome], "outcome", outcome)
     if np.ptp(y) == 0:
         raise DataError(f"the outcome {outcome!r} is constant ({y[0]:g}) in the analysed rows; "
                         "there is no effect to estimate.")
     binary = bool(np.all((y == 0) | (y == 1)))
 
-    blocks, names = [], []
-    for c in covs:
-        if c in cats:
-            col = frame[c]
-            if isinstance(col.dtype, pd.CategoricalDtype):  # keep the declared level order
-                present = set(col.unique())
-                levels = [v for v in col.cat.categories if v in present]
-            else:
-                levels = sorted(pd.unique(col))
-            if len(levels) < 2:
-                raise DataError(f"the covariate {c!r} is constant ({levels[0]!r}); remove it.")
-            for level in levels[1:]:
-                blocks.append((frame[c].to_numpy() == level).astype(float))
-                names.append(f"{c}[{level}]")
-        else:
-            col = _numeric(frame[c], "covariate", c)
-            if np.ptp(col) == 0:
-                raise DataError(f"the covariate {c!r} is constant ({col[0]:g}); remove it.")
-            blocks.append(col)
-            names.append(c)
-            if c in sqs:
-                blocks.append(col**2)
-                names.append(f"{c}^2")
-    x = np.column_stack(blocks) if blocks else np.empty((len(frame), 0))
-    _check_rank(x, names)
-    return Prepared(treatment=treatment, outcome=outcome, a=a, y=y, x=x, x_names=tuple(names),
+    x, names = design_columns(frame, covs, categorical=cats, squared=sqs,
+                              require_variation=True)
+    _check_rank(x, list(names))
+    return Prepared(treatment=treatment, outcome=outcome, a=a, y=y, x=x, x_names=names,
                     index=frame.index.copy(), binary=binary,
                     n_dropped=n_dropped, covariates=covs)
-
-
-def _numeric(series: pd.Series, role: str, name: str) -> np.ndarray:
-    if series.dtype == bool:
-        return series.to_numpy(dtype=float)
-    if not pd.api.types.is_numeric_dtype(series):
-        raise DataError(f"the {role} {name!r} must be numeric; got dtype {series.dtype}. "
-                        + ("List it in `categorical` to expand it into indicators."
-                           if role == "covariate" else ""))
-    values = series.to_numpy(dtype=float)
-    if not np.all(np.isfinite(values)):
-        raise DataError(f"the {role} {name!r} has infinite values.")
-    return values
 
 
 def _treatment_array(series: pd.Series, name: str) -> np.ndarray:

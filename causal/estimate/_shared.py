@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from causal.estimate._glm import GLMFit, add_intercept, fit_linear, fit_logistic
+from causal._glm import add_intercept, fit_linear, fit_logistic_one
 
 _CACHE: ContextVar[dict | None] = ContextVar("causal_shared_fits", default=None)
 
@@ -67,22 +67,22 @@ def _token(value: Any) -> Any:
     return ("id", id(value))
 
 
-def propensity_fit(prep: Any) -> tuple[np.ndarray, GLMFit]:
+def propensity_fit(prep: Any) -> tuple[np.ndarray, Any]:
     """``(Z, fit)``: the design ``Z = [1, X]`` and the logistic fit of the treatment on it."""
-    def compute() -> tuple[np.ndarray, GLMFit]:
+    def compute() -> tuple[np.ndarray, Any]:
         xz = add_intercept(prep.x)
-        return xz, fit_logistic(xz, prep.a)
+        return xz, fit_logistic_one(xz, prep.a)
 
     return _memo(("propensity", id(prep)), prep, compute)
 
 
 def outcome_fit(prep: Any, z: Callable[[], np.ndarray], columns: tuple[str, ...]
-                ) -> tuple[np.ndarray, GLMFit]:
+                ) -> tuple[np.ndarray, Any]:
     """``(Z, fit)``: the outcome GLM (logistic for a 0/1 outcome, else least squares) on the
     design ``z()`` whose columns are named ``columns``."""
-    def compute() -> tuple[np.ndarray, GLMFit]:
+    def compute() -> tuple[np.ndarray, Any]:
         design = z()
-        return design, (fit_logistic if prep.binary else fit_linear)(design, prep.y)
+        return design, (fit_logistic_one if prep.binary else fit_linear)(design, prep.y)
 
     return _memo(("outcome", id(prep), columns), prep, compute)
 

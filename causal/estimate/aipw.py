@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 
+from causal._glm import LinearModel, LogisticModel, clone_model
 from causal._validation import check_literal
 from causal.errors import ParameterError
 from causal.estimate._base import BaseEstimator, PotentialOutcomeFit, Recorder
 from causal.estimate._design import Prepared
-from causal.estimate._glm import LinearModel, LogisticModel, clone_model
 from causal.estimate.diagnostics import (
     balance_table,
     propensity_diagnostics,
@@ -135,7 +135,8 @@ class AIPW(BaseEstimator):
         splits = self._splits(n, rng)
         for train, test in splits:
             ps = clone_model(ps_model).fit(x[train], a[train])
-            separated |= bool(getattr(getattr(ps, "fit_", None), "separated", False))
+            fit = getattr(ps, "fit_", None)
+            separated |= fit is not None and bool(fit.separated[0] or not fit.converged[0])
             e[test] = ps.predict_proba(x[test])[:, 1]
             if self.outcome_fit == "separate":
                 for level, target in ((1.0, m1), (0.0, m0)):

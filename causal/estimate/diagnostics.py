@@ -92,12 +92,25 @@ def balance_table(x: np.ndarray, names: tuple[str, ...], a: np.ndarray,
     return pd.DataFrame({"covariate": list(names), "smd_before": before, "smd_after": after})
 
 
+#: a fitted propensity score this close to 0 or 1 is reported as (quasi-)separation
+NEAR_BOUNDARY = 1e-8
+
+
 def propensity_diagnostics(propensity: np.ndarray, a: np.ndarray, rec, *,
                            separated: bool = False) -> dict:
-    """Overlap numbers, and the overlap/separation warnings recorded on ``rec``."""
+    """Overlap numbers, and the overlap/separation warnings recorded on ``rec``.
+
+    The separation warning is given when the propensity model is separated by the GLM core's
+    rule (``separated``: no finite maximum-likelihood estimate, :mod:`causal._glm.newton`) and
+    also when a fitted score is within :data:`NEAR_BOUNDARY` of 0 or 1: the estimate then
+    exists, but such scores are the mark of quasi-separation in the data (a covariate region
+    with almost only one arm), and weights built on them are huge or nearly zero.
+    """
     from causal.errors import OverlapWarning, SeparationWarning
 
     share = extreme_share(propensity)
+    e = np.asarray(propensity, dtype=float)
+    separated = separated or bool(np.any((e < NEAR_BOUNDARY) | (e > 1 - NEAR_BOUNDARY)))
     out = {"propensity": np.asarray(propensity, dtype=float), "treated": np.asarray(a),
            "extreme_share": share, "overlap_limits": OVERLAP_LIMITS,
            "propensity_min": float(np.min(propensity)),

@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 
+from causal._glm import expit
 from causal._validation import check_literal
 from causal.errors import ParameterError, SeparationWarning
 from causal.estimate._base import BaseEstimator, PotentialOutcomeFit, Recorder
 from causal.estimate._design import Prepared
-from causal.estimate._glm import expit
 from causal.estimate._shared import outcome_fit
 
 
@@ -85,7 +85,7 @@ class GComputation(BaseEstimator):
                  *(f"{prep.treatment}:{c}" for c in inter))
         z, fit = outcome_fit(prep, lambda: design(prep.a), names)
         if prep.binary:
-            if fit.separated:
+            if fit.separated[0] or not fit.converged[0]:
                 rec.warn(SeparationWarning, "the logistic outcome model (quasi-)separates the "
                                             "data; standardised risks are unreliable.")
         beta_if = fit.scores(z, prep.y)  # n x p
@@ -93,12 +93,12 @@ class GComputation(BaseEstimator):
         mu, phi = np.empty(2), np.empty((n, 2))
         # the design with the treatment set to `level` is [1, level, X, level X_cols]: its
         # products are formed from X directly, without building it
+        coef = fit.coef[0]
         p = prep.x.shape[1]
-        b_x, b_int = fit.coef[2:2 + p], fit.coef[2 + p:]
-        base = fit.coef[0] + prep.x @ b_x
-        shift = prep.x[:, cols] @ b_int if cols else 0.0
+        base = coef[0] + prep.x @ coef[2:2 + p]
+        shift = prep.x[:, cols] @ coef[2 + p:] if cols else 0.0
         for j, level in enumerate((1.0, 0.0)):
-            eta = base + level * (fit.coef[1] + shift)
+            eta = base + level * (coef[1] + shift)
             m = expit(eta) if prep.binary else eta
             v = w * (m * (1 - m)) if prep.binary else w
             v_x = v @ prep.x
@@ -108,6 +108,6 @@ class GComputation(BaseEstimator):
             phi[:, j] = w * (m - mu[j]) / w.mean() + beta_if @ d
         model = "logistic" if prep.binary else "linear"
         notes = [f"{model} outcome model" + (f" with treatment x {inter}" if inter else "")]
-        diagnostics = {"coefficients": dict(zip(names, fit.coef.tolist(), strict=True))}
+        diagnostics = {"coefficients": dict(zip(names, fit.coef[0].tolist(), strict=True))}
         return PotentialOutcomeFit(mu, phi, diagnostics, notes, odds_ratio_kind="marginal",
                                    n=n)

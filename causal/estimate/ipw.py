@@ -107,8 +107,8 @@ class IPW(BaseEstimator):
     def _fit(self, prep: Prepared, measure: str, rng: np.random.Generator,
              rec: Recorder) -> PotentialOutcomeFit:
         xz, ps_fit = propensity_fit(prep)
-        e, a, y = ps_fit.fitted, prep.a, prep.y
-        diagnostics = propensity_diagnostics(e, a, rec, separated=ps_fit.separated)
+        e, a, y = ps_fit.fitted[0], prep.a, prep.y
+        diagnostics = propensity_diagnostics(e, a, rec, separated=bool(ps_fit.separated[0] or not ps_fit.converged[0]))
         notes = ["logistic propensity model", "Hájek (normalised) weights"]
         p = a.mean()
         with np.errstate(divide="ignore", invalid="ignore"):

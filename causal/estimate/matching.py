@@ -92,8 +92,8 @@ class PSMatching(BaseEstimator):
              rec: Recorder) -> PotentialOutcomeFit:
         a, y, n = prep.a, prep.y, prep.n
         _, ps_fit = propensity_fit(prep)
-        e = ps_fit.fitted
-        diagnostics = propensity_diagnostics(e, a, rec, separated=ps_fit.separated)
+        e = ps_fit.fitted[0]
+        diagnostics = propensity_diagnostics(e, a, rec, separated=bool(ps_fit.separated[0] or not ps_fit.converged[0]))
         with np.errstate(divide="ignore"):
             logit = np.log(e) - np.log1p(-e)
         treated, control = np.flatnonzero(a == 1), np.flatnonzero(a == 0)

@@ -76,26 +76,26 @@ class OutcomeRegression(BaseEstimator):
 
     def _fit(self, prep: Prepared, measure: str, rng: np.random.Generator,
              rec: Recorder) -> CoefficientFit:
-        names = ("(intercept)", prep.treatment, *prep.x_names)
         z, fit = outcome_fit(prep, lambda: np.column_stack([np.ones(prep.n), prep.a, prep.x]),
-                             names)
+                             ("(intercept)", prep.treatment, *prep.x_names))
         n, p = z.shape
         if prep.binary:
-            if fit.separated:
+            if fit.separated[0] or not fit.converged[0]:
                 rec.warn(SeparationWarning,
                          "the logistic outcome model (quasi-)separates the data; the "
                          "conditional odds ratio is unreliable (its MLE may not exist).")
         phi = fit.scores(z, prep.y)[:, 1]
         if self.se == "classical":
             if fit.family == "gaussian":
-                sigma2 = np.sum((prep.y - fit.fitted) ** 2) / (n - p)
-                var = sigma2 * fit.bread[1, 1] / n
+                sigma2 = np.sum((prep.y - fit.fitted[0]) ** 2) / (n - p)
+                var = sigma2 * fit.cov[0][1, 1]
             else:
-                var = fit.bread[1, 1] / n
+                var = fit.cov[0][1, 1]
         else:
             var = np.sum(phi**2) / n**2 * (n / (n - p) if self.se == "hc1" else 1.0)
-        diagnostics = {"coefficients": dict(zip(names, fit.coef.tolist(), strict=True)),
-                       "converged": fit.converged}
+        names = ("(intercept)", prep.treatment, *prep.x_names)
+        diagnostics = {"coefficients": dict(zip(names, fit.coef[0].tolist(), strict=True)),
+                       "converged": bool(fit.converged[0])}
         kind = "logistic" if fit.family == "binomial" else "linear"
         notes = [f"{kind} model, {self.se} SE"]
-        return CoefficientFit(float(fit.coef[1]), float(np.sqrt(var)), phi, diagnostics, notes)
+        return CoefficientFit(float(fit.coef[0][1]), float(np.sqrt(var)), phi, diagnostics, notes)

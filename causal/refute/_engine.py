@@ -1,7 +1,7 @@
 """The estimators the refuters can refit in batches, and the data checks they share.
 
 Three estimators are supported, all refittable for many replicates at once
-(:mod:`causal.estimate._batched`):
+(:mod:`causal._glm`):
 
 * ``"linear_regression"``: the treatment coefficient of ``outcome ~ 1 + treatment +
   covariates`` by least squares (a mean difference; a risk difference for a 0/1 outcome, i.e. a
@@ -23,9 +23,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from causal._glm import fit_logistic, fit_ols
 from causal._validation import check_literal
 from causal.errors import DataError, ParameterError
-from causal.estimate._batched import fit_logistic, fit_ols
 
 Estimator = Literal["linear_regression", "logistic_regression", "ipw"]
 ESTIMATORS: tuple[str, ...] = ("linear_regression", "logistic_regression", "ipw")
@@ -33,7 +33,7 @@ ESTIMATORS: tuple[str, ...] = ("linear_regression", "logistic_regression", "ipw"
 #: (R, n) float64 arrays alive at once while refitting, by estimator (a conservative count)
 ARRAYS_PER_ESTIMATOR = {"linear_regression": 8, "logistic_regression": 12, "ipw": 14}
 #: float64 elements per (R, n) block of an iterative refit (2 MB: cache-sized, as in
-#: causal._batched_glm, whose measurements found larger blocks no faster)
+#: the GLM core's per-replicate designs, whose measurements found larger blocks no faster)
 CHUNK_ELEMENTS = 262_144
 #: default memory ceiling when the machine's available memory cannot be read
 DEFAULT_MAX_BYTES = 4 * 1024**3
@@ -109,7 +109,7 @@ class Problem:
     treatment_binary: bool
     outcome_binary: bool
     #: per-refutation cache: coefficients of the fit on the data as given (Newton starting
-    #: values) and the shared design blocks (see causal.estimate._batched._shared_block)
+    #: values) and the shared design blocks (see causal._glm.designs._shared_block)
     warm: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -271,17 +271,17 @@ class Problem:
 
 
 def _single_threaded_blas(size: int) -> Any:
-    """The project's BLAS guard (:func:`causal.estimate._bootstrap.single_threaded_blas`)."""
-    from causal.estimate._bootstrap import single_threaded_blas
+    """The project's BLAS guard (:func:`causal._glm.single_threaded_blas`)."""
+    from causal._glm import single_threaded_blas
 
     return single_threaded_blas(size)
 
 
 def _tolerance(n_rep: int) -> float:
-    """Newton step tolerance: after a step of size s the error is about s^2 (quadratic
-    convergence), so 1e-4 leaves about 1e-8 in the refits, far below their spread; the single
-    fit on the original data is taken to 1e-9."""
-    return 1e-9 if n_rep == 1 else 1e-4
+    """Tolerance of the GLM core's convergence rule (the estimated error left in the
+    equilibrated coefficients, :mod:`causal._glm.newton`): about 1e-8 in the refits, far below
+    their spread; the single fit on the original data is taken to 1e-12."""
+    return 1e-12 if n_rep == 1 else 1e-8
 
 
 def prepare(data: pd.DataFrame, *, treatment: str, outcome: str,

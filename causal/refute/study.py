@@ -48,18 +48,20 @@ class StudyRefutation:
 def design_frame(frame: pd.DataFrame, *, treatment: str, outcome: str,
                  covariates: tuple[str, ...], categorical: tuple[str, ...],
                  squared: tuple[str, ...]) -> tuple[pd.DataFrame, tuple[str, ...], int]:
-    """Numeric columns for the refuters: categorical covariates as 0/1 indicators (first level
-    the reference), squared terms as extra ``<name>_squared`` columns, complete cases only."""
+    """Numeric columns for the refuters, complete cases only: the project's one design builder
+    (:func:`causal._glm.design.design_columns`), so categorical covariates enter as
+    ``name[level]`` indicators (first level the reference) and squared ones as ``name^2``,
+    named as in the estimators' coefficient tables."""
+    from causal._glm.design import design_columns
+
     used = [treatment, outcome, *covariates]
     complete = frame.loc[:, used].dropna()
     dropped = len(frame) - len(complete)
-    out = pd.get_dummies(complete, columns=list(categorical), drop_first=True, dtype=float)
-    columns = [c for c in covariates if c not in categorical]
-    columns += [c for c in out.columns if any(c.startswith(f"{k}_") for k in categorical)]
-    for name in squared:
-        out[f"{name}_squared"] = out[name].astype(float) ** 2
-        columns.append(f"{name}_squared")
-    return out, tuple(columns), dropped
+    x, names = design_columns(complete, covariates, categorical=categorical, squared=squared)
+    out = complete.loc[:, [treatment, outcome]].copy()
+    for name, column in zip(names, x.T, strict=True):
+        out[name] = column
+    return out, names, dropped
 
 
 #: estimators of the estimates section, refitted as estimated (:func:`causal.refute.refute`)

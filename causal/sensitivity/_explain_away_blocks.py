@@ -15,6 +15,9 @@ from typing import Any
 
 import numpy as np
 
+#: replicates fitted in sequence, each starting from the previous one's estimates; chains are
+#: fixed (not set by the number of threads), so results do not depend on ``n_threads``
+CHAIN = 25
 #: replicates drawn per block (fixed, so results do not depend on memory limits or workers)
 REPLICATE_BLOCK = 250
 #: target bytes of one stacked group of cells' design matrices
@@ -54,8 +57,9 @@ def block_bounds(replicates: int) -> list[tuple[int, int]]:
 
 
 def cell_groups(cells: np.ndarray, size: int, n: int, p: int) -> list[np.ndarray]:
-    """The matched cells in groups whose stacked designs take about ``GROUP_BYTES``."""
-    group = max(1, GROUP_BYTES // max(1, size * n * p * 8))
+    """The matched cells in groups whose per-replicate work arrays (cells x n, about a dozen of
+    them in a Newton fit) take about ``GROUP_BYTES`` together."""
+    group = max(1, GROUP_BYTES // max(1, 12 * n * 8))
     return [cells[g0:g0 + group] for g0 in range(0, cells.size, group)]
 
 
@@ -69,8 +73,17 @@ def split(groups: list[np.ndarray], parts: int) -> list[tuple[np.ndarray, ...]]:
 def simulate_block(shared: Shared, block: Block) -> list[tuple[np.ndarray, np.ndarray,
                                                               np.ndarray, np.ndarray]]:
     """Draw the block's cohorts, fit every cell of its groups; ``[(cells, coef, se, conv)]``
-    with arrays of shape (cells in group, replicates in block)."""
-    from causal._batched_glm import fit_logit_batch
+    with arrays of shape (cells in group, replicates in block).
+
+    Within one replicate the cells share the cohort's covariates and differ only in the
+    treatment column and the outcome, so a group of cells is one batch of the GLM core on a
+    shared design (:func:`causal._glm.fit_logistic`): the information's covariate block is one
+    matrix product (cells x n) @ (n x p(p+1)/2) per Newton step. Each cell starts from its
+    estimate in the previous replicate of its chain of ``CHAIN`` replicates (same model, another
+    sample), which saves Newton steps without changing the estimate beyond the convergence
+    tolerance; ``n_threads`` threads fit the chains concurrently.
+    """
+    from causal._glm import fit_logistic
     from causal.data.calibrate import adjusted_design
     from causal.data.simulate import _linear, covariates_from_uniforms
 
@@ -86,25 +99,41 @@ def simulate_block(shared: Shared, block: Block) -> list[tuple[np.ndarray, np.nd
     logit_t, logit_y = np.log(u[9] / (1 - u[9])), np.log(u[10] / (1 - u[10]))
     cov["employment_support"] = np.zeros_like(lp_t)
     template = adjusted_design(cov, data)
-    del u
+    # the shared part of each replicate's design: every column but the treatment (column 1)
+    covariates = np.ascontiguousarray(np.delete(template, 1, axis=2))
+    del u, template
     out = []
     for sel in block.groups:
-        # P(T = 1) = expit(eta) <=> T = 1{logit(u) < eta}: same uniforms in every cell
-        eta_t = (shared.uptake_intercept[sel, None, None] + lp_t[None]
-                 + shared.log_or_uptake[sel, None, None] * m[None])
-        treated = logit_t[None] < eta_t
-        eta_y = (shared.recovery_intercept[sel, None, None]
-                 + shared.prognostic_scale[sel, None, None] * lp_y[None]
-                 + shared.log_or_recovery[sel, None, None] * m[None])
-        recovered = (logit_y[None] < eta_y).astype(float)
-        # one cell (large n): its treatment column is written into the template itself, every
-        # cell overwriting all of it, which saves copying the block's whole design per cell
-        X = template[None] if sel.size == 1 else np.repeat(template[None], sel.size, axis=0)
-        X[..., 1] = treated
-        k, b = sel.size * size, template.shape
-        fit = fit_logit_batch(X.reshape(k, b[1], b[2]), recovered.reshape(k, b[1]),
-                              n_threads=shared.n_threads)
-        shape = (sel.size, size)
-        out.append((sel, fit.coef[:, 1].reshape(shape), fit.std_error[:, 1].reshape(shape),
-                    fit.converged.reshape(shape)))
+        a_t, b_t = shared.uptake_intercept[sel, None], shared.log_or_uptake[sel, None]
+        a_y = shared.recovery_intercept[sel, None]
+        k_y, b_y = shared.prognostic_scale[sel, None], shared.log_or_recovery[sel, None]
+
+        def chain(bounds: tuple[int, int], a_t=a_t, b_t=b_t, a_y=a_y, k_y=k_y, b_y=b_y,
+                  sel=sel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            r0, r1 = bounds
+            coef, se = np.full((sel.size, r1 - r0), np.nan), np.full((sel.size, r1 - r0), np.nan)
+            ok = np.zeros((sel.size, r1 - r0), dtype=bool)
+            start = None
+            for j, r in enumerate(range(r0, r1)):
+                # P(T = 1) = expit(eta) <=> T = 1{logit(u) < eta}: same uniforms in every cell
+                treated = (logit_t[r] < a_t + lp_t[r] + b_t * m[r]).astype(float)
+                recovered = (logit_y[r] < a_y + k_y * lp_y[r] + b_y * m[r]).astype(float)
+                fit = fit_logistic(covariates[r], [treated], recovered, None, sel.size,
+                                   start=start, cov=True)
+                coef[:, j] = fit.coef[:, -1]
+                se[:, j] = np.sqrt(fit.cov[:, -1, -1])
+                ok[:, j] = fit.converged
+                start = np.where(fit.converged[:, None], fit.coef, 0.0)
+            return coef, se, ok
+
+        chains = [(r0, min(r0 + CHAIN, size)) for r0 in range(0, size, CHAIN)]
+        if shared.n_threads > 1 and len(chains) > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=shared.n_threads) as pool:
+                parts = list(pool.map(chain, chains))
+        else:
+            parts = [chain(bounds) for bounds in chains]
+        out.append((sel, *(np.concatenate(arrays, axis=1) for arrays in zip(*parts,
+                                                                             strict=True))))
     return out

@@ -6,8 +6,10 @@ recovery (``OR_UY``), at prevalence ``pi``, many SIMULATED cohorts of the study'
 drawn from the structural model of :mod:`causal.data.simulate` with a true conditional OR of 1,
 their margins matched by :func:`causal.data.grid_solve.solve_binary_grid`, and the paper's
 adjusted logistic model (recovery ~ treatment + the measured ``[data] covariates``, categorical
-ones as indicators; the confounder left out) is fitted to every cohort by batched Newton
-(:func:`causal._batched_glm.fit_logit_batch`).
+ones as indicators; the confounder left out) is fitted to every cohort by the GLM core's
+batched Newton (:func:`causal._glm.fit_logistic`): within one replicate the cells differ only in
+the treatment column and the outcome, so all cells of a replicate are one batch on a shared
+covariate design.
 
 Common random numbers: each replicate's uniforms (covariates, confounder, and the two uniforms
 whose thresholds decide treatment and recovery) are drawn once and reused in every cell; only the
@@ -56,15 +58,15 @@ def _grid(values: Any, name: str, default: np.ndarray) -> np.ndarray:
 
 
 def estimate_memory(cells: int, replicates: int, n: int, p: int) -> int:
-    """Bytes the simulation needs at its peak (a replicate block's uniforms and covariates, one
-    stacked group of cells' designs and outcomes, the batched fit's work arrays, results)."""
+    """Bytes the simulation needs at its peak (a replicate block's uniforms, covariates and
+    designs; one group of cells' Newton work arrays and the shared column products, for two
+    concurrent chains; results)."""
     block = min(replicates, REPLICATE_BLOCK)
-    per_block = block * n * 8 * (11 + 12 + p)  # uniforms, covariates, template design
-    group = max(1, min(cells, GROUP_BYTES // max(1, block * n * p * 8)))
-    per_group = group * block * n * (8 * p + 8 * 3)  # stacked X, T/Y thresholds, outcomes
-    fit_work = 4 * 216_000 * 8 + group * block * (p * p + 4 * p) * 8
+    per_block = block * n * 8 * (11 + 12 + 2 * p)  # uniforms, covariates, template, shared part
+    group = max(1, min(cells, GROUP_BYTES // max(1, 12 * n * 8)))
+    per_group = 2 * (group * n * 8 * 12 + n * p * (p + 1) // 2 * 8)
     results = cells * replicates * (8 * 2 + 1)
-    return int(per_block + per_group + fit_work + results)
+    return int(per_block + per_group + results)
 
 
 def covariate_benchmarks(data: Any, prognostic_scale: float, prevalence: float
@@ -133,7 +135,8 @@ def explain_away(study: Any, *, uptake_ors: Any = None, recovery_ors: Any = None
     max_memory_mb : float
         Refuse (ParameterError, with the estimate) above this.
     n_threads : int
-        Threads for the batched fits (results do not depend on it).
+        Threads fitting a block's chains of replicates concurrently (results do not depend
+        on it).
     random_state : None, int or numpy.random.Generator
         Replicate block ``b`` (replicates ``250 b`` to ``250 b + 249``) draws from
         ``SeedSequence(random_state).spawn(...)[b]`` (a Generator first gives one integer seed).

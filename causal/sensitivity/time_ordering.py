@@ -253,7 +253,7 @@ def simulate_time_ordering(*, n_clients: int = 302, n_takers: int = 66, n_recove
 
 
 def _adjusted(treated: np.ndarray, outcome: np.ndarray, covariate: np.ndarray) -> np.ndarray:
-    from causal._batched_glm import fit_logit_batch
+    from causal._glm import fit_logit_batch
 
     X = np.stack([np.ones_like(covariate), treated.astype(float), covariate], axis=-1)
     fit = fit_logit_batch(X, outcome.astype(float))

@@ -55,7 +55,7 @@ def placebo_treatment(data: pd.DataFrame, *, treatment: str, outcome: str,
 
     Notes
     -----
-    All R permuted treatments are refitted at once (:mod:`causal.estimate._batched`): the
+    All R permuted treatments are refitted at once (:mod:`causal._glm`): the
     covariate block of the normal equations is shared, only the treatment column differs. For
     IPW the propensity model is refitted to every permuted treatment.
 

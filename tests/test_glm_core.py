@@ -1,0 +1,131 @@
+"""The GLM core (causal._glm): one Newton loop, one rule set, whatever the design's shape.
+
+Reference values come from statsmodels 0.15.0 (``sm.Logit(y, X).fit(method="newton",
+tol=1e-12)`` and ``sm.GLM(..., family=Binomial(), freq_weights=w)``), which maximise the same
+likelihood; the tolerances (1e-8 relative) are far above both fits' convergence error (about
+1e-12) and far below any difference a wrong likelihood, weight or warm start would make.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+from causal._glm import (
+    add_intercept,
+    fit_linear,
+    fit_logistic,
+    fit_logistic_one,
+    fit_logit_batch,
+    fit_ols,
+)
+from causal._glm.design import design_columns
+from causal._glm.logistic import _WARM_START_N
+from causal.estimate._design import prepare
+
+
+def simulated(n: int, seed: int = 3, p: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """SIMULATED: standard normal covariates, logistic outcome, coefficients -0.4, 0.8, ..."""
+    rng = np.random.default_rng(seed)
+    z = add_intercept(rng.normal(size=(n, p)))
+    beta = np.linspace(-0.4, 0.8, p + 1)
+    y = (rng.random(n) < 1 / (1 + np.exp(-z @ beta))).astype(float)
+    return z, y
+
+
+def test_single_fit_above_the_warm_start_size_matches_statsmodels():
+    """Above 200,000 rows the single fit starts from a subsample fit and takes chord steps on
+    its information: it must still reach the full-data MLE and full-data standard errors."""
+    n = _WARM_START_N + 50_000
+    z, y = simulated(n)
+    fit = fit_logistic_one(z, y)
+    peer = sm.Logit(y, z).fit(disp=0, method="newton", tol=1e-12)
+    assert fit.converged[0] and not fit.separated[0]
+    np.testing.assert_allclose(fit.coef[0], peer.params, rtol=1e-8)
+    np.testing.assert_allclose(fit.std_error[0], peer.bse, rtol=1e-8)
+
+
+def test_a_single_fit_is_a_batch_of_one():
+    z, y = simulated(500)
+    one = fit_logistic_one(z, y)
+    batch = fit_logistic(z, [], y, None, 1, tol=1e-12, cov=True)
+    np.testing.assert_allclose(one.coef, batch.coef, rtol=1e-12)
+    np.testing.assert_allclose(one.cov, batch.cov, rtol=1e-10)
+
+
+def test_shared_design_with_replicate_columns_matches_designs_per_replicate():
+    """Replicate columns and weights on a shared design (refits, explain-away cells) against
+    full designs per replicate (simulations): the same fits."""
+    z, y = simulated(400)
+    rng = np.random.default_rng(4)
+    extra = rng.normal(size=(5, 400))
+    weights = rng.poisson(1.0, size=(5, 400)).astype(float)
+    shared = fit_logistic(z, [extra], y, weights, 5, cov=True)
+    stacked = fit_logit_batch(np.stack([np.column_stack([z, e]) for e in extra]), y,
+                              weights=weights)
+    np.testing.assert_allclose(shared.coef, stacked.coef, rtol=1e-8)
+    np.testing.assert_allclose(shared.std_error, stacked.std_error, rtol=1e-8)
+    for r in range(5):
+        peer = sm.GLM(y, np.column_stack([z, extra[r]]), family=sm.families.Binomial(),
+                      freq_weights=weights[r]).fit(tol=1e-12)
+        np.testing.assert_allclose(shared.coef[r], peer.params, rtol=1e-8)
+
+
+def test_one_separation_rule_on_every_path():
+    """Complete separation on a covariate: separated and not converged whether fitted alone,
+    as a refit on a shared design or in a batch of designs (the issue: the same data must
+    not be "separated" in an estimate and "converged" in its refutation)."""
+    z, y = simulated(300)
+    y = (z[:, 1] > 0).astype(float)
+    one = fit_logistic_one(z, y)
+    shared = fit_logistic(z, [], np.stack([y, y]), None, 2)
+    stacked = fit_logit_batch(np.stack([z, z]), y)
+    for fit in (one, shared, stacked):
+        assert fit.separated.all() and not fit.converged.any()
+
+
+def test_collinear_columns_are_not_identified_on_every_path():
+    z, y = simulated(300)
+    z = np.column_stack([z, 2 * z[:, 1]])
+    for fit in (fit_logistic_one(z, y), fit_logistic(z, [], y, None, 1),
+                fit_logit_batch(z[None], y), fit_ols(z, [], y, None, 1)):
+        assert np.isnan(fit.coef).all() and not fit.converged.any()
+
+
+def test_linear_fit_matches_statsmodels_ols():
+    z, _ = simulated(300)
+    y = z @ np.array([1.0, 2.0, -1.0, 0.5]) + np.random.default_rng(1).normal(size=300)
+    fit = fit_linear(z, y)
+    peer = sm.OLS(y, z).fit()
+    np.testing.assert_allclose(fit.coef[0], peer.params, rtol=1e-10)
+    np.testing.assert_allclose(fit.std_error[0], peer.bse, rtol=1e-10)
+
+
+def test_design_builder_names_terms_once():
+    frame = pd.DataFrame({"age": [30.0, 40, 50, 60, 35, 45, 55, 65],
+                          "education": [3, 1, 2, 1, 2, 3, 3, 1],
+                          "region": pd.Categorical(["s", "n", "n", "s", "s", "n", "s", "n"],
+                                                   categories=["s", "n", "w"])})
+    x, names = design_columns(frame, ["age", "education", "region"],
+                              categorical=["education", "region"], squared=["age"])
+    # sorted levels for plain columns (1 is the reference); a categorical's declared order,
+    # levels present only ("w" is absent), for a categorical dtype ("s" is the reference)
+    assert names == ("age", "age^2", "education[2]", "education[3]", "region[n]")
+    np.testing.assert_array_equal(x[:4, 1], [900, 1600, 2500, 3600])
+    np.testing.assert_array_equal(x[:4, 2:], [[0, 1, 0], [0, 0, 1], [1, 0, 1], [0, 0, 0]])
+    prep = prepare(frame.assign(t=[0, 1, 0, 1, 1, 0, 1, 0], y=[1.0, 2, 3, 5, 4, 2, 7, 1]),
+                   treatment="t", outcome="y",
+                   covariates=["age", "education"], categorical=["education"],
+                   squared=["age"])
+    assert prep.x_names == names[:4]
+
+
+@pytest.mark.parametrize("n", [300, 3000])
+def test_fitted_values_and_scores_of_a_single_fit(n):
+    """The M-estimation scores: n (Z'VZ)^-1 z_i (y_i - mu_i) sum to zero at the MLE."""
+    z, y = simulated(n)
+    fit = fit_logistic_one(z, y)
+    np.testing.assert_allclose(fit.fitted[0], 1 / (1 + np.exp(-z @ fit.coef[0])), rtol=1e-12)
+    assert np.abs(fit.scores(z, y).sum(axis=0)).max() < 1e-6
