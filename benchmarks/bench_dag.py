@@ -1,7 +1,7 @@
 """Identification speed: our adjustment-criterion search against DoWhy's identify_effect.
 
 Run by hand: ``uv run python benchmarks/bench_dag.py``. Prints, for each graph, the median
-time of ``causal.identification.identify`` (all minimal adjustment sets) and of DoWhy's
+time of ``causal.graph.identification.identify`` (all minimal adjustment sets) and of DoWhy's
 ``identify_effect`` with its default and exhaustive back-door searches, and their ratio.
 DoWhy's import time is excluded; each call is repeated and the median kept.
 """
@@ -13,9 +13,9 @@ import time
 import warnings
 from pathlib import Path
 
-from causal._dowhy import dowhy_backdoor_sets
-from causal.dag import CausalGraph, read_graph
-from causal.identification import identify
+from causal.graph._dowhy import dowhy_backdoor_sets
+from causal.graph.dag import CausalGraph, read_graph
+from causal.graph.identification import identify
 
 ROOT = Path(__file__).resolve().parents[1]
 

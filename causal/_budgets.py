@@ -26,6 +26,11 @@ MAX_REPLICATES = 100_000
 MAX_DRAWS = 20_000_000
 #: Elements of one replicate-by-row block (refits, bootstrap weights): about 1.6 GB of float64.
 MAX_BATCH_ELEMENTS = 200_000_000
+#: Bytes of one (replicates x rows) float64 array in a refuter's block of replicates: a block
+#: holds ``max(1, REPLICATE_BLOCK_BYTES // (8 n))`` replicates, and its draws and refits keep a
+#: few such arrays alive (about 8 rows at n = 10^6, 83 at n = 10^5). Fixed, not read from the
+#: machine: the blocks define the random streams, so results must not depend on memory.
+REPLICATE_BLOCK_BYTES = 64 * 1024**2
 #: Events or participants in one group of a published claim.
 MAX_CLAIM_COUNT = 1_000_000_000
 #: Candidate 2x2 tables the audit examines when it searches for tables reproducing an OR.

@@ -1,8 +1,8 @@
 """Replicate blocks and where they run: in this process, or as tasks on a Dask cluster.
 
-The heavy procedures (explain-away cells, bias-analysis draws, bootstrap replicates) are sets of
-independent *blocks*. A block's random numbers come only from the study seed and the block's
-index (:func:`block_streams`), never from a generator shared between blocks, and the blocking
+The heavy procedures (explain-away cells, bias-analysis draws, refuter simulations, bootstrap
+replicates) are sets of independent *blocks*. A block's random numbers come only from the study
+seed and the block's index (:func:`block_streams`), never from a generator shared between blocks, and the blocking
 itself is fixed by the problem's size, not by the number of workers. So the same blocks give
 the same numbers wherever they run: in this process (the default, where Dask is not even
 imported), on a local cluster (``workers=N``) or on an existing one (``scheduler=ADDRESS`` or
@@ -39,6 +39,9 @@ SCHEDULER_ENV = "CAUSAL_SCHEDULER"
 #: how many times a task that raised is retried (a task lost with a dead worker is re-run by the
 #: scheduler anyway, up to distributed's ``allowed-failures``)
 RETRIES = 3
+
+#: objects a DaskRunner keeps scattered for reuse (a suite's problem and a negative control's)
+SHARED_KEPT = 2
 
 Progress = Callable[[int, int], None]
 
@@ -83,6 +86,10 @@ class InProcess:
     def __init__(self, progress: Progress | None = None) -> None:
         self.progress = progress
 
+    def share(self, obj: Any) -> Any:
+        """``obj`` itself: blocks in this process read it directly."""
+        return obj
+
     def map(self, fn: Callable[[Any, Any], Any], items: Sequence[Any], shared: Any,
             label: str = "blocks") -> list[Any]:
         """``[fn(shared, item) for item in items]``, reporting progress after each block."""
@@ -102,6 +109,21 @@ class DaskRunner:
         self.client = client
         self.progress = progress
         self.retries = retries
+        self._shared: dict[int, tuple[Any, Any]] = {}
+
+    def share(self, obj: Any) -> Any:
+        """A future for ``obj`` scattered to every worker, once per object for this runner's
+        lifetime: procedures that run several maps over the same data (the refuters of one
+        suite) send it once. Pass the future as ``shared`` to :meth:`map`. The workers keep
+        the latest :data:`SHARED_KEPT` objects; older ones are released."""
+        key = id(obj)  # the object is held below, so its id cannot be reused meanwhile
+        if key not in self._shared:
+            [future] = self.client.scatter([obj], broadcast=True, hash=False)
+            self._shared[key] = (obj, future)
+            while len(self._shared) > SHARED_KEPT:
+                _, old = self._shared.pop(next(iter(self._shared)))
+                self.client.cancel([old])
+        return self._shared[key][1]
 
     @property
     def address(self) -> str:
@@ -116,11 +138,13 @@ class DaskRunner:
     def map(self, fn: Callable[[Any, Any], Any], items: Sequence[Any], shared: Any,
             label: str = "blocks") -> list[Any]:
         """``fn(shared, item)`` for every item as tasks; results in the order of ``items``."""
-        from distributed import as_completed
+        from distributed import Future, as_completed
 
         if not items:
             return []
-        [data] = self.client.scatter([shared], broadcast=True, hash=False)
+        owned = not isinstance(shared, Future)  # else a future from share(), kept for reuse
+        [data] = (self.client.scatter([shared], broadcast=True, hash=False) if owned
+                  else [shared])
         futures = self.client.map(run_block, [fn] * len(items), [data] * len(items),
                                   list(items), retries=self.retries, pure=False,
                                   key=[f"causal-{label}-{i}-{os.urandom(4).hex()}"
@@ -131,7 +155,7 @@ class DaskRunner:
                     self.progress(done, len(items))
             return self.client.gather(futures)
         finally:
-            self.client.cancel([*futures, data])
+            self.client.cancel([*futures, data] if owned else futures)
 
 
 _CURRENT: ContextVar[Any] = ContextVar("causal_runner", default=None)
@@ -229,6 +253,7 @@ def cluster(scheduler: str | None = None, workers: int | None = None, *,
         yield runner
     finally:
         _CURRENT.reset(token)
+        runner._shared.clear()
         client.close()
         if local is not None:
             local.close()

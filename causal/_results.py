@@ -7,6 +7,8 @@ concatenate into one report table.
 
 from __future__ import annotations
 
+import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,6 +24,9 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "method",
     "note",
 )
+
+#: the columns a result's text shows by default (:meth:`SummaryMixin.render_text`)
+TEXT_COLUMNS: tuple[str, ...] = ("quantity", "estimate", "ci_lower", "ci_upper", "note")
 
 
 def summary_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -62,11 +67,43 @@ def frame_to_markdown(frame: pd.DataFrame, digits: int = 4) -> str:
     return "\n".join(lines)
 
 
+def jsonable(value: Any) -> Any:
+    """``value`` as plain JSON types: frames as lists of records, NumPy scalars and arrays as
+    Python numbers and lists, NaN and infinities as None, paths as strings."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, pd.DataFrame):
+        return jsonable(value.to_dict("records"))
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        return value if math.isfinite(value) else None
+    if isinstance(value, np.ndarray):
+        return jsonable(value.tolist())
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
 class SummaryMixin:
     """Rendering of a result from its ``summary()`` table."""
 
     def summary(self) -> pd.DataFrame:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain JSON types: ``{"summary": [one dict per row]}`` (missing numbers
+        are None); results with headline fields add them next to ``summary``."""
+        return {"summary": jsonable(self.summary())}
+
+    def render_text(self) -> str:
+        """The result as text: a Markdown table of :data:`TEXT_COLUMNS` of ``summary()``."""
+        return frame_to_markdown(self.summary()[list(TEXT_COLUMNS)])
 
     def to_markdown(self) -> str:
         return frame_to_markdown(self.summary())

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from causal.cli import main
-from causal.dag import read_graph
+from causal.graph.dag import read_graph
 from tests import _own_data as own
 
 
@@ -168,7 +168,7 @@ def test_init_output_runs_the_report(cohort, capsys):
 
 def test_column_names_that_need_quoting(tmp_path):
     """A column named with a space becomes a quoted DOT node that the graph reader accepts."""
-    from causal.scaffold import scaffold_from_data
+    from causal.study.scaffold import scaffold_from_data
 
     frame = own.simulate_cohort(100).rename(columns={"severity": "baseline severity"})
     frame.to_parquet(tmp_path / "my cohort.parquet")

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from causal.cli import main
-from causal.dag import read_graph
-from causal.identification import check_adjustment, identify
+from causal.graph.dag import read_graph
+from causal.graph.identification import check_adjustment, identify
 
 DWP = Path(__file__).resolve().parents[1] / "dags" / "dwp_ea_iapt.dot"
 MATCHED = ("age", "sex", "benefit_history", "phq9_baseline", "gad7_baseline")

@@ -9,8 +9,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from causal.dag import CausalGraph, from_dagitty, from_dot, from_gml, read_graph
 from causal.errors import CausalError, GraphError
+from causal.graph.dag import CausalGraph, from_dagitty, from_dot, from_gml, read_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 DAGS = sorted((ROOT / "dags").glob("*.dot"))

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from causal.dag import CausalGraph, read_graph
 from causal.errors import GraphError, NoCausalPathWarning
-from causal.identification import check_adjustment, identify, is_valid_adjustment
+from causal.graph.dag import CausalGraph, read_graph
+from causal.graph.identification import check_adjustment, identify, is_valid_adjustment
 
 ROOT = Path(__file__).resolve().parents[1]
 DAGS = sorted((ROOT / "dags").glob("*.dot"))
@@ -229,7 +229,7 @@ ALL = {**TEXTBOOK, **{p.stem: read_graph(p) for p in DAGS}}
 
 @pytest.mark.parametrize("name", sorted(ALL))
 def test_agrees_with_dowhy(name):
-    from causal._dowhy import dowhy_backdoor_sets, dowhy_is_backdoor_set
+    from causal.graph._dowhy import dowhy_backdoor_sets, dowhy_is_backdoor_set
 
     graph = ALL[name]
     ours = identify(graph)
@@ -251,7 +251,7 @@ def test_every_project_graph_is_compared_with_dowhy():
 
 
 def test_dowhy_finds_the_front_door_where_adjustment_fails():
-    from causal._dowhy import to_dowhy_model
+    from causal.graph._dowhy import to_dowhy_model
 
     model = to_dowhy_model(FRONT_DOOR)
     estimand = model.identify_effect(proceed_when_unidentifiable=True)

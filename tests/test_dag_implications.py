@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from causal.dag import CausalGraph
 from causal.errors import DataError, ParameterError
-from causal.implications import check_implications, implied_independences, partial_correlation
+from causal.graph.dag import CausalGraph
+from causal.graph.implications import check_implications, implied_independences, partial_correlation
 
 CHAIN = CausalGraph.from_edges([("a", "b"), ("b", "c")], exposure="a", outcome="c")
 
@@ -122,7 +122,7 @@ def test_nhefs_graph_against_the_real_data():
 
     import causaldata
 
-    from causal.dag import read_graph
+    from causal.graph.dag import read_graph
 
     graph = read_graph(Path(__file__).resolve().parents[1] / "dags" / "nhefs.dot")
     data = causaldata.nhefs_complete.load_pandas().data

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from causal.dag import CausalGraph, read_graph
+from causal.graph.dag import CausalGraph, read_graph
 from causal.plots.dag import dag_figure, dag_layout, plot_dag
 
 ROOT = Path(__file__).resolve().parents[1]

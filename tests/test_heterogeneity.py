@@ -320,8 +320,8 @@ def test_bad_input_binary_outcome_constant_in_an_arm_and_models():
 def test_plot_draws_the_curve_data(linear_cate):
     import matplotlib.pyplot as plt
 
+    from causal.plots._figure import new_figure
     from causal.plots.heterogeneity import plot_effect_heterogeneity
-    from causal.report.figures import new_figure
 
     data, result = linear_cate
     default = result.curve()
@@ -341,8 +341,8 @@ def test_plot_draws_the_curve_data(linear_cate):
 
 
 def test_plot_binary_outcome_in_percentage_points_and_binary_modifier():
+    from causal.plots._figure import new_figure
     from causal.plots.heterogeneity import plot_effect_heterogeneity
-    from causal.report.figures import new_figure
 
     data, _, _ = simulate_binary(1500, seed=9)
     data["ltc"] = np.random.default_rng(9).binomial(1, 0.4, len(data))

@@ -49,6 +49,7 @@ def test_without_options_dask_is_not_imported():
         "'--json']) == 0\n"
         "assert main(['bias-analysis', '31', '66', '64', '236', '--p1', 'uniform:0.4,0.6', "
         "'--p0', '0.2', '--effect', '2', '--draws', '1000', '--json']) == 0\n"
+        f"assert main(['refute', {str(THEW)!r}, '--simulations', '5', '--json']) == 0\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed'))\n"
         "assert not loaded, loaded\n")
     env = {k: v for k, v in os.environ.items() if k != "CAUSAL_SCHEDULER"}
@@ -138,9 +139,57 @@ def test_bootstrap_replicates_identical_on_a_cluster(scheduler):
     np.testing.assert_array_equal(remote, local)
 
 
+def _refuter_data(n: int = 300):
+    """SIMULATED: two confounders, binary treatment, continuous and binary outcomes."""
+    import pandas as pd
+
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=(n, 2))
+    t = (rng.random(n) < 1 / (1 + np.exp(-x[:, 0]))).astype(int)
+    y = 0.5 * t + x @ [1.0, 0.5] + rng.normal(size=n)
+    yb = (rng.random(n) < 1 / (1 + np.exp(-(0.5 * t + x[:, 1])))).astype(int)
+    return pd.DataFrame({"a": x[:, 0], "b": x[:, 1], "t": t, "y": y, "yb": yb})
+
+
+def test_refuters_identical_on_a_cluster(scheduler, monkeypatch):
+    """Six refuters on an IPW estimate and five on a logistic model named by string, 20
+    simulations in blocks of at most 7 replicates (3 blocks, so 3 tasks per refuter): the
+    cluster's refuted estimates equal the in-process ones exactly, and the problem is
+    scattered once per suite, not once per refuter."""
+    import causal.refute as cr
+    from causal import _budgets
+    from causal.estimate import IPW
+
+    data = _refuter_data()
+    monkeypatch.setattr(_budgets, "REPLICATE_BLOCK_BYTES", 7 * 8 * len(data))
+    estimate = IPW().estimate(data, treatment="t", outcome="y", covariates=["a", "b"])
+
+    def suites():
+        return [cr.refute(estimate, data, n_simulations=20, random_state=3,
+                          unobserved_strengths=(0.1, 0.5)),
+                cr.refute_all(data, treatment="t", outcome="yb", covariates=["a", "b"],
+                              estimator="logistic_regression", n_simulations=20,
+                              random_state=3)]
+
+    local = suites()
+    with cluster(scheduler) as runner:
+        scattered = []
+        share = runner.share
+        monkeypatch.setattr(runner, "share", lambda obj: scattered.append(obj) or share(obj))
+        remote = suites()
+    assert len({id(obj) for obj in scattered}) == 2 < len(scattered)  # one problem per suite
+    for here, there in zip(local, remote, strict=True):
+        assert len(here.results) == len(there.results) >= 5
+        for a, b in zip(here.results, there.results, strict=True):
+            assert a.refuter == b.refuter
+            np.testing.assert_array_equal(b.refuted_estimates, a.refuted_estimates)
+            assert b.p_value == a.p_value
+
+
 def test_report_json_byte_identical_on_a_cluster(scheduler, tmp_path):
     """The report's random sections (estimates with bootstrap, explain-away) built in process
-    and on the cluster write the same report.json, byte for byte."""
+    and on the cluster write the same report.json, byte for byte (with "refutations" too: 30 s,
+    run by hand; its refuters are tested on a cluster above)."""
     from causal.report import build_report, write_report
     from causal.spec import load_study
 
@@ -187,6 +236,15 @@ def test_cli_scheduler_option_gives_the_same_json(scheduler, capsys):
     for out in (local, remote):
         del out["wall_seconds"], out["cpu_seconds"]
     assert remote == local
+
+
+def test_cli_refute_on_a_cluster_gives_the_same_json(scheduler, capsys):
+    """`causal refute --scheduler`: the same JSON as in process (Thew, n = 302, IPW)."""
+    args = ["refute", str(THEW), "--estimator", "ipw", "--simulations", "20", "--json"]
+    assert main(args) == 0
+    local = json.loads(capsys.readouterr().out)
+    assert main([*args, "--scheduler", scheduler]) == 0
+    assert json.loads(capsys.readouterr().out) == local
 
 
 def _listening_hosts() -> set[str]:

@@ -8,9 +8,11 @@ import pandas as pd
 import pytest
 
 import causal.refute as cr
+from causal import _budgets
+from causal._parallel import block_streams
 from causal.estimate import IPW
-from causal.refute import _common
-from causal.refute._engine import bootstrap_counts
+from causal.refute import _blocks as _common
+from causal.refute._draws import BootstrapCounts
 from causal.refute._estimate_problem import problem_for
 
 
@@ -23,22 +25,44 @@ def data() -> pd.DataFrame:
     return pd.DataFrame({"x": x, "t": t, "y": 0.5 * t + x + rng.normal(size=200)})
 
 
+def test_block_sizes_come_from_the_memory_budget():
+    """64 MB per (rows, n) float64 array: 8 rows at n = 10^6, 83 at 10^5; balanced blocks."""
+    assert _budgets.REPLICATE_BLOCK_BYTES == 64 * 1024**2
+    assert _common.block_rows(1_000_000) == 8 and _common.block_rows(100_000) == 83
+    assert _common.block_rows(10**9) == 1
+    blocks = _common.replicate_blocks(100, 1_000_000)  # 13 blocks of 7 or 8 replicates
+    assert len(blocks) == 13 and blocks[0][0] == 0 and blocks[-1][1] == 100
+    assert {hi - lo for lo, hi in blocks} == {7, 8}
+    assert all(a[1] == b[0] for a, b in zip(blocks, blocks[1:], strict=False))
+    assert _common.replicate_blocks(100, 302) == [(0, 100)]
+
+
 def test_blocks_are_independent_of_order(data, monkeypatch):
-    monkeypatch.setattr(_common, "DRAW_ELEMENTS", 3 * len(data))  # blocks of 3 replicates
+    monkeypatch.setattr(_budgets, "REPLICATE_BLOCK_BYTES", 3 * 8 * len(data))  # <= 3 rows
     est = IPW().estimate(data, treatment="t", outcome="y", covariates=["x"])
     problem = problem_for(est, data)
     blocks = _common.replicate_blocks(10, problem.n)
-    assert blocks == [(0, 3), (3, 6), (6, 9), (9, 10)]
-
-    def draw(rng, size):
-        return {"weights": bootstrap_counts(problem.n, size, rng)}
-
-    forward, ok = _common.run_blocks(problem, 10, draw, np.random.default_rng(7))
-    root = int(np.random.default_rng(7).integers(2**63 - 1))
-    backward = [_common.run_block(problem, draw, lo, hi, [root, b])[0]
+    assert blocks == [(0, 2), (2, 5), (5, 7), (7, 10)]
+    forward, ok = _common.run_blocks(problem, 10, BootstrapCounts(), np.random.default_rng(7))
+    seeds = block_streams(np.random.default_rng(7), len(blocks))
+    backward = [_common.run_block(problem, _common.Block(BootstrapCounts(), lo, hi, seeds[b]))[0]
                 for b, (lo, hi) in reversed(list(enumerate(blocks)))]
     assert ok.all()
     np.testing.assert_array_equal(forward, np.concatenate(backward[::-1]))
     first = cr.refute(est, data, refuter="bootstrap", n_simulations=10, random_state=4)
     again = cr.refute(est, data, refuter="bootstrap", n_simulations=10, random_state=4)
     np.testing.assert_array_equal(first.refuted_estimates, again.refuted_estimates)
+
+
+def test_refit_chunks_follow_the_design_size():
+    """Cache-sized chunks (2^18 elements) for small designs; q replicates once the n x q design
+    passes 8 MB; below (q + 1) / 2 replicates once three n x q(q+1)/2 product matrices would
+    pass 512 MB (n = 10^6, q = 11: 3 x 8 x 10^6 x 66 bytes = 1.58 GB)."""
+    from causal.refute._blocks import even_chunks, refit_rows
+
+    assert refit_rows(100_000, 3) == 2  # 262,144 // 10^5; design 2.4 MB
+    assert refit_rows(300_000, 11) == 11  # design 26 MB; products 3 x 158 MB = 475 MB
+    assert refit_rows(1_000_000, 11) == 5  # (11 - 1) // 2
+    assert refit_rows(302, 12) == 868
+    assert even_chunks(25, 11) == [(0, 8), (8, 16), (16, 25)]
+    assert even_chunks(3, 5) == [(0, 3)]

@@ -24,13 +24,13 @@ def _load_edited(tmp_path, old: str, new: str):
 
 
 def test_thew_tables_parse():
-    from causal.randomised_spec import randomised_evidence
     from causal.report.units import outcome_unit
-    from causal.sensitivity.probabilistic_spec import probabilistic_bias_spec
     from causal.sensitivity.scenario_basis import scenario_bases, scenario_benchmarks
-    from causal.sensitivity.selection_spec import multi_bias_spec, selection_spec
-    from causal.sensitivity.time_ordering_spec import time_ordering_spec
-    from causal.target_trial_spec import target_trial
+    from causal.study.tables.probabilistic_spec import probabilistic_bias_spec
+    from causal.study.tables.randomised_spec import randomised_evidence
+    from causal.study.tables.selection_spec import multi_bias_spec, selection_spec
+    from causal.study.tables.target_trial_spec import target_trial
+    from causal.study.tables.time_ordering_spec import time_ordering_spec
 
     study = load_study(THEW)
     bases = scenario_bases(study)
@@ -106,8 +106,8 @@ def test_audit_counts_distinct_problems():
 def test_labels_do_not_overlap():
     from matplotlib.text import Text
 
+    from causal.plots._figure import new_figure
     from causal.plots._labels import place_labels
-    from causal.report.figures import new_figure
 
     figure, ax = new_figure()
     ax.set_xlim(0, 0.4)

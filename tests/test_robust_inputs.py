@@ -15,14 +15,14 @@ import pandas as pd
 import pytest
 
 from causal._budgets import MAX_IMPLIED_INDEPENDENCES
-from causal._separators import MinimalDSeparators
 from causal._validation import check_random_state
 from causal.claims import ReportedEstimate
 from causal.cli import main
-from causal.dag import CausalGraph, from_dagitty, from_gml
 from causal.errors import DataError, GraphError, ParameterError
 from causal.estimate import PSMatching
-from causal.implications import implied_independences
+from causal.graph._separators import MinimalDSeparators
+from causal.graph.dag import CausalGraph, from_dagitty, from_gml
+from causal.graph.implications import implied_independences
 from causal.measures import OddsRatio, RiskRatio
 from causal.sensitivity.benchmark_covariates import benchmark_covariates
 from causal.sensitivity.individual import individual_sensitivity

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from causal.cli import main
-from causal.dag import from_dagitty, from_dot, from_gml
 from causal.errors import CausalError
+from causal.graph.dag import from_dagitty, from_dot, from_gml
 from tests.conftest import ROOT
 
 SETTINGS = settings(max_examples=100, deadline=None,

@@ -172,9 +172,9 @@ def test_extreme_grid_is_the_vectorised_adjusted_estimate(darfur):
 
 
 def test_plots_draw_contour_and_extreme(darfur):
+    from causal.plots._figure import new_figure
     from causal.plots.ovb import plot_ovb_contour
     from causal.plots.ovb_extreme import plot_ovb_extreme
-    from causal.report.figures import new_figure
 
     _, ax = new_figure()
     out = plot_ovb_contour(darfur.contour(points=21), ax=ax, points=darfur.benchmark_points())

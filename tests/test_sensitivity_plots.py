@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from causal.measures import OddsRatio
-from causal.report.figures import new_figure
+from causal.plots._figure import new_figure
 from causal.sensitivity import priors as P
 from causal.sensitivity import probabilistic_bias_analysis
 from causal.sensitivity.surfaces import histogram_data, ovb_contour_grid, tipping_surface

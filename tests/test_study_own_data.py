@@ -207,7 +207,7 @@ def test_from_frame_bad_input(kwargs, error, match):
 
 def test_from_frame_with_a_graph_and_a_claim(tmp_path):
     from causal.claims import GroupCounts, PublishedClaim
-    from causal.dag import CausalGraph
+    from causal.graph.dag import CausalGraph
 
     frame = pd.read_csv(write_simulated(tmp_path, "csv", n=300))
     graph = CausalGraph(("treated", "recovered", "severity", "female", "region"),

@@ -20,7 +20,7 @@ from causal import (
     compare_with_randomised,
 )
 from causal.errors import ParameterError
-from causal.target_trial import COMPONENTS, target_trial_departures
+from causal.study.target_trial import COMPONENTS, target_trial_departures
 
 
 def thew_protocol() -> dict[str, dict[str, str]]:

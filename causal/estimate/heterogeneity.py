@@ -3,7 +3,7 @@
 A doubly robust learner (EconML's ``LinearDRLearner``) with explicit nuisance models and its
 analytic (heteroskedasticity-robust) inference. EconML is imported only when the function runs.
 The data checks, the per-arm outcome model, the result type and the curve of the effect against a
-modifier live in :mod:`causal._heterogeneity`.
+modifier live in :mod:`causal.estimate._heterogeneity`.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from causal._heterogeneity import (
+from causal._validation import check_alpha, check_literal, check_random_state
+from causal.errors import OverlapWarning, ParameterError
+from causal.estimate._heterogeneity import (
     HeterogeneityResult,
     effect_curve,
     per_arm_model,
     prepare_heterogeneity_data,
 )
-from causal._validation import check_alpha, check_literal, check_random_state
-from causal.errors import OverlapWarning, ParameterError
 from causal.measures import z_critical
 
 __all__ = ["effect_heterogeneity", "HeterogeneityResult", "effect_curve"]

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from causal.dag import CausalGraph
+from causal.graph.dag import CausalGraph
+from causal.plots._figure import new_figure
 
 #: the layout's units are inches at this font size; the plot rescales fonts to fit its Axes
 FONT_SIZE = 9.0
@@ -231,8 +232,6 @@ def _exit_point(box: NodeBox, towards_x: float, towards_y: float) -> tuple[float
 def dag_figure(graph: CausalGraph, *, adjustment: Iterable[str] = (),
                highlight_edges: Iterable[tuple[str, str]] = (), title: str | None = None) -> Any:
     """A matplotlib Figure (Agg canvas, no pyplot state) sized to the graph's layout."""
-    from causal.report.figures import new_figure
-
     layout = dag_layout(graph)
     figure, ax = new_figure(layout.width + 0.4, layout.height + (1.0 if title else 0.7))
     plot_dag(graph, adjustment=adjustment, ax=ax, highlight_edges=highlight_edges, title=title)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from causal._heterogeneity import HeterogeneityResult, effect_curve
+from causal.estimate._heterogeneity import HeterogeneityResult, effect_curve
 
 
 def plot_effect_heterogeneity(result: HeterogeneityResult, modifier: str | None = None, *,
                               ax: Any = None, values: Any = None, num: int = 50) -> Any:
-    """Draw :func:`~causal._heterogeneity.effect_curve`: the effect against ``modifier``.
+    """Draw :func:`~causal.estimate._heterogeneity.effect_curve`: the effect against ``modifier``.
 
     A continuous modifier gives a line with a shaded pointwise CI band; a 0/1 modifier gives
     two points with error bars. A dashed line marks no effect and a dotted one the average

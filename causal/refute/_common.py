@@ -1,8 +1,9 @@
-"""Argument checks and the original fit shared by every refuter."""
+"""Argument checks and the original fit shared by every refuter (the replicate blocks they run
+are in :mod:`causal.refute._blocks`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +13,7 @@ import pandas as pd
 from causal._validation import check_alpha, check_count, check_random_state
 from causal.errors import NoSolutionError, ParameterError
 from causal.estimate.result import EffectEstimate
+from causal.refute._blocks import Block, block_rows, replicate_blocks, run_block, run_blocks
 from causal.refute._engine import Problem, check_memory, prepare
 from causal.refute._estimate_problem import EstimateProblem, problem_for
 
@@ -41,7 +43,7 @@ def setup(data: pd.DataFrame, *, treatment: str | None, outcome: str | None, cov
     problem = problem_of(data, estimator, treatment=treatment, outcome=outcome,
                          covariates=covariates)
     # replicates are drawn and refitted in blocks (run_blocks): one block's arrays are alive
-    rows = min(n_simulations, max(1, DRAW_ELEMENTS // max(problem.n, 1)))
+    rows = min(n_simulations, block_rows(problem.n))
     check_memory(rows, problem.n, problem.memory_key, max_memory_bytes, extra_arrays)
     original = original_of(problem)
     return Setup(problem=problem, rng=rng, original=original,
@@ -74,42 +76,5 @@ def original_of(problem: Problem | EstimateProblem) -> float:
     return problem.warm["original"]
 
 
-#: float64 elements of one (R, n) perturbation array drawn at once (2^22: 32 MB), so the
-#: replicates' draws never need R x n memory at large n
-DRAW_ELEMENTS = 2**22
-
-Draw = Callable[[np.random.Generator, int], dict[str, np.ndarray]]
-
-
-def replicate_blocks(n_rep: int, n: int) -> list[tuple[int, int]]:
-    """Replicate index ranges ``[lo, hi)`` of at most ``DRAW_ELEMENTS // n`` replicates."""
-    rows = max(1, DRAW_ELEMENTS // max(n, 1))
-    return [(lo, min(lo + rows, n_rep)) for lo in range(0, n_rep, rows)]
-
-
-def run_block(problem: Problem | EstimateProblem, draw: Draw, lo: int, hi: int,
-              seed: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Replicates ``lo:hi`` of a refuter: draw their perturbations from ``seed`` and refit.
-
-    ``draw(rng, size)`` returns the perturbation arrays (``t``, ``y``, ``extra``,
-    ``weights``: (size, n)). A block depends only on its seed, so blocks can run on separate
-    workers (e.g. Dask tasks) and the results do not depend on how many there are.
-    """
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    return problem.effects(hi - lo, **draw(rng, hi - lo))
-
-
-def run_blocks(problem: Problem | EstimateProblem, n_rep: int, draw: Draw,
-               rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """All ``n_rep`` replicates, block by block (:func:`replicate_blocks`).
-
-    One block (R x n up to 2^22) draws from ``rng`` itself; with several, block ``b`` draws from
-    ``default_rng([root, b])`` with ``root`` drawn once from ``rng``, so memory stays at one
-    block's arrays at any n.
-    """
-    blocks = replicate_blocks(n_rep, problem.n)
-    if len(blocks) == 1:
-        return run_block(problem, draw, 0, n_rep, rng)
-    root = int(rng.integers(2**63 - 1))
-    parts = [run_block(problem, draw, lo, hi, [root, b]) for b, (lo, hi) in enumerate(blocks)]
-    return (np.concatenate([e for e, _ in parts]), np.concatenate([c for _, c in parts]))
+__all__ = ["Block", "Setup", "block_rows", "original_of", "problem_of", "replicate_blocks",
+           "run_block", "run_blocks", "setup"]

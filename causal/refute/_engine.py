@@ -26,15 +26,17 @@ import pandas as pd
 from causal._glm import fit_logistic, fit_ols
 from causal._validation import check_literal
 from causal.errors import DataError, ParameterError
+from causal.refute._blocks import even_chunks, refit_rows
+from causal.refute._draws import bootstrap_counts, permute_rows, subset_mask
+
+__all__ = ["Problem", "prepare", "check_memory", "refit_rows", "bootstrap_counts",
+           "permute_rows", "subset_mask"]
 
 Estimator = Literal["linear_regression", "logistic_regression", "ipw"]
 ESTIMATORS: tuple[str, ...] = ("linear_regression", "logistic_regression", "ipw")
 
 #: (R, n) float64 arrays alive at once while refitting, by estimator (a conservative count)
 ARRAYS_PER_ESTIMATOR = {"linear_regression": 8, "logistic_regression": 12, "ipw": 14}
-#: float64 elements per (R, n) block of an iterative refit (2 MB: cache-sized, as in
-#: the GLM core's per-replicate designs, whose measurements found larger blocks no faster)
-CHUNK_ELEMENTS = 262_144
 #: default memory ceiling when the machine's available memory cannot be read
 DEFAULT_MAX_BYTES = 4 * 1024**3
 
@@ -112,6 +114,13 @@ class Problem:
     #: values) and the shared design blocks (see causal._glm.designs._shared_block)
     warm: dict = field(default_factory=dict, compare=False, repr=False)
 
+    def __getstate__(self) -> dict:
+        # sent to Dask workers: the starting values go, the design products (n x q(q+1)/2,
+        # rebuilt on the worker) do not
+        state = dict(self.__dict__)
+        state["warm"] = {k: v for k, v in self.warm.items() if k != "blocks"}
+        return state
+
     @property
     def n(self) -> int:
         return self.x.shape[0]
@@ -158,42 +167,44 @@ class Problem:
         return f"{names[self.estimator]}: {self.measure}"
 
     def effects(self, n_rep: int, *, t: np.ndarray | None = None, y: np.ndarray | None = None,
-                extra: np.ndarray | None = None, weights: np.ndarray | None = None
-                ) -> tuple[np.ndarray, np.ndarray]:
+                extra: np.ndarray | None = None, weights: np.ndarray | None = None,
+                permuted: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Refit for ``n_rep`` replicates; return effects on the natural scale and convergence.
 
         ``t``, ``y``, ``extra`` (an added covariate) and ``weights`` are (R, n) arrays or None
         (use the data's own). The effect is the treatment coefficient (exp for an OR) or the IPW
-        difference.
+        difference. ``permuted``: the new ``t`` or ``y`` is a random permutation, unrelated to
+        the covariates, so Newton starts from the intercept-only fit for that response rather
+        than from the original fit (only the starting values change, not the answer).
         """
         if self.estimator == "linear_regression" or n_rep == 1:
             with _single_threaded_blas(n_rep * self.n):
-                return self._effects_block(n_rep, t=t, y=y, extra=extra, weights=weights)
+                return self._effects_block(n_rep, t=t, y=y, extra=extra, weights=weights,
+                                           permuted=permuted)
         with _single_threaded_blas(n_rep * self.n):
-            return self._blocks(n_rep, t, y, extra, weights)
+            return self._blocks(n_rep, t, y, extra, weights, permuted)
 
     def _blocks(self, n_rep: int, t: np.ndarray | None, y: np.ndarray | None,
-                extra: np.ndarray | None, weights: np.ndarray | None
+                extra: np.ndarray | None, weights: np.ndarray | None, permuted: bool
                 ) -> tuple[np.ndarray, np.ndarray]:
         # Iterative fits run over blocks of replicates small enough for their working arrays
-        # to stay in cache: elementwise passes over one (R, n) array are memory-bound otherwise
-        rows = max(1, CHUNK_ELEMENTS // self.n)
+        # to stay in cache, but large enough to amortise reading a large design (refit_rows)
         effects, converged = [], []
-        for lo in range(0, n_rep, rows):  # blocks of replicates, each fully vectorised
-            hi = min(lo + rows, n_rep)
+        for lo, hi in even_chunks(n_rep, refit_rows(self.n, self.x.shape[1] + 1)):
             block = [None if a is None or np.ndim(a) == 1 else a[lo:hi]
                      for a in (t, y, extra, weights)]
             e, c = self._effects_block(hi - lo, t=block[0], y=block[1], extra=block[2],
-                                       weights=block[3])
+                                       weights=block[3], permuted=permuted)
             effects.append(e)
             converged.append(c)
         return np.concatenate(effects), np.concatenate(converged)
 
     def _effects_block(self, n_rep: int, *, t: np.ndarray | None, y: np.ndarray | None,
-                       extra: np.ndarray | None, weights: np.ndarray | None
-                       ) -> tuple[np.ndarray, np.ndarray]:
+                       extra: np.ndarray | None, weights: np.ndarray | None,
+                       permuted: bool = False) -> tuple[np.ndarray, np.ndarray]:
         original = t is None and y is None and extra is None and weights is None
         treatment_changed = t is not None
+        outcome_permuted = permuted and y is not None
         t = self.t if t is None else t
         y = self.y if y is None else y
         extras = [] if extra is None else [extra]
@@ -202,16 +213,34 @@ class Problem:
             fit = fit_ols(self.x, [t, *extras], y, weights, n_rep, cache=self.warm)
             return fit.coef[:, p], fit.converged
         if self.estimator == "logistic_regression":
-            start = self.warm.get("outcome", self._intercept_start(y, p + 1)).copy()
-            if treatment_changed:
-                start[p] = 0.0
+            if outcome_permuted:  # unrelated to everything: the intercept-only fit is its limit
+                start = self._intercept_start(y, p + 1)
+            elif permuted and treatment_changed:  # a placebo: the fit without treatment is
+                start = np.append(self._without_treatment(), 0.0)
+            else:
+                start = self.warm.get("outcome", self._intercept_start(y, p + 1)).copy()
+                if treatment_changed:
+                    start[p] = 0.0
             start = np.concatenate([start, np.zeros(len(extras))])
             fit = fit_logistic(self.x, [t, *extras], y, weights, n_rep, start=start,
                                tol=_tolerance(n_rep), cache=self.warm)
             if original:
                 self.warm["outcome"] = fit.coef[0].copy()
             return np.exp(fit.coef[:, p]), fit.converged
-        return self._ipw(n_rep, t, y, extras, weights, original, treatment_changed)
+        return self._ipw(n_rep, t, y, extras, weights, original, treatment_changed,
+                         permuted and treatment_changed)
+
+    def _without_treatment(self) -> np.ndarray:
+        """Coefficients of the logistic outcome model on the covariates alone (fitted once):
+        a permuted treatment is independent of outcome and covariates, so a placebo refit
+        tends to them with a treatment coefficient of 0 (Newton's starting values)."""
+        if "without_treatment" not in self.warm:
+            fit = fit_logistic(self.x, [], self.y, None, 1,
+                               start=self._intercept_start(self.y, self.x.shape[1]), tol=1e-9)
+            self.warm["without_treatment"] = (
+                fit.coef[0].copy() if fit.converged[0]
+                else self._intercept_start(self.y, self.x.shape[1]))
+        return self.warm["without_treatment"]
 
     @staticmethod
     def _intercept_start(response: np.ndarray, size: int) -> np.ndarray:
@@ -222,12 +251,12 @@ class Problem:
         return start
 
     def _ipw(self, n_rep: int, t: np.ndarray, y: np.ndarray, extras: list[np.ndarray],
-             weights: np.ndarray | None, original: bool, treatment_changed: bool
-             ) -> tuple[np.ndarray, np.ndarray]:
+             weights: np.ndarray | None, original: bool, treatment_changed: bool,
+             placebo: bool) -> tuple[np.ndarray, np.ndarray]:
         p = self.x.shape[1]
         # a permuted (placebo) treatment has no covariate effects: start from the intercept;
         # a perturbed one (unobserved common cause) starts from the original fit
-        if (treatment_changed and self.warm.get("placebo")) or "propensity" not in self.warm:
+        if placebo or "propensity" not in self.warm:
             start = self._intercept_start(t, p + len(extras))
         else:
             start = np.concatenate([self.warm["propensity"], np.zeros(len(extras))])
@@ -322,47 +351,3 @@ def prepare(data: pd.DataFrame, *, treatment: str, outcome: str,
         raise DataError(f"treatment column {treatment!r} is constant; there is no effect to "
                         "estimate.")
     return problem
-
-
-def permute_rows(values: np.ndarray, n_rep: int, rng: np.random.Generator) -> np.ndarray:
-    """(R, n): an independent random permutation of ``values`` in every row.
-
-    A 0/1 vector's permutations are exactly its random subsets of ``sum(values)`` ones, drawn by
-    :func:`subset_mask` (ten times faster than shuffling or partitioning at n = 10^5).
-    """
-    n = values.size
-    if _is_binary(values):
-        ones = int(values.sum())
-        if ones in (0, n):
-            return np.broadcast_to(values, (n_rep, n)).copy()
-        return subset_mask(n, n_rep, ones, rng)
-    out = np.tile(values, (n_rep, 1))
-    return rng.permuted(out, axis=1, out=out)
-
-
-def bootstrap_counts(n: int, n_rep: int, rng: np.random.Generator) -> np.ndarray:
-    """(R, n) multinomial resampling counts: row r says how often each unit is drawn.
-
-    Row by row (the same draws as one (R, n) call, in the same order): a bincount of n indices
-    per row stays in cache, where one bincount over R x n offset indices does not.
-    """
-    out = np.empty((n_rep, n))
-    for row in out:
-        row[:] = np.bincount(rng.integers(0, n, size=n), minlength=n)
-    return out
-
-
-def subset_mask(n: int, n_rep: int, size: int, rng: np.random.Generator) -> np.ndarray:
-    """(R, n) 0/1 weights selecting ``size`` units without replacement in every row.
-
-    Each row is a uniformly random ``size``-subset, drawn exactly as the positions of the
-    smaller of the subset and its complement (``Generator.choice`` without replacement, which
-    needs no sort or partition of n keys), then complemented if needed.
-    """
-    out = np.zeros((n_rep, n))
-    k = min(size, n - size)
-    for row in out:
-        row[rng.choice(n, k, replace=False, shuffle=False)] = 1.0
-    if k != size:
-        np.subtract(1.0, out, out=out)
-    return out

@@ -25,9 +25,7 @@ from causal.estimate._bootstrap import single_threaded_blas
 from causal.estimate._design import Prepared, prepare
 from causal.estimate._refit import Replicates, fit_rng, linear_effect
 from causal.estimate.result import EffectEstimate
-
-#: float64 elements per (R, n) block of batched refits (2 MB, as in causal.refute._engine)
-CHUNK_ELEMENTS = 262_144
+from causal.refute._blocks import even_chunks, refit_rows
 
 
 @dataclass
@@ -99,10 +97,18 @@ class EstimateProblem:
     def _natural(self, linear: np.ndarray) -> np.ndarray:
         return np.exp(linear) if self.is_ratio else linear
 
+    def __getstate__(self) -> dict:
+        # sent to Dask workers without the hook's design products (rebuilt there)
+        state = dict(self.__dict__)
+        state["warm"] = {k: v for k, v in self.warm.items() if k not in ("blocks", "x1")}
+        return state
+
     def effects(self, n_rep: int, *, t: np.ndarray | None = None, y: np.ndarray | None = None,
-                extra: np.ndarray | None = None, weights: np.ndarray | None = None
-                ) -> tuple[np.ndarray, np.ndarray]:
-        """Effects (natural scale) of ``n_rep`` refits and whether each has an answer."""
+                extra: np.ndarray | None = None, weights: np.ndarray | None = None,
+                permuted: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Effects (natural scale) of ``n_rep`` refits and whether each has an answer
+        (``permuted`` is accepted for the refuters' draws; the estimators' hooks choose their
+        own starting values)."""
         reps = Replicates(n_rep, _rows(t, n_rep), _rows(y, n_rep), _rows(extra, n_rep),
                           _rows(weights, n_rep))
         if reps.unperturbed:
@@ -113,11 +119,9 @@ class EstimateProblem:
 
     def refit_block(self, reps: Replicates) -> np.ndarray:
         """Linear-scale effects of the replicates, in blocks of bounded memory."""
-        rows = max(1, CHUNK_ELEMENTS // max(self.n, 1))
         out = np.empty(reps.n_rep)
         with single_threaded_blas():
-            for lo in range(0, reps.n_rep, rows):
-                hi = min(lo + rows, reps.n_rep)
+            for lo, hi in even_chunks(reps.n_rep, refit_rows(self.n, self.prep.x.shape[1] + 1)):
                 out[lo:hi] = self.estimator._refit_batch(self.prep, self.measure,
                                                          reps.block(lo, hi), self.rng_state,
                                                          self.warm)

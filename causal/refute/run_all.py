@@ -58,8 +58,11 @@ def refute_all(data: pd.DataFrame, *, treatment: str | None = None, outcome: str
 
     ``estimator`` is a model name (with ``treatment``, ``outcome``, ``covariates``) or an
     :class:`~causal.estimate.EffectEstimate`, whose own estimator is refitted (see
-    :func:`causal.refute.refute`). Each refuter gets its own seed drawn from ``random_state`` so the suite is reproducible as a
-    whole and each result records the seed it used.
+    :func:`causal.refute.refute`). Each refuter gets its own seed drawn from ``random_state``
+    so the suite is reproducible as a whole and each result records the seed it used.
+
+    The simulations run in blocks of replicates (:mod:`causal.refute._blocks`), in this
+    process or, inside :func:`causal.cluster`, as Dask tasks; the results are the same.
     """
     rng = check_random_state(random_state)
     seeds = [int(s) for s in rng.integers(0, 2**31 - 1, size=6)]

@@ -9,15 +9,11 @@ from __future__ import annotations
 import base64
 import html
 import json
-import math
 import re
-from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from causal._results import format_number, frame_to_markdown
+from causal._results import jsonable as _jsonable
 from causal._text import markdown_safe, terminal_safe
 from causal.report.model import BulletList, Callout, Figure, Paragraph, Report, Section, Table
 from causal.report.provenance import Number, Text, plain
@@ -205,27 +201,6 @@ def to_html(report: Report) -> str:
 
 
 # -------------------------------------------------------------------------------- JSON --
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, pd.DataFrame):
-        return _jsonable(value.to_dict("records"))
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        value = float(value)
-        return value if math.isfinite(value) else None
-    if isinstance(value, np.ndarray):
-        return _jsonable(value.tolist())
-    if isinstance(value, (np.bool_,)):
-        return bool(value)
-    if isinstance(value, Path):
-        return str(value)
-    return value
-
-
 def _numbers(value: str | Text) -> list[dict[str, Any]]:
     return [n.to_dict() for n in value.numbers] if isinstance(value, Text) else []
 

@@ -66,6 +66,11 @@ class ConfounderAdjustment(SummaryMixin):
         """The Mantel-Haenszel bias-adjusted estimate."""
         return self.adjusted_mh
 
+    def to_dict(self) -> dict[str, Any]:
+        """The summary with the adjusted estimates (Mantel-Haenszel, SMR) and the bias factor."""
+        return {**super().to_dict(), "adjusted_mh": self.adjusted_mh,
+                "adjusted_smr": self.adjusted_smr, "bias_factor": self.bias_factor}
+
     def summary(self) -> pd.DataFrame:
         given = ", ".join(f"{k} = {v:.4g}" for k, v in self.parameters.items())
         rows = [

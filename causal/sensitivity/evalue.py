@@ -28,7 +28,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from causal._results import SummaryMixin, summary_frame
+from causal._results import SummaryMixin, jsonable, summary_frame
 from causal._validation import check_finite, check_positive
 from causal.errors import CommonOutcomeWarning, ParameterError
 from causal.measures import (
@@ -170,6 +170,18 @@ class EValueResult(SummaryMixin):
             return None
         limit = self.rr_ci[0] if self.ci_limit_used == "lower" else self.rr_ci[1]
         return _ratio_to_true(limit, self.rr_true)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The E-values, the risk-ratio-scale estimate and CI, the conversion and the notes
+        (the headline fields only: no summary table)."""
+        return jsonable({"evalue_point": self.point, "evalue_ci": self.ci,
+                         "ci_limit_used": self.ci_limit_used, "rr_point": self.rr_point,
+                         "rr_ci": self.rr_ci, "conversion": self.conversion, "true": self.true,
+                         "notes": list(self.notes)})
+
+    def render_text(self) -> str:
+        """The summary table, a blank line and :meth:`sentence`."""
+        return f"{super().render_text()}\n\n{self.sentence()}"
 
     def summary(self) -> pd.DataFrame:
         measure_name = getattr(self.measure, "short_name", type(self.measure).__name__)

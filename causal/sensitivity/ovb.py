@@ -45,7 +45,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from causal._results import SummaryMixin, summary_frame
+from causal._results import SummaryMixin, jsonable, summary_frame
 from causal._validation import check_alpha, check_finite, check_literal, check_positive
 from causal.errors import ParameterError
 
@@ -284,6 +284,11 @@ class OVBBounds(SummaryMixin):
     bounds: tuple[AdjustedEstimate, ...]
     heuristic: bool = False
     notes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary with the robustness values and the treatment's partial R²."""
+        return jsonable({**super().to_dict(), "rv_q": self.rv_q, "rv_qa": self.rv_qa,
+                         "partial_r2": self.partial_r2})
 
     def summary(self) -> pd.DataFrame:
         method = "omitted-variable bias (Cinelli & Hazlett 2020)"

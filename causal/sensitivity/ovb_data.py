@@ -36,7 +36,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from causal._results import SummaryMixin, summary_frame
+from causal._results import SummaryMixin, jsonable, summary_frame
 from causal._validation import check_alpha, check_literal, check_positive
 from causal.errors import DataError, ParameterError
 from causal.sensitivity.ovb import (
@@ -84,6 +84,15 @@ class OVBDataResult(SummaryMixin):
     bounds: tuple[AdjustedEstimate, ...]
     notes: tuple[str, ...] = ()
     coefficients: dict[str, float] = field(default_factory=dict, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary with the robustness values, partial R², residual degrees of freedom and
+        each benchmark's partial R²s."""
+        return jsonable({**super().to_dict(), "rv_q": self.rv_q, "rv_qa": self.rv_qa,
+                         "partial_r2": self.partial_r2, "dof": self.dof,
+                         "benchmarks": [{"name": b.name, "columns": b.columns,
+                                         "r2dxj_x": b.r2dxj_x, "r2yxj_dx": b.r2yxj_dx}
+                                        for b in self.benchmarks]})
 
     def summary(self) -> pd.DataFrame:
         what = "risk difference" if self.model == "linear probability" else "coefficient"

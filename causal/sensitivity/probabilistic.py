@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from causal._results import SummaryMixin, summary_frame
+from causal._results import SummaryMixin, jsonable, summary_frame
 from causal._validation import check_alpha, check_count
 from causal.errors import ParameterError
 from causal.measures import TwoByTwo, z_critical
@@ -91,6 +91,13 @@ class BiasAnalysisResult(SummaryMixin):
         if self.observed_rr >= 1:
             return float(np.mean(self.systematic <= 1))
         return float(np.mean(self.systematic >= 1))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary with the systematic and total intervals (median, lower, upper) and the
+        share of draws that tip the estimate."""
+        return jsonable({**super().to_dict(), "systematic": list(self.interval("systematic")),
+                         "total": list(self.interval("total")),
+                         "share_tipped": self.share_tipped})
 
     def summary(self) -> pd.DataFrame:
         level = f"{100 * (1 - self.alpha):g}%"

@@ -7,8 +7,9 @@ treated unit of a pair is the one with the larger response lies between ``p- = 1
 by two sums of independent Bernoulli variables. The p-value therefore lies between a lower and
 an upper bound; ``Γ = 1`` is the randomised (no hidden bias) test.
 
-This module holds the result type, the Wilcoxon signed-rank bounds and ``gamma_star`` (the
-smallest Γ at which significance is lost). The exact McNemar bounds are in
+This module holds the Wilcoxon signed-rank bounds and ``gamma_star`` (the smallest Γ at which
+significance is lost); the result type :class:`RosenbaumBounds` is in
+:mod:`causal.sensitivity._rosenbaum_result` (shared with McNemar). The exact McNemar bounds are in
 :mod:`causal.sensitivity.rosenbaum_mcnemar`, Hodges-Lehmann estimates and sensitivity
 intervals in :mod:`causal.sensitivity.rosenbaum_hl`, and the Rosenbaum & Silber (2009)
 amplification in :mod:`causal.sensitivity.amplification`.
@@ -21,89 +22,27 @@ Rosenbaum, P. R. (2002). Observational Studies, 2nd ed., Springer. Chapter 4.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from causal._results import SummaryMixin, summary_frame
 from causal._validation import check_alpha, check_literal
 from causal.errors import NoSolutionError, ParameterError
 from causal.sensitivity._pairs import check_gammas, matched_differences, signed_rank_scores
-
-Alternative = Literal["greater", "less", "two-sided"]
-ZeroMethod = Literal["pratt", "drop"]
-Method = Literal["normal", "exact"]
+from causal.sensitivity._rosenbaum_result import (
+    Alternative,
+    Method,
+    RosenbaumBounds,
+    ZeroMethod,
+    _combine,
+    _readonly,
+)
+from causal.sensitivity.rosenbaum_mcnemar import rosenbaum_mcnemar
 
 #: the exact signed-rank distribution costs about n_pairs x (2 x sum of ranks) operations per
 #: gamma; above this many the normal approximation is required.
 EXACT_OPERATIONS_LIMIT = 2e8
 
-
-def _readonly(values: Any) -> np.ndarray:
-    out = np.array(values, dtype=float)
-    out.flags.writeable = False
-    return out
-
-
-@dataclass(frozen=True, eq=False)
-class RosenbaumBounds(SummaryMixin):
-    """Bounds on a matched-pair test's p-value under hidden bias of at most each Γ.
-
-    Attributes
-    ----------
-    gamma, p_upper, p_lower : numpy.ndarray
-        The Γ grid and the largest and smallest p-value possible at each Γ (read-only arrays).
-    statistic : float
-        The observed statistic (sum of positive signed-rank scores, or the count B of pairs in
-        which only the treated unit had the event).
-    n_pairs : int
-        Pairs that enter the test (all pairs for Pratt; non-zero differences for "drop";
-        discordant pairs for McNemar).
-    test, method, alternative : str
-        Which test, how its null distribution was computed, and the alternative hypothesis.
-    """
-
-    gamma: np.ndarray
-    p_upper: np.ndarray
-    p_lower: np.ndarray
-    statistic: float
-    n_pairs: int
-    test: str
-    method: str
-    alternative: str
-
-    def summary(self) -> pd.DataFrame:
-        rows: list[dict[str, Any]] = [{
-            "quantity": "test statistic", "estimate": self.statistic, "method": self.test,
-            "note": f"{self.n_pairs} pairs; alternative {self.alternative}; {self.method}",
-        }]
-        for g, upper, lower in zip(self.gamma, self.p_upper, self.p_lower, strict=True):
-            for bound, value in (("upper", upper), ("lower", lower)):
-                rows.append({"quantity": f"p-value {bound} bound, Gamma = {g:g}",
-                             "p_value": value, "method": f"Rosenbaum bounds ({self.test})",
-                             "note": "Gamma = 1 is the test without hidden bias"})
-        return summary_frame(rows)
-
-    def to_frame(self) -> pd.DataFrame:
-        """One row per Γ with columns ``gamma``, ``p_lower``, ``p_upper``."""
-        return pd.DataFrame({"gamma": self.gamma, "p_lower": self.p_lower,
-                             "p_upper": self.p_upper})
-
-
-def _combine(p_greater_upper: np.ndarray, p_greater_lower: np.ndarray,
-             p_less_upper: np.ndarray, p_less_lower: np.ndarray, alternative: str
-             ) -> tuple[np.ndarray, np.ndarray]:
-    if alternative == "greater":
-        return p_greater_upper, p_greater_lower
-    if alternative == "less":
-        return p_less_upper, p_less_lower
-    # Two-sided: twice the smaller one-sided bound, capped at 1 (Rosenbaum 2002, §4.3.3 uses
-    # the doubled one-sided test; DOS2::senWilcox does the same).
-    upper = np.minimum(1.0, 2 * np.minimum(p_greater_upper, p_less_upper))
-    lower = np.minimum(1.0, 2 * np.minimum(p_greater_lower, p_less_lower))
-    return upper, lower
 
 
 def _signed_rank_tail(scores: np.ndarray, observed: float, prob: np.ndarray, method: str
@@ -241,8 +180,6 @@ def gamma_star(differences: Any = None, *, treated_only_events: Any = None,
         If the test is not significant at Γ = 1, or remains significant up to Γ = 1e8.
     """
     from scipy.optimize import brentq
-
-    from causal.sensitivity.rosenbaum_mcnemar import rosenbaum_mcnemar
 
     alpha = check_alpha(alpha)
     mcnemar = treated_only_events is not None or control_only_events is not None

@@ -11,7 +11,7 @@ from typing import Any
 
 from causal._validation import check_count, check_literal
 from causal.sensitivity._pairs import check_gammas
-from causal.sensitivity.rosenbaum import Alternative, RosenbaumBounds, _combine, _readonly
+from causal.sensitivity._rosenbaum_result import Alternative, RosenbaumBounds, _combine, _readonly
 
 
 def rosenbaum_mcnemar(treated_only_events: Any, control_only_events: Any, gamma: Any = 1.0, *,

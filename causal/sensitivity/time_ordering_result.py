@@ -87,6 +87,15 @@ class TimeOrderingResult(SummaryMixin):
         """Adviser sessions per taker, pooled over all replicates."""
         return self.adviser_sessions_total / self.takers_total
 
+    def to_dict(self) -> dict[str, Any]:
+        """The summary, marked ``simulated``."""
+        return {"simulated": True, **super().to_dict()}
+
+    def render_text(self) -> str:
+        """A line saying the cohorts are simulated and the effect null, then the summary."""
+        return ("SIMULATED cohorts (not data); the true effect of support is null.\n"
+                + super().render_text())
+
     def summary(self) -> pd.DataFrame:
         level = round(100 * (1 - self.alpha), 1)
         rows: list[dict[str, Any]] = []

@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from causal._results import SummaryMixin, summary_frame
+from causal._results import SummaryMixin, jsonable, summary_frame
 from causal._validation import check_finite, check_positive, check_probability
 from causal.errors import NoSolutionError, ParameterError
 from causal.sensitivity._scale import to_rr_scale
@@ -91,6 +91,15 @@ class TippingResult(SummaryMixin):
     def value(self) -> float:
         """The solved quantity for the point estimate."""
         return self.estimate.value
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary with what was solved for, its value at the estimate and at the CI limit
+        (None without a CI or when the CI already contains ``true``) and the conversion."""
+        limit = self.ci_limit
+        limit_value = None if limit is None or limit.value != limit.value else limit.value
+        return jsonable({**super().to_dict(), "solved_for": self.solved_for, "value": self.value,
+                         "ci_limit_used": self.ci_limit_used, "ci_limit_value": limit_value,
+                         "conversion": self.conversion})
 
     def summary(self) -> pd.DataFrame:
         rows = []

@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from causal._results import SummaryMixin, summary_frame
+from causal._results import SummaryMixin, jsonable, summary_frame
 from causal._validation import check_finite, check_positive
 from causal.errors import NoSolutionError, ParameterError
 from causal.sensitivity._scale import to_rr_scale
@@ -58,6 +58,13 @@ class NormalConfounderAdjustment(SummaryMixin):
     rr_observed: float | None = None
     rr_adjusted: float | None = None
     notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary with the adjusted estimate, its CI, the risk-ratio-scale estimate and
+        the conversion."""
+        return jsonable({**super().to_dict(), "adjusted": self.adjusted,
+                         "adjusted_ci": self.adjusted_ci, "rr_adjusted": self.rr_adjusted,
+                         "conversion": self.conversion})
 
     def summary(self) -> pd.DataFrame:
         given = f"smd = {self.smd:.4g}, outcome association {self.outcome_association:.4g} per SD"
@@ -186,6 +193,12 @@ class CoefficientTipping(SummaryMixin):
     ci_limit_used: Literal["lower", "upper", "none"]
     ci_limit: float | None
     ci_limit_value: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary with what was solved for and its value at the estimate and CI limit."""
+        return jsonable({**super().to_dict(), "solved_for": self.solved_for, "value": self.value,
+                         "ci_limit_used": self.ci_limit_used,
+                         "ci_limit_value": self.ci_limit_value})
 
     def summary(self) -> pd.DataFrame:
         given = ", ".join(f"{k} = {v:.4g}" for k, v in self.given.items())

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from causal.dag import CausalGraph
+from causal.graph.dag import CausalGraph
 
 #: fields left out of the fingerprint: where things were written, not what they say
 _LOCATIONS = {"path", "file", "checked", "source"}

@@ -141,7 +141,7 @@ def parse_study(raw: dict[str, Any], path: Path | None, *, frame: Any = None,
                                             where)
     parsed = dataclasses.replace(parsed, selection_bias=selection, multi_bias=multi)
     _cross_check(parsed, where)
-    from causal.randomised_spec import check_randomised_evidence
+    from causal.study.tables.randomised_spec import check_randomised_evidence
 
     check_randomised_evidence(parsed)
     # the graph is read last: it is the only table that reads another file
@@ -186,7 +186,7 @@ def _graph(table: Any, given: Any, where: Path | str, directory: Path,
     """The ``[graph]`` table, or a graph given in Python (a path or a CausalGraph)."""
     if given is None:
         return graph.parse(table, where, directory=directory, **roles)
-    from causal.dag import CausalGraph
+    from causal.graph.dag import CausalGraph
 
     if isinstance(given, (str, Path)):
         return graph.parse({"file": str(given)}, where, directory=Path.cwd(), **roles)

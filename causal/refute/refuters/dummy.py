@@ -9,7 +9,8 @@ import pandas as pd
 
 from causal.errors import NoSolutionError, ParameterError
 from causal.refute._common import run_blocks, setup
-from causal.refute._engine import Estimator, bootstrap_counts, permute_rows
+from causal.refute._draws import BootstrapCounts, PermutedOutcome
+from causal.refute._engine import Estimator
 from causal.refute._result import RefutationResult, finish, fmt, location_check
 
 
@@ -57,8 +58,7 @@ def dummy_outcome(data: pd.DataFrame, *, treatment: str, outcome: str,
     p = s.problem
     parameters: dict[str, Any]
     if negative_control is None:
-        refuted, converged = run_blocks(
-            p, s.n_simulations, lambda rng, size: {"y": permute_rows(p.y, size, rng)}, s.rng)
+        refuted, converged = run_blocks(p, s.n_simulations, PermutedOutcome(), s.rng)
         parameters = {"negative_control": "outcome permuted in every simulation"}
         what = "randomly permuted outcomes"
     else:
@@ -73,9 +73,7 @@ def dummy_outcome(data: pd.DataFrame, *, treatment: str, outcome: str,
         if not ok[0]:
             raise NoSolutionError(f"the fit on the negative control {negative_control!r} did "
                                   "not converge (separation?); it cannot be used.")
-        refuted, converged = run_blocks(
-            nc, s.n_simulations,
-            lambda rng, size: {"weights": bootstrap_counts(p.n, size, rng)}, s.rng)
+        refuted, converged = run_blocks(nc, s.n_simulations, BootstrapCounts(), s.rng)
         parameters = {"negative_control": negative_control,
                       "negative_control_estimate": float(point[0]),
                       "replicates": "bootstrap of the negative-control estimate"}

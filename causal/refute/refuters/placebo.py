@@ -8,7 +8,8 @@ from typing import Any
 import pandas as pd
 
 from causal.refute._common import run_blocks, setup
-from causal.refute._engine import Estimator, permute_rows
+from causal.refute._draws import PermutedTreatment
+from causal.refute._engine import Estimator
 from causal.refute._result import (
     RefutationResult,
     centre_of,
@@ -69,12 +70,7 @@ def placebo_treatment(data: pd.DataFrame, *, treatment: str, outcome: str,
               random_state=random_state, max_memory_bytes=max_memory_bytes, extra_arrays=1)
     p = s.problem
 
-    p.warm["placebo"] = True  # Newton starting values: see Problem._ipw
-    try:
-        refuted, converged = run_blocks(
-            p, s.n_simulations, lambda rng, size: {"t": permute_rows(p.t, size, rng)}, s.rng)
-    finally:  # the problem may be shared with the suite's other refuters
-        p.warm.pop("placebo", None)
+    refuted, converged = run_blocks(p, s.n_simulations, PermutedTreatment(), s.rng)
     good = refuted[converged]
     p_value = permutation_p(linear(good, p.is_ratio), linear(s.original, p.is_ratio),
                             linear(p.null_value, p.is_ratio))

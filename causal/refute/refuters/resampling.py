@@ -8,7 +8,8 @@ from typing import Any
 import pandas as pd
 
 from causal.refute._common import run_blocks, setup
-from causal.refute._engine import Estimator, bootstrap_counts
+from causal.refute._draws import BootstrapCounts
+from causal.refute._engine import Estimator
 from causal.refute._result import RefutationResult, finish, fmt, location_check
 
 
@@ -47,9 +48,7 @@ def bootstrap(data: pd.DataFrame, *, treatment: str, outcome: str,
               estimator=estimator, n_simulations=n_simulations, alpha=alpha,
               random_state=random_state, max_memory_bytes=max_memory_bytes, extra_arrays=2)
     p = s.problem
-    refuted, converged = run_blocks(
-        p, s.n_simulations, lambda rng, size: {"weights": bootstrap_counts(p.n, size, rng)},
-        s.rng)
+    refuted, converged = run_blocks(p, s.n_simulations, BootstrapCounts(), s.rng)
     p_value, passed, centre = location_check(refuted, converged, s.original, p.is_ratio,
                                              s.alpha)
     rule = (f"passed if the original estimate is inside the bootstrap distribution "

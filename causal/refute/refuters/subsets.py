@@ -10,7 +10,8 @@ import pandas as pd
 from causal._validation import check_probability
 from causal.errors import ParameterError
 from causal.refute._common import run_blocks, setup
-from causal.refute._engine import Estimator, subset_mask
+from causal.refute._draws import Subsets
+from causal.refute._engine import Estimator
 from causal.refute._result import RefutationResult, finish, fmt, location_check
 
 
@@ -52,9 +53,7 @@ def data_subset(data: pd.DataFrame, *, treatment: str, outcome: str,
     if size < p.x.shape[1] + 3:
         raise ParameterError(f"`subset_fraction` = {fraction:g} keeps {size} of {p.n} rows, too "
                              f"few for {p.x.shape[1] + 1} coefficients; use a larger fraction.")
-    refuted, converged = run_blocks(
-        p, s.n_simulations, lambda rng, rows: {"weights": subset_mask(p.n, rows, size, rng)},
-        s.rng)
+    refuted, converged = run_blocks(p, s.n_simulations, Subsets(size), s.rng)
     p_value, passed, centre = location_check(refuted, converged, s.original, p.is_ratio,
                                              s.alpha)
     rule = (f"passed if the original estimate is inside the subset estimates' distribution "

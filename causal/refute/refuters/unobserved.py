@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from statistics import NormalDist
 from typing import Any, Literal
 
 import numpy as np
@@ -12,24 +11,12 @@ import pandas as pd
 from causal._validation import check_finite, check_literal, check_probability
 from causal.errors import ParameterError
 from causal.refute._common import run_blocks, setup
+from causal.refute._draws import Confounded
 from causal.refute._engine import Estimator
 from causal.refute._result import RefutationResult, centre_of, finish, fmt, linear
 
 Effect = Literal["linear", "binary_flip"]
 EFFECTS: tuple[str, ...] = ("linear", "binary_flip")
-
-
-def _apply(values: np.ndarray, u: np.ndarray, effect: str, strength: float) -> np.ndarray:
-    """(R, n): the column after the confounder's effect, one row per simulated ``U``."""
-    if effect == "linear":
-        out = np.multiply(u, strength)
-        out += values
-        return out
-    threshold = NormalDist().inv_cdf(1 - strength) if 0 < strength < 1 else (
-        np.inf if strength == 0 else -np.inf)
-    # flip the 0/1 value where U is in its upper `strength` tail: value XOR (U > threshold)
-    flipped = np.not_equal(u > threshold, values.astype(bool))
-    return flipped.astype(float)
 
 
 def _check_effect(effect: Any, name: str, strength: Any, strength_name: str, binary: bool,
@@ -121,11 +108,7 @@ def unobserved_common_cause(data: pd.DataFrame, *, treatment: str, outcome: str,
     if p.requires_binary_outcome and e_y == "linear" and k_y != 0:
         raise ParameterError("`effect_on_outcome`='linear' makes the outcome continuous, but "
                              f"{_model(p)} needs a binary outcome; use 'binary_flip'.")
-    def draw(rng: np.random.Generator, size: int) -> dict[str, np.ndarray]:
-        u = rng.standard_normal((size, p.n))
-        return {"t": _apply(p.t, u, e_t, k_t), "y": _apply(p.y, u, e_y, k_y)}
-
-    refuted, converged = run_blocks(p, s.n_simulations, draw, s.rng)
+    refuted, converged = run_blocks(p, s.n_simulations, Confounded(e_t, k_t, e_y, k_y), s.rng)
     good = refuted[converged]
     null = float(linear(p.null_value, p.is_ratio))
     original = float(linear(s.original, p.is_ratio))

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from causal.report.figures import figure_bytes, new_figure
+from causal.plots._figure import figure_bytes, new_figure
 from causal.report.model import Callout, Figure, Paragraph, ReportContext, Section, Table
 from causal.report.provenance import Text
 from causal.report.units import outcome_unit

@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from causal.report.figures import figure_bytes, new_figure
+from causal.plots._figure import figure_bytes, new_figure
 from causal.report.model import Callout, Figure, Paragraph, ReportContext, Section, Table
 from causal.report.provenance import Text, assumed, count_words, measured, reported, simulated
 from causal.report.units import amount, outcome_unit

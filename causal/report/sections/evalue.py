@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from causal.plots._figure import figure_bytes, new_figure
 from causal.plots.evalue import plot_evalue_curve
-from causal.report.figures import figure_bytes, new_figure
 from causal.report.model import Callout, Figure, Paragraph, ReportContext, Section, Table
 from causal.report.provenance import Text, computed
 from causal.sensitivity.claim_evalue import claim_evalue

@@ -108,8 +108,8 @@ def answer(result: ExplainAwayResult) -> tuple[str, str]:
 
 
 def build(ctx: ReportContext) -> Section | None:
+    from causal.plots._figure import figure_bytes, new_figure
     from causal.plots.explain_away import plot_explain_away
-    from causal.report.figures import figure_bytes, new_figure
     from causal.sensitivity.explain_away import arms_feasibility, explain_away
 
     data = ctx.study.data

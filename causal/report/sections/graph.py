@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from causal.dag import CausalGraph
-from causal.identification import AdjustmentCheck, Identification, check_adjustment, identify
-from causal.implications import implied_independences
+from causal.graph.dag import CausalGraph
+from causal.graph.identification import AdjustmentCheck, Identification, check_adjustment, identify
+from causal.graph.implications import implied_independences
+from causal.plots._figure import figure_bytes
 from causal.plots.dag import dag_figure
-from causal.report.figures import figure_bytes
 from causal.report.model import (
     BulletList,
     Callout,
@@ -140,7 +140,7 @@ def build(ctx: ReportContext) -> Section | None:
         blocks.append(Paragraph(
             "Testable implications: the graph implies these conditional independences among "
             "measured variables. With individual-level data each can be tested "
-            "(causal.implications.check_implications); here there are no data, so they are "
+            "(causal.graph.implications.check_implications); here there are no data, so they are "
             "listed, untested."))
         blocks.append(Table(pd.DataFrame({"implied independence": [str(i) for i in
                                                                      implications]})))

@@ -7,7 +7,7 @@ and declares individual data in ``[data]``.
 
 from __future__ import annotations
 
-from causal.report.figures import figure_bytes, new_figure
+from causal.plots._figure import figure_bytes, new_figure
 from causal.report.model import Figure, Paragraph, ReportContext, Section, Table
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from causal.report.figures import figure_bytes, new_figure
+from causal.plots._figure import figure_bytes, new_figure
 from causal.report.model import (
     BulletList,
     Callout,

@@ -24,7 +24,7 @@ def bias_types(names: tuple[str, ...]) -> list:
 def build(ctx: ReportContext) -> Section | None:
     from causal.report.sections.evalue import headline_evalue
     from causal.sensitivity.multi_bias import multi_bound, multi_evalue
-    from causal.sensitivity.selection_spec import multi_bias_spec
+    from causal.study.tables.selection_spec import multi_bias_spec
 
     spec = multi_bias_spec(ctx.study)
     claim = headline_evalue(ctx)

@@ -14,7 +14,7 @@ from causal.report.provenance import Text, computed
 def build(ctx: ReportContext) -> Section | None:
     from causal.report.sections.evalue import headline_evalue
     from causal.sensitivity.probabilistic import probabilistic_bias_analysis
-    from causal.sensitivity.probabilistic_spec import probabilistic_bias_spec
+    from causal.study.tables.probabilistic_spec import probabilistic_bias_spec
 
     spec = probabilistic_bias_spec(ctx.study)
     claim = headline_evalue(ctx)

@@ -11,8 +11,8 @@ from causal.report.provenance import Text, computed
 
 
 def build(ctx: ReportContext) -> Section | None:
-    from causal.randomised import compare_with_randomised
-    from causal.randomised_spec import observational_entry, randomised_evidence
+    from causal.sensitivity.randomised import compare_with_randomised
+    from causal.study.tables.randomised_spec import observational_entry, randomised_evidence
 
     entries = randomised_evidence(ctx.study)
     observational = observational_entry(ctx.study)

@@ -46,7 +46,7 @@ def evalue_table(measure) -> tuple[pd.DataFrame, list]:
 def build(ctx: ReportContext) -> Section | None:
     from causal.report.sections.evalue import headline_evalue
     from causal.sensitivity.selection_bias import selection_bound
-    from causal.sensitivity.selection_spec import selection_spec
+    from causal.study.tables.selection_spec import selection_spec
 
     spec = selection_spec(ctx.study)
     claim = headline_evalue(ctx)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from causal.errors import CausalError, StudySpecError
+from causal.plots._figure import figure_bytes, new_figure
 from causal.plots.evalue import plot_evalue_curve
 from causal.plots.tipping import plot_tipping_heatmap
-from causal.report.figures import figure_bytes, new_figure
 from causal.report.model import (
     BulletList,
     Callout,

@@ -11,7 +11,7 @@ from causal.report.provenance import Text, count_words
 
 
 def build(ctx: ReportContext) -> Section | None:
-    from causal.target_trial_spec import target_trial
+    from causal.study.tables.target_trial_spec import target_trial
 
     trial = target_trial(ctx.study)
     if trial is None:

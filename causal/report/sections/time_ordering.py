@@ -27,7 +27,7 @@ def _runs(ctx: ReportContext, spec, margins: dict, reference: float | None) -> l
 
 
 def build(ctx: ReportContext) -> Section | None:
-    from causal.sensitivity.time_ordering_spec import time_ordering_spec
+    from causal.study.tables.time_ordering_spec import time_ordering_spec
 
     spec = time_ordering_spec(ctx.study)
     claim = ctx.study.claim

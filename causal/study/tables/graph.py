@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from causal.dag import CausalGraph, read_graph
 from causal.errors import GraphError, StudySpecError
+from causal.graph.dag import CausalGraph, read_graph
 from causal.study._reader import MAX_PATH_CHARS, TableReader, spec_error
 
 KEYS = frozenset({"file", "format"})

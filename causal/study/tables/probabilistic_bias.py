@@ -1,13 +1,13 @@
 """``[probabilistic_bias]``: priors of a probabilistic bias analysis (parsed by
-:func:`causal.sensitivity.probabilistic_spec.parse_probabilistic_bias`)."""
+:func:`causal.study.tables.probabilistic_spec.parse_probabilistic_bias`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from causal.sensitivity.probabilistic_spec import _KEYS as KEYS
-from causal.sensitivity.probabilistic_spec import parse_probabilistic_bias
+from causal.study.tables.probabilistic_spec import _KEYS as KEYS
+from causal.study.tables.probabilistic_spec import parse_probabilistic_bias
 
 
 def parse(raw: Any, path: Path | str) -> Any:

@@ -1,13 +1,13 @@
 """``[[randomised_evidence]]``: randomised trials to put beside the observational effect
-(parsed by :func:`causal.randomised_spec.parse_randomised_evidence`)."""
+(parsed by :func:`causal.study.tables.randomised_spec.parse_randomised_evidence`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from causal.randomised_spec import _KEYS as KEYS
-from causal.randomised_spec import parse_randomised_evidence
+from causal.study.tables.randomised_spec import _KEYS as KEYS
+from causal.study.tables.randomised_spec import parse_randomised_evidence
 
 
 def parse(raw: Any, path: Path | str) -> tuple[Any, ...]:

@@ -1,5 +1,5 @@
 """``[selection_bias]`` and ``[multi_bias]``: selection bias and several biases at once
-(parsed by :mod:`causal.sensitivity.selection_spec`; ``[multi_bias]`` reads the selection
+(parsed by :mod:`causal.study.tables.selection_spec`; ``[multi_bias]`` reads the selection
 table)."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from causal.sensitivity.selection_spec import _MULTI_KEYS as MULTI_KEYS
-from causal.sensitivity.selection_spec import _SELECTION_KEYS as KEYS
-from causal.sensitivity.selection_spec import parse_multi_bias, parse_selection_bias
+from causal.study.tables.selection_spec import _MULTI_KEYS as MULTI_KEYS
+from causal.study.tables.selection_spec import _SELECTION_KEYS as KEYS
+from causal.study.tables.selection_spec import parse_multi_bias, parse_selection_bias
 
 
 def parse(raw: Any, multi: Any, path: Path | str) -> tuple[Any, Any]:

@@ -1,5 +1,5 @@
 """``[target_trial]``: the target trial the study emulates (parsed by
-:func:`causal.target_trial_spec.parse_target_trial`); one sub-table per protocol component
+:func:`causal.study.tables.target_trial_spec.parse_target_trial`); one sub-table per protocol component
 with ``target``, ``emulation``, ``departure`` and ``consequence``."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from causal.target_trial import COMPONENTS
-from causal.target_trial_spec import parse_target_trial
+from causal.study.tables.target_trial_spec import parse_target_trial
+from causal.study.target_trial import COMPONENTS
 
 KEYS = frozenset({"title", *COMPONENTS})
 COMPONENT_KEYS = frozenset({"target", "emulation", "departure", "consequence"})

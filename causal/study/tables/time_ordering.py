@@ -1,13 +1,13 @@
 """``[time_ordering]``: the time-ordering simulation (parsed by
-:func:`causal.sensitivity.time_ordering_spec.parse_time_ordering`)."""
+:func:`causal.study.tables.time_ordering_spec.parse_time_ordering`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from causal.sensitivity.time_ordering_spec import _KEYS as KEYS
-from causal.sensitivity.time_ordering_spec import parse_time_ordering
+from causal.study.tables.time_ordering_spec import _KEYS as KEYS
+from causal.study.tables.time_ordering_spec import parse_time_ordering
 
 
 def parse(raw: Any, path: Path | str) -> Any:

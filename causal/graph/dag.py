@@ -6,7 +6,7 @@ a file: Graphviz DOT (``.dot``/``.gv``), dagitty text (``.dagitty``, or any file
 ``dag {``) or GML (``.gml``). Node attributes carry the roles: in DOT
 ``x [role="exposure"]; u [latent="true"]; a [label="Age (years)"]``; in dagitty
 ``x [exposure]; y [outcome]; u [latent]``. The identification and testing functions live in
-:mod:`causal.identification` and :mod:`causal.implications`.
+:mod:`causal.graph.identification` and :mod:`causal.graph.implications`.
 
 networkx is imported by this module but not by ``import causal``.
 """
@@ -22,8 +22,8 @@ from typing import Any, Literal
 
 import networkx as nx
 
-from causal._graphtext import ParsedGraph, parse_graph_text, quote
 from causal.errors import GraphError, NoCausalPathWarning
+from causal.graph._graphtext import ParsedGraph, parse_graph_text, quote
 
 GraphFormat = Literal["dot", "dagitty", "gml"]
 _TRUE = {"true", "yes", "1", "t", "y"}

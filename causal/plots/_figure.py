@@ -1,4 +1,5 @@
-"""Turning matplotlib figures into bytes for the report (headless, deterministic)."""
+"""A headless matplotlib figure and its deterministic bytes, for the plots, the report and the
+command line (never touches pyplot state)."""
 
 from __future__ import annotations
 

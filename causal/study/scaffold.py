@@ -253,5 +253,5 @@ def paper_template(name: str) -> str:
     from importlib.resources import files
     from string import Template
 
-    text = files("causal.templates").joinpath("paper.toml").read_text(encoding="utf-8")
+    text = files("causal.study.templates").joinpath("paper.toml").read_text(encoding="utf-8")
     return Template(text).substitute(name=name)

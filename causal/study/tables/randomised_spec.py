@@ -23,9 +23,9 @@ _KEYS = {"label", "citation", "outcome", "population", "arms", "arm_sizes", "odd
 
 
 def parse_randomised_evidence(tables: list[Any], path: Path | str) -> tuple[Any, ...]:
-    """The ``[[randomised_evidence]]`` tables as :class:`causal.randomised.EvidenceEntry`."""
+    """The ``[[randomised_evidence]]`` tables as :class:`causal.sensitivity.randomised.EvidenceEntry`."""
     from causal.measures import OddsRatio
-    from causal.randomised import EvidenceEntry
+    from causal.sensitivity.randomised import EvidenceEntry
 
     if not isinstance(tables, list):
         raise spec_error(path, "randomised_evidence", "an array of tables "
@@ -61,7 +61,7 @@ def parse_randomised_evidence(tables: list[Any], path: Path | str) -> tuple[Any,
 
 def observational_entry(study: Study) -> Any:
     """The study's own recovery gap as an observational entry (None without both groups)."""
-    from causal.randomised import EvidenceEntry
+    from causal.sensitivity.randomised import EvidenceEntry
 
     t, c = study.claim.treated, study.claim.control
     if t is None or c is None or t.total is None or c.total is None:
@@ -84,7 +84,7 @@ def randomised_evidence(study: Study) -> tuple[Any, ...]:
 
 def check_randomised_evidence(study: Study) -> None:
     """An entry that differs from the study in outcome or population must say how."""
-    from causal.randomised import compare_with_randomised
+    from causal.sensitivity.randomised import compare_with_randomised
 
     observational = observational_entry(study)
     if observational is not None and study.randomised_evidence:

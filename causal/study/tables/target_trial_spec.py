@@ -1,6 +1,6 @@
 """The ``[target_trial]`` table: the trial the study emulates, and where it departs from it.
 
-One sub-table per protocol component of :data:`causal.target_trial.COMPONENTS`
+One sub-table per protocol component of :data:`causal.study.target_trial.COMPONENTS`
 (``[target_trial.eligibility]``, ``[target_trial.time_zero]``, ...), each with ``target``,
 ``emulation`` and optionally ``departure`` and ``consequence``; ``title`` is optional.
 """
@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
 
 def parse_target_trial(table: dict[str, Any], path: Path | str) -> Any:
-    """The ``[target_trial]`` table as a :class:`causal.target_trial.TargetTrial`."""
-    from causal.target_trial import COMPONENTS, TargetTrial
+    """The ``[target_trial]`` table as a :class:`causal.study.target_trial.TargetTrial`."""
+    from causal.study.target_trial import COMPONENTS, TargetTrial
 
     if not isinstance(table, dict):
         raise spec_error(path, "target_trial", "a table", table)

@@ -1,6 +1,6 @@
 """Minimal vertex separators, the engine behind minimal adjustment sets.
 
-See :mod:`causal.identification` (Notes) for why minimal adjustment sets are the minimal
+See :mod:`causal.graph.identification` (Notes) for why minimal adjustment sets are the minimal
 X,Y-separators of the moral graph built here.
 
 References

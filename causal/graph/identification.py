@@ -55,9 +55,9 @@ import networkx as nx
 import pandas as pd
 
 from causal._results import SummaryMixin, summary_frame
-from causal._separators import eliminated_moral_graph, list_minimal_vertex_separators
-from causal.dag import CausalGraph
 from causal.errors import GraphError
+from causal.graph._separators import eliminated_moral_graph, list_minimal_vertex_separators
+from causal.graph.dag import CausalGraph
 
 #: simple paths examined when listing open paths (the listing, not the verdict, is capped)
 _MAX_EXAMINED = 200_000

@@ -1,18 +1,162 @@
-"""The ``causal multi-bias`` and ``causal time-ordering`` commands (registered by
-:mod:`causal.cli`; output through the results' own tables)."""
+"""Bias analyses: ``bias-analysis``, ``explain-away``, ``multi-bias``, ``time-ordering``."""
 
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from causal.cli._options import (
+    JsonOpt,
+    RatioChoice,
+    StudyArg,
+    parse_counts,
+    ratio_measure,
+)
+from causal.cli._scale import SchedulerOpt, WorkersOpt, replicate_blocks
+from causal.cli.app import (
+    check_figure_path,
+    echo_frame,
+    echo_result,
+    emit_json,
+    fail,
+    load_study_file,
+)
 
-class RatioChoice(StrEnum):
-    rr = "rr"
-    or_ = "or"
-    hr = "hr"
+
+def _parse_prior(text: str, name: str) -> Any:
+    from causal.sensitivity.priors import Prior
+
+    kind, _, rest = text.partition(":")
+    try:
+        params = tuple(float(v) for v in rest.split(",")) if rest else ()
+    except ValueError:
+        fail(f"`{name}` must look like kind:a,b (e.g. uniform:0.4,0.6); got {text!r}.")
+    if not rest:
+        try:
+            return float(kind)
+        except ValueError:
+            fail(f"`{name}` must be a number or kind:a,b (e.g. uniform:0.4,0.6); got {text!r}.")
+    return Prior(kind, params)  # type: ignore[arg-type]
+
+
+def bias_analysis(
+    counts: Annotated[list[float], typer.Argument(
+        help="treated_events treated_total control_events control_total.")],
+    p1: Annotated[str, typer.Option("--p1", help="Prevalence among the treated: a number, or "
+                                    "a prior like uniform:0.4,0.6.")],
+    p0: Annotated[str, typer.Option("--p0", help="Prevalence among controls (number or "
+                                    "prior).")],
+    effect: Annotated[str, typer.Option(help="Confounder-outcome RR/OR/RD (number or prior; "
+                                        "priors for RR only).")],
+    measure: Annotated[str, typer.Option(help="RR, OR or RD (simple analysis).")] = "RR",
+    draws: Annotated[int, typer.Option(help="Draws when any parameter is a prior.")] = 100_000,
+    random_state: Annotated[int, typer.Option(help="Seed.")] = 20240101,
+    as_json: JsonOpt = False,
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
+) -> None:
+    """Bias analysis for an unmeasured binary confounder on a 2x2 table (Lash, Fox & MacLehose).
+
+    Numbers give the simple analysis; any prior (e.g. --p1 uniform:0.4,0.6) the probabilistic
+    one. Example: causal bias-analysis 31 66 64 236 --p1 0.5 --p0 0.2 --effect 2
+    """
+    from causal.measures import TwoByTwo
+    from causal.sensitivity.bias_analysis import adjust_for_confounder
+    from causal.sensitivity.probabilistic import probabilistic_bias_analysis
+
+    cells = TwoByTwo(*parse_counts(counts, ("treated_events", "treated_total", "control_events",
+                                       "control_total")))
+    parsed = {name: _parse_prior(text, name) for name, text in
+              (("p1", p1), ("p0", p0), ("effect", effect))}
+    if all(isinstance(v, float) for v in parsed.values()):
+        result: Any = adjust_for_confounder(cells, prevalence_treated=parsed["p1"],
+                                            prevalence_control=parsed["p0"],
+                                            effect=parsed["effect"], measure=measure.upper())  # type: ignore[arg-type]
+        echo_result(result, as_json)
+        return
+    if measure.upper() != "RR":
+        fail("probabilistic bias analysis works on the risk-ratio scale; use --measure RR.")
+
+    with replicate_blocks(scheduler, workers):
+        result = probabilistic_bias_analysis(cells, prevalence_treated=parsed["p1"],
+                                             prevalence_control=parsed["p0"],
+                                             outcome_rr=parsed["effect"], n_draws=draws,
+                                             random_state=random_state)
+    echo_result(result, as_json, {"random_state": random_state})
+
+
+def explain_away_command(
+    study: StudyArg,
+    grid: Annotated[int | None, typer.Option(
+        "--grid", help="Points per axis of the confounder-OR grid (default: the study's "
+                       "[explain_away] grid, else 8).")] = None,
+    replicates: Annotated[int | None, typer.Option(
+        "--replicates", help="Simulated cohorts per grid cell.")] = None,
+    prevalence: Annotated[float | None, typer.Option(
+        "--prevalence", help="Prevalence of the hidden binary confounder.")] = None,
+    png: Annotated[Path | None, typer.Option("--png", help="Write the contour plot here.")] = None,
+    random_state: Annotated[int, typer.Option(help="Seed.")] = 20240101,
+    as_json: JsonOpt = False,
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
+) -> None:
+    """Simulate the study's adjusted OR under a true OR of 1 over a grid of hidden confounders.
+
+    Example: causal explain-away studies/thew2024.toml --grid 20 --replicates 500
+    """
+    import numpy as np
+
+    from causal.sensitivity.explain_away import explain_away
+    from causal.study.tables.explain_away import ExplainAwayOptions
+
+    check_figure_path(png)
+    loaded = load_study_file(study)
+    options = (loaded.explain_away or ExplainAwayOptions()).kwargs()
+    if grid is not None:
+        if grid < 2:
+            fail(f"--grid must be an integer >= 2; got {grid}.")
+        from causal._budgets import check_size
+
+        check_size(grid, "MAX_GRID_POINTS", "--grid")
+        for key in ("uptake_ors", "recovery_ors"):
+            options[key] = np.geomspace(options[key][0], options[key][-1], grid)
+    if replicates is not None:
+        options["replicates"] = replicates
+    if prevalence is not None:
+        options["prevalence"] = prevalence
+
+    with replicate_blocks(scheduler, workers):
+        result = explain_away(loaded, random_state=random_state, **options)
+    if png is not None:
+        from causal.plots._figure import figure_bytes, new_figure
+        from causal.plots.explain_away import plot_explain_away
+
+        figure, ax = new_figure(6.6, 5.2)
+        plot_explain_away(result, ax=ax)
+        png.write_bytes(figure_bytes(figure))
+    if as_json:
+        emit_json({"simulated": True, "prevalence": result.prevalence,
+                   "replicates": result.replicates, "n": result.n, "margins": result.margins,
+                   "reported_or": result.reported_or,
+                   "diagonal_mean_crossing": result.diagonal_crossing("mean"),
+                   "diagonal_probability_crossing": result.diagonal_crossing("probability"),
+                   "wall_seconds": result.wall_seconds, "cpu_seconds": result.cpu_seconds,
+                   "cells": result.to_frame().replace({np.nan: None}).to_dict(
+                       orient="records")})
+        return
+    from causal.report.sections.explain_away import answer, key_cells
+
+    paragraph, _ = answer(result)
+    typer.echo(paragraph)
+    typer.echo("")
+    echo_frame(key_cells(result))
+    typer.echo("")
+    typer.echo(f"SIMULATED: {result.uptake_ors.size} x {result.recovery_ors.size} grid, "
+               f"{result.replicates} replicates per cell, {result.wall_seconds:.1f} s "
+               f"(CPU {result.cpu_seconds:.1f} s)" + (f"; plot written to {png}" if png else ""))
 
 
 class TargetChoice(StrEnum):
@@ -31,15 +175,12 @@ class MisclassChoice(StrEnum):
     exposure = "exposure"
 
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
-
 _FIELDS = {"rr_au": "confounding", "rr_uy": "confounding", "rr_uy_a1": "selection",
            "rr_su_a1": "selection", "rr_uy_a0": "selection", "rr_su_a0": "selection",
            "rr_au_s": "selection", "rr_uy_s": "selection", "misclassification": "misclassification"}
 
 
 def _parse_params(items: list[str] | None) -> dict[str, float]:
-    from causal.cli import fail
 
     out: dict[str, float] = {}
     for item in items or []:
@@ -102,12 +243,11 @@ def multi_bias_command(
     Example: causal multi-bias or 2.54 --ci 1.32 4.89 --common-outcome --confounding
     --selection general --misclassification outcome
     """
-    from causal.cli import _ratio_measure, echo_frame, emit_json, fail
     from causal.sensitivity.biases import Confounding, Misclassification, Selection
     from causal.sensitivity.multi_bias import multi_bound, multi_evalue
 
     kind = measure.value
-    target = _ratio_measure(kind, estimate, ci, None, common_outcome)
+    target = ratio_measure(kind, estimate, ci, None, common_outcome)
     values = _parse_params(param)
     biases: list[Any] = []
     if confounding:
@@ -180,7 +320,6 @@ def time_ordering_command(
     3.08 adviser sessions per taker; uptake is more likely the longer a client stays in
     therapy, and so is recovery. Example: causal time-ordering --reference-or 2.54
     """
-    from causal.cli import echo_frame, emit_json
     from causal.sensitivity.time_ordering import simulate_time_ordering
 
     result = simulate_time_ordering(
@@ -188,16 +327,4 @@ def time_ordering_command(
         session_dispersion=dispersion, first_uptake_session=first_uptake_session,
         uptake_depends_on_time=not independent_uptake,
         n_replicates=replicates, reference_or=reference_or, random_state=random_state)
-    frame = result.summary()
-    if as_json:
-        emit_json({"simulated": True, "random_state": random_state,
-                   "summary": frame.replace({float("nan"): None}).to_dict("records")})
-        return
-    typer.echo("SIMULATED cohorts (not data); the true effect of support is null.")
-    echo_frame(frame[["quantity", "estimate", "ci_lower", "ci_upper", "note"]])
-
-
-def register(app: typer.Typer) -> None:
-    """Add the commands to the ``causal`` application."""
-    app.command("multi-bias")(multi_bias_command)
-    app.command("time-ordering")(time_ordering_command)
+    echo_result(result, as_json, {"random_state": random_state})

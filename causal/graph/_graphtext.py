@@ -7,8 +7,8 @@ value (``u [latent]``, ``x [exposure]``) and also allows ``a <- b`` and ``a <-> 
 the same flags here because they are harmless. Only directed graphs are read: ``--`` (an
 undirected edge) is refused, as is ``graph { }``.
 
-The parser returns plain data (:class:`ParsedGraph`); :mod:`causal.dag` turns it into a
-:class:`~causal.dag.CausalGraph`. Every error message gives the line number. No Graphviz
+The parser returns plain data (:class:`ParsedGraph`); :mod:`causal.graph.dag` turns it into a
+:class:`~causal.graph.dag.CausalGraph`. Every error message gives the line number. No Graphviz
 binary and no pydot are needed.
 
 References

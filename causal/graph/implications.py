@@ -42,8 +42,8 @@ import pandas as pd
 
 from causal._results import SummaryMixin, summary_frame
 from causal._validation import check_alpha, check_literal
-from causal.dag import CausalGraph
 from causal.errors import DataError
+from causal.graph.dag import CausalGraph
 
 IndependenceTest = Literal["fisher-z"]
 _TEST_NAMES = {"fisher-z": "partial correlation, Fisher z"}
@@ -68,7 +68,7 @@ def iter_implied_independences(graph: CausalGraph) -> Iterator[ImpliedIndependen
     Pairs are visited in node order; each costs time linear in the ancestral graph of the pair,
     so taking the first ``k`` of a 2,000-node graph costs ``k`` such searches, not ``n²/2``.
     """
-    from causal._separators import MinimalDSeparators
+    from causal.graph._separators import MinimalDSeparators
 
     g = graph.to_networkx()
     observed = graph.observed

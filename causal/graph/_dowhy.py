@@ -10,7 +10,7 @@ from __future__ import annotations
 import warnings
 from typing import Any, Literal
 
-from causal.dag import CausalGraph
+from causal.graph.dag import CausalGraph
 
 DoWhyBackdoorMethod = Literal["exhaustive-search", "minimal-adjustment", "default"]
 

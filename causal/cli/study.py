@@ -1,0 +1,202 @@
+"""Commands on a whole study: ``report``, ``sensitivity`` and ``init`` (draft a study file)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from causal.cli._options import (
+    JsonOpt,
+    StudyArg,
+)
+from causal.cli._scale import SchedulerOpt, WorkersOpt, replicate_blocks
+from causal.cli.app import (
+    echo_frame,
+    emit_json,
+    fail,
+    load_study_file,
+)
+
+
+def report(
+    study: StudyArg,
+    out: Annotated[Path | None, typer.Option(
+        help="Output folder (default: reports/<study name>).")] = None,
+    random_state: Annotated[int, typer.Option(help="Seed for every random procedure.")] = 20240101,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress output.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Write into an --out folder that holds other files (only an earlier "
+                        "report's own files are replaced).")] = False,
+    section: Annotated[list[str] | None, typer.Option(
+        "--section", help="Only this section (repeatable), e.g. selection_bias, multi_bias, "
+        "time_ordering, target_trial, randomised, probabilistic_bias; no verdict.")] = None,
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
+) -> None:
+    """Write the refutation report (Markdown, HTML, JSON and figures) for a study."""
+    import warnings
+
+    from causal._validation import check_random_state
+    from causal.report import build_report, default_out_dir, write_report
+    from causal.report.build import relative_command
+    from causal.report.sections import SECTION_MODULES
+    from causal.report.writer import check_out_dir
+
+    unknown = [s for s in section or [] if s not in SECTION_MODULES]
+    if unknown:
+        fail(f"`--section` must be one of {', '.join(SECTION_MODULES)}; got {unknown[0]!r}.")
+    check_random_state(random_state)
+    loaded = load_study_file(study)
+    destination = check_out_dir(out or default_out_dir(loaded), force=force)
+    options: list[str | Path] = ["--out", out] if out is not None else []
+    if random_state != 20240101:
+        options += ["--random-state", str(random_state)]
+    for name in section or []:
+        options += ["--section", name]
+    # --scheduler/--workers are left out: where the blocks ran does not change the report
+    command = relative_command(study, *options)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if quiet:
+            with replicate_blocks(scheduler, workers, quiet=True):
+                built = build_report(loaded, random_state=random_state, command=command,
+                                     sections=section or None)
+        else:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            with Progress(TextColumn("{task.description:<34}"), BarColumn(),
+                          MofNCompleteColumn(), transient=True,
+                          console=_stderr_console()) as bar:
+                task = bar.add_task("building report",
+                                    total=len(section or SECTION_MODULES))
+                done: list[str] = []
+
+                def progress(name: str) -> None:
+                    bar.update(task, completed=len(done), description=f"section: {name}")
+                    done.append(name)
+
+                with replicate_blocks(scheduler, workers, bar=bar):
+                    built = build_report(loaded, random_state=random_state, command=command,
+                                         progress=progress, sections=section or None)
+    write_report(built, destination, force=force)
+    target = out or default_out_dir(loaded)
+    typer.echo(f"wrote {target}/report.html, report.md, report.json and "
+               f"{len(built.figures)} figure(s)")
+    for verdict in (s.verdict for s in built.sections if s.verdict):
+        typer.echo(f"- {verdict}")
+    notes = sorted({str(w.message) for w in caught})
+    if notes:
+        typer.echo(f"{len(notes)} statistical warning(s) while building (shown in the report):",
+                   err=True)
+        for note in notes:
+            typer.echo(f"  warning: {note}", err=True)
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    # The progress bar's own escape sequences go to the real stream, not through _SafeStream.
+    return Console(file=getattr(sys.stderr, "raw_stream", sys.stderr))
+
+
+def sensitivity(study: StudyArg, as_json: JsonOpt = False) -> None:
+    """Apply the study's declared scenarios (hypothesised confounders) to its headline."""
+    from causal.sensitivity.claim_evalue import claim_evalue
+    from causal.sensitivity.scenario import assess_scenario, scenario_table
+
+    loaded = load_study_file(study)
+    scenarios = list(loaded.scenarios)
+    if not scenarios:
+        fail(f"{study} declares no [[scenarios]]; add at least one (see studies/thew2024.toml).")
+    headline = claim_evalue(loaded.claim, rare_outcome=loaded.evalue.rare_outcome,
+                            true=loaded.evalue.true)
+    if headline is None or headline.measure.short_name not in ("RR", "OR", "HR"):
+        fail(f"{study} has no headline ratio estimate (RR, OR or HR) to apply scenarios to.")
+    measure = headline.measure
+    assessments = [assess_scenario(s, measure, true=headline.true) for s in scenarios]
+    if as_json:
+        emit_json({"measure": measure.describe(), "conversion": headline.conversion,
+                   "scenarios": [{"name": a.scenario.name, "kind": a.scenario.kind,
+                                  "bias_factor": a.bias_factor, "adjusted": a.adjusted,
+                                  "adjusted_ci_limit": a.adjusted_ci_limit,
+                                  "ci_limit_used": a.ci_limit_used,
+                                  "tips_estimate": a.tips_estimate, "tips_ci": a.tips_ci,
+                                  "rr_eu": a.rr_eu, "rr_ud": a.rr_ud,
+                                  "beyond_point_curve": a.beyond_point_curve,
+                                  "beyond_ci_curve": a.beyond_ci_curve}
+                                 for a in assessments]})
+        return
+    typer.echo(f"{measure.describe()}; {headline.conversion}")
+    typer.echo("")
+    echo_frame(scenario_table(scenarios, measure, true=headline.true))
+    typer.echo("")
+    for a in assessments:
+        typer.echo(f"- {a.sentence()}")
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    relative = os.path.relpath(path.resolve(), Path.cwd())
+    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
+
+
+def init(
+    data: Annotated[Path | None, typer.Argument(
+        help="Data file (.csv, .parquet or .feather) with one row per person.")] = None,
+    treatment: Annotated[str | None, typer.Option(
+        help="Treatment column (0/1, 1 = treated).")] = None,
+    outcome: Annotated[str | None, typer.Option(help="Outcome column.")] = None,
+    covariates: Annotated[str | None, typer.Option(
+        help="Comma-separated covariate columns (default: every other column except "
+             "identifiers).")] = None,
+    out: Annotated[Path, typer.Option(help="Folder for the new files.")] = Path("."),
+    missing: Annotated[str, typer.Option(
+        help="Missing values in the declared columns: 'refuse' (the study refuses them until "
+             "you choose) or 'complete_case' (drop those rows; the report states how many per "
+             "arm).")] = "refuse",
+    from_paper: Annotated[str | None, typer.Option(
+        "--from-paper", help="Write a claim-only template NAME.toml for a published result "
+                             "instead.")] = None,
+) -> None:
+    """Draft a study: `causal init cohort.csv --treatment T --outcome Y` or
+    `causal init --from-paper NAME`.
+
+    Writes a study file and a causal graph (every column a measured node, commented
+    placeholders for unmeasured confounders), never overwriting a file, and prints the next
+    command.
+    """
+    from causal.study.scaffold import paper_template, scaffold_from_data, write_new
+
+    if from_paper is not None:
+        if data is not None or treatment or outcome or covariates or missing != "refuse":
+            fail("`--from-paper` drafts a claim-only study; give no data file, --treatment, "
+                 "--outcome, --covariates or --missing with it.")
+        path = out / f"{from_paper}.toml"
+        write_new({path: paper_template(from_paper)})
+        typer.echo(f"wrote {_shown(path)} (EXAMPLE numbers from Thew et al. 2024: replace "
+                   "them with your paper's)")
+        typer.echo(f"next: causal report {_shown(path)}")
+        return
+    if data is None:
+        fail("`causal init` needs a data file (causal init cohort.csv --treatment T --outcome "
+             "Y) or --from-paper NAME.")
+    for name, value in (("--treatment", treatment), ("--outcome", outcome)):
+        if not value:
+            fail(f"`{name}` must name a column of {data}; got nothing.")
+    columns = None if covariates is None else \
+        [c.strip() for c in covariates.split(",") if c.strip()]
+    drafted = scaffold_from_data(data, treatment=treatment, outcome=outcome,
+                                 covariates=columns, out=out, missing=missing)
+    write_new({drafted.study_path: drafted.study_text, drafted.graph_path: drafted.graph_text})
+    typer.echo(f"wrote {_shown(drafted.study_path)} and {_shown(drafted.graph_path)}: "
+               f"{len(drafted.covariates)} covariate(s)"
+               + (f", {len(drafted.categorical)} of them categorical"
+                  if drafted.categorical else ""))
+    for note in drafted.notes:
+        typer.echo(f"note: {note}")
+    typer.echo(f"next: add the unmeasured confounders to {_shown(drafted.graph_path)}, then "
+               f"run: causal report {_shown(drafted.study_path)}")
