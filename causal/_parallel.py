@@ -71,7 +71,7 @@ def block_streams(random_state: Any, count: int) -> list[np.random.SeedSequence]
 
 def run_block(fn: Callable[..., Any], shared: Any, item: Any) -> Any:
     """Run one block with BLAS on one thread (the same arithmetic everywhere)."""
-    from causal.estimate._bootstrap import single_threaded_blas  # the project's one BLAS guard
+    from causal._glm._blas import single_threaded_blas  # the project's one BLAS guard
 
     with single_threaded_blas():
         return fn(shared, item)

@@ -88,3 +88,16 @@ def test_audit_renders_what_the_command_prints(capsys):
     printed = json.loads(run(capsys, "audit", str(THEW), "--json"))
     assert printed == json.loads(json.dumps(result.to_dict()))
     assert "] main: " in result.render_text("main").splitlines()[0]
+
+
+def test_dml_study_renders_what_the_command_prints(capsys):
+    from causal.sensitivity.dml_study import dml_sensitivity_study
+    from causal.study.load import load_study
+    from tests.conftest import ROOT
+
+    nhefs = ROOT / "studies" / "nhefs.toml"
+    run_ = dml_sensitivity_study(load_study(nhefs), random_state=20240101)
+    assert run(capsys, "dml-sensitivity", str(nhefs)) == run_.render_text() + "\n"
+    printed = json.loads(run(capsys, "dml-sensitivity", str(nhefs), "--json"))
+    assert printed == json.loads(json.dumps(run_.to_dict()))
+    assert printed["rv"] == run_.result.rv

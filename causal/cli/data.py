@@ -227,16 +227,8 @@ def dml_sensitivity_command(
         png.parent.mkdir(parents=True, exist_ok=True)
         png.write_bytes(figure_bytes(figure))
     if as_json:
-        emit_json({"study": run.study, "world": run.world, "simulated": run.simulated,
-                   "description": run.description, "data_sha256": run.data_hash,
-                   "seed": run.seed, "rv": result.rv, "rva": result.rva,
-                   "summary": result.summary(), "benchmarks": result.benchmark_table()})
+        emit_json(run.to_dict())
         return
-    typer.echo(("SIMULATED data: " if run.simulated else "") + run.description)
-    echo_frame(result.summary()[["quantity", "estimate", "std_error", "ci_lower", "ci_upper",
-                                 "note"]])
-    if result.benchmarks:
-        typer.echo("")
-        echo_frame(result.benchmark_table())
+    typer.echo(run.render_text())
     if png is not None:
         typer.echo(f"wrote {png}")

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from causal._results import frame_to_markdown, jsonable
 from causal._validation import check_random_state
 from causal.errors import ParameterError
 from causal.sensitivity.dml_result import DMLSensitivity
@@ -29,6 +30,26 @@ class StudyDMLSensitivity:
     data_hash: str
     seed: int
     result: DMLSensitivity
+
+    def to_dict(self) -> dict[str, Any]:
+        """Where the data came from, the robustness values, the summary and the benchmarks, in
+        plain JSON types."""
+        result = self.result
+        return jsonable({"study": self.study, "world": self.world, "simulated": self.simulated,
+                         "description": self.description, "data_sha256": self.data_hash,
+                         "seed": self.seed, "rv": result.rv, "rva": result.rva,
+                         "summary": result.summary(), "benchmarks": result.benchmark_table()})
+
+    def render_text(self) -> str:
+        """The data's description (marked SIMULATED when it is), the summary table and, with
+        benchmarks, their table after a blank line."""
+        result = self.result
+        lines = [("SIMULATED data: " if self.simulated else "") + self.description,
+                 frame_to_markdown(result.summary()[["quantity", "estimate", "std_error",
+                                                     "ci_lower", "ci_upper", "note"]])]
+        if result.benchmarks:
+            lines += ["", frame_to_markdown(result.benchmark_table())]
+        return "\n".join(lines)
 
 
 def default_benchmarks(covariates: Sequence[str], named: Sequence[str] = ()) -> list[Any]:
