@@ -6,12 +6,12 @@ Run: uv run python benchmarks/bench_scale_estimate.py [--rows 1e6 3e6 1e7] [--di
 For each size a SIMULATED Parquet file is written once (row groups of 10^6; the model of
 tests/_own_data.py: severity, female, a text region, a binary outcome with true conditional
 OR 2, plus four columns no study declares, so that reading only the declared columns matters).
-Then a fresh Python process does what ``causal estimate`` does with a study whose ``[data]``
-is that file: read the declared columns (:func:`causal.data.files.read_table`) and run every
-estimator of :func:`causal.estimate.study._estimators` (crude, outcome regression,
-g-computation, IPW, AIPW, matching) one after another. Reported per size: wall time, CPU time
-(user + system of the child), peak resident memory (``ru_maxrss`` of the child), and the wall
-time of the read and of each estimator. A child that exceeds ``--timeout`` is killed and
+Then a fresh process runs ``causal estimate STUDY.toml`` on a study file written next to it
+(``[data] source`` = that file, covariates severity, female and region): it reads the declared
+columns only and runs every estimator :func:`causal.estimate.study.estimate_study` runs
+(crude, outcome regression, g-computation, IPW and AIPW for OR and RD, matching) on one
+prepared design with shared fits. Reported per size: wall time, CPU time (user + system of the
+child), peak resident memory (``ru_maxrss`` of the child). A child that exceeds ``--timeout`` is killed and
 reported as such. Print the machine's load (``uptime``) with the results.
 """
 
@@ -63,6 +63,18 @@ def write_cohort(path: Path, n: int, seed: int = 2026) -> None:
         writer.close()
 
 
+STUDY = """[study]
+name = "simulated_cohort_{n}"
+title = "recovered by treated in a SIMULATED cohort of {n} rows"
+treatment = "treated"
+outcome = "recovered"
+
+[data]
+source = "{file}"
+covariates = ["severity", "female", "region"]
+categorical = ["region"]
+"""
+
 CHILD = r"""
 import json, sys, time
 t0 = time.perf_counter()
@@ -86,10 +98,15 @@ print(json.dumps({"times": times, "estimates": estimates, "n": len(frame)}))
 """
 
 
-def run_child(path: Path, timeout: float) -> dict:
+def run_child(path: Path, timeout: float, library: bool = False) -> dict:
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(path)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    if library:
+        command = [sys.executable, "-c", CHILD, str(path)]
+    else:
+        study = path.with_suffix(".toml")
+        study.write_text(STUDY.format(n=path.stem.rsplit("_", 1)[-1], file=path.name))
+        command = [sys.executable, "-m", "causal.cli", "estimate", str(study), "--json"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = start + timeout
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -105,7 +122,8 @@ def run_child(path: Path, timeout: float) -> dict:
     out, err = proc.stdout.read(), proc.stderr.read()
     if status != 0:
         return {"error": err.strip().splitlines()[-1] if err.strip() else f"status {status}"}
-    data = json.loads(out.strip().splitlines()[-1])
+    data = json.loads(out.strip().splitlines()[-1]) if library else {
+        "estimates": len(json.loads(out)["estimates"])}
     data.update(wall=wall, cpu=usage.ru_utime + usage.ru_stime,
                 peak_gb=usage.ru_maxrss / 2**20)  # ru_maxrss is in KiB on Linux
     return data
@@ -116,6 +134,8 @@ def main() -> None:
     parser.add_argument("--rows", nargs="+", type=float, default=[1e6, 3e6, 1e7])
     parser.add_argument("--dir", type=Path, default=Path("/tmp/causal-scale"))
     parser.add_argument("--timeout", type=float, default=900.0)
+    parser.add_argument("--library", action="store_true",
+                        help="each estimator's own estimate() call, as before the study path")
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     print(f"load before: {os.getloadavg()}, cores: {os.cpu_count()}")
@@ -127,7 +147,9 @@ def main() -> None:
             write_cohort(path, n)
             print(f"wrote {path} ({path.stat().st_size / 2**20:.0f} MB, SIMULATED) in "
                   f"{time.perf_counter() - t:.1f} s")
-        result = run_child(path, args.timeout)
+        load = os.getloadavg()
+        result = run_child(path, args.timeout, args.library)
+        result["load_before"] = load
         result["load"] = os.getloadavg()
         print(json.dumps({"rows": n, **result}), flush=True)
 

@@ -88,3 +88,26 @@ def check_product(sizes: dict[str, int], budget: str, fix: str = "") -> int:
         raise ParameterError(f"{parts} = {total:,} elements is above the budget "
                              f"causal._budgets.{budget} = {globals()[budget]:,}{tail}.")
     return total
+
+#: Rows a report section analyses on a user's data before it draws a random subsample (seeded
+#: from the report's seed; the section says so, with both sizes and the reason). Sections not
+#: listed use every row. A section's method is listed when it is super-linear or replicate-
+#: heavy at 10^7 rows: refitting every estimator 100 times per refuter, matching and
+#: cross-fitted models per scenario, DML cross-fitting refitted once per benchmark covariate,
+#: EconML's learner. Measured on 2 cores (docs/scaling.md): the refutation section took 128 s
+#: of CPU on 200,000 rows; the individual-data diagnostics and the DML bounds about 1 s each on
+#: 200,000 rows, so they get 10^6.
+REPORT_SECTION_ROWS = {
+    "refutations": 200_000,
+    "individual_sensitivity": 1_000_000,
+    "dml_sensitivity": 1_000_000,
+    "heterogeneity": 200_000,
+}
+#: Why each of those sections subsamples, in the report's words.
+REPORT_SECTION_REASONS = {
+    "refutations": "every refutation test refits each estimator 100 times",
+    "individual_sensitivity": "matched-pair and regression diagnostics are refitted for "
+                              "every scenario",
+    "dml_sensitivity": "the cross-fitted AIPW is refitted once per benchmark covariate",
+    "heterogeneity": "the cross-fitted learner (EconML) is slow on millions of rows",
+}

@@ -203,6 +203,30 @@ def test_report_json_byte_identical_on_a_cluster(scheduler, tmp_path):
     assert "explain_away" in {s["key"] for s in json.loads(local)["sections"]}
 
 
+def test_report_on_users_data_byte_identical_on_a_cluster(scheduler, tmp_path, monkeypatch):
+    """A report on a user's individual data (a DataFrame study: estimates with its bootstrap-free
+    estimators, refutations on a labelled random subsample, the probabilistic bias analysis in
+    blocks) writes the same report.json in process and on the cluster."""
+    from causal import Study, _budgets
+    from causal.report import build_report, write_report
+    from tests._estimate_sim import simulate
+
+    monkeypatch.setattr(_budgets, "REPORT_SECTION_ROWS", {"refutations": 300})
+    frame = simulate(900, seed=31, outcome="binary")
+    study = Study.from_frame(frame, treatment="a", outcome="y", covariates=["x1", "x2", "x3"],
+                             name="users_data")
+    sections = ["estimates", "refutations", "probabilistic_bias"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        write_report(build_report(study, sections=sections), tmp_path / "local")
+        with cluster(scheduler):
+            write_report(build_report(study, sections=sections), tmp_path / "remote")
+    local = (tmp_path / "local" / "report.json").read_bytes()
+    assert (tmp_path / "remote" / "report.json").read_bytes() == local
+    keys = {s["key"]: s for s in json.loads(local)["sections"]}
+    assert keys["refutations"]["data"]["subsample"]["rows"] == 300
+
+
 def test_cli_scheduler_option_gives_the_same_json(scheduler, capsys):
     args = ["explain-away", str(THEW), "--grid", "2", "--replicates", "40", "--json"]
     assert main(args) == 0

@@ -144,6 +144,9 @@ def data_hash(frame: pd.DataFrame) -> str:
             values = column.to_numpy(dtype=np.float64, na_value=np.nan) + 0.0  # -0.0 -> 0.0
             values[np.isnan(values)] = np.nan
             body = np.ascontiguousarray(values, dtype="<f8").tobytes()
+        elif isinstance(column.dtype, pd.StringDtype):  # text only: no per-row objects
+            codes, uniques = pd.factorize(column, use_na_sentinel=True)
+            body = _joined_texts(codes, [f"{v}\x1f".encode() for v in uniques] + [b"\x00\x1f"])
         else:
             values = column.astype(object)
             if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
@@ -161,6 +164,22 @@ def data_hash(frame: pd.DataFrame) -> str:
             digest.update(struct.pack("<q", len(part)))
             digest.update(part)
     return digest.hexdigest()
+
+
+def _joined_texts(codes: np.ndarray, texts: list[bytes], chunk: int = 1 << 20) -> bytes:
+    """``b"".join(texts[c] for c in codes)`` (code -1: the last text), built with array
+    operations a chunk of rows at a time: each row's text padded to the longest in a
+    fixed-width array, then the padding dropped by a mask (every text ends in the unit
+    separator, so NumPy's bytes type drops no trailing NUL of ours)."""
+    lengths = np.array([len(t) for t in texts])
+    table = np.array(texts, dtype=f"S{max(lengths.max(), 1)}")
+    width = table.itemsize
+    out = []
+    for lo in range(0, len(codes), chunk):
+        part = codes[lo:lo + chunk]
+        u8 = table[part].view(np.uint8).reshape(len(part), width)
+        out.append(u8[np.arange(width) < lengths[part][:, None]].tobytes())
+    return b"".join(out)
 
 
 __all__ = ["Path", "data_hash", "load_benchmark_data", "load_study_data"]

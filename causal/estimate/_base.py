@@ -36,6 +36,7 @@ from causal._validation import check_alpha, check_count, check_literal, check_ra
 from causal.estimate._bootstrap import multiplier_bootstrap
 from causal.estimate._design import Prepared, prepare
 from causal.estimate._refit import Replicates, refit_loop
+from causal.estimate._shared import estimator_fit
 from causal.estimate.result import BootstrapResult, EffectEstimate, RefitSpec
 from causal.measures import (
     z_critical,
@@ -71,9 +72,11 @@ class Recorder:
 
     def __init__(self) -> None:
         self.messages: list[str] = []
+        self.issued: list[tuple[type[Warning], str]] = []
 
     def warn(self, category: type[Warning], message: str) -> None:
         self.messages.append(f"{category.__name__}: {message}")
+        self.issued.append((category, message))
         warnings.warn(message, category, stacklevel=4)
 
 
@@ -109,6 +112,9 @@ class BaseEstimator:
     _params: ClassVar[tuple[str, ...]] = ()
     _method: ClassVar[str] = ""
     _measures_binary: ClassVar[tuple[str, ...]] = ("rd", "rr", "or")
+    #: True when ``_fit`` never looks at the measure (one fit then serves every measure of a
+    #: study's estimates, :mod:`causal.estimate._shared`)
+    _measure_free_fit: ClassVar[bool] = False
 
     def get_params(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self._params}
@@ -195,7 +201,7 @@ class BaseEstimator:
         # our matrices are tall and thin (n x p, p small): BLAS threads only contend, and
         # spin-waiting threads are very costly on a busy machine (measured)
         with single_threaded_blas():
-            fit = self._fit(prep, measure, rng, rec)
+            fit = estimator_fit(self, prep, measure, rng, rec)
         result = self._result(prep, fit, measure, alpha, n_boot, rng, rec)
         spec = RefitSpec(type(self), MappingProxyType(self.get_params()), prep.covariates,
                          tuple(_names_of(categorical)), tuple(_names_of(squared)), dropna,

@@ -74,6 +74,7 @@ class AIPW(BaseEstimator):
     _params = ("estimand", "propensity_model", "outcome_model", "outcome_fit", "cv", "measure",
                "alpha", "n_bootstrap", "random_state")
     _method = "AIPW"
+    _measure_free_fit = True
 
     def __init__(self, *, estimand: str = "ate", propensity_model: Any = None,
                  outcome_model: Any = None, outcome_fit: str = "separate",

@@ -37,8 +37,32 @@ def kish_ess(weights: np.ndarray) -> float:
     return float(w.sum() ** 2 / np.sum(w**2))
 
 
-def _weighted_mean_var(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    return (w[:, None] * x).sum(0) / w.sum()
+def _arm_means(x: np.ndarray, w1: np.ndarray, w0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted column means of ``x`` with weights ``w1`` (treated) and ``w0`` (controls), as
+    matrix-vector products (no copy of ``x``)."""
+    return w1 @ x / w1.sum(), w0 @ x / w0.sum()
+
+
+def _pooled_sd(x: np.ndarray, a: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unweighted arm means and ``sqrt((s_1^2 + s_0^2) / 2)`` (ddof=1), one column at a time
+    (two passes: the means, then the squared deviations from the unit's own arm mean)."""
+    from causal.estimate._shared import _memo
+
+    def compute() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        treated = (np.asarray(a) == 1).astype(float)
+        n1 = treated.sum()
+        n0 = len(treated) - n1
+        m1, m0 = _arm_means(x, treated, 1.0 - treated)
+        var1, var0 = np.empty(x.shape[1]), np.empty(x.shape[1])
+        for j in range(x.shape[1]):
+            dev = x[:, j] - m0[j]
+            dev -= treated * (m1[j] - m0[j])
+            dev *= dev
+            ss1 = treated @ dev
+            var1[j], var0[j] = ss1 / (n1 - 1), (dev.sum() - ss1) / (n0 - 1)
+        return m1, m0, np.sqrt((var1 + var0) / 2)
+
+    return _memo(("pooled_sd", id(x), id(a)), (x, a), compute)
 
 
 def standardized_differences(x: np.ndarray, a: np.ndarray, weights: np.ndarray | None = None
@@ -51,11 +75,11 @@ def standardized_differences(x: np.ndarray, a: np.ndarray, weights: np.ndarray |
     denominator from unweighted within-arm variances (ddof=1).
     """
     x = np.asarray(x, dtype=float)
-    a = np.asarray(a) == 1
-    w = np.ones(len(a)) if weights is None else np.asarray(weights, dtype=float)
-    m1 = _weighted_mean_var(x[a], w[a])
-    m0 = _weighted_mean_var(x[~a], w[~a])
-    sd = np.sqrt((x[a].var(0, ddof=1) + x[~a].var(0, ddof=1)) / 2)
+    m1, m0, sd = _pooled_sd(x, a)
+    if weights is not None:
+        w = np.asarray(weights, dtype=float)
+        w1 = np.where(np.asarray(a) == 1, w, 0.0)
+        m1, m0 = _arm_means(x, w1, w - w1)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(sd > 0, (m1 - m0) / sd, 0.0)
 

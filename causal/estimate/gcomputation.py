@@ -7,11 +7,12 @@ from typing import Any
 
 import numpy as np
 
-from causal._glm import expit, fit_linear, fit_logistic_one
+from causal._glm import expit
 from causal._validation import check_literal
 from causal.errors import ParameterError, SeparationWarning
 from causal.estimate._base import BaseEstimator, PotentialOutcomeFit, Recorder
 from causal.estimate._design import Prepared
+from causal.estimate._shared import outcome_fit
 
 
 class GComputation(BaseEstimator):
@@ -51,6 +52,7 @@ class GComputation(BaseEstimator):
 
     _params = ("estimand", "interactions", "measure", "alpha", "n_bootstrap", "random_state")
     _method = "g-computation"
+    _measure_free_fit = True
 
     def __init__(self, *, estimand: str = "ate", interactions: Sequence[str] = (),
                  measure: str = "auto", alpha: float = 0.05, n_bootstrap: int = 0,
@@ -79,29 +81,33 @@ class GComputation(BaseEstimator):
         def design(a: np.ndarray) -> np.ndarray:
             return np.column_stack([np.ones(n), a, prep.x, a[:, None] * prep.x[:, cols]])
 
-        z = design(prep.a)
+        names = ("(intercept)", prep.treatment, *prep.x_names,
+                 *(f"{prep.treatment}:{c}" for c in inter))
+        z, fit = outcome_fit(prep, lambda: design(prep.a), names)
         if prep.binary:
-            fit = fit_logistic_one(z, prep.y)
             if fit.separated[0] or not fit.converged[0]:
                 rec.warn(SeparationWarning, "the logistic outcome model (quasi-)separates the "
                                             "data; standardised risks are unreliable.")
-        else:
-            fit = fit_linear(z, prep.y)
         beta_if = fit.scores(z, prep.y)  # n x p
         w = np.ones(n) if self.estimand == "ate" else prep.a
         mu, phi = np.empty(2), np.empty((n, 2))
+        # the design with the treatment set to `level` is [1, level, X, level X_cols]: its
+        # products are formed from X directly, without building it
+        coef = fit.coef[0]
+        p = prep.x.shape[1]
+        base = coef[0] + prep.x @ coef[2:2 + p]
+        shift = prep.x[:, cols] @ coef[2 + p:] if cols else 0.0
         for j, level in enumerate((1.0, 0.0)):
-            za = design(np.full(n, level))
-            eta = za @ fit.coef[0]
+            eta = base + level * (coef[1] + shift)
             m = expit(eta) if prep.binary else eta
-            deriv = m * (1 - m) if prep.binary else np.ones(n)
+            v = w * (m * (1 - m)) if prep.binary else w
+            v_x = v @ prep.x
+            sv = v.sum()
+            d = np.concatenate([[sv, level * sv], v_x, level * v_x[cols]]) / w.sum()
             mu[j] = np.sum(w * m) / w.sum()
-            d = (w * deriv) @ za / w.sum()
             phi[:, j] = w * (m - mu[j]) / w.mean() + beta_if @ d
         model = "logistic" if prep.binary else "linear"
         notes = [f"{model} outcome model" + (f" with treatment x {inter}" if inter else "")]
-        diagnostics = {"coefficients": dict(zip(
-            ("(intercept)", prep.treatment, *prep.x_names,
-             *(f"{prep.treatment}:{c}" for c in inter)), fit.coef[0].tolist(), strict=True))}
+        diagnostics = {"coefficients": dict(zip(names, fit.coef[0].tolist(), strict=True))}
         return PotentialOutcomeFit(mu, phi, diagnostics, notes, odds_ratio_kind="marginal",
                                    n=n)

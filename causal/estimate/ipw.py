@@ -6,13 +6,13 @@ from typing import Any
 
 import numpy as np
 
-from causal._glm import add_intercept, fit_logistic_one
 from causal._validation import check_literal, check_probability
 from causal.errors import ParameterError
 from causal.estimate._base import BaseEstimator, PotentialOutcomeFit, Recorder
 from causal.estimate._batched_refits import ipw_refit
 from causal.estimate._design import Prepared
 from causal.estimate._refit import Replicates
+from causal.estimate._shared import propensity_fit
 from causal.estimate.diagnostics import (
     balance_table,
     propensity_diagnostics,
@@ -64,6 +64,7 @@ class IPW(BaseEstimator):
     _params = ("estimand", "weights", "trim", "truncate", "se", "measure", "alpha",
                "n_bootstrap", "random_state")
     _method = "IPW"
+    _measure_free_fit = True
 
     def __init__(self, *, estimand: str = "ate", weights: str = "stabilised",
                  trim: float | None = None, truncate: float | None = None,
@@ -105,8 +106,7 @@ class IPW(BaseEstimator):
 
     def _fit(self, prep: Prepared, measure: str, rng: np.random.Generator,
              rec: Recorder) -> PotentialOutcomeFit:
-        xz = add_intercept(prep.x)
-        ps_fit = fit_logistic_one(xz, prep.a)
+        xz, ps_fit = propensity_fit(prep)
         e, a, y = ps_fit.fitted[0], prep.a, prep.y
         diagnostics = propensity_diagnostics(e, a, rec, separated=bool(ps_fit.separated[0] or not ps_fit.converged[0]))
         notes = ["logistic propensity model", "Hájek (normalised) weights"]
@@ -152,7 +152,8 @@ class IPW(BaseEstimator):
             notes.append("robust SE treating the weights as known")
         phi = np.column_stack([psi1 / c1, psi0 / c0])
         diagnostics["weights"] = reported
-        diagnostics["balance"] = balance_table(prep.x[keep], prep.x_names, a[keep],
-                                               reported[keep])
+        rows = slice(None) if keep.all() else keep  # no copy of the design when none trimmed
+        diagnostics["balance"] = balance_table(prep.x[rows], prep.x_names, a[rows],
+                                               reported[rows])
         return PotentialOutcomeFit(np.array([mu1, mu0]), phi, diagnostics, notes,
                                    n=int(keep.sum()))

@@ -6,13 +6,13 @@ from typing import Any
 
 import numpy as np
 
-from causal._glm import add_intercept, fit_linear, fit_logistic_one
 from causal._validation import check_literal
 from causal.errors import SeparationWarning
 from causal.estimate._base import BaseEstimator, CoefficientFit, Recorder
 from causal.estimate._batched_refits import regression_refit
 from causal.estimate._design import Prepared
 from causal.estimate._refit import Replicates
+from causal.estimate._shared import outcome_fit
 
 SE_KINDS = ("classical", "hc0", "hc1")
 
@@ -76,16 +76,14 @@ class OutcomeRegression(BaseEstimator):
 
     def _fit(self, prep: Prepared, measure: str, rng: np.random.Generator,
              rec: Recorder) -> CoefficientFit:
-        z = add_intercept(np.column_stack([prep.a, prep.x]))
+        z, fit = outcome_fit(prep, lambda: np.column_stack([np.ones(prep.n), prep.a, prep.x]),
+                             ("(intercept)", prep.treatment, *prep.x_names))
         n, p = z.shape
         if prep.binary:
-            fit = fit_logistic_one(z, prep.y)
             if fit.separated[0] or not fit.converged[0]:
                 rec.warn(SeparationWarning,
                          "the logistic outcome model (quasi-)separates the data; the "
                          "conditional odds ratio is unreliable (its MLE may not exist).")
-        else:
-            fit = fit_linear(z, prep.y)
         phi = fit.scores(z, prep.y)[:, 1]
         if self.se == "classical":
             if fit.family == "gaussian":

@@ -162,9 +162,11 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
     crude and outcome-regression estimates have no estimand option (a difference in means and a
     covariate-conditional coefficient); matching always estimates the ATT.
     """
+    from causal._memory import reuse_freed_memory
     from causal.data import data_hash, load_study_data
     from causal.data.spec import find_world
     from causal.estimate._design import prepare
+    from causal.estimate._shared import shared_fits
     from causal.study.api import as_study
 
     study = as_study(study)
@@ -186,14 +188,19 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
     published = study.published
     estimators = _estimators(outcome_type, tuple(spec.treatment_interactions), seed, estimand,
                              published)
-    prep = prepare(frame, **kwargs)  # the data checked and the design built once for all
-    for estimator in estimators:
-        if hasattr(estimator, "_estimate_prepared"):
-            estimator._check_all()
-            results.append(estimator._estimate_prepared(
-                prep, categorical=kwargs["categorical"], squared=kwargs["squared"]))
-        else:
-            results.append(estimator.estimate(frame, **kwargs))
+    # the data checked and the design built once for all; one propensity fit, one outcome fit,
+    # one fit for both measures; freed temporaries reused on a large cohort (causal._memory)
+    with reuse_freed_memory(len(frame)), shared_fits():
+        prep = prepare(frame, **kwargs)
+        for estimator in estimators:
+            if hasattr(estimator, "_estimate_prepared"):
+                estimator._check_all()
+                results.append(estimator._estimate_prepared(
+                    prep, categorical=kwargs["categorical"], squared=kwargs["squared"]))
+            else:
+                results.append(estimator.estimate(frame, **kwargs))
+        del prep
+        digest = data_hash(frame)
     truth: dict[str, Any] = {}
     world_name = None
     if spec.simulated:
@@ -203,7 +210,7 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
     return StudyEstimates(
         study=study.name, world=world_name, simulated=bool(frame.attrs.get("simulated")),
         description=str(frame.attrs.get("description", spec.description)),
-        data_hash=data_hash(frame), n=len(frame), estimates=tuple(results), truth=truth,
+        data_hash=digest, n=len(frame), estimates=tuple(results), truth=truth,
         published=published,
         matching=next((r for r in results if r.matched_pairs is not None), None),
         ipw_se=tuple(getattr(e, "se", None) if type(e).__name__ == "IPW" else None

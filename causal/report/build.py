@@ -16,6 +16,7 @@ from causal.report.model import Report, ReportContext, Section
 from causal.report.render import to_html, to_json, to_markdown
 from causal.report.robins import robins_section
 from causal.report.sections import SECTION_MODULES
+from causal.report.subsample import build_section
 from causal.report.writer import write_files
 
 if TYPE_CHECKING:  # the study package is imported only where a path must be loaded
@@ -69,7 +70,7 @@ def build_report(study: Study | str | Path, *, random_state: int = 20240101,
     for name in sections or [n for n in SECTION_MODULES if n not in study.skip]:
         ctx.progress(name)
         module = importlib.import_module(f"causal.report.sections.{name}")
-        section = module.build(ctx)
+        section = build_section(module, name, ctx)  # a subsample where the budget says
         if section is not None:
             built.append(section)
     # The risk-of-bias summary and the verdict read the whole report, so they are added only
