@@ -18,8 +18,10 @@ import numpy as np
 #: replicates fitted in sequence, each starting from the previous one's estimates; chains are
 #: fixed (not set by the number of threads), so results do not depend on ``n_threads``
 CHAIN = 25
-#: replicates drawn per block (fixed, so results do not depend on memory limits or workers)
-REPLICATE_BLOCK = 250
+#: replicates drawn per block (fixed, so results do not depend on memory limits or workers);
+#: 50 rather than 250 keeps a block's uniforms and designs at a fifth of the memory, so two
+#: workers on one machine stop slowing each other (docs/scaling.md, "Explain-away grid")
+REPLICATE_BLOCK = 50
 #: target bytes of one stacked group of cells' design matrices
 GROUP_BYTES = 48 * 2**20
 

@@ -138,8 +138,8 @@ def explain_away(study: Any, *, uptake_ors: Any = None, recovery_ors: Any = None
         Threads fitting a block's chains of replicates concurrently (results do not depend
         on it).
     random_state : None, int or numpy.random.Generator
-        Replicate block ``b`` (replicates ``250 b`` to ``250 b + 249``) draws from
-        ``SeedSequence(random_state).spawn(...)[b]`` (a Generator first gives one integer seed).
+        Replicate block ``b`` (replicates ``50 b`` to ``50 b + 49``; ``REPLICATE_BLOCK``)
+        draws from ``SeedSequence(random_state).spawn(...)[b]`` (a Generator first gives one integer seed).
     runner : optional
         Where the blocks run (:mod:`causal._parallel`); default: the one set by
         ``causal._parallel.cluster``, else this process. Results do not depend on it.
