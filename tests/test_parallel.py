@@ -263,7 +263,7 @@ def _listening_hosts() -> set[str]:
 def test_a_worker_killed_mid_run_changes_nothing():
     """A local cluster started by ``workers=2``; after the first finished task, a worker that is
     running a task is killed (SIGKILL). Its nanny restarts it, the scheduler re-runs the lost
-    task, and the result is the in-process one. 520 replicates: 3 blocks, 6 tasks."""
+    task, and the result is the in-process one. 520 replicates: 11 blocks of at most 50 (REPLICATE_BLOCK), each a task or more."""
     from causal.sensitivity.explain_away import explain_away
 
     grid = dict(SMALL, replicates=520)
