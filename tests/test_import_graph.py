@@ -27,8 +27,6 @@ PACKAGE = ROOT / "causal"
 KNOWN_LAZY_CYCLES: dict[frozenset[str], str] = {
     frozenset({"causal.study.model", "causal.study.load"}):
         "Study.from_frame (model) runs the study parser (load), which builds a Study",
-    frozenset({"causal.estimate._base", "causal.estimate._refit"}):
-        "the refit loop records warnings with _base.Recorder; the refute work reshapes both",
 }
 
 

@@ -36,7 +36,7 @@ def _design(prep: Prepared, cache: dict) -> np.ndarray:
 
 
 def _linear(measure: str, mu1: np.ndarray, mu0: np.ndarray) -> np.ndarray:
-    from causal.estimate._base import _linear as linear
+    from causal.estimate._fits import _linear as linear
 
     return linear(measure, np.stack([mu1, mu0], axis=-1))
 

@@ -27,6 +27,7 @@ import numpy as np
 
 from causal.errors import CausalError, ParameterError
 from causal.estimate._design import Prepared
+from causal.estimate._fits import CoefficientFit, Recorder, _linear
 
 #: name of the extra covariate a random-common-cause replicate adds to the design
 EXTRA_NAME = "(random common cause)"
@@ -66,8 +67,6 @@ def fit_rng(rng_state: Mapping[str, Any] | None) -> np.random.Generator:
 
 def linear_effect(fit: Any, measure: str) -> float:
     """The effect of one ``_fit`` result on the measure's linear scale."""
-    from causal.estimate._base import CoefficientFit, _linear
-
     if isinstance(fit, CoefficientFit):
         return float(fit.value)
     return float(_linear(measure, np.asarray(fit.mu, dtype=float)))
@@ -101,8 +100,6 @@ def refit_loop(estimator: Any, prep: Prepared, measure: str, reps: Replicates,
     the refits (extreme weights, separation) are not repeated R times; the failures are
     counted by the refuter.
     """
-    from causal.estimate._base import Recorder
-
     out = np.full(reps.n_rep, np.nan)
     for r in range(reps.n_rep):
         try:
