@@ -109,15 +109,21 @@ def load_study_file(study: Path) -> Any:
     return load_study(study)
 
 
-def read_csv_file(path: Path) -> Any:
+def read_csv_file(path: Path, *, not_found: str = "{path}: CSV file not found.",
+                  unreadable: str = "{path}: could not be read as CSV ({reason}).") -> Any:
+    """Read a CSV file given on the command line, or fail with one sentence: ``not_found``
+    or ``unreadable`` filled with ``path`` and the first line of the reader's ``reason``
+    (each command keeps its own wording)."""
     import pandas as pd
 
     if not path.is_file():
-        fail(f"{path}: CSV file not found.")
+        fail(not_found.format(path=path))
     try:
         return pd.read_csv(path)
     except (ValueError, OSError, UnicodeDecodeError) as error:
-        fail(f"{path}: could not be read as CSV ({str(error).splitlines()[0]}).")
+        # pandas' ParserError and EmptyDataError are ValueErrors
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        fail(unreadable.format(path=path, reason=reason))
 
 
 def shown_path(path: Any, limit: int = 80) -> str:

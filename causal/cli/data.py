@@ -20,6 +20,7 @@ from causal.cli.app import (
     emit_json,
     fail,
     load_study_file,
+    read_csv_file,
 )
 
 
@@ -141,16 +142,11 @@ def heterogeneity(
     Example: causal heterogeneity cohort.csv --treatment employment_support --outcome recovery
     --outcome-type binary --covariates age,sex,gad7_baseline --modifier phq9_baseline --png fig.png
     """
-    import pandas as pd
 
     from causal.estimate.heterogeneity import effect_heterogeneity
 
-    if not data.is_file():
-        fail(f"{data}: data file not found.")
-    try:
-        frame = pd.read_csv(data)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
-        fail(f"{data}: not a readable CSV file ({str(error).splitlines()[0]}).")
+    frame = read_csv_file(data, not_found="{path}: data file not found.",
+                          unreadable="{path}: not a readable CSV file ({reason}).")
     result = effect_heterogeneity(
         frame, treatment=treatment, outcome=outcome, covariates=parse_columns(covariates),
         modifiers=parse_columns(modifier), outcome_type=outcome_type.value, alpha=alpha, cv=cv,

@@ -16,22 +16,15 @@ from causal.cli.app import (
     echo_frame,
     emit_json,
     fail,
+    read_csv_file,
 )
 
 _SHOWN_PATHS = 12
 
 
 def _read_dag_data(path: Path) -> Any:
-    import pandas as pd
-
-    if not path.is_file():
-        fail(f"`--data` must be a CSV file; {path} was not found.")
-    try:
-        return pd.read_csv(path)
-    except (ValueError, UnicodeDecodeError, OSError) as error:
-        # pandas' ParserError and EmptyDataError are ValueErrors
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        fail(f"`--data` {path} could not be read as a CSV file ({reason}).")
+    return read_csv_file(path, not_found="`--data` must be a CSV file; {path} was not found.",
+                         unreadable="`--data` {path} could not be read as a CSV file ({reason}).")
 
 
 def _more(listed: int, truncated: bool) -> None:

@@ -39,12 +39,7 @@ class NullMethodChoice(StrEnum):
 def _read_pair_columns(path: Path, columns: list[str]) -> list[Any]:
     import pandas as pd
 
-    if not path.is_file():
-        fail(f"{path}: CSV file not found.")
-    try:
-        frame = pd.read_csv(path)
-    except (ValueError, OSError) as error:
-        fail(f"{path}: could not be read as CSV ({error}).")
+    frame = read_csv_file(path)
     out = []
     for column in columns:
         if column not in frame.columns:
