@@ -16,15 +16,36 @@ from causal.estimate.result import EffectEstimate
 from causal.refute._blocks import Block, block_rows, replicate_blocks, run_block, run_blocks
 from causal.refute._engine import Problem, check_memory, prepare
 from causal.refute._estimate_problem import EstimateProblem, problem_for
+from causal.refute._result import RefutationResult, finish, location_check
 
 
 @dataclass(frozen=True)
 class Setup:
+    """A refuter's checked arguments, its refit problem and the original estimate."""
+
     problem: Problem
     rng: np.random.Generator
     original: float
     n_simulations: int
     alpha: float
+    random_state: Any
+
+    def location(self, refuted: np.ndarray, converged: np.ndarray, inside: str,
+                 target: float | None = None) -> tuple[float, bool, float, str]:
+        """Is ``target`` (default: the original estimate) inside the refitted estimates?
+        ``(p_value, passed, centre, rule)``; ``inside`` completes the rule's "passed if"."""
+        target = self.original if target is None else target
+        p_value, passed, centre = location_check(refuted, converged, target,
+                                                 self.problem.is_ratio, self.alpha)
+        rule = f"passed if {inside} (two-sided Monte Carlo p >= {self.alpha:g})"
+        return p_value, passed, centre, rule
+
+    def finish(self, *, refuted: np.ndarray, converged: np.ndarray,
+               **fields: Any) -> RefutationResult:
+        """The refuter's result, with this setup's problem, original estimate, alpha and seed."""
+        return finish(problem=self.problem, original=self.original, refuted=refuted,
+                      converged=converged, alpha=self.alpha, random_state=self.random_state,
+                      **fields)
 
 
 def setup(data: pd.DataFrame, *, treatment: str | None, outcome: str | None, covariates: Sequence[str],
@@ -47,7 +68,7 @@ def setup(data: pd.DataFrame, *, treatment: str | None, outcome: str | None, cov
     check_memory(rows, problem.n, problem.memory_key, max_memory_bytes, extra_arrays)
     original = original_of(problem)
     return Setup(problem=problem, rng=rng, original=original,
-                 n_simulations=n_simulations, alpha=alpha)
+                 n_simulations=n_simulations, alpha=alpha, random_state=random_state)
 
 
 def problem_of(data: pd.DataFrame, estimator: Any, *, treatment: str | None,

@@ -11,7 +11,7 @@ from causal.errors import NoSolutionError, ParameterError
 from causal.refute._common import run_blocks, setup
 from causal.refute._draws import BootstrapCounts, PermutedOutcome
 from causal.refute._engine import Estimator
-from causal.refute._result import RefutationResult, finish, fmt, location_check
+from causal.refute._result import RefutationResult, fmt
 
 
 def dummy_outcome(data: pd.DataFrame, *, treatment: str, outcome: str,
@@ -78,16 +78,14 @@ def dummy_outcome(data: pd.DataFrame, *, treatment: str, outcome: str,
                       "negative_control_estimate": float(point[0]),
                       "replicates": "bootstrap of the negative-control estimate"}
         what = f"the negative control {negative_control!r} (bootstrap)"
-    p_value, passed, centre = location_check(refuted, converged, p.null_value, p.is_ratio,
-                                             s.alpha)
-    rule = (f"passed if the null value {fmt(p.null_value)} is inside the distribution of effects "
-            f"on the dummy outcome (two-sided Monte Carlo p >= {s.alpha:g})")
+    p_value, passed, centre, rule = s.location(
+        refuted, converged, f"the null value {fmt(p.null_value)} is inside the distribution of "
+        "effects on the dummy outcome", target=p.null_value)
     sentence = (f"The treatment's estimated effect on {what} is {fmt(centre)} (null "
                 f"{fmt(p.null_value)}): {'no' if passed else 'a'} detectable effect where none "
                 f"can exist (p = {p_value:.3g}).")
-    return finish(refuter="dummy outcome", problem=p, original=s.original, refuted=refuted,
-                  converged=converged, expected="null", alpha=s.alpha,
-                  random_state=random_state, parameters=parameters, p_value=p_value,
-                  passed=passed, rule=rule, sentence=sentence)
+    return s.finish(refuter="dummy outcome", refuted=refuted, converged=converged,
+                    expected="null", parameters=parameters, p_value=p_value, passed=passed,
+                    rule=rule, sentence=sentence)
 
 

@@ -13,7 +13,6 @@ from causal.refute._engine import Estimator
 from causal.refute._result import (
     RefutationResult,
     centre_of,
-    finish,
     fmt,
     linear,
     permutation_p,
@@ -89,7 +88,6 @@ def placebo_treatment(data: pd.DataFrame, *, treatment: str, outcome: str,
                     f"permuted treatment produces ({as_large} of {good.size} placebo effects are "
                     f"as far from the null; permutation p = {p_value:.3g}): the data do not "
                     "distinguish it from no effect.")
-    return finish(refuter="placebo treatment", problem=p, original=s.original, refuted=refuted,
-                  converged=converged, expected="null", alpha=s.alpha, random_state=random_state,
-                  parameters={"placebo": "permutation"}, p_value=p_value, passed=passed,
-                  rule=rule, sentence=sentence)
+    return s.finish(refuter="placebo treatment", refuted=refuted, converged=converged,
+                    expected="null", parameters={"placebo": "permutation"}, p_value=p_value,
+                    passed=passed, rule=rule, sentence=sentence)

@@ -10,7 +10,7 @@ import pandas as pd
 from causal.refute._common import run_blocks, setup
 from causal.refute._draws import RandomCovariate
 from causal.refute._engine import Estimator
-from causal.refute._result import RefutationResult, finish, fmt, location_check
+from causal.refute._result import RefutationResult, fmt
 
 
 def random_common_cause(data: pd.DataFrame, *, treatment: str, outcome: str,
@@ -52,15 +52,12 @@ def random_common_cause(data: pd.DataFrame, *, treatment: str, outcome: str,
               random_state=random_state, max_memory_bytes=max_memory_bytes, extra_arrays=2)
     p = s.problem
     refuted, converged = run_blocks(p, s.n_simulations, RandomCovariate(), s.rng)
-    p_value, passed, centre = location_check(refuted, converged, s.original, p.is_ratio,
-                                             s.alpha)
-    rule = (f"passed if the original estimate is inside the refitted estimates' distribution "
-            f"(two-sided Monte Carlo p >= {s.alpha:g})")
+    p_value, passed, centre, rule = s.location(
+        refuted, converged, "the original estimate is inside the refitted estimates' distribution")
     sentence = (f"Adjusting for a random covariate unrelated to treatment and outcome "
                 f"{'leaves' if passed else 'moves'} the estimate {fmt(s.original)} "
                 f"{'essentially unchanged' if passed else 'noticeably'} (mean of refits "
                 f"{fmt(centre)}, p = {p_value:.3g}).")
-    return finish(refuter="random common cause", problem=p, original=s.original,
-                  refuted=refuted, converged=converged, expected="original", alpha=s.alpha,
-                  random_state=random_state, parameters={"common_cause": "N(0, 1)"},
+    return s.finish(refuter="random common cause", refuted=refuted, converged=converged,
+                    expected="original", parameters={"common_cause": "N(0, 1)"},
                   p_value=p_value, passed=passed, rule=rule, sentence=sentence)

@@ -10,7 +10,7 @@ import pandas as pd
 from causal.refute._common import run_blocks, setup
 from causal.refute._draws import BootstrapCounts
 from causal.refute._engine import Estimator
-from causal.refute._result import RefutationResult, finish, fmt, location_check
+from causal.refute._result import RefutationResult, fmt
 
 
 def bootstrap(data: pd.DataFrame, *, treatment: str, outcome: str,
@@ -49,14 +49,11 @@ def bootstrap(data: pd.DataFrame, *, treatment: str, outcome: str,
               random_state=random_state, max_memory_bytes=max_memory_bytes, extra_arrays=2)
     p = s.problem
     refuted, converged = run_blocks(p, s.n_simulations, BootstrapCounts(), s.rng)
-    p_value, passed, centre = location_check(refuted, converged, s.original, p.is_ratio,
-                                             s.alpha)
-    rule = (f"passed if the original estimate is inside the bootstrap distribution "
-            f"(two-sided Monte Carlo p >= {s.alpha:g})")
+    p_value, passed, centre, rule = s.location(
+        refuted, converged, "the original estimate is inside the bootstrap distribution")
     sentence = (f"Across {int(converged.sum())} bootstrap resamples the estimate averages {fmt(centre)} "
                 f"against {fmt(s.original)} on the data "
                 f"({'consistent' if passed else 'inconsistent'}, p = {p_value:.3g}).")
-    return finish(refuter="bootstrap", problem=p, original=s.original, refuted=refuted,
-                  converged=converged, expected="original", alpha=s.alpha,
-                  random_state=random_state, parameters={"resampling": "rows, with replacement"},
-                  p_value=p_value, passed=passed, rule=rule, sentence=sentence)
+    return s.finish(refuter="bootstrap", refuted=refuted, converged=converged,
+                    expected="original", parameters={"resampling": "rows, with replacement"},
+                    p_value=p_value, passed=passed, rule=rule, sentence=sentence)

@@ -12,7 +12,7 @@ from causal.errors import ParameterError
 from causal.refute._common import run_blocks, setup
 from causal.refute._draws import Subsets
 from causal.refute._engine import Estimator
-from causal.refute._result import RefutationResult, finish, fmt, location_check
+from causal.refute._result import RefutationResult, fmt
 
 
 def data_subset(data: pd.DataFrame, *, treatment: str, outcome: str,
@@ -54,15 +54,12 @@ def data_subset(data: pd.DataFrame, *, treatment: str, outcome: str,
         raise ParameterError(f"`subset_fraction` = {fraction:g} keeps {size} of {p.n} rows, too "
                              f"few for {p.x.shape[1] + 1} coefficients; use a larger fraction.")
     refuted, converged = run_blocks(p, s.n_simulations, Subsets(size), s.rng)
-    p_value, passed, centre = location_check(refuted, converged, s.original, p.is_ratio,
-                                             s.alpha)
-    rule = (f"passed if the original estimate is inside the subset estimates' distribution "
-            f"(two-sided Monte Carlo p >= {s.alpha:g})")
+    p_value, passed, centre, rule = s.location(
+        refuted, converged, "the original estimate is inside the subset estimates' distribution")
     sentence = (f"On random {fraction:.0%} subsets the estimate averages {fmt(centre)} against "
                 f"{fmt(s.original)} on all rows: {'stable' if passed else 'not stable'} "
                 f"(p = {p_value:.3g}).")
-    return finish(refuter="data subsets", problem=p, original=s.original, refuted=refuted,
-                  converged=converged, expected="original", alpha=s.alpha,
-                  random_state=random_state,
-                  parameters={"subset_fraction": fraction, "subset_size": size},
+    return s.finish(refuter="data subsets", refuted=refuted, converged=converged,
+                    expected="original",
+                    parameters={"subset_fraction": fraction, "subset_size": size},
                   p_value=p_value, passed=passed, rule=rule, sentence=sentence)

@@ -13,7 +13,7 @@ from causal.errors import ParameterError
 from causal.refute._common import run_blocks, setup
 from causal.refute._draws import Confounded
 from causal.refute._engine import Estimator
-from causal.refute._result import RefutationResult, centre_of, finish, fmt, linear
+from causal.refute._result import RefutationResult, centre_of, fmt, linear
 
 Effect = Literal["linear", "binary_flip"]
 EFFECTS: tuple[str, ...] = ("linear", "binary_flip")
@@ -121,10 +121,9 @@ def unobserved_common_cause(data: pd.DataFrame, *, treatment: str, outcome: str,
                 f"{e_y} effect {k_y:g} on the outcome) moves the estimate from "
                 f"{fmt(s.original)} to {fmt(centre)} on average; {crossed:.0%} of "
                 f"{good.size} simulations cross the null.")
-    return finish(refuter="unobserved common cause", problem=p, original=s.original,
-                  refuted=refuted, converged=converged, expected="original", alpha=s.alpha,
-                  random_state=random_state,
-                  parameters={"effect_on_treatment": e_t, "effect_strength_on_treatment": k_t,
-                              "effect_on_outcome": e_y, "effect_strength_on_outcome": k_y,
-                              "share_crossing_null": crossed},
-                  p_value=None, passed=passed, rule=rule, sentence=sentence)
+    return s.finish(refuter="unobserved common cause", refuted=refuted, converged=converged,
+                    expected="original",
+                    parameters={"effect_on_treatment": e_t, "effect_strength_on_treatment": k_t,
+                                "effect_on_outcome": e_y, "effect_strength_on_outcome": k_y,
+                                "share_crossing_null": crossed},
+                    p_value=None, passed=passed, rule=rule, sentence=sentence)
