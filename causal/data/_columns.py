@@ -17,11 +17,15 @@ _SHOWN = 5
 
 
 def _fmt_value(value: object) -> str:
+    """A value for a message, never longer than about 100 characters (a 50 MB field gives a
+    short message, not a 50 MB one)."""
+    from causal.data._formats import shorten
+
     if isinstance(value, (float, np.floating)):
         return format(float(value), ".6g")
     if isinstance(value, (str, np.str_)):
-        return repr(str(value))
-    return str(value)
+        return repr(shorten(str(value)))
+    return shorten(str(value))
 
 
 def _distinct(values: pd.Series) -> str:
