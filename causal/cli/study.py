@@ -189,6 +189,9 @@ def init(
             fail(f"`{name}` must name a column of {data}; got nothing.")
     columns = None if covariates is None else \
         [c.strip() for c in covariates.split(",") if c.strip()]
+    if columns == []:
+        fail(f"`--covariates` must name at least one column (comma-separated), or be left out "
+             f"to use every other column; got {covariates!r}.")
     drafted = scaffold_from_data(data, treatment=treatment, outcome=outcome,
                                  covariates=columns, out=out, missing=missing)
     write_new({drafted.study_path: drafted.study_text, drafted.graph_path: drafted.graph_text})
