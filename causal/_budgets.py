@@ -44,6 +44,12 @@ MAX_NODES_ALL_IMPLICATIONS = 500
 MAX_IMPLIED_INDEPENDENCES = 500
 #: Bytes of a graph file read by the parsers.
 MAX_GRAPH_FILE_BYTES = 50_000_000
+#: Worker processes of a local Dask cluster (``--workers``). Each is a Python process of
+#: about 100-200 MB with its own threads; beyond a few per core they only compete (the blocks
+#: are CPU-bound and single-threaded), and at about a thousand the machine runs out of
+#: threads ("can't start new thread"). A larger cluster is started separately and named with
+#: ``--scheduler``.
+MAX_LOCAL_WORKERS = 64
 
 def check_size(value: Any, budget: str | None, name: str, fix: str = "",
                *, minimum: int = 0) -> int:
