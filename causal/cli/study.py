@@ -88,12 +88,25 @@ def report(
                f"{len(built.figures)} figure(s)")
     for verdict in (s.verdict for s in built.sections if s.verdict):
         typer.echo(f"- {verdict}")
-    notes = sorted({str(w.message) for w in caught})
+    drawing = sorted({str(w.message) for w in caught if _figure_warning(w)})
+    notes = sorted({str(w.message) for w in caught if not _figure_warning(w)})
     if notes:
         typer.echo(f"{len(notes)} statistical warning(s) while building (shown in the report):",
                    err=True)
         for note in notes:
             typer.echo(f"  warning: {note}", err=True)
+    if drawing:
+        typer.echo(f"{len(drawing)} warning(s) while drawing the figures (e.g. a character of a "
+                   "label that the font cannot show):", err=True)
+        for note in drawing:
+            typer.echo(f"  warning: {note}", err=True)
+
+
+def _figure_warning(caught: Any) -> bool:
+    """A warning from matplotlib (a missing glyph, a layout that does not fit), not about
+    the statistics."""
+    return "matplotlib" in str(getattr(caught, "filename", "")).replace("\\", "/").split(
+        "/") or "Glyph" in str(caught.message)
 
 
 def _stderr_console() -> Any:

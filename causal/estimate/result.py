@@ -127,6 +127,8 @@ class EffectEstimate(SummaryMixin):
 
     @property
     def p_value(self) -> float:
+        if self.is_ratio and not (0 < self.estimate < math.inf):
+            return math.nan  # a ratio of 0 or infinity (no events in an arm): no Wald test
         linear = math.log(self.estimate) if self.is_ratio else self.estimate
         return two_sided_p(linear / self.std_error) if self.std_error > 0 else math.nan
 

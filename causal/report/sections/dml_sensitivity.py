@@ -94,6 +94,28 @@ def _figure(key: str, run: Any, caption: str) -> Figure:
     return Figure(key, caption, figure_bytes(figure), alt="DML sensitivity contour plot")
 
 
+def _not_computable(ctx: ReportContext, cases: list, failed: list[tuple[str, str]]
+                    ) -> Section:
+    """The section when no data set allows the bounds: one row per data set saying why."""
+    simulated = any(world is not None for *_, world in cases)
+    frame = pd.DataFrame([{"data": label, "not computable": why} for label, why in failed])
+    blocks = (Paragraph("The omitted-variable bounds of the doubly robust estimate (Long "
+                        "Story Short) could not be computed on any data set of this study; "
+                        "the table says why for each."),
+              Table(frame, caption=("SIMULATED cohorts: " if simulated else "Real data: ")
+                    + "why the bounds are not computable.", digits=3))
+    return Section("dml_sensitivity", "Sensitivity of the doubly robust estimate (Long Story "
+                   "Short)" + (", SIMULATED" if simulated else ""), blocks,
+                   {"simulated": simulated, "scenario": SCENARIO,
+                    "random_state": ctx.random_state, "cases": [],
+                    "not_computable": [{"label": label, "reason": why}
+                                       for label, why in failed]},
+                   verdict=Text.of("Doubly robust bounds: not computable (",
+                                   "; ".join(why.split(" (")[0] for _, why in failed[:1]),
+                                   ")."),
+                   simulated=simulated)
+
+
 def build(ctx: ReportContext) -> Section | None:
     if ctx.study.data is None:
         return None
@@ -102,18 +124,30 @@ def build(ctx: ReportContext) -> Section | None:
     from causal.report.sections.individual_sensitivity import _cases
     from causal.sensitivity.dml_study import dml_sensitivity_study
 
-    cases = _cases(ctx)  # records each data set's hash, read back below
+    from causal.errors import DataError
+
+    all_cases = _cases(ctx)  # records each data set's hash, read back below
     hashes = ctx.cache.get("data_hashes", {})
     runs = []
-    for i, (_label, data, seed, world) in enumerate(cases):
+    cases = []
+    failed: list[tuple[str, str]] = []  # (label, why): a case that cannot be computed
+    for i, case in enumerate(all_cases):
+        label, data, seed, world = case
         key = ("individual_sensitivity_data_sha256" if world is None
                else f"individual_sensitivity_world{i + 1}_sha256")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # overlap warnings are reported by 'estimates'
-            runs.append(dml_sensitivity_study(
-                ctx.study, world=None if world is None else world.name, data=data,
-                random_state=ctx.random_state if seed is None else seed,
-                data_sha256=hashes.get(key), **SCENARIO))
+            try:
+                runs.append(dml_sensitivity_study(
+                    ctx.study, world=None if world is None else world.name, data=data,
+                    random_state=ctx.random_state if seed is None else seed,
+                    data_sha256=hashes.get(key), **SCENARIO))
+            except DataError as error:  # valid data on which the bounds cannot be computed
+                failed.append((label, str(error)))
+                continue
+        cases.append(case)
+    if not runs:
+        return _not_computable(ctx, all_cases, failed)
     simulated = runs[0].simulated
     first = runs[0].result
     outcome_kind = ("risk difference" if _binary(cases[0][1], ctx.study.outcome)
@@ -139,7 +173,10 @@ def build(ctx: ReportContext) -> Section | None:
             "All data in this section are SIMULATED: one cohort per declared world, the same "
             "cohorts as in the section on individual-data diagnostics.", "info"))
     labels = [label for label, *_ in cases]
-    frame = pd.DataFrame([_row(label, run) for label, run in zip(labels, runs, strict=True)])
+    frame = pd.DataFrame([_row(label, run) for label, run in zip(labels, runs, strict=True)] +
+                         [{"data": label, "not computable": why} for label, why in failed])
+    for label, why in failed:
+        blocks.append(Callout(f"{label}: not computable: {why}", "warning"))
     blocks.append(Table(frame, caption=("SIMULATED cohorts: " if simulated else "Real data: ")
                         + "AIPW estimate, robustness values and bounds.", digits=3))
     for i, (label, run) in enumerate(zip(labels, runs, strict=True)):
@@ -161,8 +198,12 @@ def build(ctx: ReportContext) -> Section | None:
             label.removeprefix("SIMULATED: "), run, simulated,
             None if _binary(cases[0][1], ctx.study.outcome) else unit,
             None if world is None else world.true_odds_ratio)]
+    for label, _why in failed:
+        lines += [" | ", f"{label.removeprefix('SIMULATED: ')}: not computable (see the "
+                  "section)"]
     verdict = Text.of(prefix, *lines, ".")
     data = {"simulated": simulated, "scenario": SCENARIO, "random_state": ctx.random_state,
+            "not_computable": [{"label": label, "reason": why} for label, why in failed],
             "cases": [{"label": label, "world": run.world, "seed": run.seed,
                        "data_sha256": run.data_hash, "summary": run.result.summary(),
                        "benchmarks": run.result.benchmark_table(), "rv": run.result.rv,
