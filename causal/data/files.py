@@ -127,7 +127,8 @@ def _roles(treatment: str, outcome: str) -> dict[str, str]:
 def _check_present(available: Sequence[str], columns: list[str], roles: dict[str, str],
                    source: str) -> None:
     names = [str(c) for c in available]
-    absent = [c for c in columns if c not in names]
+    present = set(names)
+    absent = [c for c in columns if c not in present]
     if not absent:
         return
     parts = []
@@ -136,9 +137,10 @@ def _check_present(available: Sequence[str], columns: list[str], roles: dict[str
         if not close:
             folded = {n.lower(): n for n in names}
             close = [folded[column.lower()]] if column.lower() in folded else []
-        hint = f", did you mean {close[0]!r}" if close else ""
-        parts.append(f"{column!r} ({roles.get(column, 'a covariate')}{hint})")
-    listing = ", ".join(map(repr, names[:12])) + (", ..." if len(names) > 12 else "")
+        hint = f", did you mean {shorten(close[0])!r}" if close else ""
+        parts.append(f"{shorten(column)!r} ({roles.get(column, 'a covariate')}{hint})")
+    listing = ", ".join(repr(shorten(n)) for n in names[:12]) + (", ..." if len(names) > 12
+                                                                 else "")
     raise DataError(f"{source} has no column {'; no column '.join(parts)}; its columns are "
                     f"{listing}.")
 
