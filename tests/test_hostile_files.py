@@ -202,3 +202,66 @@ def test_the_reader_raises_only_its_own_errors(tmp_path_factory, header, rows, t
         assert list(table.frame.columns) == ["t", "y", "x1", "x2"]
         assert set(table.frame["t"]) == {0, 1}
     assert snapshot(folder) == before
+
+
+# ------------------------------------------- the same files through the command line --
+def _extra_field(path):
+    path.write_text(ROWS + "1,0,0,25,0.92\n")
+
+
+def _duplicate(path):
+    path.write_text("t,y,x1,x2,t\n1,0,0.5,3,0\n0,1,0.25,4,1\n1,1,0.75,5,1\n0,0,0.1,6,0\n")
+
+
+def _loop(path):
+    path.unlink()
+    path.symlink_to(path.with_name("loop.csv"))
+    path.with_name("loop.csv").symlink_to(path)
+
+
+def _fifo(path):
+    path.unlink()
+    os.mkfifo(path)
+
+
+def _wide(path):
+    names = ["t", "y", "x1", "x2", *(f"c{i}" for i in range(60_000))]
+    path.write_text(",".join(names) + "\n" + ",".join(["1"] * len(names)) + "\n")
+
+
+def _huge_value(path):
+    path.write_text("t,y,x1,x2\n" + "z" * 1_000_000 + ",0,1,2\n0,1,2,3\n")
+
+
+HOSTILE = {"extra field": (_extra_field, "has a row with 5 fields where the header has 4"),
+           "duplicate header": (_duplicate, "more than one column named 't'"),
+           "symlink loop": (_loop, "a symbolic link that loops"),
+           "fifo": (_fifo, "is a named pipe (FIFO), not a regular file"),
+           "wide": (_wide, "more than the 50,000 a data file may have"),
+           "huge value": (_huge_value, "characters)")}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_files_through_init_and_a_study_source(capsys, tmp_path, monkeypatch, case):
+    from causal.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    make, sentence = HOSTILE[case]
+    data = tmp_path / "d.csv"
+    data.write_text(ROWS + ROWS.split("\n", 1)[1] * 2)
+    assert main(["init", "d.csv", "--treatment", "t", "--outcome", "y"]) == 0
+    capsys.readouterr()
+    make(data)  # the study's [data] source is now hostile
+    (tmp_path / "d.toml").rename(tmp_path / "study.toml")
+    (tmp_path / "d.dot").rename(tmp_path / "study.dot")
+    (tmp_path / "study.toml").write_text((tmp_path / "study.toml").read_text().replace(
+        '"d.dot"', '"study.dot"'))
+    before = snapshot(tmp_path)
+    for argv in (["init", "d.csv", "--treatment", "t", "--outcome", "y"],
+                 ["estimate", "study.toml"]):
+        status = main(argv)
+        err = capsys.readouterr().err
+        assert status == 2, (argv, err)
+        assert err.count("\n") == 1 and "Traceback" not in err and len(err) < 800, err
+        assert sentence in err, err
+        assert snapshot(tmp_path) == before
