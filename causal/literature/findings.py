@@ -147,6 +147,7 @@ def read_findings(frame: pd.DataFrame) -> pd.DataFrame:
     out["rare_outcome"] = pd.array(np.where(declared, rare.isin(_TRUE).fillna(False), None),
                                    dtype="boolean")
     out["p_value"] = data["p_value"].astype("string").str.strip().replace("", pd.NA)
+    _printed_p(out["p_value"])  # refuses a bad p-value here, naming its row
     return out
 
 
