@@ -58,11 +58,23 @@ def _text(column: pd.Series) -> pd.Series:
 
 
 def _decimals(text: pd.Series) -> np.ndarray:
-    """Decimals printed (``"5.10"`` -> 2; scientific notation counts its exponent)."""
-    mantissa = text.str.extract(r"^[+-]?\d*(?:\.(\d*))?(?:[eE]([+-]?\d+))?$")
-    places = mantissa[0].str.len().fillna(0).to_numpy(dtype=float)
-    exponent = pd.to_numeric(mantissa[1], errors="coerce").fillna(0).to_numpy(dtype=float)
-    return np.maximum(places - exponent, 0)
+    """Decimals printed (``"5.10"`` -> 2; ``"1.2e-5"`` -> 6), with NumPy's vectorised string functions (a
+    regular expression per cell took 0.3 s per 10^5 cells)."""
+    arr = np.asarray(text.fillna("").to_numpy(dtype=str))
+    arr = np.char.lower(np.char.strip(arr))
+    length = np.char.str_len(arr)
+    epos = np.char.find(arr, "e")
+    mantissa_end = np.where(epos >= 0, epos, length)
+    dot = np.char.find(arr, ".")
+    places = np.where((dot >= 0) & (dot < mantissa_end), mantissa_end - dot - 1, 0)
+    out = places.astype(float)
+    scientific = np.flatnonzero(epos >= 0)
+    for i in scientific:  # rare: an exponent changes the decimals
+        try:
+            out[i] = max(places[i] - int(arr[i][epos[i] + 1:]), 0)
+        except ValueError:
+            out[i] = places[i]
+    return out
 
 
 def _numbers(frame: pd.DataFrame, name: str, rows: np.ndarray) -> np.ndarray:
@@ -147,7 +159,9 @@ def read_findings(frame: pd.DataFrame) -> pd.DataFrame:
     out["rare_outcome"] = pd.array(np.where(declared, rare.isin(_TRUE).fillna(False), None),
                                    dtype="boolean")
     out["p_value"] = data["p_value"].astype("string").str.strip().replace("", pd.NA)
-    _printed_p(out["p_value"])  # refuses a bad p-value here, naming its row
+    out["p_low"], out["p_high"], out["p_given"] = _printed_p(out["p_value"], rows)
+    for name in ("estimate", "ci_lower", "ci_upper"):
+        out[f"{name}_decimals"] = _decimals(out[f"{name}_printed"])
     return out
 
 
@@ -263,8 +277,8 @@ def _status(measure: np.ndarray, declared: np.ndarray, sd: np.ndarray) -> np.nda
     return out
 
 
-def _boxes(text: pd.Series, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    half = 0.5 * 10.0 ** (-_decimals(text.fillna("")))
+def _boxes(decimals: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    half = 0.5 * 10.0 ** (-decimals)
     return value - half, value + half
 
 
@@ -272,7 +286,7 @@ def _flags(data: pd.DataFrame, z: np.ndarray) -> tuple[pd.array, pd.array]:
     """The audit's CI-symmetry and p-value checks on every row (NA where they do not apply)."""
     measure = data["measure"].to_numpy(dtype=object)
     est, lo, hi = (data[c].to_numpy(dtype=float) for c in ("estimate", "ci_lower", "ci_upper"))
-    boxes = [_boxes(data[f"{c}_printed"], v) for c, v in
+    boxes = [_boxes(data[f"{c}_decimals"].to_numpy(dtype=float), v) for c, v in
              (("estimate", est), ("ci_lower", lo), ("ci_upper", hi))]
     # the 8 corners of the three rounding boxes, as the audit (itertools.product order)
     corners = np.stack([np.stack([boxes[0][i], boxes[1][j], boxes[2][k]], axis=1)
@@ -293,34 +307,41 @@ def _flags(data: pd.DataFrame, z: np.ndarray) -> tuple[pd.array, pd.array]:
         valid_p = valid & (corners[:, :, 2] > corners[:, :, 1])
         pmin = np.where(valid_p, p, np.inf).min(axis=1)
         pmax = np.where(valid_p, p, -np.inf).max(axis=1)
-    low, high, given = _printed_p(data["p_value"])
+    low, high, given = (data[c].to_numpy() for c in ("p_low", "p_high", "p_given"))
     agrees = (pmax >= low - 1e-15) & (pmin <= high + 1e-15)
     sym = pd.array(np.where(has_ci, symmetric, None), dtype="boolean")
     p_ok = pd.array(np.where(has_ci & given, agrees, None), dtype="boolean")
     return sym, p_ok
 
 
-def _printed_p(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Printed p-values as intervals, as :class:`causal.claims.PrintedP` reads them."""
-    parts = text.astype("string").str.extract(
-        r"^\s*(?:[pP]\s*)?(<=|>=|<|>|=|≤|≥)?\s*(0?\.\d+|\d+(?:\.\d+)?(?:[eE]-?\d+)?)\s*$")
-    given = parts[1].notna().to_numpy()
-    bad = text.notna().to_numpy() & ~given
+def _printed_p(text: pd.Series, rows: np.ndarray | None = None
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Printed p-values as intervals ``[low, high]``, as :class:`causal.claims.PrintedP`
+    reads them: ``<x`` is ``[0, x]``, ``>x`` is ``[x, 1]``, ``x`` its rounding box."""
+    raw = np.asarray(text.fillna("").to_numpy(dtype=str))
+    arr = np.char.strip(raw)
+    arr = np.char.lstrip(arr, "pP ")
+    op = np.full(arr.shape, "=", dtype=object)
+    for sign, name in (("<", "<"), (">", ">"), ("≤", "<"), ("≥", ">")):
+        hit = (op == "=") & np.char.startswith(arr, sign)
+        op[hit] = name
+    arr = np.char.lstrip(arr, "<>=≤≥ ")
+    number = pd.to_numeric(pd.Series(arr), errors="coerce").to_numpy(dtype=float)
+    given = np.char.str_len(np.char.strip(raw)) > 0
+    rows = np.arange(2, len(raw) + 2) if rows is None else rows
+    bad = given & ~np.isfinite(number)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise DataError(f"row {i + 2}: `p_value` must look like '<.001', '.005' or '0.03'; "
-                        f"got {text.iloc[i]!r}.")
-    op = parts[0].fillna("=").replace({"≤": "<=", "≥": ">="}).to_numpy(dtype=object)
-    number = pd.to_numeric(parts[1], errors="coerce").to_numpy(dtype=float)
-    half = 0.5 * 10.0 ** (-_decimals(parts[1].fillna("")))
-    low = np.where(np.isin(op, ("<", "<=")), 0.0,
-                   np.where(np.isin(op, (">", ">=")), number, np.maximum(number - half, 0)))
-    high = np.where(np.isin(op, ("<", "<=")), number,
-                    np.where(np.isin(op, (">", ">=")), 1.0, np.minimum(number + half, 1)))
-    if given.any() and ((number[given] < 0) | (number[given] > 1)).any():
-        i = int(np.flatnonzero(given & ((number < 0) | (number > 1)))[0])
-        raise DataError(f"row {i + 2}: `p_value` must be between 0 and 1; got "
-                        f"{text.iloc[i]!r}.")
+        raise DataError(f"row {rows[i]}: `p_value` must look like '<.001', '.005' or '0.03'; "
+                        f"got {raw[i]!r}.")
+    bad = given & ((number < 0) | (number > 1))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DataError(f"row {rows[i]}: `p_value` must be between 0 and 1; got {raw[i]!r}.")
+    half = 0.5 * 10.0 ** (-_decimals(pd.Series(arr)))
+    below, above = op == "<", op == ">"
+    low = np.where(below, 0.0, np.where(above, number, np.maximum(number - half, 0)))
+    high = np.where(below, number, np.where(above, 1.0, np.minimum(number + half, 1)))
     return low, high, given
 
 
