@@ -36,5 +36,6 @@ _app.command("time-ordering")(bias.time_ordering_command)
 _app.command("init")(study.init)
 _app.command()(paper.extract)
 _app.command()(paper.batch)
+_app.command(context_settings=NEGATIVE_NUMBERS)(paper.explore)
 
 __all__ = ["main", "run"]

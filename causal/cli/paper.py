@@ -248,3 +248,40 @@ def _write_out(out: Path, rows: Any, summary: Any, force: bool) -> None:
              "summary.json": summary.to_json().encode("utf-8"),
              "evalues.png": png}
     write_files(files, out, force=force)
+
+
+def explore(
+    measure: Annotated[str, typer.Argument(help="Effect measure: rr, or, hr.")],
+    estimate: Annotated[float, typer.Argument(help="The published estimate.")],
+    out: Annotated[Path, typer.Option("--out", help="The HTML file to write (one "
+                                                    "self-contained page; works offline).")],
+    ci: Annotated[tuple[float, float] | None, typer.Option(
+        help="Confidence limits: --ci LOWER UPPER.")] = None,
+    common_outcome: Annotated[bool | None, typer.Option(
+        "--common-outcome/--rare-outcome",
+        help="For or/hr: is the outcome common (>= 15%)? Must be stated.")] = None,
+    label: Annotated[str, typer.Option(help="What the estimate is, for the page's title.")
+                     ] = "published estimate",
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Write an offline explorer page for one claim: sliders for an unmeasured confounder
+    (bounding factor or prevalences) and selection, with the bias-adjusted estimate and CI.
+
+    Example: causal explore or 2.54 --ci 1.32 4.89 --common-outcome --out thew.html
+    """
+    from causal.cli._options import ratio_measure
+    from causal.report.explorer import page, payload
+    from causal.sensitivity import e_value
+
+    kind = measure.strip().lower()
+    if kind not in ("rr", "or", "hr"):
+        fail(f"`measure` must be rr, or or hr (the explorer works on the risk-ratio scale); "
+             f"got {measure!r}.")
+    if out.suffix.lower() not in (".html", ".htm"):
+        fail(f"`--out` {shown_path(out)} must be an .html file.")
+    target = ratio_measure(kind, estimate, ci, None, common_outcome)
+    result = e_value(target)
+    shown = f"{kind.upper()} {estimate:g}" + (f" (95% CI {ci[0]:g}–{ci[1]:g})" if ci else "")
+    data = payload(result, label=label, measure_text=shown)
+    write_atomic(out, page(data, title=f"{label}, {shown}"), force=force, option="--out")
+    typer.echo(f"wrote {out}: open it in a browser (no server needed).")
