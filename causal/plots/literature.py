@@ -7,7 +7,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-
 #: steps drawn per curve (a curve of 10^5 steps took 0.4 s to render and looks the same)
 MAX_STEPS = 2000
 
