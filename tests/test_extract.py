@@ -223,3 +223,21 @@ def test_json_is_plain_and_carries_spans():
     [item] = document["items"]
     assert item["span"] == [0, len("aOR 2.54, 95% CI 1.32–4.89, p = .005")]
     assert item["measure_as_written"] == "aOR" and item["ci_as_written"] == "95% CI 1.32–4.89"
+
+
+def test_estimates_listed_under_one_heading():
+    """JAMA-style lists name the measure and the CI level once (sentence written here)."""
+    text = ("Adjusted odds ratios (aORs) (95% CIs) were as follows: depression, 1.52 "
+            "(1.10-2.10) with 80 cases; anxiety, 0.71 (0.55 to 0.92); and relapse, 1.05 "
+            "(0.80-1.38) with 41 cases. Hazard ratios were estimated by Cox models.")
+    items = scan_text(text)
+    assert [(i.measure, i.estimate, i.ci, i.ci_level, i.adjustment) for i in items] == [
+        ("OR", "1.52", ("1.10", "2.10"), 95.0, "adjusted"),
+        ("OR", "0.71", ("0.55", "0.92"), 95.0, "adjusted"),
+        ("OR", "1.05", ("0.80", "1.38"), 95.0, "adjusted")]
+    assert [i.where.quote for i in items] == ["depression, 1.52 (1.10-2.10)",
+                                              "anxiety, 0.71 (0.55 to 0.92)",
+                                              "relapse, 1.05 (0.80-1.38)"]
+    assert not any(i.ambiguous for i in items)
+    [unlevelled] = scan_text("Hazard ratios were as follows: death, 1.3 (1.1-1.6).")
+    assert "confidence level is not printed" in unlevelled.ambiguous[0]

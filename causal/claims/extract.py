@@ -77,7 +77,7 @@ _MEASURE_RE = re.compile("|".join(f"(?P<m{i}>{pattern})" for i, (_, _, pattern)
                                   in enumerate(_MEASURES)))
 #: between the measure's name and its number: an abbreviation in brackets, a verb or sign
 _CONNECT = re.compile(
-    r"(?:\s*[(\[](?:a|c|adj\.?\s?)?[A-Z]{2,3}[)\]])?"
+    r"(?:\s*[(\[](?:a|c|adj\.?\s?)?[A-Z]{2,3}s?[)\]])?"
     r"(?:\s*(?:\(95\s*%\s*CI\)|\(CI\)))?"
     r"(?:[^\d\n.;()\[\]<>=]{0,40}?(?:\bwas\b|\bwere\b|\bis\b|\bof\b|\bequal\s+to\b|=|≈|:)"
     r"|\s*(?:=|≈|:|,))?\s*(?P<number>" + _NUM + r")(?![\d.,·]*\s*%)")
@@ -101,6 +101,15 @@ _COUNT_PCT = [
 _VERSUS = re.compile(_PCT.format("first") + r"(?:(?:\s*\([^()%]{0,20}\))?\s*(?:vs\.?|versus|"
                      r"and|against)|[^%\d;]{0,100}?\b(?:vs\.?|versus|compared\s+(?:with|to)|"
                      r"against))\s*" + _PCT.format("second"))
+#: a list of estimates under one heading: "Hazard ratios (HRs) (nominal 95% CIs) were as
+#: follows: CHD, 1.29 (1.02-1.63) with 286 cases; breast cancer, 1.26 (1.00-1.59); ..."
+_LIST_HEAD = re.compile(
+    r"(?P<head>(?i:(?:adjusted\s+|crude\s+|unadjusted\s+)?(?:(?P<kind>odds|hazard|risk|rate)"
+    r"\s+ratios|relative\s+risks))(?:\s*\((?:a)?[A-Z]{2,3}s?\))?(?:\s*\((?P<cihead>[^()]{0,30}?"
+    r"(?P<level>\d{2}(?:[.,]\d)?)\s*%\s*(?:CI|confidence\s+intervals?)s?)\))?)[^.:;\d]{0,40}:")
+_LIST_ITEM = re.compile(r"\s*(?:and\s+)?(?P<label>[^;:,()\d]{1,60}?),\s*(?P<number>" + _NUM +
+                        r")\s*[(\[]\s*(?P<low>" + _NUM + r")" + _SEP + r"(?P<high>" + _NUM +
+                        r")\s*[)\]][^;]*?(?:;|$|(?=\.\s))")
 _ADJUSTED_CUES = re.compile(r"(?i:adjust|controlling\s+for|controlled\s+for|multivariable|"
                             r"multivariate|after\s+accounting)")
 _CRUDE_CUES = re.compile(r"(?i:\bcrude\b|unadjusted|univariable|univariate)")
@@ -332,6 +341,7 @@ def _scan_page(text: str, page: int, counter: list[int]) -> list[Any]:
             where=Located(page, start, end, text[start:end]), ambiguous=tuple(reasons),
             units=units))
         consumed.append((start, end))
+    items += _listed(text, page, consumed, counter)
     items += _orphan_intervals(text, page, consumed, counter)
     items += _proportions(text, page, counter)
     return items
@@ -364,6 +374,46 @@ def _measure_reasons(measure: str, words: str, estimate: str, ci: tuple[str, str
         if ratio and min(low, high) <= 0:  # type: ignore[type-var]
             reasons.append("a ratio's interval must be positive")
     return reasons
+
+
+def _listed(text: str, page: int, consumed: list[tuple[int, int]], counter: list[int]
+            ) -> list[ExtractedEstimate]:
+    """Estimates listed under one heading that names the measure (and the CI level) once."""
+    out = []
+    for head in _LIST_HEAD.finditer(text):
+        if any(a <= head.start() < b for a, b in consumed):
+            continue
+        kind = (head["kind"] or "risk").lower()
+        measure = {"odds": "OR", "hazard": "HR", "risk": "RR", "rate": "IRR"}[kind]
+        words = " ".join(head["head"].split())
+        lowered = words.lower()
+        adjustment = ("adjusted" if lowered.startswith("adjusted") else "none"
+                      if lowered.startswith(("crude", "unadjusted")) else "unknown")
+        level = float(head["level"].replace(",", ".")) if head["level"] else None
+        _, sentence_end = _sentence_bounds(text, head.end())
+        position = head.end()
+        while position < sentence_end:
+            item = _LIST_ITEM.match(text, position, sentence_end)
+            if item is None:
+                break
+            start, end = item.start("label"), item.end("high") + 1
+            estimate, comma = normalise_number(item["number"])
+            (low, c1), (high, c2) = normalise_number(item["low"]), normalise_number(item["high"])
+            reasons = [r for r in (comma, c1, c2) if r]
+            if level is None:
+                reasons.append("the interval's confidence level is not printed")
+            reasons += _measure_reasons(measure, words, estimate, (low, high))
+            counter[0] += 1
+            out.append(ExtractedEstimate(
+                number=counter[0], measure=measure, measure_as_written=words,
+                estimate=estimate, ci=(low, high),
+                ci_as_written=text[item.start("low"):item.end("high")], ci_level=level,
+                p_value=None, p_as_written=None, adjustment=adjustment,
+                adjustment_cue=words if adjustment != "unknown" else "",
+                where=Located(page, start, end, text[start:end]), ambiguous=tuple(reasons)))
+            consumed.append((start, end))
+            position = item.end()
+    return out
 
 
 def _orphan_intervals(text: str, page: int, consumed: list[tuple[int, int]],
