@@ -14,12 +14,17 @@ retried (``retries``), and a worker that dies is replaced by its nanny while the
 re-runs its tasks elsewhere, so a run survives a lost worker with the same result.
 
 Every block runs with BLAS limited to one thread, in process and on workers alike: a matrix
-product's rounding may depend on how many threads split it, and the results must not.
+product's rounding may depend on how many threads split it, and the results must not. What a
+task receives travels pickled in-band (:class:`Packed`) and is unpickled once per worker into
+fresh NumPy allocations: distributed's own out-of-band buffers can leave an array at an address
+that is not even a multiple of 8 (seen: ``x.ctypes.data % 64 == 13``), and NumPy then runs
+unaligned loops whose rounding differs from the in-process run in the last bit.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -69,10 +74,47 @@ def block_streams(random_state: Any, count: int) -> list[np.random.SeedSequence]
         return np.random.SeedSequence(int(rng.integers(0, 2**63 - 1))).spawn(count)
 
 
+class Packed:
+    """An object pickled in-band for a worker, unpickled there once (on first use).
+
+    ``pickle.loads`` of an in-band pickle copies every array into a new, aligned allocation,
+    so a block computes on a worker exactly as in this process (see the module's notes). The
+    unpickled value is kept on the instance, which the worker holds for as long as the
+    scattered object lives: tasks of one refuter suite share one copy per worker.
+    """
+
+    __slots__ = ("blob", "_value")
+
+    def __init__(self, obj: Any) -> None:
+        try:
+            self.blob = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, AttributeError, TypeError):  # closures, local classes
+            import cloudpickle
+
+            self.blob = cloudpickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        self._value: Any = None
+
+    def __getstate__(self) -> bytes:
+        return self.blob
+
+    def __setstate__(self, blob: bytes) -> None:
+        self.blob = blob
+        self._value = None
+
+    def unpack(self) -> Any:
+        if self._value is None:
+            self._value = pickle.loads(self.blob)
+        return self._value
+
+
 def run_block(fn: Callable[..., Any], shared: Any, item: Any) -> Any:
     """Run one block with BLAS on one thread (the same arithmetic everywhere)."""
     from causal._glm._blas import single_threaded_blas  # the project's one BLAS guard
 
+    if isinstance(shared, Packed):
+        shared = shared.unpack()
+    if isinstance(item, Packed):
+        item = item.unpack()
     with single_threaded_blas():
         return fn(shared, item)
 
@@ -118,7 +160,7 @@ class DaskRunner:
         the latest :data:`SHARED_KEPT` objects; older ones are released."""
         key = id(obj)  # the object is held below, so its id cannot be reused meanwhile
         if key not in self._shared:
-            [future] = self.client.scatter([obj], broadcast=True, hash=False)
+            [future] = self.client.scatter([Packed(obj)], broadcast=True, hash=False)
             self._shared[key] = (obj, future)
             while len(self._shared) > SHARED_KEPT:
                 _, old = self._shared.pop(next(iter(self._shared)))
@@ -143,10 +185,11 @@ class DaskRunner:
         if not items:
             return []
         owned = not isinstance(shared, Future)  # else a future from share(), kept for reuse
-        [data] = (self.client.scatter([shared], broadcast=True, hash=False) if owned
+        [data] = (self.client.scatter([Packed(shared)], broadcast=True, hash=False) if owned
                   else [shared])
         futures = self.client.map(run_block, [fn] * len(items), [data] * len(items),
-                                  list(items), retries=self.retries, pure=False,
+                                  [Packed(item) for item in items], retries=self.retries,
+                                  pure=False,
                                   key=[f"causal-{label}-{i}-{os.urandom(4).hex()}"
                                        for i in range(len(items))])
         try:
