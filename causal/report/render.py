@@ -195,8 +195,10 @@ def to_html(report: Report) -> str:
     def rendered(section: Section) -> dict[str, Any]:
         title = f"SIMULATED: {section.title}" if section.simulated and "SIMULATED" not in \
             section.title else section.title
-        return {"key": section.key, "title": title,
-                "body": Markup("\n".join(_block_html(b) for b in section.blocks))}
+        body = "\n".join(_block_html(b) for b in section.blocks)
+        if section.key == "evalue":  # the explorer: HTML only, from the section's numbers
+            body += _explorer_html(report, section)
+        return {"key": section.key, "title": title, "body": Markup(body)}
 
     # Control characters are invalid in HTML and would act if the file were shown in a terminal.
     return terminal_safe(template.render(
@@ -210,6 +212,26 @@ def to_html(report: Report) -> str:
         appendix_title=APPENDIX_TITLE, appendix_note=APPENDIX_NOTE,
         reproducibility=report.reproducibility,
     ))
+
+
+def _explorer_html(report: Report, section: Section) -> str:
+    """The explorer widget (causal/report/explorer.py) for the headline's E-value numbers; empty
+    when the section has none (an RD, an MD, an error)."""
+    data = section.data or {}
+    if not isinstance(data.get("rr_point"), (int, float)) or data.get("measure") not in (
+            "OR", "RR", "HR"):
+        return ""
+    from types import SimpleNamespace
+
+    from causal.report.explorer import fragment, payload
+
+    headline = report.study.claim.headline
+    rr_ci = data.get("rr_ci")
+    result = SimpleNamespace(rr_point=data["rr_point"], rr_ci=tuple(rr_ci) if rr_ci else None,
+                             conversion=data.get("conversion", ""), point=data["evalue_point"],
+                             ci=data.get("evalue_ci"))
+    return "\n" + fragment(payload(result, label=headline.label if headline else "headline",
+                                    measure_text=headline.describe() if headline else ""))
 
 
 # -------------------------------------------------------------------------------- JSON --
