@@ -33,7 +33,7 @@ class NoSolutionError(CausalError):
     """A sensitivity problem (e.g. a tipping point) has no solution; the message says why."""
 
 
-class NotEstimableError(CausalError):
+class NotEstimableError(DataError):
     """An estimator cannot be computed on these (valid) data.
 
     Raised when the data are well formed but an estimate does not exist or cannot be
@@ -65,6 +65,10 @@ class RoundingWarning(CausalWarning):
 
 class ExtremeWeightsWarning(CausalWarning):
     """Inverse-probability weights are extreme."""
+
+
+class FewControlsWarning(CausalWarning):
+    """A few matched units carry most of the weight of a matching estimate."""
 
 
 class OverlapWarning(CausalWarning):

@@ -136,7 +136,7 @@ def _estimators(outcome_type: str, interactions: tuple[str, ...], seed: int,
         out += [IPW(measure=measure, estimand=estimand, se=kind)
                 for kind in _ipw_conventions(published, measure)]
         out.append(AIPW(measure=measure, random_state=seed, estimand=estimand))
-    out.append(PSMatching(measure="rd" if outcome_type == "binary" else "md"))
+    out.append(PSMatching(measure="rd" if outcome_type == "binary" else "md", random_state=seed))
     return out
 
 
