@@ -12,6 +12,7 @@ from causal._validation import check_literal
 from causal.errors import ParameterError, SeparationWarning
 from causal.estimate._base import BaseEstimator, PotentialOutcomeFit, Recorder
 from causal.estimate._design import Prepared
+from causal.estimate._reasons import label, not_estimable, separation_sentence
 from causal.estimate._shared import outcome_fit
 
 
@@ -84,10 +85,14 @@ class GComputation(BaseEstimator):
         names = ("(intercept)", prep.treatment, *prep.x_names,
                  *(f"{prep.treatment}:{c}" for c in inter))
         z, fit = outcome_fit(prep, lambda: design(prep.a), names)
-        if prep.binary:
-            if fit.separated[0] or not fit.converged[0]:
-                rec.warn(SeparationWarning, "the logistic outcome model (quasi-)separates the "
-                                            "data; standardised risks are unreliable.")
+        who = label("g-computation", self.estimand)
+        if prep.binary and fit.separated[0]:
+            raise not_estimable(who, separation_sentence(
+                "outcome model", z[:, 1:], names[1:], fit.fitted[0])
+                + "; declare `saturated = true` (cell means) or merge sparse strata")
+        if prep.binary and not fit.converged[0]:
+            rec.warn(SeparationWarning, f"{who}: the logistic outcome model did not converge; "
+                                        "standardised risks are unreliable.")
         beta_if = fit.scores(z, prep.y)  # n x p
         w = np.ones(n) if self.estimand == "ate" else prep.a
         mu, phi = np.empty(2), np.empty((n, 2))

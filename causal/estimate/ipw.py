@@ -11,6 +11,7 @@ from causal.errors import ParameterError
 from causal.estimate._base import BaseEstimator, PotentialOutcomeFit, Recorder
 from causal.estimate._batched_refits import ipw_refit
 from causal.estimate._design import Prepared
+from causal.estimate._reasons import label
 from causal.estimate._refit import Replicates
 from causal.estimate._shared import propensity_fit
 from causal.estimate.diagnostics import (
@@ -108,7 +109,9 @@ class IPW(BaseEstimator):
              rec: Recorder) -> PotentialOutcomeFit:
         xz, ps_fit = propensity_fit(prep)
         e, a, y = ps_fit.fitted[0], prep.a, prep.y
-        diagnostics = propensity_diagnostics(e, a, rec, separated=bool(ps_fit.separated[0] or not ps_fit.converged[0]))
+        who = label("IPW", self.estimand)
+        diagnostics = propensity_diagnostics(
+            e, a, rec, separated=bool(ps_fit.separated[0] or not ps_fit.converged[0]), who=who)
         notes = ["logistic propensity model", "Hájek (normalised) weights"]
         p = a.mean()
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -127,7 +130,7 @@ class IPW(BaseEstimator):
             notes.append(f"trimmed: {int((~keep).sum())} units with propensity outside "
                          f"[{self.trim:g}, {1 - self.trim:g}] dropped (estimand changed)")
             se_kind = "fixed_weights"
-        require_finite_weights(e, keep)
+        require_finite_weights(e, keep, who=who, x=prep.x, names=prep.x_names)
         reported = (w1 + w0) * (stab if self.weights == "stabilised" else 1.0)
         if self.truncate is not None:
             cap = np.percentile(reported[keep], self.truncate)
@@ -137,7 +140,7 @@ class IPW(BaseEstimator):
             notes.append(f"truncated: {int(capped.sum())} weights capped at the "
                          f"{self.truncate:g}th percentile ({cap:.3g})")
             se_kind = "fixed_weights"
-        diagnostics.update(weight_diagnostics(reported[keep], a[keep], rec))
+        diagnostics.update(weight_diagnostics(reported[keep], a[keep], rec, who=who))
         c1, c0 = w1.mean(), w0.mean()
         mu1, mu0 = np.sum(w1 * y) / w1.sum(), np.sum(w0 * y) / w0.sum()
         psi1, psi0 = w1 * (y - mu1), w0 * (y - mu0)

@@ -27,6 +27,7 @@ from causal._validation import check_literal, check_positive
 from causal.errors import FewControlsWarning, NotEstimableError, ParameterError
 from causal.estimate._base import BaseEstimator, PotentialOutcomeFit, Recorder
 from causal.estimate._design import Prepared
+from causal.estimate._reasons import label
 from causal.estimate._shared import propensity_fit
 from causal.estimate.diagnostics import balance_table, propensity_diagnostics
 
@@ -239,7 +240,9 @@ class PSMatching(BaseEstimator):
         a, y, n = prep.a, prep.y, prep.n
         _, ps_fit = propensity_fit(prep)
         e = ps_fit.fitted[0]
-        diagnostics = propensity_diagnostics(e, a, rec, separated=bool(ps_fit.separated[0] or not ps_fit.converged[0]))
+        diagnostics = propensity_diagnostics(
+            e, a, rec, separated=bool(ps_fit.separated[0] or not ps_fit.converged[0]),
+            who=label("PS matching", self.estimand))
         with np.errstate(divide="ignore"):
             logit = np.log(e) - np.log1p(-e)
         treated, control = np.flatnonzero(a == 1), np.flatnonzero(a == 0)
