@@ -227,8 +227,8 @@ def test_bad_parameters(cls, data, binary_data):
 
 @pytest.mark.parametrize("cls", [GComputation, IPW, AIPW])
 def test_bad_estimand(cls, data):
-    with pytest.raises(ParameterError, match="`estimand` must be one of 'ate', 'att'; got 'atc'"):
-        cls(estimand="atc").estimate(data, **SPEC)
+    with pytest.raises(ParameterError, match="`estimand` must be one of 'ate', 'att', 'atc'; got 'ato'"):
+        cls(estimand="ato").estimate(data, **SPEC)
 
 
 def test_specific_parameters(data):

@@ -32,7 +32,8 @@ class AIPW(BaseEstimator):
 
     Parameters
     ----------
-    estimand : {"ate", "att"}
+    estimand : {"ate", "att", "atc"}
+        ATC (the ATU) mirrors the ATT with the arms' roles swapped.
     propensity_model : scikit-learn classifier, optional
         Any object with ``fit`` and ``predict_proba``; cloned for every fold. Default: an
         unpenalised logistic regression (:class:`~causal.estimate.LogisticModel`).
@@ -98,7 +99,7 @@ class AIPW(BaseEstimator):
         self.random_state = random_state
 
     def _check_params(self) -> None:
-        check_literal(self.estimand, "estimand", ("ate", "att"))
+        check_literal(self.estimand, "estimand", ("ate", "att", "atc"))
         check_literal(self.outcome_fit, "outcome_fit", ("separate", "pooled"))
         if self.propensity_model is not None and not (
                 hasattr(self.propensity_model, "fit")
@@ -159,7 +160,7 @@ class AIPW(BaseEstimator):
                 raise not_estimable(who, separation_sentence(
                     "propensity model", x[train], prep.x_names, fit.fitted[0], where)
                     + "; its held-out scores there are 0 or 1, so the weights are infinite: "
-                      "use fewer folds (`cv`, e.g. 1), merge sparse strata, or restrict the "
+                      "use fewer folds (`cv`, 1 for none), merge sparse strata, or restrict the "
                       "population")
             separated |= fit is not None and not bool(fit.converged[0])
             bad = boundary_rows(e[test])
@@ -211,6 +212,14 @@ class AIPW(BaseEstimator):
             mu = np.array([psi1.mean(), psi0.mean()])
             phi = np.column_stack([psi1 - mu[0], psi0 - mu[1]])
             weights = np.where(a == 1, p / e, (1 - p) / (1 - e))
+        elif self.estimand == "atc":
+            q = 1 - p
+            mu0 = np.sum((1 - a) * y) / (1 - a).sum()
+            aug1 = (1 - a) * m1 + a * (1 - e) * (y - m1) / e
+            mu1 = aug1.sum() / (1 - a).sum()
+            mu = np.array([mu1, mu0])
+            phi = np.column_stack([(aug1 - (1 - a) * mu1) / q, (1 - a) * (y - mu0) / q])
+            weights = np.where(a == 0, 1.0, q / p * (1 - e) / e)
         else:
             mu1 = np.sum(a * y) / a.sum()
             aug0 = a * m0 + (1 - a) * e * (y - m0) / (1 - e)

@@ -173,5 +173,5 @@ def require_finite_weights(propensity: np.ndarray, used: np.ndarray | None = Non
             f"the propensity score is 0 or 1 (to 1e-14) for {int(bad.sum())} of {len(p)} units "
             f"({bad.mean():.1%}){cells}: the covariates separate the treatment groups "
             "completely (no overlap), so inverse-probability weights are infinite; remove the "
-            "separating covariate or restrict the population explicitly (e.g. "
+            "separating covariate or restrict the population explicitly (for example "
             "IPW(trim=0.01))"))

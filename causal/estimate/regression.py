@@ -53,6 +53,7 @@ class OutcomeRegression(BaseEstimator):
 
     _params = ("se", "measure", "alpha", "n_bootstrap", "random_state")
     _method = "outcome regression"
+    estimand = "conditional"
     _measures_binary = ("or",)
 
     def __init__(self, *, se: str = "classical", measure: str = "auto", alpha: float = 0.05,

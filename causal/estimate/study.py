@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from causal._results import SummaryMixin, summary_frame
 from causal._validation import check_random_state
-from causal.errors import ParameterError
+from causal.errors import NotEstimableError, ParameterError
 from causal.study.tables.published import PUBLISHED_SE
 
 if TYPE_CHECKING:  # the study package is imported only where a path must be loaded
@@ -42,6 +43,23 @@ PUBLISHED_METHOD = {"crude": "crude", "ipw": "IPW", "standardisation": "g-comput
 #: SE conventions in words, for estimators whose notes do not name one
 _SE_FALLBACK = {"g-computation": "influence-function SE including the outcome model's "
                                  "estimation", "crude": "influence-function (binomial) SE"}
+
+
+@dataclass(frozen=True)
+class NotEstimated:
+    """An estimator that could not be computed on the study's data, and why (one sentence
+    from :class:`~causal.errors.NotEstimableError`, starting with the estimator's label)."""
+
+    method: str
+    estimand: str
+    measure: str
+    reason: str
+
+    @property
+    def estimand_label(self) -> str:
+        from causal.estimate.result import estimand_label
+
+        return estimand_label(self.estimand)
 
 
 @dataclass(frozen=True)
@@ -62,6 +80,8 @@ class StudyEstimates(SummaryMixin):
     ipw_se: tuple[str | None, ...] = ()
     #: rows with missing values dropped per arm (``[data] missing = "complete_case"``)
     dropped: dict[str, int] = field(default_factory=dict)
+    #: estimators that could not be computed on these data, each with its reason
+    not_estimable: tuple[NotEstimated, ...] = ()
 
     @property
     def se_conventions(self) -> tuple[str, ...]:
@@ -98,6 +118,10 @@ class StudyEstimates(SummaryMixin):
             row["note"] = (f"{kind}{result.estimand.upper()}; {se}{versus}"
                            + (" (SIMULATED data)" if self.simulated else ""))
             rows.append(row)
+        for missing in self.not_estimable:
+            rows.append({"quantity": f"{missing.estimand_label} ({missing.measure.upper()})",
+                         "estimate": float("nan"), "method": missing.method,
+                         "note": f"not estimable: {missing.reason}"})
         return summary_frame(rows)
 
 
@@ -184,6 +208,8 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
                   covariates=list(spec.covariates), categorical=list(spec.categorical),
                   squared=list(spec.squared))
     results = []
+    failed: list[NotEstimated] = []
+    kept: list[Any] = []
     estimand = study.estimand
     published = study.published
     estimators = _estimators(outcome_type, tuple(spec.treatment_interactions), seed, estimand,
@@ -193,12 +219,22 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
     with reuse_freed_memory(len(frame)), shared_fits():
         prep = prepare(frame, **kwargs)
         for estimator in estimators:
-            if hasattr(estimator, "_estimate_prepared"):
+            try:
                 estimator._check_all()
-                results.append(estimator._estimate_prepared(
-                    prep, categorical=kwargs["categorical"], squared=kwargs["squared"]))
-            else:
-                results.append(estimator.estimate(frame, **kwargs))
+                result = estimator._estimate_prepared(
+                    prep, categorical=kwargs["categorical"], squared=kwargs["squared"])
+            except NotEstimableError as error:
+                failed.append(_not_estimated(estimator, prep, str(error)))
+                continue
+            if not (np.isfinite(result.estimate) and np.isfinite(result.std_error)):
+                failed.append(_not_estimated(
+                    estimator, prep, f"{result.method}: the estimate or its standard error is "
+                                     f"not finite ({result.estimate!r}, SE "
+                                     f"{result.std_error!r})."))
+                continue
+            results.append(result)
+            kept.append(estimator)
+        estimators = kept
         del prep
         digest = data_hash(frame)
     truth: dict[str, Any] = {}
@@ -215,4 +251,11 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
         matching=next((r for r in results if r.matched_pairs is not None), None),
         ipw_se=tuple(getattr(e, "se", None) if type(e).__name__ == "IPW" else None
                      for e in estimators),
-        dropped=dict(frame.attrs.get("dropped", {})))
+        dropped=dict(frame.attrs.get("dropped", {})), not_estimable=tuple(failed))
+
+
+def _not_estimated(estimator: Any, prep: Any, reason: str) -> NotEstimated:
+    measure = estimator.measure
+    if measure == "auto":
+        measure = estimator._default_measure(prep.binary)
+    return NotEstimated(estimator._method, estimator._estimand(), measure, reason)
