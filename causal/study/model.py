@@ -38,6 +38,10 @@ class Study:
     worlds: tuple[World, ...] = ()
     published: tuple[PublishedAnswer, ...] = ()
     estimand: Literal["ate", "att"] = "ate"
+    #: ``[estimate] saturated``: cell-mean models over the categorical covariates
+    saturated: bool = False
+    #: ``[design] randomised``: the treatment was assigned at random
+    randomised: bool = False
     evalue: EValueOptions = field(default_factory=EValueOptions)
     scenarios: Scenarios = field(default_factory=Scenarios)
     explain_away: ExplainAwayOptions | None = None
@@ -118,6 +122,7 @@ class Study:
                    missing: Literal["refuse", "complete_case"] = "refuse",
                    source: str = "DataFrame", description: str = "",
                    estimand: Literal["ate", "att"] = "ate",
+                   saturated: bool = False, randomised: bool = False,
                    rare_outcome: bool | None = None,
                    scenarios: Scenarios | None = None,
                    individual_sensitivity: IndividualSensitivitySpec | None = None,
@@ -159,6 +164,12 @@ class Study:
             A sentence on the data (say "SIMULATED" for simulated data).
         estimand : {"ate", "att"}
             The estimand of g-computation, IPW and AIPW (``[estimate] estimand``).
+        saturated : bool
+            Saturated (cell-mean) g-computation and IPW over the categorical covariates, and
+            exact matching on them (``[estimate] saturated``).
+        randomised : bool
+            The treatment was randomised (``[design] randomised``): the crude contrast is the
+            design-based estimate and adjustment is for precision.
         rare_outcome : bool, optional
             Whether the outcome is rare (``[evalue] rare_outcome``): how an OR is converted to
             the risk-ratio scale for E-values; without it the sample prevalence decides.
@@ -190,8 +201,10 @@ class Study:
             "study": {"name": name, "title": title if title is not None else name,
                       "treatment": treatment, "outcome": outcome},
             "data": data}
-        if estimand != "ate":
-            raw["estimate"] = {"estimand": estimand}
+        if estimand != "ate" or saturated is not False:
+            raw["estimate"] = {"estimand": estimand, "saturated": saturated}
+        if randomised is not False:
+            raw["design"] = {"randomised": randomised}
         if rare_outcome is not None:
             raw["evalue"] = {"rare_outcome": rare_outcome}
         return parse_study(raw, None, frame=frame, given_graph=graph, claims=claim,

@@ -174,9 +174,14 @@ def build(ctx: ReportContext) -> Section | None:
                 "SE convention": p.se or ("" if p.ci is None else "not stated"),
                 "source": p.source}
                 for p in result.published]), caption="Published answers for these data."))
-        notes = sorted({w for e in result.estimates for w in e.warnings})
-        for note in notes:
-            blocks.append(Callout(note, "warning"))
+        # each estimator's warnings are in its row ("warnings" column); the design's here
+        for note in getattr(result, "design_notes", ()):
+            blocks.append(Callout(note[0].upper() + note[1:] + ".", "warning"))
+        if getattr(ctx.study, "randomised", False):
+            blocks.append(Callout(
+                "The study declares the treatment randomised ([design] randomised = true): "
+                "the crude (unadjusted) contrast is the design-based estimate; the adjusted "
+                "estimates estimate the same effect and adjust only for precision.", "info"))
         blocks.extend(_figures(result, key, label))
         conditional = next((e for e in result.estimates if e.odds_ratio_kind == "conditional"),
                            None)
