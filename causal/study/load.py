@@ -61,6 +61,11 @@ def load_study(path: str | Path) -> Study:
     if not str(path).isprintable():
         raise StudySpecError(f"`study` must be a path to a study file; got {str(path)!r}, "
                              "which holds control characters.")
+    if path.suffix.lower() in (".csv", ".tsv", ".parquet", ".feather", ".xlsx", ".xls",
+                               ".dta", ".sav", ".json"):
+        raise StudySpecError(f"{path}: this is a data file, not a study file; run `causal "
+                             f"init {path} --treatment T --outcome Y` first to draft a study "
+                             "file for it, then give that file to this command.")
     try:
         if not path.exists():
             raise StudySpecError(f"{path}: study file not found.")
