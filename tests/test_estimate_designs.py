@@ -270,3 +270,20 @@ def test_study_saturated_key_and_design_notes():
     sparse = [n for n in main.design_notes if n.startswith("sparse strata")]
     assert sparse and f"fewer than {SPARSE_CELL} treated or controls" in sparse[0]
     assert "[g[b]=0, g[c]=1, h[yes]=1]: 3 treated" in sparse[0]
+
+
+def test_randomised_design_skips_graph_identification(strata):
+    """``randomised=True``: the graph section says adjustment is for precision and judges no
+    adjustment set; without it, a study without a paper never calls its set 'published'."""
+    from types import SimpleNamespace
+
+    from causal import Study
+    from causal.report.sections import graph as graph_section
+
+    kw = dict(treatment="a", outcome="y", covariates=["g", "h"], categorical=["g", "h"])
+    trial = Study.from_frame(strata, **kw, name="trial", randomised=True)
+    assert trial.randomised
+    section = graph_section.build(SimpleNamespace(study=trial))
+    assert section.data == {"randomised": True}
+    assert "covariates are adjusted for precision only" in str(section.verdict)
+    assert not Study.from_frame(strata, **kw, name="obs").randomised
