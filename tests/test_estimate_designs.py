@@ -287,3 +287,64 @@ def test_randomised_design_skips_graph_identification(strata):
     assert section.data == {"randomised": True}
     assert "covariates are adjusted for precision only" in str(section.verdict)
     assert not Study.from_frame(strata, **kw, name="obs").randomised
+
+
+# -- model terms --------------------------------------------------------------------------
+def test_bspline_basis_equals_r_splines_bs():
+    """R 4.2.2: x <- c(0.5, 1.2, 3.3, 2.2, 5.1, 4.4, 0.9, 3.9, 2.8, 6.0);
+    write.csv(round(unclass(splines::bs(x, df = 5)), 15)) (interior knots 2.2 and 3.9)."""
+    from causal._glm.terms import bspline_basis
+
+    x = np.array([0.5, 1.2, 3.3, 2.2, 5.1, 4.4, 0.9, 3.9, 2.8, 6.0])
+    r_bs = np.array([
+        [0, 0, 0, 0, 0],
+        [0.594494199063708, 0.191174620209833, 0.010789556464297, 0, 0],
+        [0.010991247710157, 0.419675463105889, 0.515112986104273, 0.054220303079681, 0],
+        [0.25, 0.595454545454545, 0.154545454545455, 0, 0],
+        [0, 0.01660970608339, 0.22035959687325, 0.576441775760561, 0.186588921282799],
+        [0, 0.093324219640009, 0.489586691723613, 0.403591626159324, 0.013497462477054],
+        [0.479544066761653, 0.071261773032585, 0.002013211701793, 0, 0],
+        [0, 0.211004784688995, 0.58885671115588, 0.200138504155125, 0],
+        [0.067728475473234, 0.569209654690174, 0.354262782334555, 0.008799087502037, 0],
+        [0, 0, 0, 0, 1],
+    ])
+    np.testing.assert_allclose(bspline_basis(x, 5), r_bs, atol=1e-14)
+
+
+def test_products_of_the_categorical_covariates_make_the_model_saturated(strata):
+    """``terms=["g*h"]`` with main effects is the saturated model of the 6 cells, so AIPW
+    without cross-fitting and g-computation give the stratified answers."""
+    truth = stratified(strata, ["g", "h"])
+    kw = dict(SPEC, terms=["g*h"])
+    gfit = GComputation().estimate(strata, **kw)
+    assert "g[b]:h[yes]" in gfit.diagnostics["coefficients"]
+    full = GComputation(interactions=["g[b]", "g[c]", "h[yes]", "g[b]:h[yes]",
+                                      "g[c]:h[yes]"]).estimate(strata, **kw)
+    assert full.estimate == pytest.approx(truth["ate"], abs=1e-8)
+    att = AIPW(cv=1, estimand="att").estimate(strata, **kw)
+    assert att.estimate == pytest.approx(truth["att"], abs=1e-8)
+
+
+def test_treatment_interactions_accept_categorical_covariate_names(strata):
+    fit = GComputation(interactions=["g"]).estimate(strata, **SPEC)
+    assert {"a:g[b]", "a:g[c]"} <= set(fit.diagnostics["coefficients"])
+
+
+def test_spline_term_replaces_the_linear_column():
+    rng = np.random.default_rng(2)
+    x = rng.uniform(0, 10, 800)
+    a = rng.binomial(1, 1 / (1 + np.exp(-(np.sin(x) - 0.2))))
+    y = np.sin(x) + 0.5 * a + rng.normal(size=800)
+    frame = pd.DataFrame({"x": x, "a": a, "y": y})
+    fit = OutcomeRegression().estimate(frame, treatment="a", outcome="y", covariates=["x"],
+                                       terms=["bs(x, 6)"])
+    coefs = fit.diagnostics["coefficients"]
+    assert "x" not in coefs and "bs(x, 6)[6]" in coefs
+    # statsmodels OLS on the same basis (from R's definition) gives the same coefficient
+    from causal._glm.terms import bspline_basis
+
+    z = sm.add_constant(np.column_stack([a, bspline_basis(x, 6)]))
+    assert fit.estimate == pytest.approx(sm.OLS(y, z).fit().params[1], abs=1e-8)
+    with pytest.raises(ParameterError, match=r"`terms` must be products like"):
+        OutcomeRegression().estimate(frame, treatment="a", outcome="y", covariates=["x"],
+                                     terms=["log(x)"])

@@ -29,8 +29,9 @@ class GComputation(BaseEstimator):
         per covariate cell and arm (:mod:`causal.estimate._saturated`), which is the
         stratified estimate; no logistic fit, so no separation.
     interactions : list of str
-        Design columns (covariate names, or ``"age^2"``, ``"education[2]"``) that also enter as
-        a product with the treatment, e.g. Hernán & Robins' ``qsmk:smokeintensity``.
+        Covariates (a categorical one stands for all its indicators) or design columns
+        (``"age^2"``, ``"education[2]"``) that also enter as a product with the treatment, e.g.
+        Hernán & Robins' ``qsmk:smokeintensity``.
     measure : {"auto", "rd", "rr", "or", "md"}
         For a binary outcome the odds ratio is **marginal**
         ``[mu1/(1-mu1)] / [mu0/(1-mu0)]``.
@@ -89,10 +90,23 @@ class GComputation(BaseEstimator):
                                        odds_ratio_kind="marginal", n=prep.n)
         inter = [self.interactions] if isinstance(self.interactions, str) else list(
             self.interactions)
-        unknown = [c for c in inter if c not in prep.x_names]
+        # a covariate name stands for all its design columns (a categorical covariate's
+        # indicators, a spline's basis), so treatment x categorical interactions can be asked
+        expanded: list[str] = []
+        unknown = []
+        for c in inter:
+            if c in prep.x_names:
+                expanded.append(c)
+                continue
+            group = [n for n in prep.x_names if n.startswith((f"{c}[", f"bs({c},"))]
+            if group:
+                expanded += group
+            else:
+                unknown.append(c)
         if unknown:
-            raise ParameterError(f"`interactions` must name design columns {list(prep.x_names)}"
-                                 f"; got {unknown}.")
+            raise ParameterError(f"`interactions` must name covariates {list(prep.covariates)} "
+                                 f"or design columns {list(prep.x_names)}; got {unknown}.")
+        inter = list(dict.fromkeys(expanded))
         cols = [prep.x_names.index(c) for c in inter]
         n = prep.n
 

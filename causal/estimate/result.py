@@ -57,14 +57,18 @@ class RefitSpec:
     dropna: bool
     measure: str
     rng_state: Mapping[str, Any] | None = None
+    terms: tuple[str, ...] = ()
 
     def estimator(self) -> Any:
         """A fresh estimator with the recorded options."""
         return self.estimator_class(**dict(self.params))
 
     def analysis(self) -> dict[str, Any]:
-        return {"covariates": self.covariates, "categorical": self.categorical,
-                "squared": self.squared, "dropna": self.dropna}
+        out = {"covariates": self.covariates, "categorical": self.categorical,
+               "squared": self.squared, "dropna": self.dropna}
+        if self.terms:
+            out["terms"] = self.terms
+        return out
 
 
 #: how each estimand is named in tables: the crude contrast and a covariate-conditional

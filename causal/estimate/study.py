@@ -213,7 +213,7 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
     outcome_type = "binary" if binary else "continuous"
     kwargs = dict(treatment=study.treatment, outcome=study.outcome,
                   covariates=list(spec.covariates), categorical=list(spec.categorical),
-                  squared=list(spec.squared))
+                  squared=list(spec.squared), terms=list(getattr(spec, "terms", ())))
     results = []
     failed: list[NotEstimated] = []
     kept: list[Any] = []
@@ -232,7 +232,8 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
             try:
                 estimator._check_all()
                 result = estimator._estimate_prepared(
-                    prep, categorical=kwargs["categorical"], squared=kwargs["squared"])
+                    prep, categorical=kwargs["categorical"], squared=kwargs["squared"],
+                    terms=kwargs["terms"])
             except NotEstimableError as error:
                 failed.append(_not_estimated(estimator, prep, str(error)))
                 continue

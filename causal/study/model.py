@@ -116,7 +116,7 @@ class Study:
     def from_frame(cls, frame: Any, *, treatment: str, outcome: str,
                    covariates: Sequence[str], categorical: Sequence[str] = (),
                    squared: Sequence[str] = (), treatment_interactions: Sequence[str] = (),
-                   graph: Any = None, claim: PublishedClaim | Sequence[PublishedClaim] | None
+                   terms: Sequence[str] = (), graph: Any = None, claim: PublishedClaim | Sequence[PublishedClaim] | None
                    = None, name: str = "study", title: str | None = None,
                    measure: Literal["OR", "RR", "RD", "MD"] | None = None,
                    missing: Literal["refuse", "complete_case"] = "refuse",
@@ -144,6 +144,8 @@ class Study:
         categorical, squared, treatment_interactions : sequence of str
             Covariates entered as indicators, also as a squared term, and interacting with
             the treatment in an outcome model (as ``[data]`` in a study file).
+        terms : sequence of str
+            Products and splines, e.g. ``["age*sex", "bs(age, 4)"]`` (``[data] terms``).
         graph : path or CausalGraph, optional
             The causal graph (a DOT, dagitty or GML file, or a graph object).
         claim : PublishedClaim or sequence of them, optional
@@ -195,6 +197,7 @@ class Study:
         data: dict[str, Any] = {"source": source, "covariates": names(covariates),
                                 "categorical": names(categorical), "squared": names(squared),
                                 "treatment_interactions": names(treatment_interactions),
+                                "terms": names(terms),
                                 "description": description, "missing": missing,
                                 "outcome_kind": _outcome_kind(measure)}
         raw: dict[str, Any] = {
