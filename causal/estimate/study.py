@@ -20,15 +20,17 @@ and the table says which is which.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from causal._results import SummaryMixin, summary_frame
 from causal._validation import check_random_state
-from causal.errors import ParameterError
+from causal.errors import NotEstimableError, ParameterError
 from causal.study.tables.published import PUBLISHED_SE
 
 if TYPE_CHECKING:  # the study package is imported only where a path must be loaded
@@ -42,6 +44,23 @@ PUBLISHED_METHOD = {"crude": "crude", "ipw": "IPW", "standardisation": "g-comput
 #: SE conventions in words, for estimators whose notes do not name one
 _SE_FALLBACK = {"g-computation": "influence-function SE including the outcome model's "
                                  "estimation", "crude": "influence-function (binomial) SE"}
+
+
+@dataclass(frozen=True)
+class NotEstimated:
+    """An estimator that could not be computed on the study's data, and why (one sentence
+    from :class:`~causal.errors.NotEstimableError`, starting with the estimator's label)."""
+
+    method: str
+    estimand: str
+    measure: str
+    reason: str
+
+    @property
+    def estimand_label(self) -> str:
+        from causal.estimate.result import estimand_label
+
+        return estimand_label(self.estimand)
 
 
 @dataclass(frozen=True)
@@ -62,6 +81,10 @@ class StudyEstimates(SummaryMixin):
     ipw_se: tuple[str | None, ...] = ()
     #: rows with missing values dropped per arm (``[data] missing = "complete_case"``)
     dropped: dict[str, int] = field(default_factory=dict)
+    #: estimators that could not be computed on these data, each with its reason
+    not_estimable: tuple[NotEstimated, ...] = ()
+    #: warnings about the design (sparse strata, a main-effects model that looks too simple)
+    design_notes: tuple[str, ...] = ()
 
     @property
     def se_conventions(self) -> tuple[str, ...]:
@@ -95,9 +118,13 @@ class StudyEstimates(SummaryMixin):
             kind = f"{result.odds_ratio_kind} OR; " if result.odds_ratio_kind else ""
             answer = self.compared_with(i)
             versus = f"; vs published '{answer.label}'" if answer is not None else ""
-            row["note"] = (f"{kind}{result.estimand.upper()}; {se}{versus}"
+            row["note"] = (f"{kind}{result.estimand_label}; {se}{versus}"
                            + (" (SIMULATED data)" if self.simulated else ""))
             rows.append(row)
+        for missing in self.not_estimable:
+            rows.append({"quantity": f"{missing.estimand_label} ({missing.measure.upper()})",
+                         "estimate": float("nan"), "method": missing.method,
+                         "note": f"not estimable: {missing.reason}"})
         return summary_frame(rows)
 
 
@@ -118,7 +145,8 @@ def _ipw_conventions(published: tuple[Any, ...], measure: str) -> list[str]:
 
 
 def _estimators(outcome_type: str, interactions: tuple[str, ...], seed: int,
-                estimand: str = "ate", published: tuple[Any, ...] = ()) -> list[Any]:
+                estimand: str = "ate", published: tuple[Any, ...] = (),
+                saturated: bool = False, exact: tuple[str, ...] = ()) -> list[Any]:
     from causal.estimate import AIPW, IPW, Crude, GComputation, OutcomeRegression, PSMatching
 
     if outcome_type == "binary":
@@ -132,11 +160,14 @@ def _estimators(outcome_type: str, interactions: tuple[str, ...], seed: int,
         out.append(Crude(measure=measure))
     out += fixed
     for measure in measures:
-        out.append(GComputation(measure=measure, interactions=interactions, estimand=estimand))
-        out += [IPW(measure=measure, estimand=estimand, se=kind)
-                for kind in _ipw_conventions(published, measure)]
+        out.append(GComputation(measure=measure, interactions=interactions, estimand=estimand,
+                                saturated=saturated))
+        out += [IPW(measure=measure, estimand=estimand, se=kind, saturated=saturated)
+                for kind in (("sandwich",) if saturated
+                             else _ipw_conventions(published, measure))]
         out.append(AIPW(measure=measure, random_state=seed, estimand=estimand))
-    out.append(PSMatching(measure="rd" if outcome_type == "binary" else "md"))
+    out.append(PSMatching(measure="rd" if outcome_type == "binary" else "md", random_state=seed,
+                          exact=exact, caliper=None if exact else 0.2))
     return out
 
 
@@ -182,23 +213,40 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
     outcome_type = "binary" if binary else "continuous"
     kwargs = dict(treatment=study.treatment, outcome=study.outcome,
                   covariates=list(spec.covariates), categorical=list(spec.categorical),
-                  squared=list(spec.squared))
+                  squared=list(spec.squared), terms=list(getattr(spec, "terms", ())))
     results = []
+    failed: list[NotEstimated] = []
+    kept: list[Any] = []
     estimand = study.estimand
     published = study.published
+    saturated = bool(getattr(study, "saturated", False))
     estimators = _estimators(outcome_type, tuple(spec.treatment_interactions), seed, estimand,
-                             published)
+                             published, saturated=saturated,
+                             exact=tuple(spec.categorical) if saturated else ())
+    design_notes: list[str] = []
     # the data checked and the design built once for all; one propensity fit, one outcome fit,
     # one fit for both measures; freed temporaries reused on a large cohort (causal._memory)
     with reuse_freed_memory(len(frame)), shared_fits():
         prep = prepare(frame, **kwargs)
         for estimator in estimators:
-            if hasattr(estimator, "_estimate_prepared"):
+            try:
                 estimator._check_all()
-                results.append(estimator._estimate_prepared(
-                    prep, categorical=kwargs["categorical"], squared=kwargs["squared"]))
-            else:
-                results.append(estimator.estimate(frame, **kwargs))
+                result = estimator._estimate_prepared(
+                    prep, categorical=kwargs["categorical"], squared=kwargs["squared"],
+                    terms=kwargs["terms"])
+            except NotEstimableError as error:
+                failed.append(_not_estimated(estimator, prep, str(error)))
+                continue
+            if not (np.isfinite(result.estimate) and np.isfinite(result.std_error)):
+                failed.append(_not_estimated(
+                    estimator, prep, f"{result.method}: the estimate or its standard error is "
+                                     f"not finite ({result.estimate!r}, SE "
+                                     f"{result.std_error!r})."))
+                continue
+            results.append(result)
+            kept.append(estimator)
+        estimators = kept
+        design_notes += _design_notes(prep, spec, results, estimand, saturated)
         del prep
         digest = data_hash(frame)
     truth: dict[str, Any] = {}
@@ -215,4 +263,73 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
         matching=next((r for r in results if r.matched_pairs is not None), None),
         ipw_se=tuple(getattr(e, "se", None) if type(e).__name__ == "IPW" else None
                      for e in estimators),
-        dropped=dict(frame.attrs.get("dropped", {})))
+        dropped=dict(frame.attrs.get("dropped", {})), not_estimable=tuple(failed),
+        design_notes=tuple(design_notes))
+
+
+#: a categorical stratum with fewer treated or fewer controls than this is reported as sparse
+SPARSE_CELL = 10
+
+
+def _design_notes(prep: Any, spec: Any, results: list[Any], estimand: str,
+                  saturated: bool) -> list[str]:
+    """Sparse categorical strata (fewer than :data:`SPARSE_CELL` treated or controls), and
+    whether a main-effects g-computation differs from the saturated one by more than the
+    larger of their SEs (all covariates categorical only)."""
+    notes: list[str] = []
+    if not spec.categorical or prep.x.shape[1] == 0:
+        return notes
+    cat_cols = [j for j, name in enumerate(prep.x_names)
+                if any(name.startswith(f"{c}[") for c in spec.categorical)]
+    x = prep.x[:, cat_cols]
+    _, code = np.unique(x, axis=0, return_inverse=True)
+    code = code.reshape(-1)
+    n = np.bincount(code)
+    n1 = np.bincount(code, weights=prep.a).astype(int)
+    sparse = np.flatnonzero((n1 < SPARSE_CELL) | (n - n1 < SPARSE_CELL))
+    if len(sparse):
+        from causal.estimate._reasons import describe_cells
+
+        names = tuple(prep.x_names[j] for j in cat_cols)
+        listed = "; ".join(
+            f"{describe_cells(x, names, code == s).split(' (')[0]}: {n1[s]} treated, "
+            f"{n[s] - n1[s]} controls" for s in sparse[:4])
+        notes.append(
+            f"sparse strata of the categorical covariates {list(spec.categorical)}: "
+            f"{len(sparse)} of {len(n)} cells have fewer than {SPARSE_CELL} treated or "
+            f"controls ({listed}{'; ...' if len(sparse) > 4 else ''}); this affects the "
+            "propensity-score estimators (IPW, AIPW, PS matching) most, and any saturated "
+            "model (a cell mean from a handful of units)")
+    only_categorical = len(cat_cols) == prep.x.shape[1]
+    if only_categorical and not saturated:
+        from causal.estimate import GComputation
+
+        main = next((r for r in results if r.method == "g-computation"
+                     and r.measure in ("rd", "md")), None)
+        if main is not None:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    sat = GComputation(estimand=estimand, measure=main.measure,
+                                       saturated=True)._estimate_prepared(prep)
+            except (NotEstimableError, ParameterError):
+                sat = None
+            if sat is not None:
+                gap = abs(sat.estimate - main.estimate)
+                if gap > max(sat.std_error, main.std_error):
+                    notes.append(
+                        f"g-computation ({estimand.upper()}): the main-effects model gives "
+                        f"{main.estimate:.4g} (SE {main.std_error:.2g}) and the saturated "
+                        f"model over {list(spec.categorical)} (cell means, the stratified "
+                        f"answer) {sat.estimate:.4g} (SE {sat.std_error:.2g}): they differ by "
+                        f"{gap:.2g}, more than either SE, so the main-effects model is "
+                        "probably too simple for these data; consider `saturated = true` "
+                        "in [estimate]")
+    return notes
+
+
+def _not_estimated(estimator: Any, prep: Any, reason: str) -> NotEstimated:
+    measure = estimator.measure
+    if measure == "auto":
+        measure = estimator._default_measure(prep.binary)
+    return NotEstimated(estimator._method, estimator._estimand(), measure, reason)

@@ -143,7 +143,7 @@ def _refute_estimator(study: Study, spec: Any, frame: pd.DataFrame, world: str |
     estimate = estimator.estimate(
         complete, treatment=study.treatment, outcome=study.outcome,
         covariates=list(spec.covariates), categorical=list(spec.categorical),
-        squared=list(spec.squared))
+        squared=list(spec.squared), terms=list(getattr(spec, "terms", ())))
     suite = refute(estimate, complete, n_simulations=n_simulations, random_state=rng)
     world_name = (find_world(study.worlds, world, where=study.where).name if spec.simulated
                   else None)

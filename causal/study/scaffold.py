@@ -239,6 +239,21 @@ def _study_text(name: str, data: Path, source: str, treatment: str, outcome: str
                       "drop those rows",
                       "# (the report then states how many per arm).",
                       "# missing = \"complete_case\""]
+    every_categorical = bool(covariates) and set(covariates) == set(categorical)
+    lines += ["# treatment_interactions = []   # covariates whose effect differs by treatment "
+              "(outcome model)",
+              "",
+              "# How the estimators model the covariates (uncomment to change):",
+              "# [estimate]",
+              "# estimand = \"ate\"   # or \"att\": the effect on the treated",
+              ("# saturated = true   # every covariate is categorical: cell-mean models give "
+               "the stratified answer"
+               if every_categorical else
+               "# saturated = true   # cell-mean models; needs every covariate categorical"),
+              "",
+              "# Was the treatment assigned at random (an experiment)? Then uncomment:",
+              "# [design]",
+              "# randomised = true"]
     lines += ["", "[graph]",
               f"file = {_toml(graph_file)}   # edit it: add the unmeasured confounders"]
     if binary and prevalence is not None:

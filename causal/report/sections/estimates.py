@@ -25,15 +25,23 @@ def _table(result, world: str | None) -> pd.DataFrame:
         rows.append({
             **({"world (SIMULATED)": world} if world else {}),
             "method": estimate.method,
-            "estimand": estimate.estimand.upper(),
+            "estimand": estimate.estimand_label,
             "measure": (f"{estimate.odds_ratio_kind} OR" if estimate.measure == "or"
                         else estimate.measure.upper()),
             "estimate": estimate.estimate,
             "ci_lower": estimate.ci[0],
             "ci_upper": estimate.ci[1],
             "SE convention of the CI": se,
-            "warnings": len(estimate.warnings),
+            # each warning beside the estimator it comes from
+            "warnings": " | ".join(estimate.warnings),
         })
+    for row in getattr(result, "not_estimable", ()):
+        rows.append({
+            **({"world (SIMULATED)": world} if world else {}),
+            "method": row.method, "estimand": row.estimand_label,
+            "measure": row.measure.upper(), "estimate": np.nan, "ci_lower": np.nan,
+            "ci_upper": np.nan, "SE convention of the CI": "",
+            "warnings": f"not estimable: {row.reason}"})
     return pd.DataFrame(rows)
 
 
@@ -166,9 +174,14 @@ def build(ctx: ReportContext) -> Section | None:
                 "SE convention": p.se or ("" if p.ci is None else "not stated"),
                 "source": p.source}
                 for p in result.published]), caption="Published answers for these data."))
-        notes = sorted({w for e in result.estimates for w in e.warnings})
-        for note in notes:
-            blocks.append(Callout(note, "warning"))
+        # each estimator's warnings are in its row ("warnings" column); the design's here
+        for note in getattr(result, "design_notes", ()):
+            blocks.append(Callout(note[0].upper() + note[1:] + ".", "warning"))
+        if getattr(ctx.study, "randomised", False):
+            blocks.append(Callout(
+                "The study declares the treatment randomised ([design] randomised = true): "
+                "the crude (unadjusted) contrast is the design-based estimate; the adjusted "
+                "estimates estimate the same effect and adjust only for precision.", "info"))
         blocks.extend(_figures(result, key, label))
         conditional = next((e for e in result.estimates if e.odds_ratio_kind == "conditional"),
                            None)
@@ -199,13 +212,20 @@ def build(ctx: ReportContext) -> Section | None:
             def _num(value: float) -> str:
                 return amount(value, unit)
 
-            # one range per measure: an odds ratio and a risk difference are not one scale
+            # one range per estimand and measure: an odds ratio and a risk difference are not
+            # one scale, an ATE and an ATT not one quantity
             by_measure: dict[str, list[float]] = {}
             for e in result.estimates:
-                by_measure.setdefault(e.measure.upper(), []).append(e.estimate)
+                kind = (f"{e.odds_ratio_kind} OR" if e.measure == "or"
+                        else e.measure.upper())
+                by_measure.setdefault(f"{e.estimand_label} {kind}", []).append(e.estimate)
             parts: list = []
             for label, found in by_measure.items():
                 low, high = min(found), max(found)
+                if len(found) == 1:
+                    parts += ["; " if parts else "", f"{label} ",
+                              measured(low, source, _num(low))]
+                    continue
                 parts += ["; " if parts else "", f"{label} estimates range ",
                           measured(low, source, _num(low)), " to ",
                           measured(high, source, _num(high))]

@@ -89,6 +89,13 @@ def verdict(graph: CausalGraph, ident: Identification, check: AdjustmentCheck | 
 
 
 def build(ctx: ReportContext) -> Section | None:
+    if getattr(ctx.study, "randomised", False):
+        line = ("The study declares the treatment randomised ([design] randomised = true): by "
+                "design no back-door path enters the treatment, so no adjustment set needs "
+                "identifying from a graph; the crude contrast is the design-based estimate and "
+                "covariates are adjusted for precision only.")
+        return Section("graph", "What adjustment can and cannot fix (causal graph)",
+                       (Callout(line, "info"),), {"randomised": True}, verdict=line)
     if ctx.study.graph is None:
         return None
     graph, file = ctx.study.graph.graph, ctx.study.graph.file
@@ -107,6 +114,8 @@ def build(ctx: ReportContext) -> Section | None:
         f"Judged with the adjustment criterion (Shpitser, VanderWeele & Robins 2010), which "
         f"is complete for covariate adjustment in a DAG.")]
     line = verdict(graph, ident, check)
+    if not ctx.study.claims:
+        line = line.replace("the published adjustment set", "the study's adjustment set")
     severity = "info" if check is None else "ok" if check.valid else "error"
     blocks.append(Callout(line, severity))
     if check is not None and not check.valid:
