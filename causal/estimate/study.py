@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from causal._results import SummaryMixin, summary_frame
@@ -34,7 +35,7 @@ from causal.study.tables.published import PUBLISHED_SE
 if TYPE_CHECKING:  # the study package is imported only where a path must be loaded
     from causal.study.model import Study
 
-__all__ = ["PUBLISHED_SE", "StudyEstimates", "estimate_study", "se_convention"]
+__all__ = ["PUBLISHED_SE", "NotEstimable", "StudyEstimates", "estimate_study", "se_convention"]
 #: which estimator a ``[[published]]`` method name corresponds to
 PUBLISHED_METHOD = {"crude": "crude", "ipw": "IPW", "standardisation": "g-computation",
                     "standardization": "g-computation", "g-computation": "g-computation",
@@ -140,8 +141,85 @@ def _estimators(outcome_type: str, interactions: tuple[str, ...], seed: int,
     return out
 
 
+@dataclass(frozen=True)
+class NotEstimable:
+    """An estimator that could not be estimated on the data, in place of its estimate.
+
+    ``reason`` is one sentence (the estimator's own error message, or why its result had no
+    number); the report's estimates table shows "not estimable: <reason>" in its row, and
+    every analysis that needed this estimate says it was skipped.
+    """
+
+    method: str
+    measure: str
+    estimand: str
+    reason: str
+    odds_ratio_kind: str | None = None
+    estimate: float = float("nan")
+    ci: tuple[float, float] = (float("nan"), float("nan"))
+    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    matched_pairs: Any = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.measure.upper()} ({self.estimand.upper()})"
+
+    def summary(self) -> pd.DataFrame:
+        return summary_frame([{"quantity": f"{self.method} {self.measure.upper()}",
+                               "estimate": None, "std_error": None, "ci_lower": None,
+                               "ci_upper": None, "p_value": None,
+                               "note": f"not estimable: {self.reason}"}])
+
+
+def not_estimable(estimator: Any, error: BaseException | None = None,
+                  result: Any = None) -> NotEstimable:
+    """What to show for ``estimator`` when its fit raised ``error`` or gave no number."""
+    if error is not None:
+        reason = str(error).strip() or type(error).__name__
+    else:
+        flagged = "; ".join(getattr(result, "warnings", ()))
+        reason = ("its fit gave no finite estimate" + (f" ({flagged})" if flagged else ""))
+    if not reason.endswith("."):
+        reason += "."
+    measure = getattr(result, "measure", None) or getattr(estimator, "measure", "")
+    estimand = getattr(result, "estimand", None) or getattr(estimator, "estimand", "ate")
+    return NotEstimable(method=_method_name(estimator), measure=str(measure),
+                        estimand=str(estimand), reason=reason,
+                        odds_ratio_kind=getattr(result, "odds_ratio_kind", None))
+
+
+_METHOD_NAMES = {"Crude": "crude", "OutcomeRegression": "outcome regression",
+                 "GComputation": "g-computation", "IPW": "IPW", "AIPW": "AIPW",
+                 "PSMatching": "PS matching"}
+
+
+def _method_name(estimator: Any) -> str:
+    return _METHOD_NAMES.get(type(estimator).__name__, type(estimator).__name__)
+
+
+def _fit_one(estimator: Any, prep: Any, frame: pd.DataFrame, kwargs: dict) -> Any:
+    """``estimator``'s estimate, or :class:`NotEstimable` when it cannot be estimated."""
+    import math
+
+    from causal.errors import CausalError
+
+    try:
+        if hasattr(estimator, "_estimate_prepared"):
+            estimator._check_all()
+            result = estimator._estimate_prepared(
+                prep, categorical=kwargs["categorical"], squared=kwargs["squared"])
+        else:
+            result = estimator.estimate(frame, **kwargs)
+    except (CausalError, ArithmeticError, np.linalg.LinAlgError) as error:
+        return not_estimable(estimator, error)
+    if not math.isfinite(result.estimate):
+        return not_estimable(estimator, result=result)
+    return result
+
+
 def estimate_study(study: Study | str | Path, *, world: str | None = None,
-                   random_state: Any = 20240101) -> StudyEstimates:
+                   random_state: Any = 20240101, data: Any = None) -> StudyEstimates:
     """Estimate the study's effect every way the toolkit knows.
 
     Parameters
@@ -151,10 +229,16 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
         For a simulated study, the ``[[worlds]]`` name (default: the first declared).
     random_state : int or numpy.random.Generator
         Seeds the simulated cohort and the cross-fitting folds.
+    data : StudyData, optional
+        The data already read (:func:`causal.data.study_data.read_study_data`; for a
+        simulated study, drawn with the seed this function would draw); default: read here.
 
     Returns
     -------
     StudyEstimates
+        An estimator that cannot be estimated on the data (separation, no overlap, too few
+        treated) is a :class:`NotEstimable` in :attr:`StudyEstimates.estimates`, with its
+        reason, instead of an exception.
 
     Notes
     -----
@@ -163,8 +247,7 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
     covariate-conditional coefficient); matching always estimates the ATT.
     """
     from causal._memory import reuse_freed_memory
-    from causal.data import data_hash, load_study_data
-    from causal.data.spec import find_world
+    from causal.data.study_data import read_study_data
     from causal.estimate._design import prepare
     from causal.estimate._shared import shared_fits
     from causal.study.api import as_study
@@ -177,13 +260,14 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
                              f"numbers only: use `causal audit` or `causal evalue`).")
     rng = check_random_state(random_state)
     seed = int(rng.integers(2**31 - 1))
-    frame = load_study_data(study, world, random_state=seed if spec.simulated else None)
+    if data is None:
+        data = read_study_data(study, world, seed=seed if spec.simulated else None)
+    frame = data.frame
     binary = set(pd.unique(frame[study.outcome].dropna())) <= {0, 1}
     outcome_type = "binary" if binary else "continuous"
     kwargs = dict(treatment=study.treatment, outcome=study.outcome,
                   covariates=list(spec.covariates), categorical=list(spec.categorical),
                   squared=list(spec.squared))
-    results = []
     estimand = study.estimand
     published = study.published
     estimators = _estimators(outcome_type, tuple(spec.treatment_interactions), seed, estimand,
@@ -192,27 +276,16 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
     # one fit for both measures; freed temporaries reused on a large cohort (causal._memory)
     with reuse_freed_memory(len(frame)), shared_fits():
         prep = prepare(frame, **kwargs)
-        for estimator in estimators:
-            if hasattr(estimator, "_estimate_prepared"):
-                estimator._check_all()
-                results.append(estimator._estimate_prepared(
-                    prep, categorical=kwargs["categorical"], squared=kwargs["squared"]))
-            else:
-                results.append(estimator.estimate(frame, **kwargs))
+        results = [_fit_one(estimator, prep, frame, kwargs) for estimator in estimators]
         del prep
-        digest = data_hash(frame)
     truth: dict[str, Any] = {}
-    world_name = None
-    if spec.simulated:
-        chosen = find_world(study.worlds, world, where=study.where)
-        world_name = chosen.name
-        truth = {"true_conditional_odds_ratio": frame.attrs.get("true_odds_ratio")}
+    if data.simulated:
+        truth = {"true_conditional_odds_ratio": data.true_odds_ratio}
     return StudyEstimates(
-        study=study.name, world=world_name, simulated=bool(frame.attrs.get("simulated")),
-        description=str(frame.attrs.get("description", spec.description)),
-        data_hash=digest, n=len(frame), estimates=tuple(results), truth=truth,
-        published=published,
+        study=study.name, world=data.world, simulated=data.simulated,
+        description=data.description, data_hash=data.sha256, n=len(frame),
+        estimates=tuple(results), truth=truth, published=published,
         matching=next((r for r in results if r.matched_pairs is not None), None),
         ipw_se=tuple(getattr(e, "se", None) if type(e).__name__ == "IPW" else None
                      for e in estimators),
-        dropped=dict(frame.attrs.get("dropped", {})))
+        dropped=dict(data.dropped))

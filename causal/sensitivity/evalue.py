@@ -44,6 +44,14 @@ from causal.measures import (
 
 #: Above this outcome prevalence an odds ratio is not a risk ratio (VanderWeele 2017).
 RARE_OUTCOME_THRESHOLD = 0.15
+
+
+def is_rare_outcome(prevalence: float) -> bool:
+    """The toolkit's one rare-outcome rule of thumb: rare when the outcome's prevalence is
+    below :data:`RARE_OUTCOME_THRESHOLD` (15%, VanderWeele 2017), so that an odds or hazard
+    ratio approximates a risk ratio. Used only where a study does not state
+    ``rare_outcome`` itself, and the report then says the prevalence decided."""
+    return bool(prevalence < RARE_OUTCOME_THRESHOLD)
 #: exp(0.91 d) approximation of Chinn (2000) / VanderWeele (2017)
 SMD_TO_LOG_RR = 0.91
 #: the rounded 95% multiplier used by VanderWeele & Ding (2017) and EValue (0.91 x 1.96)
