@@ -175,7 +175,8 @@ def analyse(study: Any, *, random_state: int = 20240101,
         say("individual sensitivity")
         cases = _individual_cases(study, read, random_state, plan_for)
         if "individual_sensitivity" in names:
-            cases = [_individual(study, case) for case in cases]
+            shown = estimated[0] if estimated and not spec.simulated else None
+            cases = [_individual(study, case, shown) for case in cases]
         if "dml" in needs:
             say("DML sensitivity")
             shown = estimated[0] if estimated and not spec.simulated else None
@@ -379,11 +380,36 @@ def _rare(stated: Any, frame: Any, outcome: str) -> bool:
     return is_rare_outcome(float(pd.to_numeric(frame[outcome], errors="coerce").mean()))
 
 
-def _individual(study: Any, case: IndividualCase) -> IndividualCase:
+def _needed(shown: WorldEstimates | None, case: IndividualCase, method: str,
+            label: str, measures: tuple[str, ...]) -> Failure | None:
+    """A skipped Failure when ``method``'s estimate on the case's data was not estimable."""
+    from causal.estimate.study import NotEstimable
+
+    if shown is None or shown.data is not case.data:
+        return None
+    if isinstance(shown.estimates, Failure):
+        return Failure(label, f"the estimates could not be computed: "
+                              f"{shown.estimates.reason}", skipped=True)
+    failed = next((e for e in shown.estimates.estimates
+                   if isinstance(e, NotEstimable) and e.method == method
+                   and e.measure in measures), None)
+    if failed is None:
+        return None
+    return Failure(label, f"{method} was not estimable: {failed.reason}", skipped=True)
+
+
+def _individual(study: Any, case: IndividualCase,
+                shown: WorldEstimates | None = None) -> IndividualCase:
+    """E-value (of the adjusted outcome regression), OVB and Rosenbaum on the case's data;
+    skipped when the outcome regression shown on the same data was not estimable."""
     import dataclasses
 
     from causal.sensitivity import individual_sensitivity
 
+    label = f"individual-data sensitivity ({case.label})"
+    skipped = _needed(shown, case, "outcome regression", label, ("or", "md"))
+    if skipped is not None:
+        return dataclasses.replace(case, individual=skipped)
     spec = study.data
     options = study.individual_sensitivity
     latent = spec.latent[0] if spec.simulated and spec.latent else None
@@ -395,7 +421,7 @@ def _individual(study: Any, case: IndividualCase) -> IndividualCase:
             rare_outcome=_rare(study.evalue.rare_outcome, case.data.frame, study.outcome),
             latent=latent)
     except _FAILURES as error:
-        result = Failure(f"individual-data sensitivity ({case.label})", _reason(error))
+        result = Failure(label, _reason(error))
     return dataclasses.replace(case, individual=result)
 
 
@@ -410,7 +436,6 @@ def _dml(study: Any, case: IndividualCase, random_state: int,
     import dataclasses
 
     from causal.estimate import AIPW
-    from causal.estimate.study import NotEstimable
     from causal.sensitivity import default_benchmarks, dml_sensitivity
     from causal.sensitivity.dml_study import StudyDMLSensitivity
 
@@ -418,16 +443,12 @@ def _dml(study: Any, case: IndividualCase, random_state: int,
     label = f"DML sensitivity ({case.label})"
     seed = _first_seed(random_state if case.data.seed is None else case.data.seed)
     estimate = None
+    skipped = _needed(shown, case, "AIPW", label, ("rd", "md"))
+    if skipped is not None:
+        return dataclasses.replace(case, dml=skipped)
     if shown is not None and shown.data is case.data:
-        if isinstance(shown.estimates, Failure):
-            return dataclasses.replace(case, dml=Failure(
-                label, f"the estimates could not be computed: {shown.estimates.reason}",
-                skipped=True))
         binary = set(np.unique(case.data.frame[study.outcome].dropna())) <= {0, 1}
         estimate = _refuted_estimate(shown.estimates, "AIPW", "rd" if binary else "md")
-        if isinstance(estimate, NotEstimable):
-            return dataclasses.replace(case, dml=Failure(
-                label, f"AIPW was not estimable: {estimate.reason}", skipped=True))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # overlap warnings are reported by 'estimates'
