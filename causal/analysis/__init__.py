@@ -14,10 +14,10 @@ from causal._lazy import lazy_exports
 _EXPORTS: dict[str, str] = {
     "analyse": "causal.analysis.run",
     "Analysis": "causal.analysis.result",
-    "Failure": "causal.analysis.result",
+    "Failure": "causal.analysis.failure",
     "WorldEstimates": "causal.analysis.result",
     "IndividualCase": "causal.analysis.result",
-    "from_results": "causal.analysis.own",
+    "from_results": "causal.analysis.result",
 }
 
 __all__ = sorted(_EXPORTS)

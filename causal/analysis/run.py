@@ -35,7 +35,9 @@ import numpy as np
 
 from causal import _budgets
 from causal._validation import check_random_state
-from causal.analysis.result import Analysis, Failure, IndividualCase, WorldEstimates
+from causal.analysis.failure import Failure
+from causal.analysis.published import SERVED, published_results
+from causal.analysis.result import Analysis, IndividualCase, WorldEstimates
 from causal.data.study_data import StudyData, read_benchmark_data, read_study_data
 from causal.errors import CausalError
 
@@ -133,18 +135,14 @@ def analyse(study: Any, *, random_state: int = 20240101,
     study = as_study(study)
     check_random_state(random_state)
     say = progress or (lambda message: None)
-    if sections is None:
-        from causal.report.sections import SECTION_MODULES
-
-        names = [n for n in SECTION_MODULES if n not in study.skip]
-    else:
-        names = list(sections)
+    names = ([n for n in SERVED if n not in study.skip] if sections is None
+             else list(sections))
     needs: set[str] = set().union(*(_NEEDS.get(n, set()) for n in names))
     spec = study.data
     if spec is None or not needs:
         return Analysis(study=study, random_state=random_state,
                         sections=None if sections is None else tuple(sections),
-                        extras=_extras(study, names, random_state, say))
+                        extras=published_results(study, names, random_state, say))
     read = _Reader(study)
     seed = _first_seed(random_state)
     worlds = [w.name for w in study.worlds] if spec.simulated else [None]
@@ -189,68 +187,7 @@ def analyse(study: Any, *, random_state: int = 20240101,
                     benchmark=benchmark, benchmark_truth=truth, individual=tuple(cases),
                     heterogeneity=heterogeneity,
                     sections=None if sections is None else tuple(sections),
-                    subsamples=subsamples, extras=_extras(study, names, random_state, say))
-
-
-def _extras(study: Any, names: Sequence[str], random_state: int,
-            say: Callable[[str], None]) -> dict[str, Any]:
-    """Results several sections read, computed from the study's published numbers and
-    declared tables (no individual data): the audit, the headline E-value, the explain-away
-    and time-ordering simulations. A headline whose E-value cannot be computed is a
-    Failure."""
-    out: dict[str, Any] = {}
-    claim = study.claim
-    if "audit" in names and (claim.estimates or claim.table is not None):
-        from causal.claims import audit
-
-        out["audit"] = audit(claim)
-    if any(n in names for n in ("evalue", "sensitivity", "selection_bias", "multi_bias",
-                                "probabilistic_bias")):
-        from causal.sensitivity.claim_evalue import claim_evalue
-
-        try:
-            out["claim_evalue"] = claim_evalue(claim, rare_outcome=study.evalue.rare_outcome,
-                                               true=study.evalue.true)
-        except CausalError as error:
-            out["claim_evalue"] = Failure("E-value of the headline estimate", str(error))
-    data = study.data
-    if ("explain_away" in names and study.explain_away is not None and data is not None
-            and data.simulated):
-        from causal.sensitivity.explain_away import explain_away
-
-        say("explain-away simulation")
-        out["explain_away"] = explain_away(study, random_state=random_state,
-                                           **study.explain_away.kwargs())
-    if "time_ordering" in names:
-        runs = _time_ordering(study, random_state, say)
-        if runs is not None:
-            out["time_ordering"] = runs
-    return out
-
-
-def _time_ordering(study: Any, random_state: int, say: Callable[[str], None]) -> Any:
-    """One SIMULATED time-ordering run per assumed dose-response (seeds random_state + i)."""
-    from causal.sensitivity.time_ordering import simulate_time_ordering
-    from causal.study.tables.time_ordering_spec import time_ordering_spec
-
-    spec = time_ordering_spec(study)
-    claim = study.claim
-    if spec is None or claim.treated is None or claim.overall is None:
-        return None
-    margins = {"n_clients": claim.overall.total, "n_takers": claim.treated.total,
-               "n_recovered": claim.overall.events}
-    if spec.mean_adviser_sessions is not None:
-        margins["mean_adviser_sessions"] = spec.mean_adviser_sessions
-    headline = claim.headline
-    reference = headline.value if headline is not None and headline.measure == "OR" else None
-    say("time-ordering simulation")
-    return tuple(simulate_time_ordering(
-        **margins, mean_therapy_sessions=spec.mean_therapy_sessions,
-        session_dispersion=spec.session_dispersion, min_sessions=spec.min_sessions,
-        first_uptake_session=spec.first_uptake_session,
-        recovery_or_per_doubling=value, n_replicates=spec.n_replicates,
-        reference_or=reference, random_state=random_state + i)
-        for i, value in enumerate(spec.recovery_or_per_doubling))
+                    subsamples=subsamples, extras=published_results(study, names, random_state, say))
 
 
 def _benchmark(study: Any) -> tuple[StudyData | None, float | Failure]:

@@ -100,7 +100,7 @@ def _figure(key: str, run: Any, caption: str) -> Figure:
 def build(analysis: Analysis) -> Section | None:
     if analysis.study.data is None:
         return None
-    from causal.analysis.result import Failure
+    from causal.analysis.failure import Failure
     from causal.report.sections.individual_sensitivity import _skipped
 
     done = [c for c in analysis.individual if c.dml is not None]

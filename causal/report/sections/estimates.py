@@ -106,7 +106,7 @@ def _figures(result, key: str, label: str) -> list[Figure]:
 
 
 def build(analysis: Analysis) -> Section | None:
-    from causal.analysis.result import Failure
+    from causal.analysis.failure import Failure
     from causal.estimate.study import NotEstimable
 
     spec = analysis.study.data

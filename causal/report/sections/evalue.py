@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 def headline_evalue(analysis: Analysis):
     """E-values of the primary claim's headline estimate, with the study's ``[evalue]``
     assumptions, as the analysis computed them (raises the CausalError it recorded)."""
-    from causal.analysis.result import Failure
+    from causal.analysis.failure import Failure
     from causal.errors import ParameterError
 
     result = analysis.extras.get("claim_evalue")

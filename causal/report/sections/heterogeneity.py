@@ -21,7 +21,7 @@ def build(analysis: Analysis) -> Section | None:
     spec = analysis.study.heterogeneity
     if spec is None or analysis.study.data is None:
         return None
-    from causal.analysis.result import Failure
+    from causal.analysis.failure import Failure
     from causal.plots.heterogeneity import plot_effect_heterogeneity
 
     if analysis.heterogeneity is None:

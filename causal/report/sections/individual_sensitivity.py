@@ -177,7 +177,7 @@ def _flags(label: str, r: Any, unit: str | None = None) -> str:
 def build(analysis: Analysis) -> Section | None:
     if analysis.study.data is None:
         return None
-    from causal.analysis.result import Failure
+    from causal.analysis.failure import Failure
 
     spec = analysis.study.data
     options = analysis.study.individual_sensitivity

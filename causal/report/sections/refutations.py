@@ -40,7 +40,7 @@ def pass_fail_table(results) -> pd.DataFrame:
         "sentence": r.sentence} for r in results])
 
 def build(analysis: Analysis) -> Section | None:
-    from causal.analysis.result import Failure
+    from causal.analysis.failure import Failure
 
     spec = analysis.study.data
     if spec is None or not analysis.worlds:
