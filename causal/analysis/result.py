@@ -20,13 +20,19 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from causal.analysis.failure import Failure
+from causal.analysis.published import SERVED, published_results
+from causal.data.load import data_hash
+from causal.data.study_data import StudyData, read_study_data
 from causal.errors import ParameterError
+from causal.estimate.result import EffectEstimate
+from causal.estimate.study import NotEstimable, StudyEstimates
+from causal.refute.run_all import RefutationSuite
+from causal.refute.study import StudyRefutation
+from causal.sensitivity.dml_result import DMLSensitivity
+from causal.sensitivity.dml_study import StudyDMLSensitivity
+from causal.study.api import as_study
 
 if TYPE_CHECKING:
-    from causal.data.study_data import StudyData
-    from causal.estimate.study import StudyEstimates
-    from causal.refute.study import StudyRefutation
-    from causal.sensitivity.dml_study import StudyDMLSensitivity
     from causal.study.model import Study
 
 __all__ = ["Analysis", "Failure", "IndividualCase", "WorldEstimates", "from_results"]
@@ -115,7 +121,6 @@ class Analysis:
     @property
     def failures(self) -> tuple[Failure, ...]:
         """Every analysis that could not be computed or was skipped, in reading order."""
-        from causal.estimate.study import NotEstimable
 
         out: list[Failure] = []
         for world in self.worlds:
@@ -160,8 +165,6 @@ class Analysis:
 
 
 def _data(study: Any, data: Any) -> Any:
-    from causal.data.load import data_hash
-    from causal.data.study_data import StudyData, read_study_data
 
     if isinstance(data, StudyData):
         return data
@@ -208,14 +211,6 @@ def from_results(study: Any, *, data: Any = None, estimates: Sequence[Any] = (),
         ``origin = "from_results"``; the report renders only the data sections these results
         fill, and sections from the study's published numbers as usual.
     """
-    from causal.analysis.published import SERVED, published_results
-    from causal.estimate.result import EffectEstimate
-    from causal.estimate.study import StudyEstimates
-    from causal.refute.run_all import RefutationSuite
-    from causal.refute.study import StudyRefutation
-    from causal.sensitivity.dml_result import DMLSensitivity
-    from causal.sensitivity.dml_study import StudyDMLSensitivity
-    from causal.study.api import as_study
 
     study = as_study(study)
     for i, e in enumerate(estimates):

@@ -27,11 +27,13 @@ draw), recorded in :attr:`Analysis.subsamples`.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from causal import _budgets
 from causal._validation import check_random_state
@@ -40,6 +42,18 @@ from causal.analysis.published import SERVED, published_results
 from causal.analysis.result import Analysis, IndividualCase, WorldEstimates
 from causal.data.study_data import StudyData, read_benchmark_data, read_study_data
 from causal.errors import CausalError
+from causal.estimate import AIPW, Crude
+from causal.estimate.study import NotEstimable, estimate_study
+from causal.refute.from_estimate import refute
+from causal.refute.study import StudyRefutation
+from causal.sensitivity import (
+    default_benchmarks,
+    dml_sensitivity,
+    individual_sensitivity,
+    is_rare_outcome,
+)
+from causal.sensitivity.dml_study import StudyDMLSensitivity
+from causal.study.api import as_study
 
 __all__ = ["analyse", "SUBSAMPLE_TAG", "REFUTED"]
 
@@ -130,7 +144,6 @@ def analyse(study: Any, *, random_state: int = 20240101,
         Render it with :func:`causal.build_report`. Analyses that could not be computed are
         listed in :attr:`Analysis.failures`.
     """
-    from causal.study.api import as_study
 
     study = as_study(study)
     check_random_state(random_state)
@@ -192,7 +205,6 @@ def analyse(study: Any, *, random_state: int = 20240101,
 
 def _benchmark(study: Any) -> tuple[StudyData | None, float | Failure]:
     """The experimental effect of ``[data.benchmark]`` (difference in means)."""
-    from causal.estimate import Crude
 
     try:
         data = read_benchmark_data(study)
@@ -204,7 +216,6 @@ def _benchmark(study: Any) -> tuple[StudyData | None, float | Failure]:
 
 def _estimates(study: Any, world: str | None, data: StudyData,
                random_state: int) -> WorldEstimates:
-    from causal.estimate.study import estimate_study
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # recorded on each result and shown by the report
@@ -229,9 +240,7 @@ def _refuted_estimate(estimates: Any, method: str, measure: str) -> Any:
 def _refutations(study: Any, world: WorldEstimates, rows: StudyData,
                  random_state: int) -> WorldEstimates:
     """Refute the estimates the report shows (on ``rows``: the data, or their subsample)."""
-    import dataclasses
 
-    from causal.estimate.study import NotEstimable, estimate_study
 
     spec = study.data
     estimates = world.estimates
@@ -268,8 +277,6 @@ def _refutations(study: Any, world: WorldEstimates, rows: StudyData,
 
 def _refute(study: Any, world: str | None, rows: StudyData, complete: Any, estimate: Any,
             method: str, label: str, random_state: int) -> Any:
-    from causal.refute.from_estimate import refute
-    from causal.refute.study import StudyRefutation
 
     rng = check_random_state(random_state)
     rng.integers(2**31 - 1)  # the seed of the data and the fits (as estimate_study draws it)
@@ -308,9 +315,7 @@ def _individual_cases(study: Any, read: _Reader, random_state: int,
 def _rare(stated: Any, frame: Any, outcome: str) -> bool:
     """``[evalue] rare_outcome`` when the study states it; otherwise the sample prevalence
     decides (:func:`causal.sensitivity.evalue.is_rare_outcome`)."""
-    import pandas as pd
 
-    from causal.sensitivity import is_rare_outcome
 
     if isinstance(stated, bool):
         return stated
@@ -320,7 +325,6 @@ def _rare(stated: Any, frame: Any, outcome: str) -> bool:
 def _needed(shown: WorldEstimates | None, case: IndividualCase, method: str,
             label: str, measures: tuple[str, ...]) -> Failure | None:
     """A skipped Failure when ``method``'s estimate on the case's data was not estimable."""
-    from causal.estimate.study import NotEstimable
 
     if shown is None or shown.data is not case.data:
         return None
@@ -339,9 +343,7 @@ def _individual(study: Any, case: IndividualCase,
                 shown: WorldEstimates | None = None) -> IndividualCase:
     """E-value (of the adjusted outcome regression), OVB and Rosenbaum on the case's data;
     skipped when the outcome regression shown on the same data was not estimable."""
-    import dataclasses
 
-    from causal.sensitivity import individual_sensitivity
 
     label = f"individual-data sensitivity ({case.label})"
     skipped = _needed(shown, case, "outcome regression", label, ("or", "md"))
@@ -370,11 +372,7 @@ def _dml(study: Any, case: IndividualCase, random_state: int,
          shown: WorldEstimates | None) -> IndividualCase:
     """The Long Story Short bounds of the AIPW estimate on the case's data: for real data
     (not subsampled), the AIPW estimate the estimates section shows."""
-    import dataclasses
 
-    from causal.estimate import AIPW
-    from causal.sensitivity import default_benchmarks, dml_sensitivity
-    from causal.sensitivity.dml_study import StudyDMLSensitivity
 
     spec = study.data
     label = f"DML sensitivity ({case.label})"

@@ -15,6 +15,8 @@ from typing import Any
 
 import pandas as pd
 
+from causal.data.load import data_hash, load_benchmark_data, load_study_data
+
 __all__ = ["StudyData", "read_study_data", "read_benchmark_data"]
 
 
@@ -85,7 +87,6 @@ class StudyData:
 
     def rows(self, index: Any, *, subsample: dict[str, Any] | None = None) -> StudyData:
         """The same provenance for the rows at positions ``index`` (a new frame)."""
-        from causal.data.load import data_hash
 
         frame = self.frame.iloc[index].reset_index(drop=True)
         return StudyData(frame=frame, source=self.source, kind=self.kind,
@@ -96,7 +97,6 @@ class StudyData:
 
 
 def _from_frame(frame: pd.DataFrame, spec: Any, *, seed: int | None, role: str) -> StudyData:
-    from causal.data.load import data_hash
 
     attrs = frame.attrs
     simulated = bool(attrs.get("simulated", False))
@@ -123,7 +123,6 @@ def read_study_data(study: Any, world: str | None = None,
     seed : int, optional
         Seeds a simulated cohort; must be None for real data.
     """
-    from causal.data.load import load_study_data
 
     frame = load_study_data(study, world, random_state=seed)
     return _from_frame(frame, study.data, seed=seed, role="study")
@@ -131,7 +130,6 @@ def read_study_data(study: Any, world: str | None = None,
 
 def read_benchmark_data(study: Any) -> StudyData:
     """The data of ``[data.benchmark]`` (e.g. the NSW experiment)."""
-    from causal.data.load import load_benchmark_data
 
     frame = load_benchmark_data(study)
     return _from_frame(frame, study.data, seed=None, role="benchmark")

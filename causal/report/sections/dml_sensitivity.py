@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from causal.analysis.failure import Failure
 from causal.plots._figure import figure_bytes, new_figure
 from causal.report.model import Callout, Figure, Paragraph, Section, Table
 from causal.report.provenance import Text
@@ -100,7 +101,6 @@ def _figure(key: str, run: Any, caption: str) -> Figure:
 def build(analysis: Analysis) -> Section | None:
     if analysis.study.data is None:
         return None
-    from causal.analysis.failure import Failure
     from causal.report.sections.individual_sensitivity import _skipped
 
     done = [c for c in analysis.individual if c.dml is not None]

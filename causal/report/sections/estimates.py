@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from causal.analysis.failure import Failure
+from causal.estimate.study import NotEstimable
 from causal.plots._figure import figure_bytes, new_figure
 from causal.report.model import Callout, Figure, Paragraph, Section, Table
 from causal.report.provenance import Text, assumed, count_words, measured, reported, simulated
@@ -23,7 +25,6 @@ if TYPE_CHECKING:
 
 
 def _table(result, world: str | None) -> pd.DataFrame:
-    from causal.estimate.study import NotEstimable
 
     rows = []
     failed = any(isinstance(e, NotEstimable) for e in result.estimates)
@@ -67,7 +68,6 @@ def _judged(table: pd.DataFrame, result, truth: float | None) -> pd.DataFrame:
 
 
 def _figures(result, key: str, label: str) -> list[Figure]:
-    from causal.estimate.study import NotEstimable
     from causal.plots.estimate import plot_forest, plot_love, plot_overlap
 
     figures = []
@@ -106,8 +106,6 @@ def _figures(result, key: str, label: str) -> list[Figure]:
 
 
 def build(analysis: Analysis) -> Section | None:
-    from causal.analysis.failure import Failure
-    from causal.estimate.study import NotEstimable
 
     spec = analysis.study.data
     if spec is None or not analysis.worlds:

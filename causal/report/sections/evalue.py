@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from causal.analysis.failure import Failure
 from causal.plots._figure import figure_bytes, new_figure
 from causal.plots.evalue import plot_evalue_curve
 from causal.report.model import Callout, Figure, Paragraph, Section, Table
@@ -17,7 +18,6 @@ if TYPE_CHECKING:
 def headline_evalue(analysis: Analysis):
     """E-values of the primary claim's headline estimate, with the study's ``[evalue]``
     assumptions, as the analysis computed them (raises the CausalError it recorded)."""
-    from causal.analysis.failure import Failure
     from causal.errors import ParameterError
 
     result = analysis.extras.get("claim_evalue")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from causal.analysis.failure import Failure
 from causal.plots._figure import figure_bytes, new_figure
 from causal.report.model import Callout, Figure, Paragraph, Section, Table
 from causal.report.provenance import Text
@@ -21,7 +22,6 @@ def build(analysis: Analysis) -> Section | None:
     spec = analysis.study.heterogeneity
     if spec is None or analysis.study.data is None:
         return None
-    from causal.analysis.failure import Failure
     from causal.plots.heterogeneity import plot_effect_heterogeneity
 
     if analysis.heterogeneity is None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from causal.analysis.failure import Failure
 from causal.plots._figure import figure_bytes, new_figure
 from causal.report.model import (
     BulletList,
@@ -177,7 +178,6 @@ def _flags(label: str, r: Any, unit: str | None = None) -> str:
 def build(analysis: Analysis) -> Section | None:
     if analysis.study.data is None:
         return None
-    from causal.analysis.failure import Failure
 
     spec = analysis.study.data
     options = analysis.study.individual_sensitivity

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from causal.analysis.failure import Failure
 from causal.report.model import Callout, Paragraph, Section, Table
 from causal.report.provenance import Text, count_words
 
@@ -40,7 +41,6 @@ def pass_fail_table(results) -> pd.DataFrame:
         "sentence": r.sentence} for r in results])
 
 def build(analysis: Analysis) -> Section | None:
-    from causal.analysis.failure import Failure
 
     spec = analysis.study.data
     if spec is None or not analysis.worlds:
