@@ -36,11 +36,20 @@ def report(
         "time_ordering, target_trial, randomised, probabilistic_bias; no verdict.")] = None,
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Exit 2 (after writing the report) when any analysis could not be "
+                         "computed or was skipped.")] = False,
 ) -> None:
-    """Write the refutation report (Markdown, HTML, JSON and figures) for a study."""
+    """Write the refutation report (Markdown, HTML, JSON and figures) for a study.
+
+    An analysis that cannot be computed on the data (an estimator that is not estimable, and
+    every analysis that needed it) is shown in the report as not computed, with the reason;
+    the report is still written and the command exits 0, listing them (``--strict``: exit 2).
+    """
     import warnings
 
     from causal._validation import check_random_state
+    from causal.analysis import analyse
     from causal.report import build_report, default_out_dir, write_report
     from causal.report.build import relative_command
     from causal.report.sections import SECTION_MODULES
@@ -63,8 +72,8 @@ def report(
         warnings.simplefilter("always")
         if quiet:
             with replicate_blocks(scheduler, workers, quiet=True):
-                built = build_report(loaded, random_state=random_state, command=command,
-                                     sections=section or None)
+                analysis = analyse(loaded, random_state=random_state, sections=section or None)
+                built = build_report(analysis, command=command, sections=section or None)
         else:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -80,8 +89,12 @@ def report(
                     done.append(name)
 
                 with replicate_blocks(scheduler, workers, bar=bar):
-                    built = build_report(loaded, random_state=random_state, command=command,
-                                         progress=progress, sections=section or None)
+                    analysis = analyse(loaded, random_state=random_state,
+                                       sections=section or None,
+                                       progress=lambda m: bar.update(
+                                           task, description=f"analysis: {m}"))
+                    built = build_report(analysis, command=command, progress=progress,
+                                         sections=section or None)
     write_report(built, destination, force=force)
     target = out or default_out_dir(loaded)
     typer.echo(f"wrote {target}/report.html, report.md, report.json and "
@@ -100,6 +113,14 @@ def report(
                    "label that the font cannot show):", err=True)
         for note in drawing:
             typer.echo(f"  warning: {note}", err=True)
+    failures = analysis.failures
+    if failures:
+        typer.echo(f"{len(failures)} analysis(es) could not be computed (shown in the report):",
+                   err=True)
+        for failure in failures:
+            typer.echo(f"  {failure.sentence()}", err=True)
+        if strict:
+            raise typer.Exit(2)
 
 
 def _figure_warning(caught: Any) -> bool:
