@@ -96,23 +96,23 @@ def test_a_non_estimable_estimator_is_a_row_and_its_dependents_are_skipped(separ
     assert status["IPW RD"] == "estimated" and status["crude RD"] == "estimated"
     assert status["outcome regression conditional OR"].startswith("not estimable: ")
     assert "separates" in status["outcome regression conditional OR"]
-    assert status["AIPW RD"].startswith("not estimable: ")
+    # AIPW uses the extended-MLE limit of the separated outcome model (issue 20, with its
+    # warning) and stays estimable; g-computation's logistic model does not
+    assert status["g-computation RD"].startswith("not estimable: ")
+    assert status["AIPW RD"] == "estimated"
     # the not-estimable rows carry no number
     failed = rows[rows.status != "estimated"]
     assert failed.estimate.isna().all()
-    # IPW is refuted; the outcome regression and AIPW refutations say they were skipped
+    # IPW and AIPW are refuted; the outcome regression's refutation says it was skipped
     refuted = sections["refutations"].data["worlds"][0]
-    assert refuted["estimators"] == ["ipw"]
-    assert any("refutations of AIPW: skipped: AIPW was not estimable" in s
-               for s in refuted["skipped"])
-    assert sections["dml_sensitivity"].data["skipped"][0].startswith(
-        "DML sensitivity (separated (data from")
-    assert "skipped: AIPW was not estimable" in sections["dml_sensitivity"].data["skipped"][0]
+    assert refuted["estimators"] == ["ipw", "aipw"]
+    assert any("refutations of outcome regression: skipped: outcome regression was not "
+               "estimable" in s for s in refuted["skipped"])
     assert "skipped: outcome regression was not estimable" in \
         sections["individual_sensitivity"].data["skipped"][0]
     # the verdict says what could not be computed
     verdict = sections["verdict"].data["plain"]
-    assert "Could not be computed:" in verdict and "AIPW RD (ATE)" in verdict
+    assert "Could not be computed:" in verdict and "g-computation RD (ATE)" in verdict
     assert report.reproducibility["not_computed"] == [f.sentence() for f in analysis.failures]
 
 
@@ -124,7 +124,7 @@ def test_cli_writes_the_report_exits_0_and_lists_the_skipped(separated_file, tmp
     assert status == 0
     assert (out / "report.json").exists() and (out / "report.html").exists()
     assert "could not be computed (shown in the report)" in err
-    assert "refutations of AIPW: skipped: AIPW was not estimable" in err
+    assert "refutations of outcome regression: skipped: outcome regression was not" in err
     strict = tmp_path / "strict"
     status = main(["report", str(separated_file), "--out", str(strict), "--quiet",
                    "--strict"])

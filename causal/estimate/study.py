@@ -216,9 +216,12 @@ def not_estimable(estimator: Any, error: BaseException | None = None,
         reason += "."
     measure = getattr(result, "measure", None) or getattr(estimator, "measure", "")
     estimand = getattr(result, "estimand", None) or getattr(estimator, "estimand", "ate")
+    kind = getattr(result, "odds_ratio_kind", None)
+    if kind is None and measure == "or":  # which odds ratio the estimator would have given
+        kind = {"OutcomeRegression": "conditional", "Crude": "crude"}.get(
+            type(estimator).__name__, "marginal")
     return NotEstimable(method=_method_name(estimator), measure=str(measure),
-                        estimand=str(estimand), reason=reason,
-                        odds_ratio_kind=getattr(result, "odds_ratio_kind", None))
+                        estimand=str(estimand), reason=reason, odds_ratio_kind=kind)
 
 
 _METHOD_NAMES = {"Crude": "crude", "OutcomeRegression": "outcome regression",
