@@ -240,7 +240,7 @@ def test_specific_parameters(data):
         PSMatching(caliper=-1).estimate(data, **SPEC)
     with pytest.raises(ParameterError, match="`cv` test sets must partition"):
         AIPW(cv=[(np.arange(10), np.arange(10))]).estimate(data, **SPEC)
-    with pytest.raises(ParameterError, match="`interactions` must name design columns"):
+    with pytest.raises(ParameterError, match="`interactions` must name covariates .* or design columns"):
         GComputation(interactions=["zz"]).estimate(data, **SPEC)
     with pytest.raises(ParameterError, match="`squared` must list columns that are also in"):
         IPW().estimate(data, **SPEC, squared=["x9"])

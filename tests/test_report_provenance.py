@@ -210,7 +210,7 @@ def test_refutation_tables_have_one_pass_fail_column(reports):
     markdown = reports["nhefs"][1]
     assert "| estimator | refuter | pass/fail | passes when |" in markdown
     section = next(s for s in document["sections"] if s["key"] == "refutations")
-    assert section["verdict"] == ("Refutation tests: the data: linear regression five of five, "
+    assert section["verdict"] == ("Refutation tests: the data: outcome regression five of five, "
                                   "IPW five of five, AIPW five of five passed.")
 
 

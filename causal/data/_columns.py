@@ -126,10 +126,12 @@ def recode_hint(series: pd.Series, one_means: str) -> str:
     first, second = values
     if str(second).strip().lower() in positive:
         first, second = second, first
-    if str(first).strip().lower() in positive:
-        return (f" Recode it to 0/1 first, for example {first!r} = 1 and {second!r} = 0 "
+    is_positive = str(first).strip().lower() in positive
+    first, second = _fmt_value(first), _fmt_value(second)  # a huge field stays short
+    if is_positive:
+        return (f" Recode it to 0/1 first, for example {first} = 1 and {second} = 0 "
                 f"(1 = {one_means}).")
-    return (f" Recode it to 0/1 first: choose which of {first!r} and {second!r} is 1 "
+    return (f" Recode it to 0/1 first: choose which of {first} and {second} is 1 "
             f"(1 = {one_means}).")
 
 
