@@ -57,9 +57,10 @@ def published_results(study: Any, names: Sequence[str], random_state: int,
     return out
 
 
-def _time_ordering(study: Any, random_state: int, say: Callable[[str], None]) -> Any:
-    """One SIMULATED time-ordering run per assumed dose-response (seeds random_state + i)."""
-    from causal.sensitivity.time_ordering import simulate_time_ordering
+def time_ordering_inputs(study: Any) -> tuple[Any, dict, float | None] | None:
+    """The ``[time_ordering]`` spec, the reported margins it is calibrated to, and the
+    reported OR its cohorts are compared with (None when the claim prints no OR); None when
+    the study declares no time-ordering check or lacks the margins."""
     from causal.study.tables.time_ordering_spec import time_ordering_spec
 
     spec = time_ordering_spec(study)
@@ -72,6 +73,17 @@ def _time_ordering(study: Any, random_state: int, say: Callable[[str], None]) ->
         margins["mean_adviser_sessions"] = spec.mean_adviser_sessions
     headline = claim.headline
     reference = headline.value if headline is not None and headline.measure == "OR" else None
+    return spec, margins, reference
+
+
+def _time_ordering(study: Any, random_state: int, say: Callable[[str], None]) -> Any:
+    """One SIMULATED time-ordering run per assumed dose-response (seeds random_state + i)."""
+    from causal.sensitivity.time_ordering import simulate_time_ordering
+
+    inputs = time_ordering_inputs(study)
+    if inputs is None:
+        return None
+    spec, margins, reference = inputs
     say("time-ordering simulation")
     return tuple(simulate_time_ordering(
         **margins, mean_therapy_sessions=spec.mean_therapy_sessions,

@@ -20,18 +20,13 @@ if TYPE_CHECKING:
 
 
 def build(analysis: Analysis) -> Section | None:
-    from causal.study.tables.time_ordering_spec import time_ordering_spec
+    from causal.analysis.published import time_ordering_inputs
 
-    spec = time_ordering_spec(analysis.study)
-    claim = analysis.study.claim
-    if spec is None or claim.treated is None or claim.overall is None:
+    inputs = time_ordering_inputs(analysis.study)
+    if inputs is None:
         return None
-    margins = {"n_clients": claim.overall.total, "n_takers": claim.treated.total,
-               "n_recovered": claim.overall.events}
-    if spec.mean_adviser_sessions is not None:
-        margins["mean_adviser_sessions"] = spec.mean_adviser_sessions
-    headline = claim.headline
-    reference = headline.value if headline is not None and headline.measure == "OR" else None
+    spec, margins, reference = inputs
+    headline = analysis.study.claim.headline
     results = analysis.extras.get("time_ordering")
     if results is None:
         return None
