@@ -33,5 +33,6 @@ _app.command()(data.estimate)
 _app.command("multi-bias")(bias.multi_bias_command)
 _app.command("time-ordering")(bias.time_ordering_command)
 _app.command("init")(study.init)
+_app.command()(study.examples)
 
 __all__ = ["main", "run"]
