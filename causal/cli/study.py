@@ -61,9 +61,10 @@ def report(
     command = relative_command(study, *options)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        # a dependency compiled on first import (no byte-compiled files) warns about its own
+        # a dependency compiled on first import (no byte-compiled files; DeprecationWarning
+        # on Python 3.11, SyntaxWarning from 3.12) warns about its own
         # source, not about the statistics
-        warnings.simplefilter("ignore", SyntaxWarning)
+        warnings.filterwarnings("ignore", message="invalid escape sequence")
         if quiet:
             with replicate_blocks(scheduler, workers, quiet=True):
                 built = build_report(loaded, random_state=random_state, command=command,
