@@ -30,6 +30,8 @@ _EXPORTS: dict[str, str] = {
     "estimate_study": "causal.estimate.study",
     "refute_study": "causal.refute.study",
     "sensitivity_study": "causal.sensitivity.study",
+    "analyse": "causal.analysis.run",
+    "Analysis": "causal.analysis.result",
     "build_report": "causal.report.build",
     "write_report": "causal.report.build",
     "EffectEstimate": "causal.estimate.result",

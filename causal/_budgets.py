@@ -44,6 +44,21 @@ MAX_NODES_ALL_IMPLICATIONS = 500
 MAX_IMPLIED_INDEPENDENCES = 500
 #: Bytes of a graph file read by the parsers.
 MAX_GRAPH_FILE_BYTES = 50_000_000
+#: Worker processes of a local Dask cluster (``--workers``). Each is a Python process of
+#: about 100-200 MB with its own threads; beyond a few per core they only compete (the blocks
+#: are CPU-bound and single-threaded), and at about a thousand the machine runs out of
+#: threads ("can't start new thread"). A larger cluster is started separately and named with
+#: ``--scheduler``.
+MAX_LOCAL_WORKERS = 64
+#: Pages of a paper `causal extract` reads (a PDF, or a text file with form feeds between
+#: pages): an article with its supplement is well under this; a 500-page book is refused
+#: before any page is parsed.
+MAX_PAPER_PAGES = 300
+#: Bytes of a paper file (PDF or text) `causal extract` opens.
+MAX_PAPER_BYTES = 100_000_000
+#: Findings (rows) of one `causal batch` table: 10^7 rows of about 30 float columns is a
+#: few gigabytes, the most one machine should be asked for in one call.
+MAX_BATCH_FINDINGS = 10_000_000
 
 def check_size(value: Any, budget: str | None, name: str, fix: str = "",
                *, minimum: int = 0) -> int:

@@ -14,12 +14,17 @@ retried (``retries``), and a worker that dies is replaced by its nanny while the
 re-runs its tasks elsewhere, so a run survives a lost worker with the same result.
 
 Every block runs with BLAS limited to one thread, in process and on workers alike: a matrix
-product's rounding may depend on how many threads split it, and the results must not.
+product's rounding may depend on how many threads split it, and the results must not. What a
+task receives travels pickled in-band (:class:`Packed`) and is unpickled once per worker into
+fresh NumPy allocations: distributed's own out-of-band buffers can leave an array at an address
+that is not even a multiple of 8 (seen: ``x.ctypes.data % 64 == 13``), and NumPy then runs
+unaligned loops whose rounding differs from the in-process run in the last bit.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -69,10 +74,47 @@ def block_streams(random_state: Any, count: int) -> list[np.random.SeedSequence]
         return np.random.SeedSequence(int(rng.integers(0, 2**63 - 1))).spawn(count)
 
 
+class Packed:
+    """An object pickled in-band for a worker, unpickled there once (on first use).
+
+    ``pickle.loads`` of an in-band pickle copies every array into a new, aligned allocation,
+    so a block computes on a worker exactly as in this process (see the module's notes). The
+    unpickled value is kept on the instance, which the worker holds for as long as the
+    scattered object lives: tasks of one refuter suite share one copy per worker.
+    """
+
+    __slots__ = ("blob", "_value")
+
+    def __init__(self, obj: Any) -> None:
+        try:
+            self.blob = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, AttributeError, TypeError):  # closures, local classes
+            import cloudpickle
+
+            self.blob = cloudpickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        self._value: Any = None
+
+    def __getstate__(self) -> bytes:
+        return self.blob
+
+    def __setstate__(self, blob: bytes) -> None:
+        self.blob = blob
+        self._value = None
+
+    def unpack(self) -> Any:
+        if self._value is None:
+            self._value = pickle.loads(self.blob)
+        return self._value
+
+
 def run_block(fn: Callable[..., Any], shared: Any, item: Any) -> Any:
     """Run one block with BLAS on one thread (the same arithmetic everywhere)."""
     from causal._glm._blas import single_threaded_blas  # the project's one BLAS guard
 
+    if isinstance(shared, Packed):
+        shared = shared.unpack()
+    if isinstance(item, Packed):
+        item = item.unpack()
     with single_threaded_blas():
         return fn(shared, item)
 
@@ -118,7 +160,7 @@ class DaskRunner:
         the latest :data:`SHARED_KEPT` objects; older ones are released."""
         key = id(obj)  # the object is held below, so its id cannot be reused meanwhile
         if key not in self._shared:
-            [future] = self.client.scatter([obj], broadcast=True, hash=False)
+            [future] = self.client.scatter([Packed(obj)], broadcast=True, hash=False)
             self._shared[key] = (obj, future)
             while len(self._shared) > SHARED_KEPT:
                 _, old = self._shared.pop(next(iter(self._shared)))
@@ -143,10 +185,11 @@ class DaskRunner:
         if not items:
             return []
         owned = not isinstance(shared, Future)  # else a future from share(), kept for reuse
-        [data] = (self.client.scatter([shared], broadcast=True, hash=False) if owned
+        [data] = (self.client.scatter([Packed(shared)], broadcast=True, hash=False) if owned
                   else [shared])
         futures = self.client.map(run_block, [fn] * len(items), [data] * len(items),
-                                  list(items), retries=self.retries, pure=False,
+                                  [Packed(item) for item in items], retries=self.retries,
+                                  pure=False,
                                   key=[f"causal-{label}-{i}-{os.urandom(4).hex()}"
                                        for i in range(len(items))])
         try:
@@ -169,18 +212,104 @@ def current_runner(runner: Any = None) -> Any:
     return active if active is not None else InProcess()
 
 
+#: Seconds to wait for a scheduler to accept a connection and to send its greeting (a Dask
+#: scheduler sends its handshake as soon as it accepts), and the ``timeout`` given to
+#: ``distributed.Client``. A port that accepts but never answers fails after this long.
+SCHEDULER_TIMEOUT = 20.0
+_ADDRESS = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<host>\[[0-9A-Fa-f:.]+\]|"
+                      r"[A-Za-z0-9._-]+)(?::(?P<port>[0-9]*))?/?")
+_UNSUPPORTED = {"tls": "TLS needs certificates and a security configuration, which causal does "
+                       "not set up (reach a remote scheduler over an SSH tunnel with tcp:// "
+                       "instead)",
+                "ucx": "UCX needs the ucx-py transport, which causal does not install",
+                "inproc": "an in-process scheduler cannot be reached from this command",
+                "ws": "websocket transports are not supported",
+                "wss": "websocket transports are not supported"}
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else f"{text[:60]}...{text[-17:]}"
+
+
 def check_scheduler(address: Any) -> str:
-    if not isinstance(address, str) or not re.fullmatch(
-            r"(tcp|tls|inproc|ucx)://[^\s/]+(:\d+)?/?", address.strip()):
+    """A ``tcp://HOST:PORT`` address, checked before anything connects to it."""
+    if not isinstance(address, str):
         raise ParameterError(f"`scheduler` must be a Dask scheduler address like "
-                             f"tcp://HOST:PORT; got {address!r}.")
-    return address.strip()
+                             f"tcp://HOST:PORT; got {_shown(address)}.")
+    match = _ADDRESS.fullmatch(address.strip())
+    if match is None:
+        raise ParameterError(f"`scheduler` must be a Dask scheduler address like "
+                             f"tcp://HOST:PORT; got {_shown(address)}.")
+    scheme = match["scheme"].lower()
+    if scheme in _UNSUPPORTED:
+        raise ParameterError(f"`scheduler` {_shown(address)} uses {scheme}://, which is not "
+                             f"supported: {_UNSUPPORTED[scheme]}.")
+    if scheme != "tcp":
+        raise ParameterError(f"`scheduler` must be a tcp:// address (tcp://HOST:PORT); got "
+                             f"the scheme {scheme}:// in {_shown(address)}.")
+    host = match["host"]
+    if not host.startswith("[") and (len(host) > 253 or
+                                     any(len(label) > 63 for label in host.split("."))):
+        raise ParameterError(f"`scheduler` host must be a host name (at most 253 characters, "
+                             f"63 per label) or an IP address; got {_shown(host)}.")
+    port = match["port"]
+    if not port:
+        raise ParameterError(f"`scheduler` must name the scheduler's port, e.g. "
+                             f"tcp://{match['host']}:8786; got {_shown(address)}.")
+    if not 1 <= int(port) <= 65535:
+        raise ParameterError(f"`scheduler` port must be in 1-65535; got {int(port)} in "
+                             f"{_shown(address)}.")
+    return f"tcp://{match['host']}:{int(port)}"
+
+
+def probe_scheduler(address: str, timeout: float | None = None) -> None:
+    """Connect to ``address`` and wait for a Dask scheduler's greeting, within ``timeout``
+    seconds (:data:`SCHEDULER_TIMEOUT`); a :class:`ParameterError` says what answered
+    instead (nothing, a refusal, something that is not Dask)."""
+    import socket
+    import struct
+
+    timeout = SCHEDULER_TIMEOUT if timeout is None else timeout
+    match = _ADDRESS.fullmatch(address)
+    assert match is not None
+    host, port = match["host"].strip("[]"), int(match["port"])
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as connection:
+            connection.settimeout(timeout)
+            head = b""
+            while len(head) < 24:
+                chunk = connection.recv(24 - len(head))
+                if not chunk:
+                    break
+                head += chunk
+    except TimeoutError:
+        raise ParameterError(f"`scheduler` {address} did not answer as a Dask scheduler "
+                             f"within {timeout:g} s (it accepted no connection, or accepted "
+                             "and sent nothing); check the address and that the scheduler "
+                             "is running.") from None
+    except (OSError, UnicodeError) as error:
+        raise ParameterError(f"`scheduler` must be the address of a running Dask scheduler; "
+                             f"could not connect to {address} "
+                             f"({getattr(error, 'strerror', None) or error}).") from None
+    # distributed's TCP frames: total length, frame count, frame lengths (uint64 each)
+    if len(head) == 24:
+        total, count, first = struct.unpack("<QQQ", head)
+        if 0 < count <= 16 and 0 < first <= total <= 1 << 20:
+            return
+    shown = head[:16].decode("latin-1")
+    raise ParameterError(f"`scheduler` {address} answered, but not as a Dask scheduler "
+                         f"(it sent {_shown(shown)}); check the address and port.")
 
 
 def check_workers(workers: Any) -> int:
+    from causal._budgets import check_size
+
     if isinstance(workers, bool) or not isinstance(workers, int | np.integer) or workers < 1:
-        raise ParameterError(f"`workers` must be a positive integer; got {workers!r}.")
-    return int(workers)
+        raise ParameterError(f"`workers` must be a positive integer; got {_shown(workers)}.")
+    return check_size(workers, "MAX_LOCAL_WORKERS", "`workers`", "each is a process on this "
+                      "machine; start a larger cluster yourself and pass --scheduler",
+                      minimum=1)
 
 
 @contextmanager
@@ -242,11 +371,13 @@ def cluster(scheduler: str | None = None, workers: int | None = None, *,
                                  host="127.0.0.1", dashboard_address=None)
         client = Client(local)
     else:
+        probe_scheduler(scheduler)
         try:
-            client = Client(scheduler, timeout="20s")
-        except OSError as error:
+            client = Client(scheduler, timeout=f"{SCHEDULER_TIMEOUT:g}s")
+        except (OSError, ValueError, RuntimeError) as error:
             raise ParameterError(f"`scheduler` must be the address of a running Dask "
-                                 f"scheduler; could not connect to {scheduler!r}.") from error
+                                 f"scheduler; could not connect to {scheduler!r} "
+                                 f"({str(error)[:120] or type(error).__name__}).") from None
     runner = DaskRunner(client, progress, retries)
     token = _CURRENT.set(runner)
     try:

@@ -59,10 +59,12 @@ def format_number(value: Any, digits: int = 4) -> str:
 
 def frame_to_markdown(frame: pd.DataFrame, digits: int = 4) -> str:
     """Render a DataFrame as a GitHub-flavoured Markdown table (no optional dependency)."""
-    columns = [str(c) for c in frame.columns]
+    from causal._text import one_line
+
+    columns = [one_line(str(c)).replace("|", "\\|") for c in frame.columns]
     lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
     for row in frame.itertuples(index=False):
-        cells = [format_number(v, digits).replace("|", "\\|") for v in row]
+        cells = [one_line(format_number(v, digits)).replace("|", "\\|") for v in row]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

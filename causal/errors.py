@@ -33,6 +33,24 @@ class NoSolutionError(CausalError):
     """A sensitivity problem (e.g. a tipping point) has no solution; the message says why."""
 
 
+class NotEstimableError(DataError):
+    """An estimator cannot be computed on these (valid) data.
+
+    Raised when the data are well formed but an estimate does not exist or cannot be
+    computed: a logistic model separates the data, a stratum has no treated or no control
+    units, propensity scores leave no overlap, a cross-fitting fold lacks one arm. The
+    message is one sentence that names the estimator and the stratum, fold or covariate
+    responsible, so a caller that runs several estimators can record it as that estimator's
+    row ("not estimable: ...") instead of printing a blank or a NaN. ``estimator`` and
+    ``reason`` carry the same information for programs.
+    """
+
+    def __init__(self, message: str, *, estimator: str | None = None, reason: str | None = None):
+        super().__init__(message)
+        self.estimator = estimator
+        self.reason = reason if reason is not None else message
+
+
 class CausalWarning(UserWarning):
     """Base class for statistical warnings."""
 
@@ -47,6 +65,10 @@ class RoundingWarning(CausalWarning):
 
 class ExtremeWeightsWarning(CausalWarning):
     """Inverse-probability weights are extreme."""
+
+
+class FewControlsWarning(CausalWarning):
+    """A few matched units carry most of the weight of a matching estimate."""
 
 
 class OverlapWarning(CausalWarning):

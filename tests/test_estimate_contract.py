@@ -10,7 +10,13 @@ import pandas as pd
 import pytest
 
 from causal._results import SUMMARY_COLUMNS
-from causal.errors import DataError, OverlapWarning, ParameterError, SeparationWarning
+from causal.errors import (
+    DataError,
+    NotEstimableError,
+    OverlapWarning,
+    ParameterError,
+    SeparationWarning,
+)
 from causal.estimate import (
     AIPW,
     IPW,
@@ -134,13 +140,25 @@ def test_missing_column(cls, data):
         cls().estimate(data.to_numpy(), **SPEC)
 
 
-@pytest.mark.parametrize("cls", PS_ESTIMATORS)
+def test_complete_separation_in_a_fold_is_not_estimable_for_aipw(data):
+    """AIPW refuses at the first cross-fitting fold whose propensity model separates, naming
+    the fold: its held-out scores would be 0 or 1 and the weights infinite."""
+    noise = 0.01 * np.random.default_rng(0).normal(size=len(data))
+    df = data.assign(sep=np.where(data["a"] == 1, 1.0, -1.0) + noise)
+    with pytest.raises(NotEstimableError, match=r"^AIPW \(ATE\): the logistic propensity "
+                                                r"model separates the data in cross-fitting "
+                                                r"fold 1 of 5: its fitted probability is 0 or 1 "
+                                                r"\(to 1e-14\) for \d+ units in .*: use fewer folds"):
+        AIPW(random_state=0).estimate(df, treatment="a", outcome="y", covariates=["x1", "sep"])
+
+
+@pytest.mark.parametrize("cls", [IPW, PSMatching])
 def test_complete_separation_warns_then_raises(cls, data):
     # a covariate equal to the treatment up to tiny noise: fitted scores are exactly 0 or 1
     noise = 0.01 * np.random.default_rng(0).normal(size=len(data))
     df = data.assign(sep=np.where(data["a"] == 1, 1.0, -1.0) + noise)
     # cross-fitted AIPW scores are 0/1 for most (not all) held-out units, IPW's for all
-    message = r"exactly 0 or 1 for \d+ of 600 units" if cls is not PSMatching else "caliper"
+    message = r"0 or 1 \(to 1e-14\) for \d+ of 600 units" if cls is not PSMatching else "caliper"
     with pytest.warns(SeparationWarning, match=r"separates the treatment groups: 100.0% of "
                                                "scores lie outside"):
         with pytest.raises(DataError, match=message), warnings.catch_warnings():
@@ -181,11 +199,14 @@ def test_trimming_is_reported(data):
     assert "estimand changed" in result.summary().loc[0, "note"]
 
 
-def test_separating_outcome_model_warns(data):
+def test_separating_outcome_model_is_not_estimable(data):
+    """A covariate that predicts the outcome perfectly: the logistic MLE does not exist, so the
+    conditional OR is refused with the estimator's name instead of a NaN or a huge number."""
     df = data.assign(y=(data["x1"] > 0).astype(int))
-    with pytest.warns(SeparationWarning, match="outcome model"):
-        result = OutcomeRegression().estimate(df, **SPEC)
-    assert any("SeparationWarning" in w for w in result.warnings)
+    with pytest.raises(NotEstimableError, match=r"^outcome regression: the logistic outcome "
+                                                r"model separates the data: its fitted probability "
+                                                r"is 0 or 1 \(to 1e-14\) for \d+ units"):
+        OutcomeRegression().estimate(df, **SPEC)
 
 
 @pytest.mark.parametrize("cls", ESTIMATORS)
@@ -206,8 +227,8 @@ def test_bad_parameters(cls, data, binary_data):
 
 @pytest.mark.parametrize("cls", [GComputation, IPW, AIPW])
 def test_bad_estimand(cls, data):
-    with pytest.raises(ParameterError, match="`estimand` must be one of 'ate', 'att'; got 'atc'"):
-        cls(estimand="atc").estimate(data, **SPEC)
+    with pytest.raises(ParameterError, match="`estimand` must be one of 'ate', 'att', 'atc'; got 'ato'"):
+        cls(estimand="ato").estimate(data, **SPEC)
 
 
 def test_specific_parameters(data):

@@ -291,3 +291,22 @@ def test_a_worker_killed_mid_run_changes_nothing():
     np.testing.assert_array_equal(remote.mean_log_or, local.mean_log_or)
     np.testing.assert_array_equal(remote.p_at_least, local.p_at_least)
     np.testing.assert_array_equal(remote.converged, local.converged)
+
+
+def test_batch_on_a_cluster_equals_in_process(scheduler, tmp_path, capsys, monkeypatch):
+    """`causal batch --scheduler`: blocks of findings run as tasks; the rows are the same."""
+    import causal.literature.findings as findings
+
+    monkeypatch.setattr(findings, "BLOCK_ROWS", 3)
+    csv = tmp_path / "f.csv"
+    csv.write_text("measure,estimate,ci_lower,ci_upper,rare_outcome\n" + "".join(
+        f"{m},{e},{lo},{hi},{r}\n" for m, e, lo, hi, r in [
+            ("RR", "10.73", "8.02", "14.36", ""), ("RR", "3.9", "1.8", "8.7", ""),
+            ("OR", "2.54", "1.32", "4.89", "false"), ("HR", "0.72", "0.60", "0.86", "true"),
+            ("OR", "1.20", "0.90", "1.60", ""), ("RR", "0.50", "0.30", "0.83", ""),
+            ("HR", "1.29", "1.02", "1.63", "true")]), encoding="utf-8")
+    assert main(["batch", str(csv), "--json"]) == 0
+    alone = json.loads(capsys.readouterr().out)
+    assert main(["batch", str(csv), "--json", "--scheduler", scheduler]) == 0
+    assert json.loads(capsys.readouterr().out) == alone
+    assert round(alone["rows"][0]["evalue_point"], 2) == 20.95

@@ -20,11 +20,11 @@ NHEFS_COVARIATES = ["sex", "race", "age", "education", "smokeintensity", "smokey
 
 
 def _build(path):
-    from causal.report.model import ReportContext
+    from causal.analysis import analyse
     from causal.report.sections import dml_sensitivity
 
-    ctx = ReportContext(study=load_study(path))
-    return ctx, dml_sensitivity.build(ctx)
+    analysis = analyse(load_study(path), sections=["dml_sensitivity"])
+    return analysis, dml_sensitivity.build(analysis)
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,7 @@ def test_nhefs_section_matches_the_library(nhefs_section):
     pd.testing.assert_frame_equal(case["summary"], direct.summary())
     pd.testing.assert_frame_equal(case["benchmarks"], direct.benchmark_table())
     assert list(case["benchmarks"]["benchmark"]) == NHEFS_COVARIATES
-    assert case["data_sha256"] == ctx.cache["data_hashes"]["individual_sensitivity_data_sha256"]
+    assert case["data_sha256"] == ctx.hashes()["individual_sensitivity_data_sha256"]
     assert section.data["scenario"] == {"cf_y": 0.03, "cf_d": 0.03, "rho": 1.0}
     assert section.verdict.plain.startswith("Individual data: nhefs (real data): AIPW ATE 3.34 kg; RV ")
     assert [b.key for b in section.blocks if type(b).__name__ == "Figure"] == [
@@ -62,7 +62,7 @@ def test_nhefs_section_matches_the_library(nhefs_section):
 def test_simulated_study_uses_the_same_labelled_cohorts():
     ctx, section = _build(THEW)
     assert "SIMULATED" in section.title and "SIMULATED" in section.verdict
-    hashes = ctx.cache["data_hashes"]
+    hashes = ctx.hashes()
     for i, case in enumerate(section.data["cases"], start=1):
         assert case["data_sha256"] == hashes[f"individual_sensitivity_world{i}_sha256"]
         assert case["label"].startswith("SIMULATED: ")

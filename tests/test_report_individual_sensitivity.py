@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from causal.report.model import Figure, ReportContext, Table
+from causal.analysis import analyse
+from causal.report.model import Figure, Table
 from causal.study import load_study
 from tests.conftest import ROOT, THEW
 
@@ -13,7 +14,7 @@ from tests.conftest import ROOT, THEW
 def thew_section():
     from causal.report.sections import individual_sensitivity
 
-    ctx = ReportContext(study=load_study(THEW), random_state=7)
+    ctx = analyse(load_study(THEW), random_state=7, sections=["individual_sensitivity"])
     return ctx, individual_sensitivity.build(ctx)
 
 
@@ -47,7 +48,7 @@ def test_thew_section_is_reproducible_from_the_recorded_seeds(thew_section):
 
     ctx, section = thew_section
     study = ctx.study
-    hashes = ctx.cache["data_hashes"]
+    hashes = ctx.hashes()
     for i, case in enumerate(section.data["cases"], start=1):
         data = load_study_data(study, case["world"], random_state=case["seed"])
         assert data.attrs["simulated"] is True
@@ -65,14 +66,15 @@ def test_thew_section_is_reproducible_from_the_recorded_seeds(thew_section):
 
 
 def test_thew_seeds_follow_the_report_random_state(thew_section):
+    from causal.analysis.run import _seeds
     from causal.report.sections import individual_sensitivity
 
     ctx, section = thew_section
-    again = ReportContext(study=ctx.study, random_state=7)
+    again = analyse(ctx.study, random_state=7, sections=["individual_sensitivity"])
     same = individual_sensitivity.build(again)
     assert [c["seed"] for c in same.data["cases"]] == [c["seed"] for c in section.data["cases"]]
-    assert again.cache["data_hashes"] == ctx.cache["data_hashes"]
-    assert individual_sensitivity._seeds(8, 2) != individual_sensitivity._seeds(7, 2)
+    assert again.hashes() == ctx.hashes()
+    assert _seeds(8, 2) != _seeds(7, 2)
 
 
 def test_nhefs_section_uses_real_data_and_wilcoxon():
@@ -80,14 +82,14 @@ def test_nhefs_section_uses_real_data_and_wilcoxon():
     from causal.report.sections import individual_sensitivity
 
     study = load_study(ROOT / "studies" / "nhefs.toml")
-    ctx = ReportContext(study=study)
+    ctx = analyse(study, sections=["individual_sensitivity"])
     section = individual_sensitivity.build(ctx)
     (case,) = section.data["cases"]
     assert case["seed"] is None and case["world"] is None and case["latent"] is None
     assert section.data["simulated"] is False and "SIMULATED" not in section.verdict
     summary = case["summary_rosenbaum"]
     assert summary["method"].str.contains("Wilcoxon").any()
-    assert ctx.cache["data_hashes"]["individual_sensitivity_data_sha256"] == data_hash(
+    assert ctx.hashes()["individual_sensitivity_data_sha256"] == data_hash(
         load_study_data(study))
 
 

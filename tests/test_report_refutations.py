@@ -10,7 +10,10 @@ from tests.conftest import ROOT, THEW
 
 
 def test_thew_refutations_per_world():
-    (section,) = build_report(load_study(THEW), sections=["refutations"]).sections
+    from causal.analysis import analyse
+
+    analysis = analyse(load_study(THEW), sections=["refutations"])
+    (section,) = build_report(analysis).sections
     worlds = section.data["worlds"]
     assert [w["world"] for w in worlds] == ["no hidden confounding", "self-selection only"]
     refuters = {t["refuter"] for t in worlds[0]["tests"]}
@@ -18,10 +21,17 @@ def test_thew_refutations_per_world():
             "dummy outcome"} <= refuters
     assert sum(isinstance(b, Table) for b in section.blocks) == 2
     # the estimators the estimates section shows, each refitted as estimated
-    assert worlds[0]["estimators"] == ["logistic_regression", "ipw", "aipw"]
+    assert worlds[0]["estimators"] == ["regression", "ipw", "aipw"]
     methods = {t["estimator"] for t in worlds[0]["tests"]}
-    assert methods == {"logistic regression: conditional OR", "IPW: ATE (RD)",
-                       "AIPW: ATE (RD)"}
+    assert methods - {"IPW: ATE (RD)", "AIPW: ATE (RD)"} == {
+        next(m for m in methods if m.startswith("outcome regression:"))}
+    assert "conditional OR" in next(m for m in methods if m.startswith("outcome regression"))
+    # the headline refutation refutes the very estimate the estimates section shows
+    first = analysis.worlds[0]
+    shown = next(e for e in first.estimates.estimates
+                 if e.method == "outcome regression" and e.measure == "or")
+    refuted = dict(first.refutations)["outcome regression"].suite
+    assert {r.original_estimate for r in refuted.results} == {shown.estimate}
     warning = [b for b in section.blocks if isinstance(b, Callout)]
     assert warning and "cannot see" in warning[0].text
     assert "SIMULATED world 'self-selection only'" in section.verdict

@@ -82,9 +82,12 @@ def numeric(series: pd.Series, role: str, name: str) -> np.ndarray:
     if series.dtype == bool:
         return series.to_numpy(dtype=float)
     if not pd.api.types.is_numeric_dtype(series):
+        from causal.data._columns import recode_hint
+
         raise DataError(f"the {role} {name!r} must be numeric; got dtype {series.dtype}. "
                         + ("List it in `categorical` to expand it into indicators."
-                           if role == "covariate" else ""))
+                           if role == "covariate" else
+                           recode_hint(series, "the outcome occurred").strip()))
     values = series.to_numpy(dtype=float)
     if not np.all(np.isfinite(values)):
         raise DataError(f"the {role} {name!r} has infinite values.")

@@ -21,7 +21,9 @@ Rules, the same for every caller
   Newton's iterates move off to infinity, each step adding about one unit to the largest
   ``|eta|``, so the bound is reached within about 40 iterations; a finite maximum that close
   to 0 or 1 is numerically indistinguishable from one at infinity (Albert & Anderson 1984).
-  A separated replicate stops iterating and is not converged; its last iterate is kept.
+  A separated replicate stops iterating and is not converged; its last iterate is kept
+  (even though its information matrix is then singular), so its fitted values are those of
+  the extended maximum-likelihood fit, 0 or 1 in the separated cells.
 * **Identification:** a replicate whose information matrix, scaled to unit diagonal, has no
   inverse (a residual ``max |H H^{-1} - I| > 1e-6``, i.e. a condition number beyond about
   1e10) has no unique estimate: its coefficients are NaN and it is not converged. This covers
@@ -202,7 +204,10 @@ def newton(design: SharedDesign | StackedDesign, y: np.ndarray, weights: np.ndar
             work *= weights
         g = design.gram(work, n_rep)
     inverse, singular = scaled_inverse(g)
-    coef[singular] = np.nan
+    # a separated replicate keeps its last iterate (its information is singular because the
+    # separated units' weights mu (1 - mu) are 0 to double precision): its fitted values are
+    # the limit of the likelihood's supremum, which estimators may use and say so
+    coef[singular & ~separated] = np.nan
     converged &= ~singular & ~separated
     order = design.order
     return GLMFit(coef=coef[:, order], converged=converged, separated=separated, n_iter=n_iter,

@@ -15,7 +15,8 @@ class GLMFit:
     ----------
     coef : numpy.ndarray, shape (R, q)
         Estimates in the order of the input columns; NaN for a replicate whose information
-        matrix is singular (no unique estimate).
+        matrix is singular (no unique estimate), except a separated one, which keeps its last
+        iterate (``separated``).
     converged : numpy.ndarray of bool, shape (R,)
         The convergence rule of :func:`causal._glm.newton.newton` was met with a finite,
         non-separated, identified estimate (least squares: the design has full rank).

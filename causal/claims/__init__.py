@@ -18,7 +18,8 @@ rounding boxes of all the numbers involved satisfy it.
 One module per concern: ``printed`` (rounding boxes, printed p-values), ``model`` (the claim,
 its estimates and group counts), ``findings`` (the audit's result), ``checks`` (the checks and
 :func:`audit`), ``tables`` (2x2 tables that reproduce an estimate). Names are loaded on first
-use.
+use. ``document``, ``extract``, ``extracted`` and ``text_checks`` find estimates in a paper's
+text (:func:`extract`) and run these checks on them.
 """
 
 from __future__ import annotations
@@ -52,6 +53,10 @@ _EXPORTS: dict[str, str] = {
     "check_counts": "causal.claims.checks",
     "check_percentages": "causal.claims.checks",
     "audit": "causal.claims.checks",
+    "PaperText": "causal.claims.document",
+    "read_paper": "causal.claims.document",
+    "extract": "causal.claims.extract",
+    "Extraction": "causal.claims.extracted",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -5,13 +5,14 @@ and :func:`main`; ``_options`` the options shared by several groups; the groups 
 pipeline: ``published`` (a paper's printed numbers: audit, evalue, tip, ovb, rir),
 ``matched`` (rosenbaum), ``graph`` (dag), ``data`` (estimate, refute, heterogeneity,
 dml-sensitivity), ``bias`` (bias-analysis, explain-away, multi-bias, time-ordering) and
-``study`` (report, sensitivity, init). The commands are registered here, in the order
+``study`` (report, sensitivity, init) and ``paper`` (extract, batch, explore: a user with
+only papers). The commands are registered here, in the order
 ``causal --help`` lists them.
 """
 
 from __future__ import annotations
 
-from causal.cli import bias, data, graph, matched, published, study
+from causal.cli import bias, data, graph, matched, paper, published, study
 from causal.cli.app import NEGATIVE_NUMBERS, main, run
 from causal.cli.app import app as _app
 
@@ -33,6 +34,9 @@ _app.command()(data.estimate)
 _app.command("multi-bias")(bias.multi_bias_command)
 _app.command("time-ordering")(bias.time_ordering_command)
 _app.command("init")(study.init)
+_app.command()(paper.extract)
+_app.command()(paper.batch)
+_app.command(context_settings=NEGATIVE_NUMBERS)(paper.explore)
 _app.command()(study.examples)
 
 __all__ = ["main", "run"]

@@ -108,9 +108,21 @@ def evalue(
             counts.append(int(value))
         target = measures.TwoByTwo(*counts, alpha=alpha)
     result = e_value(target, true=true)
+    rd_line = None
+    if kind == "rd":
+        rd = target.risk_difference()
+        rd_line = (f"Risk difference {counts[0]}/{counts[1]} - {counts[2]}/{counts[3]} = "
+                   f"{rd.estimate:.4g} (95% CI {rd.ci[0]:.4g} to {rd.ci[1]:.4g}, Wald)"
+                   if rd.ci is not None else
+                   f"Risk difference {counts[0]}/{counts[1]} - {counts[2]}/{counts[3]} = "
+                   f"{rd.estimate:.4g}")
     if as_json:
-        emit_json({"measure": kind, **result.to_dict()})
+        extra = {"risk_difference": {"estimate": rd.estimate, "ci": list(rd.ci or ())}} \
+            if kind == "rd" else {}
+        emit_json({"measure": kind, **extra, **result.to_dict()})
         return
+    if rd_line:
+        typer.echo(rd_line + ".\n")
     typer.echo(result.render_text())
 
 

@@ -36,11 +36,20 @@ def report(
         "time_ordering, target_trial, randomised, probabilistic_bias; no verdict.")] = None,
     scheduler: SchedulerOpt = None,
     workers: WorkersOpt = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Exit 2 (after writing the report) when any analysis could not be "
+                         "computed or was skipped.")] = False,
 ) -> None:
-    """Write the refutation report (Markdown, HTML, JSON and figures) for a study."""
+    """Write the refutation report (Markdown, HTML, JSON and figures) for a study.
+
+    An analysis that cannot be computed on the data (an estimator that is not estimable, and
+    every analysis that needed it) is shown in the report as not computed, with the reason;
+    the report is still written and the command exits 0, listing them (``--strict``: exit 2).
+    """
     import warnings
 
     from causal._validation import check_random_state
+    from causal.analysis import analyse
     from causal.report import build_report, default_out_dir, write_report
     from causal.report.build import relative_command
     from causal.report.sections import SECTION_MODULES
@@ -67,8 +76,8 @@ def report(
         warnings.filterwarnings("ignore", message="invalid escape sequence")
         if quiet:
             with replicate_blocks(scheduler, workers, quiet=True):
-                built = build_report(loaded, random_state=random_state, command=command,
-                                     sections=section or None)
+                analysis = analyse(loaded, random_state=random_state, sections=section or None)
+                built = build_report(analysis, command=command, sections=section or None)
         else:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -84,20 +93,45 @@ def report(
                     done.append(name)
 
                 with replicate_blocks(scheduler, workers, bar=bar):
-                    built = build_report(loaded, random_state=random_state, command=command,
-                                         progress=progress, sections=section or None)
+                    analysis = analyse(loaded, random_state=random_state,
+                                       sections=section or None,
+                                       progress=lambda m: bar.update(
+                                           task, description=f"analysis: {m}"))
+                    built = build_report(analysis, command=command, progress=progress,
+                                         sections=section or None)
     write_report(built, destination, force=force)
     target = out or default_out_dir(loaded)
     typer.echo(f"wrote {target}/report.html, report.md, report.json and "
                f"{len(built.figures)} figure(s)")
     for verdict in (s.verdict for s in built.sections if s.verdict):
         typer.echo(f"- {verdict}")
-    notes = sorted({str(w.message) for w in caught})
+    drawing = sorted({str(w.message) for w in caught if _figure_warning(w)})
+    notes = sorted({str(w.message) for w in caught if not _figure_warning(w)})
     if notes:
         typer.echo(f"{len(notes)} statistical warning(s) while building (shown in the report):",
                    err=True)
         for note in notes:
             typer.echo(f"  warning: {note}", err=True)
+    if drawing:
+        typer.echo(f"{len(drawing)} warning(s) while drawing the figures (e.g. a character of a "
+                   "label that the font cannot show):", err=True)
+        for note in drawing:
+            typer.echo(f"  warning: {note}", err=True)
+    failures = analysis.failures
+    if failures:
+        typer.echo(f"{len(failures)} analysis(es) could not be computed (shown in the report):",
+                   err=True)
+        for failure in failures:
+            typer.echo(f"  {failure.sentence()}", err=True)
+        if strict:
+            raise typer.Exit(2)
+
+
+def _figure_warning(caught: Any) -> bool:
+    """A warning from matplotlib (a missing glyph, a layout that does not fit), not about
+    the statistics."""
+    return "matplotlib" in str(getattr(caught, "filename", "")).replace("\\", "/").split(
+        "/") or "Glyph" in str(caught.message)
 
 
 def _stderr_console() -> Any:
@@ -206,6 +240,9 @@ def init(
             fail(f"`{name}` must name a column of {data}; got nothing.")
     columns = None if covariates is None else \
         [c.strip() for c in covariates.split(",") if c.strip()]
+    if columns == []:
+        fail(f"`--covariates` must name at least one column (comma-separated), or be left out "
+             f"to use every other column; got {covariates!r}.")
     drafted = scaffold_from_data(data, treatment=treatment, outcome=outcome,
                                  covariates=columns, out=out, missing=missing)
     write_new({drafted.study_path: drafted.study_text, drafted.graph_path: drafted.graph_text})

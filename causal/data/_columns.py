@@ -17,11 +17,15 @@ _SHOWN = 5
 
 
 def _fmt_value(value: object) -> str:
+    """A value for a message, never longer than about 100 characters (a 50 MB field gives a
+    short message, not a 50 MB one)."""
+    from causal.data._formats import shorten
+
     if isinstance(value, (float, np.floating)):
         return format(float(value), ".6g")
     if isinstance(value, (str, np.str_)):
-        return repr(str(value))
-    return str(value)
+        return repr(shorten(str(value)))
+    return shorten(str(value))
 
 
 def _distinct(values: pd.Series) -> str:
@@ -82,7 +86,8 @@ def treatment_values(series: pd.Series, column: str, source: str) -> np.ndarray:
         if _text_of_numbers(series):
             raise DataError(f"{what} is stored as text ({_distinct(series)}); convert it to "
                             "numbers 0/1 (1 = treated).")
-        raise DataError(f"{what} must be numeric 0/1 (1 = treated); {_distinct(series)}.")
+        raise DataError(f"{what} must be numeric 0/1 (1 = treated); {_distinct(series)}."
+                        + recode_hint(series, "treated"))
     if not _zero_one(series):
         raise DataError(f"{what} must be binary 0/1 (1 = treated); {_distinct(series)}.")
     values = _as_int(series)
@@ -111,6 +116,23 @@ _KIND_WORDS = {
 }
 
 
+def recode_hint(series: pd.Series, one_means: str) -> str:
+    """For a text column with two values (``yes``/``no``, ``survived``/``died``...): a sentence
+    on recoding it to 0/1, naming which value to make 1 when the words say; else ``""``."""
+    values = [v for v in pd.unique(series.dropna())]
+    if len(values) != 2 or not all(isinstance(v, str) for v in values):
+        return ""
+    positive = {"yes", "y", "true", "t", "1", "treated", "exposed", "case", "positive"}
+    first, second = values
+    if str(second).strip().lower() in positive:
+        first, second = second, first
+    if str(first).strip().lower() in positive:
+        return (f" Recode it to 0/1 first, for example {first!r} = 1 and {second!r} = 0 "
+                f"(1 = {one_means}).")
+    return (f" Recode it to 0/1 first: choose which of {first!r} and {second!r} is 1 "
+            f"(1 = {one_means}).")
+
+
 def outcome_values(series: pd.Series, column: str, kind: str, source: str) -> np.ndarray:
     """The outcome as int64 (binary) or a number array; ``kind`` is binary/continuous/any."""
     what = f"the outcome {column!r} in {source}"
@@ -119,7 +141,8 @@ def outcome_values(series: pd.Series, column: str, kind: str, source: str) -> np
             target = "numbers 0/1" if kind == "binary" else "numbers"
             raise DataError(f"{what} is stored as text ({_distinct(series)}); convert it to "
                             f"{target}.")
-        raise DataError(f"{what} must be {_KIND_WORDS[kind]}; {_distinct(series)}.")
+        raise DataError(f"{what} must be {_KIND_WORDS[kind]}; {_distinct(series)}."
+                        + recode_hint(series, "the outcome occurred"))
     _check_finite(series, column, "the outcome", source)
     if kind == "binary":
         if not _zero_one(series):

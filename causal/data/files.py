@@ -9,6 +9,7 @@ is one sentence (:class:`causal.errors.DataError`).
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ import pandas as pd
 
 from causal._validation import check_literal
 from causal.data import _columns
-from causal.data._formats import columns_and_rows, open_file, read_frame
+from causal.data._formats import columns_and_rows, open_file, read_file, read_frame, shorten
 from causal.errors import DataError, ParameterError
 
 OutcomeKind = Literal["binary", "continuous", "any"]
@@ -52,6 +53,9 @@ class TableData:
         ``"treatment missing"`` for rows whose treatment itself is missing); empty if none.
     missing : {"refuse", "complete_case"}
         The rule applied to missing values.
+    file_sha256 : str or None
+        SHA-256 of the file's bytes as read (one read, checked not to change while it was
+        read); None for a DataFrame.
     """
 
     frame: pd.DataFrame
@@ -59,6 +63,7 @@ class TableData:
     n_read: int
     dropped: dict[str, int]
     missing: Missing
+    file_sha256: str | None = None
 
     @property
     def n_used(self) -> int:
@@ -122,7 +127,8 @@ def _roles(treatment: str, outcome: str) -> dict[str, str]:
 def _check_present(available: Sequence[str], columns: list[str], roles: dict[str, str],
                    source: str) -> None:
     names = [str(c) for c in available]
-    absent = [c for c in columns if c not in names]
+    present = set(names)
+    absent = [c for c in columns if c not in present]
     if not absent:
         return
     parts = []
@@ -131,9 +137,10 @@ def _check_present(available: Sequence[str], columns: list[str], roles: dict[str
         if not close:
             folded = {n.lower(): n for n in names}
             close = [folded[column.lower()]] if column.lower() in folded else []
-        hint = f", did you mean {close[0]!r}" if close else ""
-        parts.append(f"{column!r} ({roles.get(column, 'a covariate')}{hint})")
-    listing = ", ".join(map(repr, names[:12])) + (", ..." if len(names) > 12 else "")
+        hint = f", did you mean {shorten(close[0])!r}" if close else ""
+        parts.append(f"{shorten(column)!r} ({roles.get(column, 'a covariate')}{hint})")
+    listing = ", ".join(repr(shorten(n)) for n in names[:12]) + (", ..." if len(names) > 12
+                                                                 else "")
     raise DataError(f"{source} has no column {'; no column '.join(parts)}; its columns are "
                     f"{listing}.")
 
@@ -221,7 +228,7 @@ def _checked(frame: pd.DataFrame, treatment: str, outcome: str, covariates: Sequ
 def read_columns(path: str | Path) -> list[str]:
     """The column names of a CSV, Parquet or Feather file, without reading its rows."""
     path, fmt, source = open_file(path)
-    return columns_and_rows(path, fmt, source)[0]
+    return columns_and_rows(read_file(path, fmt, source), fmt, source)[0]
 
 
 def read_table(path: str | Path, *, treatment: str, outcome: str, covariates: Sequence[str],
@@ -260,7 +267,8 @@ def read_table(path: str | Path, *, treatment: str, outcome: str, covariates: Se
     check_literal(missing, "missing", ("refuse", "complete_case"))
     columns, _ = _declared(treatment, outcome, covariates, categorical)
     path, fmt, source = open_file(path)
-    names, rows = columns_and_rows(path, fmt, source)
+    raw = read_file(path, fmt, source)
+    names, rows = columns_and_rows(raw, fmt, source)
     _check_present(names, columns, _roles(treatment, outcome), source)
     available = _available_memory()
     if rows is not None and available is not None:
@@ -270,6 +278,7 @@ def read_table(path: str | Path, *, treatment: str, outcome: str, covariates: Se
                             f"its {len(columns)} declared columns ({rows:,} rows x "
                             f"{BYTES_PER_CELL} bytes per cell) but only "
                             f"{available / 1e9:.1f} GB of memory is available.")
-    frame = read_frame(path, fmt, columns, source)
-    return _checked(frame, treatment, outcome, covariates, categorical, outcome_kind, missing,
-                    source, copy=False)
+    frame = read_frame(raw, fmt, columns, source, len(names))
+    table = _checked(frame, treatment, outcome, covariates, categorical, outcome_kind,
+                     missing, source, copy=False)
+    return dataclasses.replace(table, file_sha256=raw.sha256)

@@ -13,6 +13,7 @@ this module holds the types, so that :mod:`causal.data` never needs the study pa
 * ``categorical``: covariates entered as indicator columns (first category is the reference);
 * ``squared``: covariates that also enter as a squared term;
 * ``treatment_interactions``: covariates that interact with the treatment in an outcome model;
+* ``terms``: products and splines, ``["age*sex", "bs(age, 4)"]`` (:mod:`causal._glm.terms`);
 * ``indicators``: derived 0/1 columns, ``{name = "column == number"}`` (``==``, ``<``, ``>``);
 * ``latent``: columns of a simulated cohort that analyses must not use.
 
@@ -67,6 +68,8 @@ class DataSpec:
     categorical: tuple[str, ...] = ()
     squared: tuple[str, ...] = ()
     treatment_interactions: tuple[str, ...] = ()
+    #: products and splines of the covariates (:mod:`causal._glm.terms`)
+    terms: tuple[str, ...] = ()
     indicators: dict[str, str] = field(default_factory=dict)
     latent: tuple[str, ...] = ()
     description: str = ""

@@ -96,7 +96,8 @@ class BaseEstimator:
     # template -----------------------------------------------------------------------------
     def estimate(self, data: pd.DataFrame, *, treatment: str, outcome: str,
                  covariates: Sequence[str] = (), categorical: Sequence[str] = (),
-                 squared: Sequence[str] = (), dropna: bool = False) -> EffectEstimate:
+                 squared: Sequence[str] = (), dropna: bool = False,
+                 terms: Sequence[str] = ()) -> EffectEstimate:
         """Estimate the effect of ``treatment`` on ``outcome`` adjusting for ``covariates``.
 
         Parameters
@@ -109,6 +110,9 @@ class BaseEstimator:
             A numeric column; 0/1 makes it binary.
         covariates, categorical, squared : list of str
             The adjustment set; see :mod:`causal.estimate._design` for the formula-like terms.
+        terms : list of str
+            Products and splines of the covariates, e.g. ``["age*sex", "bs(age, 4)"]``
+            (:mod:`causal._glm.terms`).
         dropna : bool
             Analyse complete cases instead of raising on missing values; the number of rows
             dropped is reported on the result.
@@ -119,9 +123,10 @@ class BaseEstimator:
 
             raise ParameterError(f"`dropna` must be True or False; got {dropna!r}.")
         prep = prepare(data, treatment=treatment, outcome=outcome, covariates=covariates,
-                       categorical=categorical, squared=squared, dropna=dropna)
+                       categorical=categorical, squared=squared, dropna=dropna,
+                       terms=terms)
         return self._estimate_prepared(prep, categorical=categorical, squared=squared,
-                                       dropna=dropna)
+                                       dropna=dropna, terms=terms)
 
     def _check_all(self) -> None:
         from causal._budgets import check_size
@@ -134,8 +139,8 @@ class BaseEstimator:
         self._check_params()
 
     def _estimate_prepared(self, prep: Prepared, *, categorical: Sequence[str] = (),
-                           squared: Sequence[str] = (), dropna: bool = False
-                           ) -> EffectEstimate:
+                           squared: Sequence[str] = (), dropna: bool = False,
+                           terms: Sequence[str] = ()) -> EffectEstimate:
         """:meth:`estimate` on analysis arrays already checked by ``prepare`` (several
         estimators on one analysis share them; ``_fit`` hooks never modify them)."""
         alpha = check_alpha(self.alpha)
@@ -153,7 +158,7 @@ class BaseEstimator:
         result = self._result(prep, fit, measure, alpha, n_boot, rng, rec)
         spec = RefitSpec(type(self), MappingProxyType(self.get_params()), prep.covariates,
                          tuple(_names_of(categorical)), tuple(_names_of(squared)), dropna,
-                         measure, MappingProxyType(rng_state))
+                         measure, MappingProxyType(rng_state), terms=tuple(_names_of(terms)))
         return dataclasses.replace(result, refit=spec)
 
     def _resolve_measure(self, measure: str, binary: bool) -> str:

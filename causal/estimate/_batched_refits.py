@@ -69,7 +69,7 @@ def ipw_refit(prep: Prepared, measure: str, estimand: str, reps: Replicates,
               cache: dict) -> np.ndarray:
     """Hájek IPW effects (linear scale of ``measure``) of R refits, no trimming/truncation."""
     x1 = _design(prep, cache)
-    p, n, n_rep = x1.shape[1], prep.n, reps.n_rep
+    p, n_rep = x1.shape[1], reps.n_rep
     if "propensity" not in cache:
         cache["propensity"] = fit_logistic_one(x1, prep.a).coef[0]
     t = prep.a if reps.t is None else reps.t
@@ -91,6 +91,28 @@ def ipw_refit(prep: Prepared, measure: str, estimand: str, reps: Replicates,
     eta = coef[:, :p] @ x1.T
     for j, column in enumerate(extras):
         eta += coef[:, p + j, None] * column
+    mu1, mu0 = hajek_means(eta, t, y, estimand, reps.weights, shared, n_rep)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        effect = _linear(measure, mu1, mu0)
+    effect = np.where(ok & np.isfinite(effect), effect, np.nan)
+    return effect
+
+
+def hajek_means(eta: np.ndarray, t: np.ndarray, y: np.ndarray, estimand: str,
+                weights: np.ndarray | None, shared: bool, n_rep: int
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Hájek means ``(mu1, mu0)`` of R refits from the propensity model's linear predictor.
+
+    ``eta`` is (R, n) (or (1, n) when ``shared``: one propensity model for every replicate,
+    only the outcome ``y`` (R, n) changing) and is overwritten. ATE weights ``1 + exp(-eta)``
+    (= 1/e) for the treated and ``1 + exp(eta)`` (= 1/(1 - e)) for controls; ATT weights 1 and
+    ``exp(eta)`` (= e/(1 - e)); ``weights`` (R, n) multiply them (a bootstrap's counts). No
+    rounded probability is divided by, and ``eta`` is clipped to +/-700 so ``exp`` stays
+    finite; overflowing weights give a non-finite mean, which callers count as a failed
+    refit. The one implementation of the batched Hájek refit, used by IPW's refit hook and
+    by the refuters' own IPW.
+    """
+    n = eta.shape[1]
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         np.clip(eta, -700.0, 700.0, out=eta)
         t_rows = np.broadcast_to(t, eta.shape)
@@ -103,9 +125,9 @@ def ipw_refit(prep: Prepared, measure: str, estimand: str, reps: Replicates,
         else:
             control = odds * (1.0 - t_rows)
             treated = np.array(t_rows, dtype=float)
-        if reps.weights is not None:
-            treated *= reps.weights
-            control *= reps.weights
+        if weights is not None:
+            treated *= weights
+            control *= weights
         y_rows = np.broadcast_to(y, (n_rep, n))
         if shared:
             mu1 = y_rows @ treated[0] / treated[0].sum()
@@ -113,6 +135,4 @@ def ipw_refit(prep: Prepared, measure: str, estimand: str, reps: Replicates,
         else:
             mu1 = np.einsum("rn,rn->r", treated, y_rows) / treated.sum(axis=1)
             mu0 = np.einsum("rn,rn->r", control, y_rows) / control.sum(axis=1)
-        effect = _linear(measure, mu1, mu0)
-    effect = np.where(ok & np.isfinite(effect), effect, np.nan)
-    return effect
+    return mu1, mu0

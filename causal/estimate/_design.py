@@ -9,7 +9,8 @@ Every estimator takes the same description of the adjustment set:
   one per level except the first, which is the reference (as R's ``as.factor`` in a model
   formula); levels are in the order of a pandas categorical's categories, otherwise sorted. A
   column of pandas ``category`` dtype must be listed here;
-* ``squared``: those of ``covariates`` to enter also as a square (``age`` and ``age^2``).
+* ``squared``: those of ``covariates`` to enter also as a square (``age`` and ``age^2``);
+* ``terms``: products and splines, ``["age*sex", "bs(age, 4)"]`` (:mod:`causal._glm.terms`).
 
 The design itself comes from the project's one builder, :func:`causal._glm.design.design_columns`.
 
@@ -72,6 +73,7 @@ def prepare(
     categorical: Sequence[str] = (),
     squared: Sequence[str] = (),
     dropna: bool = False,
+    terms: Sequence[str] = (),
 ) -> Prepared:
     """Validate ``data`` and the named columns and return the analysis arrays."""
     if not isinstance(data, pd.DataFrame):
@@ -121,6 +123,10 @@ def prepare(
 
     x, names = design_columns(frame, covs, categorical=cats, squared=sqs,
                               require_variation=True)
+    if terms:
+        from causal._glm.terms import apply_terms
+
+        x, names = apply_terms(frame, x, names, terms, covs, cats)
     _check_rank(x, list(names))
     return Prepared(treatment=treatment, outcome=outcome, a=a, y=y, x=x, x_names=names,
                     index=frame.index.copy(), binary=binary,

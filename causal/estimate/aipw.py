@@ -9,9 +9,16 @@ import numpy as np
 
 from causal._glm import LinearModel, LogisticModel, clone_model
 from causal._validation import check_literal
-from causal.errors import ParameterError
+from causal.errors import ParameterError, SeparationWarning
 from causal.estimate._base import BaseEstimator, PotentialOutcomeFit, Recorder
 from causal.estimate._design import Prepared
+from causal.estimate._reasons import (
+    boundary_rows,
+    describe_cells,
+    label,
+    not_estimable,
+    separation_sentence,
+)
 from causal.estimate.diagnostics import (
     balance_table,
     propensity_diagnostics,
@@ -25,7 +32,8 @@ class AIPW(BaseEstimator):
 
     Parameters
     ----------
-    estimand : {"ate", "att"}
+    estimand : {"ate", "att", "atc"}
+        ATC (the ATU) mirrors the ATT with the arms' roles swapped.
     propensity_model : scikit-learn classifier, optional
         Any object with ``fit`` and ``predict_proba``; cloned for every fold. Default: an
         unpenalised logistic regression (:class:`~causal.estimate.LogisticModel`).
@@ -91,7 +99,7 @@ class AIPW(BaseEstimator):
         self.random_state = random_state
 
     def _check_params(self) -> None:
-        check_literal(self.estimand, "estimand", ("ate", "att"))
+        check_literal(self.estimand, "estimand", ("ate", "att", "atc"))
         check_literal(self.outcome_fit, "outcome_fit", ("separate", "pooled"))
         if self.propensity_model is not None and not (
                 hasattr(self.propensity_model, "fit")
@@ -133,18 +141,51 @@ class AIPW(BaseEstimator):
         e, m1, m0 = np.empty(n), np.empty(n), np.empty(n)
         separated = False
         splits = self._splits(n, rng)
-        for train, test in splits:
+        who = label("AIPW", self.estimand)
+        k_folds = len(splits)
+        limit_notes: list[str] = []
+        for k, (train, test) in enumerate(splits):
+            where = "" if k_folds == 1 else f" in cross-fitting fold {k + 1} of {k_folds}"
+            if np.ptp(a[train]) == 0:
+                raise not_estimable(who, f"the training data{where} hold only "
+                                         f"{'treated' if a[train][0] == 1 else 'control'} "
+                                         "units, so no propensity model can be fitted; use "
+                                         "fewer folds (`cv`)")
             ps = clone_model(ps_model).fit(x[train], a[train])
             fit = getattr(ps, "fit_", None)
-            separated |= fit is not None and bool(fit.separated[0] or not fit.converged[0])
             e[test] = ps.predict_proba(x[test])[:, 1]
+            if fit is not None and bool(fit.separated[0]):
+                # the held-out units of a separated cell get a score of 0 or 1: their weight
+                # is infinite, and no finite AIPW estimate exists with these folds
+                raise not_estimable(who, separation_sentence(
+                    "propensity model", x[train], prep.x_names, fit.fitted[0], where)
+                    + "; its held-out scores there are 0 or 1, so the weights are infinite: "
+                      "use fewer folds (`cv`, 1 for none), merge sparse strata, or restrict the "
+                      "population")
+            separated |= fit is not None and not bool(fit.converged[0])
+            bad = boundary_rows(e[test])
+            if bad.any():
+                raise not_estimable(who, f"the propensity scores{where} are 0 or 1 (to 1e-14) "
+                                         f"for held-out units in {describe_cells(x[test], prep.x_names, bad)}"
+                                         ", so the weights are infinite: use fewer folds "
+                                         "(`cv`), merge sparse strata, or restrict the "
+                                         "population")
             if self.outcome_fit == "separate":
                 for level, target in ((1.0, m1), (0.0, m0)):
                     rows = train[a[train] == level]
+                    arm = "treated" if level == 1 else "control"
                     if len(rows) == 0:
-                        raise ParameterError("a cross-fitting fold has no units in one arm; "
-                                             "use fewer folds (`cv`).")
+                        raise not_estimable(who, f"the training data{where} hold no {arm} "
+                                                 "units, so the outcome model of that arm "
+                                                 "cannot be fitted; use fewer folds (`cv`)")
                     model = clone_model(out_model).fit(x[rows], y[rows])
+                    out = getattr(model, "fit_", None)
+                    if out is not None and bool(out.separated[0]):
+                        limit_notes.append(
+                            f"{arm} arm" + (f", fold {k + 1} of {k_folds}" if k_folds > 1
+                                            else "") + ": "
+                            + describe_cells(x[rows], prep.x_names,
+                                             boundary_rows(out.fitted[0])))
                     target[test] = self._predict(model, x[test], prep.binary)
             else:
                 model = clone_model(out_model).fit(np.column_stack([x[train], a[train]]),
@@ -153,8 +194,17 @@ class AIPW(BaseEstimator):
                 m1[test] = self._predict(model, np.column_stack([x[test], ones]), prep.binary)
                 m0[test] = self._predict(model, np.column_stack([x[test], 0 * ones]),
                                          prep.binary)
-        diagnostics = propensity_diagnostics(e, a, rec, separated=separated)
-        require_finite_weights(e)
+        diagnostics = propensity_diagnostics(e, a, rec, separated=separated, who=who)
+        require_finite_weights(e, who=who, x=x, names=prep.x_names)
+        if limit_notes:
+            rec.warn(SeparationWarning,
+                     f"{who}: the logistic outcome model separates the data ("
+                     + "; ".join(limit_notes[:3])
+                     + (f"; and {len(limit_notes) - 3} more" if len(limit_notes) > 3 else "")
+                     + "): every unit there has the same outcome, so its fitted risk is the "
+                       "limit 0 or 1 of the maximum-likelihood fit (extended MLE, Albert & "
+                       "Anderson 1984); the AIPW estimate and its influence-function SE use "
+                       "only these fitted values, not the model's coefficients.")
         p = a.mean()
         if self.estimand == "ate":
             psi1 = m1 + a * (y - m1) / e
@@ -162,6 +212,14 @@ class AIPW(BaseEstimator):
             mu = np.array([psi1.mean(), psi0.mean()])
             phi = np.column_stack([psi1 - mu[0], psi0 - mu[1]])
             weights = np.where(a == 1, p / e, (1 - p) / (1 - e))
+        elif self.estimand == "atc":
+            q = 1 - p
+            mu0 = np.sum((1 - a) * y) / (1 - a).sum()
+            aug1 = (1 - a) * m1 + a * (1 - e) * (y - m1) / e
+            mu1 = aug1.sum() / (1 - a).sum()
+            mu = np.array([mu1, mu0])
+            phi = np.column_stack([(aug1 - (1 - a) * mu1) / q, (1 - a) * (y - mu0) / q])
+            weights = np.where(a == 0, 1.0, q / p * (1 - e) / e)
         else:
             mu1 = np.sum(a * y) / a.sum()
             aug0 = a * m0 + (1 - a) * e * (y - m0) / (1 - e)
@@ -169,7 +227,7 @@ class AIPW(BaseEstimator):
             mu = np.array([mu1, mu0])
             phi = np.column_stack([a * (y - mu1) / p, (aug0 - a * mu0) / p])
             weights = np.where(a == 1, 1.0, (1 - p) / p * e / (1 - e))
-        diagnostics.update(weight_diagnostics(weights, a, rec))
+        diagnostics.update(weight_diagnostics(weights, a, rec, who=who))
         diagnostics["weights"] = weights
         diagnostics["balance"] = balance_table(x, prep.x_names, a, weights)
         # what the Riesz-representer bounds need (causal.sensitivity.aipw_bounds)

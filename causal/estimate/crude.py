@@ -43,6 +43,7 @@ class Crude(BaseEstimator):
 
     _params = ("measure", "alpha", "n_bootstrap", "random_state")
     _method = "crude"
+    estimand = "crude"
     _measure_free_fit = True
 
     def __init__(self, *, measure: str = "auto", alpha: float = 0.05, n_bootstrap: int = 0,

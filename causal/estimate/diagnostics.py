@@ -97,7 +97,7 @@ NEAR_BOUNDARY = 1e-8
 
 
 def propensity_diagnostics(propensity: np.ndarray, a: np.ndarray, rec, *,
-                           separated: bool = False) -> dict:
+                           separated: bool = False, who: str = "") -> dict:
     """Overlap numbers, and the overlap/separation warnings recorded on ``rec``.
 
     The separation warning is given when the propensity model is separated by the GLM core's
@@ -108,6 +108,7 @@ def propensity_diagnostics(propensity: np.ndarray, a: np.ndarray, rec, *,
     """
     from causal.errors import OverlapWarning, SeparationWarning
 
+    lead = f"{who}: " if who else ""
     share = extreme_share(propensity)
     e = np.asarray(propensity, dtype=float)
     separated = separated or bool(np.any((e < NEAR_BOUNDARY) | (e > 1 - NEAR_BOUNDARY)))
@@ -117,18 +118,19 @@ def propensity_diagnostics(propensity: np.ndarray, a: np.ndarray, rec, *,
            "propensity_max": float(np.max(propensity))}
     if separated:
         rec.warn(SeparationWarning,
-                 f"the propensity model (quasi-)separates the treatment groups: {share:.1%} of "
+                 f"{lead}the propensity model (quasi-)separates the treatment groups: {share:.1%} of "
                  "scores lie outside [0.05, 0.95] (min {:.2g}, max {:.2g}); scores were not "
                  "clipped, so weights may be huge.".format(out["propensity_min"],
                                                            out["propensity_max"]))
     elif share > OVERLAP_WARN_SHARE:
         rec.warn(OverlapWarning,
-                 f"{share:.1%} of propensity scores lie outside [0.05, 0.95] (poor overlap); "
+                 f"{lead}{share:.1%} of propensity scores lie outside [0.05, 0.95] (poor "
+                 "overlap); "
                  "consider restricting the population (trimming) and say so.")
     return out
 
 
-def weight_diagnostics(weights: np.ndarray, a: np.ndarray, rec) -> dict:
+def weight_diagnostics(weights: np.ndarray, a: np.ndarray, rec, *, who: str = "") -> dict:
     """ESS per arm and the largest weight; warns on extreme weights."""
     from causal.errors import ExtremeWeightsWarning
 
@@ -139,24 +141,37 @@ def weight_diagnostics(weights: np.ndarray, a: np.ndarray, rec) -> dict:
              if out[f"ess_{arm}"] < ESS_WARN_FRACTION * mask.sum()]
     if out["max_weight"] > EXTREME_WEIGHT or small:
         rec.warn(ExtremeWeightsWarning,
-                 f"extreme weights: largest stabilised weight {out['max_weight']:.3g}; Kish "
+                 (f"{who}: " if who else "") + f"extreme weights: largest stabilised weight {out['max_weight']:.3g}; Kish "
                  f"effective sample size {out['ess_treated']:.0f} of {int(a.sum())} treated and "
                  f"{out['ess_control']:.0f} of {int((~a).sum())} controls.")
     return out
 
 
-def require_finite_weights(propensity: np.ndarray, used: np.ndarray | None = None) -> None:
-    """Raise when some score is exactly 0 or 1: IP weights are then infinite and the estimate
-    does not exist (complete separation). Called after the warning has been recorded."""
-    from causal.errors import DataError
+def require_finite_weights(propensity: np.ndarray, used: np.ndarray | None = None, *,
+                           who: str = "IPW", x: np.ndarray | None = None,
+                           names: tuple[str, ...] = ()) -> None:
+    """Raise :class:`~causal.errors.NotEstimableError` when some score is exactly 0 or 1: IP
+    weights are then infinite and the estimate does not exist (complete separation, no
+    overlap). The sentence starts with ``who`` and, given the design ``x``, names the cells.
+    Called after the warning has been recorded."""
+    from causal.estimate._reasons import BOUNDARY, describe_cells, not_estimable
 
     p = np.asarray(propensity, dtype=float)
     if used is not None:
         p = p[used]
-    bad = (p <= 0) | (p >= 1)
+    # 1e-14 rather than exactly 0: a separated fit stops at |eta| about 37, where one side
+    # rounds to 1 and the other is 1e-16, a weight of 1e16 that is no estimate either
+    bad = (p < BOUNDARY) | (p > 1 - BOUNDARY) | ~np.isfinite(p)
     if bad.any():
-        raise DataError(f"the propensity score is exactly 0 or 1 for {int(bad.sum())} of "
-                        f"{len(p)} units ({bad.mean():.1%}): the covariates separate the "
-                        "treatment groups completely, so inverse-probability weights are "
-                        "infinite. Remove the separating covariate or restrict the population "
-                        "explicitly (e.g. IPW(trim=0.01)).")
+        cells = ""
+        if x is not None:
+            rows = bad if used is None else np.zeros(len(propensity), dtype=bool)
+            if used is not None:
+                rows[np.flatnonzero(used)[bad]] = True
+            cells = f" (in {describe_cells(x, names, rows)})"
+        raise not_estimable(who, (
+            f"the propensity score is 0 or 1 (to 1e-14) for {int(bad.sum())} of {len(p)} units "
+            f"({bad.mean():.1%}){cells}: the covariates separate the treatment groups "
+            "completely (no overlap), so inverse-probability weights are infinite; remove the "
+            "separating covariate or restrict the population explicitly (for example "
+            "IPW(trim=0.01))"))

@@ -11,6 +11,7 @@ from causal.errors import SeparationWarning
 from causal.estimate._base import BaseEstimator, CoefficientFit, Recorder
 from causal.estimate._batched_refits import regression_refit
 from causal.estimate._design import Prepared
+from causal.estimate._reasons import not_estimable, separation_sentence
 from causal.estimate._refit import Replicates
 from causal.estimate._shared import outcome_fit
 
@@ -52,6 +53,7 @@ class OutcomeRegression(BaseEstimator):
 
     _params = ("se", "measure", "alpha", "n_bootstrap", "random_state")
     _method = "outcome regression"
+    estimand = "conditional"
     _measures_binary = ("or",)
 
     def __init__(self, *, se: str = "classical", measure: str = "auto", alpha: float = 0.05,
@@ -79,11 +81,14 @@ class OutcomeRegression(BaseEstimator):
         z, fit = outcome_fit(prep, lambda: np.column_stack([np.ones(prep.n), prep.a, prep.x]),
                              ("(intercept)", prep.treatment, *prep.x_names))
         n, p = z.shape
-        if prep.binary:
-            if fit.separated[0] or not fit.converged[0]:
-                rec.warn(SeparationWarning,
-                         "the logistic outcome model (quasi-)separates the data; the "
-                         "conditional odds ratio is unreliable (its MLE may not exist).")
+        if prep.binary and fit.separated[0]:
+            raise not_estimable("outcome regression", separation_sentence(
+                "outcome model", np.column_stack([prep.a, prep.x]),
+                (prep.treatment, *prep.x_names), fit.fitted[0]))
+        if prep.binary and not fit.converged[0]:
+            rec.warn(SeparationWarning, "outcome regression: the logistic outcome model did "
+                                        "not converge; the conditional odds ratio is "
+                                        "unreliable.")
         phi = fit.scores(z, prep.y)[:, 1]
         if self.se == "classical":
             if fit.family == "gaussian":

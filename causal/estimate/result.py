@@ -57,14 +57,29 @@ class RefitSpec:
     dropna: bool
     measure: str
     rng_state: Mapping[str, Any] | None = None
+    terms: tuple[str, ...] = ()
 
     def estimator(self) -> Any:
         """A fresh estimator with the recorded options."""
         return self.estimator_class(**dict(self.params))
 
     def analysis(self) -> dict[str, Any]:
-        return {"covariates": self.covariates, "categorical": self.categorical,
-                "squared": self.squared, "dropna": self.dropna}
+        out = {"covariates": self.covariates, "categorical": self.categorical,
+               "squared": self.squared, "dropna": self.dropna}
+        if self.terms:
+            out["terms"] = self.terms
+        return out
+
+
+#: how each estimand is named in tables: the crude contrast and a covariate-conditional
+#: coefficient are not effects in a population, so they are never called "ATE"
+ESTIMAND_LABELS = {"ate": "ATE", "att": "ATT", "atc": "ATC (ATU)",
+                   "crude": "crude (unadjusted)", "conditional": "conditional"}
+
+
+def estimand_label(estimand: str) -> str:
+    """``"ATE"``, ``"ATT"``, ``"ATC (ATU)"``, ``"crude (unadjusted)"`` or ``"conditional"``."""
+    return ESTIMAND_LABELS.get(estimand, estimand.upper())
 
 
 @dataclass(frozen=True)
@@ -73,7 +88,11 @@ class EffectEstimate(SummaryMixin):
 
     Attributes
     ----------
-    estimand : {"ate", "att"}
+    estimand : {"ate", "att", "atc", "crude", "conditional"}
+        The population the effect is averaged over (ATE: everyone, ATT: the treated, ATC or
+        ATU: the controls); ``"crude"`` for the unadjusted contrast and ``"conditional"`` for a
+        covariate-conditional regression coefficient, which average over no population.
+        :attr:`estimand_label` names it for tables.
     measure : {"rd", "rr", "or", "md"}
     estimate : float
         On the natural scale (a ratio for ``rr``/``or``).
@@ -127,14 +146,25 @@ class EffectEstimate(SummaryMixin):
 
     @property
     def p_value(self) -> float:
+        if self.is_ratio and not (0 < self.estimate < math.inf):
+            return math.nan  # a ratio of 0 or infinity (no events in an arm): no Wald test
         linear = math.log(self.estimate) if self.is_ratio else self.estimate
         return two_sided_p(linear / self.std_error) if self.std_error > 0 else math.nan
 
     @property
+    def estimand_label(self) -> str:
+        return estimand_label(self.estimand)
+
+    @property
     def label(self) -> str:
+        if self.estimand == "conditional":
+            return "conditional OR" if self.measure == "or" else (
+                f"conditional {self.measure.upper()} (regression coefficient)")
+        if self.estimand == "crude":
+            return f"crude (unadjusted) {self.measure.upper()}"
         if self.measure == "or":
-            return f"{self.estimand.upper()} ({self.odds_ratio_kind} OR)"
-        return f"{self.estimand.upper()} ({self.measure.upper()})"
+            return f"{self.estimand_label} ({self.odds_ratio_kind} OR)"
+        return f"{self.estimand_label} ({self.measure.upper()})"
 
     def summary(self) -> pd.DataFrame:
         note = "; ".join((["SE on the log scale"] if self.is_ratio else []) + list(self.notes)
@@ -153,7 +183,9 @@ class EffectEstimate(SummaryMixin):
         if self.potential_outcomes is not None:
             se = self.diagnostics.get("potential_outcome_se", (math.nan, math.nan))
             for arm, value, s in zip((1, 0), self.potential_outcomes, se, strict=True):
-                rows.append({"quantity": f"E[Y({arm})] in {self.estimand.upper()} population",
+                where = (f"arm {arm} (unadjusted mean)" if self.estimand == "crude" else
+                         f"{self.estimand_label} population")
+                rows.append({"quantity": f"E[Y({arm})] in {where}",
                              "estimate": value, "std_error": s, "method": self.method})
         return summary_frame(rows)
 

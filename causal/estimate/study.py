@@ -20,21 +20,23 @@ and the table says which is which.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from causal._results import SummaryMixin, summary_frame
 from causal._validation import check_random_state
-from causal.errors import ParameterError
+from causal.errors import NotEstimableError, ParameterError
 from causal.study.tables.published import PUBLISHED_SE
 
 if TYPE_CHECKING:  # the study package is imported only where a path must be loaded
     from causal.study.model import Study
 
-__all__ = ["PUBLISHED_SE", "StudyEstimates", "estimate_study", "se_convention"]
+__all__ = ["PUBLISHED_SE", "NotEstimable", "StudyEstimates", "estimate_study", "se_convention"]
 #: which estimator a ``[[published]]`` method name corresponds to
 PUBLISHED_METHOD = {"crude": "crude", "ipw": "IPW", "standardisation": "g-computation",
                     "standardization": "g-computation", "g-computation": "g-computation",
@@ -62,6 +64,18 @@ class StudyEstimates(SummaryMixin):
     ipw_se: tuple[str | None, ...] = ()
     #: rows with missing values dropped per arm (``[data] missing = "complete_case"``)
     dropped: dict[str, int] = field(default_factory=dict)
+    #: warnings about the design (sparse strata, a main-effects model that looks too simple)
+    design_notes: tuple[str, ...] = ()
+
+    @property
+    def not_estimable(self) -> tuple[NotEstimable, ...]:
+        """The estimators that could not be computed on these data, each with its reason."""
+        return tuple(e for e in self.estimates if isinstance(e, NotEstimable))
+
+    @property
+    def fitted(self) -> tuple[Any, ...]:
+        """The estimates that were computed."""
+        return tuple(e for e in self.estimates if not isinstance(e, NotEstimable))
 
     @property
     def se_conventions(self) -> tuple[str, ...]:
@@ -92,10 +106,15 @@ class StudyEstimates(SummaryMixin):
         for i, (result, se) in enumerate(zip(self.estimates, self.se_conventions,
                                              strict=True)):
             row = result.summary().iloc[0].to_dict()
+            if isinstance(result, NotEstimable):
+                row["estimate"] = float("nan")
+                row["method"] = result.method
+                rows.append(row)
+                continue
             kind = f"{result.odds_ratio_kind} OR; " if result.odds_ratio_kind else ""
             answer = self.compared_with(i)
             versus = f"; vs published '{answer.label}'" if answer is not None else ""
-            row["note"] = (f"{kind}{result.estimand.upper()}; {se}{versus}"
+            row["note"] = (f"{kind}{result.estimand_label}; {se}{versus}"
                            + (" (SIMULATED data)" if self.simulated else ""))
             rows.append(row)
         return summary_frame(rows)
@@ -118,7 +137,8 @@ def _ipw_conventions(published: tuple[Any, ...], measure: str) -> list[str]:
 
 
 def _estimators(outcome_type: str, interactions: tuple[str, ...], seed: int,
-                estimand: str = "ate", published: tuple[Any, ...] = ()) -> list[Any]:
+                estimand: str = "ate", published: tuple[Any, ...] = (),
+                saturated: bool = False, exact: tuple[str, ...] = ()) -> list[Any]:
     from causal.estimate import AIPW, IPW, Crude, GComputation, OutcomeRegression, PSMatching
 
     if outcome_type == "binary":
@@ -132,16 +152,108 @@ def _estimators(outcome_type: str, interactions: tuple[str, ...], seed: int,
         out.append(Crude(measure=measure))
     out += fixed
     for measure in measures:
-        out.append(GComputation(measure=measure, interactions=interactions, estimand=estimand))
-        out += [IPW(measure=measure, estimand=estimand, se=kind)
-                for kind in _ipw_conventions(published, measure)]
+        out.append(GComputation(measure=measure, interactions=interactions, estimand=estimand,
+                                saturated=saturated))
+        out += [IPW(measure=measure, estimand=estimand, se=kind, saturated=saturated)
+                for kind in (("sandwich",) if saturated
+                             else _ipw_conventions(published, measure))]
         out.append(AIPW(measure=measure, random_state=seed, estimand=estimand))
-    out.append(PSMatching(measure="rd" if outcome_type == "binary" else "md"))
+    out.append(PSMatching(measure="rd" if outcome_type == "binary" else "md", random_state=seed,
+                          exact=exact, caliper=None if exact else 0.2))
     return out
 
 
+@dataclass(frozen=True)
+class NotEstimable:
+    """An estimator that could not be estimated on the data, in place of its estimate.
+
+    ``reason`` is one sentence (the estimator's own error message, or why its result had no
+    number); the report's estimates table shows "not estimable: <reason>" in its row, and
+    every analysis that needed this estimate says it was skipped.
+    """
+
+    method: str
+    measure: str
+    estimand: str
+    reason: str
+    odds_ratio_kind: str | None = None
+    estimate: float = float("nan")
+    ci: tuple[float, float] = (float("nan"), float("nan"))
+    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    matched_pairs: Any = None
+
+    @property
+    def estimand_label(self) -> str:
+        from causal.estimate.result import estimand_label
+
+        return estimand_label(self.estimand)
+
+    @property
+    def label(self) -> str:
+        return f"{self.measure.upper()} ({self.estimand.upper()})"
+
+    def summary(self) -> pd.DataFrame:
+        return summary_frame([{"quantity": f"{self.method} {self.measure.upper()}",
+                               "estimate": None, "std_error": None, "ci_lower": None,
+                               "ci_upper": None, "p_value": None,
+                               "note": f"not estimable: {self.reason}"}])
+
+
+def not_estimable(estimator: Any, error: BaseException | None = None,
+                  result: Any = None) -> NotEstimable:
+    """What to show for ``estimator`` when its fit raised ``error`` or gave no number."""
+    if error is not None:
+        reason = str(error).strip() or type(error).__name__
+    else:
+        flagged = "; ".join(getattr(result, "warnings", ()))
+        estimand = str(getattr(result, "estimand", "ate"))
+        who = _method_name(estimator) + (f" ({estimand.upper()})"
+                                         if estimand in ("ate", "att", "atu", "atc") else "")
+        reason = (f"{who}: the estimate or its standard error is not finite"
+                  + (f" ({flagged})" if flagged else ""))
+    if not reason.endswith("."):
+        reason += "."
+    measure = getattr(result, "measure", None) or getattr(estimator, "measure", "")
+    estimand = getattr(result, "estimand", None) or getattr(estimator, "estimand", "ate")
+    return NotEstimable(method=_method_name(estimator), measure=str(measure),
+                        estimand=str(estimand), reason=reason,
+                        odds_ratio_kind=getattr(result, "odds_ratio_kind", None))
+
+
+_METHOD_NAMES = {"Crude": "crude", "OutcomeRegression": "outcome regression",
+                 "GComputation": "g-computation", "IPW": "IPW", "AIPW": "AIPW",
+                 "PSMatching": "PS matching"}
+
+
+def _method_name(estimator: Any) -> str:
+    return _METHOD_NAMES.get(type(estimator).__name__, type(estimator).__name__)
+
+
+def _fit_one(estimator: Any, prep: Any, frame: pd.DataFrame, kwargs: dict) -> Any:
+    """``estimator``'s estimate, or :class:`NotEstimable` when it cannot be estimated."""
+    import math
+
+    from causal.errors import CausalError
+
+    try:
+        if hasattr(estimator, "_estimate_prepared"):
+            estimator._check_all()
+            result = estimator._estimate_prepared(
+                prep, categorical=kwargs["categorical"], squared=kwargs["squared"],
+                terms=kwargs["terms"])
+        else:
+            result = estimator.estimate(frame, **kwargs)
+    except (CausalError, ArithmeticError, np.linalg.LinAlgError) as error:
+        return not_estimable(estimator, error)
+    # an odds ratio of 0 (no events in one arm) is shown, with its interval left open
+    if not math.isfinite(result.estimate):
+        return not_estimable(estimator, result=result)
+    return result
+
+
 def estimate_study(study: Study | str | Path, *, world: str | None = None,
-                   random_state: Any = 20240101) -> StudyEstimates:
+                   random_state: Any = 20240101, data: Any = None) -> StudyEstimates:
     """Estimate the study's effect every way the toolkit knows.
 
     Parameters
@@ -151,10 +263,16 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
         For a simulated study, the ``[[worlds]]`` name (default: the first declared).
     random_state : int or numpy.random.Generator
         Seeds the simulated cohort and the cross-fitting folds.
+    data : StudyData, optional
+        The data already read (:func:`causal.data.study_data.read_study_data`; for a
+        simulated study, drawn with the seed this function would draw); default: read here.
 
     Returns
     -------
     StudyEstimates
+        An estimator that cannot be estimated on the data (separation, no overlap, too few
+        treated) is a :class:`NotEstimable` in :attr:`StudyEstimates.estimates`, with its
+        reason (one sentence starting with the estimator's label), instead of an exception.
 
     Notes
     -----
@@ -163,8 +281,7 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
     covariate-conditional coefficient); matching always estimates the ATT.
     """
     from causal._memory import reuse_freed_memory
-    from causal.data import data_hash, load_study_data
-    from causal.data.spec import find_world
+    from causal.data.study_data import read_study_data
     from causal.estimate._design import prepare
     from causal.estimate._shared import shared_fits
     from causal.study.api import as_study
@@ -177,42 +294,99 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
                              f"numbers only: use `causal audit` or `causal evalue`).")
     rng = check_random_state(random_state)
     seed = int(rng.integers(2**31 - 1))
-    frame = load_study_data(study, world, random_state=seed if spec.simulated else None)
+    if data is None:
+        data = read_study_data(study, world, seed=seed if spec.simulated else None)
+    frame = data.frame
     binary = set(pd.unique(frame[study.outcome].dropna())) <= {0, 1}
     outcome_type = "binary" if binary else "continuous"
     kwargs = dict(treatment=study.treatment, outcome=study.outcome,
                   covariates=list(spec.covariates), categorical=list(spec.categorical),
-                  squared=list(spec.squared))
-    results = []
+                  squared=list(spec.squared), terms=list(getattr(spec, "terms", ())))
     estimand = study.estimand
     published = study.published
+    saturated = bool(getattr(study, "saturated", False))
     estimators = _estimators(outcome_type, tuple(spec.treatment_interactions), seed, estimand,
-                             published)
+                             published, saturated=saturated,
+                             exact=tuple(spec.categorical) if saturated else ())
     # the data checked and the design built once for all; one propensity fit, one outcome fit,
     # one fit for both measures; freed temporaries reused on a large cohort (causal._memory)
     with reuse_freed_memory(len(frame)), shared_fits():
         prep = prepare(frame, **kwargs)
-        for estimator in estimators:
-            if hasattr(estimator, "_estimate_prepared"):
-                estimator._check_all()
-                results.append(estimator._estimate_prepared(
-                    prep, categorical=kwargs["categorical"], squared=kwargs["squared"]))
-            else:
-                results.append(estimator.estimate(frame, **kwargs))
+        results = [_fit_one(estimator, prep, frame, kwargs) for estimator in estimators]
+        fitted = [r for r in results if not isinstance(r, NotEstimable)]
+        design_notes = _design_notes(prep, spec, fitted, estimand, saturated)
         del prep
-        digest = data_hash(frame)
     truth: dict[str, Any] = {}
-    world_name = None
-    if spec.simulated:
-        chosen = find_world(study.worlds, world, where=study.where)
-        world_name = chosen.name
-        truth = {"true_conditional_odds_ratio": frame.attrs.get("true_odds_ratio")}
+    if data.simulated:
+        truth = {"true_conditional_odds_ratio": data.true_odds_ratio}
     return StudyEstimates(
-        study=study.name, world=world_name, simulated=bool(frame.attrs.get("simulated")),
-        description=str(frame.attrs.get("description", spec.description)),
-        data_hash=digest, n=len(frame), estimates=tuple(results), truth=truth,
-        published=published,
-        matching=next((r for r in results if r.matched_pairs is not None), None),
+        study=study.name, world=data.world, simulated=data.simulated,
+        description=data.description, data_hash=data.sha256, n=len(frame),
+        estimates=tuple(results), truth=truth, published=published,
+        matching=next((r for r in fitted if r.matched_pairs is not None), None),
         ipw_se=tuple(getattr(e, "se", None) if type(e).__name__ == "IPW" else None
                      for e in estimators),
-        dropped=dict(frame.attrs.get("dropped", {})))
+        dropped=dict(data.dropped), design_notes=tuple(design_notes))
+
+
+#: a categorical stratum with fewer treated or fewer controls than this is reported as sparse
+SPARSE_CELL = 10
+
+
+def _design_notes(prep: Any, spec: Any, results: list[Any], estimand: str,
+                  saturated: bool) -> list[str]:
+    """Sparse categorical strata (fewer than :data:`SPARSE_CELL` treated or controls), and
+    whether a main-effects g-computation differs from the saturated one by more than the
+    larger of their SEs (all covariates categorical only)."""
+    notes: list[str] = []
+    if not spec.categorical or prep.x.shape[1] == 0:
+        return notes
+    cat_cols = [j for j, name in enumerate(prep.x_names)
+                if any(name.startswith(f"{c}[") for c in spec.categorical)]
+    x = prep.x[:, cat_cols]
+    _, code = np.unique(x, axis=0, return_inverse=True)
+    code = code.reshape(-1)
+    n = np.bincount(code)
+    n1 = np.bincount(code, weights=prep.a).astype(int)
+    sparse = np.flatnonzero((n1 < SPARSE_CELL) | (n - n1 < SPARSE_CELL))
+    if len(sparse):
+        from causal.estimate._reasons import describe_cells
+
+        names = tuple(prep.x_names[j] for j in cat_cols)
+        listed = "; ".join(
+            f"{describe_cells(x, names, code == s).split(' (')[0]}: {n1[s]} treated, "
+            f"{n[s] - n1[s]} controls" for s in sparse[:4])
+        notes.append(
+            f"sparse strata of the categorical covariates {list(spec.categorical)}: "
+            f"{len(sparse)} of {len(n)} cells have fewer than {SPARSE_CELL} treated or "
+            f"controls ({listed}{'; ...' if len(sparse) > 4 else ''}); this affects the "
+            "propensity-score estimators (IPW, AIPW, PS matching) most, and any saturated "
+            "model (a cell mean from a handful of units)")
+    only_categorical = len(cat_cols) == prep.x.shape[1]
+    if only_categorical and not saturated:
+        from causal.estimate import GComputation
+
+        main = next((r for r in results if r.method == "g-computation"
+                     and r.measure in ("rd", "md")), None)
+        if main is not None:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    sat = GComputation(estimand=estimand, measure=main.measure,
+                                       saturated=True)._estimate_prepared(prep)
+            except (NotEstimableError, ParameterError):
+                sat = None
+            if sat is not None:
+                gap = abs(sat.estimate - main.estimate)
+                if gap > max(sat.std_error, main.std_error):
+                    notes.append(
+                        f"g-computation ({estimand.upper()}): the main-effects model gives "
+                        f"{main.estimate:.4g} (SE {main.std_error:.2g}) and the saturated "
+                        f"model over {list(spec.categorical)} (cell means, the stratified "
+                        f"answer) {sat.estimate:.4g} (SE {sat.std_error:.2g}): they differ by "
+                        f"{gap:.2g}, more than either SE, so the main-effects model is "
+                        "probably too simple for these data; consider `saturated = true` "
+                        "in [estimate]")
+    return notes
+
+

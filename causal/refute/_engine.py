@@ -26,6 +26,7 @@ import pandas as pd
 from causal._glm import fit_logistic, fit_ols
 from causal._validation import check_literal
 from causal.errors import DataError, ParameterError
+from causal.estimate._batched_refits import hajek_means
 from causal.refute._blocks import even_chunks, refit_rows
 from causal.refute._draws import bootstrap_counts, permute_rows, subset_mask
 
@@ -275,28 +276,9 @@ class Problem:
         eta = coef[:, :p] @ self.x.T
         for j, column in enumerate(extras):
             eta += coef[:, p + j, None] * column
-        # 1/e = 1 + exp(-eta) and 1/(1 - e) = 1 + exp(eta): no division by a rounded
-        # probability; computed in place to keep to a few (R, n) arrays
-        with np.errstate(over="ignore", invalid="ignore"):
-            np.clip(eta, -700.0, 700.0, out=eta)  # exp stays finite
-            t_rows = np.broadcast_to(t, eta.shape)
-            odds = np.exp(eta, out=eta)  # e / (1 - e)
-            control = odds + 1.0
-            treated = np.divide(1.0, odds, out=odds)
-            treated += 1.0
-            treated *= t_rows
-            control -= control * t_rows
-            if weights is not None:
-                treated *= weights
-                control *= weights
-            y_rows = np.broadcast_to(y, (n_rep, self.n))
-            if shared:
-                mu1 = y_rows @ treated[0] / treated[0].sum()
-                mu0 = y_rows @ control[0] / control[0].sum()
-                ok = np.repeat(ok, n_rep)
-            else:
-                mu1 = np.einsum("rn,rn->r", treated, y_rows) / treated.sum(axis=1)
-                mu0 = np.einsum("rn,rn->r", control, y_rows) / control.sum(axis=1)
+        mu1, mu0 = hajek_means(eta, t, y, "ate", weights, shared, n_rep)
+        if shared:
+            ok = np.repeat(ok, n_rep)
         effect = mu1 - mu0  # a non-finite effect (overflowing weights) counts as a failed fit
         return effect, ok & np.isfinite(effect)
 

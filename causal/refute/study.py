@@ -82,8 +82,7 @@ def refute_study(study: Study | str | Path, *, world: str | None = None,
     squared terms, a risk difference for a 0/1 outcome, AIPW's cross-fitting seeded the same
     way), refitting that estimator in every simulation (:func:`causal.refute.refute`).
     """
-    from causal.data import load_study_data
-    from causal.data.spec import find_world
+    from causal.data.study_data import read_study_data
     from causal.study.api import as_study
 
     check_literal(estimator, "estimator",
@@ -96,36 +95,38 @@ def refute_study(study: Study | str | Path, *, world: str | None = None,
                              "only: use `causal sensitivity` or `causal evalue`).")
     rng = check_random_state(random_state)
     seed = int(rng.integers(2**31 - 1))
-    frame = load_study_data(study, world, random_state=seed if spec.simulated else None)
+    data = read_study_data(study, world, seed=seed if spec.simulated else None)
+    frame = data.frame
     if estimator in STUDY_ESTIMATORS:
-        return _refute_estimator(study, spec, frame, world, estimator, seed, n_simulations, rng)
-    data, covariates, dropped = design_frame(
+        return _refute_estimator(study, spec, data, estimator, seed, n_simulations, rng)
+    design, covariates, dropped = design_frame(
         frame, treatment=study.treatment, outcome=study.outcome,
         covariates=tuple(spec.covariates), categorical=tuple(spec.categorical),
         squared=tuple(spec.squared))
     if estimator == "auto":
-        binary = bool(np.isin(data[study.outcome].to_numpy(), (0, 1)).all())
+        binary = bool(np.isin(design[study.outcome].to_numpy(), (0, 1)).all())
         estimator = "logistic_regression" if binary else "linear_regression"
-    suite = refute_all(data, treatment=study.treatment, outcome=study.outcome,
+    suite = refute_all(design, treatment=study.treatment, outcome=study.outcome,
                        covariates=covariates, estimator=estimator, n_simulations=n_simulations,
                        random_state=rng)
-    world_name = (find_world(study.worlds, world, where=study.where).name if spec.simulated
-                  else None)
     return StudyRefutation(
-        study=study.name, world=world_name, simulated=bool(frame.attrs.get("simulated")),
-        description=str(frame.attrs.get("description", spec.description)), estimator=estimator,
-        covariates=covariates, n=len(data), n_dropped=dropped, suite=suite,
-        origin="real data" if spec.kind == "bundled" else f"data from {spec.source}",
-        dropped=dict(frame.attrs.get("dropped", {})))
+        study=study.name, world=data.world, simulated=data.simulated,
+        description=data.description, estimator=estimator, covariates=covariates,
+        n=len(design), n_dropped=dropped, suite=suite, origin=_origin(data),
+        dropped=dict(data.dropped))
 
 
-def _refute_estimator(study: Study, spec: Any, frame: pd.DataFrame, world: str | None,
-                      name: str, seed: int, n_simulations: int,
-                      rng: np.random.Generator) -> StudyRefutation:
-    from causal.data.spec import find_world
+def _origin(data: Any) -> str:
+    """The heading's words for real data: bundled, or a user's file or DataFrame."""
+    return "real data" if data.kind == "bundled" else f"data from {data.source}"
+
+
+def _refute_estimator(study: Study, spec: Any, data: Any, name: str, seed: int,
+                      n_simulations: int, rng: np.random.Generator) -> StudyRefutation:
     from causal.estimate import AIPW, IPW, GComputation, OutcomeRegression, PSMatching
     from causal.refute.from_estimate import refute
 
+    frame = data.frame
     used = [study.treatment, study.outcome, *spec.covariates]
     complete = frame.loc[frame[used].notna().all(axis=1)]
     binary = bool(np.isin(complete[study.outcome].to_numpy(), (0, 1)).all())
@@ -143,14 +144,10 @@ def _refute_estimator(study: Study, spec: Any, frame: pd.DataFrame, world: str |
     estimate = estimator.estimate(
         complete, treatment=study.treatment, outcome=study.outcome,
         covariates=list(spec.covariates), categorical=list(spec.categorical),
-        squared=list(spec.squared))
+        squared=list(spec.squared), terms=list(getattr(spec, "terms", ())))
     suite = refute(estimate, complete, n_simulations=n_simulations, random_state=rng)
-    world_name = (find_world(study.worlds, world, where=study.where).name if spec.simulated
-                  else None)
     return StudyRefutation(
-        study=study.name, world=world_name, simulated=bool(frame.attrs.get("simulated")),
-        description=str(frame.attrs.get("description", spec.description)), estimator=name,
-        covariates=tuple(spec.covariates), n=len(complete),
-        n_dropped=len(frame) - len(complete), suite=suite,
-        origin="real data" if spec.kind == "bundled" else f"data from {spec.source}",
-        dropped=dict(frame.attrs.get("dropped", {})))
+        study=study.name, world=data.world, simulated=data.simulated,
+        description=data.description, estimator=name, covariates=tuple(spec.covariates),
+        n=len(complete), n_dropped=len(frame) - len(complete), suite=suite,
+        origin=_origin(data), dropped=dict(data.dropped))

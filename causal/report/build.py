@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import os
 import platform
@@ -12,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from causal.report.headline import headline_section
-from causal.report.model import Report, ReportContext, Section
+from causal.report.model import Report, Section
 from causal.report.render import to_html, to_json, to_markdown
 from causal.report.robins import robins_section
 from causal.report.sections import SECTION_MODULES
@@ -20,6 +19,7 @@ from causal.report.subsample import build_section
 from causal.report.writer import write_files
 
 if TYPE_CHECKING:  # the study package is imported only where a path must be loaded
+    from causal.analysis.result import Analysis
     from causal.study.model import Study
 
 _VERSIONED_PACKAGES = ("causal", "numpy", "scipy", "pandas", "statsmodels", "scikit-learn",
@@ -41,41 +41,49 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def build_report(study: Study | str | Path, *, random_state: int = 20240101,
+def build_report(analysis: Analysis | Study | str | Path, *, random_state: int = 20240101,
                  progress: Callable[[str], None] | None = None,
                  command: Sequence[str] | None = None,
                  sections: Sequence[str] | None = None) -> Report:
-    """Run every section builder on ``study`` and collect the sections.
+    """Render an :class:`~causal.analysis.Analysis` as a report: every section's
+    ``build(analysis)``, in reading order, preceded by the verdict composed from them.
 
     Parameters
     ----------
-    study : Study or path
-        A study loaded from a file (:func:`causal.load_study`) or built in Python
-        (:meth:`causal.Study.from_frame`).
+    analysis : Analysis, Study or path
+        What :func:`causal.analyse` (or :meth:`causal.Analysis.from_results`) returned. A
+        study (or its path) is analysed first, as a convenience:
+        ``build_report(study)`` is ``build_report(analyse(study))``.
     random_state : int
-        Seed for every random procedure in the report (recorded in it).
+        Only with a study: the seed of :func:`causal.analyse`. An Analysis carries its own.
     progress : callable, optional
-        Called with a short message as each section starts.
+        Called with a short message as each analysis and section starts.
     command : sequence of str, optional
         The command line to record (the CLI passes its own).
     sections : sequence of str, optional
-        Section module names to run (default: all, in reading order, preceded by the verdict
-        composed from them; a selection gets no verdict).
-    """
-    from causal.study.api import as_study
+        Section module names to render (default: those the analysis was made for, or all,
+        preceded by the verdict composed from them; a selection gets no verdict).
 
-    study = as_study(study)
-    ctx = ReportContext(study=study, random_state=random_state,
-                        progress=progress or (lambda message: None))
+    Notes
+    -----
+    The report computes nothing on the data: every number comes from the analysis. An
+    analysis that could not be computed is shown where its result would be, and the verdict
+    lists what could not be computed.
+    """
+    from causal.analysis import Analysis, analyse
+
+    say = progress or (lambda message: None)
+    if not isinstance(analysis, Analysis):
+        analysis = analyse(analysis, random_state=random_state, sections=sections,
+                           progress=say)
+    study = analysis.study
+    if sections is None and analysis.sections is not None:
+        sections = analysis.sections
     built: list[Section] = []
     for name in sections or [n for n in SECTION_MODULES if n not in study.skip]:
-        ctx.progress(name)
+        say(name)
         module = importlib.import_module(f"causal.report.sections.{name}")
-        section = build_section(module, name, ctx)  # a subsample where the budget says
+        section = build_section(module, name, analysis)  # labelled where it was subsampled
         if section is not None:
             built.append(section)
     # The risk-of-bias summary and the verdict read the whole report, so they are added only
@@ -84,21 +92,26 @@ def build_report(study: Study | str | Path, *, random_state: int = 20240101,
     if robins is not None:
         last_real = max((i for i, s in enumerate(built) if not s.simulated), default=-1)
         built.insert(last_real + 1, robins)
-    verdict = headline_section(study, built) if sections is None else None
+    verdict = headline_section(study, built, analysis.failures) if sections is None else None
     if verdict is not None:
         built.insert(0, verdict)
     from causal.study.fingerprint import study_fingerprint
 
     hashes = {"study_sha256": study_fingerprint(study)}
-    hashes.update(ctx.cache.get("data_hashes", {}))
+    hashes.update(analysis.hashes())
     reproducibility: dict[str, Any] = {
         "study": study.name,
         "data_source": None if study.data is None else study.data.source,
         **hashes,
-        "random_state": random_state,
+        "random_state": analysis.random_state,
         "command": " ".join(command) if command else None,
         "versions": package_versions(),
     }
+    if analysis.origin != "analyse":
+        reproducibility["results"] = "the user's own results (Analysis.from_results)"
+    failures = [f.sentence() for f in analysis.failures]
+    if failures:
+        reproducibility["not_computed"] = failures
     return Report(study=study, sections=tuple(built), reproducibility=reproducibility)
 
 

@@ -9,6 +9,7 @@ links to the section with the evidence. It aims at about 150 words.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from causal.report.model import Callout, Paragraph, Section
@@ -53,8 +54,11 @@ def graph_sentence(data: dict[str, Any]) -> str:
     return text + " ([graph](#graph))."
 
 
-def headline_section(study: Study, sections: list[Section]) -> Section | None:
-    """Compose the verdict from the sections' leads (None when there is nothing to say)."""
+def headline_section(study: Study, sections: list[Section],
+                     failures: Sequence[Any] = ()) -> Section | None:
+    """Compose the verdict from the sections' leads (None when there is nothing to say);
+    ``failures`` (:class:`causal.analysis.Failure`) are the analyses that could not be
+    computed, named at the end of the verdict."""
     by_key = _by_key(sections)
     sentences: list[Text] = []
     family = by_key.get("claims")
@@ -92,6 +96,10 @@ def headline_section(study: Study, sections: list[Section]) -> Section | None:
         if section is not None and section.lead:
             lead = section.lead if isinstance(section.lead, Text) else Text.of(section.lead)
             sentences.append(lead)
+    if failures:
+        sentences.append(Text.of(
+            "Could not be computed: " + "; ".join(f.sentence().removesuffix(".")
+                                                  for f in failures) + "."))
     if not sentences:
         return None
     reading = _reading(by_key.get("sensitivity"))
@@ -103,8 +111,8 @@ def headline_section(study: Study, sections: list[Section]) -> Section | None:
     if "robins" in by_key:
         closing.append("The [ROBINS-I summary](#robins) supports, not replaces, a reviewer's "
                        "judgement.")
-    severity = "warning" if by_key.get("sensitivity") is not None and any(
-        s["tips_ci"] for s in by_key["sensitivity"].data.get("scenarios", [])) else "info"
+    severity = "warning" if failures or (by_key.get("sensitivity") is not None and any(
+        s["tips_ci"] for s in by_key["sensitivity"].data.get("scenarios", []))) else "info"
     body = Text.of(*[part for s in sentences for part in (s, " ")],
                    *[part for c in closing for part in (c, " ")])
     body = Text(body.parts[:-1]) if body.parts and body.parts[-1] == " " else body
@@ -146,7 +154,8 @@ def _compare_with_data(study: Study, headline: Any, estimates: dict[str, Any] | 
     wanted = {"OR": ("conditional OR" if headline.odds_ratio_kind == "conditional"
                      else "marginal OR"), "RD": "RD", "MD": "MD"}.get(headline.measure)
     rows = [r for r in estimates["worlds"][0]["estimates"]
-            if r.get("measure") == wanted and r.get("method") != "crude"]
+            if r.get("measure") == wanted and r.get("method") != "crude"
+            and r.get("estimate") is not None and r["estimate"] == r["estimate"]]
     if wanted is None or not rows:
         return None
     row = rows[0]

@@ -2,12 +2,12 @@
 
 A section builder (``causal/report/sections/<name>.py``) returns a :class:`Section`: a title, a
 list of blocks (paragraphs, callouts, bullet lists, tables, figures) and a JSON-able ``data``
-dict for ``report.json``. Builders share computed results through :attr:`ReportContext.cache`.
+dict for ``report.json``. Builders read every computed result from the
+:class:`causal.analysis.Analysis` they render (``build(analysis) -> Section | None``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -72,23 +72,6 @@ class Section:
     simulated: bool = False
     #: one short sentence for the opening verdict (causal/report/headline.py), if any
     lead: str | Text = ""
-
-
-@dataclass
-class ReportContext:
-    """What section builders receive: the study, options, a cache and a progress callback."""
-
-    study: Study
-    random_state: int = 20240101
-    cache: dict[str, Any] = field(default_factory=dict)
-    progress: Callable[[str], None] = lambda message: None
-    options: dict[str, Any] = field(default_factory=dict)
-
-    def cached(self, key: str, compute: Callable[[], Any]) -> Any:
-        """Compute once per report and share between sections."""
-        if key not in self.cache:
-            self.cache[key] = compute()
-        return self.cache[key]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 from causal._results import format_number, frame_to_markdown
 from causal._results import jsonable as _jsonable
-from causal._text import markdown_safe, terminal_safe
+from causal._text import markdown_links_safe, markdown_safe, one_line, terminal_safe
 from causal.report.model import BulletList, Callout, Figure, Paragraph, Report, Section, Table
 from causal.report.provenance import Number, Text, plain
 
@@ -38,7 +38,7 @@ LEGEND = ("How to read the numbers: each is tagged with where it comes from: *re
 
 
 def to_markdown(report: Report) -> str:
-    lines = [f"# Refutation report: {report.study.title}", ""]
+    lines = [f"# Refutation report: {one_line(report.study.title)}", ""]
     lead, real, simulated = _split(report)
     for section in lead:
         lines += _section_markdown(section)
@@ -48,10 +48,10 @@ def to_markdown(report: Report) -> str:
         lines += ['<a id="summary"></a>', "", "## At a glance", "", LEGEND, ""]
         if real_lines:
             lines += ["**The study** (reported, computed and real-data numbers):", ""]
-            lines += [f"- {_md(v)}" for v in real_lines] + [""]
+            lines += [f"- {_block_start(_md(v))}" for v in real_lines] + [""]
         if sim_lines:
             lines += ["**SIMULATED** (appendix; not real clients):", ""]
-            lines += [f"- {_md(v)}" for v in sim_lines] + [""]
+            lines += [f"- {_block_start(_md(v))}" for v in sim_lines] + [""]
     for section in real:
         lines += _section_markdown(section)
     if simulated:
@@ -74,21 +74,32 @@ def _split(report: Report) -> tuple[list[Section], list[Section], list[Section]]
 
 
 def _md(value: str | Text) -> str:
-    return value.markdown() if isinstance(value, Text) else value
+    """One piece of text on one line (a user's string inside it cannot open a new block)."""
+    return one_line(value.markdown() if isinstance(value, Text) else value)
+
+
+_LEADING_MARK = re.compile(r"^(\s*)([#=]|\d+[.)]\s|[-+*]\s|>)")
+
+
+def _block_start(text: str) -> str:
+    """Text that begins a Markdown block, with a leading heading, list or quote mark (which
+    could only come from a user's string) escaped: ``## Verdict`` shows as ``\\## Verdict``."""
+    return _LEADING_MARK.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
 
 
 _ANCHOR = re.compile(r'<a id="[A-Za-z0-9_-]+"></a>')
 
 
 def _markdown_line(line: str) -> str:
-    """An anchor written by this module stays; any other text has raw HTML neutralised."""
-    return line if _ANCHOR.fullmatch(line) else markdown_safe(line)
+    """An anchor written by this module stays; any other text has raw HTML neutralised, and
+    links and images other than this tool's own (anchors, its figures) escaped."""
+    return line if _ANCHOR.fullmatch(line) else markdown_links_safe(markdown_safe(line))
 
 
 def _section_markdown(section: Section, level: int = 2) -> list[str]:
     title = f"SIMULATED: {section.title}" if section.simulated and "SIMULATED" not in \
         section.title else section.title
-    lines = [f'<a id="{section.key}"></a>', "", f"{'#' * level} {title}", ""]
+    lines = [f'<a id="{section.key}"></a>', "", f"{'#' * level} {one_line(title)}", ""]
     for block in section.blocks:
         lines += [_block_markdown(block), ""]
     return lines
@@ -96,16 +107,17 @@ def _section_markdown(section: Section, level: int = 2) -> list[str]:
 
 def _block_markdown(block: Any) -> str:
     if isinstance(block, Paragraph):
-        return _md(block.text)
+        return _block_start(_md(block.text))
     if isinstance(block, Callout):
         return f"> **{_SEVERITY_LABEL[block.severity]}.** {_md(block.text)}"
     if isinstance(block, BulletList):
-        return "\n".join(f"- {_md(item)}" for item in block.items)
+        return "\n".join(f"- {_block_start(_md(item))}" for item in block.items)
     if isinstance(block, Table):
         table = frame_to_markdown(block.frame, block.digits)
-        return f"{table}\n\n*{block.caption}*" if block.caption else table
+        return f"{table}\n\n*{_md(block.caption)}*" if block.caption else table
     if isinstance(block, Figure):
-        return f"![{block.alt or block.key}]({block.key}.png)\n\n*{block.caption}*"
+        alt = _md(block.alt or block.key).replace("[", "(").replace("]", ")")
+        return f"![{alt}]({block.key}.png)\n\n*{_md(block.caption)}*"
     raise TypeError(f"unknown block {type(block).__name__}")
 
 
@@ -114,9 +126,9 @@ def _dict_markdown(data: dict[str, Any]) -> str:
     for key, value in data.items():
         if isinstance(value, dict):
             inner = ", ".join(f"{k} {v}" for k, v in value.items())
-            lines.append(f"- {key}: {inner}")
+            lines.append(one_line(f"- {key}: {inner}"))
         else:
-            lines.append(f"- {key}: {value}")
+            lines.append(one_line(f"- {key}: {value}"))
     return "\n".join(lines)
 
 
@@ -183,8 +195,10 @@ def to_html(report: Report) -> str:
     def rendered(section: Section) -> dict[str, Any]:
         title = f"SIMULATED: {section.title}" if section.simulated and "SIMULATED" not in \
             section.title else section.title
-        return {"key": section.key, "title": title,
-                "body": Markup("\n".join(_block_html(b) for b in section.blocks))}
+        body = "\n".join(_block_html(b) for b in section.blocks)
+        if section.key == "evalue":  # the explorer: HTML only, from the section's numbers
+            body += _explorer_html(report, section)
+        return {"key": section.key, "title": title, "body": Markup(body)}
 
     # Control characters are invalid in HTML and would act if the file were shown in a terminal.
     return terminal_safe(template.render(
@@ -198,6 +212,26 @@ def to_html(report: Report) -> str:
         appendix_title=APPENDIX_TITLE, appendix_note=APPENDIX_NOTE,
         reproducibility=report.reproducibility,
     ))
+
+
+def _explorer_html(report: Report, section: Section) -> str:
+    """The explorer widget (causal/report/explorer.py) for the headline's E-value numbers; empty
+    when the section has none (an RD, an MD, an error)."""
+    data = section.data or {}
+    if not isinstance(data.get("rr_point"), (int, float)) or data.get("measure") not in (
+            "OR", "RR", "HR"):
+        return ""
+    from types import SimpleNamespace
+
+    from causal.report.explorer import fragment, payload
+
+    headline = report.study.claim.headline
+    rr_ci = data.get("rr_ci")
+    result = SimpleNamespace(rr_point=data["rr_point"], rr_ci=tuple(rr_ci) if rr_ci else None,
+                             conversion=data.get("conversion", ""), point=data["evalue_point"],
+                             ci=data.get("evalue_ci"))
+    return "\n" + fragment(payload(result, label=headline.label if headline else "headline",
+                                    measure_text=headline.describe() if headline else ""))
 
 
 # -------------------------------------------------------------------------------- JSON --

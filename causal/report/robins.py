@@ -56,7 +56,8 @@ def _confounding(data: Data) -> list[str]:
     if "probabilistic_bias" in data:
         found.append(f"probabilistic bias analysis: {data['probabilistic_bias']['share_tipped']:.0%}"
                      f" of draws at or beyond the null under assumed priors")
-    if "individual_sensitivity" in data and not data["individual_sensitivity"].get("simulated"):
+    if ("individual_sensitivity" in data and data["individual_sensitivity"].get("cases")
+            and not data["individual_sensitivity"].get("simulated")):
         case = data["individual_sensitivity"]["cases"][0]
         found.append(f"on the data: E-value {case['evalue_point']:.2f}, RV_q {case['rv_q']:.2f}")
     if "target_trial" in data and (text := _departure(data, "assignment")):

@@ -1,27 +1,40 @@
-"""Write a report folder without losing anything that was there.
+"""Write a report folder without losing anything that was there, and never a mix.
 
 A report goes into a new folder, or into one that holds only an earlier report of this tool:
 each report folder carries a marker file, ``.causal-report.json``, listing the files the tool
-wrote. A folder that holds anything else is refused (``force=True`` writes into it anyway and
-still deletes only the files the earlier report listed). The current folder, the home folder,
+wrote there with the SHA-256 of each. A file counts as the tool's only if the marker lists it
+AND its content still has the listed hash, so a copied or planted marker, or a report file
+the user has since edited, protects the file instead of exposing it. A folder that holds
+anything else is refused; ``force=True`` writes beside the other files but never replaces or
+deletes one of them (a new report file whose name is taken by a file the tool did not write is
+refused, as is a folder holding sub-folders of its own). The current folder, the home folder,
 a filesystem root, a folder containing the current one, an existing file, a path under a file
 and a folder that cannot be written are refused whatever ``force`` says. The checks run in
 :func:`check_out_dir`, which the command line calls before computing anything, and again in
 :func:`write_report` before writing.
 
-The new report is written to a hidden staging folder beside the target and moved into place
-only when complete. Replacing an earlier report renames it aside, renames the new one in, and
-only then deletes the old one; if the second rename fails, the old report is renamed back, so
-an interrupted or failed run leaves the earlier report intact and where it was. Folders are
-created with :func:`os.mkdir`, so they follow the user's umask.
+The folder is replaced as one unit. The new report is written to a hidden staging folder
+beside the target (with ``force``, the other files are hard-linked into it too, so they keep
+their inode, content and mode), then the two folders are swapped by one atomic
+``renameat2(RENAME_EXCHANGE)`` (Linux), and only then is the old one deleted. A crash at any
+moment therefore leaves either the old report or the new one under ``--out``, never a mix and
+never nothing. Where the atomic swap is not available the old folder is renamed aside and the
+new one in; a crash between those two renames leaves the old report in a hidden
+``.NAME.old-*`` folder, which the next run puts back before doing anything else. Folders are
+created with :func:`os.mkdir` and given the mode of the folder they replace (a new one
+follows the user's umask).
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import hashlib
 import json
 import os
 import secrets
 import shutil
+import stat
 from pathlib import Path
 
 from causal.errors import ParameterError
@@ -30,19 +43,40 @@ MARKER = ".causal-report.json"
 _LEGACY = {"report.md", "report.html", "report.json"}
 
 
-def _written_by_us(folder: Path) -> set[str] | None:
-    """The files an earlier report in ``folder`` wrote, or None if it is not such a report."""
-    marker = folder / MARKER
-    if marker.is_file():
-        try:
-            listed = json.loads(marker.read_text(encoding="utf-8"))["files"]
-        except (OSError, ValueError, KeyError, TypeError):
+def _sha256(path: Path) -> str | None:
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
             return None
-        if isinstance(listed, list) and all(isinstance(n, str) and "/" not in n and
-                                            n not in ("", ".", "..") for n in listed):
-            return set(listed) | {MARKER}
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
         return None
-    # A report written before the marker existed: report.json says so and names its figures.
+
+
+def _safe_name(name: object) -> bool:
+    return isinstance(name, str) and "/" not in name and "\x00" not in name and \
+        name not in ("", ".", "..", MARKER)
+
+
+def _written_by_us(folder: Path) -> set[str] | None:
+    """The files in ``folder`` that an earlier report of this tool wrote and that still hold
+    what it wrote (by SHA-256), with the marker; None if ``folder`` holds no such report."""
+    marker = folder / MARKER
+    if marker.is_file() and not marker.is_symlink():
+        try:
+            document = json.loads(marker.read_text(encoding="utf-8"))
+            hashes = document["sha256"]
+        except (OSError, ValueError, KeyError, TypeError):
+            hashes = None
+        if isinstance(hashes, dict) and all(_safe_name(n) and isinstance(h, str)
+                                            for n, h in hashes.items()):
+            return {name for name, digest in hashes.items()
+                    if _sha256(folder / name) == digest} | {MARKER}
+        if hashes is not None:
+            return None
+        # a marker from before the hashes: only report.json's own list is trusted below
+    # A report written before the marker held hashes: report.json says so and names its
+    # figures; only files with the names this tool gives are taken as its own.
     try:
         document = json.loads((folder / "report.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -51,8 +85,38 @@ def _written_by_us(folder: Path) -> set[str] | None:
         return None
     figures = {f"{Path(name).stem}{suffix}" for section in document.get("sections", [])
                if isinstance(section, dict) for name in section.get("figures", [])
-               if isinstance(name, str) for suffix in (".png", ".svg")}
-    return _LEGACY | figures
+               if isinstance(name, str) and _safe_name(Path(name).name)
+               for suffix in (".png", ".svg")}
+    found = {name for name in _LEGACY | figures if _sha256(folder / name) is not None}
+    return found | ({MARKER} if marker.is_file() else set())
+
+
+def _leftover(path: Path) -> Path | None:
+    """A hidden ``.NAME.old-*`` folder left by a crash between the two renames of the
+    fallback swap, when ``path`` itself is missing."""
+    if os.path.lexists(path):
+        return None
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return None
+    for name in sorted(names):
+        if name.startswith(f".{path.name}.old-") and (path.parent / name).is_dir():
+            return path.parent / name
+    return None
+
+
+def recover(path: Path) -> bool:
+    """Put back an earlier report that a crash left in a hidden ``.NAME.old-*`` folder
+    (module docstring); True if one was put back."""
+    left = _leftover(path)
+    if left is None:
+        return False
+    try:
+        os.rename(left, path)
+    except OSError:
+        return False
+    return True
 
 
 def _protected(path: Path) -> str | None:
@@ -106,9 +170,10 @@ def _check_out_dir(given: Path, force: bool) -> Path:
     if not os.access(writable_parent, os.W_OK | os.X_OK):
         raise ParameterError(f"`--out` {given} cannot be created: {writable_parent} is not "
                              f"writable.")
+    recover(path)
     if path.is_dir():
         ours = _written_by_us(path)
-        foreign = sorted(set(os.listdir(path)) - (ours or set()))
+        foreign = sorted(set(os.listdir(path)) - (ours or set()) - {MARKER})
         if foreign and not force:
             shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if
                                                len(foreign) > 3 else "")
@@ -118,7 +183,33 @@ def _check_out_dir(given: Path, force: bool) -> Path:
                                  f"replaced).")
         if foreign and not os.access(path, os.W_OK | os.X_OK):
             raise ParameterError(f"`--out` {given} is not writable.")
+        taken = sorted(_LEGACY & set(foreign))
+        if taken:
+            raise ParameterError(f"`--out` {given} already holds {', '.join(taken)}, which "
+                                 "this tool did not write (or which was changed since); "
+                                 "--force never overwrites such a file: move it or choose a "
+                                 "new folder.")
+        folders = [n for n in foreign if not stat.S_ISREG(os.lstat(path / n).st_mode)]
+        if folders:
+            raise ParameterError(f"`--out` {given} holds {folders[0]!r}, which is not a plain "
+                                 "file; --force writes a report only beside plain files (so "
+                                 "that the folder can be replaced as one unit); choose a new "
+                                 "folder.")
     return path
+
+
+def _refuse_taken(path: Path, given: object, names: list[str]) -> None:
+    """--force never overwrites a file the tool did not write."""
+    if not path.is_dir():
+        return
+    ours = _written_by_us(path) or set()
+    taken = [n for n in names if os.path.lexists(path / n) and n not in ours]
+    if taken:
+        shown = ", ".join(taken[:3]) + (f" and {len(taken) - 3} more" if len(taken) > 3
+                                        else "")
+        raise ParameterError(f"`--out` {given} already holds {shown}, which this tool did not "
+                             "write (or which was changed since); --force never overwrites "
+                             "such a file: move it or choose a new folder.")
 
 
 def _new_folder(parent: Path, stem: str) -> Path:
@@ -131,38 +222,97 @@ def _new_folder(parent: Path, stem: str) -> Path:
             continue
 
 
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2``); False where that is not available."""
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                         ctypes.c_uint]
+    if function(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _swap(staging: Path, path: Path) -> Path:
+    """Put ``staging`` at ``path`` and return where the old folder now is."""
+    if _exchange(staging, path):
+        return staging
+    old = path.with_name(f".{path.name}.old-{secrets.token_hex(4)}")
+    os.rename(path, old)
+    try:
+        os.rename(staging, path)
+    except BaseException:
+        os.rename(old, path)
+        raise
+    return old
+
+
+def _write(path: Path, data: bytes) -> None:
+    with open(path, "xb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
 def write_files(files: dict[str, bytes], out_dir: str | Path, *, force: bool = False) -> Path:
     """Write ``files`` (name -> bytes) and the marker as one report folder (module docstring)."""
     path = check_out_dir(out_dir, force=force)
     names = sorted(files)
-    files = {**files, MARKER: (json.dumps({"written_by": "causal report", "files": names},
-                                          indent=2) + "\n").encode("utf-8")}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = _new_folder(path.parent, path.name)
+    bad = [n for n in names if not _safe_name(n)]
+    if bad:
+        raise ParameterError(f"report file names must be plain names; got {bad[0]!r}.")
+    _refuse_taken(path, out_dir, names)
+    digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    files = {**files, MARKER: (json.dumps({"written_by": "causal report", "files": names,
+                                           "sha256": digests}, indent=2) + "\n"
+                               ).encode("utf-8")}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staging = _new_folder(path.parent, path.name)
+    except OSError as error:
+        raise ParameterError(f"`--out` {out_dir} cannot be created "
+                             f"({error.strerror or error}).") from None
     try:
         for name, data in files.items():
-            (staging / name).write_bytes(data)
+            _write(staging / name, data)
         if not path.exists():
             os.rename(staging, path)
             return path
-        ours = _written_by_us(path) or set()
-        if set(os.listdir(path)) <= ours:
-            old = path.with_name(f".{path.name}.old-{secrets.token_hex(4)}")
-            os.rename(path, old)
-            try:
-                os.rename(staging, path)
-            except BaseException:
-                os.rename(old, path)
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-            return path
-        # --force into a folder with other files: replace our files one by one, keep theirs.
-        for name in files:
-            os.replace(staging / name, path / name)
-        for stale in ours - set(files):
-            (path / stale).unlink(missing_ok=True)
-        staging.rmdir()
+        ours = (_written_by_us(path) or set()) | {MARKER}
+        kept = {}
+        for name in sorted(set(os.listdir(path)) - ours):
+            # a file of the user's (--force): the same inode, in the new folder too
+            os.link(path / name, staging / name, follow_symlinks=False)
+            kept[name] = os.lstat(path / name).st_ino
+        os.chmod(staging, stat.S_IMODE(os.stat(path).st_mode))
+        old = _swap(staging, path)
+        _clear_old(old, path, ours, kept)
         return path
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _clear_old(old: Path, path: Path, ours: set[str], kept: dict[str, int]) -> None:
+    """Delete the replaced folder: the earlier report's files and the second links of the
+    user's files; a file the user made there meanwhile is moved into the new folder (or, if
+    its name is taken, the old folder is left in place with it)."""
+    for name in os.listdir(old):
+        entry = old / name
+        if name in ours or kept.get(name) == os.lstat(entry).st_ino:
+            entry.unlink()
+        elif not os.path.lexists(path / name):
+            os.rename(entry, path / name)
+    try:
+        old.rmdir()
+    except OSError:
+        pass

@@ -18,13 +18,41 @@ Which CI limit: the one nearest ``true`` (the null by default); it is always rep
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from causal._validation import check_positive
-from causal.errors import ParameterError
+from causal.errors import CommonOutcomeWarning, ParameterError
 from causal.measures import HazardRatio, OddsRatio, RiskRatio
+
+#: Above this outcome prevalence an odds ratio is not a risk ratio (VanderWeele 2017).
+RARE_OUTCOME_THRESHOLD = 0.15
+
+
+def is_rare_outcome(prevalence: float) -> bool:
+    """The toolkit's one rare-outcome rule of thumb: rare when the outcome's prevalence is
+    below :data:`RARE_OUTCOME_THRESHOLD` (15%, VanderWeele 2017), so that an odds or hazard
+    ratio approximates a risk ratio. Used where a study does not state ``rare_outcome``
+    itself (the report then says the prevalence decided) and to warn when a stated rare
+    outcome is not rare."""
+    return bool(prevalence < RARE_OUTCOME_THRESHOLD)
+
+
+def _warn_if_common(measure: Any, name: str) -> tuple[str, ...]:
+    prevalence = getattr(measure, "prevalence", None)
+    control_risk = getattr(measure, "control_risk", None)
+    known = [p for p in (prevalence, control_risk) if p is not None]
+    if known and not is_rare_outcome(max(known)):
+        message = (
+            f"The {name} is treated as a risk ratio (rare_outcome=True) but the known outcome "
+            f"risk is {max(known):.0%}, above {RARE_OUTCOME_THRESHOLD:.0%}; the E-value "
+            f"will be too large. Use rare_outcome=False."
+        )
+        warnings.warn(message, CommonOutcomeWarning, stacklevel=5)
+        return (message,)
+    return ()
 
 CiLimit = Literal["lower", "upper", "none"]
 
@@ -76,8 +104,6 @@ def _identity(value: float) -> float:
 
 def to_rr_scale(measure: Any) -> RRScale:
     """Read ``measure`` (RiskRatio, OddsRatio, HazardRatio or a number) on the RR scale."""
-    from causal.sensitivity.evalue import _warn_if_common
-
     if isinstance(measure, bool) or isinstance(measure, (int, float)):
         value = check_positive(measure, "effect", what="a risk ratio")
         return RRScale("RR", value, None, value, None, "risk ratio used as is", _identity,
@@ -91,9 +117,11 @@ def to_rr_scale(measure: Any) -> RRScale:
     elif isinstance(measure, OddsRatio | HazardRatio):
         name = "odds ratio" if isinstance(measure, OddsRatio) else "hazard ratio"
         if measure.rare_outcome is None:
+            known = getattr(measure, "prevalence", None)
+            hint = f" (the known prevalence is {known:.0%})" if known is not None else ""
             raise ParameterError(
                 f"`rare_outcome` must be stated for an {name}: True if the outcome is rare "
-                "(< 15%), False if common; got None.")
+                f"(< 15%), False if common{hint}; got None.")
         if measure.rare_outcome:
             notes = _warn_if_common(measure, name)
             to_rr, from_rr = _identity, _identity

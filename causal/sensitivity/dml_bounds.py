@@ -113,6 +113,15 @@ def riesz_elements(y: Any, a: Any, e: Any, m1: Any, m0: Any, *,
     if not all(v.shape == (n,) for v in (a, e, m1, m0)):
         raise ParameterError("`y`, `a`, `e`, `m1` and `m0` must be 1-d arrays of one length; "
                              f"got shapes {[v.shape for v in (y, a, e, m1, m0)]}.")
+    for name, values, what in (("y", y, "outcome"), ("e", e, "propensity score"),
+                               ("m1", m1, "outcome model's prediction under treatment"),
+                               ("m0", m0, "outcome model's prediction under control")):
+        bad = int((~np.isfinite(values)).sum())
+        if bad:
+            raise DataError(f"{bad:,} of {n:,} values of `{name}` (the {what}) are not finite "
+                            "numbers (a cross-fitted model that could not be fitted in a "
+                            "fold, e.g. separation or a category missing from its training "
+                            "folds), so the bounds cannot be computed.")
     if not np.all((a == 0) | (a == 1)):
         raise DataError("`a` (treatment) must be 0/1; got values other than 0 and 1.")
     if not np.all((e > 0) & (e < 1)):

@@ -136,7 +136,7 @@ def dml_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
                     squared: Sequence[str] = (), estimator: Any = None,
                     benchmarks: Any = None, cf_y: float = 0.03, cf_d: float = 0.03,
                     rho: float = 1.0, null: float = 0.0, alpha: float = 0.05,
-                    random_state: Any = None) -> DMLSensitivity:
+                    random_state: Any = None, estimate: Any = None) -> DMLSensitivity:
     """Fit the cross-fitted AIPW, bound its omitted-variable bias, benchmark covariate groups.
 
     Parameters
@@ -156,6 +156,10 @@ def dml_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
         As in :func:`aipw_bounds`.
     random_state : int or numpy.random.Generator, optional
         Seeds the folds when ``estimator`` is not given.
+    estimate : EffectEstimate, optional
+        ``estimator``'s fit on ``data`` when the caller already has it (the analysis layer
+        passes the AIPW estimate the report shows, so it is bounded rather than refitted);
+        only the benchmarks are fitted here.
 
     Returns
     -------
@@ -184,8 +188,9 @@ def dml_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
                              f"{type(model).__name__}.")
     groups = _groups(benchmarks, list(covariates))
     spec = dict(treatment=treatment, outcome=outcome)
-    long = model.estimate(data, **spec, covariates=list(covariates),
-                          categorical=list(categorical), squared=list(squared))
+    long = estimate if estimate is not None else model.estimate(
+        data, **spec, covariates=list(covariates), categorical=list(categorical),
+        squared=list(squared))
     elements = elements_from_estimate(long)
     short_model = _short_estimator(model, long.diagnostics["nuisance"]["fold"])
     rows = []

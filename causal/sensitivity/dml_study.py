@@ -80,14 +80,13 @@ def dml_sensitivity_study(study: Any, *, world: str | None = None,
         The scenario bounded and the robustness values' null.
     random_state : int or numpy.random.Generator
         Seeds the simulated cohort and the cross-fitting folds (one integer is drawn from it).
-    data : DataFrame, optional
-        Use these rows instead of loading the study's data (the report passes the cohort it
-        already drew).
+    data : StudyData, optional
+        Use these rows instead of reading the study's data
+        (:func:`causal.data.study_data.read_study_data`).
     data_sha256 : str, optional
-        The hash of ``data`` if the caller has it (hashing a large frame takes a while).
+        Unused (a StudyData carries its hash); kept for callers that pass it.
     """
-    from causal.data import data_hash, load_study_data
-    from causal.data.spec import find_world
+    from causal.data.study_data import read_study_data
     from causal.estimate import AIPW
     from causal.sensitivity.dml_refit import dml_sensitivity
     from causal.study.api import as_study
@@ -100,19 +99,16 @@ def dml_sensitivity_study(study: Any, *, world: str | None = None,
                              f"published numbers).")
     seed = int(check_random_state(random_state).integers(2**31 - 1))
     if data is None:
-        data = load_study_data(study, world, random_state=seed if spec.simulated else None)
-    chosen = (find_world(study.worlds, world, where=study.where).name if spec.simulated
-              else None)
+        data = read_study_data(study, world, seed=seed if spec.simulated else None)
     if benchmarks is None:
         benchmarks = default_benchmarks(spec.covariates,
                                         study.individual_sensitivity.benchmarks)
     result = dml_sensitivity(
-        data, treatment=study.treatment, outcome=study.outcome,
+        data.frame, treatment=study.treatment, outcome=study.outcome,
         covariates=list(spec.covariates), categorical=list(spec.categorical),
         squared=list(spec.squared), benchmarks=benchmarks, cf_y=cf_y, cf_d=cf_d, rho=rho,
         null=null, alpha=alpha,
         estimator=AIPW(estimand=study.estimand, random_state=seed))
     return StudyDMLSensitivity(
-        study=study.name, world=chosen, simulated=bool(data.attrs.get("simulated")),
-        description=str(data.attrs.get("description", spec.description)),
-        data_hash=data_sha256 or data_hash(data), seed=seed, result=result)
+        study=study.name, world=data.world, simulated=data.simulated,
+        description=data.description, data_hash=data.sha256, seed=seed, result=result)

@@ -21,7 +21,6 @@ Which CI limit: the one nearest ``true``. Its E-value is 1 when the interval con
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -30,7 +29,7 @@ import pandas as pd
 
 from causal._results import SummaryMixin, jsonable, summary_frame
 from causal._validation import check_finite, check_positive
-from causal.errors import CommonOutcomeWarning, ParameterError
+from causal.errors import ParameterError
 from causal.measures import (
     HazardRatio,
     MeanDifference,
@@ -41,9 +40,12 @@ from causal.measures import (
     TwoByTwo,
     z_critical,
 )
+from causal.sensitivity._scale import (  # noqa: F401  (re-exported)
+    RARE_OUTCOME_THRESHOLD,
+    is_rare_outcome,
+    to_rr_scale,
+)
 
-#: Above this outcome prevalence an odds ratio is not a risk ratio (VanderWeele 2017).
-RARE_OUTCOME_THRESHOLD = 0.15
 #: exp(0.91 d) approximation of Chinn (2000) / VanderWeele (2017)
 SMD_TO_LOG_RR = 0.91
 #: the rounded 95% multiplier used by VanderWeele & Ding (2017) and EValue (0.91 x 1.96)
@@ -233,25 +235,6 @@ def _ratio_evalues(rr_point: float, rr_ci: tuple[float, float] | None, rr_true: 
     return point, e_value_of_rr(upper / rr_true), "upper"
 
 
-def _hr_to_rr(hr: float) -> float:
-    return (1 - 0.5 ** math.sqrt(hr)) / (1 - 0.5 ** math.sqrt(1 / hr))
-
-
-def _warn_if_common(measure: Any, name: str) -> tuple[str, ...]:
-    prevalence = getattr(measure, "prevalence", None)
-    control_risk = getattr(measure, "control_risk", None)
-    known = [p for p in (prevalence, control_risk) if p is not None]
-    if known and max(known) > RARE_OUTCOME_THRESHOLD:
-        message = (
-            f"The {name} is treated as a risk ratio (rare_outcome=True) but the known outcome "
-            f"risk is {max(known):.0%}, above {RARE_OUTCOME_THRESHOLD:.0%}; the E-value will be "
-            f"too large. Use rare_outcome=False."
-        )
-        warnings.warn(message, CommonOutcomeWarning, stacklevel=4)
-        return (message,)
-    return ()
-
-
 def e_value(measure: Any, true: float | None = None) -> EValueResult:
     """E-values for an effect measure.
 
@@ -334,35 +317,15 @@ def _replace(result: EValueResult, **changes: Any) -> EValueResult:
 
 def _ratio_measure_evalue(measure: RiskRatio | OddsRatio | HazardRatio, true: float
                           ) -> EValueResult:
-    notes: tuple[str, ...] = ()
-    if isinstance(measure, RiskRatio):
-        convert, conversion = (lambda r: r), "risk ratio used as is"
-    else:
-        name = "odds ratio" if isinstance(measure, OddsRatio) else "hazard ratio"
-        if measure.rare_outcome is None:
-            known = getattr(measure, "prevalence", None)
-            hint = f" (the known prevalence is {known:.0%})" if known is not None else ""
-            raise ParameterError(
-                f"`rare_outcome` must be stated for an {name}: True if the outcome is rare "
-                f"(< 15%), False if common{hint}; got None."
-            )
-        if measure.rare_outcome:
-            notes = _warn_if_common(measure, name)
-            convert = lambda r: r  # noqa: E731
-            conversion = f"rare outcome: {name} ~ risk ratio"
-        elif isinstance(measure, OddsRatio):
-            convert, conversion = math.sqrt, "common outcome: RR ~ sqrt(OR) (VanderWeele 2017)"
-        else:
-            convert = _hr_to_rr
-            conversion = ("common outcome: RR ~ (1 - 0.5^sqrt(HR)) / (1 - 0.5^sqrt(1/HR)) "
-                          "(VanderWeele 2017)")
-    rr_point = convert(measure.estimate)
-    rr_ci = None if measure.ci is None else (convert(measure.ci[0]), convert(measure.ci[1]))
-    rr_true = convert(true)
-    point, ci, limit = _ratio_evalues(rr_point, rr_ci, rr_true)
-    return EValueResult(measure=measure, true=true, rr_point=rr_point, rr_ci=rr_ci, point=point,
-                        ci=ci, ci_limit_used=limit, conversion=conversion, rr_true=rr_true,
-                        notes=notes)
+    """On the RR scale by the toolkit's one conversion (:func:`causal.sensitivity._scale.
+    to_rr_scale`: RR as is; OR or HR as a risk ratio for a rare outcome, else sqrt(OR) or
+    VanderWeele's HR conversion)."""
+    scale = to_rr_scale(measure)
+    rr_true = scale.to_rr(true)
+    point, ci, limit = _ratio_evalues(scale.rr_point, scale.rr_ci, rr_true)
+    return EValueResult(measure=measure, true=true, rr_point=scale.rr_point, rr_ci=scale.rr_ci,
+                        point=point, ci=ci, ci_limit_used=limit, conversion=scale.conversion,
+                        rr_true=rr_true, notes=scale.notes)
 
 
 def _smd_evalue(measure: StandardizedMeanDifference, true: float) -> EValueResult:

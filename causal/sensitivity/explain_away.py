@@ -170,7 +170,7 @@ def explain_away(study: Any, *, uptake_ors: Any = None, recovery_ors: Any = None
         simulate_block,
         split,
     )
-    from causal.sensitivity.evalue import RARE_OUTCOME_THRESHOLD
+    from causal.sensitivity.evalue import is_rare_outcome
     from causal.study.api import as_study
 
     start_wall, start_cpu = time.perf_counter(), time.process_time()
@@ -259,7 +259,7 @@ def explain_away(study: Any, *, uptake_ors: Any = None, recovery_ors: Any = None
         return np.where(unmatched, np.nan, a).reshape(shape)
 
     overall = targets[0] * targets[1] + (1 - targets[0]) * targets[2]
-    evalue_rr = float(np.sqrt(reported_or) if overall > RARE_OUTCOME_THRESHOLD else reported_or)
+    evalue_rr = float(np.sqrt(reported_or) if not is_rare_outcome(overall) else reported_or)
     return ExplainAwayResult(
         uptake_ors=gt, recovery_ors=gy, prevalence=prevalence, n=n, replicates=replicates,
         reported_or=reported_or, alpha=alpha, margins=margins, mean_log_or=grid(mean),

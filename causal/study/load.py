@@ -20,6 +20,7 @@ from causal.study.tables import (
     TOP_LEVEL,
     claim,
     data,
+    design,
     estimate,
     evalue,
     explain_away,
@@ -60,6 +61,11 @@ def load_study(path: str | Path) -> Study:
     if not str(path).isprintable():
         raise StudySpecError(f"`study` must be a path to a study file; got {str(path)!r}, "
                              "which holds control characters.")
+    if path.suffix.lower() in (".csv", ".tsv", ".parquet", ".feather", ".xlsx", ".xls",
+                               ".dta", ".sav", ".json"):
+        raise StudySpecError(f"{path}: this is a data file, not a study file; run `causal "
+                             f"init {path} --treatment T --outcome Y` first to draft a study "
+                             "file for it, then give that file to this command.")
     try:
         if not path.exists():
             raise StudySpecError(f"{path}: study file not found.")
@@ -124,6 +130,8 @@ def parse_study(raw: dict[str, Any], path: Path | None, *, frame: Any = None,
         data=data_spec, worlds=declared_worlds,
         published=published.parse(raw.get("published"), where),
         estimand=estimate.parse(raw.get("estimate"), where),
+        saturated=estimate.parse_saturated(raw.get("estimate"), where),
+        randomised=design.parse(raw.get("design"), where),
         evalue=options.get("evalue") or evalue.parse(raw.get("evalue"), where),
         scenarios=options.get("scenarios") or scenarios.parse(raw.get("scenarios"), where),
         explain_away=explain_away.parse(raw.get("explain_away"), where),

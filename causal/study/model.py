@@ -38,6 +38,10 @@ class Study:
     worlds: tuple[World, ...] = ()
     published: tuple[PublishedAnswer, ...] = ()
     estimand: Literal["ate", "att"] = "ate"
+    #: ``[estimate] saturated``: cell-mean models over the categorical covariates
+    saturated: bool = False
+    #: ``[design] randomised``: the treatment was assigned at random
+    randomised: bool = False
     evalue: EValueOptions = field(default_factory=EValueOptions)
     scenarios: Scenarios = field(default_factory=Scenarios)
     explain_away: ExplainAwayOptions | None = None
@@ -112,12 +116,13 @@ class Study:
     def from_frame(cls, frame: Any, *, treatment: str, outcome: str,
                    covariates: Sequence[str], categorical: Sequence[str] = (),
                    squared: Sequence[str] = (), treatment_interactions: Sequence[str] = (),
-                   graph: Any = None, claim: PublishedClaim | Sequence[PublishedClaim] | None
+                   terms: Sequence[str] = (), graph: Any = None, claim: PublishedClaim | Sequence[PublishedClaim] | None
                    = None, name: str = "study", title: str | None = None,
                    measure: Literal["OR", "RR", "RD", "MD"] | None = None,
                    missing: Literal["refuse", "complete_case"] = "refuse",
                    source: str = "DataFrame", description: str = "",
                    estimand: Literal["ate", "att"] = "ate",
+                   saturated: bool = False, randomised: bool = False,
                    rare_outcome: bool | None = None,
                    scenarios: Scenarios | None = None,
                    individual_sensitivity: IndividualSensitivitySpec | None = None,
@@ -139,6 +144,8 @@ class Study:
         categorical, squared, treatment_interactions : sequence of str
             Covariates entered as indicators, also as a squared term, and interacting with
             the treatment in an outcome model (as ``[data]`` in a study file).
+        terms : sequence of str
+            Products and splines, e.g. ``["age*sex", "bs(age, 4)"]`` (``[data] terms``).
         graph : path or CausalGraph, optional
             The causal graph (a DOT, dagitty or GML file, or a graph object).
         claim : PublishedClaim or sequence of them, optional
@@ -159,6 +166,12 @@ class Study:
             A sentence on the data (say "SIMULATED" for simulated data).
         estimand : {"ate", "att"}
             The estimand of g-computation, IPW and AIPW (``[estimate] estimand``).
+        saturated : bool
+            Saturated (cell-mean) g-computation and IPW over the categorical covariates, and
+            exact matching on them (``[estimate] saturated``).
+        randomised : bool
+            The treatment was randomised (``[design] randomised``): the crude contrast is the
+            design-based estimate and adjustment is for precision.
         rare_outcome : bool, optional
             Whether the outcome is rare (``[evalue] rare_outcome``): how an OR is converted to
             the risk-ratio scale for E-values; without it the sample prevalence decides.
@@ -184,14 +197,17 @@ class Study:
         data: dict[str, Any] = {"source": source, "covariates": names(covariates),
                                 "categorical": names(categorical), "squared": names(squared),
                                 "treatment_interactions": names(treatment_interactions),
+                                "terms": names(terms),
                                 "description": description, "missing": missing,
                                 "outcome_kind": _outcome_kind(measure)}
         raw: dict[str, Any] = {
             "study": {"name": name, "title": title if title is not None else name,
                       "treatment": treatment, "outcome": outcome},
             "data": data}
-        if estimand != "ate":
-            raw["estimate"] = {"estimand": estimand}
+        if estimand != "ate" or saturated is not False:
+            raw["estimate"] = {"estimand": estimand, "saturated": saturated}
+        if randomised is not False:
+            raw["design"] = {"randomised": randomised}
         if rare_outcome is not None:
             raw["evalue"] = {"rare_outcome": rare_outcome}
         return parse_study(raw, None, frame=frame, given_graph=graph, claims=claim,

@@ -9,9 +9,12 @@ cannot show. :func:`paper_template` drafts a claim-only study file for a publish
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
+import secrets
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +59,40 @@ def _dot_id(name: str) -> str:
     return name if _ID.match(name) else _toml(name)
 
 
+def _unsafe_name(name: str) -> str | None:
+    """The first character of a column name that no draft can carry (a control or format
+    character: a newline ends a TOML comment, an ESC or a bidi mark is invisible), shown."""
+    for char in name:
+        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+            return repr(char)[1:-1] if ord(char) < 0x80 else f"U+{ord(char):04X}"
+    return None
+
+
+def _refuse_unsafe(role: str, name: str) -> None:
+    bad = _unsafe_name(name)
+    if bad is not None:
+        from causal.data._formats import shorten
+
+        raise ParameterError(f"the {role} column {shorten(name)!r} has an invisible or control "
+                             f"character ({bad}) in its name, which a study file cannot "
+                             "name reliably; rename the column and run `causal init` again.")
+
+
+def _numbers_but(series: pd.Series) -> tuple[int, list[str]] | None:
+    """For a text column that is numbers except for a few values: (how many values are not
+    numbers, up to three of them); None otherwise."""
+    values = series.dropna()
+    if not len(values) or types.is_numeric_dtype(values.dtype):
+        return None
+    numbers = pd.to_numeric(values.astype(str).str.strip(), errors="coerce")
+    bad = values[numbers.isna()]
+    if len(bad) == 0 or len(bad) > max(1, len(values) // 10):
+        return None
+    from causal.data._formats import shorten
+
+    return len(bad), [shorten(v, 20) for v in pd.unique(bad.astype(str))[:3]]
+
+
 def study_name(text: str) -> str:
     """A study name (letters, digits, '-' and '_') from a file stem."""
     name = re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_")
@@ -97,13 +134,23 @@ def scaffold_from_data(data: str | Path, *, treatment: str, outcome: str,
     data = Path(data)
     columns = read_columns(data)
     chosen_by_user = covariates is not None
+    _refuse_unsafe("treatment", treatment)
+    _refuse_unsafe("outcome", outcome)
+    unsafe: list[str] = []
     if covariates is None:
         candidates = [c for c in columns if c not in (treatment, outcome)]
+        unsafe = [c for c in candidates if _unsafe_name(c) is not None]
+        candidates = [c for c in candidates if c not in unsafe]
     else:
         if isinstance(covariates, str):
             raise ParameterError(f"`covariates` must be a list of column names; got "
                                  f"{covariates!r}.")
         candidates = list(covariates)
+        if not candidates:
+            raise ParameterError("`covariates` must name at least one column (or be left out "
+                                 "to use every other column); got none.")
+        for name in candidates:
+            _refuse_unsafe("covariate", name)
     table = read_table(data, treatment=treatment, outcome=outcome, covariates=candidates,
                        categorical=candidates, missing="complete_case")
     frame = table.frame
@@ -114,6 +161,20 @@ def scaffold_from_data(data: str | Path, *, treatment: str, outcome: str,
     stem = study_name(data.name.split(".")[0])
     study_path, graph_path = out / f"{stem}.toml", out / f"{stem}.dot"
     notes = []
+    if unsafe:
+        from causal.data._formats import shorten
+
+        shown = ", ".join(repr(shorten(c)) for c in unsafe[:3])
+        notes.append(f"left out {shown}{' and more' if len(unsafe) > 3 else ''}: a control or "
+                     "invisible character in the name; rename the column to use it")
+    for column in categorical:
+        nearly = _numbers_but(frame[column])
+        if nearly is not None:
+            count, examples = nearly
+            notes.append(f"{column} is numbers except {count:,} value(s) "
+                         f"({', '.join(map(repr, examples))}), so it is drafted as "
+                         "categorical; if those mean missing, make them empty cells and "
+                         "run `causal init` again to have it numeric")
     if left_out:
         notes.append(f"left out {', '.join(left_out)}: every value distinct, so an identifier, "
                      "not a covariate")
@@ -178,6 +239,21 @@ def _study_text(name: str, data: Path, source: str, treatment: str, outcome: str
                       "drop those rows",
                       "# (the report then states how many per arm).",
                       "# missing = \"complete_case\""]
+    every_categorical = bool(covariates) and set(covariates) == set(categorical)
+    lines += ["# treatment_interactions = []   # covariates whose effect differs by treatment "
+              "(outcome model)",
+              "",
+              "# How the estimators model the covariates (uncomment to change):",
+              "# [estimate]",
+              "# estimand = \"ate\"   # or \"att\": the effect on the treated",
+              ("# saturated = true   # every covariate is categorical: cell-mean models give "
+               "the stratified answer"
+               if every_categorical else
+               "# saturated = true   # cell-mean models; needs every covariate categorical"),
+              "",
+              "# Was the treatment assigned at random (an experiment)? Then uncomment:",
+              "# [design]",
+              "# randomised = true"]
     lines += ["", "[graph]",
               f"file = {_toml(graph_file)}   # edit it: add the unmeasured confounders"]
     if binary and prevalence is not None:
@@ -234,15 +310,85 @@ def _graph_text(name: str, data_name: str, treatment: str, outcome: str,
     return "\n".join(lines)
 
 
+def _folder_problem(folder: Path) -> str | None:
+    """Why files cannot be created in ``folder`` (made if missing), or None."""
+    probe = folder
+    while not os.path.lexists(probe) and probe != probe.parent:
+        probe = probe.parent
+    if os.path.lexists(probe) and not probe.is_dir():
+        return (f"{folder} is an existing file, not a folder" if probe == folder else
+                f"{folder} is under {probe}, which is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return f"{folder} cannot be created ({error.strerror or error})"
+    return None
+
+
 def write_new(files: dict[Path, str]) -> None:
-    """Write each file; refuse (ParameterError) if any exists, before writing any."""
-    existing = [p for p in files if p.exists()]
-    if existing:
-        raise ParameterError(f"{existing[0]} already exists; `causal init` does not "
+    """Write the files together, never overwriting or writing through anything.
+
+    Refuses (ParameterError) if any of the names is taken, by a file, a folder or a symbolic
+    link (dangling ones too), before writing any; a file that already holds exactly the text
+    to write is left as it is when another is missing (so an interrupted run can be repeated). Each file is written
+    in full to a new hidden file beside it (``O_CREAT | O_EXCL``, so created, never opened
+    through a link) and synced, and only then linked to its name with :func:`os.link`, which
+    fails rather than replace anything created meanwhile. A failure (a full disk, a folder
+    that cannot be written) removes what this call wrote: either every file is there, or
+    none.
+    """
+    encoded = {Path(p): t.encode("utf-8") for p, t in files.items()}
+    todo = {}
+    for path, data in encoded.items():
+        if os.path.lexists(path):
+            if path.is_symlink():
+                raise ParameterError(f"{path} is a symbolic link; `causal init` does not "
+                                     "write through links, so remove it or choose another "
+                                     "--out folder.")
+            if not path.is_file() or path.read_bytes() != data:
+                raise ParameterError(f"{path} already exists; `causal init` does not "
+                                     "overwrite files, so remove it or choose another --out "
+                                     "folder.")
+            continue
+        todo[path] = data
+    if not todo:  # everything is there already: a second run, not an interrupted one
+        raise ParameterError(f"{next(iter(encoded))} already exists; `causal init` does not "
                              "overwrite files, so remove it or choose another --out folder.")
-    for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    for folder in dict.fromkeys(p.parent for p in todo):
+        problem = _folder_problem(folder)
+        if problem is not None:
+            raise ParameterError(f"`--out` cannot be used: {problem}.")
+    staged: dict[Path, Path] = {}
+    linked: list[tuple[Path, int]] = []
+    try:
+        for path, data in todo.items():
+            temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL |
+                         getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o666)
+            staged[path] = temporary
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        for path, temporary in staged.items():
+            os.link(temporary, path, follow_symlinks=False)
+            linked.append((path, os.lstat(path).st_ino))
+    except OSError as error:
+        for path, inode in linked:
+            if os.lstat(path).st_ino == inode:
+                os.unlink(path)
+        if error.errno == errno.EEXIST and error.filename2 is not None:
+            raise ParameterError(f"{error.filename2} was created while `causal init` was "
+                                 "writing; nothing was overwritten, and nothing was "
+                                 "written.") from None
+        raise ParameterError(f"`causal init` could not write {next(iter(todo))} "
+                             f"({error.strerror or error}); nothing was written.") from None
+    finally:
+        for temporary in staged.values():
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
 
 
 def paper_template(name: str) -> str:

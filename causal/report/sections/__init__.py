@@ -1,4 +1,4 @@
-"""Report sections, in the order they appear. Each module has ``build(ctx) -> Section | None``.
+"""Report sections, in the order they appear. Each module has ``build(analysis) -> Section | None``.
 
 To add a section: write ``causal/report/sections/<name>.py`` with a ``build`` function and add
 its module name to :data:`SECTION_MODULES` where it belongs in the reading order. The verdict

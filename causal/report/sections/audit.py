@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from causal.claims import AuditResult, Finding, PublishedClaim, ReportedEstimate, audit
-from causal.report.model import Callout, Paragraph, ReportContext, Section, Table
+from typing import TYPE_CHECKING
+
+from causal.claims import AuditResult, Finding, PublishedClaim, ReportedEstimate
+from causal.report.model import Callout, Paragraph, Section, Table
 from causal.report.provenance import Text, computed, count_words, estimate_text, reported
+
+if TYPE_CHECKING:
+    from causal.analysis.result import Analysis
 
 
 def reported_estimate(estimate: ReportedEstimate) -> Text:
@@ -86,18 +91,20 @@ def verdict_text(claim: PublishedClaim, result: AuditResult, source: str) -> tup
     return glance, lead
 
 
-def counts_source(ctx: ReportContext) -> str:
+def counts_source(analysis: Analysis) -> str:
     """The source tag of the group counts, as the study file states it."""
-    treated = ctx.study.claim.treated
+    treated = analysis.study.claim.treated
     text = "" if treated is None else treated.source
     return "[B]" if "[B] counts" in text or text == "[B]" else text
 
 
-def build(ctx: ReportContext) -> Section | None:
-    claim = ctx.study.claim
+def build(analysis: Analysis) -> Section | None:
+    claim = analysis.study.claim
     if not claim.estimates and claim.table is None:
         return None
-    result = ctx.cached("audit", lambda: audit(claim))
+    result = analysis.extras.get("audit")
+    if result is None:
+        return None
     blocks: list = [Paragraph(
         "Each check allows for the rounding of the printed numbers: a check fails only if no "
         "values that print as reported could satisfy it. Findings of several checks that "
@@ -112,7 +119,7 @@ def build(ctx: ReportContext) -> Section | None:
         blocks.append(Paragraph(f"{len(passed)} check(s) passed:"))
         blocks.append(Table(result.summary().query("severity == 'ok'")[["check", "subject",
                                                                           "message"]]))
-    glance, lead = verdict_text(claim, result, counts_source(ctx))
+    glance, lead = verdict_text(claim, result, counts_source(analysis))
     return Section("audit", "Audit of the published numbers", tuple(blocks),
                    {"worst": result.worst, "problems": len(result.problems),
                     "findings": result.to_records()}, verdict=glance, lead=lead)

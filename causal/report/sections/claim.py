@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
-from causal.report.model import BulletList, Paragraph, ReportContext, Section, Table
+from causal.report.model import BulletList, Paragraph, Section, Table
+
+if TYPE_CHECKING:
+    from causal.analysis.result import Analysis
 
 
 def _group_rows(groups) -> pd.DataFrame:
@@ -20,8 +25,8 @@ def _ci_text(e) -> str:
     return "not reported" if e.ci is None else f"{e.ci[0]}–{e.ci[1]}"
 
 
-def build(ctx: ReportContext) -> Section | None:
-    study = ctx.study
+def build(analysis: Analysis) -> Section | None:
+    study = analysis.study
     claim = study.claim
     meta = study.info
     source = study.source

@@ -9,13 +9,16 @@ differences by chance.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from causal.report.model import BulletList, Callout, Paragraph, ReportContext, Section, Table
+from causal.report.model import BulletList, Callout, Paragraph, Section, Table
 from causal.sensitivity.claim_evalue import claim_evalue
 from causal.sensitivity.group_sizes import sizes_for_printed
+
+if TYPE_CHECKING:
+    from causal.analysis.result import Analysis
 
 #: what percentages without group sizes allow and do not allow (quoted by the verdict)
 PERCENTAGES_ONLY = (
@@ -38,8 +41,8 @@ def _direction(claim: Any, rr: float) -> str:
         f" ({claim.benefit} is better)"
 
 
-def _row(claim: Any, ctx: ReportContext) -> dict[str, Any]:
-    options = ctx.study.evalue
+def _row(claim: Any, analysis: Analysis) -> dict[str, Any]:
+    options = analysis.study.evalue
     headline = claim.headline
     result = claim_evalue(claim, rare_outcome=options.rare_outcome, true=options.true)
     treated, control = claim.treated, claim.control
@@ -69,13 +72,13 @@ def _row(claim: Any, ctx: ReportContext) -> dict[str, Any]:
     return row
 
 
-def build(ctx: ReportContext) -> Section | None:
-    claims = ctx.study.claims
+def build(analysis: Analysis) -> Section | None:
+    claims = analysis.study.claims
     sizes_missing = any(c.treated is not None and c.control is not None and (
         c.treated.total is None or c.control.total is None) for c in claims)
     if len(claims) < 2 and not sizes_missing:
         return None
-    rows = [_row(c, ctx) for c in claims]
+    rows = [_row(c, analysis) for c in claims]
     k = len(rows)
     blocks: list = [Paragraph(
         f"{k} claim{'s' if k != 1 else ''} tested. Each row is one outcome or subgroup as the "

@@ -11,16 +11,20 @@ benchmarks from every measured covariate (refitted out of the model).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from causal.analysis.failure import Failure
 from causal.plots._figure import figure_bytes, new_figure
-from causal.report.model import Callout, Figure, Paragraph, ReportContext, Section, Table
+from causal.report.model import Callout, Figure, Paragraph, Section, Table
 from causal.report.provenance import Text
 from causal.report.units import outcome_unit
 
-SCENARIO = {"cf_y": 0.03, "cf_d": 0.03, "rho": 1.0}  # DoubleML's defaults
+if TYPE_CHECKING:
+    from causal.analysis.result import Analysis
+
+from causal.analysis.run import DML_SCENARIO as SCENARIO  # DoubleML's defaults
 
 
 def _f(value: float) -> str:
@@ -94,29 +98,24 @@ def _figure(key: str, run: Any, caption: str) -> Figure:
     return Figure(key, caption, figure_bytes(figure), alt="DML sensitivity contour plot")
 
 
-def build(ctx: ReportContext) -> Section | None:
-    if ctx.study.data is None:
+def build(analysis: Analysis) -> Section | None:
+    if analysis.study.data is None:
         return None
-    import warnings
+    from causal.report.sections.individual_sensitivity import _skipped
 
-    from causal.report.sections.individual_sensitivity import _cases
-    from causal.sensitivity.dml_study import dml_sensitivity_study
-
-    cases = _cases(ctx)  # records each data set's hash, read back below
-    hashes = ctx.cache.get("data_hashes", {})
-    runs = []
-    for i, (_label, data, seed, world) in enumerate(cases):
-        key = ("individual_sensitivity_data_sha256" if world is None
-               else f"individual_sensitivity_world{i + 1}_sha256")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # overlap warnings are reported by 'estimates'
-            runs.append(dml_sensitivity_study(
-                ctx.study, world=None if world is None else world.name, data=data,
-                random_state=ctx.random_state if seed is None else seed,
-                data_sha256=hashes.get(key), **SCENARIO))
+    done = [c for c in analysis.individual if c.dml is not None]
+    if not done:
+        return None
+    failures = [c.dml for c in done if isinstance(c.dml, Failure)]
+    kept = [c for c in done if not isinstance(c.dml, Failure)]
+    title = "Sensitivity of the doubly robust estimate (Long Story Short)"
+    if not kept:
+        return _skipped("dml_sensitivity", title, failures, analysis.study.data.simulated)
+    cases = [(c.label, c.data.frame, c.data.seed, c.world) for c in kept]
+    runs = [c.dml for c in kept]
     simulated = runs[0].simulated
     first = runs[0].result
-    outcome_kind = ("risk difference" if _binary(cases[0][1], ctx.study.outcome)
+    outcome_kind = ("risk difference" if _binary(cases[0][1], analysis.study.outcome)
                     else "mean difference")
     blocks: list = [Paragraph(
         f"The doubly robust estimate itself ({first.estimand.upper()}, {outcome_kind}; "
@@ -134,12 +133,16 @@ def build(ctx: ReportContext) -> Section | None:
         f"means that refitting without the covariate did not increase the out-of-fold "
         f"residual variance of the outcome (did not decrease that of the Riesz "
         f"representer).")]
+    blocks[:0] = [Callout(f.sentence(), "warning") for f in failures]
+    failed = [(f.analysis.removeprefix("DML sensitivity (").removesuffix(")"), f.reason)
+              for f in failures]
     if simulated:
         blocks.insert(0, Callout(
             "All data in this section are SIMULATED: one cohort per declared world, the same "
             "cohorts as in the section on individual-data diagnostics.", "info"))
     labels = [label for label, *_ in cases]
-    frame = pd.DataFrame([_row(label, run) for label, run in zip(labels, runs, strict=True)])
+    frame = pd.DataFrame([_row(label, run) for label, run in zip(labels, runs, strict=True)] +
+                         [{"data": label, "not computable": why} for label, why in failed])
     blocks.append(Table(frame, caption=("SIMULATED cohorts: " if simulated else "Real data: ")
                         + "AIPW estimate, robustness values and bounds.", digits=3))
     for i, (label, run) in enumerate(zip(labels, runs, strict=True)):
@@ -154,15 +157,19 @@ def build(ctx: ReportContext) -> Section | None:
             f"assumed scenario 0.03, 0.03."))
     prefix = ("On one SIMULATED cohort per world (single draws): " if simulated else
               "Individual data: ")
-    unit = outcome_unit(ctx.study)
+    unit = outcome_unit(analysis.study)
     lines: list = []
     for (label, _, _, world), run in zip(cases, runs, strict=True):
         lines += [" | " if lines else "", _sentence(
             label.removeprefix("SIMULATED: "), run, simulated,
-            None if _binary(cases[0][1], ctx.study.outcome) else unit,
+            None if _binary(cases[0][1], analysis.study.outcome) else unit,
             None if world is None else world.true_odds_ratio)]
+    for label, _why in failed:
+        lines += [" | ", f"{label.removeprefix('SIMULATED: ')}: not computable (see the "
+                  "section)"]
     verdict = Text.of(prefix, *lines, ".")
-    data = {"simulated": simulated, "scenario": SCENARIO, "random_state": ctx.random_state,
+    data = {"simulated": simulated, "scenario": SCENARIO, "random_state": analysis.random_state,
+            "not_computable": [{"label": label, "reason": why} for label, why in failed],
             "cases": [{"label": label, "world": run.world, "seed": run.seed,
                        "data_sha256": run.data_hash, "summary": run.result.summary(),
                        "benchmarks": run.result.benchmark_table(), "rv": run.result.rv,

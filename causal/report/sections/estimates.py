@@ -8,46 +8,44 @@ next to the published answers.
 
 from __future__ import annotations
 
-import warnings
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from causal.analysis.failure import Failure
+from causal.estimate.study import NotEstimable
 from causal.plots._figure import figure_bytes, new_figure
-from causal.report.model import Callout, Figure, Paragraph, ReportContext, Section, Table
+from causal.report.model import Callout, Figure, Paragraph, Section, Table
 from causal.report.provenance import Text, assumed, count_words, measured, reported, simulated
 from causal.report.units import amount, outcome_unit
 
+if TYPE_CHECKING:
+    from causal.analysis.result import Analysis
+
 
 def _table(result, world: str | None) -> pd.DataFrame:
+
     rows = []
+    failed = any(isinstance(e, NotEstimable) for e in result.estimates)
     for estimate, se in zip(result.estimates, result.se_conventions, strict=True):
+        status = ({"status": f"not estimable: {estimate.reason}"
+                   if isinstance(estimate, NotEstimable) else "estimated"} if failed else {})
         rows.append({
             **({"world (SIMULATED)": world} if world else {}),
             "method": estimate.method,
-            "estimand": estimate.estimand.upper(),
+            "estimand": estimate.estimand_label,
             "measure": (f"{estimate.odds_ratio_kind} OR" if estimate.measure == "or"
                         else estimate.measure.upper()),
             "estimate": estimate.estimate,
             "ci_lower": estimate.ci[0],
             "ci_upper": estimate.ci[1],
             "SE convention of the CI": se,
-            "warnings": len(estimate.warnings),
+            # each warning beside the estimator it comes from
+            "warnings": " | ".join(estimate.warnings),
+            **status,
         })
     return pd.DataFrame(rows)
-
-
-def _benchmark_truth(ctx: ReportContext, spec) -> float | None:
-    """The experimental effect from ``[data.benchmark]`` (difference in means), if declared."""
-    if not spec.benchmark:
-        return None
-    from causal.data import data_hash, load_benchmark_data
-    from causal.estimate import Crude
-
-    frame = load_benchmark_data(ctx.study)
-    ctx.cache.setdefault("data_hashes", {})["benchmark_data_sha256"] = data_hash(frame)
-    return Crude(measure="md").estimate(frame, treatment=ctx.study.treatment,
-                                        outcome=ctx.study.outcome).estimate
 
 
 def _num(value: float) -> str:
@@ -65,7 +63,7 @@ def _judged(table: pd.DataFrame, result, truth: float | None) -> pd.DataFrame:
                                  for a in answers]
     if truth is not None:
         table["CI covers the experimental truth"] = [
-            "yes" if lo <= truth <= hi else "no"
+            "" if pd.isna(lo) else "yes" if lo <= truth <= hi else "no"
             for lo, hi in zip(table.ci_lower, table.ci_upper, strict=True)]
     return table
 
@@ -77,7 +75,7 @@ def _figures(result, key: str, label: str) -> list[Figure]:
     # one interval per estimator: IPW with the default (sandwich) SE only
     shown = [e for e, kind in zip(result.estimates, result.ipw_se or
                                   (None,) * len(result.estimates), strict=True)
-             if kind in (None, "sandwich")]
+             if kind in (None, "sandwich") and not isinstance(e, NotEstimable)]
     ratio = [e for e in shown if e.measure in ("or", "rr")]
     additive = [e for e in shown if e.measure not in ("or", "rr")]
     for name, group in (("ratio", ratio), ("difference", additive)):
@@ -94,7 +92,7 @@ def _figures(result, key: str, label: str) -> list[Figure]:
         figures.append(Figure(f"estimates_forest_{name}_{key}",
                               f"Estimates and 95% CIs, {label}.", figure_bytes(figure),
                               alt=f"forest plot {label}"))
-    weighted = next((e for e in result.estimates if e.method == "IPW"), None)
+    weighted = next((e for e in shown if e.method == "IPW"), None)
     if weighted is not None:
         figure, ax = new_figure(6.4, 3.6)
         plot_overlap(weighted, ax=ax)
@@ -108,31 +106,32 @@ def _figures(result, key: str, label: str) -> list[Figure]:
     return figures
 
 
-def build(ctx: ReportContext) -> Section | None:
-    from causal.estimate.study import estimate_study
+def build(analysis: Analysis) -> Section | None:
 
-    spec = ctx.study.data
-    if spec is None:
+    spec = analysis.study.data
+    if spec is None or not analysis.worlds:
         return None
-    worlds = [w.name for w in ctx.study.worlds] if spec.simulated else [None]
     blocks: list = []
     data: dict = {"simulated": spec.simulated, "worlds": []}
-    hashes = ctx.cache.setdefault("data_hashes", {})
     verdicts: list[Text] = []
-    truth = _benchmark_truth(ctx, spec)
-    worlds_by_name = {w.name: w for w in ctx.study.worlds} if spec.simulated else {}
-    unit = outcome_unit(ctx.study)
-    headline = ctx.study.claim.headline
+    truth = analysis.benchmark_truth
+    worlds_by_name = {w.name: w for w in analysis.study.worlds} if spec.simulated else {}
+    unit = outcome_unit(analysis.study)
+    headline = analysis.study.claim.headline
+    if isinstance(truth, Failure):
+        blocks.append(Callout(truth.sentence(), "warning"))
+        truth = None
     if truth is not None:
         blocks.append(Callout(f"The experimental benchmark ([data.benchmark], randomised "
                               f"controls) gives an effect of {truth:,.2f}: the truth the "
                               f"observational estimates below are judged against.", "info"))
-    for index, world in enumerate(worlds):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # recorded on each result and shown below
-            result = ctx.cached(f"estimates:{world}", lambda w=world: estimate_study(
-                ctx.study, world=w, random_state=ctx.random_state))
-        hashes[f"data_sha256{'' if world is None else ' (' + world + ')'}"] = result.data_hash
+    for index, computed in enumerate(analysis.worlds):
+        world = computed.world
+        result = computed.estimates
+        if isinstance(result, Failure):
+            blocks.append(Callout(result.sentence(), "error"))
+            verdicts.append(Text.of(result.sentence().removesuffix(".")))
+            continue
         label = (f"in one SIMULATED cohort of {result.n} (a single draw) from the world '{world}'"
                  if world else f"on the {result.n} rows of the data")
         key = "data" if world is None else f"world{index + 1}"
@@ -166,12 +165,22 @@ def build(ctx: ReportContext) -> Section | None:
                 "SE convention": p.se or ("" if p.ci is None else "not stated"),
                 "source": p.source}
                 for p in result.published]), caption="Published answers for these data."))
-        notes = sorted({w for e in result.estimates for w in e.warnings})
-        for note in notes:
-            blocks.append(Callout(note, "warning"))
+        # each estimator's warnings are in its row ("warnings" column); the design's here
+        for note in getattr(result, "design_notes", ()):
+            blocks.append(Callout(note[0].upper() + note[1:] + ".", "warning"))
+        if getattr(analysis.study, "randomised", False):
+            blocks.append(Callout(
+                "The study declares the treatment randomised ([design] randomised = true): "
+                "the crude (unadjusted) contrast is the design-based estimate; the adjusted "
+                "estimates estimate the same effect and adjust only for precision.", "info"))
         blocks.extend(_figures(result, key, label))
-        conditional = next((e for e in result.estimates if e.odds_ratio_kind == "conditional"),
-                           None)
+        fitted = [e for e in result.estimates if not isinstance(e, NotEstimable)]
+        failed = [e for e in result.estimates if isinstance(e, NotEstimable)]
+        for e in failed:
+            blocks.append(Callout(
+                f"{e.method} ({e.label}) is not estimable on these data: {e.reason} Every "
+                f"analysis that needs it says it was skipped.", "error"))
+        conditional = next((e for e in fitted if e.odds_ratio_kind == "conditional"), None)
         entry = {"world": world, "n": result.n, "data_sha256": result.data_hash,
                  **({"rows_dropped": dict(result.dropped)} if result.dropped else {}),
                  "truth": result.truth if world else ({"experimental_effect": truth}
@@ -199,13 +208,20 @@ def build(ctx: ReportContext) -> Section | None:
             def _num(value: float) -> str:
                 return amount(value, unit)
 
-            # one range per measure: an odds ratio and a risk difference are not one scale
+            # one range per estimand and measure: an odds ratio and a risk difference are not
+            # one scale, an ATE and an ATT not one quantity
             by_measure: dict[str, list[float]] = {}
-            for e in result.estimates:
-                by_measure.setdefault(e.measure.upper(), []).append(e.estimate)
+            for e in fitted:
+                kind = (f"{e.odds_ratio_kind} OR" if e.measure == "or"
+                        else e.measure.upper())
+                by_measure.setdefault(f"{e.estimand_label} {kind}", []).append(e.estimate)
             parts: list = []
             for label, found in by_measure.items():
                 low, high = min(found), max(found)
+                if len(found) == 1:
+                    parts += ["; " if parts else "", f"{label} ",
+                              measured(low, source, _num(low))]
+                    continue
                 parts += ["; " if parts else "", f"{label} estimates range ",
                           measured(low, source, _num(low)), " to ",
                           measured(high, source, _num(high))]
@@ -214,7 +230,7 @@ def build(ctx: ReportContext) -> Section | None:
                 pieces: list = []
                 for i, r in enumerate(table.itertuples()):
                     answer = result.compared_with(i)
-                    if answer is None or pd.isna(r.published):
+                    if answer is None or pd.isna(r.published) or pd.isna(r.estimate):
                         continue
                     pieces += [", " if pieces else "; ", f"{r.method} ",
                                measured(r.estimate, source, _num(r.estimate)), " (published ",
@@ -230,6 +246,10 @@ def build(ctx: ReportContext) -> Section | None:
                                 "estimators' intervals "
                                 "cover it")
             verdicts.append(text)
+        if failed:
+            names = ", ".join(f"{e.method} {e.measure.upper()}" for e in failed)
+            verdicts.append(Text.of(f"not estimable{'' if not world else ' in ' + repr(world)}"
+                                    f": {names}"))
     if spec.simulated:
         blocks.insert(0, Callout(
             "These estimates use SIMULATED cohorts shaped like the paper's sample (no "

@@ -2,33 +2,42 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from causal.analysis.failure import Failure
 from causal.plots._figure import figure_bytes, new_figure
 from causal.plots.evalue import plot_evalue_curve
-from causal.report.model import Callout, Figure, Paragraph, ReportContext, Section, Table
+from causal.report.model import Callout, Figure, Paragraph, Section, Table
 from causal.report.provenance import Text, computed
-from causal.sensitivity.claim_evalue import claim_evalue
+from causal.sensitivity.evalue import is_rare_outcome
+
+if TYPE_CHECKING:
+    from causal.analysis.result import Analysis
 
 
-def headline_evalue(ctx: ReportContext):
+def headline_evalue(analysis: Analysis):
     """E-values of the primary claim's headline estimate, with the study's ``[evalue]``
-    assumptions (computed once per report)."""
-    options = ctx.study.evalue
-    return ctx.cached("claim_evalue", lambda: claim_evalue(
-        ctx.study.claim, rare_outcome=options.rare_outcome, true=options.true))
+    assumptions, as the analysis computed them (raises the CausalError it recorded)."""
+    from causal.errors import ParameterError
+
+    result = analysis.extras.get("claim_evalue")
+    if isinstance(result, Failure):
+        raise ParameterError(result.reason)
+    return result
 
 
-def build(ctx: ReportContext) -> Section | None:
+def build(analysis: Analysis) -> Section | None:
     from causal.errors import CausalError
 
     try:
-        result = headline_evalue(ctx)
+        result = headline_evalue(analysis)
     except CausalError as error:
         return Section("evalue", "How strong would unmeasured confounding have to be? "
                        "(E-values)", (Callout(f"No E-value: {error}", "warning"),),
                        {"error": str(error)})
     if result is None:
         return None
-    headline = ctx.study.claim.headline
+    headline = analysis.study.claim.headline
     assert headline is not None
     figure, ax = new_figure()
     plot_evalue_curve(result, ax=ax)
@@ -42,12 +51,12 @@ def build(ctx: ReportContext) -> Section | None:
                "the dashed curve, the confidence limit. The dot marks the E-value.",
                figure_bytes(figure), alt="E-value bias plot"),
     ]
-    prevalence = ctx.study.claim.prevalence
+    prevalence = analysis.study.claim.prevalence
     if prevalence is not None and headline.measure == "OR":
         blocks.append(Paragraph(
             f"The outcome is common here ({prevalence:.0%} overall), so treating the OR as a "
             f"risk ratio would overstate the E-value; the square-root conversion is used."
-            if prevalence > 0.15 else
+            if not is_rare_outcome(prevalence) else
             f"The outcome is rare ({prevalence:.0%} overall), so OR ≈ RR."))
     for note in result.notes:
         blocks.append(Callout(note, "warning"))

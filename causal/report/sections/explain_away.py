@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
-from causal.report.model import Callout, Figure, Paragraph, ReportContext, Section, Table
+from causal.report.model import Callout, Figure, Paragraph, Section, Table
 from causal.report.provenance import Number, Text, assumed, simulated
 from causal.sensitivity.explain_away_result import ExplainAwayResult
+
+if TYPE_CHECKING:
+    from causal.analysis.result import Analysis
 
 
 def reported_number(value: float) -> Number:
@@ -107,22 +112,21 @@ def answer(result: ExplainAwayResult) -> tuple[str, str]:
     return paragraph, verdict + "."
 
 
-def build(ctx: ReportContext) -> Section | None:
+def build(analysis: Analysis) -> Section | None:
     from causal.plots._figure import figure_bytes, new_figure
     from causal.plots.explain_away import plot_explain_away
-    from causal.sensitivity.explain_away import arms_feasibility, explain_away
+    from causal.sensitivity.explain_away import arms_feasibility
 
-    data = ctx.study.data
-    if ctx.study.explain_away is None or data is None or not data.simulated:
+    data = analysis.study.data
+    if analysis.study.explain_away is None or data is None or not data.simulated:
         return None
-    options = ctx.study.explain_away.kwargs()
-    ctx.progress("explain-away simulation")
-    result = ctx.cached("explain_away", lambda: explain_away(
-        ctx.study, random_state=ctx.random_state, **options))
+    result = analysis.extras.get("explain_away")
+    if result is None:
+        return None
     figure, ax = new_figure(6.6, 5.2)
     plot_explain_away(result, ax=ax)
     paragraph, verdict = answer(result)
-    feasible = arms_feasibility(ctx.study, result.uptake_ors, result.recovery_ors,
+    feasible = arms_feasibility(analysis.study, result.uptake_ors, result.recovery_ors,
                                 result.prevalence)
     unmatched = int((~result.matched).sum())
     blocks: list = [

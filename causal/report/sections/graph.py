@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from causal.graph.dag import CausalGraph
@@ -14,10 +16,12 @@ from causal.report.model import (
     Callout,
     Figure,
     Paragraph,
-    ReportContext,
     Section,
     Table,
 )
+
+if TYPE_CHECKING:
+    from causal.analysis.result import Analysis
 
 
 def _names(nodes: tuple[str, ...] | list[str], graph: CausalGraph, labels: bool = True) -> str:
@@ -88,12 +92,19 @@ def verdict(graph: CausalGraph, ident: Identification, check: AdjustmentCheck | 
     return head + tail + "."
 
 
-def build(ctx: ReportContext) -> Section | None:
-    if ctx.study.graph is None:
+def build(analysis: Analysis) -> Section | None:
+    if getattr(analysis.study, "randomised", False):
+        line = ("The study declares the treatment randomised ([design] randomised = true): by "
+                "design no back-door path enters the treatment, so no adjustment set needs "
+                "identifying from a graph; the crude contrast is the design-based estimate and "
+                "covariates are adjusted for precision only.")
+        return Section("graph", "What adjustment can and cannot fix (causal graph)",
+                       (Callout(line, "info"),), {"randomised": True}, verdict=line)
+    if analysis.study.graph is None:
         return None
-    graph, file = ctx.study.graph.graph, ctx.study.graph.file
+    graph, file = analysis.study.graph.graph, analysis.study.graph.file
     ident = identify(graph)
-    covariates = ctx.study.covariates
+    covariates = analysis.study.covariates
     check = check_adjustment(graph, covariates) if covariates else None
     # when no set is valid, show what stays open even after adjusting for everything usable
     residual = check_adjustment(graph, ident.candidate) if not ident.identifiable else None
@@ -107,6 +118,8 @@ def build(ctx: ReportContext) -> Section | None:
         f"Judged with the adjustment criterion (Shpitser, VanderWeele & Robins 2010), which "
         f"is complete for covariate adjustment in a DAG.")]
     line = verdict(graph, ident, check)
+    if not analysis.study.claims:
+        line = line.replace("the published adjustment set", "the study's adjustment set")
     severity = "info" if check is None else "ok" if check.valid else "error"
     blocks.append(Callout(line, severity))
     if check is not None and not check.valid:
@@ -134,7 +147,7 @@ def build(ctx: ReportContext) -> Section | None:
                          "variables and their arrows. Green, double border: the published "
                          "adjustment set. Red arrows: on a non-causal path left open by it.",
                          figure_bytes(figure), figure_bytes(figure, "svg"),
-                         alt=f"causal graph of {ctx.study.name}"))
+                         alt=f"causal graph of {analysis.study.name}"))
     implications = implied_independences(graph)
     if implications:
         blocks.append(Paragraph(

@@ -7,29 +7,36 @@ and declares individual data in ``[data]``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from causal.analysis.failure import Failure
 from causal.plots._figure import figure_bytes, new_figure
-from causal.report.model import Figure, Paragraph, ReportContext, Section, Table
+from causal.report.model import Callout, Figure, Paragraph, Section, Table
+from causal.report.provenance import Text
+
+if TYPE_CHECKING:
+    from causal.analysis.result import Analysis
 
 
-def build(ctx: ReportContext) -> Section | None:
-    spec = ctx.study.heterogeneity
-    if spec is None or ctx.study.data is None:
+def build(analysis: Analysis) -> Section | None:
+    spec = analysis.study.heterogeneity
+    if spec is None or analysis.study.data is None:
         return None
-    from causal.data import data_hash, load_study_data
-    from causal.estimate.heterogeneity import effect_heterogeneity
     from causal.plots.heterogeneity import plot_effect_heterogeneity
 
-    simulated = ctx.study.data.simulated
-    data = load_study_data(ctx.study, spec.world if simulated else None,
-                           random_state=ctx.random_state if simulated else None)
-    ctx.cache.setdefault("data_hashes", {})["heterogeneity_data_sha256"] = data_hash(data)
-    result = effect_heterogeneity(
-        data, treatment=ctx.study.treatment, outcome=ctx.study.outcome,
-        covariates=list(ctx.study.covariates), modifiers=list(spec.modifiers),
-        outcome_type=spec.outcome_type, cv=spec.cv, random_state=ctx.random_state)
-    origin = (f"one SIMULATED cohort of {result.n} ({data.attrs.get('world', 'first world')!r} "
-              f"world, true conditional OR {data.attrs.get('true_odds_ratio', 'n/a')}; seed "
-              f"{ctx.random_state}), not the study's real data" if result.simulated
+    if analysis.heterogeneity is None:
+        return None
+    if isinstance(analysis.heterogeneity, Failure):
+        failure = analysis.heterogeneity
+        return Section("heterogeneity", "Does the effect vary between clients?",
+                       (Callout(failure.sentence(), "warning"),),
+                       {"skipped": failure.sentence()},
+                       verdict=Text.of(failure.sentence()))
+    data, result = analysis.heterogeneity
+    true_or = "n/a" if data.true_odds_ratio is None else data.true_odds_ratio
+    origin = (f"one SIMULATED cohort of {result.n} ({data.world or 'first world'!r} "
+              f"world, true conditional OR {true_or}; seed "
+              f"{analysis.random_state}), not the study's real data" if result.simulated
               else f"the study's data ({result.n} rows)")
     scale = ("a risk difference (EconML reports no odds or risk ratio), so it can vary with "
              "baseline risk even when the odds ratio does not" if spec.outcome_type == "binary"
@@ -63,5 +70,5 @@ def build(ctx: ReportContext) -> Section | None:
     return Section(key="heterogeneity", title="Does the effect vary between clients?",
                    blocks=tuple(blocks),
                    data={"summary": result.summary(), "sentence": result.sentence(),
-                         "random_state": ctx.random_state, "simulated": result.simulated},
+                         "random_state": analysis.random_state, "simulated": result.simulated},
                    simulated=bool(result.simulated))

@@ -10,50 +10,32 @@ propensity-score matching with Rosenbaum's Γ* (McNemar for a 0/1 outcome, Wilco
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from causal.analysis.failure import Failure
 from causal.plots._figure import figure_bytes, new_figure
 from causal.report.model import (
     BulletList,
     Callout,
     Figure,
     Paragraph,
-    ReportContext,
     Section,
     Table,
 )
 from causal.report.provenance import Text
 from causal.report.units import outcome_unit
 
-
-def _seeds(random_state: int, k: int) -> list[int]:
-    """One integer seed per world, derived from the report's seed (recorded in the report)."""
-    return [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(random_state).spawn(k)]
+if TYPE_CHECKING:
+    from causal.analysis.result import Analysis
 
 
-def _cases(ctx: ReportContext) -> list[tuple[str, pd.DataFrame, int | None, Any]]:
-    """(label, data, seed, world) per analysed data set; hashes recorded in the cache."""
-    from causal.data import data_hash, load_study_data
-
-    spec = ctx.study.data
-    hashes = ctx.cache.setdefault("data_hashes", {})
-    if not spec.simulated:
-        data = load_study_data(ctx.study)
-        hashes["individual_sensitivity_data_sha256"] = data_hash(data)
-        origin = "real data" if spec.kind == "bundled" else f"data from {spec.source}"
-        return [(f"{ctx.study.name} ({origin})", data, None, None)]
-    worlds = ctx.study.worlds or (None,)
-    out = []
-    for i, (world, seed) in enumerate(zip(worlds, _seeds(ctx.random_state, len(worlds)),
-                                          strict=True)):
-        name = world.name if world is not None else None
-        data = load_study_data(ctx.study, name, random_state=seed)
-        hashes[f"individual_sensitivity_world{i + 1}_sha256"] = data_hash(data)
-        out.append((f"SIMULATED: {data.attrs.get('world', name)}", data, seed, world))
-    return out
+def _cases(analysis: Analysis) -> list[tuple[str, pd.DataFrame, int | None, Any]]:
+    """(label, data, seed, world) per data set the analysis used (and could analyse)."""
+    return [(case.label, case.data.frame, case.data.seed, case.world)
+            for case in analysis.individual]
 
 
 def _ci_text(low: float, high: float, unit: str | None = None) -> str:
@@ -101,14 +83,6 @@ def _figure(key: str, r: Any, caption: str) -> Figure:
     grid = r.ovb.contour()
     plot_ovb_contour(grid, ax=ax, points=points)
     return Figure(key, caption, figure_bytes(figure), alt="OVB contour plot")
-
-
-def _rare(stated: Any, data: pd.DataFrame, outcome: str) -> bool:
-    """``[evalue] rare_outcome`` when the study states it; otherwise the sample prevalence
-    decides (rare below 15%, VanderWeele's rule of thumb), and the text says so."""
-    if isinstance(stated, bool):
-        return stated
-    return bool(pd.to_numeric(data[outcome], errors="coerce").mean() < 0.15)
 
 
 def _gamma_text(ros: Any) -> str:
@@ -201,36 +175,35 @@ def _flags(label: str, r: Any, unit: str | None = None) -> str:
     return text + "."
 
 
-def build(ctx: ReportContext) -> Section | None:
-    if ctx.study.data is None:
+def build(analysis: Analysis) -> Section | None:
+    if analysis.study.data is None:
         return None
-    from causal.sensitivity.individual import individual_sensitivity
 
-    spec = ctx.study.data
-    options = ctx.study.individual_sensitivity
-    stated = ctx.study.evalue.rare_outcome
-    cases = _cases(ctx)
-    model = dict(treatment=ctx.study.treatment, outcome=ctx.study.outcome,
-                 covariates=list(spec.covariates), categorical=list(spec.categorical),
-                 squared=list(spec.squared))
-    results = []
-    for _label, data, _seed, _world in cases:
-        latent = spec.latent[0] if spec.simulated and spec.latent else None
-        results.append(individual_sensitivity(
-            data, **model, benchmarks=options.benchmarks, kd=options.kd,
-            rare_outcome=_rare(stated, data, ctx.study.outcome), latent=latent))
+    spec = analysis.study.data
+    options = analysis.study.individual_sensitivity
+    stated = analysis.study.evalue.rare_outcome
+    done = [c for c in analysis.individual if c.individual is not None]
+    failures = [c.individual for c in done if isinstance(c.individual, Failure)]
+    kept = [c for c in done if not isinstance(c.individual, Failure)]
+    if not done:
+        return None
     simulated = spec.simulated
+    if not kept:
+        return _skipped("individual_sensitivity", "Which diagnostics flag fragility? "
+                        "(individual data)", failures, simulated)
+    cases = [(c.label, c.data.frame, c.data.seed, c.world) for c in kept]
+    results = [c.individual for c in kept]
     bench = results[0].benchmark_choice
     chosen = ("named in the study file" if options.benchmarks else
               "the measured covariate that best predicts treatment")
-    blocks: list = []
+    blocks: list = [Callout(f.sentence(), "warning") for f in failures]
     if simulated:
         descriptions = [f"'{w.name}' (true conditional OR {w.true_odds_ratio:g}; seed {s})"
                         for _, _, s, w in cases if w is not None]
         blocks.append(Paragraph(
             f"All data in this section are SIMULATED: one cohort of {len(cases[0][1])} per "
             f"declared world, {', '.join(descriptions)}, each seeded from the report's random "
-            f"state {ctx.random_state}. In the 'self-selection only' world employment support "
+            f"state {analysis.random_state}. In the 'self-selection only' world employment support "
             f"does nothing: the whole adjusted estimate is bias from unmeasured motivation. "
             f"The point of this section is to see which diagnostics flag that fragility, and "
             f"which would call a pure artefact robust."))
@@ -253,7 +226,7 @@ def build(ctx: ReportContext) -> Section | None:
         f"(Cinelli & Hazlett 2020), with confounders {multiples} "
         f"as strong as {bench} ({chosen}) as benchmarks; and 1:1 propensity-score matching "
         f"with Rosenbaum bounds ({test_name}), giving Γ*, the hidden bias at which significance at 5% is lost."))
-    unit = outcome_unit(ctx.study)
+    unit = outcome_unit(analysis.study)
     frame = pd.DataFrame([_row(label, r, bench, unit) for (label, *_), r in zip(cases, results,
                                                                          strict=True)])
     blocks.append(Table(frame, caption=("SIMULATED cohorts, one per world: " if simulated
@@ -280,7 +253,7 @@ def build(ctx: ReportContext) -> Section | None:
                                                                  "Sensitivity on the data: "),
                                         *verdict.parts[1:-1],
                                         " ([individual sensitivity](#individual_sensitivity)).")
-    data = {"simulated": simulated, "random_state": ctx.random_state,
+    data = {"simulated": simulated, "random_state": analysis.random_state,
             "benchmarks": bench, "kd": list(options.kd),
             "cases": [{"label": label, "seed": seed,
                        "world": None if world is None else world.name,
@@ -294,3 +267,11 @@ def build(ctx: ReportContext) -> Section | None:
                    "Which diagnostics flag fragility? (individual data"
                    + (", SIMULATED)" if simulated else ")"), tuple(blocks), data,
                    verdict=verdict, simulated=simulated, lead=lead)
+
+
+def _skipped(key: str, title: str, failures: list, simulated: bool) -> Section:
+    """A section whose every analysis failed or was skipped: what and why."""
+    sentences = [f.sentence() for f in failures]
+    return Section(key, title, tuple(Callout(s, "warning") for s in sentences),
+                   {"skipped": sentences}, verdict=Text.of("; ".join(sentences)),
+                   simulated=simulated)

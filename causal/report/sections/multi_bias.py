@@ -8,8 +8,13 @@ has a ``[multi_bias]`` table.
 
 from __future__ import annotations
 
-from causal.report.model import Callout, Paragraph, ReportContext, Section, Table
+from typing import TYPE_CHECKING
+
+from causal.report.model import Callout, Paragraph, Section, Table
 from causal.report.provenance import Text, computed, count_words
+
+if TYPE_CHECKING:
+    from causal.analysis.result import Analysis
 
 
 def bias_types(names: tuple[str, ...]) -> list:
@@ -21,13 +26,13 @@ def bias_types(names: tuple[str, ...]) -> list:
     return [make[name]() for name in names]
 
 
-def build(ctx: ReportContext) -> Section | None:
+def build(analysis: Analysis) -> Section | None:
     from causal.report.sections.evalue import headline_evalue
     from causal.sensitivity.multi_bias import multi_bound, multi_evalue
     from causal.study.tables.selection_spec import multi_bias_spec
 
-    spec = multi_bias_spec(ctx.study)
-    claim = headline_evalue(ctx)
+    spec = multi_bias_spec(analysis.study)
+    claim = headline_evalue(analysis)
     if spec is None or claim is None:
         return None
     biases = bias_types(spec.biases)

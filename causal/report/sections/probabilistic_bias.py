@@ -7,24 +7,29 @@ The priors are the study file's assumptions; the section says so.
 
 from __future__ import annotations
 
-from causal.report.model import Callout, Paragraph, ReportContext, Section, Table
+from typing import TYPE_CHECKING
+
+from causal.report.model import Callout, Paragraph, Section, Table
 from causal.report.provenance import Text, computed
 
+if TYPE_CHECKING:
+    from causal.analysis.result import Analysis
 
-def build(ctx: ReportContext) -> Section | None:
+
+def build(analysis: Analysis) -> Section | None:
     from causal.report.sections.evalue import headline_evalue
     from causal.sensitivity.probabilistic import probabilistic_bias_analysis
     from causal.study.tables.probabilistic_spec import probabilistic_bias_spec
 
-    spec = probabilistic_bias_spec(ctx.study)
-    claim = headline_evalue(ctx)
+    spec = probabilistic_bias_spec(analysis.study)
+    claim = headline_evalue(analysis)
     if spec is None or claim is None or claim.measure.short_name not in ("OR", "RR", "HR"):
         return None
     result = probabilistic_bias_analysis(
         claim.measure, prevalence_treated=spec.priors["prevalence_treated"],
         prevalence_control=spec.priors["prevalence_control"],
         outcome_rr=spec.priors["outcome_rr"], n_draws=spec.n_draws,
-        random_state=ctx.random_state)
+        random_state=analysis.random_state)
     priors = "; ".join(f"{name} ~ {p.describe() if hasattr(p, 'describe') else p}"
                        for name, p in result.priors.items())
     summary = result.summary()
@@ -41,7 +46,7 @@ def build(ctx: ReportContext) -> Section | None:
                   "estimate on the risk-ratio scale by the implied bias factor (Schlesselman "
                   "1978) and, for the total-error interval, adds conventional random error "
                   f"(Lash, Fox & MacLehose 2021, ch. 8). Scale: {result.scale.conversion}. Seed: "
-                  f"the report's random state {ctx.random_state}."),
+                  f"the report's random state {analysis.random_state}."),
         Table(summary[["quantity", "estimate", "ci_lower", "ci_upper", "note"]],
               caption="Probabilistic bias analysis: medians and 95% simulation intervals "
                       "(computed from the reported estimate and the assumed priors).",
@@ -65,7 +70,7 @@ def build(ctx: ReportContext) -> Section | None:
     data = {"priors": {k: (p.describe() if hasattr(p, "describe") else p)
                        for k, p in result.priors.items()},
             "justification": spec.justification, "n_draws": spec.n_draws,
-            "random_state": ctx.random_state, "summary": summary,
+            "random_state": analysis.random_state, "summary": summary,
             "share_tipped": result.share_tipped}
     return Section("probabilistic_bias", "Probabilistic bias analysis (priors from the study "
                    "file)", tuple(blocks), data, verdict=verdict,

@@ -6,19 +6,24 @@ Nothing is pooled or converted between scales; every caveat is printed.
 
 from __future__ import annotations
 
-from causal.report.model import BulletList, Callout, Paragraph, ReportContext, Section, Table
+from typing import TYPE_CHECKING
+
+from causal.report.model import BulletList, Callout, Paragraph, Section, Table
 from causal.report.provenance import Text, computed
 
+if TYPE_CHECKING:
+    from causal.analysis.result import Analysis
 
-def build(ctx: ReportContext) -> Section | None:
+
+def build(analysis: Analysis) -> Section | None:
     from causal.sensitivity.randomised import compare_with_randomised
     from causal.study.tables.randomised_spec import observational_entry, randomised_evidence
 
-    entries = randomised_evidence(ctx.study)
-    observational = observational_entry(ctx.study)
+    entries = randomised_evidence(analysis.study)
+    observational = observational_entry(analysis.study)
     if not entries or observational is None:
         return None
-    t, c = ctx.study.claim.treated, ctx.study.claim.control
+    t, c = analysis.study.claim.treated, analysis.study.claim.control
     comparison = compare_with_randomised(observational, list(entries))
     gap = 100 * (t.events / t.total - c.events / c.total)
     arms = [e for e in entries if e.arms is not None]

@@ -1,8 +1,9 @@
 """Refutation tests of the study's estimates on individual-level data.
 
-The estimators refuted are those the estimates section shows: the adjusted outcome regression
-(the paper's kind of estimate), IPW and AIPW, each refitted as estimated in every simulation
-(:func:`causal.refute.refute`). For a SIMULATED study (Thew) they run on one cohort per declared
+The estimates refuted are estimates the estimates section shows (computed once, by
+:func:`causal.analysis.analyse`): the adjusted outcome regression (the paper's kind of
+estimate), IPW and AIPW, each refitted as estimated in every simulation
+(:func:`causal.refute.refute`); one that was not estimable is listed as skipped. For a SIMULATED study (Thew) they run on one cohort per declared
 world; for real data on the data. Each test (placebo treatment, random common cause, data
 subsets, bootstrap, dummy outcome) checks one way the estimate could be an artefact of the model
 or the sample. None of them can
@@ -11,12 +12,16 @@ detect an unmeasured confounder, and the section says so next to the world where
 
 from __future__ import annotations
 
-import warnings
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from causal.report.model import Callout, Paragraph, ReportContext, Section, Table
+from causal.analysis.failure import Failure
+from causal.report.model import Callout, Paragraph, Section, Table
 from causal.report.provenance import Text, count_words
+
+if TYPE_CHECKING:
+    from causal.analysis.result import Analysis
 
 
 def pass_fail_table(results) -> pd.DataFrame:
@@ -35,17 +40,11 @@ def pass_fail_table(results) -> pd.DataFrame:
         "refuted_mean": r.refuted_mean,
         "sentence": r.sentence} for r in results])
 
-#: the estimators refuted (``refute_study`` names): the adjusted model, IPW and AIPW
-ESTIMATORS = ("auto", "ipw", "aipw")
+def build(analysis: Analysis) -> Section | None:
 
-
-def build(ctx: ReportContext) -> Section | None:
-    from causal.refute.study import refute_study
-
-    spec = ctx.study.data
-    if spec is None:
+    spec = analysis.study.data
+    if spec is None or not analysis.worlds:
         return None
-    worlds = [w.name for w in ctx.study.worlds] if spec.simulated else [None]
     blocks: list = [Paragraph(
         "Each refutation test perturbs the data or the model in a way whose effect on a valid "
         "estimate is known: a permuted (placebo) treatment or outcome should show no effect; a "
@@ -56,17 +55,21 @@ def build(ctx: ReportContext) -> Section | None:
         "a warning sign; passing them all does not show that the estimate is causal.")]
     data: dict = {"worlds": []}
     summary = []
-    for world in worlds:
-        results = []
-        for estimator in ESTIMATORS:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                results.append(refute_study(ctx.study, world=world, estimator=estimator,
-                                            random_state=ctx.random_state))
+    for computed in analysis.worlds:
+        world = computed.world
+        label = f"SIMULATED world '{world}'" if world else "the data"
+        results = [r for _, r in computed.refutations if not isinstance(r, Failure)]
+        failures = [r for _, r in computed.refutations if isinstance(r, Failure)]
+        for failure in failures:
+            blocks.append(Callout(failure.sentence(), "warning"))
+        if not results:
+            summary.append(f"{label}: skipped ("
+                           + "; ".join(f.analysis for f in failures) + ")")
+            data["worlds"].append({"world": world, "skipped": [f.sentence() for f in failures]})
+            continue
         result = results[0]
         verdicts = pd.concat([r.suite.verdicts().assign(estimator=r.suite.results[0].method)
                               for r in results], ignore_index=True)
-        label = f"SIMULATED world '{world}'" if world else "the data"
         blocks.append(Paragraph(f"**{result.heading()}** Also refuted: "
                                 + "; ".join(r.suite.results[0].method for r in results[1:])
                                 + "."))
@@ -74,16 +77,22 @@ def build(ctx: ReportContext) -> Section | None:
             estimator=r.suite.results[0].method) for r in results], ignore_index=True)
         blocks.append(Table(table[["estimator", *table.columns[:-1]]],
                             caption=f"Refutation tests on {label} (100 simulations each), "
-                                    "each estimator refitted as estimated."))
+                                    "each estimate shown in the estimates section refitted "
+                                    "as estimated."))
         counts = []
         for r in results:  # per estimator, so the counts stay small words
             passed = sum(t.passed for t in r.suite.results)
             counts.append(f"{r.suite.results[0].method.split(':')[0]} "
                           f"{count_words(passed)} of {count_words(len(r.suite.results))}")
-        summary.append(f"{label}: " + ", ".join(counts) + " passed")
-        data["worlds"].append({"world": world, "estimator": result.estimator,
-                               "estimators": [r.estimator for r in results],
-                               "n": result.n, "tests": verdicts.to_dict("records")})
+        skipped = [f.analysis.removeprefix("refutations of ").split(" (")[0] for f in failures]
+        summary.append(f"{label}: " + ", ".join(counts) + " passed"
+                       + (f" ({', '.join(skipped)} skipped)" if skipped else ""))
+        entry = {"world": world, "estimator": result.estimator,
+                 "estimators": [r.estimator for r in results],
+                 "n": result.n, "tests": verdicts.to_dict("records")}
+        if failures:
+            entry["skipped"] = [f.sentence() for f in failures]
+        data["worlds"].append(entry)
         if world and "self-selection" in world:
             blocks.append(Callout(
                 "In this SIMULATED world support does nothing and motivation, unmeasured, "

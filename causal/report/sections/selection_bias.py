@@ -8,10 +8,15 @@ has a ``[selection_bias]`` table.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
-from causal.report.model import BulletList, Callout, Paragraph, ReportContext, Section, Table
+from causal.report.model import BulletList, Callout, Paragraph, Section, Table
 from causal.report.provenance import Text, computed
+
+if TYPE_CHECKING:
+    from causal.analysis.result import Analysis
 
 #: (label, keyword arguments of selection_evalue, what the assumption means)
 ASSUMPTION_SETS = (
@@ -43,13 +48,13 @@ def evalue_table(measure) -> tuple[pd.DataFrame, list]:
     return pd.DataFrame(rows), results
 
 
-def build(ctx: ReportContext) -> Section | None:
+def build(analysis: Analysis) -> Section | None:
     from causal.report.sections.evalue import headline_evalue
     from causal.sensitivity.selection_bias import selection_bound
     from causal.study.tables.selection_spec import selection_spec
 
-    spec = selection_spec(ctx.study)
-    claim = headline_evalue(ctx)
+    spec = selection_spec(analysis.study)
+    claim = headline_evalue(analysis)
     if spec is None or claim is None:
         return None
     measure = claim.measure

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from causal.errors import CausalError, StudySpecError
 from causal.plots._figure import figure_bytes, new_figure
 from causal.plots.evalue import plot_evalue_curve
@@ -11,7 +13,6 @@ from causal.report.model import (
     Callout,
     Figure,
     Paragraph,
-    ReportContext,
     Section,
     Table,
 )
@@ -21,13 +22,16 @@ from causal.sensitivity.scenario import assess_scenario, scenario_table
 from causal.sensitivity.scenario_basis import scenario_bases, scenario_benchmarks
 from causal.sensitivity.surfaces import tipping_surface
 
+if TYPE_CHECKING:
+    from causal.analysis.result import Analysis
 
-def build(ctx: ReportContext) -> Section | None:
-    scenarios = list(ctx.study.scenarios)
+
+def build(analysis: Analysis) -> Section | None:
+    scenarios = list(analysis.study.scenarios)
     if not scenarios:
         return None
     try:
-        result = headline_evalue(ctx)
+        result = headline_evalue(analysis)
     except CausalError:
         return None  # the E-value section says why there is none
     if result is None or result.measure.short_name not in ("RR", "OR", "HR"):
@@ -37,13 +41,13 @@ def build(ctx: ReportContext) -> Section | None:
         assessments = [assess_scenario(s, measure, true=result.true) for s in scenarios]
         table = scenario_table(scenarios, measure, true=result.true)
     except CausalError as error:
-        raise StudySpecError(f"{ctx.study.where}: cannot apply the [[scenarios]]: {error}") from None
+        raise StudySpecError(f"{analysis.study.where}: cannot apply the [[scenarios]]: {error}") from None
     name = measure.short_name
     table.insert(0, "#", [str(i) for i in range(1, len(table) + 1)])
-    bases = scenario_bases(ctx.study)
+    bases = scenario_bases(analysis.study)
     table.insert(2, "basis", [bases[s.name].basis if s.name in bases else "hypothesis"
                               for s in scenarios])
-    headline = ctx.study.claim.headline
+    headline = analysis.study.claim.headline
     label = headline.label if headline is not None else "the headline estimate"
     blocks: list = [
         Paragraph(
@@ -65,7 +69,7 @@ def build(ctx: ReportContext) -> Section | None:
         BulletList(tuple(a.sentence() for a in assessments)),
         BulletList(tuple(f"Basis of '{name}': {b.describe()}." for name, b in bases.items())),
     ]
-    benchmarks = scenario_benchmarks(ctx.study)
+    benchmarks = scenario_benchmarks(analysis.study)
     if all(b.basis == "hypothesis" for b in bases.values()):
         blocks.append(Callout(
             "Every scenario here is a hypothesis of the study file, not a published finding."
@@ -74,7 +78,7 @@ def build(ctx: ReportContext) -> Section | None:
                "outcome to compare them with."), "warning"))
     if benchmarks is not None and benchmarks.citations:
         blocks.append(BulletList(tuple(benchmarks.citations)))
-    flagged = ctx.study.scenarios.headline
+    flagged = analysis.study.scenarios.headline
     critics = next((a for a in assessments if a.scenario.name == flagged), None)
     if (critics is not None and critics.scenario.kind == "binary"
             and critics.outcome_rr_to_tip_estimate == critics.outcome_rr_to_tip_estimate):

@@ -6,14 +6,19 @@ departure is a statement, not a number; the table lists each protocol component.
 
 from __future__ import annotations
 
-from causal.report.model import BulletList, Paragraph, ReportContext, Section, Table
+from typing import TYPE_CHECKING
+
+from causal.report.model import BulletList, Paragraph, Section, Table
 from causal.report.provenance import Text, count_words
 
+if TYPE_CHECKING:
+    from causal.analysis.result import Analysis
 
-def build(ctx: ReportContext) -> Section | None:
+
+def build(analysis: Analysis) -> Section | None:
     from causal.study.tables.target_trial_spec import target_trial
 
-    trial = target_trial(ctx.study)
+    trial = target_trial(analysis.study)
     if trial is None:
         return None
     departures = trial.departures()

@@ -8,29 +8,22 @@ dose-response of recovery on time in therapy. Runs when the study file has a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
-from causal.report.model import Callout, Paragraph, ReportContext, Section, Table
+from causal.report.model import Callout, Paragraph, Section, Table
 from causal.report.provenance import Text, assumed, draws, reported, simulated
 
-
-def _runs(ctx: ReportContext, spec, margins: dict, reference: float | None) -> list:
-    from causal.sensitivity.time_ordering import simulate_time_ordering
-
-    return [simulate_time_ordering(
-        **margins, mean_therapy_sessions=spec.mean_therapy_sessions,
-        session_dispersion=spec.session_dispersion, min_sessions=spec.min_sessions,
-        first_uptake_session=spec.first_uptake_session,
-        recovery_or_per_doubling=value, n_replicates=spec.n_replicates,
-        reference_or=reference, random_state=ctx.random_state + i)
-        for i, value in enumerate(spec.recovery_or_per_doubling)]
+if TYPE_CHECKING:
+    from causal.analysis.result import Analysis
 
 
-def build(ctx: ReportContext) -> Section | None:
+def build(analysis: Analysis) -> Section | None:
     from causal.study.tables.time_ordering_spec import time_ordering_spec
 
-    spec = time_ordering_spec(ctx.study)
-    claim = ctx.study.claim
+    spec = time_ordering_spec(analysis.study)
+    claim = analysis.study.claim
     if spec is None or claim.treated is None or claim.overall is None:
         return None
     margins = {"n_clients": claim.overall.total, "n_takers": claim.treated.total,
@@ -39,8 +32,9 @@ def build(ctx: ReportContext) -> Section | None:
         margins["mean_adviser_sessions"] = spec.mean_adviser_sessions
     headline = claim.headline
     reference = headline.value if headline is not None and headline.measure == "OR" else None
-    ctx.progress("time-ordering simulation")
-    results = ctx.cached("time_ordering", lambda: _runs(ctx, spec, margins, reference))
+    results = analysis.extras.get("time_ordering")
+    if results is None:
+        return None
     rows = []
     for value, r in zip(spec.recovery_or_per_doubling, results, strict=True):
         crude = r.quantiles("crude")
@@ -66,7 +60,7 @@ def build(ctx: ReportContext) -> Section | None:
                      if "mean_adviser_sessions" in margins else "")
                   + f"); uptake has a constant chance at each session. ASSUMED by the study "
                   f"file: {spec.justification} {spec.n_replicates:,} simulated cohorts per "
-                  f"row; seeds from the report's random state {ctx.random_state}."),
+                  f"row; seeds from the report's random state {analysis.random_state}."),
         Table(frame, caption="SIMULATED ORs under a null effect, by the assumed dependence of "
                              "recovery on time in therapy.", digits=3),
         Paragraph("Adjusting for the number of sessions removes this bias in the simulated "
@@ -97,7 +91,7 @@ def build(ctx: ReportContext) -> Section | None:
                             "session_dispersion": spec.session_dispersion,
                             "min_sessions": spec.min_sessions,
                             "justification": spec.justification},
-            "random_state": ctx.random_state,
+            "random_state": analysis.random_state,
             "summaries": [r.summary() for r in results]}
     return Section("time_ordering", "Could time ordering alone produce the association? "
                    "(SIMULATED)", tuple(blocks), data, verdict=verdict, simulated=True,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from causal.study.tables import (
     claim,
     data,
+    design,
     estimate,
     evalue,
     explain_away,
@@ -36,7 +37,7 @@ TOP_LEVEL = ("study", "source", "claim", "claims", "evalue", "graph", "data", "w
              "published", "estimate", "scenarios", "explain_away", "individual_sensitivity",
              "heterogeneity", "report", "randomised_evidence", "probabilistic_bias",
              "selection_bias", "multi_bias", "time_ordering", "target_trial",
-             "scenario_benchmarks")
+             "scenario_benchmarks", "design")
 
 
 def accepted_keys() -> dict[str, frozenset[str]]:
@@ -47,7 +48,7 @@ def accepted_keys() -> dict[str, frozenset[str]]:
     """
     out: dict[str, frozenset[str]] = {
         "study": study.KEYS, "source": source.KEYS, "graph": graph.KEYS,
-        "evalue": evalue.KEYS, "estimate": estimate.KEYS, "data": data.KEYS,
+        "evalue": evalue.KEYS, "estimate": estimate.KEYS, "data": data.KEYS, "design": design.KEYS,
         "data.benchmark": data.BENCHMARK_KEYS, "data.cohort": data.COHORT_KEYS,
         "data.uptake": data.COEFFICIENT_KEYS, "data.recovery": data.COEFFICIENT_KEYS,
         "[worlds]": worlds.KEYS, "[published]": published.KEYS,

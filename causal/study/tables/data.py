@@ -22,7 +22,7 @@ from causal.data.spec import (
 from causal.study._reader import MAX_PATH_CHARS, TableReader, spec_error
 
 KEYS = frozenset({"source", "description", "covariates", "categorical", "squared",
-                  "treatment_interactions", "indicators", "latent", "n", "cohort", "uptake",
+                  "treatment_interactions", "terms", "indicators", "latent", "n", "cohort", "uptake",
                   "recovery", "benchmark", "missing", "outcome_kind"})
 SIMULATED_ONLY = frozenset({"n", "cohort", "uptake", "recovery", "latent"})
 BENCHMARK_KEYS = frozenset({"source", "description"})
@@ -120,6 +120,17 @@ def parse(raw: Any, path: Path | str, *, directory: Path, in_python: bool = Fals
         for name in names[key]:
             if name not in covariates:
                 raise reader.error(key, "names listed in data.covariates", name)
+    terms = reader.names("terms", (), what="a list of terms like \"age*sex\" or "
+                                           "\"bs(age, 4)\"")
+    from causal._glm.terms import _PRODUCT, _SPLINE
+
+    for term in terms:
+        match = _SPLINE.match(term) or _PRODUCT.match(term)
+        used = ([match["name"]] if match and "name" in match.groupdict()
+                else [match["left"], match["right"]] if match else [])
+        if not match or any(u not in covariates for u in used):
+            raise reader.error("terms", "terms like \"age*sex\" or \"bs(age, 4)\" of names "
+                               "listed in data.covariates", term)
     indicators = reader.sub("indicators", None, what="a table name = \"column == number\"")
     if indicators is not None:
         for name in indicators.table:
@@ -133,7 +144,7 @@ def parse(raw: Any, path: Path | str, *, directory: Path, in_python: bool = Fals
         benchmark.choice("source", tuple(sorted(SOURCES)))
         benchmark.string("description", "")
     spec = DataSpec(
-        source=source, covariates=covariates, **names,
+        source=source, covariates=covariates, **names, terms=terms,
         indicators={} if indicators is None else dict(indicators.table),
         description=reader.string("description", ""),
         benchmark={} if benchmark is None else dict(benchmark.table),

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from causal.study._reader import TableReader
 
-KEYS = frozenset({"estimand"})
+KEYS = frozenset({"estimand", "saturated"})
 ESTIMANDS = ("ate", "att")
 
 
@@ -17,3 +17,11 @@ def parse(raw: Any, path: Path | str) -> Literal["ate", "att"]:
     if raw is None:
         return "ate"
     return TableReader(raw, "estimate", path, KEYS).choice("estimand", ESTIMANDS, "ate")
+
+
+def parse_saturated(raw: Any, path: Path | str) -> bool:
+    """``saturated``: fit g-computation and IPW with saturated (cell-mean) models over the
+    declared categorical covariates, and match exactly on them (default false)."""
+    if raw is None:
+        return False
+    return bool(TableReader(raw, "estimate", path, KEYS).boolean("saturated", False))

@@ -1,0 +1,82 @@
+"""Results computed from a study's published numbers and declared tables (no individual data).
+
+The audit of the published numbers, the headline E-value (used by the sensitivity, selection,
+multi-bias and probabilistic-bias sections), and the explain-away and time-ordering
+SIMULATIONS: computed once per analysis, for :func:`causal.analysis.analyse` and
+:meth:`causal.analysis.Analysis.from_results` alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from causal.analysis.failure import Failure
+from causal.errors import CausalError
+
+__all__ = ["SERVED", "published_results"]
+
+#: the report sections that read something computed here (the others render the study file)
+SERVED = ("audit", "estimates", "heterogeneity", "refutations", "evalue", "sensitivity",
+          "selection_bias", "multi_bias", "probabilistic_bias", "individual_sensitivity",
+          "dml_sensitivity", "explain_away", "time_ordering")
+
+def published_results(study: Any, names: Sequence[str], random_state: int,
+            say: Callable[[str], None]) -> dict[str, Any]:
+    """Results several sections read, computed from the study's published numbers and
+    declared tables (no individual data): the audit, the headline E-value, the explain-away
+    and time-ordering simulations. A headline whose E-value cannot be computed is a
+    Failure."""
+    out: dict[str, Any] = {}
+    claim = study.claim
+    if "audit" in names and (claim.estimates or claim.table is not None):
+        from causal.claims import audit
+
+        out["audit"] = audit(claim)
+    if any(n in names for n in ("evalue", "sensitivity", "selection_bias", "multi_bias",
+                                "probabilistic_bias")):
+        from causal.sensitivity.claim_evalue import claim_evalue
+
+        try:
+            out["claim_evalue"] = claim_evalue(claim, rare_outcome=study.evalue.rare_outcome,
+                                               true=study.evalue.true)
+        except CausalError as error:
+            out["claim_evalue"] = Failure("E-value of the headline estimate", str(error))
+    data = study.data
+    if ("explain_away" in names and study.explain_away is not None and data is not None
+            and data.simulated):
+        from causal.sensitivity.explain_away import explain_away
+
+        say("explain-away simulation")
+        out["explain_away"] = explain_away(study, random_state=random_state,
+                                           **study.explain_away.kwargs())
+    if "time_ordering" in names:
+        runs = _time_ordering(study, random_state, say)
+        if runs is not None:
+            out["time_ordering"] = runs
+    return out
+
+
+def _time_ordering(study: Any, random_state: int, say: Callable[[str], None]) -> Any:
+    """One SIMULATED time-ordering run per assumed dose-response (seeds random_state + i)."""
+    from causal.sensitivity.time_ordering import simulate_time_ordering
+    from causal.study.tables.time_ordering_spec import time_ordering_spec
+
+    spec = time_ordering_spec(study)
+    claim = study.claim
+    if spec is None or claim.treated is None or claim.overall is None:
+        return None
+    margins = {"n_clients": claim.overall.total, "n_takers": claim.treated.total,
+               "n_recovered": claim.overall.events}
+    if spec.mean_adviser_sessions is not None:
+        margins["mean_adviser_sessions"] = spec.mean_adviser_sessions
+    headline = claim.headline
+    reference = headline.value if headline is not None and headline.measure == "OR" else None
+    say("time-ordering simulation")
+    return tuple(simulate_time_ordering(
+        **margins, mean_therapy_sessions=spec.mean_therapy_sessions,
+        session_dispersion=spec.session_dispersion, min_sessions=spec.min_sessions,
+        first_uptake_session=spec.first_uptake_session,
+        recovery_or_per_doubling=value, n_replicates=spec.n_replicates,
+        reference_or=reference, random_state=random_state + i)
+        for i, value in enumerate(spec.recovery_or_per_doubling))

@@ -1,0 +1,167 @@
+"""A report folder under hostile conditions: planted markers, the user's own report.md with
+--force, faults after the k-th file, a crash between the two renames, unusable --out paths.
+
+Every case checks the one sentence (or the correct outcome) and, with tests/_untouched.py,
+that nothing outside the tool's own files changed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+
+from causal.cli import main
+from causal.errors import ParameterError
+from causal.report import writer
+from causal.report.writer import MARKER, check_out_dir, write_files
+from tests._untouched import snapshot
+from tests.conftest import THEW
+
+OLD = {"report.md": b"# old\n", "report.html": b"<p>old</p>\n", "report.json": b"{}\n",
+       "fig.png": b"\x89PNG old"}
+NEW = {"report.md": b"# new\n", "report.html": b"<p>new</p>\n", "report.json": b"{\"n\":1}\n",
+       "fig.png": b"\x89PNG new", "other.png": b"\x89PNG"}
+
+
+def run(capsys, *args):
+    status = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def contents(folder):
+    return {name: (folder / name).read_bytes() for name in os.listdir(folder)
+            if name != MARKER}
+
+
+def test_case1_force_never_overwrites_the_users_own_report_md(capsys, tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "report.md").write_text("my own notes")
+    before = snapshot(tmp_path)
+    status, _, err = run(capsys, "report", THEW, "--section", "evalue", "--out", mine,
+                         "--force", "--quiet")
+    assert status == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert "already holds report.md, which this tool did not write" in err
+    assert "--force never overwrites such a file" in err
+    assert snapshot(tmp_path) == before
+    with pytest.raises(ParameterError, match="never overwrites"):
+        write_files(NEW, mine, force=True)
+    assert snapshot(tmp_path) == before
+
+
+def test_case1_an_edited_report_file_is_the_users_now(tmp_path):
+    out = write_files(OLD, tmp_path / "r")
+    (out / "report.md").write_text("edited by hand")
+    with pytest.raises(ParameterError, match=r"holds files this tool did not write "
+                                             r"\(report.md\)"):
+        write_files(NEW, out)
+    with pytest.raises(ParameterError, match="never overwrites"):
+        write_files(NEW, out, force=True)
+    assert (out / "report.md").read_text() == "edited by hand"
+
+
+@pytest.mark.parametrize("marker", [
+    {"written_by": "causal report", "files": ["notes.txt", "report.md"]},  # names only
+    {"written_by": "causal report", "files": ["notes.txt"],
+     "sha256": {"notes.txt": "0" * 64}},  # a hash that is not the file's
+])
+def test_case2_a_planted_marker_does_not_expose_the_users_files(tmp_path, marker):
+    folder = tmp_path / "r"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("precious")
+    (folder / MARKER).write_text(json.dumps(marker))
+    before = snapshot(tmp_path)
+    with pytest.raises(ParameterError, match=r"holds files this tool did not write "
+                                             r"\(notes.txt\)"):
+        write_files(NEW, folder)
+    assert snapshot(tmp_path) == before
+    write_files(NEW, folder, force=True)
+    assert (folder / "notes.txt").read_text() == "precious"
+    listed = json.loads((folder / MARKER).read_text())
+    assert sorted(listed["sha256"]) == sorted(NEW) and "notes.txt" not in listed["files"]
+
+
+@pytest.mark.parametrize("k", range(len(NEW) + 1))
+def test_case2_a_fault_after_the_kth_file_leaves_the_old_report_whole(tmp_path, monkeypatch,
+                                                                     k):
+    out = write_files(OLD, tmp_path / "r")
+    (out / "notes.txt").write_text("mine")  # so that --force is needed
+    before = snapshot(tmp_path)
+    real = writer._write
+    written = []
+
+    def full_disk(path, data):
+        if len(written) == k:
+            raise OSError(28, "No space left on device")
+        written.append(path)
+        real(path, data)
+
+    monkeypatch.setattr(writer, "_write", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        write_files(NEW, out, force=True)
+    assert snapshot(tmp_path) == before  # the old report, the user's file, no leftovers
+
+
+def test_case2_a_fault_at_the_swap_leaves_the_old_report_whole(tmp_path, monkeypatch):
+    out = write_files(OLD, tmp_path / "r")
+    (out / "notes.txt").write_text("mine")
+    before = snapshot(tmp_path)
+
+    def killed(a, b):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(writer, "_exchange", killed)
+    with pytest.raises(KeyboardInterrupt):
+        write_files(NEW, out, force=True)
+    assert snapshot(tmp_path) == before
+
+
+def test_case2_force_replaces_the_folder_as_one_unit_and_keeps_the_users_file(tmp_path):
+    out = write_files(OLD, tmp_path / "r")
+    os.chmod(out, 0o750)
+    (out / "notes.txt").write_text("mine")
+    inode = os.stat(out / "notes.txt").st_ino
+    write_files(NEW, out, force=True)
+    assert contents(out) == {**NEW, "notes.txt": b"mine"}
+    assert os.stat(out / "notes.txt").st_ino == inode  # the same file, not a copy
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o750
+    assert sorted(os.listdir(tmp_path)) == ["r"]
+
+
+def test_case2_a_crash_between_the_two_renames_is_put_back_by_the_next_run(tmp_path):
+    out = write_files(OLD, tmp_path / "r")
+    # the state a SIGKILL between the fallback's renames leaves: --out missing, the old
+    # report in a hidden folder beside it
+    os.rename(out, tmp_path / ".r.old-0badc0de")
+    assert check_out_dir(out) == out
+    assert contents(out) == OLD and sorted(os.listdir(tmp_path)) == ["r"]
+
+
+def test_case2_the_fallback_swap_also_keeps_the_folder_whole(tmp_path, monkeypatch):
+    monkeypatch.setattr(writer, "_exchange", lambda a, b: False)
+    out = write_files(OLD, tmp_path / "r")
+    (out / "notes.txt").write_text("mine")
+    write_files(NEW, out, force=True)
+    assert contents(out) == {**NEW, "notes.txt": b"mine"}
+    assert sorted(os.listdir(tmp_path)) == ["r"]
+
+
+def test_force_beside_a_sub_folder_is_refused(tmp_path):
+    out = tmp_path / "r"
+    (out / "data").mkdir(parents=True)
+    before = snapshot(tmp_path)
+    with pytest.raises(ParameterError, match=r"holds 'data', which is not a plain file"):
+        write_files(NEW, out, force=True)
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("target", ["/proc/x", "/proc/self/x/y"])
+def test_report_out_under_proc_is_one_sentence(capsys, target):
+    status, _, err = run(capsys, "report", THEW, "--section", "evalue", "--out", target,
+                         "--quiet")
+    assert status == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert "`--out`" in err
