@@ -37,5 +37,6 @@ _app.command("init")(study.init)
 _app.command()(paper.extract)
 _app.command()(paper.batch)
 _app.command(context_settings=NEGATIVE_NUMBERS)(paper.explore)
+_app.command()(study.examples)
 
 __all__ = ["main", "run"]

@@ -12,7 +12,9 @@ from causal.cli.app import (
     fail,
 )
 
-StudyArg = Annotated[Path, typer.Argument(help="Study file (TOML), e.g. studies/thew2024.toml.")]
+StudyArg = Annotated[Path, typer.Argument(
+    help="Study file (TOML), e.g. studies/thew2024.toml, or the name of a bundled example "
+         "(thew2024; see `causal examples`).")]
 
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]

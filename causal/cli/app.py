@@ -28,6 +28,21 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from causal import __version__
+
+        typer.echo(f"causal {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True,
+        help="Print the version and exit.")) -> None:
+    """Stress-test observational findings: audit published numbers, E-values, reports."""
+
+
 EXIT_BAD_INPUT = 2
 
 
@@ -92,9 +107,13 @@ def echo_result(result: Any, as_json: bool, extra: dict[str, Any] | None = None)
 
 
 def load_study_file(study: Path) -> Any:
+    """Load a study file, or the bundled example of a bare name (``thew2024``)."""
     import stat
 
+    from causal.examples import resolve_study
     from causal.study.load import load_study
+
+    study = resolve_study(study)
 
     try:
         mode = os.stat(study).st_mode

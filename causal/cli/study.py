@@ -70,6 +70,10 @@ def report(
     command = relative_command(study, *options)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        # a dependency compiled on first import (no byte-compiled files; DeprecationWarning
+        # on Python 3.11, SyntaxWarning from 3.12) warns about its own
+        # source, not about the statistics
+        warnings.filterwarnings("ignore", message="invalid escape sequence")
         if quiet:
             with replicate_blocks(scheduler, workers, quiet=True):
                 analysis = analyse(loaded, random_state=random_state, sections=section or None)
@@ -195,6 +199,9 @@ def init(
     from_paper: Annotated[str | None, typer.Option(
         "--from-paper", help="Write a claim-only template NAME.toml for a published result "
                              "instead.")] = None,
+    example: Annotated[str | None, typer.Option(
+        "--example", help="Copy the bundled example study NAME (and its graph) to edit "
+                          "instead; see `causal examples`.")] = None,
 ) -> None:
     """Draft a study: `causal init cohort.csv --treatment T --outcome Y` or
     `causal init --from-paper NAME`.
@@ -205,6 +212,16 @@ def init(
     """
     from causal.study.scaffold import paper_template, scaffold_from_data, write_new
 
+    if example is not None:
+        if data is not None or treatment or outcome or covariates or missing != "refuse" \
+                or from_paper is not None:
+            fail("`--example` copies a bundled study as it is; give no data file, "
+                 "--treatment, --outcome, --covariates, --missing or --from-paper with it.")
+        files = _example_files(example, out)
+        write_new(files)
+        typer.echo(f"wrote {' and '.join(_shown(p) for p in files)}")
+        typer.echo(f"next: causal report {_shown(next(iter(files)))}")
+        return
     if from_paper is not None:
         if data is not None or treatment or outcome or covariates or missing != "refuse":
             fail("`--from-paper` drafts a claim-only study; give no data file, --treatment, "
@@ -237,3 +254,59 @@ def init(
         typer.echo(f"note: {note}")
     typer.echo(f"next: add the unmeasured confounders to {_shown(drafted.graph_path)}, then "
                f"run: causal report {_shown(drafted.study_path)}")
+
+
+def _example_files(name: str, out: Path) -> dict[Path, str]:
+    """The bundled study ``name`` and its graph as new files in ``out``: the graph is put
+    beside the study and ``[graph] file`` rewritten to point at it."""
+    import re
+    import tomllib
+
+    from causal.examples import example_study
+
+    study = example_study(name)
+    text = study.read_text(encoding="utf-8")
+    files: dict[Path, str] = {out / study.name: text}
+    graph = tomllib.loads(text).get("graph", {}).get("file")
+    if graph:
+        source = (study.parent / graph).resolve()
+        files[out / study.name] = re.sub(
+            r'^(file\s*=\s*)"' + re.escape(graph) + '"', rf'\1"{source.name}"', text,
+            count=1, flags=re.M)
+        files[out / source.name] = source.read_text(encoding="utf-8")
+    return files
+
+
+def examples(
+    copy: Annotated[Path | None, typer.Option(
+        "--copy", help="Copy studies/, dags/ and notebooks/ into this folder (their relative "
+                       "paths keep working there).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the bundled examples (studies, graphs, notebooks), or copy them with --copy DIR.
+
+    A study's bare name works wherever a study file does: `causal report thew2024`."""
+    from causal.examples import copy_examples, examples_root, list_examples
+
+    if copy is not None:
+        written = copy_examples(copy)
+        typer.echo(f"copied {len(written)} file(s) into {_shown(copy)}: studies/, dags/, "
+                   "notebooks/")
+        typer.echo(f"next: causal report {_shown(copy / 'studies' / 'thew2024.toml')}")
+        return
+    found = list_examples()
+    if as_json:
+        emit_json({"root": str(examples_root()),
+                   "examples": [{"kind": e.kind, "name": e.name, "path": str(e.path),
+                                 "title": e.title} for e in found]})
+        return
+    typer.echo(f"bundled examples in {examples_root()}")
+    for kind, heading in (("study", "studies (causal report NAME, causal init --example NAME)"),
+                          ("graph", "graphs (causal dag PATH)"),
+                          ("notebook", "notebooks (causal examples --copy DIR, then open "
+                                       "DIR/notebooks/)")):
+        typer.echo("")
+        typer.echo(f"{heading}:")
+        for e in (e for e in found if e.kind == kind):
+            label = f"  {e.name:<40}" if e.title else f"  {e.name}"
+            typer.echo(f"{label}{e.title}".rstrip())

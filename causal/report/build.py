@@ -27,8 +27,13 @@ _VERSIONED_PACKAGES = ("causal", "numpy", "scipy", "pandas", "statsmodels", "sci
 
 
 def package_versions() -> dict[str, str]:
+    from causal import __version__
+
     versions = {"python": platform.python_version()}
     for name in _VERSIONED_PACKAGES:
+        if name == "causal":  # the distribution is causal-stress; the import name is causal
+            versions[name] = __version__
+            continue
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
