@@ -52,7 +52,8 @@ def estimate(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = estimate_study(loaded, world=world, random_state=random_state)
-    notes = sorted({str(w.message) for w in caught})
+    notes = sorted({str(w.message) for w in caught}) + [
+        f"design: {note}" for note in result.design_notes]
     if as_json:
         emit_json({"study": result.study, "world": result.world, "simulated": result.simulated,
                    "n": result.n, "data_sha256": result.data_hash, "truth": result.truth,

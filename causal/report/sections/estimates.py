@@ -214,7 +214,9 @@ def build(analysis: Analysis) -> Section | None:
             for e in fitted:
                 kind = (f"{e.odds_ratio_kind} OR" if e.measure == "or"
                         else e.measure.upper())
-                by_measure.setdefault(f"{e.estimand_label} {kind}", []).append(e.estimate)
+                key = (e.label if e.estimand in ("crude", "conditional")
+                       else f"{e.estimand_label} {kind}")
+                by_measure.setdefault(key, []).append(e.estimate)
             parts: list = []
             for label, found in by_measure.items():
                 low, high = min(found), max(found)
