@@ -53,3 +53,18 @@ def test_init_drafts_estimate_and_design_keys_commented(tmp_path, monkeypatch, c
         "# saturated = true", "saturated = true")
     raw = tomllib.loads(uncommented)
     assert raw["estimate"] == {"saturated": True}
+
+
+def test_init_offers_zero_one_columns_as_categories(tmp_path, monkeypatch, capsys):
+    """0/1 covariates are drafted as numbers (the same models either way) with a commented
+    line listing them as categories too, which saturated models and exact matching need."""
+    monkeypatch.chdir(tmp_path)
+    pd.DataFrame({"a": [1, 0, 1, 0, 1, 0], "y": [1, 0, 0, 1, 1, 0],
+                  "child": [0, 1, 0, 0, 1, 1], "g": list("uvuvvu"),
+                  "age": [3.0, 5, 7, 2, 9, 4]}).to_csv("d.csv", index=False)
+    assert main(["init", "d.csv", "--treatment", "a", "--outcome", "y"]) in (0, None)
+    text = (tmp_path / "d.toml").read_text(encoding="utf-8")
+    raw = tomllib.loads(text)
+    assert raw["data"]["categorical"] == ["g"]
+    assert '# categorical = ["g", "child"]   # child: 0/1, drafted as numbers' in text
+    assert '# estimand = "ate"   # or "att" (the effect on the treated) or "atc"' in text

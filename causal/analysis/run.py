@@ -187,7 +187,7 @@ def analyse(study: Any, *, random_state: int = 20240101,
         cases = _individual_cases(study, read, random_state, plan_for)
         if "individual_sensitivity" in names:
             shown = estimated[0] if estimated and not spec.simulated else None
-            cases = [_individual(study, case, shown) for case in cases]
+            cases = [_individual(study, case, random_state, shown) for case in cases]
         if "dml" in needs:
             say("DML sensitivity")
             shown = estimated[0] if estimated and not spec.simulated else None
@@ -339,7 +339,7 @@ def _needed(shown: WorldEstimates | None, case: IndividualCase, method: str,
     return Failure(label, f"{method} was not estimable: {failed.reason}", skipped=True)
 
 
-def _individual(study: Any, case: IndividualCase,
+def _individual(study: Any, case: IndividualCase, random_state: Any,
                 shown: WorldEstimates | None = None) -> IndividualCase:
     """E-value (of the adjusted outcome regression), OVB and Rosenbaum on the case's data;
     skipped when the outcome regression shown on the same data was not estimable."""
@@ -358,7 +358,9 @@ def _individual(study: Any, case: IndividualCase,
             covariates=list(spec.covariates), categorical=list(spec.categorical),
             squared=list(spec.squared), benchmarks=options.benchmarks, kd=options.kd,
             rare_outcome=_rare(study.evalue.rare_outcome, case.data.frame, study.outcome),
-            latent=latent)
+            latent=latent,
+            random_state=_first_seed(random_state if case.data.seed is None
+                                     else case.data.seed))
     except _FAILURES as error:
         result = Failure(label, _reason(error))
     return dataclasses.replace(case, individual=result)

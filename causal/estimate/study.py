@@ -158,8 +158,10 @@ def _estimators(outcome_type: str, interactions: tuple[str, ...], seed: int,
                 for kind in (("sandwich",) if saturated
                              else _ipw_conventions(published, measure))]
         out.append(AIPW(measure=measure, random_state=seed, estimand=estimand))
+    # matching estimates the effect on the treated, or on the controls for an ATC study
     out.append(PSMatching(measure="rd" if outcome_type == "binary" else "md", random_state=seed,
-                          exact=exact, caliper=None if exact else 0.2))
+                          exact=exact, caliper=None if exact else 0.2,
+                          estimand="atc" if estimand == "atc" else "att"))
     return out
 
 

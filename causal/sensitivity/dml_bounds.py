@@ -42,7 +42,7 @@ import numpy as np
 from causal._validation import check_alpha, check_literal
 from causal.errors import DataError, ParameterError
 
-Estimand = Literal["ate", "att"]
+Estimand = Literal["ate", "att", "atc"]
 
 
 @dataclass(frozen=True)
@@ -92,11 +92,13 @@ def riesz_elements(y: Any, a: Any, e: Any, m1: Any, m0: Any, *,
         Outcome and 0/1 treatment.
     e, m1, m0 : array_like
         Cross-fitted ``P(A=1|X)``, ``E[Y|A=1,X]``, ``E[Y|A=0,X]``. Never clipped here.
-    estimand : {"ate", "att"}
+    estimand : {"ate", "att", "atc"}
 
     Notes
     -----
-    With ``w = 1``, ``w_bar = 1`` (ATE) or ``w = a/p``, ``w_bar = e/p``, ``p = mean(a)`` (ATT):
+    With ``w = 1``, ``w_bar = 1`` (ATE), ``w = a/p``, ``w_bar = e/p``, ``p = mean(a)`` (ATT),
+    or ``w = (1 - a)/q``, ``w_bar = (1 - e)/q``, ``q = mean(1 - a)`` (ATC, the effect on the
+    untreated):
 
     * ``theta = mean(w (m1 - m0) + w_bar (a (y - m1)/e - (1 - a)(y - m0)/(1 - e)))``;
     * ``sigma^2 = mean((y - a m1 - (1 - a) m0)^2)``;
@@ -104,10 +106,17 @@ def riesz_elements(y: Any, a: Any, e: Any, m1: Any, m0: Any, *,
       ``nu^2 = mean(2 w w_bar (1/e + 1/(1 - e)) - alpha^2)``, the debiased estimate of
       ``E[alpha^2]`` (the paper's ``2 m(W, alpha) - alpha^2``).
 
+    For the ATC, with ``m(W, g) = (1 - a)(g(1, X) - g(0, X))/q``, the Riesz representer is
+    ``(a (1 - e)/e - (1 - a))/q`` and ``m(W, alpha) = (1 - a)(1 - e)(1/e + 1/(1 - e))/q^2``:
+    exactly the ``w``, ``w_bar`` forms above, so the ATC's elements are the ATT's with the
+    treatment coded the other way round (``a -> 1 - a``, ``e -> 1 - e``, ``m1 <-> m0``) and the
+    sign of ``theta`` flipped.
+
     Influence values are each summand minus its mean (``phi_theta = psi - w theta``). For the
-    ATT the share ``p`` is treated as known in ``alpha``, as DoubleML's ``score="ATTE"`` does.
+    ATT (ATC) the share ``p`` (``q``) is treated as known in ``alpha``, as DoubleML's
+    ``score="ATTE"`` does.
     """
-    check_literal(estimand, "estimand", ("ate", "att"))
+    check_literal(estimand, "estimand", ("ate", "att", "atc"))
     y, a, e, m1, m0 = (np.asarray(v, dtype=float) for v in (y, a, e, m1, m0))
     n = y.shape[0]
     if not all(v.shape == (n,) for v in (a, e, m1, m0)):
@@ -130,9 +139,12 @@ def riesz_elements(y: Any, a: Any, e: Any, m1: Any, m0: Any, *,
     if estimand == "ate":
         w = np.ones(n)
         w_bar = w
-    else:
+    elif estimand == "att":
         p = a.mean()
         w, w_bar = a / p, e / p
+    else:
+        q = 1 - a.mean()
+        w, w_bar = (1 - a) / q, (1 - e) / q
     psi = w * (m1 - m0) + w_bar * (a * (y - m1) / e - (1 - a) * (y - m0) / (1 - e))
     theta = float(psi.mean() / w.mean())
     sigma2_i = (y - a * m1 - (1 - a) * m0) ** 2

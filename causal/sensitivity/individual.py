@@ -62,8 +62,8 @@ def individual_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
                            covariates: Sequence[str], categorical: Sequence[str] = (),
                            squared: Sequence[str] = (), benchmarks: Sequence[str] = (),
                            kd: Sequence[float] = (1, 2, 3), rare_outcome: bool | None = None,
-                           latent: str | None = None, alpha: float = 0.05
-                           ) -> IndividualSensitivity:
+                           latent: str | None = None, alpha: float = 0.05,
+                           random_state: Any = 0) -> IndividualSensitivity:
     """E-value, OVB with benchmarks, and Rosenbaum Γ* for one data set.
 
     Parameters
@@ -83,6 +83,10 @@ def individual_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
         A latent confounder column present only in SIMULATED data; its true partial R²s are
         computed (and it is otherwise never used).
     alpha : float
+    random_state : int or numpy.random.Generator
+        Seeds the propensity-score matching behind the Rosenbaum bounds (it breaks ties
+        between equally close controls at random); the same seed gives the same pairs and
+        the same Gamma*.
 
     Returns
     -------
@@ -121,7 +125,7 @@ def individual_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
         measure = MeanDifference(ovb.estimate, std_error=ovb.std_error, outcome_sd=sd,
                                  alpha=alpha, label="least squares: mean difference")
     evalue = e_value(measure)
-    matching = PSMatching(alpha=alpha).estimate(data, **model)
+    matching = PSMatching(alpha=alpha, random_state=random_state).estimate(data, **model)
     rosenbaum = rosenbaum_matched(matching, data, alpha=alpha)
     truth = None
     if latent is not None:

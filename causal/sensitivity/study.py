@@ -41,7 +41,7 @@ def sensitivity_study(study: Any, *, world: str | None = None,
     world : str, optional
         For simulated data: the ``[[worlds]]`` name (default: the first).
     random_state : int or numpy.random.Generator
-        Seeds the simulated cohort (unused for real data).
+        Seeds the simulated cohort and the propensity-score matching behind Γ*.
 
     Returns
     -------
@@ -57,10 +57,11 @@ def sensitivity_study(study: Any, *, world: str | None = None,
         raise ParameterError(f"`study` must declare individual-level data in a [data] table "
                              f"for its sensitivity analyses; {study.where} has none (use "
                              f"`causal evalue` or `causal sensitivity` on its claim).")
-    if spec.simulated:
-        from causal._validation import check_random_state
+    from causal._validation import check_random_state
 
-        seed = int(check_random_state(random_state).integers(2**31 - 1))
+    # one integer from random_state seeds the simulated cohort (if any) and the matching
+    seed = int(check_random_state(random_state).integers(2**31 - 1))
+    if spec.simulated:
         data = load_study_data(study, world, random_state=seed)
     else:
         data = load_study_data(study, world)
@@ -69,4 +70,5 @@ def sensitivity_study(study: Any, *, world: str | None = None,
         data, treatment=study.treatment, outcome=study.outcome, covariates=spec.covariates,
         categorical=spec.categorical, squared=spec.squared, benchmarks=options.benchmarks,
         kd=options.kd, rare_outcome=_rare(study.evalue.rare_outcome, data, study.outcome),
-        latent=spec.latent[0] if spec.simulated and spec.latent else None)
+        latent=spec.latent[0] if spec.simulated and spec.latent else None,
+        random_state=seed)

@@ -37,7 +37,7 @@ class Study:
     data: DataSpec | None = None
     worlds: tuple[World, ...] = ()
     published: tuple[PublishedAnswer, ...] = ()
-    estimand: Literal["ate", "att"] = "ate"
+    estimand: Literal["ate", "att", "atc"] = "ate"
     #: ``[estimate] saturated``: cell-mean models over the categorical covariates
     saturated: bool = False
     #: ``[design] randomised``: the treatment was assigned at random
@@ -121,7 +121,7 @@ class Study:
                    measure: Literal["OR", "RR", "RD", "MD"] | None = None,
                    missing: Literal["refuse", "complete_case"] = "refuse",
                    source: str = "DataFrame", description: str = "",
-                   estimand: Literal["ate", "att"] = "ate",
+                   estimand: Literal["ate", "att", "atc"] = "ate",
                    saturated: bool = False, randomised: bool = False,
                    rare_outcome: bool | None = None,
                    scenarios: Scenarios | None = None,
@@ -164,8 +164,9 @@ class Study:
             the report's data hash is computed from the values, whatever the source).
         description : str
             A sentence on the data (say "SIMULATED" for simulated data).
-        estimand : {"ate", "att"}
-            The estimand of g-computation, IPW and AIPW (``[estimate] estimand``).
+        estimand : {"ate", "att", "atc"}
+            The estimand of g-computation, IPW, AIPW and matching (``[estimate] estimand``;
+            "atc" is the effect on the controls, the ATU).
         saturated : bool
             Saturated (cell-mean) g-computation and IPW over the categorical covariates, and
             exact matching on them (``[estimate] saturated``).

@@ -195,6 +195,13 @@ def scaffold_from_data(data: str | Path, *, treatment: str, outcome: str,
                     left_out, tuple(notes))
 
 
+def _zero_one(values: pd.Series) -> bool:
+    """Whether a numeric column holds exactly the values 0 and 1 (missing values aside)."""
+    if not types.is_numeric_dtype(values.dtype) or types.is_bool_dtype(values.dtype):
+        return False
+    return set(pd.unique(values.dropna())) == {0, 1}
+
+
 def _study_text(name: str, data: Path, source: str, treatment: str, outcome: str,
                 covariates: tuple[str, ...], categorical: tuple[str, ...],
                 left_out: tuple[str, ...], table, graph_file: str, binary: bool,
@@ -221,6 +228,14 @@ def _study_text(name: str, data: Path, source: str, treatment: str, outcome: str
     if categorical:
         lines.append(f"categorical = {_toml_list(categorical)}   # text columns: entered as "
                      "categories")
+    flags = tuple(c for c in covariates if c not in categorical and _zero_one(table.frame[c]))
+    if flags:
+        # a 0/1 column gives the same models as a number or as a category; listed as a
+        # category it can also enter saturated (cell-mean) models and exact matching
+        listed = _toml_list(tuple(categorical) + flags)
+        lines.append(f"# categorical = {listed}   # {', '.join(flags)}: 0/1, drafted as "
+                     "numbers; as categories they also serve saturated models and exact "
+                     "matching")
     if left_out:
         lines.append(f"# left out (every value distinct, an identifier): "
                      f"{', '.join(left_out)}")
@@ -245,7 +260,8 @@ def _study_text(name: str, data: Path, source: str, treatment: str, outcome: str
               "",
               "# How the estimators model the covariates (uncomment to change):",
               "# [estimate]",
-              "# estimand = \"ate\"   # or \"att\": the effect on the treated",
+              ("# estimand = \"ate\"   # or \"att\" (the effect on the treated) or \"atc\" "
+               "(on the controls, the ATU)"),
               ("# saturated = true   # every covariate is categorical: cell-mean models give "
                "the stratified answer"
                if every_categorical else
