@@ -69,8 +69,10 @@ def test_study_without_data_and_bad_estimand(tmp_path, capsys):
     assert main(["estimate", str(bare)]) == 2
     assert "must declare individual-level data in a [data] table" in capsys.readouterr().err
     bad = tmp_path / "lalonde.toml"
-    bad.write_text(LALONDE.read_text().replace('estimand = "att"', 'estimand = "atc"'))
-    with pytest.raises(StudySpecError, match=r"field `estimate.estimand` must be one of 'ate', 'att'"):
+    bad.write_text(LALONDE.read_text().replace('estimand = "att"', 'estimand = "late"'))
+    with pytest.raises(StudySpecError,
+                       match=r"field `estimate.estimand` must be one of 'ate', 'att', 'atc', "
+                             r"'atu'"):
         load_study(bad)
 
 

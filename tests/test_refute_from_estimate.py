@@ -147,3 +147,46 @@ def test_unknown_refuter(data):
     est = IPW().estimate(data, treatment="t", outcome="y", **ANALYSIS)
     with pytest.raises(ParameterError, match="`refuter`"):
         cr.refute(est, data, refuter="placebo")
+
+
+def _cells() -> pd.DataFrame:
+    """SIMULATED: two categorical covariates (6 cells), every cell with both arms."""
+    rng = np.random.default_rng(8)
+    n = 1200
+    g = rng.choice(["a", "b", "c"], size=n)
+    h = rng.choice(["no", "yes"], size=n)
+    t = rng.binomial(1, 0.3 + 0.2 * (g == "b") + 0.2 * (h == "yes"))
+    y = rng.binomial(1, 0.2 + 0.2 * t + 0.2 * (g == "c"))
+    return pd.DataFrame({"g": g, "h": h, "t": t, "y": y})
+
+
+def test_a_saturated_estimate_takes_the_random_common_cause_as_a_category():
+    """A saturated model holds categories only: the random common cause enters as the
+    indicator U > 0 (independent of everything, as U is), so the test is computed and,
+    U being unrelated to treatment and outcome, passes."""
+    frame = _cells()
+    spec = dict(treatment="t", outcome="y", covariates=["g", "h"], categorical=["g", "h"])
+    fit = IPW(saturated=True, measure="rd").estimate(frame, **spec)
+    result = cr.refute(fit, frame, refuter="random_common_cause", n_simulations=30,
+                       random_state=4)
+    assert result.n_failed == 0 and result.computed and result.verdict == "passed"
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_a_test_whose_every_refit_fails_is_not_computed_rather_than_passed():
+    """Saturated ATC IPW needs a treated unit in every cell; with one treated unit in a cell,
+    every split of that cell by a random category leaves a half without treated units, so
+    no refit has an estimate. The row says so and counts neither as passed nor failed (it
+    used to pass with p = 1 and a mean of refits of nan)."""
+    frame = _cells()
+    lone = frame.index[(frame.g == "a") & (frame.h == "no") & (frame.t == 1)]
+    frame = frame.drop(lone[1:])  # one treated unit left in that cell
+    spec = dict(treatment="t", outcome="y", covariates=["g", "h"], categorical=["g", "h"])
+    fit = IPW(saturated=True, measure="rd", estimand="atc").estimate(frame, **spec)
+    result = cr.refute(fit, frame, refuter="random_common_cause", n_simulations=20,
+                       random_state=4)
+    assert result.n_failed == 20 and not result.computed
+    assert result.verdict == "not computed" and not result.passed and result.p_value is None
+    assert "could not be computed: all 20 refits" in result.sentence
+    assert np.isnan(result.refuted_mean) and np.isnan(result.shift)
+    assert all(np.isnan(v) for v in result.interval())

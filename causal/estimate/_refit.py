@@ -72,12 +72,21 @@ def linear_effect(fit: Any, measure: str) -> float:
     return float(_linear(measure, np.asarray(fit.mu, dtype=float)))
 
 
-def replicate_prepared(prep: Prepared, reps: Replicates, r: int) -> Prepared:
-    """The analysis arrays of replicate ``r``; frequency weights become repeated rows."""
+def replicate_prepared(prep: Prepared, reps: Replicates, r: int, *,
+                       categorical_extra: bool = False) -> Prepared:
+    """The analysis arrays of replicate ``r``; frequency weights become repeated rows.
+
+    With ``categorical_extra`` (a saturated estimator, whose design may hold categories
+    only) the random common cause ``U ~ N(0, 1)`` enters as the indicator ``U > 0``: a
+    Bernoulli(1/2) category, independent of everything as ``U`` is, which splits each cell
+    in two."""
     a = prep.a if reps.t is None else np.asarray(reps.t[r], dtype=float)
     y = prep.y if reps.y is None else np.asarray(reps.y[r], dtype=float)
     x, names, index = prep.x, prep.x_names, prep.index
-    if reps.extra is not None:
+    if reps.extra is not None and categorical_extra:
+        x = np.column_stack([x, (np.asarray(reps.extra[r]) > 0).astype(float)])
+        names = (*names, f"{EXTRA_NAME}[1]")
+    elif reps.extra is not None:
         x = np.column_stack([x, reps.extra[r]])
         names = (*names, EXTRA_NAME)
     if reps.weights is not None:
@@ -103,7 +112,8 @@ def refit_loop(estimator: Any, prep: Prepared, measure: str, reps: Replicates,
     out = np.full(reps.n_rep, np.nan)
     for r in range(reps.n_rep):
         try:
-            rep = replicate_prepared(prep, reps, r)
+            rep = replicate_prepared(prep, reps, r, categorical_extra=bool(
+                getattr(estimator, "saturated", False)))
             if not (0 < rep.a.sum() < rep.n):
                 continue
             if prep.binary and not np.all((rep.y == 0) | (rep.y == 1)):

@@ -108,7 +108,15 @@ class RefutationResult(SummaryMixin):
         return int(self.refuted_estimates.size)
 
     @property
+    def computed(self) -> bool:
+        """Whether at least one refit gave an estimate (a test whose every refit failed
+        says nothing about the estimate: it is "not computed", neither passed nor failed)."""
+        return self.n_failed < self.n_simulations
+
+    @property
     def verdict(self) -> str:
+        if not self.computed:
+            return "not computed"
         return "passed" if self.passed else "failed"
 
     def _linear(self) -> np.ndarray:
@@ -117,14 +125,19 @@ class RefutationResult(SummaryMixin):
 
     @property
     def refuted_mean(self) -> float:
-        """Mean of the refuted estimates (a geometric mean for odds ratios)."""
-        mean = float(np.mean(self._linear()))
+        """Mean of the refuted estimates (a geometric mean for odds ratios); NaN when no refit
+        gave an estimate (:attr:`computed` is False, and the sentence says why)."""
+        values = self._linear()
+        if values.size == 0:
+            return math.nan
+        mean = float(np.mean(values))
         return math.exp(mean) if self.is_ratio else mean
 
     @property
     def refuted_sd(self) -> float:
         """SD of the refuted estimates on the linear scale (log for odds ratios)."""
-        return float(np.std(self._linear(), ddof=1)) if self.n_simulations > 1 else math.nan
+        values = self._linear()
+        return float(np.std(values, ddof=1)) if values.size > 1 else math.nan
 
     @property
     def monte_carlo_se(self) -> float:
@@ -135,11 +148,14 @@ class RefutationResult(SummaryMixin):
     def shift(self) -> float:
         """Mean refuted estimate minus the original, on the linear scale."""
         original = math.log(self.original_estimate) if self.is_ratio else self.original_estimate
-        return float(np.mean(self._linear())) - original
+        values = self._linear()
+        return float(np.mean(values)) - original if values.size else math.nan
 
     def interval(self, level: float = 0.95) -> tuple[float, float]:
         """Central percentile interval of the refuted estimates (natural scale)."""
         values = self.refuted_estimates[np.isfinite(self.refuted_estimates)]
+        if values.size == 0:
+            return math.nan, math.nan
         tail = (1 - level) / 2
         low, high = np.quantile(values, [tail, 1 - tail])
         return float(low), float(high)
@@ -169,6 +185,12 @@ def finish(*, refuter: str, problem: Any, original: float, refuted: np.ndarray,
            sentence: str) -> RefutationResult:
     refuted = np.where(converged, refuted, np.nan)
     refuted.setflags(write=False)
+    if refuted.size and not np.isfinite(refuted).any():
+        # no refit gave an estimate: the test cannot speak to the estimate either way
+        p_value, passed = None, False
+        sentence = (f"The {refuter} test could not be computed: all {refuted.size} refits of "
+                    f"{problem.label} failed (no unique solution, no convergence, or an arm "
+                    "or a cell left empty), so it says nothing about the estimate.")
     return RefutationResult(
         refuter=refuter, method=problem.label, original_estimate=float(original),
         refuted_estimates=refuted, expected=expected, null_value=problem.null_value,
@@ -196,6 +218,9 @@ def location_check(refuted: np.ndarray, converged: np.ndarray, target: float, is
 
 
 def centre_of(values: np.ndarray, is_ratio: bool) -> float:
-    """Mean of finite values (geometric mean for ratios)."""
+    """Mean of finite values (geometric mean for ratios); NaN when there are none (the
+    refuter's result then says it was not computed)."""
     values = values[np.isfinite(values)]
+    if values.size == 0:
+        return math.nan
     return float(np.exp(np.mean(np.log(values)))) if is_ratio else float(np.mean(values))

@@ -33,7 +33,7 @@ def pass_fail_table(results) -> pd.DataFrame:
     """
     return pd.DataFrame([{
         "refuter": r.refuter,
-        "pass/fail": "pass" if r.passed else "fail",
+        "pass/fail": ("not computed" if not r.computed else "pass" if r.passed else "fail"),
         "passes when": r.rule,
         "p_value": r.p_value,
         "original": r.original_estimate,
@@ -82,8 +82,11 @@ def build(analysis: Analysis) -> Section | None:
         counts = []
         for r in results:  # per estimator, so the counts stay small words
             passed = sum(t.passed for t in r.suite.results)
+            computed = [t for t in r.suite.results if t.computed]
+            missing = len(r.suite.results) - len(computed)
             counts.append(f"{r.suite.results[0].method.split(':')[0]} "
-                          f"{count_words(passed)} of {count_words(len(r.suite.results))}")
+                          f"{count_words(passed)} of {count_words(len(computed))}"
+                          + (f" ({count_words(missing)} not computed)" if missing else ""))
         skipped = [f.analysis.removeprefix("refutations of ").split(" (")[0] for f in failures]
         summary.append(f"{label}: " + ", ".join(counts) + " passed"
                        + (f" ({', '.join(skipped)} skipped)" if skipped else ""))
