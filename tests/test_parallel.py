@@ -191,7 +191,7 @@ def test_report_json_byte_identical_on_a_cluster(scheduler, tmp_path):
     and on the cluster write the same report.json, byte for byte (with "refutations" too: 30 s,
     run by hand; its refuters are tested on a cluster above)."""
     from causal.report import build_report, write_report
-    from causal.spec import load_study
+    from causal.study import load_study
 
     sections = ["estimates", "explain_away"]
     study = load_study(THEW)
