@@ -16,6 +16,7 @@ import pytest
 
 import causal.refute as cr
 from causal.data import simulate_cohort
+from causal.study import load_study
 
 COVARIATES = ["long_term_condition", "sessions", "age", "sex", "ethnicity", "phq9_baseline",
               "gad7_baseline"]
@@ -23,7 +24,7 @@ COVARIATES = ["long_term_condition", "sessions", "age", "sex", "ethnicity", "phq
 
 @pytest.fixture(scope="module")
 def cohort() -> tuple[pd.DataFrame, list[str]]:
-    frame = simulate_cohort("studies/thew2024.toml", "self-selection only", n=3000,
+    frame = simulate_cohort(load_study("studies/thew2024.toml"), "self-selection only", n=3000,
                             random_state=1)
     assert frame.attrs["simulated"] and frame.attrs["true_odds_ratio"] == 1.0
     frame = pd.get_dummies(frame, columns=["presenting_problem"], drop_first=True, dtype=float)
