@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from causal.data import data_hash, design_matrix, load_benchmark_data, load_source, load_study_data
+from causal.data import data_hash, load_benchmark_data, load_source, load_study_data
+from causal.estimate import design_matrix
 from causal.errors import DataError, ParameterError
 from causal.study import load_study
 
