@@ -115,7 +115,7 @@ def test_environment_variable_names_the_scheduler(scheduler, monkeypatch):
 def test_bias_analysis_draws_identical_on_a_cluster(scheduler):
     """2.5 million draws: three blocks (10^6, 10^6, 0.5 * 10^6)."""
     from causal.measures import TwoByTwo
-    from causal.sensitivity import priors as P
+    from causal.study.values import priors as P
     from causal.sensitivity.probabilistic import probabilistic_bias_analysis
 
     kwargs = dict(prevalence_treated=P.beta(5, 5), prevalence_control=P.uniform(0.1, 0.3),

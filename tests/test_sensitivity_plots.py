@@ -7,7 +7,7 @@ import pytest
 
 from causal.measures import OddsRatio
 from causal.plots._figure import new_figure
-from causal.sensitivity import priors as P
+from causal.study.values import priors as P
 from causal.sensitivity import probabilistic_bias_analysis
 from causal.sensitivity.surfaces import histogram_data, ovb_contour_grid, tipping_surface
 from causal.sensitivity.tipping import tip

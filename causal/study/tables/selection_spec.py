@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from causal.errors import CausalError, StudySpecError
-from causal.sensitivity.biases import Confounding, Misclassification, Selection
+from causal.study.values.biases import Confounding, Misclassification, Selection
 from causal.study._reader import spec_error
 
 if TYPE_CHECKING:
