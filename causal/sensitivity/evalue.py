@@ -40,11 +40,7 @@ from causal.measures import (
     TwoByTwo,
     z_critical,
 )
-from causal.sensitivity._scale import (  # noqa: F401  (re-exported)
-    RARE_OUTCOME_THRESHOLD,
-    is_rare_outcome,
-    to_rr_scale,
-)
+from causal.sensitivity._scale import to_rr_scale
 
 #: exp(0.91 d) approximation of Chinn (2000) / VanderWeele (2017)
 SMD_TO_LOG_RR = 0.91

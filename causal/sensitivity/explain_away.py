@@ -170,7 +170,7 @@ def explain_away(study: Any, *, uptake_ors: Any = None, recovery_ors: Any = None
         simulate_block,
         split,
     )
-    from causal.sensitivity.evalue import is_rare_outcome
+    from causal.measures import is_rare_outcome
     from causal.study.api import as_study
 
     start_wall, start_cpu = time.perf_counter(), time.process_time()

@@ -9,7 +9,7 @@ from causal.plots._figure import figure_bytes, new_figure
 from causal.plots.evalue import plot_evalue_curve
 from causal.report.model import Callout, Figure, Paragraph, Section, Table
 from causal.report.provenance import Text, computed
-from causal.sensitivity.evalue import is_rare_outcome
+from causal.measures import is_rare_outcome
 
 if TYPE_CHECKING:
     from causal.analysis.result import Analysis
