@@ -56,7 +56,7 @@ _EXPORTS: dict[str, str] = {
     "simulate_cohorts": "causal.data",
     "TargetTrial": "causal.study.target_trial",
     "ProtocolComponent": "causal.study.target_trial",
-    "EvidenceEntry": "causal.sensitivity.randomised",
+    "EvidenceEntry": "causal.study.values.evidence",
     "compare_with_randomised": "causal.sensitivity.randomised",
     "cluster": "causal._parallel",
     "CausalError": "causal.errors",
