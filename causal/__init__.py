@@ -19,7 +19,7 @@ _EXPORTS: dict[str, str] = {
     "StandardizedMeanDifference": "causal.measures",
     "TwoByTwo": "causal.measures",
     "e_value": "causal.sensitivity.evalue",
-    "bounding_factor": "causal.sensitivity.evalue",
+    "bounding_factor": "causal.study.values.bias_factors",
     "EValueResult": "causal.sensitivity.evalue",
     "PublishedClaim": "causal.claims",
     "ReportedEstimate": "causal.claims",

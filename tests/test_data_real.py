@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 from causal.data import data_hash, load_benchmark_data, load_source, load_study_data
-from causal.estimate import design_matrix
 from causal.errors import DataError, ParameterError
+from causal.estimate import design_matrix
 from causal.study import load_study
 
 STUDIES = Path(__file__).resolve().parents[1] / "studies"

@@ -204,7 +204,7 @@ def test_binary_motivation_in_simulated_cohorts():
 def test_plot_data_and_axes():
     from causal.plots._figure import new_figure
     from causal.plots.explain_away import explain_away_plot_data, plot_explain_away
-    from causal.sensitivity.evalue import bounding_factor
+    from causal.study.values.bias_factors import bounding_factor
 
     result = explain_away(STUDY, uptake_ors=[1.0, 4.0, 16.0], recovery_ors=[1.0, 16.0],
                           replicates=40, random_state=2)

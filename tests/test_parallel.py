@@ -115,8 +115,8 @@ def test_environment_variable_names_the_scheduler(scheduler, monkeypatch):
 def test_bias_analysis_draws_identical_on_a_cluster(scheduler):
     """2.5 million draws: three blocks (10^6, 10^6, 0.5 * 10^6)."""
     from causal.measures import TwoByTwo
-    from causal.study.values import priors as P
     from causal.sensitivity.probabilistic import probabilistic_bias_analysis
+    from causal.study.values import priors as P
 
     kwargs = dict(prevalence_treated=P.beta(5, 5), prevalence_control=P.uniform(0.1, 0.3),
                   outcome_rr=P.lognormal(0.69, 0.2), n_draws=2_500_000, random_state=3)

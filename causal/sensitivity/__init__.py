@@ -7,7 +7,7 @@ from causal._lazy import lazy_exports
 _EXPORTS: dict[str, str] = {
     "e_value": "causal.sensitivity.evalue",
     "e_value_of_rr": "causal.sensitivity.evalue",
-    "bounding_factor": "causal.sensitivity.evalue",
+    "bounding_factor": "causal.study.values.bias_factors",
     "explain_away_curve": "causal.sensitivity.evalue",
     "EValueResult": "causal.sensitivity.evalue",
     "benchmark_covariates": "causal.sensitivity.benchmark_covariates",
@@ -46,7 +46,7 @@ _EXPORTS: dict[str, str] = {
     "TableRIRResult": "causal.sensitivity.replacement_table",
     "rir_logistic": "causal.sensitivity.replacement_logistic",
     "LogisticRIRResult": "causal.sensitivity.replacement_logistic",
-    "ConfounderScenario": "causal.sensitivity.scenario",
+    "ConfounderScenario": "causal.study.values.scenario",
     "ScenarioAssessment": "causal.sensitivity.scenario",
     "assess_scenario": "causal.sensitivity.scenario",
     "explain_away": "causal.sensitivity.explain_away",

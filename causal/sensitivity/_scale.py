@@ -35,7 +35,6 @@ from causal.measures import (
 )
 
 
-
 def _warn_if_common(measure: Any, name: str) -> tuple[str, ...]:
     prevalence = getattr(measure, "prevalence", None)
     control_risk = getattr(measure, "control_risk", None)

@@ -61,39 +61,6 @@ def e_value_of_rr(rr: float | np.ndarray) -> float | np.ndarray:
     return float(out) if out.ndim == 0 else out
 
 
-def bounding_factor(rr_eu: Any, rr_ud: Any) -> float | np.ndarray:
-    """The joint bounding factor ``B = RR_EU RR_UD / (RR_EU + RR_UD - 1)``.
-
-    Parameters
-    ----------
-    rr_eu : float or array
-        Maximum risk ratio relating treatment to the confounder (>= 1).
-    rr_ud : float or array
-        Maximum risk ratio relating the confounder to the outcome (>= 1).
-
-    Returns
-    -------
-    float or numpy.ndarray
-        The largest factor by which such a confounder can bias a risk ratio (Ding & VanderWeele
-        2016, Theorem 2A). Broadcasts like numpy.
-
-    References
-    ----------
-    Ding, P. & VanderWeele, T. J. (2016). Sensitivity analysis without assumptions.
-    Epidemiology 27(3), 368-377.
-    """
-    eu = np.asarray(rr_eu, dtype=float)
-    ud = np.asarray(rr_ud, dtype=float)
-    for name, values in (("rr_eu", eu), ("rr_ud", ud)):
-        if np.any(~np.isfinite(values)) or np.any(values < 1):
-            raise ParameterError(
-                f"`{name}` must be a risk ratio >= 1 (invert protective associations); "
-                f"got {np.atleast_1d(values).tolist()}."
-            )
-    out = eu * ud / (eu + ud - 1)
-    return float(out) if out.ndim == 0 else out
-
-
 def explain_away_curve(rr: float, rr_eu: Any) -> np.ndarray:
     """The ``RR_UD`` that, with each ``RR_EU``, makes the bounding factor equal ``rr``.
 

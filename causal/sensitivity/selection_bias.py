@@ -23,8 +23,8 @@ from __future__ import annotations
 from typing import Any
 
 from causal.sensitivity._bias_terms import terms
-from causal.study.values.biases import RiskDirection, Selection, SelectionTarget
 from causal.sensitivity.multi_bias import MultiBiasBound, MultiBiasEValue, _evalue, multi_bound
+from causal.study.values.biases import RiskDirection, Selection, SelectionTarget
 
 
 def selection_bound(selection: Selection, measure: Any = None) -> MultiBiasBound:

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from causal.errors import CausalError, StudySpecError
-from causal.study.values.priors import Prior
 from causal.study._reader import spec_error
+from causal.study.values.priors import Prior
 
 if TYPE_CHECKING:
     from causal.study.model import Study

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from causal.study.values.scenario_basis import parse_scenario_benchmarks
 from causal.study._reader import TableReader
+from causal.study.values.scenario_basis import parse_scenario_benchmarks
 
 KEYS = frozenset({"numeric", "note", "citations"})
 
