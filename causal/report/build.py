@@ -83,7 +83,6 @@ def build_report(analysis: Analysis | Study | str | Path, *, random_state: int =
     lists what could not be computed.
     """
     from causal.analysis import Analysis, analyse
-
     from causal.study.api import as_study
 
     say = progress or (lambda message: None)
