@@ -394,10 +394,6 @@ class TwoByTwo(SummaryMixin):
     def prevalence(self) -> float:
         return (self.treated_events + self.control_events) / self.total
 
-    @property
-    def share_treated(self) -> float:
-        return self.treated_total / self.total
-
     # measures --------------------------------------------------------------------------
     def odds_ratio(
         self, method: Literal["woolf", "exact"] = "woolf", *, rare_outcome: bool | None = None

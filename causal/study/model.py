@@ -113,10 +113,6 @@ class Study:
         headline = self.claim.headline
         return headline.adjusted_for if headline is not None else ()
 
-    @property
-    def headline_scenario(self) -> str | None:
-        return self.scenarios.headline
-
     # -- construction in Python -----------------------------------------------------------
     @classmethod
     def from_frame(cls, frame: Any, *, treatment: str, outcome: str,
