@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from causal.data.calibrate import adjusted_design
+from causal.worlds.calibrate import adjusted_design
 from causal.data.cohort import simulate_cohorts
 from causal.sensitivity.explain_away import explain_away
 from causal.study import load_study

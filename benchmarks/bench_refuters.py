@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 import causal.refute as cr
+from causal.estimate import IPW, OutcomeRegression
 from causal.refute.dowhy_adapter import dowhy_refute
 
 SIZES = (302, 10_000, 100_000)
@@ -34,17 +35,25 @@ def simulate(n: int, seed: int = 0) -> pd.DataFrame:
     return frame
 
 
+#: the estimates refuted: the outcome regression's coefficient (DoWhy's
+#: backdoor.linear_regression) and Hajek IPW, each refitted in every simulation
+MODELS = {"linear_regression": lambda: OutcomeRegression(measure="md"),
+          "ipw": lambda: IPW(measure="md")}
+
+
 def ours(frame: pd.DataFrame, estimator: str, sims: int) -> dict[str, float]:
-    kw = dict(treatment="t", outcome="y", covariates=["a", "b"], estimator=estimator,
-              n_simulations=sims, random_state=1)
+    estimate = MODELS[estimator]().estimate(frame, treatment="t", outcome="y",
+                                            covariates=["a", "b"])
+    kw = dict(n_simulations=sims, random_state=1)
     calls = {
-        "placebo": lambda: cr.placebo_treatment(frame, **kw),
-        "random_common_cause": lambda: cr.random_common_cause(frame, **kw),
-        "data_subset": lambda: cr.data_subset(frame, **kw),
-        "bootstrap": lambda: cr.bootstrap(frame, **kw),
-        "dummy_outcome": lambda: cr.dummy_outcome(frame, **kw),
+        "placebo": lambda: cr.placebo_treatment(estimate, frame, **kw),
+        "random_common_cause": lambda: cr.random_common_cause(estimate, frame, **kw),
+        "data_subset": lambda: cr.data_subset(estimate, frame, **kw),
+        "bootstrap": lambda: cr.bootstrap(estimate, frame, **kw),
+        "dummy_outcome": lambda: cr.dummy_outcome(estimate, frame, **kw),
         "unobserved_common_cause": lambda: cr.unobserved_common_cause(
-            frame, effect_strength_on_treatment=0.1, effect_strength_on_outcome=0.5, **kw),
+            estimate, frame, effect_strength_on_treatment=0.1, effect_strength_on_outcome=0.5,
+            **kw),
     }
     times = {}
     for name, call in calls.items():

@@ -25,7 +25,7 @@ import numpy as np
 
 from causal._parallel import cluster
 from causal.sensitivity.explain_away import explain_away
-from causal.spec import load_study
+from causal.study import load_study
 
 
 def _worker_usage() -> dict:

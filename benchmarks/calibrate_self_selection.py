@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from causal.data.calibrate import calibrate_motivation
+from causal.worlds.calibrate import calibrate_motivation
 from causal.data.cohort import targets_of
 from causal.data.spec import find_world
 from causal.study import load_study

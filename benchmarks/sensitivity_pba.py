@@ -16,7 +16,7 @@ import time
 import numpy as np
 
 from causal.measures import OddsRatio
-from causal.sensitivity import priors as P
+from causal.study.values import priors as P
 from causal.sensitivity import probabilistic_bias_analysis
 
 THEW = OddsRatio(2.54, ci=(1.32, 4.89), rare_outcome=False)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from causal.data import simulate_cohorts, solve_study_world
-from causal.data.calibrate import adjusted_design, fit_logistic_batch
+from causal.worlds.calibrate import adjusted_design, fit_logistic_batch
 from causal.study import load_study
 
 STUDY = Path(__file__).resolve().parents[1] / "studies" / "thew2024.toml"

@@ -109,7 +109,7 @@ class Packed:
 
 def run_block(fn: Callable[..., Any], shared: Any, item: Any) -> Any:
     """Run one block with BLAS on one thread (the same arithmetic everywhere)."""
-    from causal._glm._blas import single_threaded_blas  # the project's one BLAS guard
+    from causal._blas import single_threaded_blas  # the project's one BLAS guard
 
     if isinstance(shared, Packed):
         shared = shared.unpack()

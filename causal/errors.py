@@ -59,10 +59,6 @@ class CommonOutcomeWarning(CausalWarning):
     """An odds or hazard ratio is treated as a risk ratio although the outcome is common."""
 
 
-class RoundingWarning(CausalWarning):
-    """Reported numbers disagree with each other beyond what rounding explains."""
-
-
 class ExtremeWeightsWarning(CausalWarning):
     """Inverse-probability weights are extreme."""
 

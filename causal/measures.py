@@ -52,6 +52,19 @@ def two_sided_p(z: float) -> float:
     return 2 * (1 - _NORMAL.cdf(abs(z))) if math.isfinite(z) else 0.0
 
 
+#: Above this outcome prevalence an odds ratio is not a risk ratio (VanderWeele 2017).
+RARE_OUTCOME_THRESHOLD = 0.15
+
+
+def is_rare_outcome(prevalence: float) -> bool:
+    """The toolkit's one rare-outcome rule of thumb: rare when the outcome's prevalence is
+    below :data:`RARE_OUTCOME_THRESHOLD` (15%, VanderWeele 2017), so that an odds or hazard
+    ratio approximates a risk ratio. Used where a study does not state ``rare_outcome``
+    itself (the report then says the prevalence decided) and to warn when a stated rare
+    outcome is not rare."""
+    return bool(prevalence < RARE_OUTCOME_THRESHOLD)
+
+
 #: Ratios (estimates and CI limits) accepted by every ratio measure. Published ratios lie far
 #: inside; the bounds keep logs, products of bias factors and printed numbers meaningful.
 RATIO_RANGE = (1e-6, 1e6)
@@ -380,10 +393,6 @@ class TwoByTwo(SummaryMixin):
     @property
     def prevalence(self) -> float:
         return (self.treated_events + self.control_events) / self.total
-
-    @property
-    def share_treated(self) -> float:
-        return self.treated_total / self.total
 
     # measures --------------------------------------------------------------------------
     def odds_ratio(

@@ -129,8 +129,9 @@ def test_draws_simulations_and_bootstrap_budgets():
     frame = pd.DataFrame({"t": rng.integers(0, 2, 50), "y": rng.normal(size=50),
                           "x": rng.normal(size=50)})
     with pytest.raises(ParameterError, match=r"`n_simulations` must be at most 100,000"):
-        placebo_treatment(frame, treatment="t", outcome="y", covariates=["x"],
-                          n_simulations=10**7)
+        placebo_treatment(OutcomeRegression().estimate(frame, treatment="t", outcome="y",
+                                                       covariates=["x"]),
+                          frame, n_simulations=10**7)
     with pytest.raises(ParameterError, match=r"`n_bootstrap` must be at most 100,000"):
         OutcomeRegression(n_bootstrap=10**8).estimate(frame, treatment="t", outcome="y",
                                                   covariates=["x"])

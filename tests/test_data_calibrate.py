@@ -13,10 +13,10 @@ import numpy as np
 import pytest
 
 from causal.data import simulate_cohorts
-from causal.data.calibrate import adjusted_design, fit_logistic_batch, mean_adjusted_log_or
 from causal.data.cohort import targets_of
 from causal.data.spec import find_world
 from causal.study import load_study
+from causal.worlds.calibrate import adjusted_design, fit_logistic_batch, mean_adjusted_log_or
 
 STUDY = Path(__file__).resolve().parents[1] / "studies" / "thew2024.toml"
 

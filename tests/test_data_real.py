@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from causal.data import data_hash, design_matrix, load_benchmark_data, load_source, load_study_data
+from causal.data import data_hash, load_benchmark_data, load_source, load_study_data
 from causal.errors import DataError, ParameterError
+from causal.estimate import design_matrix
 from causal.study import load_study
 
 STUDIES = Path(__file__).resolve().parents[1] / "studies"
@@ -55,14 +56,14 @@ def test_sources_are_fresh_copies():
 
 
 def test_lalonde_experimental_difference_in_means():
-    frame = load_benchmark_data(STUDIES / "lalonde.toml")
+    frame = load_benchmark_data(load_study(STUDIES / "lalonde.toml"))
     y, t = frame["re78"], frame["treat"]
     # Dehejia & Wahba (1999) print $1,794; the data give 1,794.34 (Cunningham, The Mixtape)
     assert abs(y[t == 1].mean() - y[t == 0].mean() - 1794.34) < 0.01
 
 
 def test_lalonde_observational_naive_difference():
-    frame = load_study_data(STUDIES / "lalonde.toml")
+    frame = load_study_data(load_study(STUDIES / "lalonde.toml"))
     assert len(frame) == 16177
     y, t = frame["re78"], frame["treat"]
     assert round(y[t == 1].mean() - y[t == 0].mean()) == -8498  # Dehejia & Wahba (1999)
@@ -122,13 +123,20 @@ def test_design_matrix_names_a_missing_column(nhefs, nhefs_study):
 
 def test_real_data_refuse_world_and_seed():
     with pytest.raises(ParameterError, match="`world` applies only to simulated data"):
-        load_study_data(STUDIES / "nhefs.toml", world="no hidden confounding")
+        load_study_data(load_study(STUDIES / "nhefs.toml"), world="no hidden confounding")
     with pytest.raises(ParameterError, match="`random_state` applies only to simulated"):
-        load_study_data(STUDIES / "nhefs.toml", random_state=1)
+        load_study_data(load_study(STUDIES / "nhefs.toml"), random_state=1)
+
+
+def test_the_data_layer_reads_a_loaded_study_not_a_path():
+    # data/ sits below the study file's parser (tests/test_layers.py): a path is refused with
+    # the call that reads it
+    with pytest.raises(ParameterError, match=r"`study` must be a loaded Study \(causal.load_"):
+        load_study_data(STUDIES / "nhefs.toml")
 
 
 def test_simulated_study_data_is_labelled(tmp_path):
-    frame = load_study_data(STUDIES / "thew2024.toml", "self-selection only", random_state=4)
+    frame = load_study_data(load_study(STUDIES / "thew2024.toml"), "self-selection only", random_state=4)
     assert frame.attrs["simulated"] is True and frame.attrs["source"] == "simulated"
     assert frame.attrs["covariates"] == list(load_study(
         STUDIES / "thew2024.toml").data.covariates)
@@ -164,8 +172,8 @@ def test_data_hash_is_sha256_of_the_canonical_form():
 
 
 def test_data_hash_of_seeded_simulation_is_reproducible():
-    a = load_study_data(STUDIES / "thew2024.toml", random_state=8)
-    b = load_study_data(STUDIES / "thew2024.toml", random_state=8)
+    a = load_study_data(load_study(STUDIES / "thew2024.toml"), random_state=8)
+    b = load_study_data(load_study(STUDIES / "thew2024.toml"), random_state=8)
     assert data_hash(a) == data_hash(b)
 
 

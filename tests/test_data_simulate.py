@@ -107,7 +107,7 @@ def test_no_hidden_confounding_world_recovers_the_true_conditional_or(study):
     outcome model in this world; tolerance 4 x its standard error (about 0.017 at 150k)."""
     import statsmodels.api as sm
 
-    from causal.data.calibrate import adjusted_design
+    from causal.worlds.calibrate import adjusted_design
 
     arrays = simulate_cohorts(study, NO_HIDDEN, replicates=500, random_state=21)
     x = adjusted_design(arrays, study.data).reshape(-1, 11)
@@ -119,7 +119,7 @@ def test_self_selection_world_is_null_given_motivation(study):
     """With the latent motivation in the model the true conditional OR is 1."""
     import statsmodels.api as sm
 
-    from causal.data.calibrate import adjusted_design
+    from causal.worlds.calibrate import adjusted_design
 
     arrays = simulate_cohorts(study, SELF_SELECTION, replicates=500, random_state=22)
     x = adjusted_design(arrays, study.data).reshape(-1, 11)

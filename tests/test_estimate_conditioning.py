@@ -12,6 +12,7 @@ import statsmodels.api as sm
 from causal._glm import add_intercept, fit_logistic_one
 from causal.data import load_study_data
 from causal.estimate import OutcomeRegression
+from causal.study import load_study
 from tests.conftest import ROOT
 
 COVARIATES = ["age", "educ", "black", "hisp", "marr", "nodegree", "re74", "re75", "u74", "u75"]
@@ -20,7 +21,7 @@ SQUARED = ["age", "educ", "re74", "re75"]
 
 @pytest.fixture(scope="module")
 def lalonde_design():
-    data = load_study_data(ROOT / "studies" / "lalonde.toml")
+    data = load_study_data(load_study(ROOT / "studies" / "lalonde.toml"))
     x = data[["treat", *COVARIATES]].astype(float)
     for column in SQUARED:
         x[f"{column}^2"] = x[column] ** 2

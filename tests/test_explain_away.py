@@ -15,7 +15,6 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from causal.data.calibrate import adjusted_design
 from causal.data.cohort import solve_study_world, targets_of
 from causal.data.grid_solve import solve_binary_grid
 from causal.data.simulate import (
@@ -29,6 +28,7 @@ from causal.data.spec import find_world
 from causal.errors import ParameterError, StudySpecError
 from causal.sensitivity.explain_away import explain_away
 from causal.study import load_study
+from causal.worlds.calibrate import adjusted_design
 from tests.conftest import THEW
 
 STUDY = DATA = TARGETS = K_REF = None  # loaded once, lazily (see _setup)
@@ -204,7 +204,7 @@ def test_binary_motivation_in_simulated_cohorts():
 def test_plot_data_and_axes():
     from causal.plots._figure import new_figure
     from causal.plots.explain_away import explain_away_plot_data, plot_explain_away
-    from causal.sensitivity.evalue import bounding_factor
+    from causal.study.values.bias_factors import bounding_factor
 
     result = explain_away(STUDY, uptake_ors=[1.0, 4.0, 16.0], recovery_ors=[1.0, 16.0],
                           replicates=40, random_state=2)

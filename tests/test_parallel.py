@@ -115,8 +115,8 @@ def test_environment_variable_names_the_scheduler(scheduler, monkeypatch):
 def test_bias_analysis_draws_identical_on_a_cluster(scheduler):
     """2.5 million draws: three blocks (10^6, 10^6, 0.5 * 10^6)."""
     from causal.measures import TwoByTwo
-    from causal.sensitivity import priors as P
     from causal.sensitivity.probabilistic import probabilistic_bias_analysis
+    from causal.study.values import priors as P
 
     kwargs = dict(prevalence_treated=P.beta(5, 5), prevalence_control=P.uniform(0.1, 0.3),
                   outcome_rr=P.lognormal(0.69, 0.2), n_draws=2_500_000, random_state=3)
@@ -152,13 +152,14 @@ def _refuter_data(n: int = 300):
 
 
 def test_refuters_identical_on_a_cluster(scheduler, monkeypatch):
-    """Six refuters on an IPW estimate and five on a logistic model named by string, 20
+    """Six refuters on an IPW estimate and five on a logistic outcome regression, 20
     simulations in blocks of at most 7 replicates (3 blocks, so 3 tasks per refuter): the
     cluster's refuted estimates equal the in-process ones exactly, and the problem is
     scattered once per suite, not once per refuter."""
     import causal.refute as cr
     from causal import _budgets
     from causal.estimate import IPW
+    from tests._refute_by_name import by_name
 
     data = _refuter_data()
     monkeypatch.setattr(_budgets, "REPLICATE_BLOCK_BYTES", 7 * 8 * len(data))
@@ -167,9 +168,8 @@ def test_refuters_identical_on_a_cluster(scheduler, monkeypatch):
     def suites():
         return [cr.refute(estimate, data, n_simulations=20, random_state=3,
                           unobserved_strengths=(0.1, 0.5)),
-                cr.refute_all(data, treatment="t", outcome="yb", covariates=["a", "b"],
-                              estimator="logistic_regression", n_simulations=20,
-                              random_state=3)]
+                by_name(cr.refute_all, data, treatment="t", outcome="yb", covariates=["a", "b"],
+                        estimator="logistic_regression", n_simulations=20, random_state=3)]
 
     local = suites()
     with cluster(scheduler) as runner:
@@ -191,7 +191,7 @@ def test_report_json_byte_identical_on_a_cluster(scheduler, tmp_path):
     and on the cluster write the same report.json, byte for byte (with "refutations" too: 30 s,
     run by hand; its refuters are tested on a cluster above)."""
     from causal.report import build_report, write_report
-    from causal.spec import load_study
+    from causal.study import load_study
 
     sections = ["estimates", "explain_away"]
     study = load_study(THEW)

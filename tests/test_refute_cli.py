@@ -25,7 +25,7 @@ def test_refute_json_is_reproducible(capsys):
     assert main(args) == 0
     second = json.loads(capsys.readouterr().out)
     assert first == second
-    assert first["simulated"] is True and first["estimator"] == "logistic_regression"
+    assert first["simulated"] is True and first["estimator"] == "regression"
     assert [row["refuter"] for row in first["verdicts"]][0] == "placebo treatment"
 
 

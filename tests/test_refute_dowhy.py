@@ -22,6 +22,7 @@ import pytest
 
 import causal.refute as cr
 from causal.refute.dowhy_adapter import PeerPackageError, dowhy_refute
+from tests._refute_by_name import by_name
 
 R_OURS, R_DOWHY = 200, 10
 pytestmark = pytest.mark.filterwarnings("ignore:The copy keyword is deprecated")
@@ -56,7 +57,7 @@ def test_refuter_agrees_with_dowhy(data, ours, theirs, options):
     dowhy = dowhy_refute(data, refuter=theirs, n_simulations=R_DOWHY, random_state=5, **KW,
                          **options)
     pd.testing.assert_frame_equal(data, before)  # the adapter copies before DoWhy writes
-    result = ours(data, n_simulations=R_OURS, random_state=6, **KW, **options)
+    result = by_name(ours, data, n_simulations=R_OURS, random_state=6, **KW, **options)
     # same OLS coefficient (closed form)
     assert dowhy.original_estimate == pytest.approx(result.original_estimate, abs=1e-8)
     _agree(result, dowhy.new_effect, R_DOWHY)
@@ -80,7 +81,7 @@ def test_unobserved_common_cause_agrees_with_dowhy(data):
     strengths = {"effect_strength_on_treatment": 0.2, "effect_strength_on_outcome": 1.0}
     runs = [dowhy_refute(data, refuter="add_unobserved_common_cause", **KW, **strengths)
             for _ in range(8)]
-    ours = cr.unobserved_common_cause(data, n_simulations=R_OURS, random_state=7, **KW,
+    ours = by_name(cr.unobserved_common_cause, data, n_simulations=R_OURS, random_state=7, **KW,
                                       **strengths)
     assert ours.parameters["effect_on_treatment"] == "binary_flip"
     assert abs(ours.shift) > 0.1  # the confounder moves the estimate

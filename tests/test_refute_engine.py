@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from causal.refute._engine import bootstrap_counts, permute_rows, prepare, subset_mask
+from causal.refute._draws import bootstrap_counts, permute_rows, subset_mask
+from tests._refute_by_name import by_name, prepare
 
 R = 6
 
@@ -127,8 +128,8 @@ def test_unidentified_replicates_are_failures_not_estimates():
     frame = pd.DataFrame({"t": [1, 1] + [0] * 10, "a": np.arange(12.0),
                           "y": np.linspace(0, 1, 12) ** 2})
     # P(no treated in a resample) = (10/12)^12 = 0.112; with R = 200 about 22 such resamples
-    result = cr.bootstrap(frame, treatment="t", outcome="y", covariates=["a"],
-                          n_simulations=200, random_state=0)
+    result = by_name(cr.bootstrap, frame, treatment="t", outcome="y", covariates=["a"],
+                     n_simulations=200, random_state=0)
     missing = np.isnan(result.refuted_estimates)
     assert result.n_failed == missing.sum() > 5
     assert "fits failed (no unique solution" in result.summary()["note"].iloc[1]

@@ -16,6 +16,8 @@ import pytest
 
 import causal.refute as cr
 from causal.data import simulate_cohort
+from causal.study import load_study
+from tests._refute_by_name import by_name
 
 COVARIATES = ["long_term_condition", "sessions", "age", "sex", "ethnicity", "phq9_baseline",
               "gad7_baseline"]
@@ -23,7 +25,7 @@ COVARIATES = ["long_term_condition", "sessions", "age", "sex", "ethnicity", "phq
 
 @pytest.fixture(scope="module")
 def cohort() -> tuple[pd.DataFrame, list[str]]:
-    frame = simulate_cohort("studies/thew2024.toml", "self-selection only", n=3000,
+    frame = simulate_cohort(load_study("studies/thew2024.toml"), "self-selection only", n=3000,
                             random_state=1)
     assert frame.attrs["simulated"] and frame.attrs["true_odds_ratio"] == 1.0
     frame = pd.get_dummies(frame, columns=["presenting_problem"], drop_first=True, dtype=float)
@@ -33,7 +35,7 @@ def cohort() -> tuple[pd.DataFrame, list[str]]:
 
 def test_refuters_pass_although_the_true_effect_is_null(cohort):
     frame, covariates = cohort
-    suite = cr.refute_all(frame, treatment="employment_support", outcome="recovery",
+    suite = by_name(cr.refute_all, frame, treatment="employment_support", outcome="recovery",
                           covariates=covariates, estimator="logistic_regression",
                           n_simulations=100, random_state=3)
     assert suite.all_passed
@@ -44,7 +46,7 @@ def test_refuters_pass_although_the_true_effect_is_null(cohort):
 
 def test_adjusting_for_the_latent_confounder_recovers_the_null(cohort):
     frame, covariates = cohort
-    result = cr.placebo_treatment(frame, treatment="employment_support", outcome="recovery",
+    result = by_name(cr.placebo_treatment, frame, treatment="employment_support", outcome="recovery",
                                   covariates=[*covariates, "motivation"],
                                   estimator="logistic_regression", n_simulations=20,
                                   random_state=3)

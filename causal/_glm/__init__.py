@@ -14,7 +14,7 @@ design    the one design builder (terms, names)
 _blas     ``single_threaded_blas``, the one BLAS guard
 """
 
-from causal._glm._blas import single_threaded_blas
+from causal._blas import single_threaded_blas
 from causal._glm.designs import expit
 from causal._glm.logistic import fit_logistic, fit_logistic_one, fit_logit_batch
 from causal._glm.models import LinearModel, LogisticModel, add_intercept, clone_model

@@ -27,7 +27,7 @@ from causal.cli.app import (
 
 
 def _parse_prior(text: str, name: str) -> Any:
-    from causal.sensitivity.priors import Prior
+    from causal.study.values.priors import Prior
 
     kind, _, rest = text.partition(":")
     try:
@@ -243,8 +243,8 @@ def multi_bias_command(
     Example: causal multi-bias or 2.54 --ci 1.32 4.89 --common-outcome --confounding
     --selection general --misclassification outcome
     """
-    from causal.sensitivity.biases import Confounding, Misclassification, Selection
     from causal.sensitivity.multi_bias import multi_bound, multi_evalue
+    from causal.study.values.biases import Confounding, Misclassification, Selection
 
     kind = measure.value
     target = ratio_measure(kind, estimate, ci, None, common_outcome)

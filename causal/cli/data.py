@@ -26,8 +26,6 @@ from causal.cli.app import (
 
 class RefuteEstimatorChoice(StrEnum):
     auto = "auto"
-    linear_regression = "linear_regression"
-    logistic_regression = "logistic_regression"
     ipw = "ipw"
     aipw = "aipw"
     g_computation = "g_computation"
@@ -79,9 +77,9 @@ def refute(
     world: Annotated[str | None, typer.Option(
         help="For simulated data: the [[worlds]] name (default: the first).")] = None,
     estimator: Annotated[RefuteEstimatorChoice, typer.Option(
-        help="auto: logistic regression (conditional OR) for a 0/1 outcome, else linear "
-             "regression; ipw, aipw, g_computation, regression, matching: that estimator as "
-             "`causal estimate` runs it, refitted in every simulation.",
+        help="ipw, aipw, g_computation, regression, matching: that estimator as `causal "
+             "estimate` runs it, refitted in every simulation; auto: regression (a "
+             "conditional OR for a 0/1 outcome, else a mean difference).",
         case_sensitive=False)] = RefuteEstimatorChoice.auto,
     simulations: Annotated[int, typer.Option(help="Simulations per refuter.")] = 100,
     random_state: Annotated[int, typer.Option(help="Seed (cohort and refuters).")] = 20240101,

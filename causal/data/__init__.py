@@ -17,8 +17,6 @@ _EXPORTS: dict[str, str] = {
     "simulate_cohort": "causal.data.cohort",
     "simulate_cohorts": "causal.data.cohort",
     "solve_study_world": "causal.data.cohort",
-    "calibrate_motivation": "causal.data.calibrate",
-    "design_matrix": "causal.data.design",
     "load_source": "causal.data.real",
     "DataSpec": "causal.data.spec",
     "World": "causal.data.spec",

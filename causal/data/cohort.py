@@ -10,25 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import TYPE_CHECKING, Literal, overload
 
 import numpy as np
 import pandas as pd
 
 from causal._validation import check_count
 from causal.data.simulate import SIMULATED_NOTE, SolvedWorld, draw_arrays, solved
-from causal.data.spec import DataSpec, World, find_world
+from causal.data.spec import DataSpec, World, find_world, loaded_study
 from causal.errors import ParameterError
 
-if TYPE_CHECKING:  # the study package is imported only where a path must be loaded
+if TYPE_CHECKING:  # for the annotations only: data/ sits below the study file's parser
     from causal.study.model import Study
-
-
-def as_study(study: Any) -> Any:
-    from causal.study.api import as_study as load
-
-    return load(study)
 
 
 @dataclass(frozen=True)
@@ -114,10 +107,10 @@ def targets_of(study: Study) -> tuple[float, float, float]:
             control.events / control.total)
 
 
-def solve_study_world(study: Study | str | Path, world: str | World | None = None
+def solve_study_world(study: Study, world: str | World | None = None
                       ) -> SolvedWorld:
     """The solved constants (intercepts, prognostic scale) of a study's world."""
-    study = as_study(study)
+    study = loaded_study(study)
     data = _simulated_spec(study)
     world = world if isinstance(world, World) else find_world(study.worlds, world,
                                                                    where=study.where)
@@ -134,13 +127,13 @@ def _size(value: int | None, default: int, name: str) -> int:
     return size
 
 
-def simulate_cohort(study: Study | str | Path, world: str | World | None = None, *,
+def simulate_cohort(study: Study, world: str | World | None = None, *,
                     n: int | None = None, random_state=None) -> pd.DataFrame:
     """Draw one SIMULATED cohort of a study's world.
 
     Parameters
     ----------
-    study : Study or path
+    study : Study (loaded: causal.load_study or Study.from_frame)
         A study whose ``[data]`` is ``source = "simulated"`` (e.g. studies/thew2024.toml).
     world : str or World, optional
         Name of a ``[[worlds]]`` table; the first declared world by default.
@@ -160,11 +153,11 @@ def simulate_cohort(study: Study | str | Path, world: str | World | None = None,
 
 
 @overload
-def simulate_cohorts(study: Study | str | Path, world: str | World | None = ..., *,
+def simulate_cohorts(study: Study, world: str | World | None = ..., *,
                      replicates: int, n: int | None = ..., random_state=...,
                      output: Literal["arrays"] = ...) -> SimulatedCohorts: ...
 @overload
-def simulate_cohorts(study: Study | str | Path, world: str | World | None = ..., *,
+def simulate_cohorts(study: Study, world: str | World | None = ..., *,
                      replicates: int, n: int | None = ..., random_state=...,
                      output: Literal["frame"]) -> pd.DataFrame: ...
 def simulate_cohorts(study, world=None, *, replicates, n=None, random_state=None,
@@ -183,7 +176,7 @@ def simulate_cohorts(study, world=None, *, replicates, n=None, random_state=None
     from causal._validation import check_literal
 
     check_literal(output, "output", ("arrays", "frame"))
-    study = as_study(study)
+    study = loaded_study(study)
     data = _simulated_spec(study)
     world = world if isinstance(world, World) else find_world(study.worlds, world,
                                                                    where=study.where)

@@ -13,7 +13,7 @@ import pandas as pd
 from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
 from causal.data.real import load_source
-from causal.data.spec import _INDICATOR, DataSpec, find_world
+from causal.data.spec import _INDICATOR, DataSpec, find_world, loaded_study
 from causal.errors import DataError, ParameterError
 
 _OPS = {"==": operator.eq, "<": operator.lt, ">": operator.gt}
@@ -68,7 +68,7 @@ def load_study_data(study: Any, world: str | None = None, random_state=None) -> 
 
     Parameters
     ----------
-    study : Study or path
+    study : Study (loaded: causal.load_study or Study.from_frame)
     world : str, optional
         For ``source = "simulated"``: the ``[[worlds]]`` name (default: the first declared).
         Must be None for real data.
@@ -82,9 +82,7 @@ def load_study_data(study: Any, world: str | None = None, random_state=None) -> 
         frame says so in ``attrs["description"]``); ``attrs["source"]`` names real data; a
         user's file or DataFrame also has ``attrs["dropped"]`` (rows dropped per arm).
     """
-    from causal.study.api import as_study
-
-    study = as_study(study)
+    study = loaded_study(study)
     data = _spec(study)
     if data.simulated:
         from causal.data.cohort import simulate_cohort
@@ -107,9 +105,7 @@ def load_study_data(study: Any, world: str | None = None, random_state=None) -> 
 def load_benchmark_data(study: Any) -> pd.DataFrame:
     """The data of ``[data.benchmark]``: e.g. the NSW experiment, whose randomised contrast is
     the truth an observational estimate from NSW-treated + CPS-controls is judged against."""
-    from causal.study.api import as_study
-
-    study = as_study(study)
+    study = loaded_study(study)
     data = _spec(study)
     if not data.benchmark:
         raise ParameterError(f"`study` must have a [data.benchmark] table; {study.where} has "

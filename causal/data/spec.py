@@ -118,3 +118,21 @@ def find_world(worlds: tuple[World, ...], name: str | None, *, where: str = "the
             return world
     options = ", ".join(repr(w.name) for w in worlds)
     raise ParameterError(f"`world` must be one of {options}; got {name!r}.")
+
+
+def loaded_study(study: Any) -> Any:
+    """``study`` when it is a loaded study (it has a ``data`` table and a ``where``).
+
+    The data layer sits below the study file's parser: it reads what a loaded
+    :class:`causal.Study` declares and never parses a study file itself, so a path is refused
+    with the call that loads it.
+    """
+    from causal.errors import ParameterError
+
+    if isinstance(study, (str, Path)):
+        raise ParameterError(f"`study` must be a loaded Study (causal.load_study({str(study)!r}) "
+                             f"reads the file); got the path {str(study)!r}.")
+    if not (hasattr(study, "data") and hasattr(study, "where")):
+        raise ParameterError(f"`study` must be a Study (causal.load_study or "
+                             f"causal.Study.from_frame); got {type(study).__name__}.")
+    return study

@@ -20,6 +20,7 @@ _EXPORTS: dict[str, str] = {
     "PSMatching": "causal.estimate.matching",
     "LogisticModel": "causal._glm.models",
     "LinearModel": "causal._glm.models",
+    "design_matrix": "causal._glm.declared",
     "kish_ess": "causal.estimate.diagnostics",
     "standardized_differences": "causal.estimate.diagnostics",
     "extreme_share": "causal.estimate.diagnostics",

@@ -24,7 +24,7 @@ import numpy as np
 
 # the project's one BLAS guard lives in the GLM core; imported here also for callers that
 # reach it through this module
-from causal._glm._blas import single_threaded_blas
+from causal._blas import single_threaded_blas
 
 #: rows per chunk; B x CHUNK float32 signs (1000 x 8192 = 33 MB) are alive per thread. Small
 #: enough to stay near the cache, large enough that Python overhead is negligible (measured).

@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from causal.sensitivity.evalue import bounding_factor
 from causal.sensitivity.explain_away import ExplainAwayResult
+from causal.study.values.bias_factors import bounding_factor
 
 
 def explain_away_plot_data(result: ExplainAwayResult) -> dict[str, Any]:

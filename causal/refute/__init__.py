@@ -2,10 +2,9 @@
 
 ``refute(estimate, data)`` refits the estimator behind an
 :class:`~causal.estimate.EffectEstimate` under every refuter's perturbations (the refuters are in
-:mod:`causal.refute.refuters`, one per file). Each refuter is also a function ``refuter(data, *,
-treatment, outcome, covariates, estimator, ...)`` returning a :class:`RefutationResult`, with a
-model named by string. :mod:`causal.refute.dowhy_adapter` runs DoWhy's refuters on
-the same data for comparison.
+:mod:`causal.refute.refuters`, one per file). Each refuter is also a function
+``refuter(estimate, data, ...)`` of an EffectEstimate returning a :class:`RefutationResult`.
+:mod:`causal.refute.dowhy_adapter` runs DoWhy's refuters on the same data for comparison.
 """
 
 from __future__ import annotations
@@ -23,7 +22,6 @@ _EXPORTS: dict[str, str] = {
     "refute_all": "causal.refute.run_all",
     "RefutationSuite": "causal.refute.run_all",
     "refute": "causal.refute.from_estimate",
-    "refute_estimate": "causal.refute.from_estimate",
     "refute_study": "causal.refute.study",
 }
 

@@ -19,10 +19,55 @@ from typing import Any
 import numpy as np
 
 from causal._glm.designs import PRODUCTS_BYTES
+from causal.errors import ParameterError
 
 #: float64 elements per (R, n) block of an iterative refit (2 MB: cache-sized, as in
 #: causal._batched_glm, whose measurements found larger blocks no faster for small designs)
 CHUNK_ELEMENTS = 262_144
+
+
+#: (R, n) float64 arrays alive at once while refitting (a conservative count: the Hajek IPW
+#: refit's propensity fit, weights and means)
+ARRAYS_PER_REFIT = 14
+#: default memory ceiling when the machine's available memory cannot be read
+DEFAULT_MAX_BYTES = 4 * 1024**3
+
+
+def _available_bytes() -> int:
+    try:
+        with open("/proc/meminfo") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return DEFAULT_MAX_BYTES
+
+
+def _human(size: int) -> str:
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} bytes"
+
+
+def check_memory(n_rep: int, n: int, max_memory_bytes: int | None,
+                 extra_arrays: int = 0) -> int:
+    """Refuse a request whose (R, n) working arrays would not fit; return the estimate (bytes).
+
+    ``bytes = R x n x 8 x arrays``, with ``arrays`` = :data:`ARRAYS_PER_REFIT` plus
+    ``extra_arrays``. The ceiling is ``max_memory_bytes`` or half the available memory.
+    """
+    arrays = ARRAYS_PER_REFIT + extra_arrays
+    needed = n_rep * n * 8 * arrays
+    ceiling = max_memory_bytes if max_memory_bytes is not None else _available_bytes() // 2
+    if needed > ceiling:
+        raise ParameterError(
+            f"`n_simulations` = {n_rep} at n = {n} needs {needed:,} bytes ({_human(needed)}: "
+            f"{n_rep} x {n} x 8 bytes x {arrays} arrays), above the limit of {ceiling:,} bytes "
+            f"({_human(ceiling)}); use fewer simulations or raise `max_memory_bytes`."
+        )
+    return needed
 
 
 def refit_rows(n: int, q: int, held: bool = False) -> int:

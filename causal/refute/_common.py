@@ -3,7 +3,6 @@ are in :mod:`causal.refute._blocks`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,10 +10,16 @@ import numpy as np
 import pandas as pd
 
 from causal._validation import check_alpha, check_count, check_random_state
-from causal.errors import NoSolutionError, ParameterError
+from causal.errors import ParameterError
 from causal.estimate.result import EffectEstimate
-from causal.refute._blocks import Block, block_rows, replicate_blocks, run_block, run_blocks
-from causal.refute._engine import Problem, check_memory, prepare
+from causal.refute._blocks import (
+    Block,
+    block_rows,
+    check_memory,
+    replicate_blocks,
+    run_block,
+    run_blocks,
+)
 from causal.refute._estimate_problem import EstimateProblem, problem_for
 from causal.refute._result import RefutationResult, finish, location_check
 
@@ -23,7 +28,7 @@ from causal.refute._result import RefutationResult, finish, location_check
 class Setup:
     """A refuter's checked arguments, its refit problem and the original estimate."""
 
-    problem: Problem
+    problem: EstimateProblem
     rng: np.random.Generator
     original: float
     n_simulations: int
@@ -48,9 +53,8 @@ class Setup:
                       **fields)
 
 
-def setup(data: pd.DataFrame, *, treatment: str | None, outcome: str | None, covariates: Sequence[str],
-          estimator: str, n_simulations: Any, alpha: Any, random_state: Any,
-          max_memory_bytes: int | None, extra_arrays: int = 0) -> Setup:
+def setup(estimate: Any, data: pd.DataFrame, *, n_simulations: Any, alpha: Any,
+          random_state: Any, max_memory_bytes: int | None, extra_arrays: int = 0) -> Setup:
     from causal._budgets import check_size
 
     n_simulations = check_size(check_count(n_simulations, "n_simulations"), "MAX_REPLICATES",
@@ -61,41 +65,25 @@ def setup(data: pd.DataFrame, *, treatment: str | None, outcome: str | None, cov
     if max_memory_bytes is not None:
         max_memory_bytes = check_count(max_memory_bytes, "max_memory_bytes")
     rng = check_random_state(random_state)
-    problem = problem_of(data, estimator, treatment=treatment, outcome=outcome,
-                         covariates=covariates)
+    problem = problem_of(estimate, data)
     # replicates are drawn and refitted in blocks (run_blocks): one block's arrays are alive
     rows = min(n_simulations, block_rows(problem.n))
-    check_memory(rows, problem.n, problem.memory_key, max_memory_bytes, extra_arrays)
-    original = original_of(problem)
-    return Setup(problem=problem, rng=rng, original=original,
+    check_memory(rows, problem.n, max_memory_bytes, extra_arrays)
+    return Setup(problem=problem, rng=rng, original=problem.original,
                  n_simulations=n_simulations, alpha=alpha, random_state=random_state)
 
 
-def problem_of(data: pd.DataFrame, estimator: Any, *, treatment: str | None,
-               outcome: str | None, covariates: Sequence[str]) -> Problem | EstimateProblem:
-    """The refit problem: an estimate's own estimator, one already built (shared by the
-    refuters of one suite), or a model named by string on the given columns."""
-    if isinstance(estimator, Problem | EstimateProblem):
-        return estimator
-    if isinstance(estimator, EffectEstimate):
-        return problem_for(estimator, data)
-    return prepare(data, treatment=treatment, outcome=outcome, covariates=covariates,
-                   estimator=estimator)
+def problem_of(estimate: Any, data: pd.DataFrame) -> EstimateProblem:
+    """The refit problem of ``estimate`` on ``data``: its own estimator, rebuilt and checked
+    (:func:`~causal.refute._estimate_problem.problem_for`), or one already built (shared by
+    the refuters of one suite)."""
+    if isinstance(estimate, EstimateProblem):
+        return estimate
+    if not isinstance(estimate, EffectEstimate):
+        raise ParameterError("`estimate` must be an EffectEstimate returned by an estimator of "
+                             f"causal.estimate; got {type(estimate).__name__}.")
+    return problem_for(estimate, data)
 
 
-def original_of(problem: Problem | EstimateProblem) -> float:
-    """The estimate on the data as given, fitted once per problem."""
-    if isinstance(problem, EstimateProblem):
-        return problem.original
-    if "original" not in problem.warm:
-        original, converged = problem.effects(1)
-        if not converged[0] or not np.isfinite(original[0]):
-            raise NoSolutionError(f"the {problem.label} fit on the original data did not "
-                                  "converge (separation or a singular design?); there is "
-                                  "nothing to refute.")
-        problem.warm["original"] = float(original[0])
-    return problem.warm["original"]
-
-
-__all__ = ["Block", "Setup", "block_rows", "original_of", "problem_of", "replicate_blocks",
-           "run_block", "run_blocks", "setup"]
+__all__ = ["Block", "Setup", "block_rows", "problem_of", "replicate_blocks", "run_block",
+           "run_blocks", "setup"]

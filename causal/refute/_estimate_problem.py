@@ -40,8 +40,7 @@ class EstimateProblem:
     original: float = math.nan
     warm: dict = field(default_factory=dict, repr=False)  # the hook's cache
 
-    # the attributes the refuters read (as on causal.refute._engine.Problem)
-    memory_key = "ipw"  # the most conservative count of (R, n) working arrays
+    # every estimator of causal.estimate takes a binary (0/1) treatment
     treatment_binary = True
     requires_binary_treatment = True
 

@@ -58,12 +58,7 @@ def refute(estimate: Any, data: pd.DataFrame, *, refuter: Refuter = "all", **opt
     check_literal(refuter, "refuter", REFUTERS)
     problem = problem_for(estimate, data)
     if refuter == "all":
-        return refute_all(data, estimator=problem, **options)
+        return refute_all(problem, data, **options)
     from causal.refute import refuters
 
-    return getattr(refuters, refuter)(data, treatment=problem.treatment,
-                                      outcome=problem.outcome, estimator=problem, **options)
-
-
-#: the earlier name of :func:`refute`
-refute_estimate = refute
+    return getattr(refuters, refuter)(problem, data, **options)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +11,6 @@ from causal._results import SummaryMixin
 from causal._validation import check_random_state
 from causal.estimate.result import EffectEstimate
 from causal.refute._common import problem_of
-from causal.refute._engine import Estimator
 from causal.refute._result import RefutationResult
 from causal.refute.refuters import (
     bootstrap,
@@ -44,46 +42,40 @@ class RefutationSuite(SummaryMixin):
         return all(r.passed for r in self.results)
 
 
-def refute_all(data: pd.DataFrame, *, treatment: str | None = None, outcome: str | None = None,
-               covariates: Sequence[str] = (),
-               estimator: Estimator | EffectEstimate = "linear_regression",
-               n_simulations: int = 100, alpha: float = 0.05, random_state: Any = None,
+def refute_all(estimate: EffectEstimate, data: pd.DataFrame, *, n_simulations: int = 100,
+               alpha: float = 0.05, random_state: Any = None,
                negative_control: str | None = None,
                unobserved_strengths: tuple[float, float] | None = None,
                max_memory_bytes: int | None = None) -> RefutationSuite:
     """Placebo treatment, random common cause, data subsets, bootstrap and dummy outcome, plus
     an added unobserved common cause when ``unobserved_strengths = (on_treatment,
     on_outcome)`` is given (default effect types; see
-    :func:`causal.refute.unobserved_common_cause`).
-
-    ``estimator`` is a model name (with ``treatment``, ``outcome``, ``covariates``) or an
-    :class:`~causal.estimate.EffectEstimate`, whose own estimator is refitted (see
-    :func:`causal.refute.refute`). Each refuter gets its own seed drawn from ``random_state``
-    so the suite is reproducible as a whole and each result records the seed it used.
+    :func:`causal.refute.unobserved_common_cause`), each refitting the estimator behind
+    ``estimate`` (an :class:`~causal.estimate.EffectEstimate`; see
+    :func:`causal.refute.refute`) on ``data``, the data it came from. Each refuter gets its own
+    seed drawn from ``random_state`` so the suite is reproducible as a whole and each result
+    records the seed it used.
 
     The simulations run in blocks of replicates (:mod:`causal.refute._blocks`), in this
     process or, inside :func:`causal.cluster`, as Dask tasks; the results are the same.
     """
     rng = check_random_state(random_state)
     seeds = [int(s) for s in rng.integers(0, 2**31 - 1, size=6)]
-    # one problem for the whole suite: the data are checked and the original fitted once
-    problem = problem_of(data, estimator, treatment=treatment, outcome=outcome,
-                         covariates=covariates)
-    treatment, outcome = problem.treatment, problem.outcome
-    common = dict(treatment=treatment, outcome=outcome, covariates=covariates,
-                  estimator=problem, n_simulations=n_simulations, alpha=alpha,
-                  max_memory_bytes=max_memory_bytes)
+    # one problem for the whole suite: the data are checked and the original refitted once
+    problem = problem_of(estimate, data)
+    common = dict(n_simulations=n_simulations, alpha=alpha, max_memory_bytes=max_memory_bytes)
     results = [
-        placebo_treatment(data, random_state=seeds[0], **common),
-        random_common_cause(data, random_state=seeds[1], **common),
-        data_subset(data, random_state=seeds[2], **common),
-        bootstrap(data, random_state=seeds[3], **common),
-        dummy_outcome(data, negative_control=negative_control, random_state=seeds[4], **common),
+        placebo_treatment(problem, data, random_state=seeds[0], **common),
+        random_common_cause(problem, data, random_state=seeds[1], **common),
+        data_subset(problem, data, random_state=seeds[2], **common),
+        bootstrap(problem, data, random_state=seeds[3], **common),
+        dummy_outcome(problem, data, negative_control=negative_control, random_state=seeds[4],
+                      **common),
     ]
     if unobserved_strengths is not None:
         on_t, on_y = unobserved_strengths
         results.append(unobserved_common_cause(
-            data, effect_strength_on_treatment=on_t, effect_strength_on_outcome=on_y,
+            problem, data, effect_strength_on_treatment=on_t, effect_strength_on_outcome=on_y,
             random_state=seeds[5], **common))
     return RefutationSuite(results=tuple(results))
 

@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from causal._validation import check_literal, check_random_state
 from causal.errors import ParameterError
-from causal.refute.run_all import RefutationSuite, refute_all
+from causal.refute.run_all import RefutationSuite
 
 if TYPE_CHECKING:  # the study package is imported only where a path must be loaded
     from causal.study.model import Study
@@ -45,25 +44,6 @@ class StudyRefutation:
                 f"{self.suite.results[0].method}; adjusted for {len(self.covariates)} columns.")
 
 
-def design_frame(frame: pd.DataFrame, *, treatment: str, outcome: str,
-                 covariates: tuple[str, ...], categorical: tuple[str, ...],
-                 squared: tuple[str, ...]) -> tuple[pd.DataFrame, tuple[str, ...], int]:
-    """Numeric columns for the refuters, complete cases only: the project's one design builder
-    (:func:`causal._glm.design.design_columns`), so categorical covariates enter as
-    ``name[level]`` indicators (first level the reference) and squared ones as ``name^2``,
-    named as in the estimators' coefficient tables."""
-    from causal._glm.design import design_columns
-
-    used = [treatment, outcome, *covariates]
-    complete = frame.loc[:, used].dropna()
-    dropped = len(frame) - len(complete)
-    x, names = design_columns(complete, covariates, categorical=categorical, squared=squared)
-    out = complete.loc[:, [treatment, outcome]].copy()
-    for name, column in zip(names, x.T, strict=True):
-        out[name] = column
-    return out, names, dropped
-
-
 #: estimators of the estimates section, refitted as estimated (:func:`causal.refute.refute`)
 STUDY_ESTIMATORS = ("ipw", "aipw", "g_computation", "regression", "matching")
 
@@ -71,22 +51,20 @@ STUDY_ESTIMATORS = ("ipw", "aipw", "g_computation", "regression", "matching")
 def refute_study(study: Study | str | Path, *, world: str | None = None,
                  estimator: str = "auto", n_simulations: int = 100,
                  random_state: Any = 20240101) -> StudyRefutation:
-    """Load the study's data (one simulated cohort, labelled as such, or the real data) and run
-    :func:`causal.refute.refute_all` with the study's treatment, outcome and covariates.
+    """Load the study's data (one simulated cohort, labelled as such, or the real data),
+    estimate the effect with one estimator as :func:`causal.estimate.estimate_study` makes it,
+    and refute that :class:`~causal.estimate.EffectEstimate` (:func:`causal.refute.refute`).
 
-    ``estimator="auto"``: logistic regression (a conditional OR, the kind of estimate a paper's
-    adjusted model reports) for a 0/1 outcome, else linear regression (``"linear_regression"``
-    and ``"logistic_regression"`` choose one). ``"ipw"``, ``"aipw"``, ``"g_computation"``,
-    ``"regression"`` and ``"matching"`` refute the estimate of that estimator as
-    :func:`causal.estimate.estimate_study` makes it (the study's estimand, categorical and
-    squared terms, a risk difference for a 0/1 outcome, AIPW's cross-fitting seeded the same
-    way), refitting that estimator in every simulation (:func:`causal.refute.refute`).
+    ``estimator``: ``"ipw"``, ``"aipw"``, ``"g_computation"``, ``"regression"`` or
+    ``"matching"`` (the study's estimand, categorical and squared terms, a risk difference for
+    a 0/1 outcome, AIPW's cross-fitting seeded the same way), refitted in every simulation;
+    ``"auto"`` is ``"regression"``: the outcome regression, a conditional odds ratio for a 0/1
+    outcome (the kind of estimate a paper's adjusted model reports), else a mean difference.
     """
     from causal.data.study_data import read_study_data
     from causal.study.api import as_study
 
-    check_literal(estimator, "estimator",
-                  ("auto", "linear_regression", "logistic_regression", *STUDY_ESTIMATORS))
+    check_literal(estimator, "estimator", ("auto", *STUDY_ESTIMATORS))
     study = as_study(study)
     spec = study.data
     if spec is None:
@@ -96,24 +74,8 @@ def refute_study(study: Study | str | Path, *, world: str | None = None,
     rng = check_random_state(random_state)
     seed = int(rng.integers(2**31 - 1))
     data = read_study_data(study, world, seed=seed if spec.simulated else None)
-    frame = data.frame
-    if estimator in STUDY_ESTIMATORS:
-        return _refute_estimator(study, spec, data, estimator, seed, n_simulations, rng)
-    design, covariates, dropped = design_frame(
-        frame, treatment=study.treatment, outcome=study.outcome,
-        covariates=tuple(spec.covariates), categorical=tuple(spec.categorical),
-        squared=tuple(spec.squared))
-    if estimator == "auto":
-        binary = bool(np.isin(design[study.outcome].to_numpy(), (0, 1)).all())
-        estimator = "logistic_regression" if binary else "linear_regression"
-    suite = refute_all(design, treatment=study.treatment, outcome=study.outcome,
-                       covariates=covariates, estimator=estimator, n_simulations=n_simulations,
-                       random_state=rng)
-    return StudyRefutation(
-        study=study.name, world=data.world, simulated=data.simulated,
-        description=data.description, estimator=estimator, covariates=covariates,
-        n=len(design), n_dropped=dropped, suite=suite, origin=_origin(data),
-        dropped=dict(data.dropped))
+    name = "regression" if estimator == "auto" else estimator
+    return _refute_estimator(study, spec, data, name, seed, n_simulations, rng)
 
 
 def _origin(data: Any) -> str:

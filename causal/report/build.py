@@ -41,6 +41,18 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
+def check_skip(study: Study) -> None:
+    """Every name in the study's ``[report] skip`` is a report section's (the report owns its
+    section names; the study file's parser keeps them as written)."""
+    from causal.study._reader import spec_error, suggestion
+
+    for name in study.skip:
+        if name not in SECTION_MODULES:
+            raise spec_error(study.where, "report.skip",
+                             f"names of report sections ({', '.join(SECTION_MODULES)})"
+                             + suggestion(name, SECTION_MODULES), name)
+
+
 def build_report(analysis: Analysis | Study | str | Path, *, random_state: int = 20240101,
                  progress: Callable[[str], None] | None = None,
                  command: Sequence[str] | None = None,
@@ -71,12 +83,16 @@ def build_report(analysis: Analysis | Study | str | Path, *, random_state: int =
     lists what could not be computed.
     """
     from causal.analysis import Analysis, analyse
+    from causal.study.api import as_study
 
     say = progress or (lambda message: None)
     if not isinstance(analysis, Analysis):
-        analysis = analyse(analysis, random_state=random_state, sections=sections,
+        study = as_study(analysis)
+        check_skip(study)
+        analysis = analyse(study, random_state=random_state, sections=sections,
                            progress=say)
     study = analysis.study
+    check_skip(study)
     if sections is None and analysis.sections is not None:
         sections = analysis.sections
     built: list[Section] = []

@@ -11,7 +11,6 @@ styled tag, the JSON as one record per number.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -125,18 +124,8 @@ class Text:
         return self.plain
 
 
-def as_text(value: str | Text) -> Text:
-    return value if isinstance(value, Text) else Text.of(value)
-
-
 def plain(value: str | Text) -> str:
     return value.plain if isinstance(value, Text) else value
-
-
-def numbers_of(values: Iterable[str | Text]) -> Iterator[Number]:
-    for value in values:
-        if isinstance(value, Text):
-            yield from value.numbers
 
 
 def words(value: str | Text) -> int:

@@ -7,25 +7,12 @@ printed with 3 significant digits, and never in scientific notation.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from causal.study._reader import spec_error
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from causal.study.model import Study
 
 _CURRENCY = {"USD": "$", "GBP": "£", "EUR": "€"}
-
-
-def parse_outcome_unit(table: dict[str, Any], path: Path | str) -> str | None:
-    """``outcome_unit`` of the ``[study]`` table (None when absent)."""
-    unit = table.get("outcome_unit")
-    if unit is None:
-        return None
-    if not isinstance(unit, str) or not unit.strip():
-        raise spec_error(path, "study.outcome_unit", "a unit such as 'USD' or 'kg'", unit)
-    return unit.strip()
 
 
 def outcome_unit(study: Study) -> str | None:

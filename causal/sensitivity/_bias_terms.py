@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from causal.errors import ParameterError
-from causal.sensitivity.biases import Confounding, Misclassification, Selection
+from causal.study.values.biases import Confounding, Misclassification, Selection
 
 Bias = Confounding | Selection | Misclassification
 

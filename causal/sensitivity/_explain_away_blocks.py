@@ -86,8 +86,8 @@ def simulate_block(shared: Shared, block: Block) -> list[tuple[np.ndarray, np.nd
     tolerance; ``n_threads`` threads fit the chains concurrently.
     """
     from causal._glm import fit_logistic
-    from causal.data.calibrate import adjusted_design
     from causal.data.simulate import _linear, covariates_from_uniforms
+    from causal.worlds.calibrate import adjusted_design
 
     data, n, size = shared.data, shared.n, block.hi - block.lo
     rng = np.random.default_rng(block.stream)

@@ -5,7 +5,8 @@ Conventions, the same as :mod:`causal.sensitivity.evalue`:
 
 * RR: used as is.
 * OR with ``rare_outcome=True``: RR = OR (a :class:`~causal.errors.CommonOutcomeWarning` is
-  issued if the OR states a prevalence or control risk above 15%).
+  issued if the OR states a prevalence or control risk above
+  :data:`causal.measures.RARE_OUTCOME_THRESHOLD`, 15%).
   OR with ``rare_outcome=False``: RR ~ sqrt(OR) (VanderWeele 2017), the convention of EValue
   and of tipr's ``or_correction``; back to an OR by squaring.
 * HR with ``rare_outcome=True``: RR = HR; common: RR ~ (1 - 0.5^sqrt(HR)) / (1 - 0.5^sqrt(1/HR))
@@ -25,19 +26,13 @@ from typing import Any, Literal
 
 from causal._validation import check_positive
 from causal.errors import CommonOutcomeWarning, ParameterError
-from causal.measures import HazardRatio, OddsRatio, RiskRatio
-
-#: Above this outcome prevalence an odds ratio is not a risk ratio (VanderWeele 2017).
-RARE_OUTCOME_THRESHOLD = 0.15
-
-
-def is_rare_outcome(prevalence: float) -> bool:
-    """The toolkit's one rare-outcome rule of thumb: rare when the outcome's prevalence is
-    below :data:`RARE_OUTCOME_THRESHOLD` (15%, VanderWeele 2017), so that an odds or hazard
-    ratio approximates a risk ratio. Used where a study does not state ``rare_outcome``
-    itself (the report then says the prevalence decided) and to warn when a stated rare
-    outcome is not rare."""
-    return bool(prevalence < RARE_OUTCOME_THRESHOLD)
+from causal.measures import (
+    RARE_OUTCOME_THRESHOLD,
+    HazardRatio,
+    OddsRatio,
+    RiskRatio,
+    is_rare_outcome,
+)
 
 
 def _warn_if_common(measure: Any, name: str) -> tuple[str, ...]:
@@ -121,7 +116,7 @@ def to_rr_scale(measure: Any) -> RRScale:
             hint = f" (the known prevalence is {known:.0%})" if known is not None else ""
             raise ParameterError(
                 f"`rare_outcome` must be stated for an {name}: True if the outcome is rare "
-                f"(< 15%), False if common{hint}; got None.")
+                f"(< {RARE_OUTCOME_THRESHOLD:.0%}), False if common{hint}; got None.")
         if measure.rare_outcome:
             notes = _warn_if_common(measure, name)
             to_rr, from_rr = _identity, _identity

@@ -35,7 +35,7 @@ import pandas as pd
 from causal._results import SummaryMixin, summary_frame
 from causal._validation import check_alpha, check_literal
 from causal.errors import DataError, ParameterError
-from causal.measures import MeanDifference, OddsRatio, z_critical
+from causal.measures import RARE_OUTCOME_THRESHOLD, MeanDifference, OddsRatio, z_critical
 from causal.sensitivity.evalue import SMD_TO_LOG_RR, EValueResult, e_value, e_value_of_rr
 
 Model = Literal["auto", "linear", "logistic"]
@@ -193,20 +193,21 @@ def benchmark_covariates(data: pd.DataFrame, *, treatment: str, outcome: str,
     VanderWeele, T. J. & Ding, P. (2017). Sensitivity analysis in observational research:
     introducing the E-value. Annals of Internal Medicine 167(4), 268-274.
     """
-    from causal.refute._engine import prepare
+    from causal.estimate._design import prepare
 
     check_literal(model, "model", ("auto", "linear", "logistic"))
     alpha = check_alpha(alpha)
     covariates = (covariates,) if isinstance(covariates, str) else tuple(covariates)
-    problem = prepare(data, treatment=treatment, outcome=outcome, covariates=covariates)
-    logistic = problem.outcome_binary if model == "auto" else model == "logistic"
-    if logistic and not problem.outcome_binary:
+    prep = prepare(data, treatment=treatment, outcome=outcome, covariates=covariates)
+    logistic = prep.binary if model == "auto" else model == "logistic"
+    if logistic and not prep.binary:
         raise ParameterError(f"`model`='logistic' needs a binary outcome; column {outcome!r} has "
                              "other values.")
     if logistic and rare_outcome is None:
         raise ParameterError(
             "`rare_outcome` must be stated for a logistic model: True if the outcome is rare "
-            f"(< 15%), False if common (here {problem.y.mean():.0%} have it); got None.")
+            f"(< {RARE_OUTCOME_THRESHOLD:.0%}), False if common (here {prep.y.mean():.0%} have "
+            "it); got None.")
     if groups is None:
         groups = {c: (c,) for c in covariates}
     groups = {str(k): ((v,) if isinstance(v, str) else tuple(v)) for k, v in groups.items()}
@@ -216,10 +217,10 @@ def benchmark_covariates(data: pd.DataFrame, *, treatment: str, outcome: str,
             raise DataError(f"`groups[{name!r}]` must list covariates of the model; got "
                             f"{list(members)} ({unknown or 'empty'} not among {list(covariates)}).")
     if logistic:
-        _check_events_in_each_arm(problem.y, problem.t, outcome)
+        _check_events_in_each_arm(prep.y, prep.a, outcome)
     z = z_critical(alpha)
-    design = np.column_stack([np.ones(problem.n), problem.t, problem.x[:, 1:]])
-    coef, ci = _fit(problem.y, design, logistic, z)
+    design = np.column_stack([np.ones(prep.n), prep.a, prep.x])
+    coef, ci = _fit(prep.y, design, logistic, z)
     if logistic:
         def to_rr(b: float) -> float:
             return math.exp(b / 2) if not rare_outcome else math.exp(b)
@@ -229,7 +230,7 @@ def benchmark_covariates(data: pd.DataFrame, *, treatment: str, outcome: str,
         evalue = e_value(OddsRatio(math.exp(coef), ci=(math.exp(ci[0]), math.exp(ci[1])),
                                    alpha=alpha, rare_outcome=rare_outcome, kind="conditional"))
     else:
-        sd_y = float(np.std(problem.y, ddof=1))
+        sd_y = float(np.std(prep.y, ddof=1))
 
         def to_rr(b: float) -> float:
             return math.exp(SMD_TO_LOG_RR * b / sd_y)
@@ -240,7 +241,7 @@ def benchmark_covariates(data: pd.DataFrame, *, treatment: str, outcome: str,
     for name, members in groups.items():
         keep = [j for j, c in enumerate(covariates) if c not in members]
         reduced = design[:, [0, 1] + [2 + j for j in keep]]
-        b, b_ci = _fit(problem.y, reduced, logistic, z)
+        b, b_ci = _fit(prep.y, reduced, logistic, z)
         benchmarks.append(CovariateBenchmark(
             group=name, dropped=members, estimate=natural(b),
             ci=(natural(b_ci[0]), natural(b_ci[1])),
@@ -250,4 +251,4 @@ def benchmark_covariates(data: pd.DataFrame, *, treatment: str, outcome: str,
     return CovariateBenchmarkResult(measure=measure, estimate=natural(coef),
                                     ci=(natural(ci[0]), natural(ci[1])), evalue=evalue,
                                     benchmarks=tuple(benchmarks), conversion=conversion,
-                                    alpha=alpha, n=problem.n)
+                                    alpha=alpha, n=prep.n)

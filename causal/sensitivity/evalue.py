@@ -40,11 +40,7 @@ from causal.measures import (
     TwoByTwo,
     z_critical,
 )
-from causal.sensitivity._scale import (  # noqa: F401  (re-exported)
-    RARE_OUTCOME_THRESHOLD,
-    is_rare_outcome,
-    to_rr_scale,
-)
+from causal.sensitivity._scale import to_rr_scale
 
 #: exp(0.91 d) approximation of Chinn (2000) / VanderWeele (2017)
 SMD_TO_LOG_RR = 0.91
@@ -62,39 +58,6 @@ def e_value_of_rr(rr: float | np.ndarray) -> float | np.ndarray:
         raise ParameterError(f"`rr` must be finite and > 0; got {rr.tolist()}.")
     x = np.where(rr < 1, 1 / rr, rr)
     out = x + np.sqrt(x * (x - 1))
-    return float(out) if out.ndim == 0 else out
-
-
-def bounding_factor(rr_eu: Any, rr_ud: Any) -> float | np.ndarray:
-    """The joint bounding factor ``B = RR_EU RR_UD / (RR_EU + RR_UD - 1)``.
-
-    Parameters
-    ----------
-    rr_eu : float or array
-        Maximum risk ratio relating treatment to the confounder (>= 1).
-    rr_ud : float or array
-        Maximum risk ratio relating the confounder to the outcome (>= 1).
-
-    Returns
-    -------
-    float or numpy.ndarray
-        The largest factor by which such a confounder can bias a risk ratio (Ding & VanderWeele
-        2016, Theorem 2A). Broadcasts like numpy.
-
-    References
-    ----------
-    Ding, P. & VanderWeele, T. J. (2016). Sensitivity analysis without assumptions.
-    Epidemiology 27(3), 368-377.
-    """
-    eu = np.asarray(rr_eu, dtype=float)
-    ud = np.asarray(rr_ud, dtype=float)
-    for name, values in (("rr_eu", eu), ("rr_ud", ud)):
-        if np.any(~np.isfinite(values)) or np.any(values < 1):
-            raise ParameterError(
-                f"`{name}` must be a risk ratio >= 1 (invert protective associations); "
-                f"got {np.atleast_1d(values).tolist()}."
-            )
-    out = eu * ud / (eu + ud - 1)
     return float(out) if out.ndim == 0 else out
 
 

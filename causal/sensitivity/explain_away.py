@@ -162,6 +162,7 @@ def explain_away(study: Any, *, uptake_ors: Any = None, recovery_ors: Any = None
     from causal._validation import check_count, check_probability
     from causal.data.cohort import _simulated_spec, solve_study_world, targets_of
     from causal.data.grid_solve import solve_binary_grid
+    from causal.measures import is_rare_outcome
     from causal.sensitivity._explain_away_blocks import (
         Block,
         Shared,
@@ -170,7 +171,6 @@ def explain_away(study: Any, *, uptake_ors: Any = None, recovery_ors: Any = None
         simulate_block,
         split,
     )
-    from causal.sensitivity.evalue import is_rare_outcome
     from causal.study.api import as_study
 
     start_wall, start_cpu = time.perf_counter(), time.process_time()

@@ -1,7 +1,7 @@
 """Multiple-bias bounds and E-values (Smith, Mathur & VanderWeele 2021).
 
 Confounding, selection and misclassification, declared as the bias types of
-:mod:`causal.sensitivity.biases`, bias an observed risk ratio by at most the product of their
+:mod:`causal.study.values.biases`, bias an observed risk ratio by at most the product of their
 bias factors. :func:`multi_bound` evaluates that product for given parameter values;
 :func:`multi_evalue` gives the smallest value ``e`` that every parameter would need to take, all
 at once, for the product to reach the ratio between the observed and the true risk ratio.
@@ -103,7 +103,7 @@ def multi_bound(biases: Any, measure: Any = None) -> MultiBiasBound:
     ----------
     biases : Confounding, Selection, Misclassification or a sequence of them
         With the values of their sensitivity parameters. Order as the biases act on the data
-        (see :mod:`causal.sensitivity.biases`).
+        (see :mod:`causal.study.values.biases`).
     measure : RiskRatio, OddsRatio, HazardRatio or float, optional
         An observed estimate; if given, the result also reports how far the biases could move
         it (on the risk-ratio scale).
@@ -115,7 +115,7 @@ def multi_bound(biases: Any, measure: Any = None) -> MultiBiasBound:
     Notes
     -----
     ``RR_obs / RR_true <= prod_k BF_k`` (Smith, Mathur & VanderWeele 2021, eq. 2), with the
-    factors listed in :mod:`causal.sensitivity.biases`.
+    factors listed in :mod:`causal.study.values.biases`.
 
     References
     ----------

@@ -29,7 +29,7 @@ from causal._validation import check_alpha, check_count
 from causal.errors import ParameterError
 from causal.measures import TwoByTwo, z_critical
 from causal.sensitivity._scale import RRScale, to_rr_scale
-from causal.sensitivity.priors import Prior, as_prior, check_support
+from causal.study.values.priors import Prior, as_prior, check_support
 
 #: draws per block: each block's draws come from its own seed sequence (the seed's spawn
 #: ``b``), so the draws do not depend on where or how many blocks run at once

@@ -3,7 +3,7 @@
 A study analyses a selected subset ``S = 1`` (here: clients with end-of-treatment scores). If
 an unmeasured factor ``U`` drives both selection and the outcome, the risk ratio among the
 selected is biased for the population's. The bias is bounded by the parameters of
-:class:`~causal.sensitivity.biases.Selection`, and the selection-bias E-value is the smallest
+:class:`~causal.study.values.biases.Selection`, and the selection-bias E-value is the smallest
 common value of those parameters that could explain the estimate away.
 
 Closed forms (``y = max(RR / RR_true, RR_true / RR)`` on the risk-ratio scale)
@@ -23,8 +23,8 @@ from __future__ import annotations
 from typing import Any
 
 from causal.sensitivity._bias_terms import terms
-from causal.sensitivity.biases import RiskDirection, Selection, SelectionTarget
 from causal.sensitivity.multi_bias import MultiBiasBound, MultiBiasEValue, _evalue, multi_bound
+from causal.study.values.biases import RiskDirection, Selection, SelectionTarget
 
 
 def selection_bound(selection: Selection, measure: Any = None) -> MultiBiasBound:
@@ -45,7 +45,7 @@ def selection_bound(selection: Selection, measure: Any = None) -> MultiBiasBound
     -----
     General target: ``BF = B(RR_UY|A=1, RR_SU|A=1) B(RR_UY|A=0, RR_SU|A=0)`` with
     ``B(x, y) = x y / (x + y - 1)``; selected target: ``B(RR_AU|S=1, RR_UY|S=1)``; the
-    simplifications of :mod:`causal.sensitivity.biases` otherwise (Smith & VanderWeele 2019,
+    simplifications of :mod:`causal.study.values.biases` otherwise (Smith & VanderWeele 2019,
     Results 1-3).
 
     References
@@ -70,7 +70,7 @@ def selection_evalue(measure: Any, *, target: SelectionTarget = "general",
     measure : RiskRatio, OddsRatio, HazardRatio or float
         An OR or HR must state ``rare_outcome`` (a common outcome uses ``RR ~ sqrt(OR)``).
     target, risk, s_eq_u
-        The assumptions, as on :class:`~causal.sensitivity.biases.Selection`.
+        The assumptions, as on :class:`~causal.study.values.biases.Selection`.
     true : float, optional
         The value to shift to, on the measure's scale (default 1).
 

@@ -24,7 +24,7 @@ def _rare(stated: bool | None, data: pd.DataFrame, outcome: str) -> bool | None:
     values = pd.to_numeric(data[outcome], errors="coerce")
     if not values.isin((0, 1)).all():
         return None
-    from causal.sensitivity.evalue import is_rare_outcome
+    from causal.measures import is_rare_outcome
 
     return is_rare_outcome(float(values.mean()))
 

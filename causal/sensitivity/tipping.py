@@ -30,12 +30,12 @@ from causal._validation import check_finite, check_positive, check_probability
 from causal.errors import NoSolutionError, ParameterError
 from causal.sensitivity._scale import to_rr_scale
 from causal.sensitivity.tipping_binary import (
-    binary_bias_factor,
     n_confounders,
     solve_outcome_rr,
     solve_prevalence_control,
     solve_prevalence_treated,
 )
+from causal.study.values.bias_factors import binary_bias_factor
 
 __all__ = ["TippingPoint", "TippingResult", "binary_bias_factor", "n_confounders",
            "solve_outcome_rr", "solve_prevalence_control", "solve_prevalence_treated", "tip"]

@@ -5,18 +5,8 @@ Kronmal 1998; Schlesselman 1978), used by :func:`causal.sensitivity.tipping.tip`
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from causal.errors import NoSolutionError
-
-
-def binary_bias_factor(prevalence_treated: Any, prevalence_control: Any, outcome_rr: Any) -> Any:
-    """Bias factor of a binary confounder, ``(gamma p1 + 1 - p1) / (gamma p0 + 1 - p0)``.
-
-    Vectorised over numpy arrays (no validation; :func:`tip` validates).
-    """
-    p1, p0, gamma = prevalence_treated, prevalence_control, outcome_rr
-    return (gamma * p1 + 1 - p1) / (gamma * p0 + 1 - p0)
 
 
 def _fmt(x: float) -> str:

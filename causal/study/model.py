@@ -15,9 +15,15 @@ from causal.study.tables.explain_away import ExplainAwayOptions
 from causal.study.tables.graph import StudyGraph
 from causal.study.tables.heterogeneity import HeterogeneitySpec
 from causal.study.tables.individual_sensitivity import IndividualSensitivitySpec
+from causal.study.tables.probabilistic_spec import ProbabilisticBiasSpec
 from causal.study.tables.scenarios import Scenarios
+from causal.study.tables.selection_spec import MultiBiasSpec, SelectionSpec
 from causal.study.tables.source import Source
 from causal.study.tables.study import StudyInfo
+from causal.study.tables.time_ordering_spec import TimeOrderingSpec
+from causal.study.target_trial import TargetTrial
+from causal.study.values.evidence import EvidenceEntry
+from causal.study.values.scenario_basis import ScenarioBenchmarks
 
 
 @dataclass(frozen=True)
@@ -51,13 +57,13 @@ class Study:
     #: report sections not to run (``[report] skip``)
     skip: tuple[str, ...] = ()
     #: tables of the report's further analyses (each parsed by its table module)
-    randomised_evidence: tuple[Any, ...] = ()
-    probabilistic_bias: Any = None
-    selection_bias: Any = None
-    multi_bias: Any = None
-    time_ordering: Any = None
-    target_trial: Any = None
-    scenario_benchmarks: Any = None
+    randomised_evidence: tuple[EvidenceEntry, ...] = ()
+    probabilistic_bias: ProbabilisticBiasSpec | None = None
+    selection_bias: SelectionSpec | None = None
+    multi_bias: MultiBiasSpec | None = None
+    time_ordering: TimeOrderingSpec | None = None
+    target_trial: TargetTrial | None = None
+    scenario_benchmarks: ScenarioBenchmarks | None = None
 
     # -- identity ------------------------------------------------------------------------
     @property
@@ -106,10 +112,6 @@ class Study:
             return self.data.covariates
         headline = self.claim.headline
         return headline.adjusted_for if headline is not None else ()
-
-    @property
-    def headline_scenario(self) -> str | None:
-        return self.scenarios.headline
 
     # -- construction in Python -----------------------------------------------------------
     @classmethod

@@ -273,7 +273,7 @@ def _study_text(name: str, data: Path, source: str, treatment: str, outcome: str
     lines += ["", "[graph]",
               f"file = {_toml(graph_file)}   # edit it: add the unmeasured confounders"]
     if binary and prevalence is not None:
-        from causal.sensitivity.evalue import RARE_OUTCOME_THRESHOLD
+        from causal.measures import RARE_OUTCOME_THRESHOLD
 
         rare = prevalence < RARE_OUTCOME_THRESHOLD
         lines += ["",

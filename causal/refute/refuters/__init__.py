@@ -1,8 +1,9 @@
 """The refuters, one per file: each perturbs the data ``R`` times and refits the estimate.
 
-A refuter is a function ``refuter(data, *, treatment, outcome, covariates, estimator, ...)``
-returning a :class:`~causal.refute.RefutationResult`; ``estimator`` is a model name or an
-:class:`~causal.estimate.EffectEstimate` (then its own estimator is refitted). A new refuter
+A refuter is a function ``refuter(estimate, data, ...)`` of an
+:class:`~causal.estimate.EffectEstimate` and the data it came from, returning a
+:class:`~causal.refute.RefutationResult`: the estimate's own estimator, with its options and
+analysis, is refitted in every simulation. A new refuter
 goes in a new file here, built on :func:`causal.refute._common.setup` and the problem's
 ``effects`` (the estimator's batched refit hook).
 """

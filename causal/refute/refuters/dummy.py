@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
 from causal.errors import NoSolutionError, ParameterError
+from causal.estimate.result import EffectEstimate
 from causal.refute._common import run_blocks, setup
 from causal.refute._draws import BootstrapCounts, PermutedOutcome
-from causal.refute._engine import Estimator
 from causal.refute._result import RefutationResult, fmt
 
 
-def dummy_outcome(data: pd.DataFrame, *, treatment: str, outcome: str,
-                  covariates: Sequence[str] = (), estimator: Estimator = "linear_regression",
+def dummy_outcome(estimate: EffectEstimate, data: pd.DataFrame, *,
                   negative_control: str | None = None, n_simulations: int = 100,
                   alpha: float = 0.05, random_state: Any = None,
                   max_memory_bytes: int | None = None) -> RefutationResult:
@@ -27,8 +25,7 @@ def dummy_outcome(data: pd.DataFrame, *, treatment: str, outcome: str,
         A column of ``data`` holding a negative-control outcome (measured before treatment, or
         known to be unaffected by it). ``None`` (default): the outcome randomly permuted in every
         simulation, which breaks its link to the treatment and the covariates.
-    data, treatment, outcome, covariates, estimator, n_simulations, alpha, random_state,
-    max_memory_bytes
+    estimate, data, n_simulations, alpha, random_state, max_memory_bytes
         As in :func:`causal.refute.placebo_treatment`.
 
     Returns
@@ -52,8 +49,7 @@ def dummy_outcome(data: pd.DataFrame, *, treatment: str, outcome: str,
     Lipsitch, M., Tchetgen Tchetgen, E. & Cohen, T. (2010). Negative controls: a tool for
     detecting confounding and bias in observational studies. Epidemiology 21(3), 383-388.
     """
-    s = setup(data, treatment=treatment, outcome=outcome, covariates=covariates,
-              estimator=estimator, n_simulations=n_simulations, alpha=alpha,
+    s = setup(estimate, data, n_simulations=n_simulations, alpha=alpha,
               random_state=random_state, max_memory_bytes=max_memory_bytes, extra_arrays=2)
     p = s.problem
     parameters: dict[str, Any]

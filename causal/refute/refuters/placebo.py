@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
+from causal.estimate.result import EffectEstimate
 from causal.refute._common import run_blocks, setup
 from causal.refute._draws import PermutedTreatment
-from causal.refute._engine import Estimator
 from causal.refute._result import (
     RefutationResult,
     centre_of,
@@ -19,9 +18,8 @@ from causal.refute._result import (
 )
 
 
-def placebo_treatment(data: pd.DataFrame, *, treatment: str, outcome: str,
-                      covariates: Sequence[str] = (),
-                      estimator: Estimator = "linear_regression", n_simulations: int = 100,
+def placebo_treatment(estimate: EffectEstimate, data: pd.DataFrame, *,
+                      n_simulations: int = 100,
                       alpha: float = 0.05, random_state: Any = None,
                       max_memory_bytes: int | None = None) -> RefutationResult:
     """Re-estimate the effect with the treatment column randomly permuted.
@@ -32,12 +30,13 @@ def placebo_treatment(data: pd.DataFrame, *, treatment: str, outcome: str,
 
     Parameters
     ----------
+    estimate : EffectEstimate
+        From any estimator of :mod:`causal.estimate`: that estimator, with its options and
+        analysis (treatment, outcome, covariates and their terms), is refitted in every
+        simulation (:mod:`causal.refute.from_estimate`).
     data : pandas.DataFrame
-        Not modified.
-    treatment, outcome : str
-        Column names. covariates : sequence of str, adjusted for in every fit.
-    estimator : {"linear_regression", "logistic_regression", "ipw"}
-        See :mod:`causal.refute._engine`.
+        The data the estimate came from (not modified); refitting the estimate on them must
+        give it back exactly.
     n_simulations : int
         Number of permutations R (>= 2).
     alpha : float
@@ -64,8 +63,7 @@ def placebo_treatment(data: pd.DataFrame, *, treatment: str, outcome: str,
     Sharma, A. & Kiciman, E. (2020). DoWhy: an end-to-end library for causal inference.
     arXiv:2011.04216 (the placebo treatment refuter).
     """
-    s = setup(data, treatment=treatment, outcome=outcome, covariates=covariates,
-              estimator=estimator, n_simulations=n_simulations, alpha=alpha,
+    s = setup(estimate, data, n_simulations=n_simulations, alpha=alpha,
               random_state=random_state, max_memory_bytes=max_memory_bytes, extra_arrays=1)
     p = s.problem
 

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
+from causal.estimate.result import EffectEstimate
 from causal.refute._common import run_blocks, setup
 from causal.refute._draws import RandomCovariate
-from causal.refute._engine import Estimator
 from causal.refute._result import RefutationResult, fmt
 
 
-def random_common_cause(data: pd.DataFrame, *, treatment: str, outcome: str,
-                        covariates: Sequence[str] = (),
-                        estimator: Estimator = "linear_regression", n_simulations: int = 100,
+def random_common_cause(estimate: EffectEstimate, data: pd.DataFrame, *,
+                        n_simulations: int = 100,
                         alpha: float = 0.05, random_state: Any = None,
                         max_memory_bytes: int | None = None) -> RefutationResult:
     """Refit with an extra covariate ``U ~ N(0, 1)`` drawn independently of everything.
@@ -26,8 +24,7 @@ def random_common_cause(data: pd.DataFrame, *, treatment: str, outcome: str,
 
     Parameters
     ----------
-    data, treatment, outcome, covariates, estimator, n_simulations, alpha, random_state,
-    max_memory_bytes
+    estimate, data, n_simulations, alpha, random_state, max_memory_bytes
         As in :func:`causal.refute.placebo_treatment`.
 
     Returns
@@ -47,8 +44,7 @@ def random_common_cause(data: pd.DataFrame, *, treatment: str, outcome: str,
     Sharma, A. & Kiciman, E. (2020). DoWhy: an end-to-end library for causal inference.
     arXiv:2011.04216.
     """
-    s = setup(data, treatment=treatment, outcome=outcome, covariates=covariates,
-              estimator=estimator, n_simulations=n_simulations, alpha=alpha,
+    s = setup(estimate, data, n_simulations=n_simulations, alpha=alpha,
               random_state=random_state, max_memory_bytes=max_memory_bytes, extra_arrays=2)
     p = s.problem
     refuted, converged = run_blocks(p, s.n_simulations, RandomCovariate(), s.rng)

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
+from causal.estimate.result import EffectEstimate
 from causal.refute._common import run_blocks, setup
 from causal.refute._draws import BootstrapCounts
-from causal.refute._engine import Estimator
 from causal.refute._result import RefutationResult, fmt
 
 
-def bootstrap(data: pd.DataFrame, *, treatment: str, outcome: str,
-              covariates: Sequence[str] = (), estimator: Estimator = "linear_regression",
+def bootstrap(estimate: EffectEstimate, data: pd.DataFrame, *,
               n_simulations: int = 100, alpha: float = 0.05, random_state: Any = None,
               max_memory_bytes: int | None = None) -> RefutationResult:
     """Nonparametric bootstrap: refit on ``R`` resamples of n rows drawn with replacement.
 
     Parameters
     ----------
-    data, treatment, outcome, covariates, estimator, n_simulations, alpha, random_state,
-    max_memory_bytes
+    estimate, data, n_simulations, alpha, random_state, max_memory_bytes
         As in :func:`causal.refute.placebo_treatment`.
 
     Returns
@@ -44,8 +41,7 @@ def bootstrap(data: pd.DataFrame, *, treatment: str, outcome: str,
     ----------
     Efron, B. & Tibshirani, R. J. (1993). An Introduction to the Bootstrap. Chapman & Hall.
     """
-    s = setup(data, treatment=treatment, outcome=outcome, covariates=covariates,
-              estimator=estimator, n_simulations=n_simulations, alpha=alpha,
+    s = setup(estimate, data, n_simulations=n_simulations, alpha=alpha,
               random_state=random_state, max_memory_bytes=max_memory_bytes, extra_arrays=2)
     p = s.problem
     refuted, converged = run_blocks(p, s.n_simulations, BootstrapCounts(), s.rng)

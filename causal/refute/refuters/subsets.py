@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
 from causal._validation import check_probability
 from causal.errors import ParameterError
+from causal.estimate.result import EffectEstimate
 from causal.refute._common import run_blocks, setup
 from causal.refute._draws import Subsets
-from causal.refute._engine import Estimator
 from causal.refute._result import RefutationResult, fmt
 
 
-def data_subset(data: pd.DataFrame, *, treatment: str, outcome: str,
-                covariates: Sequence[str] = (), estimator: Estimator = "linear_regression",
+def data_subset(estimate: EffectEstimate, data: pd.DataFrame, *,
                 subset_fraction: float = 0.8, n_simulations: int = 100, alpha: float = 0.05,
                 random_state: Any = None,
                 max_memory_bytes: int | None = None) -> RefutationResult:
@@ -27,8 +25,7 @@ def data_subset(data: pd.DataFrame, *, treatment: str, outcome: str,
     ----------
     subset_fraction : float
         Share of rows kept in each subset, in (0, 1); 0.8 as in DoWhy's default.
-    data, treatment, outcome, covariates, estimator, n_simulations, alpha, random_state,
-    max_memory_bytes
+    estimate, data, n_simulations, alpha, random_state, max_memory_bytes
         As in :func:`causal.refute.placebo_treatment`.
 
     Returns
@@ -45,8 +42,7 @@ def data_subset(data: pd.DataFrame, *, treatment: str, outcome: str,
     i.e. half of it at ``f = 0.8``.
     """
     fraction = check_probability(subset_fraction, "subset_fraction", open_interval=True)
-    s = setup(data, treatment=treatment, outcome=outcome, covariates=covariates,
-              estimator=estimator, n_simulations=n_simulations, alpha=alpha,
+    s = setup(estimate, data, n_simulations=n_simulations, alpha=alpha,
               random_state=random_state, max_memory_bytes=max_memory_bytes, extra_arrays=1)
     p = s.problem
     size = int(fraction * p.n)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
@@ -10,9 +9,9 @@ import pandas as pd
 
 from causal._validation import check_finite, check_literal, check_probability
 from causal.errors import ParameterError
+from causal.estimate.result import EffectEstimate
 from causal.refute._common import run_blocks, setup
 from causal.refute._draws import Confounded
-from causal.refute._engine import Estimator
 from causal.refute._result import RefutationResult, centre_of, fmt, linear
 
 Effect = Literal["linear", "binary_flip"]
@@ -33,15 +32,12 @@ def _check_effect(effect: Any, name: str, strength: Any, strength_name: str, bin
 
 
 def _model(problem: Any) -> str:
-    names = {"ipw": "IPW", "logistic_regression": "logistic regression"}
-    return names.get(getattr(problem, "estimator", None), None) or problem.label
+    return problem.label
 
 
-def unobserved_common_cause(data: pd.DataFrame, *, treatment: str, outcome: str,
+def unobserved_common_cause(estimate: EffectEstimate, data: pd.DataFrame, *,
                             effect_strength_on_treatment: float,
                             effect_strength_on_outcome: float,
-                            covariates: Sequence[str] = (),
-                            estimator: Estimator = "linear_regression",
                             effect_on_treatment: Effect | None = None,
                             effect_on_outcome: Effect | None = None,
                             n_simulations: int = 100, alpha: float = 0.05,
@@ -61,8 +57,7 @@ def unobserved_common_cause(data: pd.DataFrame, *, treatment: str, outcome: str,
     effect_on_treatment, effect_on_outcome : {"linear", "binary_flip"}, optional
         Defaults: ``"binary_flip"`` for a binary treatment, else ``"linear"``; ``"linear"`` for
         the outcome unless the estimator is logistic (which needs a binary outcome).
-    data, treatment, outcome, covariates, estimator, n_simulations, alpha, random_state,
-    max_memory_bytes
+    estimate, data, n_simulations, alpha, random_state, max_memory_bytes
         As in :func:`causal.refute.placebo_treatment`.
 
     Returns
@@ -88,8 +83,7 @@ def unobserved_common_cause(data: pd.DataFrame, *, treatment: str, outcome: str,
     Sharma, A. & Kiciman, E. (2020). DoWhy: an end-to-end library for causal inference.
     arXiv:2011.04216.
     """
-    s = setup(data, treatment=treatment, outcome=outcome, covariates=covariates,
-              estimator=estimator, n_simulations=n_simulations, alpha=alpha,
+    s = setup(estimate, data, n_simulations=n_simulations, alpha=alpha,
               random_state=random_state, max_memory_bytes=max_memory_bytes, extra_arrays=3)
     p = s.problem
     if effect_on_treatment is None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from causal.analysis.failure import Failure
+from causal.measures import is_rare_outcome
 from causal.plots._figure import figure_bytes, new_figure
 from causal.plots.evalue import plot_evalue_curve
 from causal.report.model import Callout, Figure, Paragraph, Section, Table
 from causal.report.provenance import Text, computed
-from causal.sensitivity.evalue import is_rare_outcome
 
 if TYPE_CHECKING:
     from causal.analysis.result import Analysis

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def bias_types(names: tuple[str, ...]) -> list:
     """The bias objects (no parameter values) for the names of a ``[multi_bias]`` table."""
-    from causal.sensitivity.biases import Confounding, Misclassification, Selection
+    from causal.study.values.biases import Confounding, Misclassification, Selection
 
     make = {"confounding": Confounding, "selection": Selection,
             "outcome_misclassification": lambda: Misclassification("outcome")}

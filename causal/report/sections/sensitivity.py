@@ -19,8 +19,8 @@ from causal.report.model import (
 from causal.report.provenance import Text, assumed, computed, count_words
 from causal.report.sections.evalue import headline_evalue
 from causal.sensitivity.scenario import assess_scenario, scenario_table
-from causal.sensitivity.scenario_basis import scenario_bases, scenario_benchmarks
 from causal.sensitivity.surfaces import tipping_surface
+from causal.study.values.scenario_basis import scenario_bases, scenario_benchmarks
 
 if TYPE_CHECKING:
     from causal.analysis.result import Analysis

@@ -2,7 +2,7 @@
 
 Keys: ``prevalence_treated``, ``prevalence_control`` and ``outcome_rr``, each a prior written
 as a table ``{kind = "uniform", params = [0.3, 0.7]}`` (kinds of
-:class:`causal.sensitivity.priors.Prior`) or a number (a constant); ``justification`` (required:
+:class:`causal.study.values.priors.Prior`) or a number (a constant); ``justification`` (required:
 the priors are ASSUMPTIONS of the study file and reports say so); ``n_draws`` (default
 100,000). The seed is the report's ``random_state``.
 """
@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from causal.errors import CausalError, StudySpecError
-from causal.sensitivity.priors import Prior
 from causal.study._reader import spec_error
+from causal.study.values.priors import Prior
 
 if TYPE_CHECKING:
     from causal.study.model import Study

@@ -23,9 +23,9 @@ _KEYS = {"label", "citation", "outcome", "population", "arms", "arm_sizes", "odd
 
 
 def parse_randomised_evidence(tables: list[Any], path: Path | str) -> tuple[Any, ...]:
-    """The ``[[randomised_evidence]]`` tables as :class:`causal.sensitivity.randomised.EvidenceEntry`."""
+    """The ``[[randomised_evidence]]`` tables as :class:`causal.study.values.evidence.EvidenceEntry`."""
     from causal.measures import OddsRatio
-    from causal.sensitivity.randomised import EvidenceEntry
+    from causal.study.values.evidence import EvidenceEntry
 
     if not isinstance(tables, list):
         raise spec_error(path, "randomised_evidence", "an array of tables "
@@ -61,7 +61,7 @@ def parse_randomised_evidence(tables: list[Any], path: Path | str) -> tuple[Any,
 
 def observational_entry(study: Study) -> Any:
     """The study's own recovery gap as an observational entry (None without both groups)."""
-    from causal.sensitivity.randomised import EvidenceEntry
+    from causal.study.values.evidence import EvidenceEntry
 
     t, c = study.claim.treated, study.claim.control
     if t is None or c is None or t.total is None or c.total is None:
@@ -84,11 +84,11 @@ def randomised_evidence(study: Study) -> tuple[Any, ...]:
 
 def check_randomised_evidence(study: Study) -> None:
     """An entry that differs from the study in outcome or population must say how."""
-    from causal.sensitivity.randomised import compare_with_randomised
+    from causal.study.values.evidence import check_comparable
 
     observational = observational_entry(study)
     if observational is not None and study.randomised_evidence:
         try:
-            compare_with_randomised(observational, list(study.randomised_evidence))
+            check_comparable(observational, list(study.randomised_evidence))
         except CausalError as error:
             raise StudySpecError(f"{study.where}: field `randomised_evidence`: {error}") from None

@@ -2,7 +2,7 @@
 
 Each has ``name``, optional ``description``, and either the binary form (``prevalence_treated``,
 ``prevalence_control``, ``outcome_rr``) or the strength form (``rr_eu``, ``rr_ud``) of
-:class:`~causal.sensitivity.scenario.ConfounderScenario`. At most one may say
+:class:`~causal.study.values.scenario.ConfounderScenario`. At most one may say
 ``headline = true``: reports quote it in their verdict.
 """
 
@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from causal.errors import CausalError, StudySpecError
-from causal.sensitivity.scenario import ConfounderScenario
 from causal.study._reader import TableReader, spec_error
+from causal.study.values.scenario import ConfounderScenario
 
 NUMBERS = ("prevalence_treated", "prevalence_control", "outcome_rr", "rr_eu", "rr_ud")
-#: basis, citation, justification: what a scenario rests on (causal.sensitivity.scenario_basis)
+#: basis, citation, justification: what a scenario rests on (causal.study.values.scenario_basis)
 KEYS = frozenset({"name", "description", "headline", "basis", "citation", "justification",
                   *NUMBERS})
 
@@ -46,7 +46,7 @@ def parse(raw: Any, path: Path | str) -> Scenarios:
         return Scenarios()
     if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
         raise spec_error(path, "scenarios", "an array of tables ([[scenarios]])", raw)
-    from causal.sensitivity.scenario_basis import parse_scenario_basis
+    from causal.study.values.scenario_basis import parse_scenario_basis
 
     scenarios, flagged, bases = [], [], {}
     for i, table in enumerate(raw):

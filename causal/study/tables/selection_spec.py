@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from causal.errors import CausalError, StudySpecError
-from causal.sensitivity.biases import Confounding, Misclassification, Selection
 from causal.study._reader import spec_error
+from causal.study.values.biases import Confounding, Misclassification, Selection
 
 if TYPE_CHECKING:
     from causal.study.model import Study

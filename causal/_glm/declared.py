@@ -1,4 +1,6 @@
-"""Build a model's design matrix from a study's ``[data]`` declaration.
+"""Build a model's design matrix from a study's ``[data]`` declaration (the design builder
+of :mod:`causal._glm.design` applied to a :class:`~causal.data.spec.DataSpec`; public as
+:func:`causal.estimate.design_matrix`).
 
 The declaration (see :mod:`causal.data.spec`) lists the covariates and how they enter:
 ``categorical`` ones as 0/1 indicators against their first category (R's ``as.factor``
