@@ -211,6 +211,8 @@ def _checked(frame: pd.DataFrame, treatment: str, outcome: str, covariates: Sequ
         incomplete = frame[columns].isna().any(axis=1)
         if missing == "refuse":
             raise _columns.refuse_missing(counts, int(incomplete.sum()), source)
+        if missing == "multiple_imputation":
+            _check_imputable(counts, n_read, source)
         arms = _columns.arm_labels(frame[treatment])[incomplete].value_counts()
         dropped = {"treated": int(arms.get("treated", 0)),
                    "control": int(arms.get("control", 0))}
@@ -238,6 +240,14 @@ def _checked(frame: pd.DataFrame, treatment: str, outcome: str, covariates: Sequ
                      missing=missing, incomplete=incomplete)
 
 
+def _check_imputable(counts: dict[str, int], n: int, source: str) -> None:
+    for column, count in counts.items():
+        if count == n:
+            raise DataError(f"column {column!r} in {source} is missing in every row, so "
+                            "multiple imputation has nothing to impute it from; leave it out "
+                            "of the study or fill it in.")
+
+
 def _incomplete(frame: pd.DataFrame, treatment: str, outcome: str, covariates: Sequence[str],
                 categorical: Sequence[str], outcome_kind: OutcomeKind, source: str,
                 counts: dict[str, int]) -> pd.DataFrame:
@@ -245,12 +255,6 @@ def _incomplete(frame: pd.DataFrame, treatment: str, outcome: str, covariates: S
     and returned as float64 with NaN where missing (multiple imputation's input)."""
     import numpy as np
 
-    n = len(frame)
-    for column, count in counts.items():
-        if count == n:
-            raise DataError(f"column {column!r} in {source} is missing in every row, so "
-                            "multiple imputation has nothing to impute it from; leave it out "
-                            "of the study or fill it in.")
     known = frame[treatment].notna().to_numpy()
     rows = frame.loc[known]
     data: dict[str, object] = {
