@@ -68,6 +68,12 @@ class ImputedEstimates(SummaryMixin):
     method: str
     flow: Any
     n: int
+    #: the delta-adjusted MNAR tipping point of a missing outcome
+    #: (:class:`causal.sensitivity.missing_outcome.DeltaTipping`), set by the analysis that
+    #: runs it, or the sentence saying why there is none
+    tipping: Any = None
+    #: the imputations themselves (for the tipping analysis, which reuses them)
+    imputations: Any = field(default=None, repr=False, compare=False)
 
     def summary(self) -> pd.DataFrame:
         """The shared schema, one row per estimator (the note names df and FMI)."""
@@ -200,4 +206,5 @@ def estimate_imputed(incomplete: pd.DataFrame, estimators: Sequence[Any], kwargs
                    for j in range(len(estimators)))
     return ImputedEstimates(estimates=pooled, m=imputations.m, seed=seed,
                             method=imputations.method,
-                            flow=missing_flow(incomplete, kwargs["treatment"], n_read), n=n)
+                            flow=missing_flow(incomplete, kwargs["treatment"], n_read), n=n,
+                            imputations=imputations)
