@@ -82,3 +82,21 @@ def test_no_missing_outcome_is_refused():
     with pytest.raises(ParameterError, match="has no missing value"):
         delta_tipping(frame, treatment="a", outcome="y", covariates=["x"], m=2,
                       random_state=1)
+
+
+def test_figure_draws_the_curve_and_the_tipping_lines():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from causal.plots.missing_outcome import delta_curve, plot_delta_tipping
+
+    frame = cohort(3, n=600, binary=True)
+    result = delta_tipping(frame, treatment="a", outcome="y", covariates=["x"], m=2,
+                           random_state=2, deltas=np.linspace(-5, 0, 6))
+    ax = Figure().subplots()
+    assert plot_delta_tipping(result, ax=ax) is ax
+    curve = delta_curve(result)
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), curve["estimate"])
+    assert ax.get_yscale() == "log"

@@ -40,7 +40,11 @@ def plot_delta_tipping(result: Any, *, ax: Any = None) -> Any:
             ax.axvline(curve[key], color="#b2182b", ls=":", lw=1.5,
                        label=f"{label}: delta = {curve[key]:.2f}")
     if result.measure in ("or", "rr"):
+        from matplotlib.ticker import FuncFormatter
+
         ax.set_yscale("log")
+        for axis_format in (ax.yaxis.set_major_formatter, ax.yaxis.set_minor_formatter):
+            axis_format(FuncFormatter(lambda value, _: f"{value:g}"))
     who = {"treated": "treated", "control": "control", "both": "both arms'"}[result.arm]
     ax.set_xlabel(f"delta: shift of the {who} imputed missing outcomes ({result.scale})")
     ax.set_ylabel("conditional OR" if result.measure == "or" else "mean difference")
