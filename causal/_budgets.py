@@ -22,6 +22,10 @@ MAX_COHORT_N = 10_000_000
 MAX_GRID_POINTS = 200
 #: Simulated replicates per grid cell, refuter simulations, bootstrap samples.
 MAX_REPLICATES = 100_000
+#: Imputations of one multiple-imputation analysis (``[data] imputations``): each is a full
+#: copy of the analysed columns and one run of every estimator, so 20-100 is the useful range
+#: (van Buuren 2018, 2.8: m near the percentage of incomplete rows).
+MAX_IMPUTATIONS = 500
 #: Monte Carlo draws of a probabilistic bias analysis (8 float arrays of this length).
 MAX_DRAWS = 20_000_000
 #: Elements of one replicate-by-row block (refits, bootstrap weights): about 1.6 GB of float64.

@@ -127,7 +127,7 @@ def test_missing_values_are_noted_not_chosen(tmp_path, monkeypatch, capsys):
     (["--from-paper", "a b"], r"`--from-paper` must be a study name"),
     (["simulated_cohort.csv", "--from-paper", "x"], r"`--from-paper` drafts a claim-only"),
     (["simulated_cohort.csv", "--treatment", "treated", "--outcome", "recovered", "--missing",
-      "drop"], r"`missing` must be one of 'refuse', 'complete_case'; got 'drop'\."),
+      "drop"], r"`missing` must be one of 'refuse', 'complete_case', 'multiple_imputation'; got 'drop'\."),
 ])
 def test_bad_input_is_one_sentence(cohort, capsys, args, message):
     import re

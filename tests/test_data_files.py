@@ -400,7 +400,7 @@ def test_complete_case_that_empties_an_arm():
 @pytest.mark.parametrize("kwargs, message", [
     (dict(outcome_kind="ratio"), r"`outcome_kind` must be one of 'binary', 'continuous', 'any'; "
                                  r"got 'ratio'\."),
-    (dict(missing="drop"), r"`missing` must be one of 'refuse', 'complete_case'; got 'drop'\."),
+    (dict(missing="drop"), r"`missing` must be one of 'refuse', 'complete_case', 'multiple_imputation'; got 'drop'\."),
     (dict(covariates="age"), r"`covariates` must be a list of column names; got 'age'\."),
     (dict(treatment=""), r"`treatment` must be a column name \(a non-empty string\); got ''\."),
     (dict(covariates=["age", "treated"]), r"each column may be declared once among treatment, "

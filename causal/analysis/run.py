@@ -225,7 +225,34 @@ def _estimates(study: Any, world: str | None, data: StudyData,
         except _FAILURES as error:
             result = Failure("estimates" + ("" if world is None else f" ('{world}')"),
                              _reason(error))
+    if getattr(result, "imputed", None) is not None:
+        result = _with_tipping(study, data, result)
     return WorldEstimates(world=world, data=data, estimates=result)
+
+
+def _with_tipping(study: Any, data: StudyData, result: Any) -> Any:
+    """The estimates with the delta-adjusted MNAR tipping point of a missing outcome (on the
+    same imputations), or the sentence saying why there is none."""
+    from causal.sensitivity.missing_outcome import delta_tipping
+
+    imputed = result.imputed
+    if not data.incomplete[study.outcome].isna().any():
+        tipping: Any = (f"the outcome {study.outcome!r} is observed in every analysed row, so "
+                        "there is no missing outcome whose missing-not-at-random shift could "
+                        "change the result")
+    else:
+        spec = study.data
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tipping = delta_tipping(data.incomplete, treatment=study.treatment,
+                                        outcome=study.outcome, covariates=spec.covariates,
+                                        categorical=spec.categorical, m=imputed.m,
+                                        random_state=imputed.seed, arm="treated",
+                                        imputations=imputed.imputations)
+        except _FAILURES as error:
+            tipping = f"the delta-adjusted tipping point could not be computed: {_reason(error)}"
+    return dataclasses.replace(result, imputed=dataclasses.replace(imputed, tipping=tipping))
 
 
 def _refuted_estimate(estimates: Any, method: str, measure: str) -> Any:

@@ -52,22 +52,40 @@ def estimate(
         result = estimate_study(loaded, world=world, random_state=random_state)
     notes = sorted({str(w.message) for w in caught}) + [
         f"design: {note}" for note in result.design_notes]
+    imputed = result.imputed
     if as_json:
-        emit_json({"study": result.study, "world": result.world, "simulated": result.simulated,
+        payload = {"study": result.study, "world": result.world, "simulated": result.simulated,
                    "n": result.n, "data_sha256": result.data_hash, "truth": result.truth,
                    "rows_dropped": result.dropped,
-                   "estimates": result.summary().to_dict("records"), "warnings": notes})
+                   "estimates": result.summary().to_dict("records"), "warnings": notes}
+        if imputed is not None:
+            payload["multiple_imputation"] = {
+                "imputations": imputed.m, "seed": imputed.seed, "method": imputed.method,
+                "n": imputed.n, "flow": imputed.flow.line(),
+                "estimates": imputed.summary().to_dict("records"),
+                "pooling": imputed.pooling().to_dict("records")}
+        emit_json(payload)
         return
     typer.echo(result.description if not result.simulated
                else f"SIMULATED data: {result.description}")
+    if imputed is not None:
+        typer.echo(f"who was analysed: {imputed.flow.line()}")
     if result.dropped:
         typer.echo("rows dropped for missing values (complete cases): "
                    + ", ".join(f"{k} {a}" for a, k in result.dropped.items())
                    + f"; {result.n} rows used")
     if result.truth:
         typer.echo(f"truth: {result.truth}")
+    if imputed is not None:
+        typer.echo("complete cases:")
     echo_frame(result.summary()[["quantity", "estimate", "ci_lower", "ci_upper", "method",
                                  "note"]])
+    if imputed is not None:
+        typer.echo("")
+        typer.echo(f"{imputed.method}; {imputed.n} rows in every imputed data set:")
+        pooled = imputed.summary()[["quantity", "estimate", "ci_lower", "ci_upper", "method"]]
+        pooled["fmi"] = imputed.pooling()["fmi"].to_numpy()
+        echo_frame(pooled)
     for note in notes:
         typer.echo(f"warning: {note}", err=True)
 

@@ -194,8 +194,9 @@ def init(
     out: Annotated[Path, typer.Option(help="Folder for the new files.")] = Path("."),
     missing: Annotated[str, typer.Option(
         help="Missing values in the declared columns: 'refuse' (the study refuses them until "
-             "you choose) or 'complete_case' (drop those rows; the report states how many per "
-             "arm).")] = "refuse",
+             "you choose), 'complete_case' (drop those rows; the report states how many per "
+             "arm) or 'multiple_imputation' (impute them 20 times; complete cases "
+             "beside).")] = "refuse",
     from_paper: Annotated[str | None, typer.Option(
         "--from-paper", help="Write a claim-only template NAME.toml for a published result "
                              "instead.")] = None,

@@ -24,7 +24,8 @@ from causal.data._formats import columns_and_rows, open_file, read_file, read_fr
 from causal.errors import DataError, ParameterError
 
 OutcomeKind = Literal["binary", "continuous", "any"]
-Missing = Literal["refuse", "complete_case"]
+Missing = Literal["refuse", "complete_case", "multiple_imputation"]
+MISSING_RULES = ("refuse", "complete_case", "multiple_imputation")
 
 #: bytes of memory per declared numeric cell at the peak of reading a file and checking it:
 #: the Parquet and Feather readers hold the decoded columns and the pandas frame at once.
@@ -51,8 +52,13 @@ class TableData:
     dropped : dict
         Rows dropped for missing values per arm, ``{"treated": k1, "control": k0}`` (and
         ``"treatment missing"`` for rows whose treatment itself is missing); empty if none.
-    missing : {"refuse", "complete_case"}
+    missing : {"refuse", "complete_case", "multiple_imputation"}
         The rule applied to missing values.
+    incomplete : pandas.DataFrame or None
+        ``missing = "multiple_imputation"`` only: every row whose treatment is known, the
+        declared columns checked as in ``frame`` but as float64 with NaN where a value is
+        missing (categorical columns as given), for :func:`causal.data.impute.impute_chained`;
+        ``frame`` then holds the complete cases, for the complete-case analysis beside it.
     file_sha256 : str or None
         SHA-256 of the file's bytes as read (one read, checked not to change while it was
         read); None for a DataFrame.
@@ -64,6 +70,7 @@ class TableData:
     dropped: dict[str, int]
     missing: Missing
     file_sha256: str | None = None
+    incomplete: pd.DataFrame | None = None
 
     @property
     def n_used(self) -> int:
@@ -164,9 +171,11 @@ def check_frame(frame: pd.DataFrame, *, treatment: str, outcome: str,
     outcome_kind : {"binary", "continuous", "any"}
         "binary": 0/1, for an odds ratio, risk ratio or risk difference; "continuous": any
         number, for a mean difference; "any": any number.
-    missing : {"refuse", "complete_case"}
+    missing : {"refuse", "complete_case", "multiple_imputation"}
         Refuse missing values in the declared columns (the default), or drop the rows that
-        have any and record how many per arm in :attr:`TableData.dropped`.
+        have any and record how many per arm in :attr:`TableData.dropped`; or, for multiple
+        imputation, also keep every row whose treatment is known in
+        :attr:`TableData.incomplete` (a column missing in every row is refused).
     source : str
         How messages name the data.
 
@@ -177,7 +186,7 @@ def check_frame(frame: pd.DataFrame, *, treatment: str, outcome: str,
     if not isinstance(frame, pd.DataFrame):
         raise ParameterError(f"`frame` must be a pandas DataFrame; got {type(frame).__name__}.")
     check_literal(outcome_kind, "outcome_kind", ("binary", "continuous", "any"))
-    check_literal(missing, "missing", ("refuse", "complete_case"))
+    check_literal(missing, "missing", MISSING_RULES)
     return _checked(frame, treatment, outcome, covariates, categorical, outcome_kind, missing,
                     source, copy=True)
 
@@ -202,6 +211,8 @@ def _checked(frame: pd.DataFrame, treatment: str, outcome: str, covariates: Sequ
         incomplete = frame[columns].isna().any(axis=1)
         if missing == "refuse":
             raise _columns.refuse_missing(counts, int(incomplete.sum()), source)
+        if missing == "multiple_imputation":
+            _check_imputable(counts, n_read, source)
         arms = _columns.arm_labels(frame[treatment])[incomplete].value_counts()
         dropped = {"treated": int(arms.get("treated", 0)),
                    "control": int(arms.get("control", 0))}
@@ -213,6 +224,10 @@ def _checked(frame: pd.DataFrame, treatment: str, outcome: str, covariates: Sequ
                             "columns, so a complete-case analysis has nothing to analyse.")
     else:
         kept = frame
+    incomplete = None
+    if missing == "multiple_imputation":
+        incomplete = _incomplete(frame, treatment, outcome, covariates, categorical,
+                                 outcome_kind, source, counts)
     data = {treatment: _columns.treatment_values(kept[treatment], treatment, source),
             outcome: _columns.outcome_values(kept[outcome], outcome, outcome_kind, source)}
     for column in covariates:
@@ -222,7 +237,49 @@ def _checked(frame: pd.DataFrame, treatment: str, outcome: str, covariates: Sequ
     # caller's
     checked = pd.DataFrame({c: data[c] for c in columns}, copy=copy)
     return TableData(frame=checked, source=source, n_read=n_read, dropped=dropped,
-                     missing=missing)
+                     missing=missing, incomplete=incomplete)
+
+
+def _check_imputable(counts: dict[str, int], n: int, source: str) -> None:
+    for column, count in counts.items():
+        if count == n:
+            raise DataError(f"column {column!r} in {source} is missing in every row, so "
+                            "multiple imputation has nothing to impute it from; leave it out "
+                            "of the study or fill it in.")
+
+
+def _incomplete(frame: pd.DataFrame, treatment: str, outcome: str, covariates: Sequence[str],
+                categorical: Sequence[str], outcome_kind: OutcomeKind, source: str,
+                counts: dict[str, int]) -> pd.DataFrame:
+    """The rows with a known treatment, each declared column checked on its observed values
+    and returned as float64 with NaN where missing (multiple imputation's input)."""
+    import numpy as np
+
+    known = frame[treatment].notna().to_numpy()
+    rows = frame.loc[known]
+    data: dict[str, object] = {
+        treatment: _columns.treatment_values(rows[treatment], treatment, source)}
+    for column in (outcome, *covariates):
+        values = rows[column]
+        present = values.notna().to_numpy()
+        if column in categorical:
+            if not present.all():
+                raise DataError(f"categorical covariate {column!r} in {source} has "
+                                f"{int((~present).sum()):,} missing value(s), which multiple "
+                                "imputation cannot fill here (it imputes numeric columns); "
+                                "code it as 0/1 indicator columns, or set missing = "
+                                "\"complete_case\".")
+            data[column] = values.reset_index(drop=True).copy(deep=True)
+            continue
+        observed = values[present]
+        if column == outcome:
+            checked = _columns.outcome_values(observed, column, outcome_kind, source)
+        else:
+            checked = _columns.covariate_values(observed, column, False, source)
+        full = np.full(len(values), np.nan)
+        full[present] = checked
+        data[column] = full
+    return pd.DataFrame(data)
 
 
 def read_columns(path: str | Path) -> list[str]:
@@ -264,7 +321,7 @@ def read_table(path: str | Path, *, treatment: str, outcome: str, covariates: Se
     :func:`pandas.read_csv` treats as missing (empty, ``NA``, ``NaN``, ``null``...).
     """
     check_literal(outcome_kind, "outcome_kind", ("binary", "continuous", "any"))
-    check_literal(missing, "missing", ("refuse", "complete_case"))
+    check_literal(missing, "missing", MISSING_RULES)
     columns, _ = _declared(treatment, outcome, covariates, categorical)
     path, fmt, source = open_file(path)
     raw = read_file(path, fmt, source)

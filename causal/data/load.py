@@ -60,6 +60,8 @@ def _user_table(data: DataSpec, study: Any) -> pd.DataFrame:
     frame.attrs.update({"source": data.source, "simulated": False, "n_read": table.n_read,
                         "dropped": dict(table.dropped), "missing": table.missing,
                         "description": data.description or f"data from {data.source}"})
+    if table.incomplete is not None:  # taken off again by causal.data.study_data
+        frame.attrs["incomplete"] = table.incomplete
     return frame
 
 

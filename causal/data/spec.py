@@ -79,7 +79,10 @@ class DataSpec:
     recovery: dict[str, Any] = field(default_factory=dict)
     benchmark: dict[str, Any] = field(default_factory=dict)
     #: rows with a missing value: refused, or dropped (complete cases, reported per arm)
-    missing: Literal["refuse", "complete_case"] = "refuse"
+    missing: Literal["refuse", "complete_case", "multiple_imputation"] = "refuse"
+    #: ``missing = "multiple_imputation"``: how many imputed data sets (2 to the budget
+    #: :data:`causal._budgets.MAX_IMPUTATIONS`)
+    imputations: int = 20
     #: what the outcome must be: 0/1 ("binary"), a number ("continuous") or either ("any")
     outcome_kind: Literal["binary", "continuous", "any"] = "any"
     #: a user's file: the path resolved against the study file's folder

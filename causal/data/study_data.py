@@ -48,6 +48,10 @@ class StudyData:
         What the data are for: ``"study"``, or ``"benchmark"`` (``[data.benchmark]``).
     subsample : dict, optional
         ``{"rows", "of", "seed", "reason"}`` when the rows are a random subsample.
+    incomplete : pandas.DataFrame, optional
+        ``[data] missing = "multiple_imputation"``: every row with a known treatment, missing
+        values as NaN (``frame`` holds the complete cases); see
+        :attr:`causal.data.files.TableData.incomplete`.
     """
 
     frame: pd.DataFrame = field(repr=False)
@@ -63,6 +67,7 @@ class StudyData:
     dropped: dict[str, int] = field(default_factory=dict)
     role: str = "study"
     subsample: dict[str, Any] | None = None
+    incomplete: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def n(self) -> int:
@@ -98,6 +103,7 @@ class StudyData:
 
 def _from_frame(frame: pd.DataFrame, spec: Any, *, seed: int | None, role: str) -> StudyData:
 
+    incomplete = frame.attrs.pop("incomplete", None)
     attrs = frame.attrs
     simulated = bool(attrs.get("simulated", False))
     true_or = attrs.get("true_odds_ratio")
@@ -108,7 +114,7 @@ def _from_frame(frame: pd.DataFrame, spec: Any, *, seed: int | None, role: str) 
         world=attrs.get("world") if simulated else None, seed=seed if simulated else None,
         true_odds_ratio=None if true_or is None else float(true_or),
         n_read=int(attrs.get("n_read", len(frame))), dropped=dict(attrs.get("dropped", {})),
-        role=role)
+        role=role, incomplete=incomplete)
 
 
 def read_study_data(study: Any, world: str | None = None,

@@ -66,6 +66,10 @@ class StudyEstimates(SummaryMixin):
     dropped: dict[str, int] = field(default_factory=dict)
     #: warnings about the design (sparse strata, a main-effects model that looks too simple)
     design_notes: tuple[str, ...] = ()
+    #: ``[data] missing = "multiple_imputation"``: the same estimators on the imputed data
+    #: sets, pooled (:class:`causal.estimate.multiple_imputation.ImputedEstimates`); the
+    #: ``estimates`` above are then the complete-case analysis beside it
+    imputed: Any = None
 
     @property
     def not_estimable(self) -> tuple[NotEstimable, ...]:
@@ -321,6 +325,13 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
         fitted = [r for r in results if not isinstance(r, NotEstimable)]
         design_notes = _design_notes(prep, spec, fitted, estimand, saturated)
         del prep
+    imputed = None
+    if getattr(spec, "missing", None) == "multiple_imputation" and data.incomplete is not None:
+        from causal.estimate.multiple_imputation import estimate_imputed
+
+        # imputation i draws from SeedSequence(seed).spawn(m)[i]: the study seed and i only
+        imputed = estimate_imputed(data.incomplete, estimators, kwargs, m=spec.imputations,
+                                   seed=seed, n_read=data.n_read)
     truth: dict[str, Any] = {}
     if data.simulated:
         truth = {"true_conditional_odds_ratio": data.true_odds_ratio}
@@ -331,7 +342,7 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
         matching=next((r for r in fitted if r.matched_pairs is not None), None),
         ipw_se=tuple(getattr(e, "se", None) if type(e).__name__ == "IPW" else None
                      for e in estimators),
-        dropped=dict(data.dropped), design_notes=tuple(design_notes))
+        dropped=dict(data.dropped), design_notes=tuple(design_notes), imputed=imputed)
 
 
 #: a categorical stratum with fewer treated or fewer controls than this is reported as sparse

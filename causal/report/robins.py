@@ -111,6 +111,26 @@ def _missing(data: Data) -> list[str]:
                      f"the analysed sample may be smaller than reported")
     if "selection_bias" in data:
         found.append("selection-bias bounds: who lacks end-of-treatment scores is not reported")
+    found += _imputed(data)
+    return found
+
+
+def _imputed(data: Data) -> list[str]:
+    """The estimates section's missing-data analysis: flow, complete case vs MI, tipping."""
+    missing = data.get("estimates", {}).get("missing_data")
+    if not missing:
+        return []
+    found = [f"who was analysed: {missing['flow']}"]
+    rows = missing["complete_case_vs_mi"]
+    if rows:  # the paper's kind of estimate (outcome regression) when there is one
+        first = next((r for r in rows if r["method"] == "outcome regression"), rows[0])
+        cc, mi = (v for k, v in first.items() if k.startswith(("complete cases",
+                                                               "multiple imputation")))
+        found.append(f"complete cases vs multiple imputation ({missing['imputations']} "
+                     f"imputations), {first['method']} ({first['measure']}): {cc} vs {mi}")
+    tipping = missing.get("tipping")
+    found.append("missing not at random: " + (tipping["sentence"] if isinstance(tipping, dict)
+                                              else str(tipping)))
     return found
 
 
@@ -157,7 +177,7 @@ DOMAINS: tuple[tuple[str, tuple[str, ...], Callable[[Data], list[str]]], ...] = 
      _selection),
     ("Classification of interventions", ("target_trial", "time_ordering"), _classification),
     ("Deviations from intended interventions", ("target_trial", "graph"), _deviations),
-    ("Missing data", ("audit", "selection_bias"), _missing),
+    ("Missing data", ("audit", "selection_bias", "estimates:missing_data"), _missing),
     ("Measurement of outcomes", ("multi_bias", "target_trial"), _outcomes),
     ("Selection of the reported result", ("claim", "audit"), _reported),
 )
@@ -170,11 +190,14 @@ def robins_section(sections: list[Section]) -> Section | None:
               for s in sections}
     rows = []
     for domain, keys, finder in DOMAINS:
-        present = [k for k in keys if k in data]
+        # "section:part": the section speaks to the domain only when its data hold the part
+        present = [k for k in keys if k in data or (":" in k and data.get(
+            k.split(":")[0], {}).get(k.split(":")[1]))]
         findings = finder(data) if present else []
         rows.append({"domain (ROBINS-I)": domain,
                      "analyses in this report": "; ".join(
-                         f"[{titles[k]}](#{k})" for k in present) or "none",
+                         f"[{titles[k.split(':')[0]]}](#{k.split(':')[0]})"
+                         for k in present) or "none",
                      "what they found": "; ".join(findings) or
                      "nothing in this report speaks to it"})
     if all(r["analyses in this report"] == "none" for r in rows):

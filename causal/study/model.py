@@ -121,7 +121,9 @@ class Study:
                    terms: Sequence[str] = (), graph: Any = None, claim: PublishedClaim | Sequence[PublishedClaim] | None
                    = None, name: str = "study", title: str | None = None,
                    measure: Literal["OR", "RR", "RD", "MD"] | None = None,
-                   missing: Literal["refuse", "complete_case"] = "refuse",
+                   missing: Literal["refuse", "complete_case",
+                                    "multiple_imputation"] = "refuse",
+                   imputations: int | None = None,
                    source: str = "DataFrame", description: str = "",
                    estimand: Literal["ate", "att", "atc"] = "ate",
                    saturated: bool = False, randomised: bool = False,
@@ -158,9 +160,12 @@ class Study:
         measure : {"OR", "RR", "RD", "MD"}, optional
             The effect measure the outcome must allow: a 0/1 outcome for OR, RR and RD, a
             number for MD; unchecked when None.
-        missing : {"refuse", "complete_case"}
+        missing : {"refuse", "complete_case", "multiple_imputation"}
             Rows with a missing value in a declared column: an error, or dropped (the report
-            states how many per arm).
+            states how many per arm), or imputed ``imputations`` times by chained equations
+            with every estimator pooled by Rubin's rules beside the complete-case analysis.
+        imputations : int, optional
+            With ``missing="multiple_imputation"``: how many imputed data sets (default 20).
         source : str
             How the report names where the data come from (``[data] source`` of a study file;
             the report's data hash is computed from the values, whatever the source).
@@ -203,6 +208,8 @@ class Study:
                                 "terms": names(terms),
                                 "description": description, "missing": missing,
                                 "outcome_kind": _outcome_kind(measure)}
+        if imputations is not None:
+            data["imputations"] = imputations
         raw: dict[str, Any] = {
             "study": {"name": name, "title": title if title is not None else name,
                       "treatment": treatment, "outcome": outcome},

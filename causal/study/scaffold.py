@@ -123,14 +123,15 @@ def scaffold_from_data(data: str | Path, *, treatment: str, outcome: str,
     out : path
         Folder of the new files, ``<stem>.toml`` and ``<stem>.dot``; ``[data] source`` is
         written relative to it.
-    missing : {"refuse", "complete_case"}
+    missing : {"refuse", "complete_case", "multiple_imputation"}
         Written as ``[data] missing`` when the file has missing values in the declared
-        columns ("refuse" leaves the choice to the user, commented, with the counts).
+        columns ("refuse" leaves the choice to the user, commented, with the counts;
+        "multiple_imputation" also writes ``imputations = 20``).
     """
     from causal._validation import check_literal
     from causal.data.files import read_columns, read_table
 
-    check_literal(missing, "missing", ("refuse", "complete_case"))
+    check_literal(missing, "missing", ("refuse", "complete_case", "multiple_imputation"))
     data = Path(data)
     columns = read_columns(data)
     chosen_by_user = covariates is not None
@@ -184,7 +185,10 @@ def scaffold_from_data(data: str | Path, *, treatment: str, outcome: str,
                      "\"complete_case\" in [data]")
     elif table.dropped:
         notes.append(f"{table.n_read - table.n_used:,} of {table.n_read:,} rows have missing "
-                     "values and are dropped (missing = \"complete_case\")")
+                     "values and are " + ("imputed 20 times (missing = "
+                     "\"multiple_imputation\"), with complete cases beside"
+                     if missing == "multiple_imputation"
+                     else "dropped (missing = \"complete_case\")"))
     binary = set(pd.unique(frame[outcome])) <= {0, 1}
     source = Path(os.path.relpath(data.resolve(), out.resolve())).as_posix()
     study_text = _study_text(stem, data, source, treatment, outcome, chosen, categorical,
@@ -244,7 +248,13 @@ def _study_text(name: str, data: Path, source: str, treatment: str, outcome: str
         lines += [f"# {table.n_read - table.n_used:,} of {table.n_read:,} rows have missing "
                   "values in these columns",
                   f"# ({arms})."]
-        if missing == "complete_case":
+        if missing == "multiple_imputation":
+            lines += ["# They are imputed by chained equations, every estimator is pooled by "
+                      "Rubin's rules,",
+                      "# and the complete-case analysis is shown beside it.",
+                      "missing = \"multiple_imputation\"",
+                      "imputations = 20"]
+        elif missing == "complete_case":
             lines += ["# They are dropped, and the report states how many per arm; delete the "
                       "next line",
                       "# to have the study refuse them instead.",

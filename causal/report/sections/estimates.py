@@ -149,6 +149,11 @@ def build(analysis: Analysis) -> Section | None:
                     f"([data] missing = \"complete_case\"): {arms}; {result.n} rows "
                     f"remain. Complete-case analysis is unbiased only if missingness does not "
                     f"depend on the outcome given the treatment and covariates.", "warning"))
+            if getattr(result, "imputed", None) is not None:  # [data] multiple_imputation
+                from causal.report.sections import missing_data
+
+                shown, data["missing_data"] = missing_data.blocks(result, key)
+                blocks.extend(shown)
         table = _judged(_table(result, None), result, truth)
         blocks.append(Table(table, caption=f"Estimates {label}. 'conditional OR' is a logistic "
                                            f"coefficient; 'marginal OR' compares two "

@@ -23,7 +23,8 @@ from causal.study._reader import MAX_PATH_CHARS, TableReader, spec_error
 
 KEYS = frozenset({"source", "description", "covariates", "categorical", "squared",
                   "treatment_interactions", "terms", "indicators", "latent", "n", "cohort", "uptake",
-                  "recovery", "benchmark", "missing", "outcome_kind"})
+                  "recovery", "benchmark", "missing", "outcome_kind",
+                  "imputations"})
 SIMULATED_ONLY = frozenset({"n", "cohort", "uptake", "recovery", "latent"})
 BENCHMARK_KEYS = frozenset({"source", "description"})
 COHORT_KEYS = frozenset({"age_mean", "age_sd", "age_range", "female", "white",
@@ -33,7 +34,9 @@ COHORT_KEYS = frozenset({"age_mean", "age_sd", "age_range", "female", "white",
 #: the keys of [data.uptake] and [data.recovery]: the simulated covariates
 COEFFICIENT_KEYS = frozenset(SIMULATED_COVARIATES)
 _PREVALENCES = ("female", "white", "long_term_condition")
-MISSING = ("refuse", "complete_case")
+MISSING = ("refuse", "complete_case", "multiple_imputation")
+#: imputations when [data] missing = "multiple_imputation" does not say
+IMPUTATIONS = 20
 OUTCOME_KINDS = ("binary", "continuous", "any")
 #: the largest simulated cohort a study file may ask for (about 1 GB of draws), checked
 #: before anything is allocated
@@ -90,6 +93,18 @@ def _cohort(reader: TableReader) -> dict[str, Any]:
         raise table.error("presenting_problem", "shares summing to 1",
                           round(sum(levels.table.values()), 6))
     return dict(table.table)
+
+
+def _imputations(reader: TableReader) -> int:
+    """``imputations``: only with missing = "multiple_imputation"; 2 to the budget."""
+    from causal._budgets import MAX_IMPUTATIONS
+
+    if "imputations" in reader and reader.table.get("missing") != "multiple_imputation":
+        raise reader.error("imputations", "absent unless data.missing = "
+                           "\"multiple_imputation\"", reader.table["imputations"])
+    return reader.integer("imputations", IMPUTATIONS, low=2, high=MAX_IMPUTATIONS,
+                          expected="a whole number of imputed data sets (at least 2; "
+                                   "at most the budget causal._budgets.MAX_IMPUTATIONS)")
 
 
 def _source(reader: TableReader, directory: Path, key: str = "source"
@@ -150,14 +165,14 @@ def parse(raw: Any, path: Path | str, *, directory: Path, in_python: bool = Fals
         benchmark={} if benchmark is None else dict(benchmark.table),
         missing=reader.choice("missing", MISSING, "refuse"),
         outcome_kind=reader.choice("outcome_kind", OUTCOME_KINDS, "any"),
-        file=file)
+        imputations=_imputations(reader), file=file)
     if source != SIMULATED:
         present = sorted(SIMULATED_ONLY & set(reader.table))
         if present:
             raise spec_error(path, f"data.{present[0]}",
                              "absent unless data.source = 'simulated'", present[0])
         return spec
-    for key in ("missing", "outcome_kind"):
+    for key in ("missing", "outcome_kind", "imputations"):
         if key in reader:
             raise spec_error(path, f"data.{key}", "absent when data.source = 'simulated' "
                              "(a simulated cohort has no missing values and a 0/1 outcome)",
