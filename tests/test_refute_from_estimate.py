@@ -21,7 +21,15 @@ import pytest
 
 import causal.refute as cr
 from causal.errors import ParameterError
-from causal.estimate import AIPW, IPW, Crude, GComputation, OutcomeRegression, PSMatching
+from causal.estimate import (
+    AIPW,
+    IPW,
+    Crude,
+    GComputation,
+    LinearModel,
+    OutcomeRegression,
+    PSMatching,
+)
 from causal.estimate._refit import Replicates, refit_loop
 from causal.refute._engine import bootstrap_counts, permute_rows, subset_mask
 from causal.refute._estimate_problem import problem_for
@@ -54,10 +62,17 @@ ESTIMATORS = {
     "AIPW": lambda: AIPW(cv=3, random_state=5),
     "AIPW ATT": lambda: AIPW(estimand="att", cv=3, random_state=5),
     "AIPW unseeded": lambda: AIPW(cv=2),
+    "AIPW ATC pooled": lambda: AIPW(estimand="atc", outcome_fit="pooled", cv=4,
+                                    random_state=2),
+    "AIPW no cross-fitting": lambda: AIPW(cv=1, measure="auto"),
+    "AIPW linear outcome model": lambda: AIPW(outcome_model=LinearModel(), cv=3,
+                                              random_state=1),
     "matching": lambda: PSMatching(),
     "crude": lambda: Crude(),
 }
-BATCHED = {"regression", "IPW", "IPW ATT unstabilised", "IPW risk ratio"}
+BATCHED = {"regression", "IPW", "IPW ATT unstabilised", "IPW risk ratio", "AIPW", "AIPW ATT",
+           "AIPW unseeded", "AIPW ATC pooled", "AIPW no cross-fitting",
+           "AIPW linear outcome model"}
 #: a risk ratio needs a binary outcome: that estimator runs on ``yb`` only
 BINARY_ONLY = {"IPW risk ratio"}
 
