@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from causal._glm import LinearModel, LogisticModel, fit_logistic, fit_ols
+from causal._glm import LinearModel, LogisticModel, fit_logistic, fit_logistic_one, fit_ols
 from causal._glm.designs import expit_inplace
 from causal.estimate._batched_refits import TOL, _design
 from causal.estimate._design import Prepared
@@ -156,9 +156,9 @@ def _chunk(estimator: Any, prep: Prepared, kind: str, x1: np.ndarray, reps: Repl
     # propensity model, fold by fold (rows of the batch)
     treated = np.einsum("mn,mn->m", train, t_rows)
     ok = (treated > 0) & (treated < train.sum(axis=1))
-    ps = fit_logistic(x1, extras, t, train, m, tol=TOL, max_iter=MAX_ITER, cache=cache)
-    ok &= np.isfinite(ps.coef).all(axis=1) & ~ps.separated
-    e = _eta(x1, extras, np.nan_to_num(ps.coef), p)
+    ps_coef, ps_separated = _logit(x1, extras, t, train, m, cache)
+    ok &= np.isfinite(ps_coef).all(axis=1) & ~ps_separated
+    e = _eta(x1, extras, np.nan_to_num(ps_coef), p)
     expit_inplace(e)
     ok &= ~(((e < BOUNDARY) | (e > 1 - BOUNDARY)) & (held > 0)).any(axis=1)
 
@@ -210,7 +210,29 @@ def _logistic(x1: np.ndarray, z: list, y: np.ndarray, weights: np.ndarray, m: in
               cache: dict) -> np.ndarray:
     """Coefficients of a weighted logistic outcome model; a separated fit keeps its last
     iterate (its fitted values are the extended-MLE limits), a singular one is NaN."""
-    return fit_logistic(x1, z, y, weights, m, tol=TOL, max_iter=MAX_ITER, cache=cache).coef
+    return _logit(x1, z, y, weights, m, cache)[0]
+
+
+def _logit(x1: np.ndarray, z: list, y: np.ndarray, weights: np.ndarray, m: int,
+           cache: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficients and separation flags of ``m`` weighted logistic fits on ``[x1, z...]``.
+
+    A fit the batch does not bring to convergence (separated, singular, out of iterations)
+    is redone as the looped refit does it, on its repeated rows: where no maximum exists the
+    last iterate depends on the path (the batch's chord steps are shared), and the looped
+    fit's path is the reference.
+    """
+    fit = fit_logistic(x1, z, y, weights, m, tol=TOL, max_iter=MAX_ITER, cache=cache)
+    coef, separated = fit.coef, fit.separated.copy()
+    for row in np.flatnonzero(~fit.converged):
+        rows = np.repeat(np.arange(x1.shape[0]), np.rint(weights[row]).astype(np.int64))
+        if rows.size == 0:
+            continue
+        design = np.column_stack([x1, *[zj if np.ndim(zj) == 1 else zj[row] for zj in z]])
+        target = y if np.ndim(y) == 1 else y[row]
+        one = fit_logistic_one(design[rows], target[rows], max_iter=MAX_ITER)
+        coef[row], separated[row] = one.coef[0], one.separated[0]
+    return coef, separated
 
 
 def _least_squares(x1: np.ndarray, z: list, y: np.ndarray, weights: np.ndarray, m: int,
