@@ -81,9 +81,13 @@ def _timed(call: Callable[[], Any]) -> tuple[float, float]:
 
 def compare(name: str, ours: Callable[[], Any], peer: Callable[[], Any] | None = None, *,
             peer_name: str = "peer", floor: Callable[[], Any] | None = None, pairs: int = 3,
-            target: str = "", warm: bool = True, n: Any = None) -> dict:
+            target: str = "", warm: bool = True, n: Any = None,
+            peer_scale: float = 1.0) -> dict:
     """Time ``ours`` against ``peer`` (and the ``floor``) in interleaved pairs; print and
-    return the medians (CPU seconds, wall seconds) and the ratios."""
+    return the medians (CPU seconds, wall seconds) and the ratios.
+
+    ``peer_scale`` multiplies the peer's times when it runs a stated fraction of the work
+    (a loop of fits timed on a sample and extrapolated); the line says so."""
     pairs = max(3, int(pairs))
     sides = {"ours": ours}
     if peer is not None:
@@ -104,6 +108,9 @@ def compare(name: str, ours: Callable[[], Any], peer: Callable[[], Any] | None =
             wall[key].append(w)
     med = {k: statistics.median(v) for k, v in cpu.items()}
     med_wall = {k: statistics.median(v) for k, v in wall.items()}
+    if peer is not None and peer_scale != 1.0:
+        med[peer_name] *= peer_scale
+        med_wall[peer_name] *= peer_scale
     out: dict[str, Any] = {"kind": "compare", "name": name, "n": n, "pairs": pairs,
                            "ours_cpu": med["ours"], "ours_wall": med_wall["ours"],
                            "peer": peer_name if peer is not None else None, "target": target}
@@ -112,7 +119,8 @@ def compare(name: str, ours: Callable[[], Any], peer: Callable[[], Any] | None =
         ratio = med[peer_name] / med["ours"] if med["ours"] > 0 else float("nan")
         out |= {"peer_cpu": med[peer_name], "peer_wall": med_wall[peer_name], "ratio": ratio}
         line += (f"; {peer_name} {med[peer_name]:.3f} s CPU ({med_wall[peer_name]:.3f} s "
-                 f"wall); {peer_name} / ours = {ratio:.1f}x")
+                 f"wall{'' if peer_scale == 1.0 else f', extrapolated x{peer_scale:g}'}); "
+                 f"{peer_name} / ours = {ratio:.1f}x")
     if floor is not None:
         over = med["ours"] / med["floor"] if med["floor"] > 0 else float("nan")
         out |= {"floor_cpu": med["floor"], "over_floor": over}
