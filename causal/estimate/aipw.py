@@ -12,7 +12,6 @@ from causal._validation import check_literal
 from causal.errors import ParameterError, SeparationWarning
 from causal.estimate._base import BaseEstimator, PotentialOutcomeFit, Recorder
 from causal.estimate._design import Prepared
-from causal.estimate._refit import Replicates
 from causal.estimate._reasons import (
     boundary_rows,
     describe_cells,
@@ -20,6 +19,7 @@ from causal.estimate._reasons import (
     not_estimable,
     separation_sentence,
 )
+from causal.estimate._refit import Replicates
 from causal.estimate.diagnostics import (
     balance_table,
     propensity_diagnostics,
