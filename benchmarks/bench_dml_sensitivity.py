@@ -13,27 +13,32 @@ true ATE 1.0), times the whole analysis each package offers for it:
   (its own cross-validated nuisance search). DoWhy is run only up to n = 10^4 (it took 319 s
   there on this kind of machine), so its ratio is reported at n <= 10^4 only.
 
-Prints wall and CPU time (this process and its live worker processes, via psutil) per package
-and size (median of 3 runs up to n = 10^5 for ours and DoubleML, one run otherwise), and the
-ratios peer / ours. Targets for ours (issue 14): <= 1 s at n = 10^4 and <= 10 s
-at n = 10^6 (wall). Report the machine's load (``uptime``) next to the numbers.
+Ours and DoubleML run in interleaved pairs after a warm-up of both (benchmarks/_fair.py),
+median CPU seconds of at least 3 pairs (this process and its children), with the floor: the
+bare NumPy arithmetic of the two cross-fitted AIPW fits ours makes (all covariates, and
+without the benchmark ``x0``), from ``bench_aipw.floor``. DoWhy (``--dowhy``, n <= 10^4 only;
+it took 319 s at n = 10^4) runs once per size, after the same warm-up. Targets (issue 22):
+>= 10x DoubleML at n = 10^4 and 10^5.
 
 Usage::
 
-    uv run python benchmarks/bench_dml_sensitivity.py
-    uv run python benchmarks/bench_dml_sensitivity.py --sizes 302 10000 --dowhy-max 302
+    uv run --group test python benchmarks/bench_dml_sensitivity.py [--sizes 10000 100000]
+    uv run --group test python benchmarks/bench_dml_sensitivity.py --quick   # n = 10^4
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import os
-import time
+import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _fair  # noqa: E402
 
 N_COVARIATES = 8
 COVARIATES = [f"x{j}" for j in range(N_COVARIATES)]
@@ -93,78 +98,43 @@ def dowhy(frame: pd.DataFrame) -> str:
     return f"theta {estimate.value:.4f}, RV {getattr(refutation, 'RV', float('nan')):.4f}"
 
 
-def cpu_seconds() -> float:
-    """CPU time of this process and its live child processes (DoWhy's cross-validated searches
-    run in joblib worker processes, which ``time.process_time`` would miss); psutil is a
-    transitive dependency, used here only."""
-    try:
-        import psutil
-    except ImportError:  # pragma: no cover - then only this process is counted
-        return time.process_time()
-    me = psutil.Process()
-    total = 0.0
-    for proc in [me, *me.children(recursive=True)]:
-        try:
-            t = proc.cpu_times()
-            total += t.user + t.system
-        except psutil.Error:
-            pass
-    return total
+def floor(frame: pd.DataFrame) -> None:
+    from bench_aipw import floor as aipw_floor
 
-
-def timed(fn, frame: pd.DataFrame, repeats: int = 1) -> tuple[float, float, str]:
-    """Median wall and CPU seconds over ``repeats`` calls."""
-    walls, cpus = [], []
-    for _ in range(repeats):
-        wall, cpu = time.perf_counter(), cpu_seconds()
-        text = fn(frame)
-        walls.append(time.perf_counter() - wall)
-        cpus.append(cpu_seconds() - cpu)
-    return float(np.median(walls)), float(np.median(cpus)), text
+    aipw_floor(frame, covariates=COVARIATES, replicates=0)
+    aipw_floor(frame, covariates=COVARIATES[1:], replicates=0)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", type=int, nargs="+", default=[302, 10_000, 100_000, 1_000_000])
-    parser.add_argument("--dowhy-max", type=int, default=10_000,
-                        help="largest n at which DoWhy runs (default 10^4)")
-    parser.add_argument("--doubleml-max", type=int, default=1_000_000)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--pairs", type=int, default=3)
+    parser.add_argument("--dowhy", action="store_true", help="also DoWhy, at n <= 10^4")
+    parser.add_argument("--quick", action="store_true", help="n = 10^4 only")
     args = parser.parse_args()
+    if args.quick:
+        args.sizes = [10_000]
     warnings.simplefilter("ignore")
     logging.disable(logging.WARNING)
-    print(f"load average at start: {os.getloadavg()}; SIMULATED data, {N_COVARIATES} covariates")
-    ours(simulate(500, seed=99))  # warm-up: imports
-    doubleml(simulate(500, seed=99))
-    rows = []
+    _fair.start("DML (Long Story Short) sensitivity, ours vs DoubleML (SIMULATED data)",
+                sizes=args.sizes, covariates=N_COVARIATES, pairs=args.pairs)
+    warm = simulate(500, seed=99)
+    print("warm-up, ours:     " + ours(warm))
+    print("warm-up, DoubleML: " + doubleml(warm))
+    floor(warm)
     for n in args.sizes:
         frame = simulate(n)
-        repeats = 3 if n <= 100_000 else 1
-        w, c, text = timed(ours, frame, repeats)
-        print(f"n={n:>8}  ours     wall {w:8.3f} s  cpu {c:8.3f} s  {text}", flush=True)
-        row = {"n": n, "ours_wall": w, "ours_cpu": c}
-        if n <= args.doubleml_max:
-            wd, cd, text = timed(doubleml, frame, repeats)
-            print(f"n={n:>8}  DoubleML wall {wd:8.3f} s  cpu {cd:8.3f} s  {text}", flush=True)
-            row |= {"doubleml_wall": wd, "doubleml_cpu": cd}
-        if n <= args.dowhy_max:
-            wy, cy, text = timed(dowhy, frame)
-            print(f"n={n:>8}  DoWhy    wall {wy:8.3f} s  cpu {cy:8.3f} s  {text}", flush=True)
-            row |= {"dowhy_wall": wy, "dowhy_cpu": cy}
-        rows.append(row)
-    table = pd.DataFrame(rows).set_index("n")
-    for peer in ("doubleml", "dowhy"):
-        for kind in ("wall", "cpu"):
-            if f"{peer}_{kind}" in table:
-                table[f"{peer}/ours {kind}"] = table[f"{peer}_{kind}"] / table[f"ours_{kind}"]
-    print()
-    print(table.to_string(float_format=lambda v: f"{v:.3g}"))
-    target = {10_000: 1.0, 1_000_000: 10.0}
-    for n, limit in target.items():
-        if n in table.index:
-            got = table.loc[n, "ours_wall"]
-            print(f"target n={n}: <= {limit:g} s wall; measured {got:.3f} s "
-                  f"({'met' if got <= limit else 'NOT met'})")
-    print(f"load average at end: {os.getloadavg()}")
+        print(f"n = {n}: ours {ours(frame)}; DoubleML {doubleml(frame)}")
+        _fair.compare(f"DML sensitivity + benchmark x0 (ours) vs DoubleML, n = {n}",
+                      lambda f=frame: ours(f), lambda f=frame: doubleml(f),
+                      peer_name="DoubleML", floor=lambda f=frame: floor(f), pairs=args.pairs,
+                      warm=False, n=n, target=">= 10x DoubleML")
+        if args.dowhy and n <= 10_000:
+            dowhy(simulate(300, seed=98))
+            _fair.compare(f"DML sensitivity (ours) vs DoWhy, n = {n}", lambda f=frame: ours(f),
+                          lambda f=frame: dowhy(f), peer_name="DoWhy", pairs=3, warm=False,
+                          n=n)
+    _fair.finish()
 
 
 if __name__ == "__main__":

@@ -1,19 +1,23 @@
-"""Time every refuter of causal.refute (100 simulations) against DoWhy's bootstrap and placebo
-refuters, on simulated data at n = 302, 10^4 and 10^5.
+"""One refuter against the same DoWhy refuter (bootstrap, placebo), linear regression, 100
+simulations each, on simulated data at n = 302, 10^4 and 10^5; and all six of ours, alone.
 
-Usage:  uv run python benchmarks/bench_refuters.py [--skip-dowhy-large] [--simulations 100]
+Usage:  uv run --group test python benchmarks/bench_refuters.py [--sizes 302 10000]
+        [--simulations 100] [--pairs 3] [--quick]
 
 The data are simulated (two confounders, binary treatment, continuous outcome). DoWhy runs
 ``backdoor.linear_regression`` on a fresh copy for every call, with a bool treatment and a
-numpy RandomState (see causal/refute/dowhy_adapter.py); its import and a warm-up call are not
-timed. Times are wall-clock seconds, best of one run (the machine may be shared).
+numpy RandomState (see causal/refute/dowhy_adapter.py). Each comparison is one refuter on both
+sides, in interleaved pairs after a warm-up of both at that size (imports and lazy imports of
+both sides happen outside the clock), median CPU seconds (benchmarks/_fair.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,6 +25,9 @@ import pandas as pd
 import causal.refute as cr
 from causal.estimate import IPW, OutcomeRegression
 from causal.refute.dowhy_adapter import dowhy_refute
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _fair  # noqa: E402
 
 SIZES = (302, 10_000, 100_000)
 
@@ -63,45 +70,35 @@ def ours(frame: pd.DataFrame, estimator: str, sims: int) -> dict[str, float]:
     return times
 
 
-def dowhy_time(frame: pd.DataFrame, refuter: str, sims: int) -> float:
-    start = time.perf_counter()
-    dowhy_refute(frame, treatment="t", outcome="y", covariates=["a", "b"], refuter=refuter,
-                 n_simulations=sims, random_state=1)
-    return time.perf_counter() - start
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--skip-dowhy-large", action="store_true",
-                        help="do not run DoWhy at n = 10^5 (about 20-40 s per refuter)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES[:2]))
     parser.add_argument("--simulations", type=int, default=100)
+    parser.add_argument("--pairs", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="n = 302 and 3,000")
     args = parser.parse_args()
+    if args.quick:
+        args.sizes = [302, 3_000]
     warnings.simplefilter("ignore")
     sims = args.simulations
-    dowhy_refute(simulate(302), treatment="t", outcome="y", covariates=["a", "b"],
-                 refuter="bootstrap_refuter", n_simulations=2, random_state=0)  # warm-up
-    print(f"causal.refute vs DoWhy 0.14, {sims} simulations each, simulated data")
-    for n in SIZES:
+    _fair.start("one refuter vs the same DoWhy refuter, linear regression (SIMULATED data)",
+                sizes=args.sizes, simulations=sims, pairs=args.pairs)
+    kw = dict(treatment="t", outcome="y", covariates=["a", "b"],
+              estimator="linear_regression", n_simulations=sims, random_state=1)
+    for n in args.sizes:
         frame = simulate(n)
-        print(f"\nn = {n:,}")
-        totals = {}
-        for estimator in ("linear_regression", "ipw"):
-            times = ours(frame, estimator, sims)
-            totals[estimator] = times
-            row = "  ".join(f"{k} {v:.3f}" for k, v in times.items())
-            print(f"  ours [{estimator}]: all six {sum(times.values()):.2f} s  ({row})")
-        if n == SIZES[-1] and args.skip_dowhy_large:
-            print("  DoWhy: skipped (--skip-dowhy-large)")
-            continue
-        for ours_name, theirs in (("bootstrap", "bootstrap_refuter"),
-                                  ("placebo", "placebo_treatment_refuter")):
-            theirs_time = dowhy_time(frame, theirs, sims)
-            mine = totals["linear_regression"][ours_name]
-            print(f"  DoWhy {theirs} (linear regression): {theirs_time:.2f} s; ours "
-                  f"{mine:.3f} s -> {theirs_time / mine:.0f}x faster; all six of ours "
-                  f"(linear) {sum(totals['linear_regression'].values()):.2f} s = "
-                  f"{theirs_time / sum(totals['linear_regression'].values()):.1f}x faster than "
-                  "this one DoWhy refuter")
+        times = ours(frame, "linear_regression", 2)  # warm-up of our six (lazy imports)
+        times = ours(frame, "linear_regression", sims)
+        print(f"n = {n:,}: all six of ours (linear regression) {sum(times.values()):.3f} s "
+              "wall (" + "  ".join(f"{k} {v:.3f}" for k, v in times.items()) + ")")
+        for mine, theirs in ((cr.bootstrap, "bootstrap_refuter"),
+                             (cr.placebo_treatment, "placebo_treatment_refuter")):
+            _fair.compare(f"{theirs} x {sims}, n = {n}", lambda f=frame, m=mine: m(f, **kw),
+                          lambda f=frame, r=theirs: dowhy_refute(
+                              f, treatment="t", outcome="y", covariates=["a", "b"],
+                              refuter=r, n_simulations=sims, random_state=1),
+                          peer_name="DoWhy", pairs=args.pairs, n=n)
+    _fair.finish()
 
 
 if __name__ == "__main__":

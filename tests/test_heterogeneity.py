@@ -186,6 +186,47 @@ def test_matches_hand_written_cross_fitted_aipw(binary):
     assert at_mean.std_error[0] == pytest.approx(result.ate_std_error, rel=1e-6)
 
 
+@pytest.mark.parametrize("binary", [False, True])
+def test_matches_econml_linear_dr_learner(binary):
+    """The peer: EconML's LinearDRLearner with the same nuisance models on the same folds
+    (what effect_heterogeneity ran before it computed the DR-learner itself)."""
+    from econml.dr import LinearDRLearner
+
+    from causal.estimate._heterogeneity import prepare_heterogeneity_data
+    from causal.estimate.heterogeneity import _nuisance_models
+
+    data = (simulate_binary(1500, seed=5)[0] if binary
+            else simulate_continuous(1500, seed=5, slope=0.5))
+    rng = np.random.default_rng(5)
+    order = rng.permutation(len(data))
+    folds = [(np.sort(np.setdiff1d(order, part)), np.sort(part))
+             for part in np.array_split(order, 3)]
+    options = BINARY if binary else CONTINUOUS
+    result = effect_heterogeneity(data, cv=folds, **options)
+    prepared = prepare_heterogeneity_data(
+        data, treatment=options["treatment"], outcome=options["outcome"],
+        covariates=options["covariates"], modifiers=options["modifiers"],
+        binary_outcome=binary)
+    propensity, regression = _nuisance_models(None, None, binary)
+    learner = LinearDRLearner(model_propensity=propensity, model_regression=regression,
+                              discrete_outcome=binary, cv=folds, random_state=0)
+    learner.fit(prepared.y, prepared.t, X=prepared.x, W=prepared.w, inference="auto")
+    k = prepared.x.shape[1]
+    cate = learner.model_cate(T=1)
+    covariance = np.asarray(cate._param_var, dtype=float).reshape(k + 1, k + 1)
+    slopes = learner.coef__inference(T=1)
+    ate = learner.ate_inference(prepared.x)
+    low, high = learner.ate_interval(prepared.x, alpha=0.05)
+    assert result.intercept == pytest.approx(float(np.ravel(cate.intercept_)[0]), abs=1e-8)
+    np.testing.assert_allclose(result.slopes, np.ravel(slopes.point_estimate), atol=1e-8)
+    np.testing.assert_allclose(result.slope_std_errors, np.ravel(slopes.stderr), rtol=1e-7)
+    np.testing.assert_allclose(np.array(result.covariance), covariance, rtol=1e-7, atol=1e-12)
+    assert result.ate == pytest.approx(float(np.ravel(ate.mean_point)[0]), abs=1e-8)
+    assert result.ate_std_error == pytest.approx(float(np.ravel(ate.stderr_mean)[0]), rel=1e-7)
+    assert result.ate_ci == pytest.approx((float(np.ravel(low)[0]), float(np.ravel(high)[0])),
+                                          abs=1e-8)
+
+
 # -------------------------------------------------------------------------- contracts --
 def test_input_not_modified_and_seeded_reproducibility():
     data = simulate_continuous(1500, seed=4, slope=0.5)

@@ -5,7 +5,6 @@ claim)."""
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -46,6 +45,8 @@ def write_atomic(path: Path, text: str, *, force: bool, option: str) -> None:
         fail(f"`{option}` {shown_path(path)} exists; pass --force to replace it.")
     if not path.parent.is_dir():
         fail(f"`{option}` {shown_path(path)}: the folder {path.parent} does not exist.")
+    import secrets  # (hashlib, random: not needed for --help)
+
     staging = path.with_name(f".{path.name}.partial-{secrets.token_hex(4)}")
     try:
         staging.write_text(text, encoding="utf-8")

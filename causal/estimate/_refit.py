@@ -11,8 +11,9 @@ unique answer.
 arrays (weights become repeated rows, which is exactly what frequency weights mean) and calls
 the estimator's own ``_fit`` on them, starting its random generator from the state the original
 fit started from (the same cross-fitting folds when the rows are the same). Estimators with a
-batched form (IPW, outcome regression) override the hook with array operations over all
-replicates at once.
+batched form (IPW, outcome regression, AIPW with the GLM core's nuisance models) override the
+hook with array operations over all replicates at once (:mod:`causal.estimate._batched_refits`,
+:mod:`causal.estimate._aipw_refit`).
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from causal.estimate._reasons import (
     not_estimable,
     separation_sentence,
 )
+from causal.estimate._refit import Replicates
 from causal.estimate.diagnostics import (
     balance_table,
     propensity_diagnostics,
@@ -52,9 +53,11 @@ class AIPW(BaseEstimator):
         As in :class:`~causal.estimate.GComputation`; a binary outcome's OR is **marginal**,
         from the two AIPW risks, with a delta-method SE of its log.
 
-    Refitting (refutation) runs one fit per replicate: each refit re-runs the cross-fitted
-    nuisance models (any scikit-learn models, fold by fold), which have no batched form over
-    replicates; the folds start from the recorded random state, as in the original fit.
+    Refitting (refutation) with the default nuisance models and an integer ``cv`` is batched:
+    every (replicate, fold) pair is one row of a weighted Newton fit on the shared design
+    (:mod:`causal.estimate._aipw_refit`), on the folds the estimator's own fit would draw
+    from the recorded random state. Other scikit-learn models or explicit splits run one fit
+    per replicate.
 
     Notes
     -----
@@ -109,6 +112,21 @@ class AIPW(BaseEstimator):
         if self.outcome_model is not None and not hasattr(self.outcome_model, "fit"):
             raise ParameterError("`outcome_model` must be a scikit-learn model with fit; got "
                                  f"{type(self.outcome_model).__name__}.")
+
+    def _refit_batch(self, prep: Prepared, measure: str, reps: Replicates,
+                     rng_state: Any, cache: dict) -> np.ndarray:
+        """Batched refits (:func:`causal.estimate._aipw_refit.aipw_refit`) where the nuisance
+        models are the GLM core's; otherwise (and for weights that are not counts, or a
+        binary outcome replaced by non-0/1 values, which the loop names) one fit each."""
+        from causal.estimate._aipw_refit import aipw_refit, outcome_kind
+
+        counts_ok = reps.weights is None or (
+            np.all(reps.weights >= 0) and np.array_equal(reps.weights,
+                                                         np.round(reps.weights)))
+        y_ok = reps.y is None or not prep.binary or np.all((reps.y == 0) | (reps.y == 1))
+        if outcome_kind(self, prep.binary) is None or not counts_ok or not y_ok:
+            return super()._refit_batch(prep, measure, reps, rng_state, cache)
+        return aipw_refit(self, prep, measure, reps, rng_state, cache)
 
     def _splits(self, n: int, rng: np.random.Generator) -> list[tuple[np.ndarray, np.ndarray]]:
         cv = self.cv

@@ -1,7 +1,9 @@
 """Effect heterogeneity: does the effect vary with baseline severity, age or a condition?
 
-A doubly robust learner (EconML's ``LinearDRLearner``) with explicit nuisance models and its
-analytic (heteroskedasticity-robust) inference. EconML is imported only when the function runs.
+A doubly robust learner (the linear DR-learner of EconML's ``LinearDRLearner``, written here
+from its formulas so that a report need not import EconML and DoWhy, about 3 s) with explicit
+nuisance models and analytic (heteroskedasticity-robust) inference; the tests compare it with
+EconML.
 The data checks, the per-arm outcome model, the result type and the curve of the effect against a
 modifier live in :mod:`causal.estimate._heterogeneity`.
 """
@@ -31,6 +33,8 @@ OutcomeType = Literal["binary", "continuous"]
 
 #: Out-of-fold propensities outside [OVERLAP_LIMIT, 1 - OVERLAP_LIMIT] trigger an OverlapWarning.
 OVERLAP_LIMIT = 0.01
+#: lower bound of both arms' propensities in the pseudo-outcome (EconML's ``min_propensity``)
+MIN_PROPENSITY = 1e-6
 
 
 def effect_heterogeneity(
@@ -130,28 +134,17 @@ def effect_heterogeneity(
     folds = _folds(cv, prepared.strata, rng)
     propensity, regression = _nuisance_models(propensity_model, outcome_model, binary)
 
-    from econml.dr import LinearDRLearner
-
-    learner = LinearDRLearner(model_propensity=propensity, model_regression=regression,
-                              discrete_outcome=binary, cv=folds,
-                              random_state=0)  # folds are given, so nothing else is random
-    learner.fit(prepared.y, prepared.t, X=prepared.x, W=prepared.w, inference="auto")
-
-    cate_model = learner.model_cate(T=1)
-    k = prepared.x.shape[1]
-    # a binary outcome adds a leading output axis of length 1 to EconML's arrays
-    covariance = np.asarray(cate_model._param_var, dtype=float).reshape(k + 1, k + 1)
-    intercept = float(np.ravel(cate_model.intercept_)[0])
-    slopes = learner.coef__inference(T=1)
-    slope_se = np.ravel(slopes.stderr).astype(float)
-    slope_est = np.ravel(slopes.point_estimate).astype(float)
-    ate_inf = learner.ate_inference(prepared.x)
-    ate_low, ate_high = learner.ate_interval(prepared.x, alpha=alpha)
-    ate = float(np.ravel(ate_inf.mean_point)[0])
-    ate_se = float(np.ravel(ate_inf.stderr_mean)[0])
-    ate_ci = (float(np.ravel(ate_low)[0]), float(np.ravel(ate_high)[0]))
-
-    propensities = _out_of_fold_propensity(learner, prepared, folds)
+    fit = _dr_learner(prepared, folds, propensity, regression, binary)
+    covariance, intercept = fit["covariance"], float(fit["beta"][0])
+    slope_est = fit["beta"][1:]
+    slope_se = np.sqrt(np.diagonal(covariance)[1:])
+    # the ATE is the fitted line at the modifiers' mean, with that point's standard error
+    at_mean = np.concatenate([[1.0], prepared.x.mean(axis=0)])
+    ate = float(at_mean @ fit["beta"])
+    ate_se = float(np.sqrt(at_mean @ covariance @ at_mean))
+    z = z_critical(alpha)
+    ate_ci = (ate - z * ate_se, ate + z * ate_se)
+    propensities = fit["propensity"]
     notes = list(prepared.notes)
     low_e, high_e = float(propensities.min()), float(propensities.max())
     if low_e < OVERLAP_LIMIT or high_e > 1 - OVERLAP_LIMIT:
@@ -161,7 +154,6 @@ def effect_heterogeneity(
         warnings.warn(message, OverlapWarning, stacklevel=2)
         notes.append(message)
 
-    z = z_critical(alpha)
     return HeterogeneityResult(
         treatment=treatment, outcome=outcome, outcome_type=outcome_type,
         modifiers=prepared.modifiers, covariates=prepared.covariates, alpha=alpha,
@@ -253,10 +245,36 @@ def _nuisance_models(propensity_model: Any, outcome_model: Any, binary: bool) ->
     return propensity, per_arm_model(outcome_model, binary)
 
 
-def _out_of_fold_propensity(learner: Any, prepared: Any, folds: list) -> np.ndarray:
-    """P(T = 1) for each row from the propensity model that did not see it."""
+def _dr_learner(prepared: Any, folds: list, propensity: Any, regression: Any,
+                binary: bool) -> dict:
+    """The DR-learner of the Notes on the given folds: cross-fitted nuisance models (a clone
+    per fold, features ``[X, W]``; the outcome model gets the arm as its last column, as
+    EconML's ``DRLearner`` passes it), pseudo-outcomes with propensities bounded below by
+    :data:`MIN_PROPENSITY` (EconML's ``min_propensity``), and OLS of the pseudo-outcome on
+    ``(1, X)`` with the HC1 sandwich ``n / (n - p) (Z'Z)^{-1} Z' diag(e^2) Z (Z'Z)^{-1}``.
+    Written from those formulas; ``tests/test_heterogeneity.py`` checks it against a
+    hand-written version and against EconML's ``LinearDRLearner``."""
+    from sklearn.base import clone
+
     features = prepared.x if prepared.w is None else np.hstack([prepared.x, prepared.w])
-    scores = np.empty(prepared.n)
-    for model, (_, test) in zip(learner.models_propensity[0], folds, strict=True):
-        scores[test] = model.predict_proba(features[test])[:, 1]
-    return scores
+    t, y, n = prepared.t.astype(float), prepared.y.astype(float), prepared.n
+    e, control, mu0, mu1 = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    for train, test in folds:
+        ps = clone(propensity).fit(features[train], t[train])
+        proba = ps.predict_proba(features[test])
+        classes = list(ps.classes_)
+        e[test], control[test] = proba[:, classes.index(1)], proba[:, classes.index(0)]
+        model = clone(regression).fit(np.column_stack([features[train], t[train]]), y[train])
+        for arm, target in ((0.0, mu0), (1.0, mu1)):
+            arms = np.column_stack([features[test], np.full(len(test), arm)])
+            target[test] = (model.predict_proba(arms)[:, 1] if binary
+                            else np.asarray(model.predict(arms), dtype=float).reshape(-1))
+    e1, e0 = np.maximum(e, MIN_PROPENSITY), np.maximum(control, MIN_PROPENSITY)
+    psi = (mu1 + (y - mu1) * t / e1) - (mu0 + (y - mu0) * (1.0 - t) / e0)
+    z = np.column_stack([np.ones(n), prepared.x])
+    bread = np.linalg.inv(z.T @ z)
+    beta = bread @ (z.T @ psi)
+    resid = psi - z @ beta
+    p = z.shape[1]
+    covariance = n / (n - p) * bread @ ((z.T * resid**2) @ z) @ bread
+    return {"beta": beta, "covariance": covariance, "propensity": e}

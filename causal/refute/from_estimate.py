@@ -6,8 +6,9 @@ random state its fit started from. ``refute(estimate, data)`` needs nothing else
 analysis from ``data``, refits it unperturbed with the estimator's own ``_fit`` (which must give
 the estimate back exactly, else ``data`` is not the estimate's data), then refits it under each
 refuter's perturbations through the estimator's batched hook (array operations over replicates
-for outcome regression and IPW; one fit per replicate for g-computation, AIPW, matching and the
-crude estimate, whose docstrings say why).
+for outcome regression, IPW and AIPW with its default nuisance models; one fit per replicate for
+g-computation, matching, the crude estimate and AIPW with other scikit-learn models, whose
+docstrings say why).
 """
 
 from __future__ import annotations
