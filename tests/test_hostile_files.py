@@ -12,7 +12,6 @@ from __future__ import annotations
 import errno
 import os
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest

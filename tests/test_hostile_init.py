@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from causal.cli import main
-from causal.errors import CausalError, ParameterError
+from causal.errors import CausalError
 from causal.study import scaffold
 from causal.study.load import load_study
 from tests._untouched import snapshot

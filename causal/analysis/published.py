@@ -42,6 +42,17 @@ def published_results(study: Any, names: Sequence[str], random_state: int,
                                                true=study.evalue.true)
         except CausalError as error:
             out["claim_evalue"] = Failure("E-value of the headline estimate", str(error))
+        if claim.clustering is not None:
+            from causal.sensitivity.design_effect import claim_clustering
+
+            c = claim.clustering
+            try:
+                out["claim_clustering"] = claim_clustering(
+                    claim, icc=c.icc, mean_cluster_size=c.mean_cluster_size,
+                    rare_outcome=study.evalue.rare_outcome, justification=c.justification)
+            except CausalError as error:
+                out["claim_clustering"] = Failure("design-effect-adjusted interval",
+                                                  str(error))
     data = study.data
     if ("explain_away" in names and study.explain_away is not None and data is not None
             and data.simulated):

@@ -385,7 +385,7 @@ def _individual(study: Any, case: IndividualCase, random_state: Any,
             covariates=list(spec.covariates), categorical=list(spec.categorical),
             squared=list(spec.squared), benchmarks=options.benchmarks, kd=options.kd,
             rare_outcome=_rare(study.evalue.rare_outcome, case.data.frame, study.outcome),
-            latent=latent,
+            latent=latent, cluster=getattr(spec, "cluster", None),
             random_state=_first_seed(random_state if case.data.seed is None
                                      else case.data.seed))
     except _FAILURES as error:
@@ -423,7 +423,7 @@ def _dml(study: Any, case: IndividualCase, random_state: int,
                 benchmarks=default_benchmarks(spec.covariates,
                                               study.individual_sensitivity.benchmarks),
                 estimator=AIPW(estimand=study.estimand, random_state=seed),
-                estimate=estimate, **DML_SCENARIO)
+                estimate=estimate, cluster=getattr(spec, "cluster", None), **DML_SCENARIO)
     except _FAILURES as error:
         return dataclasses.replace(case, dml=Failure(label, _reason(error)))
     return dataclasses.replace(case, dml=StudyDMLSensitivity(

@@ -243,6 +243,17 @@ class ReportedEstimate:
 
 
 @dataclass(frozen=True)
+class ClusteringAssumption:
+    """``[claim] clustering``: an ASSUMED intraclass correlation (one or several) and mean
+    cluster size for a paper that analysed clustered people as independent
+    (:func:`causal.sensitivity.design_effect.claim_clustering`)."""
+
+    icc: tuple[float, ...]
+    mean_cluster_size: float
+    justification: str = ""
+
+
+@dataclass(frozen=True)
 class PublishedClaim:
     """What a paper reports about one treatment-outcome association.
 
@@ -266,6 +277,8 @@ class PublishedClaim:
     #: covariates the two groups were matched on or adjusted for (for estimates computed
     #: from the groups; a printed estimate names its own)
     adjusted_for: tuple[str, ...] = ()
+    #: ASSUMED clustering of the paper's people (``[claim] clustering``), or None
+    clustering: ClusteringAssumption | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "estimates", tuple(self.estimates))

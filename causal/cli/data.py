@@ -57,6 +57,13 @@ def estimate(
         payload = {"study": result.study, "world": result.world, "simulated": result.simulated,
                    "n": result.n, "data_sha256": result.data_hash, "truth": result.truth,
                    "rows_dropped": result.dropped,
+                   **({} if result.clustering is None else {"clustering": {
+                       "column": result.clustering.column,
+                       "n_clusters": result.clustering.n_clusters,
+                       "mean_cluster_size": result.clustering.mean_cluster_size,
+                       "icc_outcome": result.clustering.icc_outcome,
+                       "icc_treatment": result.clustering.icc_treatment,
+                       "correction": result.clustering.correction}}),
                    "estimates": result.summary().to_dict("records"), "warnings": notes}
         if imputed is not None:
             payload["multiple_imputation"] = {
@@ -78,6 +85,8 @@ def estimate(
         typer.echo(f"truth: {result.truth}")
     if imputed is not None:
         typer.echo("complete cases:")
+    if result.clustering is not None:
+        typer.echo(result.clustering_sentence())
     echo_frame(result.summary()[["quantity", "estimate", "ci_lower", "ci_upper", "method",
                                  "note"]])
     if imputed is not None:

@@ -72,11 +72,18 @@ def evalue(
     true: Annotated[float | None, typer.Option(
         help="Value to shift the estimate to (default 1 for ratios, 0 for rd/smd).")] = None,
     alpha: Annotated[float, typer.Option(help="1 - confidence level.")] = 0.05,
+    icc: Annotated[list[float] | None, typer.Option(
+        help="ASSUMED intraclass correlation(s) of people the paper analysed as independent "
+             "(repeatable): widen --ci by Kish's design effect 1 + (m - 1) ICC; needs "
+             "--cluster-size.")] = None,
+    cluster_size: Annotated[float | None, typer.Option(
+        help="ASSUMED mean cluster size m for --icc.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """E-values (VanderWeele & Ding 2017) of an estimate given as numbers.
 
     Example: causal evalue or 2.54 --ci 1.32 4.89 --common-outcome
+    (add --icc 0.05 --cluster-size 10 for the interval under an ASSUMED clustering)
     """
     from causal import measures
     from causal.sensitivity.evalue import e_value
@@ -108,6 +115,7 @@ def evalue(
             counts.append(int(value))
         target = measures.TwoByTwo(*counts, alpha=alpha)
     result = e_value(target, true=true)
+    clustered = _clustered_lines(kind, values, ci, icc, cluster_size, target, alpha, true)
     rd_line = None
     if kind == "rd":
         rd = target.risk_difference()
@@ -119,11 +127,49 @@ def evalue(
     if as_json:
         extra = {"risk_difference": {"estimate": rd.estimate, "ci": list(rd.ci or ())}} \
             if kind == "rd" else {}
+        if clustered:
+            extra["clustering_assumed"] = clustered[1]
         emit_json({"measure": kind, **extra, **result.to_dict()})
         return
     if rd_line:
         typer.echo(rd_line + ".\n")
     typer.echo(result.render_text())
+    if clustered:
+        typer.echo("")
+        for line in clustered[0]:
+            typer.echo(line)
+
+
+def _clustered_lines(kind: str, values: list[float], ci: Any, icc: list[float] | None,
+                     cluster_size: float | None, target: Any, alpha: float,
+                     true: float | None) -> tuple[list[str], list[dict]] | None:
+    """The interval and CI E-value under each ASSUMED ICC
+    (:func:`causal.sensitivity.design_effect.claim_interval`), or None without --icc."""
+    import dataclasses
+
+    from causal.sensitivity.design_effect import UPPER_END, claim_interval
+    from causal.sensitivity.evalue import e_value
+
+    if not icc and cluster_size is None:
+        return None
+    if not icc or cluster_size is None:
+        fail("`--icc` and `--cluster-size` go together: give both (e.g. --icc 0.05 "
+             "--cluster-size 10).")
+    if kind == "rd" or ci is None:
+        fail("`--icc` widens a printed interval: give the estimate with --ci (not rd counts).")
+    lines, rows = [], []
+    for value in icc:
+        r = claim_interval(values[0], tuple(ci), icc=value, mean_cluster_size=cluster_size,
+                           ratio=kind in ("or", "rr", "hr"), alpha=alpha)
+        widened = e_value(dataclasses.replace(target, ci=r.ci, std_error=None), true=true)
+        lines.append(f"ASSUMED ICC {value:g}, {cluster_size:g} per cluster: Kish design effect "
+                     f"{r.design_effect:.3g}, CI {r.ci[0]:.3g} to {r.ci[1]:.3g}, CI E-value "
+                     + ("none" if widened.ci is None else f"{widened.ci:.3g}"))
+        rows.append({"icc": value, "mean_cluster_size": cluster_size,
+                     "design_effect": r.design_effect, "ci": list(r.ci),
+                     "evalue_ci": widened.ci})
+    lines.append(f"This is {UPPER_END}.")
+    return lines, rows
 
 
 class TipChoice(StrEnum):

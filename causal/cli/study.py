@@ -192,6 +192,10 @@ def init(
         help="Comma-separated covariate columns (default: every other column except "
              "identifiers).")] = None,
     out: Annotated[Path, typer.Option(help="Folder for the new files.")] = Path("."),
+    cluster: Annotated[str | None, typer.Option(
+        help="Column grouping rows that are not independent (a therapist or village id): "
+             "written as [data] cluster, left out of the covariates; every interval is then "
+             "cluster-robust.")] = None,
     missing: Annotated[str, typer.Option(
         help="Missing values in the declared columns: 'refuse' (the study refuses them until "
              "you choose), 'complete_case' (drop those rows; the report states how many per "
@@ -245,7 +249,8 @@ def init(
         fail(f"`--covariates` must name at least one column (comma-separated), or be left out "
              f"to use every other column; got {covariates!r}.")
     drafted = scaffold_from_data(data, treatment=treatment, outcome=outcome,
-                                 covariates=columns, out=out, missing=missing)
+                                 covariates=columns, out=out, missing=missing,
+                                 cluster=cluster)
     write_new({drafted.study_path: drafted.study_text, drafted.graph_path: drafted.graph_text})
     typer.echo(f"wrote {_shown(drafted.study_path)} and {_shown(drafted.graph_path)}: "
                f"{len(drafted.covariates)} covariate(s)"

@@ -14,8 +14,9 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from causal._validation import check_literal
@@ -127,6 +128,27 @@ def _declared(treatment: str, outcome: str, covariates: Sequence[str],
     return columns, tuple(categorical)
 
 
+def _check_clusters(values: pd.Series, treatment: Any, cluster: str, source: str) -> None:
+    """One cluster, clusters of one row, or clusters that split the treatment perfectly:
+    a :class:`DataError` naming the column (:func:`causal.data.clusters.cluster_codes`)."""
+    from causal.data.clusters import cluster_codes
+
+    try:
+        cluster_codes(values, np.asarray(treatment, dtype=float), cluster)
+    except DataError as error:
+        raise DataError(f"{source}: {error}") from None
+
+
+def _with_cluster(columns: list[str], cluster: str | None) -> list[str]:
+    """The declared columns and the cluster column (once, after them)."""
+    if cluster is None or cluster in columns:
+        if cluster is not None and cluster in columns[:2]:
+            raise ParameterError("`cluster` must name a column other than the treatment and "
+                                 f"the outcome; got {cluster!r}.")
+        return columns
+    return [*columns, cluster]
+
+
 def _roles(treatment: str, outcome: str) -> dict[str, str]:
     return {treatment: "the treatment", outcome: "the outcome"}
 
@@ -155,7 +177,7 @@ def _check_present(available: Sequence[str], columns: list[str], roles: dict[str
 def check_frame(frame: pd.DataFrame, *, treatment: str, outcome: str,
                 covariates: Sequence[str], categorical: Sequence[str] = (),
                 outcome_kind: OutcomeKind = "any", missing: Missing = "refuse",
-                source: str = "DataFrame") -> TableData:
+                source: str = "DataFrame", cluster: str | None = None) -> TableData:
     """Check a DataFrame's declared columns and return them as a new, checked table.
 
     Parameters
@@ -178,6 +200,9 @@ def check_frame(frame: pd.DataFrame, *, treatment: str, outcome: str,
         :attr:`TableData.incomplete` (a column missing in every row is refused).
     source : str
         How messages name the data.
+    cluster : str, optional
+        A column grouping the rows (``[data] cluster``), kept as it is (any values); a row
+        missing it is treated as any other missing value.
 
     Returns
     -------
@@ -188,15 +213,16 @@ def check_frame(frame: pd.DataFrame, *, treatment: str, outcome: str,
     check_literal(outcome_kind, "outcome_kind", ("binary", "continuous", "any"))
     check_literal(missing, "missing", MISSING_RULES)
     return _checked(frame, treatment, outcome, covariates, categorical, outcome_kind, missing,
-                    source, copy=True)
+                    source, copy=True, cluster=cluster)
 
 
 def _checked(frame: pd.DataFrame, treatment: str, outcome: str, covariates: Sequence[str],
              categorical: Sequence[str], outcome_kind: OutcomeKind, missing: Missing,
-             source: str, *, copy: bool) -> TableData:
+             source: str, *, copy: bool, cluster: str | None = None) -> TableData:
     """The checks of :func:`check_frame`; ``copy=False`` only for a frame nobody else holds
     (one just read from a file), whose numeric columns are then not copied again."""
     columns, categorical = _declared(treatment, outcome, covariates, categorical)
+    columns = _with_cluster(columns, cluster)
     _check_present(list(frame.columns), columns, _roles(treatment, outcome), source)
     doubled = [c for c in columns if isinstance(frame[c], pd.DataFrame)]
     if doubled:
@@ -233,6 +259,10 @@ def _checked(frame: pd.DataFrame, treatment: str, outcome: str, covariates: Sequ
     for column in covariates:
         data[column] = _columns.covariate_values(kept[column], column, column in categorical,
                                                  source)
+    if cluster is not None and cluster not in data:
+        data[cluster] = kept[cluster].to_numpy(copy=True)
+    if cluster is not None:  # refused here, before any analysis or report starts
+        _check_clusters(pd.Series(data[cluster]), data[treatment], cluster, source)
     # arrays and RangeIndex'd series; with copy=True the new frame shares no memory with the
     # caller's
     checked = pd.DataFrame({c: data[c] for c in columns}, copy=copy)
@@ -290,7 +320,7 @@ def read_columns(path: str | Path) -> list[str]:
 
 def read_table(path: str | Path, *, treatment: str, outcome: str, covariates: Sequence[str],
                categorical: Sequence[str] = (), outcome_kind: OutcomeKind = "any",
-               missing: Missing = "refuse") -> TableData:
+               missing: Missing = "refuse", cluster: str | None = None) -> TableData:
     """Read the declared columns of a CSV, Parquet or Feather file and check them.
 
     Parameters
@@ -323,6 +353,7 @@ def read_table(path: str | Path, *, treatment: str, outcome: str, covariates: Se
     check_literal(outcome_kind, "outcome_kind", ("binary", "continuous", "any"))
     check_literal(missing, "missing", MISSING_RULES)
     columns, _ = _declared(treatment, outcome, covariates, categorical)
+    columns = _with_cluster(columns, cluster)
     path, fmt, source = open_file(path)
     raw = read_file(path, fmt, source)
     names, rows = columns_and_rows(raw, fmt, source)
@@ -337,5 +368,5 @@ def read_table(path: str | Path, *, treatment: str, outcome: str, covariates: Se
                             f"{available / 1e9:.1f} GB of memory is available.")
     frame = read_frame(raw, fmt, columns, source, len(names))
     table = _checked(frame, treatment, outcome, covariates, categorical, outcome_kind,
-                     missing, source, copy=False)
+                     missing, source, copy=False, cluster=cluster)
     return dataclasses.replace(table, file_sha256=raw.sha256)

@@ -35,11 +35,17 @@ def _prepare(frame: pd.DataFrame, data: DataSpec, study: Any) -> pd.DataFrame:
             raise DataError(f"{study.where}: indicator {name!r} refers to column {column!r}, "
                             "which the data lack.")
         frame[name] = _OPS[match["op"]](frame[column], float(match["number"])).astype("int64")
-    needed = [study.treatment, study.outcome, *data.covariates]
+    needed = [study.treatment, study.outcome, *data.covariates] + (
+        [data.cluster] if data.cluster else [])
     missing = [c for c in needed if c not in frame.columns]
     if missing:
         raise DataError(f"{study.where}: the data from {data.source!r} lack the column(s) "
                         f"{', '.join(map(repr, missing))} named in the study.")
+    if data.cluster and data.kind == "bundled":  # a user's file was checked when read
+        from causal.data.files import _check_clusters
+
+        _check_clusters(frame[data.cluster], frame[study.treatment], data.cluster,
+                        data.source)
     frame.attrs.update({"study": study.name, "treatment": study.treatment,
                         "outcome": study.outcome, "covariates": list(data.covariates)})
     return frame
@@ -55,7 +61,8 @@ def _user_table(data: DataSpec, study: Any) -> pd.DataFrame:
     else:
         table = read_table(data.file, treatment=study.treatment, outcome=study.outcome,
                            covariates=data.covariates, categorical=data.categorical,
-                           outcome_kind=data.outcome_kind, missing=data.missing)
+                           outcome_kind=data.outcome_kind, missing=data.missing,
+                           cluster=data.cluster)
     frame = table.frame.copy()
     frame.attrs.update({"source": data.source, "simulated": False, "n_read": table.n_read,
                         "dropped": dict(table.dropped), "missing": table.missing,

@@ -15,7 +15,9 @@ this module holds the types, so that :mod:`causal.data` never needs the study pa
 * ``treatment_interactions``: covariates that interact with the treatment in an outcome model;
 * ``terms``: products and splines, ``["age*sex", "bs(age, 4)"]`` (:mod:`causal._glm.terms`);
 * ``indicators``: derived 0/1 columns, ``{name = "column == number"}`` (``==``, ``<``, ``>``);
-* ``latent``: columns of a simulated cohort that analyses must not use.
+* ``latent``: columns of a simulated cohort that analyses must not use;
+* ``cluster``: a column grouping rows that are not independent (a therapist id): every
+  interval is then cluster-robust (:mod:`causal.estimate._clusters`).
 
 Each ``[[worlds]]`` table states one simulated truth: ``name``, ``description``,
 ``true_odds_ratio`` (the conditional OR of treatment on the outcome given covariates and
@@ -83,6 +85,8 @@ class DataSpec:
     #: ``missing = "multiple_imputation"``: how many imputed data sets (2 to the budget
     #: :data:`causal._budgets.MAX_IMPUTATIONS`)
     imputations: int = 20
+    #: a column grouping the rows (clients within therapists): cluster-robust intervals
+    cluster: str | None = None
     #: what the outcome must be: 0/1 ("binary"), a number ("continuous") or either ("any")
     outcome_kind: Literal["binary", "continuous", "any"] = "any"
     #: a user's file: the path resolved against the study file's folder

@@ -2,7 +2,9 @@
 
 Every estimator is configuration (keyword-only ``__init__``) with one method,
 ``estimate(data, *, treatment, outcome, covariates=(), categorical=(), squared=(),
-dropna=False) -> EffectEstimate``. Names are loaded on first use.
+dropna=False, cluster=None) -> EffectEstimate`` (``cluster``: a column grouping rows that are
+not independent; intervals are then cluster-robust, :mod:`causal.estimate._clusters`). Names
+are loaded on first use.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ _EXPORTS: dict[str, str] = {
     "IPW": "causal.estimate.ipw",
     "AIPW": "causal.estimate.aipw",
     "PSMatching": "causal.estimate.matching",
+    "GEE": "causal.estimate.gee",
+    "ClusterSummary": "causal.estimate.result",
     "LogisticModel": "causal._glm.models",
     "LinearModel": "causal._glm.models",
     "design_matrix": "causal._glm.declared",

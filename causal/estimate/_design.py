@@ -48,6 +48,9 @@ class Prepared:
     binary: bool
     n_dropped: int
     covariates: tuple[str, ...]
+    #: cluster codes 0..G-1 per row (``cluster=``), or None for independent rows
+    cluster: np.ndarray | None = None
+    cluster_name: str | None = None
 
     @property
     def n(self) -> int:
@@ -74,8 +77,12 @@ def prepare(
     squared: Sequence[str] = (),
     dropna: bool = False,
     terms: Sequence[str] = (),
+    cluster: str | None = None,
 ) -> Prepared:
-    """Validate ``data`` and the named columns and return the analysis arrays."""
+    """Validate ``data`` and the named columns and return the analysis arrays.
+
+    ``cluster`` names a column whose values group the rows (therapist, village); the rows of
+    a cluster are not independent (:mod:`causal.estimate._clusters`)."""
     if not isinstance(data, pd.DataFrame):
         raise ParameterError(f"`data` must be a pandas DataFrame; got {type(data).__name__}.")
     for value, name in ((treatment, "treatment"), (outcome, "outcome")):
@@ -96,7 +103,10 @@ def prepare(
                              f"got {list(covs)}.")
     if len(set(covs)) != len(covs):
         raise ParameterError(f"`covariates` lists a column twice: {list(covs)}.")
-    used = [treatment, outcome, *covs]
+    if cluster is not None and (not isinstance(cluster, str) or cluster in (treatment, outcome)):
+        raise ParameterError("`cluster` must name a column other than the treatment and the "
+                             f"outcome; got {cluster!r}.")
+    used = [treatment, outcome, *covs] + ([cluster] if cluster and cluster not in covs else [])
     missing_cols = [c for c in used if c not in data.columns]
     if missing_cols:
         raise DataError(f"the data lack column(s) {missing_cols} named in the analysis; "
@@ -128,9 +138,15 @@ def prepare(
 
         x, names = apply_terms(frame, x, names, terms, covs, cats)
     _check_rank(x, list(names))
+    codes = None
+    if cluster is not None:
+        from causal.data.clusters import cluster_codes
+
+        codes = cluster_codes(frame[cluster], a, cluster)
     return Prepared(treatment=treatment, outcome=outcome, a=a, y=y, x=x, x_names=names,
                     index=frame.index.copy(), binary=binary,
-                    n_dropped=n_dropped, covariates=covs)
+                    n_dropped=n_dropped, covariates=covs, cluster=codes,
+                    cluster_name=cluster)
 
 
 def _treatment_array(series: pd.Series, name: str) -> np.ndarray:

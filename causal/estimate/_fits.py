@@ -35,6 +35,8 @@ class CoefficientFit:
     phi: np.ndarray
     diagnostics: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: the model's parameters (for the CR1 factor (n-1)/(n-p), :mod:`causal.estimate._clusters`)
+    n_params: int = 0
 
 
 class Recorder:

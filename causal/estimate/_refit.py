@@ -83,7 +83,7 @@ def replicate_prepared(prep: Prepared, reps: Replicates, r: int, *,
     in two."""
     a = prep.a if reps.t is None else np.asarray(reps.t[r], dtype=float)
     y = prep.y if reps.y is None else np.asarray(reps.y[r], dtype=float)
-    x, names, index = prep.x, prep.x_names, prep.index
+    x, names, index, cluster = prep.x, prep.x_names, prep.index, prep.cluster
     if reps.extra is not None and categorical_extra:
         x = np.column_stack([x, (np.asarray(reps.extra[r]) > 0).astype(float)])
         names = (*names, f"{EXTRA_NAME}[1]")
@@ -98,7 +98,9 @@ def replicate_prepared(prep: Prepared, reps: Replicates, r: int, *,
                                  "(bootstrap counts or 0/1 subsets); got fractional weights.")
         rows = np.repeat(np.arange(prep.n), counts)
         a, y, x, index = a[rows], y[rows], x[rows], index[rows]
-    return dataclasses.replace(prep, a=a, y=y, x=x, x_names=names, index=index)
+        cluster = None if cluster is None else cluster[rows]
+    return dataclasses.replace(prep, a=a, y=y, x=x, x_names=names, index=index,
+                               cluster=cluster)
 
 
 def refit_loop(estimator: Any, prep: Prepared, measure: str, reps: Replicates,

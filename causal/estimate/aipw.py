@@ -48,7 +48,7 @@ class AIPW(BaseEstimator):
     cv : int or iterable of (train, test) index arrays
         Number of folds (``1`` fits the nuisance models on all the data, no cross-fitting), or
         explicit splits whose test sets partition the rows. Folds are drawn from
-        ``random_state``.
+        ``random_state``; with ``cluster=`` they are folds of whole clusters.
     measure, alpha, n_bootstrap, random_state
         As in :class:`~causal.estimate.GComputation`; a binary outcome's OR is **marginal**,
         from the two AIPW risks, with a delta-method SE of its log.
@@ -117,19 +117,36 @@ class AIPW(BaseEstimator):
                      rng_state: Any, cache: dict) -> np.ndarray:
         """Batched refits (:func:`causal.estimate._aipw_refit.aipw_refit`) where the nuisance
         models are the GLM core's; otherwise (and for weights that are not counts, or a
-        binary outcome replaced by non-0/1 values, which the loop names) one fit each."""
+        binary outcome replaced by non-0/1 values, which the loop names, or clustered rows,
+        whose folds are whole clusters) one fit each."""
         from causal.estimate._aipw_refit import aipw_refit, outcome_kind
 
         counts_ok = reps.weights is None or (
             np.all(reps.weights >= 0) and np.array_equal(reps.weights,
                                                          np.round(reps.weights)))
         y_ok = reps.y is None or not prep.binary or np.all((reps.y == 0) | (reps.y == 1))
-        if outcome_kind(self, prep.binary) is None or not counts_ok or not y_ok:
+        if (outcome_kind(self, prep.binary) is None or not counts_ok or not y_ok
+                or prep.cluster is not None):
             return super()._refit_batch(prep, measure, reps, rng_state, cache)
         return aipw_refit(self, prep, measure, reps, rng_state, cache)
 
-    def _splits(self, n: int, rng: np.random.Generator) -> list[tuple[np.ndarray, np.ndarray]]:
+    def _splits(self, n: int, rng: np.random.Generator, clusters: np.ndarray | None = None
+                ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Folds of rows; with clusters, folds of whole clusters (so no cluster is in both a
+        training and a test set, as cross-fitting's independence argument needs)."""
         cv = self.cv
+        if clusters is not None and isinstance(cv, int | np.integer) and cv > 1 \
+                and not isinstance(cv, bool):
+            g = int(clusters.max()) + 1
+            if cv > g:
+                raise ParameterError(f"`cv` must be at most the number of clusters ({g}) when "
+                                     f"folds are split by cluster; got {cv}.")
+            group = np.empty(g, dtype=np.int64)
+            for k, ids in enumerate(np.array_split(rng.permutation(g), int(cv))):
+                group[ids] = k
+            fold_of = group[clusters]
+            return [(np.flatnonzero(fold_of != k), np.flatnonzero(fold_of == k))
+                    for k in range(int(cv))]
         if isinstance(cv, int | np.integer) and not isinstance(cv, bool):
             if cv < 1 or cv > n:
                 raise ParameterError(f"`cv` must be a number of folds in [1, n]; got {cv}.")
@@ -158,7 +175,7 @@ class AIPW(BaseEstimator):
         out_model = self.outcome_model or (LogisticModel() if prep.binary else LinearModel())
         e, m1, m0 = np.empty(n), np.empty(n), np.empty(n)
         separated = False
-        splits = self._splits(n, rng)
+        splits = self._splits(n, rng, prep.cluster)
         who = label("AIPW", self.estimand)
         k_folds = len(splits)
         limit_notes: list[str] = []
@@ -252,7 +269,8 @@ class AIPW(BaseEstimator):
         fold = np.empty(n, dtype=np.int64)
         for k, (_, test) in enumerate(splits):
             fold[test] = k
-        diagnostics["nuisance"] = {"e": e, "m1": m1, "m0": m0, "a": a, "y": y, "fold": fold}
+        diagnostics["nuisance"] = {"e": e, "m1": m1, "m0": m0, "a": a, "y": y, "fold": fold,
+                                    "cluster": prep.cluster}
         k = len(splits)
         notes = [("no cross-fitting" if k == 1 else f"{k}-fold cross-fitting"),
                  f"propensity {ps_model!r}", f"outcome {out_model!r} ({self.outcome_fit})",

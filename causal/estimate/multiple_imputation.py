@@ -107,13 +107,13 @@ def _block(shared: tuple[Any, list[Any], dict[str, Any]], index: int) -> list[An
     """Imputation ``index``: complete it, run every estimator, keep what pooling needs."""
     from causal.estimate._design import prepare
     from causal.estimate._shared import shared_fits
-    from causal.estimate.study import NotEstimable, _fit_one
+    from causal.estimate.not_estimable import NotEstimable, fit_one
 
     imputations, estimators, kwargs = shared
     frame = imputations.completed(index)
     with shared_fits():
         prep = prepare(frame, **kwargs)
-        results = [_fit_one(estimator, prep, frame, kwargs) for estimator in estimators]
+        results = [fit_one(estimator, prep, frame, kwargs) for estimator in estimators]
     out: list[Any] = []
     for result in results:
         if isinstance(result, NotEstimable):
@@ -127,7 +127,7 @@ def _block(shared: tuple[Any, list[Any], dict[str, Any]], index: int) -> list[An
 
 
 def _pooled(per: Sequence[Any], m: int, n: int, alpha_note: str) -> Any:
-    from causal.estimate.study import NotEstimable
+    from causal.estimate.not_estimable import NotEstimable
 
     failed = [p for p in per if isinstance(p, NotEstimable)]
     if failed:

@@ -102,5 +102,7 @@ class OutcomeRegression(BaseEstimator):
         diagnostics = {"coefficients": dict(zip(names, fit.coef[0].tolist(), strict=True)),
                        "converged": bool(fit.converged[0])}
         kind = "logistic" if fit.family == "binomial" else "linear"
-        notes = [f"{kind} model, {self.se} SE"]
-        return CoefficientFit(float(fit.coef[0][1]), float(np.sqrt(var)), phi, diagnostics, notes)
+        # with clusters the base class replaces the SE by the cluster-robust one
+        notes = [f"{kind} model" if prep.cluster is not None else f"{kind} model, {self.se} SE"]
+        return CoefficientFit(float(fit.coef[0][1]), float(np.sqrt(var)), phi, diagnostics, notes,
+                              n_params=p)

@@ -43,6 +43,41 @@ class BootstrapResult:
 
 
 @dataclass(frozen=True)
+class ClusterSummary:
+    """How clustering changed an estimate's interval (:mod:`causal.estimate._clusters`).
+
+    ``std_error`` and ``ci`` of the estimate are the cluster-robust (CR1) ones; the naive
+    ones, which treat every row as independent, are kept here for comparison.
+    """
+
+    column: str
+    n_clusters: int
+    mean_cluster_size: float
+    largest_cluster: int
+    naive_std_error: float
+    naive_ci: tuple[float, float]
+    #: cluster-robust variance / naive variance of the estimate (measured, not assumed)
+    design_effect: float
+    icc_outcome: float
+    icc_treatment: float
+    correction: str = "CR1"
+    #: what the naive interval assumes
+    naive_kind: str = "rows independent"
+
+    @property
+    def widening(self) -> float:
+        """How many times wider the cluster-robust interval is (on the linear scale)."""
+        return float(self.design_effect ** 0.5)
+
+    def describe(self) -> str:
+        return (f"cluster-robust ({self.correction}) SE over {self.n_clusters} clusters of "
+                f"{self.column!r} (mean size {self.mean_cluster_size:.3g}): design effect "
+                f"{self.design_effect:.3g}, interval {self.widening:.3g}x the naive width; "
+                f"ICC of the outcome {self.icc_outcome:.3g}, of the treatment "
+                f"{self.icc_treatment:.3g}")
+
+
+@dataclass(frozen=True)
 class RefitSpec:
     """What is needed to refit an estimate: the estimator's class and options, the analysis
     (covariates, categorical, squared, dropna), the resolved measure, and the state of the
@@ -58,6 +93,7 @@ class RefitSpec:
     measure: str
     rng_state: Mapping[str, Any] | None = None
     terms: tuple[str, ...] = ()
+    cluster: str | None = None
 
     def estimator(self) -> Any:
         """A fresh estimator with the recorded options."""
@@ -68,6 +104,8 @@ class RefitSpec:
                "squared": self.squared, "dropna": self.dropna}
         if self.terms:
             out["terms"] = self.terms
+        if self.cluster is not None:
+            out["cluster"] = self.cluster
         return out
 
 
@@ -110,6 +148,9 @@ class EffectEstimate(SummaryMixin):
     warnings : tuple of str
         Every warning raised while estimating, also issued as a ``CausalWarning``.
     bootstrap : BootstrapResult or None
+    clustering : ClusterSummary or None
+        With ``cluster=``: the number of clusters, the design effect, the ICCs and the naive
+        interval; ``std_error`` and ``ci`` are then cluster-robust.
     matched_pairs : DataFrame or None
         Matching only: columns ``treated``, ``control`` holding row labels of ``data``.
     refit : RefitSpec or None
@@ -135,6 +176,7 @@ class EffectEstimate(SummaryMixin):
     notes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     bootstrap: BootstrapResult | None = None
+    clustering: ClusterSummary | None = None
     diagnostics: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
     matched_pairs: pd.DataFrame | None = field(default=None, compare=False, repr=False)
     two_by_two: TwoByTwo | None = field(default=None, compare=False, repr=False)
@@ -173,6 +215,14 @@ class EffectEstimate(SummaryMixin):
         rows = [{"quantity": self.label, "estimate": self.estimate, "std_error": self.std_error,
                  "ci_lower": self.ci[0], "ci_upper": self.ci[1], "p_value": self.p_value,
                  "method": self.method, "note": note}]
+        if self.clustering is not None:
+            c = self.clustering
+            rows[0]["note"] = note + "; " + c.describe()
+            rows.append({"quantity": f"{self.label}, naive interval ({c.naive_kind})",
+                         "estimate": self.estimate, "std_error": c.naive_std_error,
+                         "ci_lower": c.naive_ci[0], "ci_upper": c.naive_ci[1],
+                         "method": self.method,
+                         "note": f"ignores the clusters of {c.column!r}; for comparison only"})
         if self.bootstrap is not None:
             b = self.bootstrap
             rows.append({"quantity": f"{self.label}, bootstrap CI", "estimate": self.estimate,

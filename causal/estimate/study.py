@@ -31,6 +31,7 @@ import pandas as pd
 from causal._results import SummaryMixin, summary_frame
 from causal._validation import check_random_state
 from causal.errors import NotEstimableError, ParameterError
+from causal.estimate.not_estimable import NotEstimable, fit_one, not_estimable  # noqa: F401
 from causal.study.tables.published import PUBLISHED_SE
 
 if TYPE_CHECKING:  # the study package is imported only where a path must be loaded
@@ -42,7 +43,7 @@ PUBLISHED_METHOD = {"crude": "crude", "ipw": "IPW", "standardisation": "g-comput
                     "standardization": "g-computation", "g-computation": "g-computation",
                     "aipw": "AIPW", "outcome regression": "outcome regression"}
 #: SE conventions in words, for estimators whose notes do not name one
-_SE_FALLBACK = {"g-computation": "influence-function SE including the outcome model's "
+_SE_FALLBACK = {"GEE": "cluster-robust (CR1) sandwich SE", "g-computation": "influence-function SE including the outcome model's "
                                  "estimation", "crude": "influence-function (binomial) SE"}
 
 
@@ -82,6 +83,26 @@ class StudyEstimates(SummaryMixin):
         return tuple(e for e in self.estimates if not isinstance(e, NotEstimable))
 
     @property
+    def clustering(self) -> Any:
+        """The :class:`~causal.estimate.result.ClusterSummary` of the first estimate (the
+        clusters and ICCs are the data's, the same for every estimator), or None."""
+        return next((e.clustering for e in self.fitted if e.clustering is not None), None)
+
+    def clustering_sentence(self) -> str | None:
+        """One sentence on the clusters, or None for independent rows."""
+        c = self.clustering
+        if c is None:
+            return None
+        ratios = [e.clustering.widening for e in self.fitted if e.clustering is not None]
+        return (f"rows are clustered by {c.column!r} ([data] cluster): {c.n_clusters} clusters "
+                f"(mean size {c.mean_cluster_size:.3g}, largest {c.largest_cluster}); ICC of "
+                f"the outcome {c.icc_outcome:.3g} and of the treatment {c.icc_treatment:.3g} "
+                "(one-way ANOVA, measured); every interval is cluster-robust (CR1, influence "
+                "values summed within clusters), from "
+                f"{min(ratios):.3g} to {max(ratios):.3g} times the width of the naive "
+                "interval that treats rows as independent")
+
+    @property
     def se_conventions(self) -> tuple[str, ...]:
         """Per estimate, the standard-error convention of its interval, in words."""
         return tuple(se_convention(e) for e in self.estimates)
@@ -118,7 +139,10 @@ class StudyEstimates(SummaryMixin):
             kind = f"{result.odds_ratio_kind} OR; " if result.odds_ratio_kind else ""
             answer = self.compared_with(i)
             versus = f"; vs published '{answer.label}'" if answer is not None else ""
-            row["note"] = (f"{kind}{result.estimand_label}; {se}{versus}"
+            c = result.clustering
+            clustered = ("" if c is None else f"; design effect {c.design_effect:.3g}, naive CI "
+                         f"{c.naive_ci[0]:.4g} to {c.naive_ci[1]:.4g}")
+            row["note"] = (f"{kind}{result.estimand_label}; {se}{versus}{clustered}"
                            + (" (SIMULATED data)" if self.simulated else ""))
             rows.append(row)
         return summary_frame(rows)
@@ -142,7 +166,8 @@ def _ipw_conventions(published: tuple[Any, ...], measure: str) -> list[str]:
 
 def _estimators(outcome_type: str, interactions: tuple[str, ...], seed: int,
                 estimand: str = "ate", published: tuple[Any, ...] = (),
-                saturated: bool = False, exact: tuple[str, ...] = ()) -> list[Any]:
+                saturated: bool = False, exact: tuple[str, ...] = (),
+                clustered: bool = False) -> list[Any]:
     from causal.estimate import AIPW, IPW, Crude, GComputation, OutcomeRegression, PSMatching
 
     if outcome_type == "binary":
@@ -155,6 +180,10 @@ def _estimators(outcome_type: str, interactions: tuple[str, ...], seed: int,
     for measure in measures:
         out.append(Crude(measure=measure))
     out += fixed
+    if clustered:  # the population-averaged comparison (exchangeable working correlation)
+        from causal.estimate.gee import GEE
+
+        out.append(GEE(measure=fixed[0].measure))
     for measure in measures:
         out.append(GComputation(measure=measure, interactions=interactions, estimand=estimand,
                                 saturated=saturated))
@@ -167,98 +196,6 @@ def _estimators(outcome_type: str, interactions: tuple[str, ...], seed: int,
                           exact=exact, caliper=None if exact else 0.2,
                           estimand="atc" if estimand == "atc" else "att"))
     return out
-
-
-@dataclass(frozen=True)
-class NotEstimable:
-    """An estimator that could not be estimated on the data, in place of its estimate.
-
-    ``reason`` is one sentence (the estimator's own error message, or why its result had no
-    number); the report's estimates table shows "not estimable: <reason>" in its row, and
-    every analysis that needed this estimate says it was skipped.
-    """
-
-    method: str
-    measure: str
-    estimand: str
-    reason: str
-    odds_ratio_kind: str | None = None
-    estimate: float = float("nan")
-    ci: tuple[float, float] = (float("nan"), float("nan"))
-    notes: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-    matched_pairs: Any = None
-
-    @property
-    def estimand_label(self) -> str:
-        from causal.estimate.result import estimand_label
-
-        return estimand_label(self.estimand)
-
-    @property
-    def label(self) -> str:
-        return f"{self.measure.upper()} ({self.estimand.upper()})"
-
-    def summary(self) -> pd.DataFrame:
-        return summary_frame([{"quantity": f"{self.method} {self.measure.upper()}",
-                               "estimate": None, "std_error": None, "ci_lower": None,
-                               "ci_upper": None, "p_value": None,
-                               "note": f"not estimable: {self.reason}"}])
-
-
-def not_estimable(estimator: Any, error: BaseException | None = None,
-                  result: Any = None) -> NotEstimable:
-    """What to show for ``estimator`` when its fit raised ``error`` or gave no number."""
-    if error is not None:
-        reason = str(error).strip() or type(error).__name__
-    else:
-        flagged = "; ".join(getattr(result, "warnings", ()))
-        estimand = str(getattr(result, "estimand", "ate"))
-        who = _method_name(estimator) + (f" ({estimand.upper()})"
-                                         if estimand in ("ate", "att", "atu", "atc") else "")
-        reason = (f"{who}: the estimate or its standard error is not finite"
-                  + (f" ({flagged})" if flagged else ""))
-    if not reason.endswith("."):
-        reason += "."
-    measure = getattr(result, "measure", None) or getattr(estimator, "measure", "")
-    estimand = getattr(result, "estimand", None) or getattr(estimator, "estimand", "ate")
-    kind = getattr(result, "odds_ratio_kind", None)
-    if kind is None and measure == "or":  # which odds ratio the estimator would have given
-        kind = {"OutcomeRegression": "conditional", "Crude": "crude"}.get(
-            type(estimator).__name__, "marginal")
-    return NotEstimable(method=_method_name(estimator), measure=str(measure),
-                        estimand=str(estimand), reason=reason, odds_ratio_kind=kind)
-
-
-_METHOD_NAMES = {"Crude": "crude", "OutcomeRegression": "outcome regression",
-                 "GComputation": "g-computation", "IPW": "IPW", "AIPW": "AIPW",
-                 "PSMatching": "PS matching"}
-
-
-def _method_name(estimator: Any) -> str:
-    return _METHOD_NAMES.get(type(estimator).__name__, type(estimator).__name__)
-
-
-def _fit_one(estimator: Any, prep: Any, frame: pd.DataFrame, kwargs: dict) -> Any:
-    """``estimator``'s estimate, or :class:`NotEstimable` when it cannot be estimated."""
-    import math
-
-    from causal.errors import CausalError
-
-    try:
-        if hasattr(estimator, "_estimate_prepared"):
-            estimator._check_all()
-            result = estimator._estimate_prepared(
-                prep, categorical=kwargs["categorical"], squared=kwargs["squared"],
-                terms=kwargs["terms"])
-        else:
-            result = estimator.estimate(frame, **kwargs)
-    except (CausalError, ArithmeticError, np.linalg.LinAlgError) as error:
-        return not_estimable(estimator, error)
-    # an odds ratio of 0 (no events in one arm) is shown, with its interval left open
-    if not math.isfinite(result.estimate):
-        return not_estimable(estimator, result=result)
-    return result
 
 
 def estimate_study(study: Study | str | Path, *, world: str | None = None,
@@ -311,17 +248,19 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
     kwargs = dict(treatment=study.treatment, outcome=study.outcome,
                   covariates=list(spec.covariates), categorical=list(spec.categorical),
                   squared=list(spec.squared), terms=list(getattr(spec, "terms", ())))
+    cluster = getattr(spec, "cluster", None)
     estimand = study.estimand
     published = study.published
     saturated = bool(getattr(study, "saturated", False))
     estimators = _estimators(outcome_type, tuple(spec.treatment_interactions), seed, estimand,
                              published, saturated=saturated,
-                             exact=tuple(spec.categorical) if saturated else ())
+                             exact=tuple(spec.categorical) if saturated else (),
+                             clustered=cluster is not None)
     # the data checked and the design built once for all; one propensity fit, one outcome fit,
     # one fit for both measures; freed temporaries reused on a large cohort (causal._memory)
     with reuse_freed_memory(len(frame)), shared_fits():
-        prep = prepare(frame, **kwargs)
-        results = [_fit_one(estimator, prep, frame, kwargs) for estimator in estimators]
+        prep = prepare(frame, **kwargs, cluster=cluster)
+        results = [fit_one(estimator, prep, frame, kwargs) for estimator in estimators]
         fitted = [r for r in results if not isinstance(r, NotEstimable)]
         design_notes = _design_notes(prep, spec, fitted, estimand, saturated)
         del prep

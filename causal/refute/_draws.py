@@ -106,21 +106,46 @@ class RandomCovariate:
         return {"extra": rng.standard_normal((size, problem.n))}
 
 
+def cluster_counts(codes: np.ndarray, n_rep: int, rng: np.random.Generator) -> np.ndarray:
+    """(R, n) resampling counts of a cluster bootstrap: G clusters drawn with replacement per
+    replicate, every row of a cluster counted as often as its cluster was drawn (Cameron,
+    Gelbach & Miller 2008, the pairs cluster bootstrap)."""
+    g = int(codes.max()) + 1
+    drawn = np.empty((n_rep, g))
+    for row in drawn:
+        row[:] = np.bincount(rng.integers(0, g, size=g), minlength=g)
+    return drawn[:, codes]
+
+
+def _clusters_of(problem: Any) -> np.ndarray | None:
+    return getattr(getattr(problem, "prep", None), "cluster", None)
+
+
 @dataclass(frozen=True)
 class BootstrapCounts:
-    """Bootstrap: multinomial resampling counts (:func:`bootstrap_counts`)."""
+    """Bootstrap: multinomial resampling counts (:func:`bootstrap_counts`); with clusters
+    (``cluster=`` on the estimate), whole clusters are resampled (:func:`cluster_counts`)."""
 
     def __call__(self, problem: Any, rng: np.random.Generator, size: int) -> dict:
+        codes = _clusters_of(problem)
+        if codes is not None:
+            return {"weights": cluster_counts(codes, size, rng)}
         return {"weights": bootstrap_counts(problem.n, size, rng)}
 
 
 @dataclass(frozen=True)
 class Subsets:
-    """Data subsets: exactly ``size`` rows kept in every replicate (:func:`subset_mask`)."""
+    """Data subsets: exactly ``size`` rows kept in every replicate (:func:`subset_mask`); with
+    clusters, the same share of whole clusters (so the rows kept vary around ``size``)."""
 
     size: int
 
     def __call__(self, problem: Any, rng: np.random.Generator, size: int) -> dict:
+        codes = _clusters_of(problem)
+        if codes is not None:  # whole clusters: the same share of the clusters
+            g = int(codes.max()) + 1
+            keep = min(g - 1, max(2, round(g * self.size / problem.n)))
+            return {"weights": subset_mask(g, size, keep, rng)[:, codes]}
         return {"weights": subset_mask(problem.n, size, self.size, rng)}
 
 

@@ -89,7 +89,8 @@ def _refute_estimator(study: Study, spec: Any, data: Any, name: str, seed: int,
     from causal.refute.from_estimate import refute
 
     frame = data.frame
-    used = [study.treatment, study.outcome, *spec.covariates]
+    used = [study.treatment, study.outcome, *spec.covariates] + (
+        [spec.cluster] if getattr(spec, "cluster", None) else [])
     complete = frame.loc[frame[used].notna().all(axis=1)]
     binary = bool(np.isin(complete[study.outcome].to_numpy(), (0, 1)).all())
     measure = "rd" if binary else "md"
@@ -106,7 +107,8 @@ def _refute_estimator(study: Study, spec: Any, data: Any, name: str, seed: int,
     estimate = estimator.estimate(
         complete, treatment=study.treatment, outcome=study.outcome,
         covariates=list(spec.covariates), categorical=list(spec.categorical),
-        squared=list(spec.squared), terms=list(getattr(spec, "terms", ())))
+        squared=list(spec.squared), terms=list(getattr(spec, "terms", ())),
+        cluster=getattr(spec, "cluster", None))  # clustered: the bootstrap resamples clusters
     suite = refute(estimate, complete, n_simulations=n_simulations, random_state=rng)
     return StudyRefutation(
         study=study.name, world=data.world, simulated=data.simulated,

@@ -62,6 +62,8 @@ class RieszElements:
     phi_theta: np.ndarray = field(repr=False, compare=False)
     phi_sigma2: np.ndarray = field(repr=False, compare=False)
     phi_nu2: np.ndarray = field(repr=False, compare=False)
+    #: cluster codes 0..G-1 per row: the moments are then cluster-robust (CR1)
+    cluster: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def scale(self) -> float:
@@ -73,17 +75,28 @@ class RieszElements:
 
     @property
     def std_error(self) -> float:
-        return math.sqrt(float(np.mean(self.phi_theta**2)) / self.n)
+        return math.sqrt(self.moments[0] / self.n)
 
     @property
     def moments(self) -> tuple[float, float, float]:
+        """``(A, B, C)``; with clusters, from the influence values summed within clusters
+        times CR1's ``G/(G-1)`` (:mod:`causal.estimate._clusters`), so that ``A/n`` is the
+        cluster-robust variance of ``theta``."""
         ps = self.phi_scale
+        if self.cluster is not None:
+            from causal.estimate._clusters import cluster_totals, correction
+
+            g = int(self.cluster.max()) + 1
+            t = cluster_totals(np.column_stack([self.phi_theta, ps]), self.cluster, g)
+            f = correction(g, self.n) / self.n
+            return (float(f * t[:, 0] @ t[:, 0]), float(f * t[:, 0] @ t[:, 1]),
+                    float(f * t[:, 1] @ t[:, 1]))
         return (float(np.mean(self.phi_theta**2)), float(np.mean(self.phi_theta * ps)),
                 float(np.mean(ps**2)))
 
 
 def riesz_elements(y: Any, a: Any, e: Any, m1: Any, m0: Any, *,
-                   estimand: Estimand = "ate") -> RieszElements:
+                   estimand: Estimand = "ate", cluster: Any = None) -> RieszElements:
     """The debiased effect and the sensitivity elements from cross-fitted nuisances.
 
     Parameters
@@ -93,6 +106,8 @@ def riesz_elements(y: Any, a: Any, e: Any, m1: Any, m0: Any, *,
     e, m1, m0 : array_like
         Cross-fitted ``P(A=1|X)``, ``E[Y|A=1,X]``, ``E[Y|A=0,X]``. Never clipped here.
     estimand : {"ate", "att", "atc"}
+    cluster : array of int codes 0..G-1, optional
+        Rows grouped in clusters: the bounds' standard errors are then cluster-robust (CR1).
 
     Notes
     -----
@@ -156,7 +171,8 @@ def riesz_elements(y: Any, a: Any, e: Any, m1: Any, m0: Any, *,
                         f"sigma^2 = {sigma2:.3g}, nu^2 = {nu2:.3g} (nu^2 < 0 means the "
                         f"propensity model fits in-sample far better than out of fold).")
     return RieszElements(estimand, theta, sigma2, nu2, n, psi - w * theta,
-                         sigma2_i - sigma2, nu2_i - nu2)
+                         sigma2_i - sigma2, nu2_i - nu2,
+                         cluster=None if cluster is None else np.asarray(cluster))
 
 
 def _check_grid(value: Any, name: str, *, upper_open: bool = True, symmetric: bool = False

@@ -44,7 +44,8 @@ def elements_from_estimate(estimate: Any) -> RieszElements:
                              "bounds are additive; got measure "
                              f"{estimate.measure!r}. Refit the AIPW with measure='rd'.")
     return riesz_elements(nuisance["y"], nuisance["a"], nuisance["e"], nuisance["m1"],
-                          nuisance["m0"], estimand=estimate.estimand)
+                          nuisance["m0"], estimand=estimate.estimand,
+                          cluster=nuisance.get("cluster"))
 
 
 def _result(elements: RieszElements, *, cf_y: float, cf_d: float, rho: float, null: float,
@@ -136,7 +137,8 @@ def dml_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
                     squared: Sequence[str] = (), estimator: Any = None,
                     benchmarks: Any = None, cf_y: float = 0.03, cf_d: float = 0.03,
                     rho: float = 1.0, null: float = 0.0, alpha: float = 0.05,
-                    random_state: Any = None, estimate: Any = None) -> DMLSensitivity:
+                    random_state: Any = None, estimate: Any = None,
+                    cluster: str | None = None) -> DMLSensitivity:
     """Fit the cross-fitted AIPW, bound its omitted-variable bias, benchmark covariate groups.
 
     Parameters
@@ -160,6 +162,9 @@ def dml_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
         ``estimator``'s fit on ``data`` when the caller already has it (the analysis layer
         passes the AIPW estimate the report shows, so it is bounded rather than refitted);
         only the benchmarks are fitted here.
+    cluster : str, optional
+        A column grouping the rows: folds of whole clusters and cluster-robust (CR1)
+        confidence limits and RVa (an ``estimate`` fitted with ``cluster=`` carries its own).
 
     Returns
     -------
@@ -190,7 +195,7 @@ def dml_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
     spec = dict(treatment=treatment, outcome=outcome)
     long = estimate if estimate is not None else model.estimate(
         data, **spec, covariates=list(covariates), categorical=list(categorical),
-        squared=list(squared))
+        squared=list(squared), cluster=cluster)
     elements = elements_from_estimate(long)
     short_model = _short_estimator(model, long.diagnostics["nuisance"]["fold"])
     rows = []

@@ -63,7 +63,8 @@ def individual_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
                            squared: Sequence[str] = (), benchmarks: Sequence[str] = (),
                            kd: Sequence[float] = (1, 2, 3), rare_outcome: bool | None = None,
                            latent: str | None = None, alpha: float = 0.05,
-                           random_state: Any = 0) -> IndividualSensitivity:
+                           random_state: Any = 0,
+                           cluster: str | None = None) -> IndividualSensitivity:
     """E-value, OVB with benchmarks, and Rosenbaum Γ* for one data set.
 
     Parameters
@@ -87,6 +88,10 @@ def individual_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
         Seeds the propensity-score matching behind the Rosenbaum bounds (it breaks ties
         between equally close controls at random); the same seed gives the same pairs and
         the same Gamma*.
+    cluster : str, optional
+        A column grouping the rows: the E-value's interval and the OVB intervals and RVa are
+        cluster-robust (CR1); Rosenbaum's matched-pair test is left as it is (its pairs are
+        treated as independent).
 
     Returns
     -------
@@ -108,12 +113,12 @@ def individual_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
                              "are not marked simulated (attrs['simulated']).")
     chosen = list(benchmarks) or [strongest_benchmark(data, **model)]
     ovb = ovb_sensitivity(data, **model, benchmarks=chosen, kd=kd, alpha=alpha,
-                          infeasible="skip")
+                          infeasible="skip", cluster=cluster)
     if ovb.model == "linear probability":
         if rare_outcome is None:
             raise ParameterError("`rare_outcome` must be True or False for a 0/1 outcome (the "
                                  "E-value of an odds ratio depends on it); got None.")
-        logistic = OutcomeRegression(alpha=alpha).estimate(data, **model)
+        logistic = OutcomeRegression(alpha=alpha).estimate(data, **model, cluster=cluster)
         measure = dataclasses.replace(logistic.to_measure(), rare_outcome=rare_outcome,
                                       label="logistic regression: conditional OR")
     else:

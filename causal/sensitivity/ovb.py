@@ -101,7 +101,7 @@ def partial_r2(t_statistic: float, dof: float) -> float:
 
 
 def robustness_value(t_statistic: float, dof: float, *, q: float = 1.0,
-                     alpha: float | None = None) -> float:
+                     alpha: float | None = None, se_inflation: float = 1.0) -> float:
     """Robustness value ``RV_q`` (``alpha=None``) or ``RV_{q,alpha}``.
 
     The minimum strength, equal partial R² with treatment and outcome, of a confounder that
@@ -117,6 +117,11 @@ def robustness_value(t_statistic: float, dof: float, *, q: float = 1.0,
         Share of the estimate to remove (1: bring it to zero).
     alpha : float or None
         Significance level; None for the point-estimate version.
+    se_inflation : float
+        The ratio of the SE that decides significance to the classical one (a cluster-robust
+        SE over the classical SE): the critical value ``f*`` is multiplied by it, i.e. the
+        adjusted estimate must stay ``t_crit x se_inflation`` classical SEs from zero. This
+        assumes the ratio is the same after adjusting for the confounder.
 
     Returns
     -------
@@ -133,7 +138,7 @@ def robustness_value(t_statistic: float, dof: float, *, q: float = 1.0,
     q = check_positive(q, "q", what="a share of the estimate")
     f_q = q * abs(t) / math.sqrt(dof)
     f_crit = 0.0 if alpha is None else (_t_quantile(check_alpha(alpha), dof - 1)
-                                        / math.sqrt(dof - 1))
+                                        / math.sqrt(dof - 1)) * float(se_inflation)
     f = f_q - f_crit
     if f <= 0:
         return 0.0
@@ -175,7 +180,8 @@ class AdjustedEstimate(SummaryMixin):
 def adjusted_estimate(estimate: float, std_error: float, dof: float, *, r2dz_x: float,
                       r2yz_dx: float, reduce: bool = True, alpha: float = 0.05,
                       label: str = "", heuristic: bool = False,
-                      ci_dof: Literal["dof - 1", "dof"] = "dof - 1") -> AdjustedEstimate:
+                      ci_dof: Literal["dof - 1", "dof"] = "dof - 1",
+                      se_inflation: float = 1.0) -> AdjustedEstimate:
     """Estimate, SE, t and CI adjusted for a confounder of given partial R²s.
 
     Parameters
@@ -194,6 +200,10 @@ def adjusted_estimate(estimate: float, std_error: float, dof: float, *, r2dz_x: 
         Set when the input is a log-OR with a z statistic (see the module docstring).
     ci_dof : {"dof - 1", "dof"}
         Degrees of freedom of the CI's t quantile (module docstring; "dof" as R sensemakr).
+    se_inflation : float
+        A cluster-robust SE over the classical ``std_error``: the bias (an R² identity of the
+        classical SE) is unchanged, the adjusted SE, t and CI are multiplied by it (its ratio
+        taken as unchanged by the confounder).
 
     Returns
     -------
@@ -225,7 +235,8 @@ def adjusted_estimate(estimate: float, std_error: float, dof: float, *, r2dz_x: 
     direction = -np.sign(est) if reduce else np.sign(est)
     direction = direction if est != 0 else (-1.0 if reduce else 1.0)
     adj = est + direction * bias
-    adj_se = se * np.sqrt((1 - r2y) / (1 - r2d)) * math.sqrt(dof / (dof - 1))
+    adj_se = se * np.sqrt((1 - r2y) / (1 - r2d)) * math.sqrt(dof / (dof - 1)) * float(
+        se_inflation)
     crit = _t_quantile(alpha, dof - 1 if ci_dof == "dof - 1" else dof)
     with np.errstate(divide="ignore", invalid="ignore"):
         t_adj = adj / adj_se

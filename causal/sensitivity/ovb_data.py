@@ -197,6 +197,15 @@ def _columns_of(name: str, x_names: Sequence[str]) -> list[int]:
             if col == name or col == f"{name}^2" or col.startswith(f"{name}[")]
 
 
+def _cluster_se(z: np.ndarray, y: np.ndarray, beta: np.ndarray, codes: np.ndarray) -> float:
+    """CR1 SE of the treatment coefficient (column 1) of least squares."""
+    from causal.estimate._clusters import cluster_covariance
+
+    n, p = z.shape
+    phi = n * np.linalg.solve(z.T @ z, (z * (y - z @ beta)[:, None]).T).T[:, 1]
+    return float(math.sqrt(cluster_covariance(phi, codes, n_params=p)[0, 0]))
+
+
 def ovb_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
                     covariates: Sequence[str] = (), categorical: Sequence[str] = (),
                     squared: Sequence[str] = (),
@@ -204,7 +213,8 @@ def ovb_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
                     kd: Any = (1, 2, 3), ky: Any = None, q: float = 1.0, alpha: float = 0.05,
                     reduce: bool = True, dropna: bool = False,
                     infeasible: Literal["raise", "skip"] = "raise",
-                    ci_dof: Literal["dof - 1", "dof"] = "dof - 1") -> OVBDataResult:
+                    ci_dof: Literal["dof - 1", "dof"] = "dof - 1",
+                    cluster: str | None = None) -> OVBDataResult:
     """Omitted-variable-bias sensitivity of a least-squares treatment coefficient.
 
     Parameters
@@ -237,6 +247,12 @@ def ovb_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
     ci_dof : {"dof - 1", "dof"}
         Degrees of freedom of the adjusted CIs' t quantile: the paper's ``dof - 1`` (default)
         or R sensemakr's ``dof``.
+    cluster : str, optional
+        A column grouping the rows. The treatment coefficient's SE is then cluster-robust
+        (CR1, Stata's ``G/(G-1) (n-1)/(n-p)``); the partial R²s and ``RV_q`` are R² identities
+        of the classical t and do not change, while the adjusted intervals and ``RV_{q,alpha}``
+        use the cluster-robust SE (its ratio to the classical one taken as unchanged by the
+        confounder).
 
     Returns
     -------
@@ -268,7 +284,7 @@ def ovb_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
         raise ParameterError(f"`ky` must have as many values as `kd`; got {kys.size} and "
                              f"{kds.size}.")
     prep = prepare(data, treatment=treatment, outcome=outcome, covariates=covariates,
-                   categorical=categorical, squared=squared, dropna=dropna)
+                   categorical=categorical, squared=squared, dropna=dropna, cluster=cluster)
     n = prep.n
     ones = np.ones((n, 1))
     z = np.column_stack([ones, prep.a, prep.x])
@@ -277,6 +293,15 @@ def ovb_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
     est, se = float(beta[1]), float(math.sqrt(cov[1, 1]))
     t = est / se
     notes: list[str] = []
+    inflation = 1.0
+    if prep.cluster is not None:
+        classical = se
+        se = _cluster_se(z, prep.y, beta, prep.cluster)
+        inflation = se / classical
+        notes.append(f"cluster-robust (CR1) SE over {int(prep.cluster.max()) + 1} clusters "
+                     f"of {cluster!r}: {inflation:.3g}x the classical SE; partial R² and RV_q "
+                     "from the classical t, adjusted CIs and RV_q,alpha from the "
+                     "cluster-robust SE")
     if prep.binary:
         notes.append("0/1 outcome: linear probability model (estimate is a risk difference; "
                      "classical SE)")
@@ -301,7 +326,8 @@ def ovb_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
                     raise ParameterError(f"benchmark {name!r}: {error}") from None
                 notes.append(f"{label} skipped: no such confounder is possible")
                 continue
-            bounds.append(adjusted_estimate(est, se, dof, r2dz_x=r2dz, r2yz_dx=r2yz,
+            bounds.append(adjusted_estimate(est, se / inflation, dof, r2dz_x=r2dz,
+                                            r2yz_dx=r2yz, se_inflation=inflation,
                                             reduce=reduce, alpha=alpha, label=label,
                                             ci_dof=ci_dof))
     return OVBDataResult(
@@ -309,6 +335,7 @@ def ovb_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
         model="linear probability" if prep.binary else "linear", n=n, n_parameters=z.shape[1],
         estimate=est, std_error=se, dof=float(dof), t_statistic=t,
         partial_r2=partial_r2(t, dof), rv_q=robustness_value(t, dof, q=q),
-        rv_qa=robustness_value(t, dof, q=q, alpha=alpha), q=q, alpha=alpha, reduce=reduce,
+        rv_qa=robustness_value(t, dof, q=q, alpha=alpha, se_inflation=inflation), q=q,
+        alpha=alpha, reduce=reduce,
         benchmarks=tuple(strengths), bounds=tuple(bounds), notes=tuple(notes),
         coefficients=dict(zip(z_names, beta.tolist(), strict=True)))

@@ -186,7 +186,7 @@ def _check_frame(frame: Any, spec: Any, info: Any) -> Any:
     return check_frame(frame, treatment=info.treatment, outcome=info.outcome,
                        covariates=spec.covariates, categorical=spec.categorical,
                        outcome_kind=spec.outcome_kind, missing=spec.missing,
-                       source=spec.source)
+                       source=spec.source, cluster=spec.cluster)
 
 
 def _graph(table: Any, given: Any, where: Path | str, directory: Path,

@@ -124,6 +124,7 @@ class Study:
                    missing: Literal["refuse", "complete_case",
                                     "multiple_imputation"] = "refuse",
                    imputations: int | None = None,
+                   cluster: str | None = None,
                    source: str = "DataFrame", description: str = "",
                    estimand: Literal["ate", "att", "atc"] = "ate",
                    saturated: bool = False, randomised: bool = False,
@@ -166,6 +167,11 @@ class Study:
             with every estimator pooled by Rubin's rules beside the complete-case analysis.
         imputations : int, optional
             With ``missing="multiple_imputation"``: how many imputed data sets (default 20).
+        cluster : str, optional
+            A column grouping rows that are not independent (clients of one therapist,
+            ``[data] cluster``): every interval is then cluster-robust (CR1), bootstrap
+            replicates and folds are of clusters, and the estimates show the number of
+            clusters, the design effect and the ICCs of the outcome and the treatment.
         source : str
             How the report names where the data come from (``[data] source`` of a study file;
             the report's data hash is computed from the values, whatever the source).
@@ -210,6 +216,8 @@ class Study:
                                 "outcome_kind": _outcome_kind(measure)}
         if imputations is not None:
             data["imputations"] = imputations
+        if cluster is not None:
+            data["cluster"] = cluster
         raw: dict[str, Any] = {
             "study": {"name": name, "title": title if title is not None else name,
                       "treatment": treatment, "outcome": outcome},

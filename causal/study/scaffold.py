@@ -108,7 +108,8 @@ def _identifier(series: pd.Series) -> bool:
 
 def scaffold_from_data(data: str | Path, *, treatment: str, outcome: str,
                        covariates: Sequence[str] | None = None,
-                       out: str | Path = ".", missing: str = "refuse") -> Scaffold:
+                       out: str | Path = ".", missing: str = "refuse",
+                       cluster: str | None = None) -> Scaffold:
     """Draft a study file and a graph for a data file.
 
     Parameters
@@ -127,6 +128,9 @@ def scaffold_from_data(data: str | Path, *, treatment: str, outcome: str,
         Written as ``[data] missing`` when the file has missing values in the declared
         columns ("refuse" leaves the choice to the user, commented, with the counts;
         "multiple_imputation" also writes ``imputations = 20``).
+    cluster : str, optional
+        A column grouping the rows, written as ``[data] cluster`` (never a covariate); the
+        clusters are checked as the study will check them.
     """
     from causal._validation import check_literal
     from causal.data.files import read_columns, read_table
@@ -138,8 +142,10 @@ def scaffold_from_data(data: str | Path, *, treatment: str, outcome: str,
     _refuse_unsafe("treatment", treatment)
     _refuse_unsafe("outcome", outcome)
     unsafe: list[str] = []
+    if cluster is not None:
+        _refuse_unsafe("cluster", cluster)
     if covariates is None:
-        candidates = [c for c in columns if c not in (treatment, outcome)]
+        candidates = [c for c in columns if c not in (treatment, outcome, cluster)]
         unsafe = [c for c in candidates if _unsafe_name(c) is not None]
         candidates = [c for c in candidates if c not in unsafe]
     else:
@@ -153,7 +159,7 @@ def scaffold_from_data(data: str | Path, *, treatment: str, outcome: str,
         for name in candidates:
             _refuse_unsafe("covariate", name)
     table = read_table(data, treatment=treatment, outcome=outcome, covariates=candidates,
-                       categorical=candidates, missing="complete_case")
+                       categorical=candidates, missing="complete_case", cluster=cluster)
     frame = table.frame
     left_out = () if chosen_by_user else tuple(c for c in candidates if _identifier(frame[c]))
     chosen = tuple(c for c in candidates if c not in left_out)
@@ -193,7 +199,8 @@ def scaffold_from_data(data: str | Path, *, treatment: str, outcome: str,
     source = Path(os.path.relpath(data.resolve(), out.resolve())).as_posix()
     study_text = _study_text(stem, data, source, treatment, outcome, chosen, categorical,
                              left_out, table, graph_path.name, binary,
-                             float(frame[outcome].mean()) if binary else None, missing)
+                             float(frame[outcome].mean()) if binary else None, missing,
+                             cluster)
     graph_text = _graph_text(stem, data.name, treatment, outcome, chosen, columns)
     return Scaffold(study_path, graph_path, study_text, graph_text, chosen, categorical,
                     left_out, tuple(notes))
@@ -209,7 +216,7 @@ def _zero_one(values: pd.Series) -> bool:
 def _study_text(name: str, data: Path, source: str, treatment: str, outcome: str,
                 covariates: tuple[str, ...], categorical: tuple[str, ...],
                 left_out: tuple[str, ...], table, graph_file: str, binary: bool,
-                prevalence: float | None, missing: str) -> str:
+                prevalence: float | None, missing: str, cluster: str | None = None) -> str:
     lines = [
         f"# Study file drafted by `causal init` from {data.name}. Lines starting with # are",
         "# comments. Check every field: the draft knows the columns, not the study.",
@@ -232,6 +239,9 @@ def _study_text(name: str, data: Path, source: str, treatment: str, outcome: str
     if categorical:
         lines.append(f"categorical = {_toml_list(categorical)}   # text columns: entered as "
                      "categories")
+    if cluster is not None:
+        lines.append(f"cluster = {_toml(cluster)}   # rows of one {cluster} are not "
+                     "independent: cluster-robust intervals")
     flags = tuple(c for c in covariates if c not in categorical and _zero_one(table.frame[c]))
     if flags:
         # a 0/1 column gives the same models as a number or as a category; listed as a

@@ -36,6 +36,8 @@ def bootstrap(estimate: EffectEstimate, data: pd.DataFrame, *,
     with frequency weights ``c_r`` is exactly the fit on the resampled rows (for least
     squares, the logistic likelihood and the Hajek IPW sums alike), so the R resamples are an
     (R, n) weight matrix solved together. The propensity model is refitted in every resample.
+    For an estimate fitted with ``cluster=``, whole clusters are resampled (each row weighted
+    by how often its cluster was drawn).
 
     References
     ----------
@@ -50,6 +52,10 @@ def bootstrap(estimate: EffectEstimate, data: pd.DataFrame, *,
     sentence = (f"Across {int(converged.sum())} bootstrap resamples the estimate averages {fmt(centre)} "
                 f"against {fmt(s.original)} on the data "
                 f"({'consistent' if passed else 'inconsistent'}, p = {p_value:.3g}).")
+    codes = getattr(getattr(p, "prep", None), "cluster", None)
+    resampling = ("rows, with replacement" if codes is None else
+                  f"clusters of {p.prep.cluster_name!r} ({int(codes.max()) + 1}), with "
+                  "replacement")
     return s.finish(refuter="bootstrap", refuted=refuted, converged=converged,
-                    expected="original", parameters={"resampling": "rows, with replacement"},
+                    expected="original", parameters={"resampling": resampling},
                     p_value=p_value, passed=passed, rule=rule, sentence=sentence)

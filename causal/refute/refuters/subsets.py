@@ -57,5 +57,8 @@ def data_subset(estimate: EffectEstimate, data: pd.DataFrame, *,
                 f"(p = {p_value:.3g}).")
     return s.finish(refuter="data subsets", refuted=refuted, converged=converged,
                     expected="original",
-                    parameters={"subset_fraction": fraction, "subset_size": size},
+                    parameters={"subset_fraction": fraction, "subset_size": size,
+                                **({"subset_of": "whole clusters"}
+                                   if getattr(getattr(p, "prep", None), "cluster", None)
+                                   is not None else {})},
                   p_value=p_value, passed=passed, rule=rule, sentence=sentence)

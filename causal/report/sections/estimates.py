@@ -41,11 +41,22 @@ def _table(result, world: str | None) -> pd.DataFrame:
             "ci_lower": estimate.ci[0],
             "ci_upper": estimate.ci[1],
             "SE convention of the CI": se,
+            **_clustered(estimate, result),
             # each warning beside the estimator it comes from
             "warnings": " | ".join(estimate.warnings),
             **status,
         })
     return pd.DataFrame(rows)
+
+
+def _clustered(estimate, result) -> dict:
+    """The naive interval and the design effect beside a cluster-robust one."""
+    if result.clustering is None:
+        return {}
+    c = getattr(estimate, "clustering", None)
+    return {"naive CI (rows independent)": "" if c is None else
+            f"{c.naive_ci[0]:.4g}–{c.naive_ci[1]:.4g}",
+            "design effect": np.nan if c is None else c.design_effect}
 
 
 def _num(value: float) -> str:
@@ -154,6 +165,12 @@ def build(analysis: Analysis) -> Section | None:
 
                 shown, data["missing_data"] = missing_data.blocks(result, key)
                 blocks.extend(shown)
+        if getattr(result, "clustering", None) is not None:
+            sentence = result.clustering_sentence()
+            blocks.append(Callout(sentence[0].upper() + sentence[1:] + ". The design effect "
+                                  "is the cluster-robust variance over the naive one; every "
+                                  "sensitivity analysis below starts from the cluster-robust "
+                                  "interval.", "info"))
         table = _judged(_table(result, None), result, truth)
         blocks.append(Table(table, caption=f"Estimates {label}. 'conditional OR' is a logistic "
                                            f"coefficient; 'marginal OR' compares two "

@@ -60,11 +60,26 @@ def build(analysis: Analysis) -> Section | None:
             f"The outcome is rare ({prevalence:.0%} overall), so OR ≈ RR."))
     for note in result.notes:
         blocks.append(Callout(note, "warning"))
+    clustered = analysis.extras.get("claim_clustering")
+    if isinstance(clustered, Failure):
+        blocks.append(Callout(clustered.sentence(), "warning"))
+    elif clustered is not None:
+        blocks.append(Callout(clustered.sentence(), "warning"))
+        blocks.append(Table(clustered.summary()[["quantity", "estimate", "ci_lower",
+                                                 "ci_upper", "note"]],
+                            caption="The headline interval widened by an ASSUMED Kish design "
+                                    "effect 1 + (m - 1) ICC ([claim] clustering): a "
+                                    "hypothesis of the study file, not a reported number."))
     data = {"measure": headline.measure, "conversion": result.conversion,
             "rr_point": result.rr_point,
             "rr_ci": None if result.rr_ci is None else list(result.rr_ci),
             "evalue_point": result.point, "evalue_ci": result.ci,
             "ci_limit_used": result.ci_limit_used, "true": result.true}
+    if clustered is not None and not isinstance(clustered, Failure):
+        data["clustering_assumed"] = [
+            {"icc": r.icc, "mean_cluster_size": r.mean_cluster_size,
+             "design_effect": r.design_effect, "ci": list(r.ci), "evalue_ci": e}
+            for r, e in zip(clustered.rows, clustered.evalue_ci, strict=True)]
     source = "E-value of the reported estimate"
     point = computed(result.point, source, f"{result.point:.2f}")
     limit = computed(result.ci, source, f"{result.ci:.2f}") if result.ci is not None else None

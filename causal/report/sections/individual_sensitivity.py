@@ -226,6 +226,13 @@ def build(analysis: Analysis) -> Section | None:
         f"(Cinelli & Hazlett 2020), with confounders {multiples} "
         f"as strong as {bench} ({chosen}) as benchmarks; and 1:1 propensity-score matching "
         f"with Rosenbaum bounds ({test_name}), giving Γ*, the hidden bias at which significance at 5% is lost."))
+    for (label, *_), r in zip(cases, results, strict=True):
+        clustered = [note for note in r.ovb.notes if note.startswith("cluster-robust")]
+        if clustered:  # [data] cluster: every interval here is the cluster-robust one
+            blocks.append(Callout(
+                f"{label}: the E-value's interval ({r.measure.ci[0]:.3g} to "
+                f"{r.measure.ci[1]:.3g}) is cluster-robust (CR1); omitted-variable bias: "
+                f"{clustered[0]}.", "info"))
     unit = outcome_unit(analysis.study)
     frame = pd.DataFrame([_row(label, r, bench, unit) for (label, *_), r in zip(cases, results,
                                                                          strict=True)])

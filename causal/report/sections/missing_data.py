@@ -14,7 +14,7 @@ import pandas as pd
 
 from causal.estimate.study import NotEstimable
 from causal.plots._figure import figure_bytes, new_figure
-from causal.report.model import Callout, Figure, Paragraph, Table
+from causal.report.model import Figure, Paragraph, Table
 
 
 def _ci(e: Any) -> str:

@@ -20,7 +20,8 @@ from causal.study._reader import MAX_COUNT, TableReader, spec_error
 
 CLAIM_KEYS = frozenset({"label", "subgroup", "outcome", "benefit", "primary", "treated",
                         "control", "overall", "estimates", "sample", "unmeasured", "notes",
-                        "adjusted_for"})
+                        "adjusted_for", "clustering"})
+CLUSTERING_KEYS = frozenset({"icc", "mean_cluster_size", "justification"})
 GROUP_KEYS = frozenset({"label", "events", "total", "percent", "source"})
 ESTIMATE_KEYS = frozenset({"label", "measure", "estimate", "ci", "p_value", "alpha", "adjustment",
                            "adjusted_for", "odds_ratio_kind", "headline", "source", "outcome_sd",
@@ -117,6 +118,27 @@ def _p_text(reader: TableReader) -> str | None:
     return str(value)
 
 
+def _clustering(reader: TableReader) -> Any:
+    """``clustering = { icc = 0.05 (or a list), mean_cluster_size = 10, justification }``:
+    an ASSUMED ICC, never a reported one."""
+    from causal.claims.model import ClusteringAssumption
+
+    sub = reader.sub("clustering", CLUSTERING_KEYS, what="a table { icc = 0.05 (or a list of "
+                     "ICCs), mean_cluster_size = 10 }")
+    if sub is None:
+        return None
+    expected = "an ICC in [0, 1) or a non-empty list of them"
+    raw = sub.table.get("icc")
+    values = raw if isinstance(raw, list) else [raw]
+    if raw is None or not values or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v < 1
+            for v in values):
+        raise sub.error("icc", expected, raw)
+    size = sub.number("mean_cluster_size", low=1, expected="a mean cluster size >= 1")
+    return ClusteringAssumption(tuple(float(v) for v in values), float(size),
+                                sub.string("justification", ""))
+
+
 def parse_one(raw: Any, where: str, path: Path | str, *, treatment: str, outcome: str,
               citation: str) -> PublishedClaim:
     """One ``[claim]`` (or one ``[[claims]]`` entry) as a :class:`PublishedClaim`."""
@@ -151,7 +173,7 @@ def parse_one(raw: Any, where: str, path: Path | str, *, treatment: str, outcome
             subgroup=reader.string("subgroup", ""),
             benefit=reader.choice("benefit", ("higher", "lower"), None),
             unmeasured=confounders, primary=reader.boolean("primary", False),
-            adjusted_for=reader.names("adjusted_for", ()))
+            adjusted_for=reader.names("adjusted_for", ()), clustering=_clustering(reader))
     except CausalError as error:
         raise StudySpecError(f"{path}: field `{where}`: {error}") from None
 

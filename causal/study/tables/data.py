@@ -24,8 +24,10 @@ from causal.study._reader import MAX_PATH_CHARS, TableReader, spec_error
 KEYS = frozenset({"source", "description", "covariates", "categorical", "squared",
                   "treatment_interactions", "terms", "indicators", "latent", "n", "cohort", "uptake",
                   "recovery", "benchmark", "missing", "outcome_kind",
-                  "imputations"})
+                  "imputations", "cluster"})
 SIMULATED_ONLY = frozenset({"n", "cohort", "uptake", "recovery", "latent"})
+#: keys a simulated cohort cannot have (it is drawn with independent rows)
+REAL_ONLY = ("cluster",)
 BENCHMARK_KEYS = frozenset({"source", "description"})
 COHORT_KEYS = frozenset({"age_mean", "age_sd", "age_range", "female", "white",
                          "long_term_condition", "phq9_mean", "phq9_sd", "gad7_mean", "gad7_sd",
@@ -121,6 +123,14 @@ def _source(reader: TableReader, directory: Path, key: str = "source"
     return source, (directory / source)
 
 
+def _cluster(reader: TableReader, covariates: tuple[str, ...]) -> str | None:
+    """``cluster``: the name of a column grouping the rows, or None."""
+    if "cluster" not in reader:
+        return None
+    return reader.string("cluster", expected="the name of a column grouping the rows (e.g. "
+                         "\"therapist_id\")", max_chars=MAX_PATH_CHARS, nonempty=True)
+
+
 def parse(raw: Any, path: Path | str, *, directory: Path, in_python: bool = False) -> DataSpec:
     """The ``[data]`` table as a :class:`~causal.data.spec.DataSpec`."""
     reader = TableReader(raw, "data", path, KEYS)
@@ -165,18 +175,19 @@ def parse(raw: Any, path: Path | str, *, directory: Path, in_python: bool = Fals
         benchmark={} if benchmark is None else dict(benchmark.table),
         missing=reader.choice("missing", MISSING, "refuse"),
         outcome_kind=reader.choice("outcome_kind", OUTCOME_KINDS, "any"),
-        imputations=_imputations(reader), file=file)
+        imputations=_imputations(reader), cluster=_cluster(reader, covariates),
+        file=file)
     if source != SIMULATED:
         present = sorted(SIMULATED_ONLY & set(reader.table))
         if present:
             raise spec_error(path, f"data.{present[0]}",
                              "absent unless data.source = 'simulated'", present[0])
         return spec
-    for key in ("missing", "outcome_kind", "imputations"):
+    for key in ("missing", "outcome_kind", "imputations", *REAL_ONLY):
         if key in reader:
             raise spec_error(path, f"data.{key}", "absent when data.source = 'simulated' "
-                             "(a simulated cohort has no missing values and a 0/1 outcome)",
-                             reader.table[key])
+                             "(a simulated cohort has no missing values, a 0/1 outcome and "
+                             "independent rows)", reader.table[key])
     unknown = [c for c in covariates if c not in SIMULATED_COVARIATES]
     if unknown:
         raise reader.error("covariates", f"simulated covariates "
