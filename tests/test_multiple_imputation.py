@@ -124,6 +124,45 @@ def test_study_from_frame_runs_complete_case_beside_mi():
         e.estimate for e in result.imputed.estimates]
 
 
+def test_clustered_study_pools_cluster_robust_variances():
+    """With ``[data] cluster`` every imputed data set's estimate is cluster-robust. Derivation
+    for the check: the crude mean difference uses only the treatment and the outcome, which
+    are observed in every row, so all m imputations give the same estimate and the same
+    variance U; Rubin's between-imputation variance is B = 0, T = U, lambda = 0 and the
+    Barnard-Rubin df is infinite (dfcom = Inf), so the pooled interval is the normal
+    cluster-robust interval of the crude estimator on all rows, to rounding."""
+    from causal.estimate import Crude
+    from causal.estimate.study import estimate_study
+
+    frame = mar_draw(6, n=600)
+    frame["site"] = np.repeat(np.arange(30), 20)
+    study = Study.from_frame(frame, treatment="a", outcome="y", covariates=["x"],
+                             missing="multiple_imputation", imputations=3, measure="MD",
+                             cluster="site")
+    result = estimate_study(study)
+    pooled = next(e for e in result.imputed.estimates if e.method == "crude")
+    direct = Crude(measure="md").estimate(frame, treatment="a", outcome="y", cluster="site")
+    assert pooled.estimate == pytest.approx(direct.estimate, abs=1e-12)
+    assert pooled.std_error == pytest.approx(direct.std_error, rel=1e-9)
+    assert pooled.ci == pytest.approx(direct.ci, rel=1e-9)
+    naive = Crude(measure="md").estimate(frame, treatment="a", outcome="y")
+    assert pooled.std_error != pytest.approx(naive.std_error, rel=1e-3)
+    assert "cluster-robust by 'site'" in pooled.notes[-1]
+
+
+def test_a_cluster_column_with_missing_values_is_refused_under_imputation():
+    frame = mar_draw(6, n=200)
+    frame["site"] = np.repeat(np.arange(20), 10).astype(float)
+    frame.loc[3, "site"] = np.nan
+    with pytest.raises(DataError, match=r"cluster column 'site'.*1 missing value.*cannot fill"):
+        study = Study.from_frame(frame, treatment="a", outcome="y", covariates=["x"],
+                                 missing="multiple_imputation", imputations=3, measure="MD",
+                                 cluster="site")
+        from causal.estimate.study import estimate_study
+
+        estimate_study(study)
+
+
 @pytest.mark.parametrize("imputations, match", [
     (1, r"data.imputations.*at least 2.*from 2 to 500.*got 1"),
     (501, r"data.imputations.*from 2 to 500.*got 501"),

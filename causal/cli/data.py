@@ -92,9 +92,19 @@ def estimate(
     if imputed is not None:
         typer.echo("")
         typer.echo(f"{imputed.method}; {imputed.n} rows in every imputed data set:")
-        pooled = imputed.summary()[["quantity", "estimate", "ci_lower", "ci_upper", "method"]]
-        pooled["fmi"] = imputed.pooling()["fmi"].to_numpy()
+        table = imputed.summary()
+        pooled = table[["quantity", "estimate", "ci_lower", "ci_upper", "method"]].copy()
+        # FMI to 4 decimals: a column observed in every row gives 0 up to rounding (1e-9)
+        pooled["fmi"] = imputed.pooling()["fmi"].round(4).to_numpy()
+        reasons = [str(note) if str(note).startswith("not estimable") else ""
+                   for note in table["note"]]
+        if any(reasons):
+            pooled["note"] = reasons
         echo_frame(pooled)
+        if result.clustering is not None:
+            typer.echo(f"each imputed data set's intervals are cluster-robust by "
+                       f"{result.clustering.column!r}, as above, and pooled by Rubin's rules; "
+                       "the imputation model itself is single-level (no cluster term)")
     for note in notes:
         typer.echo(f"warning: {note}", err=True)
 

@@ -253,7 +253,7 @@ def _checked(frame: pd.DataFrame, treatment: str, outcome: str, covariates: Sequ
     incomplete = None
     if missing == "multiple_imputation":
         incomplete = _incomplete(frame, treatment, outcome, covariates, categorical,
-                                 outcome_kind, source, counts)
+                                 outcome_kind, source, counts, cluster)
     data = {treatment: _columns.treatment_values(kept[treatment], treatment, source),
             outcome: _columns.outcome_values(kept[outcome], outcome, outcome_kind, source)}
     for column in covariates:
@@ -280,13 +280,19 @@ def _check_imputable(counts: dict[str, int], n: int, source: str) -> None:
 
 def _incomplete(frame: pd.DataFrame, treatment: str, outcome: str, covariates: Sequence[str],
                 categorical: Sequence[str], outcome_kind: OutcomeKind, source: str,
-                counts: dict[str, int]) -> pd.DataFrame:
+                counts: dict[str, int], cluster: str | None = None) -> pd.DataFrame:
     """The rows with a known treatment, each declared column checked on its observed values
-    and returned as float64 with NaN where missing (multiple imputation's input)."""
+    and returned as float64 with NaN where missing (multiple imputation's input); the cluster
+    column, when declared and not a covariate, last and as read (it is not imputed)."""
     import numpy as np
 
     known = frame[treatment].notna().to_numpy()
     rows = frame.loc[known]
+    if cluster is not None and cluster not in covariates and rows[cluster].isna().any():
+        raise DataError(f"the cluster column {cluster!r} in {source} has "
+                        f"{int(rows[cluster].isna().sum()):,} missing value(s), which multiple "
+                        "imputation cannot fill (a row must belong to a known cluster); fill "
+                        "them in, or set missing = \"complete_case\".")
     data: dict[str, object] = {
         treatment: _columns.treatment_values(rows[treatment], treatment, source)}
     for column in (outcome, *covariates):
@@ -309,6 +315,8 @@ def _incomplete(frame: pd.DataFrame, treatment: str, outcome: str, covariates: S
         full = np.full(len(values), np.nan)
         full[present] = checked
         data[column] = full
+    if cluster is not None and cluster not in data:
+        data[cluster] = rows[cluster].to_numpy(copy=True)
     return pd.DataFrame(data)
 
 

@@ -270,7 +270,7 @@ def estimate_study(study: Study | str | Path, *, world: str | None = None,
 
         # imputation i draws from SeedSequence(seed).spawn(m)[i]: the study seed and i only
         imputed = estimate_imputed(data.incomplete, estimators, kwargs, m=spec.imputations,
-                                   seed=seed, n_read=data.n_read)
+                                   seed=seed, n_read=data.n_read, cluster=cluster)
     truth: dict[str, Any] = {}
     if data.simulated:
         truth = {"true_conditional_odds_ratio": data.true_odds_ratio}
