@@ -229,3 +229,29 @@ def test_cli_bad_input_is_one_sentence_exit_2_and_writes_nothing(tmp_path, capsy
         assert words in err and "Traceback" not in err
         assert len(err.strip().splitlines()) == 1
         assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_report_estimates_section_with_imputation_says_what_the_dropped_rows_are_for():
+    """The estimates section of an imputed study: the rows left out of the complete-case
+    estimates are said to be analysed by multiple imputation (not that the study chose
+    complete cases); a Barnard-Rubin df that is effectively infinite (the crude estimate uses
+    only the fully observed treatment and outcome, so B = 0) is shown as "> 10,000", while
+    report.json keeps the number."""
+    from causal.report import build_report
+
+    frame = mar_draw(7, n=300)
+    study = Study.from_frame(frame, treatment="a", outcome="y", covariates=["x"],
+                             missing="multiple_imputation", imputations=3, measure="MD")
+    (section,) = build_report(study, sections=["estimates"]).sections
+    texts = [str(getattr(b, "text", "")) for b in section.blocks]
+    assert not any('missing = "complete_case"' in t for t in texts)
+    assert any("multiple imputation ([data] missing = \"multiple_imputation\") analyses them"
+               in t for t in texts)
+    table = next(b.frame for b in section.blocks
+                 if getattr(b, "caption", "").startswith("Complete cases beside"))
+    crude = table[table["method"] == "crude"].iloc[0]
+    assert crude["Barnard-Rubin df"] == "> 10,000"
+    rows = section.data["missing_data"]["complete_case_vs_mi"]
+    crude_json = next(r for r in rows if r["method"] == "crude")
+    assert isinstance(crude_json["Barnard-Rubin df"], float) and crude_json[
+        "Barnard-Rubin df"] > 1e4

@@ -153,7 +153,15 @@ def build(analysis: Analysis) -> Section | None:
                 f"OR of support is {true_or:g}; motivation is latent and not adjusted for."))
         else:
             blocks.append(Paragraph(f"**Data.** {result.description}."))
-            if result.dropped:
+            imputing = getattr(result, "imputed", None) is not None
+            if result.dropped and imputing:
+                arms = ", ".join(f"{count} {arm}" for arm, count in result.dropped.items())
+                blocks.append(Callout(
+                    f"Rows with a missing value in a declared column ({arms}) are left out of "
+                    f"the complete-case estimates below ({result.n} rows); multiple "
+                    f"imputation ([data] missing = \"multiple_imputation\") analyses them "
+                    f"too, in the table that compares the two.", "info"))
+            elif result.dropped:
                 arms = ", ".join(f"{count} {arm}" for arm, count in result.dropped.items())
                 blocks.append(Callout(
                     f"Rows with a missing value in a declared column were dropped "

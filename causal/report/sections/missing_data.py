@@ -23,8 +23,24 @@ def _ci(e: Any) -> str:
     return f"{e.estimate:.3g} ({e.ci[0]:.3g}–{e.ci[1]:.3g})"
 
 
-def side_by_side(result: Any) -> pd.DataFrame:
-    """One row per estimator: the complete-case estimate and CI beside the pooled MI one."""
+#: a Barnard-Rubin df above this is shown as such: the between-imputation variance is
+#: negligible and the t interval is the normal one to the digits shown
+LARGE_DF = 10_000
+
+
+def _shown_df(df: float) -> Any:
+    return f"> {LARGE_DF:,}" if df > LARGE_DF else round(df, 1)
+
+
+def _shown_fmi(fmi: float) -> Any:
+    return "< 0.001" if 0 < fmi < 0.001 else round(fmi, 3)
+
+
+def side_by_side(result: Any, *, shown: bool = False) -> pd.DataFrame:
+    """One row per estimator: the complete-case estimate and CI beside the pooled MI one.
+
+    ``shown``: df and FMI formatted for the report's table (a df above :data:`LARGE_DF` as
+    "> 10,000", an FMI below 0.001 as "< 0.001"); otherwise numbers (report.json)."""
     imputed = result.imputed
     rows = []
     for cc, mi in zip(result.estimates, imputed.estimates, strict=True):
@@ -35,9 +51,11 @@ def side_by_side(result: Any) -> pd.DataFrame:
                                  else cc.measure.upper()),
                      f"complete cases (n = {result.n:,})": _ci(cc),
                      f"multiple imputation (n = {imputed.n:,}, m = {imputed.m})": _ci(mi),
-                     "fraction of missing information": (round(pool.fmi, 3)
-                                                         if pool is not None else None),
-                     "Barnard-Rubin df": round(pool.df, 1) if pool is not None else None})
+                     "fraction of missing information": (
+                         None if pool is None else
+                         _shown_fmi(pool.fmi) if shown else round(pool.fmi, 6)),
+                     "Barnard-Rubin df": (None if pool is None else
+                                          _shown_df(pool.df) if shown else round(pool.df, 1))})
     return pd.DataFrame(rows)
 
 
@@ -50,7 +68,7 @@ def blocks(result: Any, key: str) -> tuple[list[Any], dict[str, Any]]:
         Table(flow.summary(), caption="Rows per arm: all rows with a known treatment, the "
                                       "complete cases, and the rows missing each declared "
                                       "column (STROBE item 12c)."),
-        Table(side_by_side(result), caption=(
+        Table(side_by_side(result, shown=True), caption=(
             f"Complete cases beside multiple imputation. {imputed.method[0].upper()}"
             f"{imputed.method[1:]}; treatment and outcome are in every imputation model. Each "
             "estimator is run on every imputed data set and pooled by Rubin's rules; the "
