@@ -3,7 +3,7 @@
 One run, on SIMULATED data (8 standard-normal covariates, logistic treatment, linear outcome,
 true ATE 1.0), times the whole analysis each package offers for it:
 
-* ours: ``causal.sensitivity.dml_refit`` = the cross-fitted AIPW (5 folds, logistic
+* ours: ``causal.sensitivity.omitted_variable.dml_refit`` = the cross-fitted AIPW (5 folds, logistic
   propensity, linear outcome models per arm) + bounds at (cf_y, cf_d, rho) = (0.03, 0.03, 1)
   + RV and RVa + one benchmark (``x0``, refitted on the same folds);
 * DoubleML 0.11.4: ``DoubleMLIRM`` (5 folds, scikit-learn ``LogisticRegression(penalty=None)``
@@ -58,7 +58,7 @@ def simulate(n: int, seed: int = 0) -> pd.DataFrame:
 
 
 def ours(frame: pd.DataFrame) -> str:
-    from causal.sensitivity.dml_refit import dml_sensitivity
+    from causal.sensitivity.omitted_variable.dml_refit import dml_sensitivity
 
     r = dml_sensitivity(frame, treatment="a", outcome="y", covariates=COVARIATES,
                         benchmarks=["x0"], random_state=1)

@@ -4,7 +4,7 @@ statsmodels Logit fits, interleaved.
 Usage:  uv run --group test python benchmarks/bench_explain_away.py [--grid 20]
         [--replicates 500] [--statsmodels-fits 300] [--pairs 3] [--quick]
 
-Ours: :func:`causal.sensitivity.explain_away` on the Thew study (simulation, fits and the grid
+Ours: :func:`causal.sensitivity.simulations.explain_away` on the Thew study (simulation, fits and the grid
 solver included). The peer: ``statsmodels.Logit(...).fit(method="newton")`` in a plain Python
 loop over SIMULATED cohorts of the same kind, timed on ``--statsmodels-fits`` fits and
 extrapolated to the grid's number of fits (fits only, no simulation: the peer's side is
@@ -39,10 +39,10 @@ def main() -> None:
         args.grid, args.replicates, args.statsmodels_fits = 10, 100, 200
     import statsmodels.api as sm
 
-    from causal.worlds.calibrate import adjusted_design
     from causal.data.cohort import simulate_cohorts
-    from causal.sensitivity.explain_away import explain_away
+    from causal.sensitivity.simulations.explain_away import explain_away
     from causal.study import load_study
+    from causal.worlds.calibrate import adjusted_design
 
     fits = args.grid**2 * args.replicates
     _fair.start("explain-away grid vs a statsmodels Logit loop (SIMULATED cohorts)",

@@ -1,6 +1,6 @@
 """Benchmark: Rosenbaum bounds for matched sets (m-statistic, separable approximation).
 
-``causal.sensitivity.rosenbaum_sets`` on SIMULATED matched sets (one treated and 1 to 3
+``causal.sensitivity.rosenbaum_bounds.matched_sets`` on SIMULATED matched sets (one treated and 1 to 3
 controls, a normal response with an additive effect of 0.5) at 10^3 ... 10^6 sets and a grid
 of 9 Γ values, next to R ``sensitivitymult::senm`` (sourced from a local clone of
 github cran/sensitivitymult, path given by ``--senm-dir``; one call per Γ, as senm takes one Γ)
@@ -23,7 +23,7 @@ import time
 
 import numpy as np
 
-from causal.sensitivity.rosenbaum_sets import rosenbaum_sets
+from causal.sensitivity.rosenbaum_bounds.matched_sets import rosenbaum_sets
 
 GAMMAS = [1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0]
 

@@ -4,7 +4,7 @@ Run: uv run python benchmarks/bench_scale_explain_away.py [--grid 6] [--replicat
      [--n 10000] [--workers 2] [--repeat 1]
 
 The grid (``--grid`` x ``--grid`` cells of the hidden confounder's ORs, from 1 to 20) of
-:func:`causal.sensitivity.explain_away` on SIMULATED cohorts of ``--n`` (the Thew study's
+:func:`causal.sensitivity.simulations.explain_away` on SIMULATED cohorts of ``--n`` (the Thew study's
 world), first in this process, then on a local cluster of each ``--workers`` count
 (``LocalCluster(n_workers=w, threads_per_worker=1, processes=True, host="127.0.0.1")``, started
 before the clock starts, and each worker warmed up like this process: one small explain-away
@@ -24,7 +24,7 @@ import time
 import numpy as np
 
 from causal._parallel import cluster
-from causal.sensitivity.explain_away import explain_away
+from causal.sensitivity.simulations.explain_away import explain_away
 from causal.study import load_study
 
 

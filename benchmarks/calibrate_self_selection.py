@@ -9,10 +9,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from causal.worlds.calibrate import calibrate_motivation
 from causal.data.cohort import targets_of
 from causal.data.spec import find_world
 from causal.study import load_study
+from causal.worlds.calibrate import calibrate_motivation
 
 STUDY = Path(__file__).resolve().parents[1] / "studies" / "thew2024.toml"
 

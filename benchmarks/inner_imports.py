@@ -2,7 +2,10 @@
 
     python benchmarks/inner_imports.py causal [own]
 """
-import ast, pathlib, sys
+import ast
+import pathlib
+import sys
+
 root = pathlib.Path(sys.argv[1])
 n = 0; files = 0
 for p in root.rglob("*.py"):

@@ -16,8 +16,8 @@ import time
 import numpy as np
 
 from causal.measures import OddsRatio
-from causal.study.values import priors as P
 from causal.sensitivity import probabilistic_bias_analysis
+from causal.study.values import priors as P
 
 THEW = OddsRatio(2.54, ci=(1.32, 4.89), rare_outcome=False)
 PRIORS = dict(prevalence_treated=P.uniform(0.4, 0.6),

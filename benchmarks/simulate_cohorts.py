@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from causal.data import simulate_cohorts, solve_study_world
-from causal.worlds.calibrate import adjusted_design, fit_logistic_batch
 from causal.study import load_study
+from causal.worlds.calibrate import adjusted_design, fit_logistic_batch
 
 STUDY = Path(__file__).resolve().parents[1] / "studies" / "thew2024.toml"
 

@@ -6,11 +6,16 @@ or into base modules (causal/*.py) are not counted. An up-call is a call from a 
 one above it in the layer order (base < claims, graph, data, _glm < study < estimate < refute,
 sensitivity < analysis < plots, report < cli): a return to a package the value already left.
 """
-import sys, warnings
+import sys
+import warnings
 from collections import Counter
-import numpy as np, pandas as pd
+
+import numpy as np
+import pandas as pd
+
 warnings.simplefilter("ignore")
 import causal
+
 
 def pkg_of(code):
     f = code.co_filename
@@ -40,6 +45,7 @@ df = pd.DataFrame({"t": t, "y": y, "x1": x1, "x2": x2})
 from causal.estimate import AIPW
 from causal.refute import refute
 from causal.report import build_report
+
 sys.setprofile(prof)
 study = causal.Study.from_frame(df, treatment="t", outcome="y", covariates=["x1", "x2"])
 est = AIPW(random_state=1).estimate(df, treatment="t", outcome="y", covariates=["x1", "x2"])

@@ -36,7 +36,7 @@ def lazy_exports(package: str, exports: dict[str, str], namespace: dict[str, Any
 
 def _keeping(exports: dict[str, str]) -> type[types.ModuleType]:
     """A module class that keeps an exported function when its submodule of the same name
-    is imported: importing ``causal.sensitivity.rosenbaum_mcnemar`` directly would otherwise
+    is imported: importing ``causal.sensitivity.rosenbaum_bounds.mcnemar`` directly would otherwise
     set the package attribute ``rosenbaum_mcnemar`` to the module, and ``from
     causal.sensitivity import rosenbaum_mcnemar`` would then return the module."""
 

@@ -10,7 +10,7 @@ import pytest
 
 from causal._results import SUMMARY_COLUMNS
 from causal.errors import DataError, ParameterError
-from causal.sensitivity.benchmark_covariates import (
+from causal.sensitivity.evalues.benchmark_covariates import (
     benchmark_covariates,
     observed_covariate_e_value,
     observed_covariate_e_value_ci,

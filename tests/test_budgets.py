@@ -30,7 +30,7 @@ from causal.errors import ParameterError
 from causal.estimate.regression import OutcomeRegression
 from causal.measures import TwoByTwo, z_critical
 from causal.refute.refuters import placebo_treatment
-from causal.sensitivity.probabilistic import probabilistic_bias_analysis
+from causal.sensitivity.bias_analyses.probabilistic import probabilistic_bias_analysis
 
 
 def naive_tables(estimate, n1, n0):

@@ -23,7 +23,7 @@ from causal import (
     e_value,
 )
 from causal.errors import CommonOutcomeWarning, ParameterError
-from causal.sensitivity.evalue import e_value_of_rr, explain_away_curve, rd_lower_bound
+from causal.sensitivity.evalues.evalue import e_value_of_rr, explain_away_curve, rd_lower_bound
 from tests.conftest import reference_case
 
 

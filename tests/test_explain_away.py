@@ -1,4 +1,4 @@
-"""Explain-away simulation (causal.sensitivity.explain_away) and its grid solver, plot and CLI.
+"""Explain-away simulation (causal.sensitivity.simulations.explain_away) and its grid solver, plot and CLI.
 
 Every simulation here is SIMULATED (studies/thew2024.toml's structural model). Monte Carlo
 tolerances: a cell's mean adjusted log-OR has MC SE ``sd / sqrt(R)``, about 0.35 / sqrt(R)
@@ -26,7 +26,7 @@ from causal.data.simulate import (
 )
 from causal.data.spec import find_world
 from causal.errors import ParameterError, StudySpecError
-from causal.sensitivity.explain_away import explain_away
+from causal.sensitivity.simulations.explain_away import explain_away
 from causal.study import load_study
 from causal.worlds.calibrate import adjusted_design
 from tests.conftest import THEW

@@ -11,7 +11,7 @@ import pytest
 
 from causal.cli import main
 from causal.errors import DataError
-from causal.sensitivity.dml_bounds import riesz_elements
+from causal.sensitivity.omitted_variable.dml_bounds import riesz_elements
 from tests._untouched import snapshot
 from tests.conftest import ROOT, THEW
 

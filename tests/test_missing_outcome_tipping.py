@@ -1,4 +1,4 @@
-"""Delta-adjusted MNAR tipping point for a missing outcome (causal.sensitivity.missing_outcome)."""
+"""Delta-adjusted MNAR tipping point for a missing outcome (causal.sensitivity.tipping_points.missing_outcome)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from causal.data.impute import impute_chained
 from causal.errors import ParameterError
-from causal.sensitivity.missing_outcome import _crossing, delta_tipping
+from causal.sensitivity.tipping_points.missing_outcome import _crossing, delta_tipping
 
 
 def cohort(seed: int, n: int = 400, binary: bool = False) -> pd.DataFrame:

@@ -96,7 +96,7 @@ def test_cli_bad_options_exit_2(capsys):
 
 
 def test_explain_away_identical_on_a_cluster(scheduler):
-    from causal.sensitivity.explain_away import explain_away
+    from causal.sensitivity.simulations.explain_away import explain_away
 
     local = explain_away(THEW, random_state=5, **SMALL)
     with cluster(scheduler) as runner:
@@ -115,7 +115,7 @@ def test_environment_variable_names_the_scheduler(scheduler, monkeypatch):
 def test_bias_analysis_draws_identical_on_a_cluster(scheduler):
     """2.5 million draws: three blocks (10^6, 10^6, 0.5 * 10^6)."""
     from causal.measures import TwoByTwo
-    from causal.sensitivity.probabilistic import probabilistic_bias_analysis
+    from causal.sensitivity.bias_analyses.probabilistic import probabilistic_bias_analysis
     from causal.study.values import priors as P
 
     kwargs = dict(prevalence_treated=P.beta(5, 5), prevalence_control=P.uniform(0.1, 0.3),
@@ -264,7 +264,7 @@ def test_a_worker_killed_mid_run_changes_nothing():
     """A local cluster started by ``workers=2``; after the first finished task, a worker that is
     running a task is killed (SIGKILL). Its nanny restarts it, the scheduler re-runs the lost
     task, and the result is the in-process one. 520 replicates: 11 blocks of at most 50 (REPLICATE_BLOCK), each a task or more."""
-    from causal.sensitivity.explain_away import explain_away
+    from causal.sensitivity.simulations.explain_away import explain_away
 
     grid = dict(SMALL, replicates=520)
     local = explain_away(THEW, random_state=6, **grid)

@@ -1,5 +1,5 @@
 """The report section and the command `causal dml-sensitivity` (Long-Story-Short bounds on the
-study's AIPW). The numbers are those of causal.sensitivity.dml_refit, checked against
+study's AIPW). The numbers are those of causal.sensitivity.omitted_variable.dml_refit, checked against
 DoubleML 0.11.4 in tests/test_sensitivity_dml_bounds.py; here: wiring, labels, determinism and
 command-line errors."""
 
@@ -40,7 +40,7 @@ def test_registered_after_the_individual_data_diagnostics():
 
 
 def test_nhefs_section_matches_the_library(nhefs_section):
-    from causal.sensitivity.dml_study import dml_sensitivity_study
+    from causal.sensitivity.omitted_variable.dml_study import dml_sensitivity_study
 
     ctx, section = nhefs_section
     (case,) = section.data["cases"]
@@ -70,7 +70,7 @@ def test_simulated_study_uses_the_same_labelled_cohorts():
 
 
 def test_command_json_with_a_group(capsys):
-    from causal.sensitivity.dml_study import dml_sensitivity_study
+    from causal.sensitivity.omitted_variable.dml_study import dml_sensitivity_study
 
     assert main(["dml-sensitivity", str(NHEFS), "--json", "--cf-y", "0.05", "--rho", "0.5",
                  "--benchmark", "smokeintensity, smokeyrs", "--benchmark", "sex"]) == 0

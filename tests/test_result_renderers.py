@@ -15,11 +15,11 @@ import pytest
 
 from causal.cli import main
 from causal.measures import OddsRatio, RiskRatio, TwoByTwo
-from causal.sensitivity.bias_analysis import adjust_for_confounder
-from causal.sensitivity.evalue import e_value
-from causal.sensitivity.ovb import ovb_bounds
-from causal.sensitivity.time_ordering import simulate_time_ordering
-from causal.sensitivity.tipping import tip
+from causal.sensitivity.bias_analyses.simple import adjust_for_confounder
+from causal.sensitivity.evalues.evalue import e_value
+from causal.sensitivity.omitted_variable.ovb import ovb_bounds
+from causal.sensitivity.simulations.time_ordering import simulate_time_ordering
+from causal.sensitivity.tipping_points.risk_ratio import tip
 
 
 def run(capsys, *argv: str) -> str:
@@ -91,7 +91,7 @@ def test_audit_renders_what_the_command_prints(capsys):
 
 
 def test_dml_study_renders_what_the_command_prints(capsys):
-    from causal.sensitivity.dml_study import dml_sensitivity_study
+    from causal.sensitivity.omitted_variable.dml_study import dml_sensitivity_study
     from causal.study.load import load_study
     from tests.conftest import ROOT
 

@@ -24,9 +24,9 @@ from causal.graph._separators import MinimalDSeparators
 from causal.graph.dag import CausalGraph, from_dagitty, from_gml
 from causal.graph.implications import implied_independences
 from causal.measures import OddsRatio, RiskRatio
-from causal.sensitivity.benchmark_covariates import benchmark_covariates
+from causal.sensitivity.evalues.benchmark_covariates import benchmark_covariates
 from causal.sensitivity.individual import individual_sensitivity
-from causal.sensitivity.rosenbaum_matched import rosenbaum_matched
+from causal.sensitivity.rosenbaum_bounds.matched import rosenbaum_matched
 from tests.conftest import ROOT
 
 THEW_DOT = ROOT / "dags" / "thew2024.dot"

@@ -1,4 +1,4 @@
-"""Rosenbaum bounds from an estimate's matched pairs (causal.sensitivity.rosenbaum_matched)."""
+"""Rosenbaum bounds from an estimate's matched pairs (causal.sensitivity.rosenbaum_bounds.matched)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Rosenbaum sensitivity for matched sets with several controls (causal.sensitivity.rosenbaum_sets).
+"""Rosenbaum sensitivity for matched sets with several controls (causal.sensitivity.rosenbaum_bounds.matched_sets).
 
 Peer: R ``sensitivitymult`` 1.0.2 (github cran/sensitivitymult, commit b183351), its R/*.R
 files sourced under Debian's R 4.2.2. Each (sets x units) matrix ``m`` (treated first, NA for a
@@ -22,7 +22,11 @@ import pandas as pd
 import pytest
 
 from causal.errors import DataError, NoSolutionError, ParameterError
-from causal.sensitivity.rosenbaum_sets import gamma_star_sets, rosenbaum_sets, sets_from_long
+from causal.sensitivity.rosenbaum_bounds.matched_sets import (
+    gamma_star_sets,
+    rosenbaum_sets,
+    sets_from_long,
+)
 from tests._sensitivity_refs import DATA
 
 #: (data, senm arguments, gamma) -> (pval, deviate, statistic, expectation, variance)
@@ -276,7 +280,7 @@ def test_sets_from_long_bad_input(args, error, match):
 def test_gamma_blocks_give_the_same_bounds(monkeypatch):
     """A long Γ grid is processed in blocks (memory bound); with a tiny block size every Γ is
     its own block and the bounds are identical to one block."""
-    from causal.sensitivity import _sets
+    from causal.sensitivity.rosenbaum_bounds import _sets
 
     treated, controls = _load("tbmetaphase")
     gammas = np.linspace(1, 6, 23)

@@ -12,7 +12,7 @@ from causal._results import SUMMARY_COLUMNS
 from causal.errors import NoSolutionError, ParameterError
 from causal.measures import OddsRatio, TwoByTwo
 from causal.sensitivity import Prior, adjust_for_confounder, probabilistic_bias_analysis
-from causal.sensitivity.tipping import binary_bias_factor, solve_outcome_rr
+from causal.sensitivity.tipping_points.risk_ratio import binary_bias_factor, solve_outcome_rr
 from causal.study.values import priors as P
 from tests._sensitivity_refs import reference
 

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from causal.estimate import AIPW, OutcomeRegression
-from causal.sensitivity.dml_refit import dml_sensitivity, elements_from_estimate
 from causal.sensitivity.individual import individual_sensitivity
-from causal.sensitivity.ovb_data import ovb_sensitivity
+from causal.sensitivity.omitted_variable.data import ovb_sensitivity
+from causal.sensitivity.omitted_variable.dml_refit import dml_sensitivity, elements_from_estimate
 
 DATA = pd.read_csv(Path(__file__).resolve().parent / "data" / "clusters" / "clustered.csv")
 MODEL = dict(treatment="a", covariates=["x"])

@@ -18,8 +18,12 @@ import pytest
 
 from causal import load_study
 from causal.errors import ParameterError, StudySpecError
-from causal.sensitivity import design_effect
-from causal.sensitivity.design_effect import claim_clustering, claim_interval, kish_design_effect
+from causal.sensitivity.evalues import design_effect
+from causal.sensitivity.evalues.design_effect import (
+    claim_clustering,
+    claim_interval,
+    kish_design_effect,
+)
 from tests.conftest import ROOT, THEW
 
 

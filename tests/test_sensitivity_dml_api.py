@@ -13,9 +13,13 @@ import pytest
 from causal._results import SUMMARY_COLUMNS
 from causal.errors import CausalError, ParameterError
 from causal.estimate import AIPW, IPW
-from causal.sensitivity.dml_bounds import bias_bounds, gain_statistics, riesz_elements
-from causal.sensitivity.dml_refit import aipw_bounds, dml_sensitivity
-from causal.sensitivity.dml_result import dml_contour_grid
+from causal.sensitivity.omitted_variable.dml_bounds import (
+    bias_bounds,
+    gain_statistics,
+    riesz_elements,
+)
+from causal.sensitivity.omitted_variable.dml_refit import aipw_bounds, dml_sensitivity
+from causal.sensitivity.omitted_variable.dml_result import dml_contour_grid
 
 MODEL = dict(treatment="a", outcome="y", covariates=["x0", "x1", "x2"])
 

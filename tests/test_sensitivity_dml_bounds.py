@@ -24,8 +24,8 @@ import pytest
 from scipy.stats import norm
 
 from causal.estimate import AIPW
-from causal.sensitivity.dml_bounds import bias_bounds, robustness_values
-from causal.sensitivity.dml_refit import (
+from causal.sensitivity.omitted_variable.dml_bounds import bias_bounds, robustness_values
+from causal.sensitivity.omitted_variable.dml_refit import (
     _short_estimator,
     aipw_bounds,
     dml_sensitivity,
@@ -195,7 +195,7 @@ def test_atc_elements_are_the_att_elements_with_the_treatment_coded_the_other_wa
     w_bar = (1-e)/q are the ATT's with a -> 1-a, e -> 1-e, m1 <-> m0; the effect on the
     controls is minus the 'ATT' of not being treated, and sigma^2, nu^2 and the influence
     values of the variances are the same numbers."""
-    from causal.sensitivity.dml_bounds import riesz_elements
+    from causal.sensitivity.omitted_variable.dml_bounds import riesz_elements
 
     rng = np.random.default_rng(11)
     n = 500

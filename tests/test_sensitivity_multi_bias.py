@@ -34,7 +34,7 @@ from causal.sensitivity import (
     selection_bound,
     selection_evalue,
 )
-from causal.sensitivity._bias_terms import solve_degrees
+from causal.sensitivity.bias_analyses._terms import solve_degrees
 
 UNIROOT_TOL = 2.220446049250313e-16 ** 0.25  # R uniroot default tol, 1.22e-4
 
@@ -126,7 +126,7 @@ def test_multiple_bias_vignette_examples():
 def test_selection_evalue_examples_smith_vanderweele_2019(kwargs, inputs, point, ci):
     """Smith & VanderWeele (2019) examples with the inputs of EValue's svalues.RR
     documentation; values from EValue 4.1.3 (quoted per case) and the closed forms of
-    causal.sensitivity.selection_bias: general e = sqrt(y) + sqrt(sqrt(y)(sqrt(y) - 1)),
+    causal.sensitivity.bias_analyses.selection: general e = sqrt(y) + sqrt(sqrt(y)(sqrt(y) - 1)),
     selected e = y + sqrt(y(y - 1)), S = U with a risk direction e = y. The upper CI limit of
     the Zika and obesity examples is not used (only the limit nearest the null is)."""
     estimate, interval, true = inputs
@@ -290,8 +290,8 @@ def test_docstring_examples_run():
     """The docstring examples (HIV bound, Zika selection E-values) are executed."""
     import doctest
 
-    import causal.sensitivity.multi_bias as multi_module
-    import causal.sensitivity.selection_bias as selection_module
+    import causal.sensitivity.bias_analyses.multiple as multi_module
+    import causal.sensitivity.bias_analyses.selection as selection_module
 
     for module in (multi_module, selection_module):
         outcome = doctest.testmod(module)

@@ -176,7 +176,7 @@ def test_ovb_bad_input():
 
 def test_measure_adapter():
     from causal.measures import MeanDifference, OddsRatio
-    from causal.sensitivity.ovb import ovb_inputs
+    from causal.sensitivity.omitted_variable.ovb import ovb_inputs
 
     est, se, heuristic, notes = ovb_inputs(MeanDifference(0.0973, std_error=0.0233))
     assert (est, se, heuristic, notes) == (0.0973, 0.0233, False, ())

@@ -1,4 +1,4 @@
-"""Omitted-variable bias from a DataFrame (causal.sensitivity.ovb_data) and its grids/plots."""
+"""Omitted-variable bias from a DataFrame (causal.sensitivity.omitted_variable.data) and its grids/plots."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from causal._results import SUMMARY_COLUMNS
 from causal.errors import DataError, ParameterError
 from causal.sensitivity import adjusted_estimate, ovb_sensitivity
-from causal.sensitivity.ovb_extreme import ovb_extreme_grid
+from causal.sensitivity.omitted_variable.extreme import ovb_extreme_grid
 from tests._sensitivity_refs import DARFUR_FILE, assert_darfur_female_bounds, reference
 
 COVARIATES = ["age", "farmer_dar", "herder_dar", "pastvoted", "hhsize_darfur", "female",

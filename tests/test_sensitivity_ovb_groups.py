@@ -1,4 +1,4 @@
-"""Benchmarking a group of covariates as one (causal.sensitivity.ovb_groups / ovb_data).
+"""Benchmarking a group of covariates as one (causal.sensitivity.omitted_variable.groups / ovb_data).
 
 Peer: R sensemakr 0.1.6 (github carloscinelli/sensemakr, commit 0744523), its R/*.R files
 sourced under Debian's R 4.2.2, on tests/data/darfur.csv with ``village`` as a factor::
@@ -24,7 +24,7 @@ import pytest
 
 from causal.errors import ParameterError
 from causal.sensitivity import ovb_bounds, ovb_sensitivity
-from causal.sensitivity.ovb_groups import benchmark_groups, group_partial_r2
+from causal.sensitivity.omitted_variable.groups import benchmark_groups, group_partial_r2
 from tests._sensitivity_refs import DARFUR_FILE
 
 COVARIATES = ["age", "farmer_dar", "herder_dar", "pastvoted", "hhsize_darfur", "female",

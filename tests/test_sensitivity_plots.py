@@ -9,7 +9,7 @@ from causal.measures import OddsRatio
 from causal.plots._figure import new_figure
 from causal.sensitivity import probabilistic_bias_analysis
 from causal.sensitivity.surfaces import histogram_data, ovb_contour_grid, tipping_surface
-from causal.sensitivity.tipping import tip
+from causal.sensitivity.tipping_points.risk_ratio import tip
 from causal.study.values import priors as P
 
 THEW = OddsRatio(2.54, ci=(1.32, 4.89), rare_outcome=False)

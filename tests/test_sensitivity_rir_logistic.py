@@ -16,7 +16,7 @@ from causal._results import SUMMARY_COLUMNS
 from causal.errors import CausalWarning, NoSolutionError, ParameterError
 from causal.measures import TwoByTwo
 from causal.sensitivity import rir_logistic, rir_table
-from causal.sensitivity.replacement_logistic import implied_tables
+from causal.sensitivity.rir_itcv.logistic import implied_tables
 from tests._konfound_rir import konfound_case, konfound_ids
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from causal.errors import ParameterError
 from causal.sensitivity import simulate_time_ordering
-from causal.sensitivity.time_ordering import THEW_MARGINS, _calibrate, _session_pmf
+from causal.sensitivity.simulations.time_ordering import THEW_MARGINS, _calibrate, _session_pmf
 
 
 def test_calibration_is_exact_on_the_expected_margins():

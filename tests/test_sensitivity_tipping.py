@@ -1,4 +1,4 @@
-"""Tipping-point analysis (causal.sensitivity.tipping)."""
+"""Tipping-point analysis (causal.sensitivity.tipping_points.risk_ratio)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from causal._results import SUMMARY_COLUMNS
 from causal.errors import CommonOutcomeWarning, NoSolutionError, ParameterError
 from causal.measures import OddsRatio, RiskRatio
 from causal.sensitivity import tip
-from causal.sensitivity.tipping import binary_bias_factor
+from causal.sensitivity.tipping_points.risk_ratio import binary_bias_factor
 from tests._sensitivity_refs import reference
 
 THEW = OddsRatio(2.54, ci=(1.32, 4.89), rare_outcome=False)

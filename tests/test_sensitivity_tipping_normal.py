@@ -1,5 +1,5 @@
-"""A normally distributed unmeasured confounder (causal.sensitivity.tipping_normal, and
-tip(confounder="normal") in causal.sensitivity.tipping).
+"""A normally distributed unmeasured confounder (causal.sensitivity.tipping_points.normal, and
+tip(confounder="normal") in causal.sensitivity.tipping_points.risk_ratio).
 
 Peer: R tipr 1.0.2.9000 (github r-causal/tipr, commit ba21831), its R/*.R files sourced under
 Debian's R 4.2.2 (with Debian's r-cran-tibble/purrr/cli/rlang/glue), ``options(tipr.verbose =
@@ -16,8 +16,8 @@ import pytest
 
 from causal.errors import NoSolutionError, ParameterError
 from causal.measures import HazardRatio, MeanDifference, OddsRatio, RiskRatio
-from causal.sensitivity.tipping import tip
-from causal.sensitivity.tipping_normal import adjust_coef, adjust_rr, tip_coef
+from causal.sensitivity.tipping_points.normal import adjust_coef, adjust_rr, tip_coef
+from causal.sensitivity.tipping_points.risk_ratio import tip
 
 REL = 1e-12
 

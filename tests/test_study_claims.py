@@ -9,8 +9,8 @@ import pytest
 
 from causal.claims import GroupCounts, PublishedClaim, ReportedEstimate, audit
 from causal.errors import ParameterError, StudySpecError
-from causal.sensitivity.claim_evalue import claim_evalue
-from causal.sensitivity.group_sizes import sizes_for_printed, sizes_to_exclude_null
+from causal.sensitivity.evalues.claim import claim_evalue
+from causal.sensitivity.evalues.group_sizes import sizes_for_printed, sizes_to_exclude_null
 from causal.study import load_study
 
 Z = 1.959963984540054  # Phi^-1(0.975)

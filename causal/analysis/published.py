@@ -35,7 +35,7 @@ def published_results(study: Any, names: Sequence[str], random_state: int,
         out["audit"] = audit(claim)
     if any(n in names for n in ("evalue", "sensitivity", "selection_bias", "multi_bias",
                                 "probabilistic_bias")):
-        from causal.sensitivity.claim_evalue import claim_evalue
+        from causal.sensitivity.evalues.claim import claim_evalue
 
         try:
             out["claim_evalue"] = claim_evalue(claim, rare_outcome=study.evalue.rare_outcome,
@@ -43,7 +43,7 @@ def published_results(study: Any, names: Sequence[str], random_state: int,
         except CausalError as error:
             out["claim_evalue"] = Failure("E-value of the headline estimate", str(error))
         if claim.clustering is not None:
-            from causal.sensitivity.design_effect import claim_clustering
+            from causal.sensitivity.evalues.design_effect import claim_clustering
 
             c = claim.clustering
             try:
@@ -56,7 +56,7 @@ def published_results(study: Any, names: Sequence[str], random_state: int,
     data = study.data
     if ("explain_away" in names and study.explain_away is not None and data is not None
             and data.simulated):
-        from causal.sensitivity.explain_away import explain_away
+        from causal.sensitivity.simulations.explain_away import explain_away
 
         say("explain-away simulation")
         out["explain_away"] = explain_away(study, random_state=random_state,
@@ -89,7 +89,7 @@ def time_ordering_inputs(study: Any) -> tuple[Any, dict, float | None] | None:
 
 def _time_ordering(study: Any, random_state: int, say: Callable[[str], None]) -> Any:
     """One SIMULATED time-ordering run per assumed dose-response (seeds random_state + i)."""
-    from causal.sensitivity.time_ordering import simulate_time_ordering
+    from causal.sensitivity.simulations.time_ordering import simulate_time_ordering
 
     inputs = time_ordering_inputs(study)
     if inputs is None:

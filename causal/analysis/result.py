@@ -28,8 +28,8 @@ from causal.estimate.result import EffectEstimate
 from causal.estimate.study import NotEstimable, StudyEstimates
 from causal.refute.run_all import RefutationSuite
 from causal.refute.study import StudyRefutation
-from causal.sensitivity.dml_result import DMLSensitivity
-from causal.sensitivity.dml_study import StudyDMLSensitivity
+from causal.sensitivity.omitted_variable.dml_result import DMLSensitivity
+from causal.sensitivity.omitted_variable.dml_study import StudyDMLSensitivity
 from causal.study.api import as_study
 
 if TYPE_CHECKING:

@@ -52,7 +52,7 @@ from causal.sensitivity import (
     individual_sensitivity,
     is_rare_outcome,
 )
-from causal.sensitivity.dml_study import StudyDMLSensitivity
+from causal.sensitivity.omitted_variable.dml_study import StudyDMLSensitivity
 from causal.study.api import as_study
 
 __all__ = ["analyse", "SUBSAMPLE_TAG", "REFUTED"]
@@ -233,7 +233,7 @@ def _estimates(study: Any, world: str | None, data: StudyData,
 def _with_tipping(study: Any, data: StudyData, result: Any) -> Any:
     """The estimates with the delta-adjusted MNAR tipping point of a missing outcome (on the
     same imputations), or the sentence saying why there is none."""
-    from causal.sensitivity.missing_outcome import delta_tipping
+    from causal.sensitivity.tipping_points.missing_outcome import delta_tipping
 
     imputed = result.imputed
     if not data.incomplete[study.outcome].isna().any():
@@ -341,7 +341,7 @@ def _individual_cases(study: Any, read: _Reader, random_state: int,
 
 def _rare(stated: Any, frame: Any, outcome: str) -> bool:
     """``[evalue] rare_outcome`` when the study states it; otherwise the sample prevalence
-    decides (:func:`causal.sensitivity.evalue.is_rare_outcome`)."""
+    decides (:func:`causal.sensitivity.evalues.evalue.is_rare_outcome`)."""
 
 
     if isinstance(stated, bool):

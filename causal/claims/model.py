@@ -246,7 +246,7 @@ class ReportedEstimate:
 class ClusteringAssumption:
     """``[claim] clustering``: an ASSUMED intraclass correlation (one or several) and mean
     cluster size for a paper that analysed clustered people as independent
-    (:func:`causal.sensitivity.design_effect.claim_clustering`)."""
+    (:func:`causal.sensitivity.evalues.design_effect.claim_clustering`)."""
 
     icc: tuple[float, ...]
     mean_cluster_size: float

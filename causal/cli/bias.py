@@ -64,8 +64,8 @@ def bias_analysis(
     one. Example: causal bias-analysis 31 66 64 236 --p1 0.5 --p0 0.2 --effect 2
     """
     from causal.measures import TwoByTwo
-    from causal.sensitivity.bias_analysis import adjust_for_confounder
-    from causal.sensitivity.probabilistic import probabilistic_bias_analysis
+    from causal.sensitivity.bias_analyses.probabilistic import probabilistic_bias_analysis
+    from causal.sensitivity.bias_analyses.simple import adjust_for_confounder
 
     cells = TwoByTwo(*parse_counts(counts, ("treated_events", "treated_total", "control_events",
                                        "control_total")))
@@ -109,7 +109,7 @@ def explain_away_command(
     """
     import numpy as np
 
-    from causal.sensitivity.explain_away import explain_away
+    from causal.sensitivity.simulations.explain_away import explain_away
     from causal.study.tables.explain_away import ExplainAwayOptions
 
     check_figure_path(png)
@@ -243,7 +243,7 @@ def multi_bias_command(
     Example: causal multi-bias or 2.54 --ci 1.32 4.89 --common-outcome --confounding
     --selection general --misclassification outcome
     """
-    from causal.sensitivity.multi_bias import multi_bound, multi_evalue
+    from causal.sensitivity.bias_analyses.multiple import multi_bound, multi_evalue
     from causal.study.values.biases import Confounding, Misclassification, Selection
 
     kind = measure.value
@@ -320,7 +320,7 @@ def time_ordering_command(
     3.08 adviser sessions per taker; uptake is more likely the longer a client stays in
     therapy, and so is recovery. Example: causal time-ordering --reference-or 2.54
     """
-    from causal.sensitivity.time_ordering import simulate_time_ordering
+    from causal.sensitivity.simulations.time_ordering import simulate_time_ordering
 
     result = simulate_time_ordering(
         recovery_or_per_doubling=recovery_or_per_doubling, mean_therapy_sessions=mean_sessions,

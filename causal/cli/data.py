@@ -239,7 +239,7 @@ def dml_sensitivity_command(
     Example: causal dml-sensitivity studies/nhefs.toml --cf-y 0.05 --cf-d 0.05 --benchmark
     smokeintensity,smokeyrs
     """
-    from causal.sensitivity.dml_study import dml_sensitivity_study
+    from causal.sensitivity.omitted_variable.dml_study import dml_sensitivity_study
 
     groups = None if not benchmark else [
         [c.strip() for c in item.split(",") if c.strip()] for item in benchmark]

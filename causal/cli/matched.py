@@ -101,8 +101,8 @@ def rosenbaum(
     Example: causal rosenbaum pairs.csv --column difference --gamma 1 --gamma 2 --gamma 3
     """
     from causal.errors import NoSolutionError
-    from causal.sensitivity.rosenbaum import gamma_star, rosenbaum_wilcoxon
-    from causal.sensitivity.rosenbaum_hl import hodges_lehmann_bounds
+    from causal.sensitivity.rosenbaum_bounds.hodges_lehmann import hodges_lehmann_bounds
+    from causal.sensitivity.rosenbaum_bounds.wilcoxon import gamma_star, rosenbaum_wilcoxon
 
     long_format = [outcome, treatment, matched_set]
     if controls or any(v is not None for v in long_format):
@@ -168,7 +168,11 @@ def _rosenbaum_sets(csv: Path, treated: str | None, controls: list[str], long_fo
     import numpy as np
 
     from causal.errors import NoSolutionError
-    from causal.sensitivity.rosenbaum_sets import gamma_star_sets, rosenbaum_sets, sets_from_long
+    from causal.sensitivity.rosenbaum_bounds.matched_sets import (
+        gamma_star_sets,
+        rosenbaum_sets,
+        sets_from_long,
+    )
 
     if controls:
         treated_values, *control_values = _read_pair_columns(csv, [treated, *controls])

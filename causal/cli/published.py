@@ -86,7 +86,7 @@ def evalue(
     (add --icc 0.05 --cluster-size 10 for the interval under an ASSUMED clustering)
     """
     from causal import measures
-    from causal.sensitivity.evalue import e_value
+    from causal.sensitivity.evalues.evalue import e_value
 
     kind = measure.value
     expected = 4 if kind == "rd" else 1
@@ -144,11 +144,11 @@ def _clustered_lines(kind: str, values: list[float], ci: Any, icc: list[float] |
                      cluster_size: float | None, target: Any, alpha: float,
                      true: float | None) -> tuple[list[str], list[dict]] | None:
     """The interval and CI E-value under each ASSUMED ICC
-    (:func:`causal.sensitivity.design_effect.claim_interval`), or None without --icc."""
+    (:func:`causal.sensitivity.evalues.design_effect.claim_interval`), or None without --icc."""
     import dataclasses
 
-    from causal.sensitivity.design_effect import UPPER_END, claim_interval
-    from causal.sensitivity.evalue import e_value
+    from causal.sensitivity.evalues.design_effect import UPPER_END, claim_interval
+    from causal.sensitivity.evalues.evalue import e_value
 
     if not icc and cluster_size is None:
         return None
@@ -214,7 +214,7 @@ def tip(
 
     Example: causal tip rr 1.8 --smd 0.5 --outcome-effect 2.2 --adjust
     """
-    from causal.sensitivity.tipping import tip as run_tip
+    from causal.sensitivity.tipping_points.risk_ratio import tip as run_tip
 
     if adjust or measure == TipChoice.coef:
         if p1 is not None or p0 is not None:
@@ -240,7 +240,7 @@ def _tip_normal(measure: TipChoice, estimate: float, ci: Any, smd: float | None,
                 outcome_effect: float | None, adjust: bool, common_outcome: Any, true: float,
                 as_json: bool) -> None:
     from causal.measures import MeanDifference
-    from causal.sensitivity.tipping_normal import adjust_coef, adjust_rr, tip_coef
+    from causal.sensitivity.tipping_points.normal import adjust_coef, adjust_rr, tip_coef
 
     if true != 1.0:
         fail("--true is for a ratio's tipping point; coef tips to 0 and --adjust tips nothing.")
@@ -313,7 +313,7 @@ def ovb(
     --covariates age,farmer_dar,herder_dar,pastvoted,hhsize_darfur,female,village
     --categorical village --benchmark female --benchmark F_and_P=female,pastvoted
     """
-    from causal.sensitivity.ovb import ovb_bounds, partial_r2, robustness_value
+    from causal.sensitivity.omitted_variable.ovb import ovb_bounds, partial_r2, robustness_value
 
     if data is not None:
         if estimate is not None or r2dxj_x is not None or r2yxj_dx is not None:
@@ -321,7 +321,7 @@ def ovb(
                  "they are computed from the data.")
         if treatment is None or outcome is None:
             fail("with --data give --treatment and --outcome.")
-        from causal.sensitivity.ovb_data import ovb_sensitivity
+        from causal.sensitivity.omitted_variable.data import ovb_sensitivity
 
         fit = ovb_sensitivity(read_csv_file(data), treatment=treatment, outcome=outcome,
                               covariates=parse_columns(covariates),
@@ -417,10 +417,10 @@ def _rir_result(values: list[float], *, table: bool, ci: bool, level: float,
                 alpha: float, tails: Any, rounding: Any, **itcv: float | None
                 ) -> tuple[Any, dict[str, Any]]:
     from causal.measures import TwoByTwo
-    from causal.sensitivity import replacement as linear
+    from causal.sensitivity.rir_itcv import linear as linear
 
     if table:
-        from causal.sensitivity.replacement_table import rir_table
+        from causal.sensitivity.rir_itcv.table import rir_table
 
         counts = parse_counts(values, ("treated_events", "treated_total", "control_events",
                                   "control_total"))
@@ -432,7 +432,7 @@ def _rir_result(values: list[float], *, table: bool, ci: bool, level: float,
         fail(f"expected 4 values ({first} n_obs n_covariates); got {len(values)}.")
     n_obs, n_cov = parse_counts(values[2:], ("n_obs", "n_covariates"))
     if logistic:
-        from causal.sensitivity.replacement_logistic import rir_logistic
+        from causal.sensitivity.rir_itcv.logistic import rir_logistic
 
         if n_treated is None:
             fail("--logistic needs --n-treated (the number of treated cases).")

@@ -143,8 +143,8 @@ def _stderr_console() -> Any:
 
 def sensitivity(study: StudyArg, as_json: JsonOpt = False) -> None:
     """Apply the study's declared scenarios (hypothesised confounders) to its headline."""
-    from causal.sensitivity.claim_evalue import claim_evalue
-    from causal.sensitivity.scenario import assess_scenario, scenario_table
+    from causal.sensitivity.evalues.claim import claim_evalue
+    from causal.sensitivity.evalues.scenario import assess_scenario, scenario_table
 
     loaded = load_study_file(study)
     scenarios = list(loaded.scenarios)

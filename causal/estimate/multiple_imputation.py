@@ -69,7 +69,7 @@ class ImputedEstimates(SummaryMixin):
     flow: Any
     n: int
     #: the delta-adjusted MNAR tipping point of a missing outcome
-    #: (:class:`causal.sensitivity.missing_outcome.DeltaTipping`), set by the analysis that
+    #: (:class:`causal.sensitivity.tipping_points.missing_outcome.DeltaTipping`), set by the analysis that
     #: runs it, or the sentence saying why there is none
     tipping: Any = None
     #: the imputations themselves (for the tipping analysis, which reuses them)

@@ -7,8 +7,8 @@ their E-value needs group counts), ``estimate``, optional ``ci_lower`` and ``ci_
 and ``source``. Numbers may be strings so that the printed decimals are known (the rounding
 checks need them); a float's shortest representation is read as printed otherwise.
 
-The closed forms are the library's (:mod:`causal.sensitivity.evalue`,
-:mod:`causal.sensitivity.selection_bias`), applied to whole columns:
+The closed forms are the library's (:mod:`causal.sensitivity.evalues.evalue`,
+:mod:`causal.sensitivity.bias_analyses.selection`), applied to whole columns:
 
 * conversion to the risk-ratio scale: RR as is; OR and HR as is for a rare outcome; for a
   common outcome ``sqrt(OR)`` and ``(1 - 0.5^sqrt(HR)) / (1 - 0.5^sqrt(1/HR))`` (VanderWeele

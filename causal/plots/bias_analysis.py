@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from causal.sensitivity.probabilistic import BiasAnalysisResult
+from causal.sensitivity.bias_analyses.probabilistic import BiasAnalysisResult
 from causal.sensitivity.surfaces import histogram_data
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from causal.sensitivity.dml_result import DMLContour
+from causal.sensitivity.omitted_variable.dml_result import DMLContour
 
 
 def dml_contour_points(result: Any) -> list[tuple[str, float, float]]:
@@ -20,8 +20,8 @@ def plot_dml_contour(grid: DMLContour, *, ax: Any = None,
     Parameters
     ----------
     grid : DMLContour
-        From :meth:`causal.sensitivity.dml_result.DMLSensitivity.contour` or
-        :func:`causal.sensitivity.dml_result.dml_contour_grid`.
+        From :meth:`causal.sensitivity.omitted_variable.dml_result.DMLSensitivity.contour` or
+        :func:`causal.sensitivity.omitted_variable.dml_result.dml_contour_grid`.
     ax : matplotlib Axes, optional
     points : list of (label, cf_d, cf_y), optional
         Benchmarks, e.g. :func:`dml_contour_points` of a result.

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from causal.sensitivity.evalue import EValueResult
+from causal.sensitivity.evalues.evalue import EValueResult
 
 
 def plot_evalue_curve(result: EValueResult, *, ax: Any = None,

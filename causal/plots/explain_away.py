@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from causal.sensitivity.explain_away import ExplainAwayResult
+from causal.sensitivity.simulations.explain_away import ExplainAwayResult
 from causal.study.values.bias_factors import bounding_factor
 
 

@@ -14,7 +14,7 @@ def delta_curve(result: Any) -> dict[str, Any]:
 
 
 def plot_delta_tipping(result: Any, *, ax: Any = None) -> Any:
-    """Draw a :class:`causal.sensitivity.missing_outcome.DeltaTipping`.
+    """Draw a :class:`causal.sensitivity.tipping_points.missing_outcome.DeltaTipping`.
 
     Solid line: the pooled estimate; band: its CI; dashed horizontal line: the null; dotted
     vertical lines: the tipping deltas of the CI limit and of the estimate; delta = 0 is the

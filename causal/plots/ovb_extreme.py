@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from causal.sensitivity.ovb_extreme import OVBExtreme
+from causal.sensitivity.omitted_variable.extreme import OVBExtreme
 
 
 def plot_ovb_extreme(grid: OVBExtreme, *, ax: Any = None,
@@ -14,7 +14,7 @@ def plot_ovb_extreme(grid: OVBExtreme, *, ax: Any = None,
     Parameters
     ----------
     grid : OVBExtreme
-        From :func:`causal.sensitivity.ovb_extreme.ovb_extreme_grid`.
+        From :func:`causal.sensitivity.omitted_variable.extreme.ovb_extreme_grid`.
     ax : matplotlib Axes, optional
     benchmarks : list of (label, r2dz_x), optional
         Marked as short red ticks on the x axis (e.g. the bounds "1x phq9_baseline").

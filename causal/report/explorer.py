@@ -35,7 +35,7 @@ MAX_RR = 10.0
 
 
 def payload(result: Any, *, label: str, measure_text: str) -> dict[str, Any]:
-    """The widget's data from an :class:`~causal.sensitivity.evalue.EValueResult` of a ratio
+    """The widget's data from an :class:`~causal.sensitivity.evalues.evalue.EValueResult` of a ratio
     (``rr_point``, ``rr_ci``, ``conversion``, E-values)."""
     rr_ci = list(result.rr_ci) if result.rr_ci is not None else None
     return {"label": str(label), "measure": str(measure_text),

@@ -1,7 +1,7 @@
 """Putting a published measure on the risk-ratio scale, and back (shared by the sensitivity
 methods that work on the risk-ratio scale: tipping points, bias factors, scenarios).
 
-Conventions, the same as :mod:`causal.sensitivity.evalue`:
+Conventions, the same as :mod:`causal.sensitivity.evalues.evalue`:
 
 * RR: used as is.
 * OR with ``rare_outcome=True``: RR = OR (a :class:`~causal.errors.CommonOutcomeWarning` is

@@ -27,8 +27,8 @@ from typing import Any
 import pandas as pd
 
 from causal.errors import ParameterError
-from causal.sensitivity.ovb_data import OVBDataResult, ovb_sensitivity
-from causal.sensitivity.rosenbaum_matched import MatchedRosenbaum, rosenbaum_matched
+from causal.sensitivity.omitted_variable.data import OVBDataResult, ovb_sensitivity
+from causal.sensitivity.rosenbaum_bounds.matched import MatchedRosenbaum, rosenbaum_matched
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,7 +100,7 @@ def individual_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
     from causal._validation import check_unique_index
     from causal.estimate import OutcomeRegression, PSMatching
     from causal.measures import MeanDifference
-    from causal.sensitivity.evalue import e_value
+    from causal.sensitivity.evalues.evalue import e_value
 
     if not isinstance(data, pd.DataFrame):
         raise ParameterError(f"`data` must be a pandas DataFrame; got {type(data).__name__}.")

@@ -11,8 +11,8 @@ import numpy as np
 from causal._validation import check_probability
 from causal.errors import ParameterError
 from causal.sensitivity._scale import to_rr_scale
-from causal.sensitivity.ovb import _check_dof, _t_quantile, ovb_bias
-from causal.sensitivity.tipping import binary_bias_factor
+from causal.sensitivity.omitted_variable.ovb import _check_dof, _t_quantile, ovb_bias
+from causal.sensitivity.tipping_points.risk_ratio import binary_bias_factor
 
 
 @dataclass(frozen=True, eq=False)

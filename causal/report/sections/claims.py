@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from causal.report.model import BulletList, Callout, Paragraph, Section, Table
-from causal.sensitivity.claim_evalue import claim_evalue
-from causal.sensitivity.group_sizes import sizes_for_printed
+from causal.sensitivity.evalues.claim import claim_evalue
+from causal.sensitivity.evalues.group_sizes import sizes_for_printed
 
 if TYPE_CHECKING:
     from causal.analysis.result import Analysis

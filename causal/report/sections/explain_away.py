@@ -9,7 +9,7 @@ import pandas as pd
 
 from causal.report.model import Callout, Figure, Paragraph, Section, Table
 from causal.report.provenance import Number, Text, assumed, simulated
-from causal.sensitivity.explain_away_result import ExplainAwayResult
+from causal.sensitivity.simulations.explain_away_result import ExplainAwayResult
 
 if TYPE_CHECKING:
     from causal.analysis.result import Analysis
@@ -115,7 +115,7 @@ def answer(result: ExplainAwayResult) -> tuple[str, str]:
 def build(analysis: Analysis) -> Section | None:
     from causal.plots._figure import figure_bytes, new_figure
     from causal.plots.explain_away import plot_explain_away
-    from causal.sensitivity.explain_away import arms_feasibility
+    from causal.sensitivity.simulations.explain_away import arms_feasibility
 
     data = analysis.study.data
     if analysis.study.explain_away is None or data is None or not data.simulated:

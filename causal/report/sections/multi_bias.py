@@ -28,7 +28,7 @@ def bias_types(names: tuple[str, ...]) -> list:
 
 def build(analysis: Analysis) -> Section | None:
     from causal.report.sections.evalue import headline_evalue
-    from causal.sensitivity.multi_bias import multi_bound, multi_evalue
+    from causal.sensitivity.bias_analyses.multiple import multi_bound, multi_evalue
     from causal.study.tables.selection_spec import multi_bias_spec
 
     spec = multi_bias_spec(analysis.study)

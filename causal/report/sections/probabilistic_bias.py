@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 def build(analysis: Analysis) -> Section | None:
     from causal.report.sections.evalue import headline_evalue
-    from causal.sensitivity.probabilistic import probabilistic_bias_analysis
+    from causal.sensitivity.bias_analyses.probabilistic import probabilistic_bias_analysis
     from causal.study.tables.probabilistic_spec import probabilistic_bias_spec
 
     spec = probabilistic_bias_spec(analysis.study)

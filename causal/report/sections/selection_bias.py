@@ -35,7 +35,7 @@ ASSUMPTION_SETS = (
 
 
 def evalue_table(measure) -> tuple[pd.DataFrame, list]:
-    from causal.sensitivity.selection_bias import selection_evalue
+    from causal.sensitivity.bias_analyses.selection import selection_evalue
 
     rows, results = [], []
     for label, kwargs, meaning in ASSUMPTION_SETS:
@@ -50,7 +50,7 @@ def evalue_table(measure) -> tuple[pd.DataFrame, list]:
 
 def build(analysis: Analysis) -> Section | None:
     from causal.report.sections.evalue import headline_evalue
-    from causal.sensitivity.selection_bias import selection_bound
+    from causal.sensitivity.bias_analyses.selection import selection_bound
     from causal.study.tables.selection_spec import selection_spec
 
     spec = selection_spec(analysis.study)

@@ -18,7 +18,7 @@ from causal.report.model import (
 )
 from causal.report.provenance import Text, assumed, computed, count_words
 from causal.report.sections.evalue import headline_evalue
-from causal.sensitivity.scenario import assess_scenario, scenario_table
+from causal.sensitivity.evalues.scenario import assess_scenario, scenario_table
 from causal.sensitivity.surfaces import tipping_surface
 from causal.study.values.scenario_basis import scenario_bases, scenario_benchmarks
 

@@ -1,6 +1,6 @@
 """Time ordering (immortal time): how large an OR can it produce with no effect at all?
 
-A SIMULATION (causal.sensitivity.time_ordering) calibrated to the study's reported margins, in
+A SIMULATION (causal.sensitivity.simulations.time_ordering) calibrated to the study's reported margins, in
 which support has no effect and uptake depends on time in therapy; one run per assumed
 dose-response of recovery on time in therapy. Runs when the study file has a
 ``[time_ordering]`` table.

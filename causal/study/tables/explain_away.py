@@ -3,7 +3,7 @@
 ``uptake_or_range`` and ``recovery_or_range`` (``[lowest, highest]`` ORs of the hidden binary
 confounder; the grid is log-spaced), ``grid`` (points per axis, 2-40), ``replicates``
 (simulated cohorts per cell, 20-5000), ``prevalence`` (in (0, 1)) and ``margins``
-(``"overall"`` or ``"arms"``, see :func:`causal.sensitivity.explain_away`).
+(``"overall"`` or ``"arms"``, see :func:`causal.sensitivity.simulations.explain_away`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class ExplainAwayOptions:
     margins: str = DEFAULTS["margins"]
 
     def kwargs(self) -> dict[str, Any]:
-        """Keyword arguments of :func:`causal.sensitivity.explain_away`."""
+        """Keyword arguments of :func:`causal.sensitivity.simulations.explain_away`."""
         return {"uptake_ors": np.geomspace(*self.uptake_or_range, self.grid),
                 "recovery_ors": np.geomspace(*self.recovery_or_range, self.grid),
                 "replicates": self.replicates, "prevalence": self.prevalence,

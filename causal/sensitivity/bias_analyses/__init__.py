@@ -1,0 +1,1 @@
+"""Quantitative bias analysis: simple and probabilistic bias analysis for an unmeasured confounder (Lash, Fox & MacLehose 2021), selection bias (Smith & VanderWeele 2019) and multiple biases (Smith, Mathur & VanderWeele 2021)."""

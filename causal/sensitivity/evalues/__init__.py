@@ -1,0 +1,1 @@
+"""E-values and bias factors: the E-value and bounding factor (VanderWeele & Ding 2017), a published claim's E-values, observed-covariate benchmarks (McGowan & Greevy 2020), one hypothesised confounder scenario, the design-effect-widened interval, and what printed percentages need."""

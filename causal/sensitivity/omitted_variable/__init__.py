@@ -1,0 +1,1 @@
+"""Omitted-variable bias: the partial-R² bounds of Cinelli & Hazlett (2020) from numbers and from data, extreme scenarios, grouped benchmarks, and the Long-Story-Short bounds for a debiased (AIPW) estimate (Chernozhukov et al. 2022)."""

@@ -1,0 +1,1 @@
+"""Rosenbaum bounds: matched pairs (Wilcoxon signed rank, McNemar), Hodges-Lehmann bounds, matched sets with several controls (m-statistics), the pairs of a matching estimate, and the amplification of Γ (Rosenbaum & Silber 2009)."""
