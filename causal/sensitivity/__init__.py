@@ -80,6 +80,14 @@ _EXPORTS: dict[str, str] = {
     "selection_evalue": "causal.sensitivity.selection_bias",
     "simulate_time_ordering": "causal.sensitivity.time_ordering",
     "TimeOrderingResult": "causal.sensitivity.time_ordering_result",
+    "fit_null": "causal.sensitivity.empirical_calibration",
+    "calibrate_p": "causal.sensitivity.empirical_calibration",
+    "fit_systematic_error_model": "causal.sensitivity.empirical_calibration",
+    "calibrate_ci": "causal.sensitivity.empirical_calibration",
+    "calibrate": "causal.sensitivity.empirical_calibration",
+    "EmpiricalNull": "causal.sensitivity.empirical_calibration",
+    "SystematicErrorModel": "causal.sensitivity.empirical_calibration",
+    "CalibrationResult": "causal.sensitivity.empirical_calibration",
 }
 
 __all__ = sorted(_EXPORTS)
