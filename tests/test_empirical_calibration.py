@@ -199,5 +199,5 @@ def test_bad_main_estimate_and_positive_controls():
         calibrate([0.1, 0.2, 0.3], [0.1, 0.1, 0.1], 0.5, 0.0)
     with pytest.raises(ParameterError, match="at least 3 negative controls .0. and 3 positive"):
         fit_systematic_error_model([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [0.1] * 6, [0, 0, 0, 1, 1, 0])
-    with pytest.raises(ParameterError, match="`ci_lower` and `ci_upper` must be finite ratios"):
+    with pytest.raises(ParameterError, match="`ci_lower` must be a finite ratio > 0; control 1 has 0.0"):
         std_errors_from_ci([0.0], [2.0])

@@ -82,26 +82,40 @@ def _as_vectors(log_estimates: Any, std_errors: Any, what: str = "controls",
     bad = np.flatnonzero(~np.isfinite(y))
     if bad.size:
         raise ParameterError(f"`log_estimates` must be finite; control {int(bad[0]) + 1} is "
-                             f"{y[bad[0]]!r} (an estimate or CI limit of 0 or infinity?).")
+                             f"{float(y[bad[0]])!r} (an estimate or CI limit of 0 or infinity?).")
     bad = np.flatnonzero(~np.isfinite(se) | (se <= 0))
     if bad.size:
         raise ParameterError(f"`std_errors` must be finite and > 0; control {int(bad[0]) + 1} has "
-                             f"standard error {se[bad[0]]!r} (a CI with upper <= lower?).")
+                             f"standard error {float(se[bad[0]])!r} (a CI with upper <= lower?).")
     return y, se
 
 
 def std_errors_from_ci(ci_lower: Any, ci_upper: Any, alpha: float = 0.05) -> np.ndarray:
     """Log-scale SEs of ratio estimates from their CIs: ``(log upper - log lower) / (2 z)``.
 
-    Assumes the CI was a Wald interval on the log scale at level ``1 - alpha``.
+    Assumes each CI was a Wald interval on the log scale at level ``1 - alpha``. The limits
+    must be finite ratios > 0; a CI with ``upper <= lower`` gives an SE <= 0, refused later
+    by the fit with the control's number.
     """
     alpha = check_alpha(alpha)
-    lower = np.asarray(ci_lower, dtype=float)
-    upper = np.asarray(ci_upper, dtype=float)
-    if np.any(~(lower > 0)) or np.any(~np.isfinite(upper)) or np.any(~(upper > 0)):
-        raise ParameterError("`ci_lower` and `ci_upper` must be finite ratios > 0; got "
-                             f"{lower.tolist()} and {upper.tolist()}.")
+    lower = np.array(ci_lower, dtype=float).ravel()
+    upper = np.array(ci_upper, dtype=float).ravel()
+    for name, values in (("ci_lower", lower), ("ci_upper", upper)):
+        bad = np.flatnonzero(~np.isfinite(values) | ~(values > 0))
+        if bad.size:
+            raise ParameterError(f"`{name}` must be a finite ratio > 0; control "
+                                 f"{int(bad[0]) + 1} has {float(values[bad[0]])!r}.")
     return (np.log(upper) - np.log(lower)) / (2 * z_critical(alpha))
+
+
+def log_estimates_of(estimates: Any, name: str = "estimate") -> np.ndarray:
+    """Logs of ratio estimates, refusing values that are not finite ratios > 0."""
+    values = np.array(estimates, dtype=float).ravel()
+    bad = np.flatnonzero(~np.isfinite(values) | ~(values > 0))
+    if bad.size:
+        raise ParameterError(f"`{name}` must be a finite ratio > 0; control {int(bad[0]) + 1} "
+                             f"has {float(values[bad[0]])!r}.")
+    return np.log(values)
 
 
 # -- the empirical null ---------------------------------------------------------------------
@@ -374,7 +388,8 @@ class CalibrationResult(SummaryMixin):
             {"quantity": f"{self.label} (uncalibrated ratio)", "estimate": math.exp(self.log_estimate),
              "std_error": self.std_error, "ci_lower": math.exp(self.log_estimate - z * self.std_error),
              "ci_upper": math.exp(self.log_estimate + z * self.std_error), "p_value": self.p_value,
-             "method": "normal on log scale", "note": "as given"},
+             "method": "normal on log scale",
+             "note": "estimate as given; CI log estimate -/+ z SE"},
             {"quantity": f"{self.label} (calibrated ratio)", "estimate": math.exp(c.log_estimate),
              "std_error": c.std_error, "ci_lower": math.exp(c.ci_lower), "ci_upper": math.exp(c.ci_upper),
              "p_value": self.calibrated_p, "method": "empirical calibration",
@@ -382,6 +397,12 @@ class CalibrationResult(SummaryMixin):
                      f"{self.model.source}); SE on the log scale"},
         ]
         return pd.concat([summary_frame(rows), self.null.summary()], ignore_index=True)
+
+    def render_text(self) -> str:
+        from causal._results import frame_to_markdown
+
+        columns = ["quantity", "estimate", "ci_lower", "ci_upper", "p_value", "note"]
+        return frame_to_markdown(self.summary()[columns])
 
     def to_dict(self) -> dict[str, Any]:
         return jsonable({"null": {"mean": self.null.mean, "sd": self.null.sd,
