@@ -26,6 +26,7 @@ from causal.sensitivity.empirical_calibration import (
     SystematicErrorModel,
     calibrate,
     calibrate_ci,
+    calibrate_ci_batch,
     calibrate_p,
     fit_null,
     fit_null_batch,
@@ -201,3 +202,11 @@ def test_bad_main_estimate_and_positive_controls():
         fit_systematic_error_model([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [0.1] * 6, [0, 0, 0, 1, 1, 0])
     with pytest.raises(ParameterError, match="`ci_lower` must be a finite ratio > 0; control 1 has 0.0"):
         std_errors_from_ci([0.0], [2.0])
+
+
+@pytest.mark.parametrize("name", NULL_ONLY)
+def test_batch_ci_equals_root_finding(name):
+    d = frame(name)
+    null = r_null(name)
+    point, lower, upper = calibrate_ci_batch(null.mean, null.sd, d["logRr"], d["seLogRr"])
+    assert np.allclose(np.column_stack([point, lower, upper]), cis(null, d)[:, :3], atol=1e-12)

@@ -365,6 +365,19 @@ def calibrate_ci(model: SystematicErrorModel | EmpiricalNull, log_estimate: floa
     return CalibratedInterval(point, lower, upper, (upper - lower) / (2 * z), alpha)
 
 
+def calibrate_ci_batch(null_mean: Any, null_sd: Any, log_estimate: Any, std_error: Any,
+                       alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Calibrated ``(log estimate, lower, upper)`` with negative controls only, vectorised over
+    replicates: ``y - mu`` and ``y - mu -/+ z sqrt(sigma^2 + se^2)`` (the closed form of
+    :func:`calibrate_ci` under :func:`error_model_from_null`). Inputs broadcast; the caller
+    validates them (used by simulations on arrays of replicates)."""
+    z = z_critical(check_alpha(alpha))
+    shift = np.asarray(log_estimate, dtype=float) - np.asarray(null_mean, dtype=float)
+    half = z * np.sqrt(np.asarray(null_sd, dtype=float) ** 2
+                       + np.asarray(std_error, dtype=float) ** 2)
+    return shift, shift - half, shift + half
+
+
 @dataclass(frozen=True)
 class CalibrationResult(SummaryMixin):
     """A main estimate before and after empirical calibration (log ratio scale inside, ratios
