@@ -27,6 +27,7 @@ from causal.study.tables import (
     graph,
     heterogeneity,
     individual_sensitivity,
+    negative_controls,
     probabilistic_bias,
     published,
     randomised_evidence,
@@ -148,6 +149,12 @@ def parse_study(raw: dict[str, Any], path: Path | None, *, frame: Any = None,
     selection, multi = selection_bias.parse(raw.get("selection_bias"), raw.get("multi_bias"),
                                             where)
     parsed = dataclasses.replace(parsed, selection_bias=selection, multi_bias=multi)
+    parsed = dataclasses.replace(
+        parsed, negative_controls=negative_controls.parse(
+            raw.get("negative_controls"), where, treatment=info.treatment,
+            outcome=info.outcome, covariates=tuple(covariates)),
+        negative_control_estimates=negative_controls.parse_estimates(
+            raw.get("negative_control_estimates"), where))
     _cross_check(parsed, where)
     from causal.study.tables.randomised_spec import check_randomised_evidence
 
@@ -156,6 +163,8 @@ def parse_study(raw: dict[str, Any], path: Path | None, *, frame: Any = None,
     roles = dict(treatment=info.treatment, outcome=info.outcome, covariates=covariates,
                  covariates_field=covariates_field)
     study_graph = _graph(raw.get("graph"), given_graph, where, directory, roles)
+    negative_controls.check_against_graph(parsed.negative_controls, study_graph,
+                                          info.treatment, where)
     return dataclasses.replace(parsed, graph=study_graph)
 
 

@@ -15,6 +15,7 @@ from causal.study.tables.explain_away import ExplainAwayOptions
 from causal.study.tables.graph import StudyGraph
 from causal.study.tables.heterogeneity import HeterogeneitySpec
 from causal.study.tables.individual_sensitivity import IndividualSensitivitySpec
+from causal.study.tables.negative_controls import ControlEstimate, NegativeControls
 from causal.study.tables.probabilistic_spec import ProbabilisticBiasSpec
 from causal.study.tables.scenarios import Scenarios
 from causal.study.tables.selection_spec import MultiBiasSpec, SelectionSpec
@@ -64,6 +65,10 @@ class Study:
     time_ordering: TimeOrderingSpec | None = None
     target_trial: TargetTrial | None = None
     scenario_benchmarks: ScenarioBenchmarks | None = None
+    #: ``[negative_controls]``: declared negative-control outcome and exposure columns
+    negative_controls: NegativeControls | None = None
+    #: ``[[negative_control_estimates]]``: published control estimates (ratios and CIs)
+    negative_control_estimates: tuple[ControlEstimate, ...] = ()
 
     # -- identity ------------------------------------------------------------------------
     @property
