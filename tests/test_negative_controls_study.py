@@ -201,3 +201,17 @@ def test_published_control_estimates_calibrate_the_headline(tmp_path):
     (section,) = build_report(analysis).sections
     assert "headline OR (calibrated ratio)" in str(section.blocks)
     assert tomllib.loads(text)["negative_control_estimates"][0]["label"] == "c0"
+
+
+def test_robins_confounding_domain_cites_the_negative_controls(analysed):
+    from causal.report.robins import robins_section
+
+    _, analysis = analysed
+    from causal.report import build_report
+
+    sections = list(build_report(analysis).sections)
+    robins = robins_section(sections)
+    confounding = robins.data["domains"].iloc[0]
+    assert "negative controls" in confounding["analyses in this report"]
+    lead = next(s for s in sections if s.key == "negative_controls").data["lead"]
+    assert f"systematic error mean {lead['null_mean']:.3f}" in confounding["what they found"]

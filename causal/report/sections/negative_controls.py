@@ -188,6 +188,10 @@ def build(analysis: Analysis) -> Section | None:
                     f", SD {r.null.sd:.3f} ({scale}); calibrated {lead.method} estimate ",
                     computed(point, "empirical calibration", f"{point:.3g}"),
                     f" (95% CI {ci[0]:.3g} to {ci[1]:.3g}).")
+                data["lead"] = {"estimator": f"{lead.method}: {lead.label}",
+                                "n_controls": r.null.n_controls, "null_mean": r.null.mean,
+                                "null_sd": r.null.sd, "scale": scale, "calibrated": point,
+                                "calibrated_ci": list(ci), "calibrated_p": r.calibrated_p}
                 blocks.append(_funnel(lead))
             blocks.append(Table(table, caption="Every estimator of the main effect before and "
                                 "after calibration with the negative controls estimated the "
