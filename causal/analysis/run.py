@@ -151,7 +151,9 @@ def analyse(study: Any, *, random_state: int = 20240101,
     say = progress or (lambda message: None)
     names = ([n for n in SERVED if n not in study.skip] if sections is None
              else list(sections))
-    needs: set[str] = set().union(*(_NEEDS.get(n, set()) for n in names))
+    needs: set[str] = set().union(*(_NEEDS.get(n, set()) for n in names
+                                    if n != "negative_controls"
+                                    or study.negative_controls is not None))
     spec = study.data
     if spec is None or not needs:
         return Analysis(study=study, random_state=random_state,

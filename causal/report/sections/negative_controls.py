@@ -176,18 +176,18 @@ def build(analysis: Analysis) -> Section | None:
                     f"Empirical null from {r.null.n_controls} negative controls ({scale}): "
                     "mean ", computed(r.null.mean, "fitted empirical null", f"{r.null.mean:.3f}"),
                     ", SD ", computed(r.null.sd, "fitted empirical null", f"{r.null.sd:.3f}"),
-                    f". {lead.method} {lead.label}: {lead.main.estimate:.3g} "
-                    f"({lead.main.ci[0]:.3g} to {lead.main.ci[1]:.3g}) becomes ",
-                    computed(point, "empirical calibration", f"{point:.3g}"),
-                    f" ({ci[0]:.3g} to {ci[1]:.3g}) after calibration; calibrated p ",
+                    f". {lead.method}: {lead.label} {lead.main.estimate:#.3g} "
+                    f"({lead.main.ci[0]:#.3g} to {lead.main.ci[1]:#.3g}) becomes ",
+                    computed(point, "empirical calibration", f"{point:#.3g}"),
+                    f" ({ci[0]:#.3g} to {ci[1]:#.3g}) after calibration; calibrated p ",
                     computed(r.calibrated_p, "empirical calibration", f"{r.calibrated_p:.3g}"),
                     "."), "info"))
                 verdict = Text.of(
                     f"Negative controls ({r.null.n_controls}): systematic error mean ",
                     computed(r.null.mean, "fitted empirical null", f"{r.null.mean:.3f}"),
                     f", SD {r.null.sd:.3f} ({scale}); calibrated {lead.method} estimate ",
-                    computed(point, "empirical calibration", f"{point:.3g}"),
-                    f" (95% CI {ci[0]:.3g} to {ci[1]:.3g}).")
+                    computed(point, "empirical calibration", f"{point:#.3g}"),
+                    f" (95% CI {ci[0]:#.3g} to {ci[1]:#.3g}).")
                 data["lead"] = {"estimator": f"{lead.method}: {lead.label}",
                                 "n_controls": r.null.n_controls, "null_mean": r.null.mean,
                                 "null_sd": r.null.sd, "scale": scale, "calibrated": point,
