@@ -215,3 +215,28 @@ def test_robins_confounding_domain_cites_the_negative_controls(analysed):
     assert "negative controls" in confounding["analyses in this report"]
     lead = next(s for s in sections if s.key == "negative_controls").data["lead"]
     assert f"systematic error mean {lead['null_mean']:.3f}" in confounding["what they found"]
+
+
+def test_from_frame_negative_controls_equal_the_study_file(tmp_path, analysed):
+    from causal import Study
+    from causal.analysis import analyse
+
+    study_file, from_file = analysed
+    frame = pd.read_csv(study_file.path.parent / "d.csv")
+    before = frame.copy()
+    study = Study.from_frame(frame, treatment="t", outcome="y", covariates=["x"], name="nc",
+                             negative_control_outcomes={c: "measured before treatment"
+                                                        for c in CONTROLS},
+                             negative_control_exposures={"z": "a proxy of U that cannot "
+                                                              "affect y"})
+    pd.testing.assert_frame_equal(frame, before)
+    analysis = analyse(study, sections=["negative_controls"])
+    ours, theirs = (a.extras["negative_controls"] for a in (analysis, from_file))
+    lead = [c.calibration.calibrated for c in ours.calibrated
+            if c.method == "outcome regression"]
+    assert lead == [c.calibration.calibrated for c in theirs.calibrated
+                    if c.method == "outcome regression"]
+    assert ours.proximal.estimate == theirs.proximal.estimate
+    with pytest.raises(StudySpecError, match="must be columns other than the study's outcome"):
+        Study.from_frame(frame, treatment="t", outcome="y", covariates=["x"],
+                         negative_control_outcomes={"y": "w"})

@@ -66,16 +66,19 @@ def _reason(error: BaseException) -> str:
 
 
 def _variant(study: Any, *, outcome: str | None = None, extra: tuple[str, ...] = ()) -> Any:
-    """The study with another outcome column, or extra covariates read (never modified)."""
+    """The study with another outcome column, or extra covariates read (never modified); for
+    a study built from a DataFrame, with the table checked for it when the study was built."""
     changed = study
+    spec = changed.data
     if outcome is not None:
         changed = dataclasses.replace(changed, info=dataclasses.replace(changed.info,
                                                                         outcome=outcome))
     if extra:
-        spec = changed.data
-        changed = dataclasses.replace(changed, data=dataclasses.replace(
-            spec, covariates=(*spec.covariates, *extra)))
-    return changed
+        spec = dataclasses.replace(spec, covariates=(*spec.covariates, *extra))
+    if spec.checked is not None:
+        key = outcome if outcome is not None else "proximal"
+        spec = dataclasses.replace(spec, checked=study.negative_controls.checked[key])
+    return dataclasses.replace(changed, data=spec)
 
 
 def _scale(estimate: Any) -> tuple[float, float] | None:
@@ -125,11 +128,9 @@ def negative_control_results(study: Any, main: Any, random_state: int) -> Negati
     spec = study.data
     if controls is None:
         return NegativeControlResults(published=published_calibration(study))
-    if spec is None or spec.simulated or getattr(spec, "checked", None) is not None:
+    if spec is None or spec.simulated:
         why = ("the study has no [data]" if spec is None else
-               "the data are SIMULATED (a simulated cohort has no negative-control columns)"
-               if spec.simulated else "a study built from a DataFrame holds only its declared "
-               "columns; declare the controls in a study file")
+               "the data are SIMULATED (a simulated cohort has no negative-control columns)")
         failure = Failure("negative controls", why + ".")
         return NegativeControlResults(outcomes=tuple((c.column, failure)
                                                      for c in controls.outcomes),

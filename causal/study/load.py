@@ -149,10 +149,14 @@ def parse_study(raw: dict[str, Any], path: Path | None, *, frame: Any = None,
     selection, multi = selection_bias.parse(raw.get("selection_bias"), raw.get("multi_bias"),
                                             where)
     parsed = dataclasses.replace(parsed, selection_bias=selection, multi_bias=multi)
+    controls = negative_controls.parse(raw.get("negative_controls"), where,
+                                       treatment=info.treatment, outcome=info.outcome,
+                                       covariates=tuple(covariates))
+    if frame is not None and data_spec is not None and controls is not None:
+        controls = dataclasses.replace(controls, checked=_control_tables(frame, data_spec, info,
+                                                                         controls))
     parsed = dataclasses.replace(
-        parsed, negative_controls=negative_controls.parse(
-            raw.get("negative_controls"), where, treatment=info.treatment,
-            outcome=info.outcome, covariates=tuple(covariates)),
+        parsed, negative_controls=controls,
         negative_control_estimates=negative_controls.parse_estimates(
             raw.get("negative_control_estimates"), where))
     _cross_check(parsed, where)
@@ -186,6 +190,18 @@ def _given_claims(claims: PublishedClaim | Sequence[PublishedClaim]
         raise StudySpecError(f"`claim` must mark at most one claim primary; got "
                              f"{len(primary)}.")
     return family
+
+
+def _control_tables(frame: Any, spec: Any, info: Any, controls: Any) -> dict[str, Any]:
+    """The DataFrame checked once per negative-control outcome (as that study's outcome), and
+    with the first exposure and outcome control as extra columns for proximal 2SLS."""
+    out = {c.column: _check_frame(frame, spec, dataclasses.replace(info, outcome=c.column))
+           for c in controls.outcomes}
+    if controls.outcomes and controls.exposures:
+        extra = (controls.exposures[0].column, controls.outcomes[0].column)
+        out["proximal"] = _check_frame(frame, dataclasses.replace(
+            spec, covariates=(*spec.covariates, *extra)), info)
+    return out
 
 
 def _check_frame(frame: Any, spec: Any, info: Any) -> Any:

@@ -25,7 +25,7 @@ CIs, e.g. from a paper's supplement), for empirical calibration of the claim's h
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,10 @@ class NegativeControl:
 class NegativeControls:
     outcomes: tuple[NegativeControl, ...] = ()
     exposures: tuple[NegativeControl, ...] = ()
+    #: data given in Python (``Study.from_frame``): per control outcome column, the checked
+    #: table with that column as the outcome; under ``"proximal"`` the table with the first
+    #: exposure and outcome as extra columns (a study file reads them from its source instead)
+    checked: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def columns(self) -> tuple[str, ...]:
