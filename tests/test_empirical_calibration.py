@@ -21,10 +21,10 @@ import pandas as pd
 import pytest
 
 from causal.errors import ParameterError
+from causal.sensitivity.calibrated import calibrate
 from causal.sensitivity.empirical_calibration import (
     EmpiricalNull,
     SystematicErrorModel,
-    calibrate,
     calibrate_ci,
     calibrate_ci_batch,
     calibrate_p,
@@ -173,7 +173,8 @@ def test_inputs_are_not_modified():
 
 
 def test_std_errors_from_ci():
-    se = std_errors_from_ci([math.exp(-1.959963984540054 * 0.2)], [math.exp(1.959963984540054 * 0.2)])
+    z = 1.959963984540054
+    se = std_errors_from_ci([math.exp(-z * 0.2)], [math.exp(z * 0.2)])
     assert se[0] == pytest.approx(0.2, rel=1e-12)
 
 
@@ -200,7 +201,8 @@ def test_bad_main_estimate_and_positive_controls():
         calibrate([0.1, 0.2, 0.3], [0.1, 0.1, 0.1], 0.5, 0.0)
     with pytest.raises(ParameterError, match="at least 3 negative controls .0. and 3 positive"):
         fit_systematic_error_model([0.1, 0.2, 0.3, 0.4, 0.5, 0.6], [0.1] * 6, [0, 0, 0, 1, 1, 0])
-    with pytest.raises(ParameterError, match="`ci_lower` must be a finite ratio > 0; control 1 has 0.0"):
+    with pytest.raises(ParameterError,
+                       match="`ci_lower` must be a finite ratio > 0; control 1 has 0.0"):
         std_errors_from_ci([0.0], [2.0])
 
 
@@ -210,3 +212,12 @@ def test_batch_ci_equals_root_finding(name):
     null = r_null(name)
     point, lower, upper = calibrate_ci_batch(null.mean, null.sd, d["logRr"], d["seLogRr"])
     assert np.allclose(np.column_stack([point, lower, upper]), cis(null, d)[:, :3], atol=1e-12)
+
+
+def test_difference_scale_summary_is_not_exponentiated():
+    result = calibrate([0.1, 0.3, -0.1, 0.5], [0.1] * 4, 0.7, 0.2, ratio=False)
+    row = result.summary().iloc[1]
+    # negatives only, equal SEs: mu = 0.2, sigma = 0.2 (closed form in the test above)
+    assert row["quantity"] == "main estimate (calibrated difference)"
+    assert row["estimate"] == pytest.approx(0.5, abs=1e-9)
+    assert row["ci_lower"] == pytest.approx(0.5 - 1.959963984540054 * math.sqrt(0.08), abs=1e-9)

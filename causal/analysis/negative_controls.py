@@ -98,7 +98,7 @@ def _key(estimate: Any) -> tuple[str, str, str]:
 
 
 def _calibrate(main: Any, controls: list[tuple[str, Any]], alpha: float) -> Any:
-    from causal.sensitivity.empirical_calibration import calibrate
+    from causal.sensitivity.calibrated import calibrate
 
     usable = [(name, _scale(e)) for name, e in controls]
     usable = [(name, pair) for name, pair in usable if pair is not None]
@@ -111,7 +111,8 @@ def _calibrate(main: Any, controls: list[tuple[str, Any]], alpha: float) -> Any:
                              f"finite estimate and SE by this estimator; got {len(usable)}.")
     try:
         return calibrate([p[0] for _, p in usable], [p[1] for _, p in usable], point[0],
-                         point[1], alpha=alpha, label=f"{main.method} {main.label}")
+                         point[1], alpha=alpha, label=f"{main.method} {main.label}",
+                         ratio=main.is_ratio)
     except _FAILURES as error:
         return Failure(what, _reason(error))
 
@@ -194,11 +195,8 @@ def _proximal(study: Any, controls: Any, random_state: int) -> Any:
 def published_calibration(study: Any) -> Any:
     """Calibrate the claim's headline ratio with ``[[negative_control_estimates]]``; None when
     the study gives none."""
-    from causal.sensitivity.empirical_calibration import (
-        calibrate,
-        log_estimates_of,
-        std_errors_from_ci,
-    )
+    from causal.sensitivity.calibrated import calibrate
+    from causal.sensitivity.empirical_calibration import log_estimates_of, std_errors_from_ci
 
     given = study.negative_control_estimates
     if not given:

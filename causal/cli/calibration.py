@@ -38,13 +38,8 @@ def calibrate(
     """
     import numpy as np
 
-    from causal.sensitivity.empirical_calibration import (
-        calibrate as run_calibrate,
-    )
-    from causal.sensitivity.empirical_calibration import (
-        log_estimates_of,
-        std_errors_from_ci,
-    )
+    from causal.sensitivity.calibrated import calibrate as run_calibrate
+    from causal.sensitivity.empirical_calibration import log_estimates_of, std_errors_from_ci
 
     table = read_csv_file(controls, not_found="{path}: control estimates CSV not found.")
     columns = set(table.columns)

@@ -84,10 +84,10 @@ _EXPORTS: dict[str, str] = {
     "calibrate_p": "causal.sensitivity.empirical_calibration",
     "fit_systematic_error_model": "causal.sensitivity.empirical_calibration",
     "calibrate_ci": "causal.sensitivity.empirical_calibration",
-    "calibrate": "causal.sensitivity.empirical_calibration",
+    "calibrate": "causal.sensitivity.calibrated",
     "EmpiricalNull": "causal.sensitivity.empirical_calibration",
     "SystematicErrorModel": "causal.sensitivity.empirical_calibration",
-    "CalibrationResult": "causal.sensitivity.empirical_calibration",
+    "CalibrationResult": "causal.sensitivity.calibrated",
 }
 
 __all__ = sorted(_EXPORTS)

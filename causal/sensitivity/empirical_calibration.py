@@ -49,13 +49,13 @@ PNAS 115:2571-2577.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from causal._results import SummaryMixin, jsonable, summary_frame
+from causal._results import SummaryMixin, summary_frame
 from causal._validation import check_alpha
 from causal.errors import ParameterError
 from causal.measures import z_critical
@@ -376,85 +376,3 @@ def calibrate_ci_batch(null_mean: Any, null_sd: Any, log_estimate: Any, std_erro
     half = z * np.sqrt(np.asarray(null_sd, dtype=float) ** 2
                        + np.asarray(std_error, dtype=float) ** 2)
     return shift, shift - half, shift + half
-
-
-@dataclass(frozen=True)
-class CalibrationResult(SummaryMixin):
-    """A main estimate before and after empirical calibration (log ratio scale inside, ratios
-    in ``summary()``)."""
-
-    null: EmpiricalNull
-    model: SystematicErrorModel
-    log_estimate: float
-    std_error: float
-    p_value: float
-    calibrated_p: float
-    calibrated: CalibratedInterval
-    alpha: float
-    label: str = "main estimate"
-    notes: tuple[str, ...] = field(default=())
-
-    def summary(self) -> pd.DataFrame:
-        z = z_critical(self.alpha)
-        c = self.calibrated
-        rows = [
-            {"quantity": f"{self.label} (uncalibrated ratio)", "estimate": math.exp(self.log_estimate),
-             "std_error": self.std_error, "ci_lower": math.exp(self.log_estimate - z * self.std_error),
-             "ci_upper": math.exp(self.log_estimate + z * self.std_error), "p_value": self.p_value,
-             "method": "normal on log scale",
-             "note": "estimate as given; CI log estimate -/+ z SE"},
-            {"quantity": f"{self.label} (calibrated ratio)", "estimate": math.exp(c.log_estimate),
-             "std_error": c.std_error, "ci_lower": math.exp(c.ci_lower), "ci_upper": math.exp(c.ci_upper),
-             "p_value": self.calibrated_p, "method": "empirical calibration",
-             "note": "p from the empirical null; CI from the systematic-error model ("
-                     f"{self.model.source}); SE on the log scale"},
-        ]
-        return pd.concat([summary_frame(rows), self.null.summary()], ignore_index=True)
-
-    def render_text(self) -> str:
-        from causal._results import frame_to_markdown
-
-        columns = ["quantity", "estimate", "ci_lower", "ci_upper", "p_value", "note"]
-        return frame_to_markdown(self.summary()[columns])
-
-    def to_dict(self) -> dict[str, Any]:
-        return jsonable({"null": {"mean": self.null.mean, "sd": self.null.sd,
-                                  "n_controls": self.null.n_controls},
-                         "model": {"mean_intercept": self.model.mean_intercept,
-                                   "mean_slope": self.model.mean_slope,
-                                   "sd_intercept": self.model.sd_intercept,
-                                   "sd_slope": self.model.sd_slope, "source": self.model.source},
-                         "summary": self.summary(), "notes": list(self.notes)})
-
-
-def calibrate(control_log_estimates: Any, control_std_errors: Any, log_estimate: float,
-              std_error: float, *, true_log_effects: Any = None, alpha: float = 0.05,
-              label: str = "main estimate") -> CalibrationResult:
-    """Calibrate one main estimate with controls: the empirical null from the negative controls
-    (true log effect 0; all controls when ``true_log_effects`` is None), the calibrated p from
-    it, and the calibrated CI from the systematic-error model (fitted with positive controls
-    when ``true_log_effects`` has them, else the null's)."""
-    from scipy.stats import norm
-
-    alpha = check_alpha(alpha)
-    y, se = _as_vectors(control_log_estimates, control_std_errors, "negative controls")
-    main_y, main_se = _as_vectors([log_estimate], [std_error], "main estimates", minimum=1)
-    if true_log_effects is None:
-        null = fit_null(y, se)
-        model = error_model_from_null(null)
-    else:
-        t = np.array(true_log_effects, dtype=float).ravel()
-        if t.shape != y.shape:
-            raise ParameterError(f"`true_log_effects` must have one value per control ({y.size}); "
-                                 f"got {t.size}.")
-        null = fit_null(y[t == 0], se[t == 0])
-        model = (fit_systematic_error_model(y, se, t) if np.any(t != 0)
-                 else error_model_from_null(null))
-    main_y, main_se = float(main_y[0]), float(main_se[0])
-    p = float(2 * norm.sf(abs(main_y) / main_se))
-    notes = []
-    interval = calibrate_ci(model, main_y, main_se, alpha)
-    if not np.isfinite([interval.ci_lower, interval.ci_upper]).all():
-        notes.append("a calibrated CI limit has no solution in [exp(-100), exp(100)]")
-    return CalibrationResult(null, model, main_y, main_se, p, calibrate_p(null, main_y, main_se),
-                             interval, alpha, label, tuple(notes))
