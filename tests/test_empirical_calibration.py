@@ -56,7 +56,7 @@ def r_null(name: str) -> EmpiricalNull:
 
 
 def cis(model, d: pd.DataFrame) -> np.ndarray:
-    out = [calibrate_ci(model, y, s) for y, s in zip(d["logRr"], d["seLogRr"])]
+    out = [calibrate_ci(model, y, s) for y, s in zip(d["logRr"], d["seLogRr"], strict=True)]
     return np.array([[c.log_estimate, c.ci_lower, c.ci_upper, c.std_error] for c in out])
 
 

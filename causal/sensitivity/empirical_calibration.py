@@ -259,7 +259,7 @@ class SystematicErrorModel(SummaryMixin):
         values = (self.mean_intercept, self.mean_slope, self.sd_intercept, self.sd_slope)
         return summary_frame([{"quantity": f"systematic error {n}", "estimate": v,
                                "method": "empirical calibration", "note": self.source}
-                              for n, v in zip(names, values)])
+                              for n, v in zip(names, values, strict=True)])
 
 
 def error_model_from_null(null: EmpiricalNull) -> SystematicErrorModel:

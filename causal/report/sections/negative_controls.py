@@ -152,7 +152,7 @@ def build(analysis: Analysis) -> Section | None:
         for c in (*declared.outcomes, *declared.exposures)]}
     verdict: Text | str = ""
     if results is not None:
-        for column, result in results.outcomes:
+        for _, result in results.outcomes:
             if isinstance(result, Failure):
                 blocks.append(Callout(result.sentence(), "warning"))
         lead = _lead_estimator(results.calibrated)
