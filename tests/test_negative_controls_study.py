@@ -237,3 +237,13 @@ def test_from_frame_negative_controls_equal_the_study_file(tmp_path, analysed):
     with pytest.raises(StudySpecError, match="must be columns other than the study's outcome"):
         Study.from_frame(frame, treatment="t", outcome="y", covariates=["x"],
                          negative_control_outcomes={"y": "w"})
+
+
+@pytest.mark.parametrize("column", ["t", "y"])
+def test_cli_refuses_a_control_equal_to_treatment_or_outcome(tmp_path, capsys, column):
+    controls = f'[negative_controls]\noutcomes = [{{ column = "{column}", why = "w" }}]\n'
+    path = write_study(tmp_path, study_text(controls))
+    status = main(["report", str(path), "--out", str(tmp_path / "r"), "--quiet"])
+    err = capsys.readouterr().err
+    assert status == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert f"a negative control cannot be the {'treatment' if column == 't' else 'outcome'}" in err
