@@ -35,6 +35,7 @@ def write_data(folder: Path, n: int = 500, seed: int = 4) -> Path:
     for k, name in enumerate(CONTROLS):
         frame[name] = (0.6 + 0.2 * k) * u + 0.5 * x + rng.standard_normal(n)
     frame["z"] = u + rng.standard_normal(n)
+    frame["zb"] = (u + rng.standard_normal(n) > 0).astype(int)  # a binary exposure proxy
     path = folder / "d.csv"
     frame.to_csv(path, index=False)
     return path
@@ -115,7 +116,8 @@ def analysed(tmp_path_factory):
     from causal.analysis import analyse
 
     folder = tmp_path_factory.mktemp("nc")
-    exposure = '\nexposures = [{ column = "z", why = "a proxy of U that cannot affect y" }]\n'
+    exposure = ('\nexposures = [{ column = "z", why = "a proxy of U that cannot affect y" }, '
+                '{ column = "zb", why = "a 0/1 proxy of U" }]\n')
     path = write_study(folder, study_text(OUTCOMES.rstrip("\n") + exposure))
     study = load_study(path)
     return study, analyse(study, sections=["negative_controls"])
@@ -168,7 +170,8 @@ def test_proximal_row_and_section(analysed):
     assert section.key == "negative_controls"
     assert any(isinstance(b, Figure) and b.key == "negative_controls_funnel"
                for b in section.blocks)
-    assert sum(isinstance(b, Table) for b in section.blocks) == 3
+    assert sum(isinstance(b, Table) for b in section.blocks) == 4  # controls, exposures,
+    # calibration, proximal
     assert "ASSUMED by the study file: measured before treatment" in str(section.blocks)
     assert "Negative controls (4)" in str(section.verdict)
     json.dumps(section.data, default=str)
@@ -247,3 +250,21 @@ def test_cli_refuses_a_control_equal_to_treatment_or_outcome(tmp_path, capsys, c
     err = capsys.readouterr().err
     assert status == 2 and err.count("\n") == 1 and "Traceback" not in err
     assert f"a negative control cannot be the {'treatment' if column == 't' else 'outcome'}" in err
+
+
+def test_negative_control_exposures_are_analysed_as_the_treatment(analysed):
+    import dataclasses
+
+    from causal.analysis.failure import Failure
+    from causal.estimate.study import estimate_study
+
+    study, analysis = analysed
+    exposures = dict(analysis.extras["negative_controls"].exposures)
+    # z is continuous: the study's estimators need a 0/1 treatment, so it is a row saying why
+    assert isinstance(exposures["z"], Failure) and "binary 0/1" in exposures["z"].reason
+    # zb: the same estimators with zb as the treatment, adjusting for x and the real treatment
+    variant = dataclasses.replace(
+        study, info=dataclasses.replace(study.info, treatment="zb"),
+        data=dataclasses.replace(study.data, covariates=("x", "t")))
+    direct = estimate_study(variant, random_state=analysis.random_state)
+    assert [e.estimate for e in exposures["zb"].fitted] == [e.estimate for e in direct.fitted]

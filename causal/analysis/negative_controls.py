@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from causal.analysis.failure import Failure
-from causal.errors import CausalError
+from causal.errors import CausalError, DataError
 from causal.sensitivity.empirical_calibration import MIN_CONTROLS
 
 _FAILURES = (CausalError, ArithmeticError, np.linalg.LinAlgError)
@@ -53,6 +53,10 @@ class NegativeControlResults:
 
     #: (column, StudyEstimates or Failure) per declared negative-control outcome
     outcomes: tuple[tuple[str, Any], ...] = ()
+    #: (column, StudyEstimates or Failure) per declared negative-control exposure: the
+    #: study's estimators with the exposure as the treatment, adjusting for the covariates and
+    #: the real treatment (an exposure that cannot affect the outcome should show no effect)
+    exposures: tuple[tuple[str, Any], ...] = ()
     calibrated: tuple[CalibratedEstimator, ...] = ()
     proximal: Any = None
     #: from ``[[negative_control_estimates]]``: CalibrationResult or Failure
@@ -65,19 +69,28 @@ def _reason(error: BaseException) -> str:
     return text if text.endswith(".") else text + "."
 
 
-def _variant(study: Any, *, outcome: str | None = None, extra: tuple[str, ...] = ()) -> Any:
-    """The study with another outcome column, or extra covariates read (never modified); for
-    a study built from a DataFrame, with the table checked for it when the study was built."""
+def _variant(study: Any, *, outcome: str | None = None, treatment: str | None = None,
+             extra: tuple[str, ...] = ()) -> Any:
+    """The study with another outcome or treatment column, or extra covariates read (never
+    modified); for a study built from a DataFrame, with the table checked for it when the
+    study was built."""
     changed = study
     spec = changed.data
     if outcome is not None:
         changed = dataclasses.replace(changed, info=dataclasses.replace(changed.info,
                                                                         outcome=outcome))
+    if treatment is not None:
+        changed = dataclasses.replace(changed, info=dataclasses.replace(changed.info,
+                                                                        treatment=treatment))
     if extra:
         spec = dataclasses.replace(spec, covariates=(*spec.covariates, *extra))
     if spec.checked is not None:
-        key = outcome if outcome is not None else "proximal"
-        spec = dataclasses.replace(spec, checked=study.negative_controls.checked[key])
+        key = (outcome if outcome is not None else f"exposure:{treatment}"
+               if treatment is not None else "proximal")
+        table = study.negative_controls.checked[key]
+        if isinstance(table, str):  # the check failed when the study was built
+            raise DataError(table)
+        spec = dataclasses.replace(spec, checked=table)
     return dataclasses.replace(changed, data=spec)
 
 
@@ -133,20 +146,26 @@ def negative_control_results(study: Any, main: Any, random_state: int) -> Negati
         why = ("the study has no [data]" if spec is None else
                "the data are SIMULATED (a simulated cohort has no negative-control columns)")
         failure = Failure("negative controls", why + ".")
-        return NegativeControlResults(outcomes=tuple((c.column, failure)
-                                                     for c in controls.outcomes),
-                                      published=published_calibration(study))
-    outcomes: list[tuple[str, Any]] = []
-    for control in controls.outcomes:
-        variant = _variant(study, outcome=control.column)
+        return NegativeControlResults(
+            outcomes=tuple((c.column, failure) for c in controls.outcomes),
+            exposures=tuple((c.column, failure) for c in controls.exposures),
+            published=published_calibration(study))
+    def estimated(what: str, **change: Any) -> Any:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
+                variant = _variant(study, **change)
                 data = read_study_data(variant)
-                result: Any = estimate_study(variant, random_state=random_state, data=data)
+                return estimate_study(variant, random_state=random_state, data=data)
             except _FAILURES as error:
-                result = Failure(f"negative-control outcome {control.column!r}", _reason(error))
-        outcomes.append((control.column, result))
+                return Failure(what, _reason(error))
+
+    outcomes = [(c.column, estimated(f"negative-control outcome {c.column!r}",
+                                     outcome=c.column)) for c in controls.outcomes]
+    exposures = [(c.column, estimated(f"negative-control exposure {c.column!r} (analysed as "
+                                      "the treatment, adjusting for the real one)",
+                                      treatment=c.column, extra=(study.treatment,)))
+                 for c in controls.exposures]
     calibrated = []
     if not isinstance(main, Failure) and main is not None:
         for estimate in main.fitted:
@@ -161,8 +180,9 @@ def negative_control_results(study: Any, main: Any, random_state: int) -> Negati
                 estimate.method, estimate.label, estimate.measure, estimate, tuple(same),
                 _calibrate(estimate, same, estimate.alpha)))
     proximal = _proximal(study, controls, random_state)
-    return NegativeControlResults(tuple(outcomes), tuple(calibrated), proximal,
-                                  published_calibration(study))
+    return NegativeControlResults(outcomes=tuple(outcomes), exposures=tuple(exposures),
+                                  calibrated=tuple(calibrated), proximal=proximal,
+                                  published=published_calibration(study))
 
 
 def _proximal(study: Any, controls: Any, random_state: int) -> Any:

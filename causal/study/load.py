@@ -197,6 +197,13 @@ def _control_tables(frame: Any, spec: Any, info: Any, controls: Any) -> dict[str
     with the first exposure and outcome control as extra columns for proximal 2SLS."""
     out = {c.column: _check_frame(frame, spec, dataclasses.replace(info, outcome=c.column))
            for c in controls.outcomes}
+    for control in controls.exposures:  # its own analysis: the exposure as the treatment
+        try:
+            out[f"exposure:{control.column}"] = _check_frame(
+                frame, dataclasses.replace(spec, covariates=(*spec.covariates, info.treatment)),
+                dataclasses.replace(info, treatment=control.column))
+        except CausalError as error:  # e.g. a continuous exposure: reported, not refused
+            out[f"exposure:{control.column}"] = str(error)
     if controls.outcomes and controls.exposures:
         extra = (controls.exposures[0].column, controls.outcomes[0].column)
         out["proximal"] = _check_frame(frame, dataclasses.replace(

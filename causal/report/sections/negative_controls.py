@@ -66,21 +66,36 @@ def _calibration_rows(calibrated: tuple[Any, ...]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _row(name: str, e: Any, note: str) -> dict[str, Any]:
+    return {"column": name, "estimate": e.estimate, "ci_lower": e.ci[0], "ci_upper": e.ci[1],
+            "p_value": e.p_value, "n": e.n, "note": note}
+
+
+def _missing_row(name: str, result: Any) -> dict[str, Any]:
+    reason = result.reason if isinstance(result, Failure) else "not estimable by this estimator"
+    return {"column": name, "estimate": math.nan, "ci_lower": math.nan, "ci_upper": math.nan,
+            "p_value": math.nan, "n": math.nan, "note": reason}
+
+
 def _control_rows(lead: Any, outcomes: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
     estimates = dict(lead.controls)
-    rows = []
+    rows = [_row(f"{lead.main.outcome} (main outcome)", lead.main,
+                 "the main effect, for comparison")]
     for column, result in outcomes:
         e = estimates.get(column)
-        if e is None:
-            reason = result.reason if isinstance(result, Failure) else (
-                "not estimable by this estimator")
-            rows.append({"negative-control outcome": column, "estimate": math.nan,
-                         "ci_lower": math.nan, "ci_upper": math.nan, "p_value": math.nan,
-                         "n": math.nan, "note": reason})
-        else:
-            rows.append({"negative-control outcome": column, "estimate": e.estimate,
-                         "ci_lower": e.ci[0], "ci_upper": e.ci[1], "p_value": e.p_value,
-                         "n": e.n, "note": "measured on the data"})
+        rows.append(_missing_row(column, result) if e is None
+                    else _row(column, e, "measured on the data"))
+    return pd.DataFrame(rows)
+
+
+def _exposure_rows(lead: Any, exposures: tuple[tuple[str, Any], ...]) -> pd.DataFrame:
+    rows = []
+    for column, result in exposures:
+        match = [] if isinstance(result, Failure) else [
+            e for e in result.fitted
+            if (e.method, e.measure, e.label) == (lead.method, lead.measure, lead.label)]
+        rows.append(_row(column, match[0], "measured on the data") if match
+                    else _missing_row(column, result))
     return pd.DataFrame(rows)
 
 
@@ -152,7 +167,7 @@ def build(analysis: Analysis) -> Section | None:
         for c in (*declared.outcomes, *declared.exposures)]}
     verdict: Text | str = ""
     if results is not None:
-        for _, result in results.outcomes:
+        for _, result in (*results.outcomes, *results.exposures):
             if isinstance(result, Failure):
                 blocks.append(Callout(result.sentence(), "warning"))
         lead = _lead_estimator(results.calibrated)
@@ -164,8 +179,16 @@ def build(analysis: Analysis) -> Section | None:
                 data["controls"] = controls
                 blocks.append(Table(controls, caption=f"Negative-control outcomes, each "
                                     f"estimated by {lead.method} {lead.label} with the main "
-                                    "effect's covariates (measured on the data; none should "
-                                    "show an effect)."))
+                                    "effect's covariates, beside the main effect (measured on "
+                                    "the data; no control should show an effect)."))
+                if results.exposures:
+                    exposures = _exposure_rows(lead, results.exposures)
+                    data["exposures"] = exposures
+                    blocks.append(Table(exposures, caption=(
+                        f"Negative-control exposures, each analysed by {lead.method} "
+                        f"{lead.label} as the treatment of {study.outcome!r}, adjusting for "
+                        f"the covariates and for {study.treatment!r} (measured on the data; "
+                        "none should show an effect).")))
                 r = lead.calibration
                 k = r.calibrated
                 ratio = lead.main.is_ratio
