@@ -15,7 +15,7 @@ import pandas as pd
 
 from causal.analysis.failure import Failure
 from causal.report.model import BulletList, Callout, Figure, Paragraph, Section, Table
-from causal.report.provenance import Text, computed
+from causal.report.provenance import Text, computed, count_words
 
 if TYPE_CHECKING:
     from causal.analysis.result import Analysis
@@ -206,11 +206,13 @@ def build(analysis: Analysis) -> Section | None:
                     computed(r.calibrated_p, "empirical calibration", f"{r.calibrated_p:.3g}"),
                     "."), "info"))
                 verdict = Text.of(
-                    f"Negative controls ({r.null.n_controls}): systematic error mean ",
-                    computed(r.null.mean, "fitted empirical null", f"{r.null.mean:.3f}"),
-                    f", SD {r.null.sd:.3f} ({scale}); calibrated {lead.method} estimate ",
-                    computed(point, "empirical calibration", f"{point:#.3g}"),
-                    f" (95% CI {ci[0]:#.3g} to {ci[1]:#.3g}).")
+                    f"Negative controls ({count_words(r.null.n_controls)}): systematic error "
+                    "mean ", computed(r.null.mean, "fitted empirical null", f"{r.null.mean:.3f}"),
+                    ", SD ", computed(r.null.sd, "fitted empirical null", f"{r.null.sd:.3f}"),
+                    f" ({scale}); calibrated {lead.method} estimate ",
+                    computed(point, "empirical calibration",
+                             f"{point:#.3g} (95% CI {ci[0]:#.3g} to {ci[1]:#.3g})", ci=ci),
+                    ".")
                 data["lead"] = {"estimator": f"{lead.method}: {lead.label}",
                                 "n_controls": r.null.n_controls, "null_mean": r.null.mean,
                                 "null_sd": r.null.sd, "scale": scale, "calibrated": point,
