@@ -133,3 +133,14 @@ def test_calibrate_bad_main_estimate_and_missing_file(tmp_path, capsys):
     assert status == 2 and "`--estimate` must be a finite ratio > 0; got -1." in err
     status, _, err = run(capsys, str(tmp_path / "none.csv"), "--estimate", "1", "--se", "0.1")
     assert status == 2 and "control estimates CSV not found" in err
+
+
+def test_calibrate_writes_a_funnel_plot(tmp_path, capsys):
+    path, _ = sccs_controls(tmp_path, as_ci=True)
+    png = tmp_path / "funnel.png"
+    status, _, _ = run(capsys, str(path), "--estimate", "2.2", "--ci", "1.5", "3.2",
+                       "--png", str(png))
+    assert status == 0 and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    status, _, err = run(capsys, str(path), "--estimate", "2.2", "--ci", "1.5", "3.2",
+                         "--png", str(tmp_path / "missing" / "f.png"))
+    assert status == 2 and "create the folder first" in err

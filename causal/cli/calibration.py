@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from causal.cli._options import JsonOpt
-from causal.cli.app import echo_result, fail, read_csv_file
+from causal.cli.app import check_figure_path, echo_result, fail, read_csv_file
 
 CONTROL_COLUMNS_HELP = (
     "CSV of control estimates, one row per control, ratios (RR/OR/HR) on their natural scale: "
@@ -27,6 +27,8 @@ def calibrate(
         help="The main estimate's standard error on the log scale (instead of --ci).")] = None,
     alpha: Annotated[float, typer.Option(
         help="1 - confidence level of the given CIs and of the calibrated CI.")] = 0.05,
+    png: Annotated[Path | None, typer.Option(
+        "--png", help="Write a funnel plot of the controls and the empirical null here.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Calibrate a published ratio estimate with published negative (and positive) controls.
@@ -41,6 +43,7 @@ def calibrate(
     from causal.sensitivity.calibrated import calibrate as run_calibrate
     from causal.sensitivity.empirical_calibration import log_estimates_of, std_errors_from_ci
 
+    check_figure_path(png)
     table = read_csv_file(controls, not_found="{path}: control estimates CSV not found.")
     columns = set(table.columns)
     if {"estimate", "ci_lower", "ci_upper"} <= columns:
@@ -84,6 +87,15 @@ def calibrate(
         main_se = float(se)  # validated by calibrate()
     result = run_calibrate(y, control_se, main_y, main_se, true_log_effects=true_log,
                            alpha=alpha)
+    if png is not None:
+        from causal.plots._figure import figure_bytes, new_figure
+        from causal.plots.negative_controls import plot_funnel
+
+        negative = np.ones(len(y), dtype=bool) if true_log is None else true_log == 0
+        figure, ax = new_figure()
+        plot_funnel(y[negative], control_se[negative], null_mean=result.null.mean,
+                    null_sd=result.null.sd, main=(main_y, main_se), alpha=alpha, ax=ax)
+        png.write_bytes(figure_bytes(figure, "svg" if png.suffix.lower() == ".svg" else "png"))
     echo_result(result, as_json, {"controls": str(controls), "alpha": alpha})
     if not as_json:
         null = result.null
