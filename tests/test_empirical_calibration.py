@@ -221,3 +221,24 @@ def test_difference_scale_summary_is_not_exponentiated():
     assert row["quantity"] == "main estimate (calibrated difference)"
     assert row["estimate"] == pytest.approx(0.5, abs=1e-9)
     assert row["ci_lower"] == pytest.approx(0.5 - 1.959963984540054 * math.sqrt(0.08), abs=1e-9)
+
+
+def test_boundary_null_sigma_zero_against_fitnull():
+    """A null at the boundary sigma = 0: the eight NHEFS negative-control log ORs of the
+    stranger test (baseline conditions vs quitting smoking, outcome regression; notes of
+    issue 24). EmpiricalCalibration 3.1.4, ``fitNull(y, se)``: mean 0.0285344063822, sd
+    6.67689221256e-05 (Nelder-Mead stops short of the boundary), negative log-likelihood
+    ``logLikelihoodNull(c(mean, 1/sd^2), y, se)`` = -1.92632690144. The optimum is sigma = 0,
+    where the likelihood is the fixed-effect one and mu the inverse-variance weighted mean."""
+    y = np.array([0.2598390262090425, 0.2301481860741126, -0.014410667838529088,
+          0.009060575451537926, -0.07117147318727161, 0.22030698149286143,
+          -0.562563455037087, -0.22073838074237329])
+    se = np.array([0.20829455695657517, 0.23778350950984092, 0.12566335807055806,
+          0.14068440479176594, 0.17875029384217525, 0.1917133123401697,
+          0.3656521818576019, 0.29458940142587176])
+    null = fit_null(y, se)
+    assert null.sd == 0.0
+    w = 1 / se ** 2
+    assert null.mean == pytest.approx(np.sum(w * y) / np.sum(w), abs=1e-12)
+    assert -null.log_likelihood <= -1.92632690144 + 1e-9
+    assert null.mean == pytest.approx(0.0285344063822, abs=5e-5)  # R's stopping point
