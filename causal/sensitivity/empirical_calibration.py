@@ -198,6 +198,12 @@ def fit_null(log_estimates: Any, std_errors: Any) -> EmpiricalNull:
     EmpiricalNull
         ``mean`` and ``sd`` of systematic error on the log scale (module docstring).
 
+    Notes
+    -----
+    The likelihood is EmpiricalCalibration's ``fitNull``: the normal convolution
+    ``y_i ~ N(mu, sigma^2 + se_i^2)``, no prior on ``sigma`` (no half-normal or gamma prior;
+    that is ``fitMcmcNull``). Its maximum is found exactly, ``sigma = 0`` included.
+
     Examples
     --------
     >>> null = fit_null([0.1, 0.3, -0.1, 0.5], [0.1, 0.1, 0.1, 0.1])
