@@ -242,3 +242,15 @@ def test_boundary_null_sigma_zero_against_fitnull():
     assert null.mean == pytest.approx(np.sum(w * y) / np.sum(w), abs=1e-12)
     assert -null.log_likelihood <= -1.92632690144 + 1e-9
     assert null.mean == pytest.approx(0.0285344063822, abs=5e-5)  # R's stopping point
+
+
+@pytest.mark.parametrize("name", NULL_ONLY + WITH_POSITIVE)
+def test_ease_matches_computeExpectedAbsoluteSystematicError(name):
+    assert r_null(name).ease == pytest.approx(R[name]["ease"], abs=1e-12)
+
+
+def test_ease_at_sigma_zero_is_the_absolute_mean():
+    # E|b| for b ~ N(mu, 0) is |mu| (R's closed form with sd = 0 gives the same)
+    assert EmpiricalNull(-0.3, 0.0, 3, math.nan).ease == 0.3
+    # mu = 0: E|b| = sigma sqrt(2 / pi)
+    assert EmpiricalNull(0.0, 0.5, 3, math.nan).ease == pytest.approx(0.5 * math.sqrt(2 / math.pi))

@@ -44,6 +44,8 @@ studies: why empirical calibration is needed to correct p-values. Stat Med 33:20
 Schuemie MJ, Hripcsak G, Ryan PB, Madigan D, Suchard MA (2018). Empirical confidence interval
 calibration for population-level effect estimation studies in observational healthcare data.
 PNAS 115:2571-2577.
+Schuemie MJ, Cepeda MS, Suchard MA, et al. (2020). How confident are we about observational
+findings in health care: a benchmark study. Harvard Data Science Review 2(1).
 """
 
 from __future__ import annotations
@@ -175,6 +177,18 @@ class EmpiricalNull(SummaryMixin):
     n_controls: int
     log_likelihood: float
 
+    @property
+    def ease(self) -> float:
+        """Expected absolute systematic error, ``E|b|`` for ``b ~ N(mean, sd^2)`` (Schuemie et
+        al. 2020; ``computeExpectedAbsoluteSystematicError``): the folded-normal mean
+        ``mu (1 - 2 Phi(-mu / sigma)) + 2 sigma phi(mu / sigma)``, ``|mu|`` when sigma = 0."""
+        from scipy.stats import norm
+
+        if self.sd == 0:
+            return abs(self.mean)
+        ratio = self.mean / self.sd
+        return float(self.mean * (1 - 2 * norm.cdf(-ratio)) + 2 * self.sd * norm.pdf(ratio))
+
     def summary(self) -> pd.DataFrame:
         note = f"ML fit from {self.n_controls} negative controls (log scale)"
         return summary_frame([
@@ -182,6 +196,8 @@ class EmpiricalNull(SummaryMixin):
              "method": "empirical calibration", "note": note},
             {"quantity": "empirical null SD (log)", "estimate": self.sd,
              "method": "empirical calibration", "note": note},
+            {"quantity": "expected absolute systematic error (log)", "estimate": self.ease,
+             "method": "empirical calibration", "note": "EASE = E|bias| under the null"},
         ])
 
 

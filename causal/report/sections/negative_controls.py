@@ -49,7 +49,7 @@ def _calibration_rows(calibrated: tuple[Any, ...]) -> pd.DataFrame:
                          "ci_upper": c.main.ci[1], "p_value": c.main.p_value,
                          "calibrated": math.nan, "calibrated_ci_lower": math.nan,
                          "calibrated_ci_upper": math.nan, "calibrated_p": math.nan,
-                         "null_mean": math.nan, "null_sd": math.nan,
+                         "null_mean": math.nan, "null_sd": math.nan, "ease": math.nan,
                          "note": f"not calibrated: {r.reason}"})
             continue
         ratio = c.main.is_ratio
@@ -61,7 +61,7 @@ def _calibration_rows(calibrated: tuple[Any, ...]) -> pd.DataFrame:
                      "calibrated_ci_lower": _shown(k.ci_lower, ratio),
                      "calibrated_ci_upper": _shown(k.ci_upper, ratio),
                      "calibrated_p": r.calibrated_p, "null_mean": r.null.mean,
-                     "null_sd": r.null.sd,
+                     "null_sd": r.null.sd, "ease": r.null.ease,
                      "note": "null on the log scale" if ratio else "null on the estimate's scale"})
     return pd.DataFrame(rows)
 
@@ -199,6 +199,8 @@ def build(analysis: Analysis) -> Section | None:
                     f"Empirical null from {r.null.n_controls} negative controls ({scale}): "
                     "mean ", computed(r.null.mean, "fitted empirical null", f"{r.null.mean:.3f}"),
                     ", SD ", computed(r.null.sd, "fitted empirical null", f"{r.null.sd:.3f}"),
+                    "; expected absolute systematic error (EASE, Schuemie et al. 2020) ",
+                    computed(r.null.ease, "fitted empirical null", f"{r.null.ease:.3f}"),
                     f". {lead.method}: {lead.label} {lead.main.estimate:#.3g} "
                     f"({lead.main.ci[0]:#.3g} to {lead.main.ci[1]:#.3g}) becomes ",
                     computed(point, "empirical calibration", f"{point:#.3g}"),
@@ -215,7 +217,8 @@ def build(analysis: Analysis) -> Section | None:
                     ".")
                 data["lead"] = {"estimator": f"{lead.method}: {lead.label}",
                                 "n_controls": r.null.n_controls, "null_mean": r.null.mean,
-                                "null_sd": r.null.sd, "scale": scale, "calibrated": point,
+                                "null_sd": r.null.sd, "ease": r.null.ease,
+                                "scale": scale, "calibrated": point,
                                 "calibrated_ci": list(ci), "calibrated_p": r.calibrated_p}
                 blocks.append(_funnel(lead))
             blocks.append(Table(table, caption="Every estimator of the main effect before and "

@@ -45,6 +45,7 @@ null_only <- function(name) {
   closed <- d$logRr - null[1] - z * sqrt(null[2]^2 + d$seLogRr^2)
   list(null = list(mean = unname(null[1]), sd = unname(null[2])),
        null_refined = as.list(refined),
+       ease = computeExpectedAbsoluteSystematicError(null),
        calibrated_p_two_sided = p2, calibrated_p_upper = pu,
        ci = ci, ci_tight = ci_tight,
        ci_lower_minus_closed_form_max_abs = max(abs(ci$logLb95Rr - closed)))
@@ -74,6 +75,7 @@ with_positive <- function(name) {
   ci_refined_tight <- calibrateCiTight(d$logRr, d$seLogRr, refined_model, ciWidth = 0.95)
   list(null = list(mean = unname(null[1]), sd = unname(null[2])),
        null_refined = as.list(refined),
+       ease = computeExpectedAbsoluteSystematicError(null),
        calibrated_p_two_sided = calibrateP(null, d$logRr, d$seLogRr),
        model = as.list(unclass(model)),
        model_neg_log_lik = EmpiricalCalibration:::minLogLikelihoodErrorModel(
