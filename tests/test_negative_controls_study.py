@@ -272,3 +272,20 @@ def test_negative_control_exposures_are_analysed_as_the_treatment(analysed):
         data=dataclasses.replace(study.data, covariates=("x", "t")))
     direct = estimate_study(variant, random_state=analysis.random_state)
     assert [e.estimate for e in exposures["zb"].fitted] == [e.estimate for e in direct.fitted]
+
+
+def test_fewer_than_three_controls_is_a_row_saying_why(tmp_path):
+    from causal.analysis import analyse
+    from causal.analysis.failure import Failure
+    from causal.report import build_report
+
+    two = ("[negative_controls]\noutcomes = [{ column = \"nc1\", why = \"w\" }, "
+           "{ column = \"nc2\", why = \"w\" }]\n")
+    analysis = analyse(load_study(write_study(tmp_path, study_text(two))),
+                       sections=["negative_controls"])
+    calibrated = analysis.extras["negative_controls"].calibrated
+    assert calibrated and all(isinstance(c.calibration, Failure) for c in calibrated)
+    assert "needs at least 3 negative-control outcomes" in calibrated[0].calibration.reason
+    (section,) = build_report(analysis).sections
+    table = section.data["calibration"]
+    assert table["note"].str.startswith("not calibrated: needs at least 3").all()
