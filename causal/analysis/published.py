@@ -19,7 +19,7 @@ __all__ = ["SERVED", "published_results"]
 #: the report sections that read something computed here (the others render the study file)
 SERVED = ("audit", "estimates", "heterogeneity", "refutations", "evalue", "sensitivity",
           "selection_bias", "multi_bias", "probabilistic_bias", "individual_sensitivity",
-          "dml_sensitivity", "explain_away", "time_ordering")
+          "dml_sensitivity", "explain_away", "time_ordering", "negative_controls")
 
 def published_results(study: Any, names: Sequence[str], random_state: int,
             say: Callable[[str], None]) -> dict[str, Any]:
@@ -61,6 +61,14 @@ def published_results(study: Any, names: Sequence[str], random_state: int,
         say("explain-away simulation")
         out["explain_away"] = explain_away(study, random_state=random_state,
                                            **study.explain_away.kwargs())
+    if "negative_controls" in names and study.negative_control_estimates and (
+            study.negative_controls is None or study.data is None):
+        from causal.analysis.negative_controls import (
+            NegativeControlResults,
+            published_calibration,
+        )
+
+        out["negative_controls"] = NegativeControlResults(published=published_calibration(study))
     if "time_ordering" in names:
         runs = _time_ordering(study, random_state, say)
         if runs is not None:

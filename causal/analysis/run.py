@@ -66,7 +66,8 @@ REFUTED = (("outcome regression", "or", "md", "regression"), ("IPW", "rd", "md",
 #: every report section that needs the data, and what it needs
 _NEEDS = {"estimates": {"estimates"}, "refutations": {"estimates", "refutations"},
           "individual_sensitivity": {"individual"}, "dml_sensitivity": {"individual", "dml"},
-          "heterogeneity": {"heterogeneity"}}
+          "heterogeneity": {"heterogeneity"},
+          "negative_controls": {"estimates", "negative_controls"}}
 _FAILURES = (CausalError, ArithmeticError, np.linalg.LinAlgError)
 
 
@@ -150,7 +151,9 @@ def analyse(study: Any, *, random_state: int = 20240101,
     say = progress or (lambda message: None)
     names = ([n for n in SERVED if n not in study.skip] if sections is None
              else list(sections))
-    needs: set[str] = set().union(*(_NEEDS.get(n, set()) for n in names))
+    needs: set[str] = set().union(*(_NEEDS.get(n, set()) for n in names
+                                    if n != "negative_controls"
+                                    or study.negative_controls is not None))
     spec = study.data
     if spec is None or not needs:
         return Analysis(study=study, random_state=random_state,
@@ -177,6 +180,13 @@ def analyse(study: Any, *, random_state: int = 20240101,
         for world in worlds:
             data = read(world, seed if spec.simulated else None)
             estimated.append(_estimates(study, world, data, random_state))
+    controls: dict[str, Any] = {}
+    if "negative_controls" in needs and study.negative_controls is not None:
+        from causal.analysis.negative_controls import negative_control_results
+
+        say("negative controls")
+        main = estimated[0].estimates if estimated and not spec.simulated else None
+        controls["negative_controls"] = negative_control_results(study, main, random_state)
     if "refutations" in needs:
         say("refutations")
         estimated = [_refutations(study, w, plan_for("refutations", w.data), random_state)
@@ -200,7 +210,8 @@ def analyse(study: Any, *, random_state: int = 20240101,
                     benchmark=benchmark, benchmark_truth=truth, individual=tuple(cases),
                     heterogeneity=heterogeneity,
                     sections=None if sections is None else tuple(sections),
-                    subsamples=subsamples, extras=published_results(study, names, random_state, say))
+                    subsamples=subsamples,
+                    extras={**published_results(study, names, random_state, say), **controls})
 
 
 def _benchmark(study: Any) -> tuple[StudyData | None, float | Failure]:

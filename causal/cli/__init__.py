@@ -12,7 +12,7 @@ only papers). The commands are registered here, in the order
 
 from __future__ import annotations
 
-from causal.cli import bias, data, graph, matched, paper, published, study
+from causal.cli import bias, calibration, data, graph, matched, paper, published, study
 from causal.cli.app import NEGATIVE_NUMBERS, main, run
 from causal.cli.app import app as _app
 
@@ -38,5 +38,6 @@ _app.command()(paper.extract)
 _app.command()(paper.batch)
 _app.command(context_settings=NEGATIVE_NUMBERS)(paper.explore)
 _app.command()(study.examples)
+_app.command(context_settings=NEGATIVE_NUMBERS)(calibration.calibrate)
 
 __all__ = ["main", "run"]

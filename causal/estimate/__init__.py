@@ -32,6 +32,8 @@ _EXPORTS: dict[str, str] = {
     "HeterogeneityResult": "causal.estimate.heterogeneity",
     "estimate_study": "causal.estimate.study",
     "StudyEstimates": "causal.estimate.study",
+    "proximal_2sls": "causal.estimate.proximal",
+    "ProximalEstimate": "causal.estimate.proximal",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -60,6 +60,12 @@ def _confounding(data: Data) -> list[str]:
             and not data["individual_sensitivity"].get("simulated")):
         case = data["individual_sensitivity"]["cases"][0]
         found.append(f"on the data: E-value {case['evalue_point']:.2f}, RV_q {case['rv_q']:.2f}")
+    lead = data.get("negative_controls", {}).get("lead")
+    if lead:
+        found.append(f"negative controls ({lead['n_controls']}, {lead['estimator']}): "
+                     f"systematic error mean {lead['null_mean']:.3f}, SD {lead['null_sd']:.3f}"
+                     f" ({lead['scale']}); calibrated estimate {lead['calibrated']:.3g} "
+                     f"({lead['calibrated_ci'][0]:.3g} to {lead['calibrated_ci'][1]:.3g})")
     if "target_trial" in data and (text := _departure(data, "assignment")):
         found.append(text)
     return found
@@ -166,13 +172,14 @@ SHORT = {"graph": "causal graph", "evalue": "E-values", "sensitivity": "named sc
          "individual_sensitivity": "individual-data sensitivity", "target_trial":
              "target trial", "selection_bias": "selection bias", "time_ordering":
              "time ordering", "audit": "audit", "claim": "the claim", "randomised":
-             "randomised evidence"}
+             "randomised evidence", "negative_controls": "negative controls"}
 
 
 #: (ROBINS-I domain, sections that speak to it, what they found)
 DOMAINS: tuple[tuple[str, tuple[str, ...], Callable[[Data], list[str]]], ...] = (
     ("Confounding", ("graph", "evalue", "sensitivity", "multi_bias", "probabilistic_bias",
-                     "individual_sensitivity", "target_trial"), _confounding),
+                     "individual_sensitivity", "target_trial", "negative_controls"),
+     _confounding),
     ("Selection of participants", ("selection_bias", "target_trial", "time_ordering"),
      _selection),
     ("Classification of interventions", ("target_trial", "time_ordering"), _classification),

@@ -80,6 +80,14 @@ _EXPORTS: dict[str, str] = {
     "selection_evalue": "causal.sensitivity.bias_analyses.selection",
     "simulate_time_ordering": "causal.sensitivity.simulations.time_ordering",
     "TimeOrderingResult": "causal.sensitivity.simulations.time_ordering_result",
+    "fit_null": "causal.sensitivity.negative_controls.empirical_calibration",
+    "calibrate_p": "causal.sensitivity.negative_controls.empirical_calibration",
+    "fit_systematic_error_model": "causal.sensitivity.negative_controls.empirical_calibration",
+    "calibrate_ci": "causal.sensitivity.negative_controls.empirical_calibration",
+    "calibrate": "causal.sensitivity.negative_controls.calibrated",
+    "EmpiricalNull": "causal.sensitivity.negative_controls.empirical_calibration",
+    "SystematicErrorModel": "causal.sensitivity.negative_controls.empirical_calibration",
+    "CalibrationResult": "causal.sensitivity.negative_controls.calibrated",
 }
 
 __all__ = sorted(_EXPORTS)

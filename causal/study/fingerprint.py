@@ -27,8 +27,8 @@ def _canonical(value: Any, top: bool = False) -> Any:
                 "latent": sorted(value.latent), "exposure": value.exposure,
                 "outcome": value.outcome}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        skip = _LOCATIONS if type(value).__name__ in ("Study", "DataSpec", "StudyGraph") \
-            else set()
+        skip = _LOCATIONS if type(value).__name__ in ("Study", "DataSpec", "StudyGraph",
+                                                      "NegativeControls") else set()
         return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)
                 if f.name not in skip and not f.name.startswith("_")}
     if isinstance(value, dict):

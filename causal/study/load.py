@@ -27,6 +27,7 @@ from causal.study.tables import (
     graph,
     heterogeneity,
     individual_sensitivity,
+    negative_controls,
     probabilistic_bias,
     published,
     randomised_evidence,
@@ -148,6 +149,16 @@ def parse_study(raw: dict[str, Any], path: Path | None, *, frame: Any = None,
     selection, multi = selection_bias.parse(raw.get("selection_bias"), raw.get("multi_bias"),
                                             where)
     parsed = dataclasses.replace(parsed, selection_bias=selection, multi_bias=multi)
+    controls = negative_controls.parse(raw.get("negative_controls"), where,
+                                       treatment=info.treatment, outcome=info.outcome,
+                                       covariates=tuple(covariates))
+    if frame is not None and data_spec is not None and controls is not None:
+        controls = dataclasses.replace(controls, checked=_control_tables(frame, data_spec, info,
+                                                                         controls))
+    parsed = dataclasses.replace(
+        parsed, negative_controls=controls,
+        negative_control_estimates=negative_controls.parse_estimates(
+            raw.get("negative_control_estimates"), where))
     _cross_check(parsed, where)
     from causal.study.tables.randomised_spec import check_randomised_evidence
 
@@ -156,6 +167,8 @@ def parse_study(raw: dict[str, Any], path: Path | None, *, frame: Any = None,
     roles = dict(treatment=info.treatment, outcome=info.outcome, covariates=covariates,
                  covariates_field=covariates_field)
     study_graph = _graph(raw.get("graph"), given_graph, where, directory, roles)
+    negative_controls.check_against_graph(parsed.negative_controls, study_graph,
+                                          info.treatment, where)
     return dataclasses.replace(parsed, graph=study_graph)
 
 
@@ -177,6 +190,25 @@ def _given_claims(claims: PublishedClaim | Sequence[PublishedClaim]
         raise StudySpecError(f"`claim` must mark at most one claim primary; got "
                              f"{len(primary)}.")
     return family
+
+
+def _control_tables(frame: Any, spec: Any, info: Any, controls: Any) -> dict[str, Any]:
+    """The DataFrame checked once per negative-control outcome (as that study's outcome), and
+    with the first exposure and outcome control as extra columns for proximal 2SLS."""
+    out = {c.column: _check_frame(frame, spec, dataclasses.replace(info, outcome=c.column))
+           for c in controls.outcomes}
+    for control in controls.exposures:  # its own analysis: the exposure as the treatment
+        try:
+            out[f"exposure:{control.column}"] = _check_frame(
+                frame, dataclasses.replace(spec, covariates=(*spec.covariates, info.treatment)),
+                dataclasses.replace(info, treatment=control.column))
+        except CausalError as error:  # e.g. a continuous exposure: reported, not refused
+            out[f"exposure:{control.column}"] = str(error)
+    if controls.outcomes and controls.exposures:
+        extra = (controls.exposures[0].column, controls.outcomes[0].column)
+        out["proximal"] = _check_frame(frame, dataclasses.replace(
+            spec, covariates=(*spec.covariates, *extra)), info)
+    return out
 
 
 def _check_frame(frame: Any, spec: Any, info: Any) -> Any:

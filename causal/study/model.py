@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -15,6 +15,7 @@ from causal.study.tables.explain_away import ExplainAwayOptions
 from causal.study.tables.graph import StudyGraph
 from causal.study.tables.heterogeneity import HeterogeneitySpec
 from causal.study.tables.individual_sensitivity import IndividualSensitivitySpec
+from causal.study.tables.negative_controls import ControlEstimate, NegativeControls
 from causal.study.tables.probabilistic_spec import ProbabilisticBiasSpec
 from causal.study.tables.scenarios import Scenarios
 from causal.study.tables.selection_spec import MultiBiasSpec, SelectionSpec
@@ -64,6 +65,10 @@ class Study:
     time_ordering: TimeOrderingSpec | None = None
     target_trial: TargetTrial | None = None
     scenario_benchmarks: ScenarioBenchmarks | None = None
+    #: ``[negative_controls]``: declared negative-control outcome and exposure columns
+    negative_controls: NegativeControls | None = None
+    #: ``[[negative_control_estimates]]``: published control estimates (ratios and CIs)
+    negative_control_estimates: tuple[ControlEstimate, ...] = ()
 
     # -- identity ------------------------------------------------------------------------
     @property
@@ -131,7 +136,9 @@ class Study:
                    rare_outcome: bool | None = None,
                    scenarios: Scenarios | None = None,
                    individual_sensitivity: IndividualSensitivitySpec | None = None,
-                   heterogeneity: HeterogeneitySpec | None = None) -> Study:
+                   heterogeneity: HeterogeneitySpec | None = None,
+                   negative_control_outcomes: Mapping[str, str] | None = None,
+                   negative_control_exposures: Mapping[str, str] | None = None) -> Study:
         """A study of individual-level data held in a DataFrame.
 
         The same object :func:`causal.load_study` builds from a study file with
@@ -192,6 +199,9 @@ class Study:
         scenarios, individual_sensitivity, heterogeneity : optional
             Typed options, as the study file's ``[[scenarios]]``,
             ``[individual_sensitivity]`` and ``[heterogeneity]`` tables give them.
+        negative_control_outcomes, negative_control_exposures : mapping, optional
+            Column -> one sentence saying why it is a negative control (``[negative_controls]``
+            of a study file; the sentence is printed as the study's assumption).
 
         Examples
         --------
@@ -228,6 +238,11 @@ class Study:
             raw["design"] = {"randomised": randomised}
         if rare_outcome is not None:
             raw["evalue"] = {"rare_outcome": rare_outcome}
+        if negative_control_outcomes or negative_control_exposures:
+            raw["negative_controls"] = {
+                key: [{"column": c, "why": w} for c, w in dict(given or {}).items()]
+                for key, given in (("outcomes", negative_control_outcomes),
+                                   ("exposures", negative_control_exposures))}
         return parse_study(raw, None, frame=frame, given_graph=graph, claims=claim,
                            options={"scenarios": scenarios,
                                     "individual_sensitivity": individual_sensitivity,

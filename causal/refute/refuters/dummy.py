@@ -76,7 +76,8 @@ def dummy_outcome(estimate: EffectEstimate, data: pd.DataFrame, *,
         what = f"the negative control {negative_control!r} (bootstrap)"
     p_value, passed, centre, rule = s.location(
         refuted, converged, f"the null value {fmt(p.null_value)} is inside the distribution of "
-        "effects on the dummy outcome", target=p.null_value)
+        "effects on the " + ("permuted outcome" if negative_control is None
+                             else "negative-control outcome"), target=p.null_value)
     sentence = (f"The treatment's estimated effect on {what} is {fmt(centre)} (null "
                 f"{fmt(p.null_value)}): {'no' if passed else 'a'} detectable effect where none "
                 f"can exist (p = {p_value:.3g}).")

@@ -16,6 +16,7 @@ SECTION_MODULES: list[str] = [
     "estimates",
     "heterogeneity",
     "refutations",
+    "negative_controls",
     "evalue",
     "sensitivity",
     "selection_bias",

@@ -142,7 +142,8 @@ def build(analysis: Analysis) -> Section | None:
             + ", ".join(ident.candidate) + ") leaves "
             + f"{len(residual.open_paths)} back-door path(s) open through unmeasured "
             + _names(list(residual.open_latent), graph) + ". Covariate adjustment cannot "
-            "remove this bias; only sensitivity analysis can say how large it might be."))
+            "remove this bias; sensitivity analysis can say how large it would have to be, and "
+            "negative controls ([negative_controls]) can measure it."))
     blocks.append(Figure("causal_graph", f"The causal graph {file}. Dashed: unmeasured (latent) "
                          "variables and their arrows. Green, double border: the published "
                          "adjustment set. Red arrows: on a non-causal path left open by it.",

@@ -5,7 +5,7 @@ The estimates refuted are estimates the estimates section shows (computed once, 
 estimate), IPW and AIPW, each refitted as estimated in every simulation
 (:func:`causal.refute.refute`); one that was not estimable is listed as skipped. For a SIMULATED study (Thew) they run on one cohort per declared
 world; for real data on the data. Each test (placebo treatment, random common cause, data
-subsets, bootstrap, dummy outcome) checks one way the estimate could be an artefact of the model
+subsets, bootstrap, placebo (permuted outcome)) checks one way the estimate could be an artefact of the model
 or the sample. None of them can
 detect an unmeasured confounder, and the section says so next to the world where one exists.
 """
@@ -24,6 +24,15 @@ if TYPE_CHECKING:
     from causal.analysis.result import Analysis
 
 
+#: how the report names a refuter: the permuted ("dummy") outcome is a placebo, never a negative
+#: control (it carries none of the confounding a real negative-control outcome shares)
+SHOWN_NAMES = {"dummy outcome": "placebo (permuted outcome)"}
+
+
+def shown_name(refuter: str) -> str:
+    return SHOWN_NAMES.get(refuter, refuter)
+
+
 def pass_fail_table(results) -> pd.DataFrame:
     """One row per test; ONE column says pass or fail with the same meaning for every test.
 
@@ -32,7 +41,7 @@ def pass_fail_table(results) -> pd.DataFrame:
     stability test must look like it: large p passes), so the rule is shown beside it.
     """
     return pd.DataFrame([{
-        "refuter": r.refuter,
+        "refuter": shown_name(r.refuter),
         "pass/fail": ("not computed" if not r.computed else "pass" if r.passed else "fail"),
         "passes when": r.rule,
         "p_value": r.p_value,
@@ -52,7 +61,11 @@ def build(analysis: Analysis) -> Section | None:
         "estimate where it was. The pass/fail column means the same for every test: 'pass' = "
         "no sign of a problem. The p-value's direction differs (for a placebo a small p passes, "
         "for a stability test a large p passes), so each row states its rule. A failed test is "
-        "a warning sign; passing them all does not show that the estimate is causal.")]
+        "a warning sign; passing them all does not show that the estimate is causal. The "
+        "placebo (permuted outcome) is not a negative control: a permuted outcome carries none "
+        "of the confounding, so it only checks that the estimator finds no effect out of "
+        "nothing; declared negative controls ([negative_controls] in the study file) measure "
+        "residual confounding.")]
     data: dict = {"worlds": []}
     summary = []
     for computed in analysis.worlds:
@@ -70,6 +83,8 @@ def build(analysis: Analysis) -> Section | None:
         result = results[0]
         verdicts = pd.concat([r.suite.verdicts().assign(estimator=r.suite.results[0].method)
                               for r in results], ignore_index=True)
+        if "refuter" in verdicts:
+            verdicts["refuter"] = verdicts["refuter"].map(shown_name)
         blocks.append(Paragraph(f"**{result.heading()}** Also refuted: "
                                 + "; ".join(r.suite.results[0].method for r in results[1:])
                                 + "."))

@@ -18,6 +18,7 @@ from causal.study.tables import (
     graph,
     heterogeneity,
     individual_sensitivity,
+    negative_controls,
     probabilistic_bias,
     published,
     randomised_evidence,
@@ -37,7 +38,8 @@ TOP_LEVEL = ("study", "source", "claim", "claims", "evalue", "graph", "data", "w
              "published", "estimate", "scenarios", "explain_away", "individual_sensitivity",
              "heterogeneity", "report", "randomised_evidence", "probabilistic_bias",
              "selection_bias", "multi_bias", "time_ordering", "target_trial",
-             "scenario_benchmarks", "design")
+             "scenario_benchmarks", "design", "negative_controls",
+             "negative_control_estimates")
 
 
 def accepted_keys() -> dict[str, frozenset[str]]:
@@ -61,6 +63,10 @@ def accepted_keys() -> dict[str, frozenset[str]]:
         "multi_bias": frozenset(selection_bias.MULTI_KEYS),
         "time_ordering": frozenset(time_ordering.KEYS), "target_trial": target_trial.KEYS,
         "scenario_benchmarks": scenario_benchmarks.KEYS,
+        "negative_controls": negative_controls.KEYS,
+        "negative_controls.outcomes": negative_controls.CONTROL_KEYS,
+        "negative_controls.exposures": negative_controls.CONTROL_KEYS,
+        "[negative_control_estimates]": negative_controls.ESTIMATE_KEYS,
     }
     for component in sorted(target_trial.KEYS - {"title"}):
         out[f"target_trial.{component}"] = target_trial.COMPONENT_KEYS
