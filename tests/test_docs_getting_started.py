@@ -1,0 +1,106 @@
+"""docs/getting-started.md runs as written: its ``bash`` and ``python`` blocks are executed in
+order in one empty temporary folder (outside the repository), and the ``text`` block that
+follows a block is an excerpt of its output: every line of it except ``...`` must appear in
+what the block printed (whitespace at the ends of lines ignored).
+
+The install block is a ``text`` block not preceded by code, so it is not run here (installing
+the built wheel into a fresh environment is tests/test_wheel_install.py). The two ``causal
+report`` commands take a minute each on two shared cores and the SIMULATED Thew estimates
+25 s; they run in the slow test, the rest (about 20 s) in the fast one. ``causal`` is run as ``python -m causal`` of the interpreter
+running the tests, so the page is checked against this checkout."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PAGE = Path(__file__).resolve().parents[1] / "docs" / "getting-started.md"
+#: the commands that take most of the page's time (a SIMULATED cohort's estimators, whole reports)
+SLOW = ("causal report", "causal estimate thew2024")
+FENCE = re.compile(r"^```(\w+)\n(.*?)^```$", re.S | re.M)
+
+
+def _blocks() -> list[tuple[str, str, str | None]]:
+    """(language, code, expected output excerpt or None) for every bash/python block."""
+    found = [(m.group(1), m.group(2)) for m in FENCE.finditer(PAGE.read_text(encoding="utf-8"))]
+    out = []
+    for i, (language, code) in enumerate(found):
+        if language in ("bash", "python"):
+            following = found[i + 1] if i + 1 < len(found) else None
+            expected = following[1] if following and following[0] == "text" else None
+            out.append((language, code, expected))
+    return out
+
+
+def _is_slow(language: str, code: str) -> bool:
+    return language == "bash" and code.strip().startswith(SLOW)
+
+
+def _run(language: str, code: str, cwd: Path) -> str:
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    if language == "python":
+        done = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, f"{code}\n{done.stderr[-3000:]}"
+        return done.stdout
+    printed = []
+    for line in code.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        args = shlex.split(line, comments=True)
+        assert args[0] == "causal", f"only causal commands are run from the page: {line}"
+        done = subprocess.run([sys.executable, "-m", "causal", *args[1:]], cwd=cwd, env=env,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, f"{line}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+        printed.append(done.stdout + done.stderr)
+    return "\n".join(printed)
+
+
+def _check_excerpt(code: str, printed: str, expected: str | None) -> None:
+    if expected is None:
+        return
+    lines = {line.rstrip() for line in printed.splitlines()}
+    missing = [line for line in expected.splitlines()
+               if line.strip() and line.strip() != "..." and line.rstrip() not in lines]
+    assert not missing, f"the page's output of\n{code}\nno longer matches: {missing}"
+
+
+def _run_page(tmp_path: Path, *, slow: bool) -> int:
+    ran = 0
+    for language, code, expected in _blocks():
+        if _is_slow(language, code) and not slow:
+            continue
+        _check_excerpt(code, _run(language, code, tmp_path), expected)
+        ran += 1
+    return ran
+
+
+def test_the_page_has_the_steps_it_promises():
+    commands = [code.strip() for language, code, _ in _blocks() if language == "bash"]
+    for step in ("causal --version", "causal examples", "causal init --example thew2024",
+                 "causal estimate thew2024.toml", "causal report thew2024.toml",
+                 "causal init smokers.csv", "causal estimate smokers.toml",
+                 "causal report smokers.toml"):
+        assert any(c.startswith(step) for c in commands), step
+    python = "\n".join(code for language, code, _ in _blocks() if language == "python")
+    for call in ("Study.from_frame", "causal.analyse", "causal.build_report",
+                 "causal.write_report"):
+        assert call in python, call
+
+
+def test_the_page_runs_quick_steps(tmp_path):
+    assert _run_page(tmp_path, slow=False) >= 6
+    assert (tmp_path / "smokers-report" / "report.html").is_file()
+
+
+@pytest.mark.slow
+def test_the_page_runs_every_step(tmp_path):
+    _run_page(tmp_path, slow=True)
+    for folder in (tmp_path / "thew-report", tmp_path / "reports" / "smokers"):
+        assert (folder / "report.html").is_file() and (folder / "report.json").is_file()
