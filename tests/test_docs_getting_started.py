@@ -1,4 +1,6 @@
-"""docs/getting-started.md runs as written: its ``bash`` and ``python`` blocks are executed in
+"""docs/getting-started.md and the method pages (docs/methods/*.md) run as written.
+
+Getting started: its ``bash`` and ``python`` blocks are executed in
 order in one empty temporary folder (outside the repository), and the ``text`` block that
 follows a block is an excerpt of its output: every line of it except ``...`` must appear in
 what the block printed (whitespace at the ends of lines ignored).
@@ -7,7 +9,13 @@ The install block is a ``text`` block not preceded by code, so it is not run her
 the built wheel into a fresh environment is tests/test_wheel_install.py). The two ``causal
 report`` commands take a minute each on two shared cores and the SIMULATED Thew estimates
 25 s; they run in the slow test, the rest (about 20 s) in the fast one. ``causal`` is run as ``python -m causal`` of the interpreter
-running the tests, so the page is checked against this checkout."""
+running the tests, so the page is checked against this checkout.
+
+Method pages (slow: 2.5 min for all on two shared cores): each ``python`` block runs in a fresh
+interpreter in a temporary folder and its following ``text`` block is checked the same way; a
+``text`` block whose first line is ``$ causal ...`` is a command and its output, run from the
+repository root (some read ``tests/data/``). The ``>>>`` session on the missing-data page (the
+delta-adjusted tipping point, minutes of refits) is not run here."""
 
 from __future__ import annotations
 
@@ -20,15 +28,21 @@ from pathlib import Path
 
 import pytest
 
-PAGE = Path(__file__).resolve().parents[1] / "docs" / "getting-started.md"
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = ROOT / "docs" / "getting-started.md"
+METHOD_PAGES = sorted((ROOT / "docs" / "methods").glob("*.md"))
 #: the commands that take most of the page's time (a SIMULATED cohort's estimators, whole reports)
 SLOW = ("causal report", "causal estimate thew2024")
 FENCE = re.compile(r"^```(\w+)\n(.*?)^```$", re.S | re.M)
 
 
-def _blocks() -> list[tuple[str, str, str | None]]:
+def _fences(page: Path) -> list[tuple[str, str]]:
+    return [(m.group(1), m.group(2)) for m in FENCE.finditer(page.read_text(encoding="utf-8"))]
+
+
+def _blocks(page: Path = PAGE) -> list[tuple[str, str, str | None]]:
     """(language, code, expected output excerpt or None) for every bash/python block."""
-    found = [(m.group(1), m.group(2)) for m in FENCE.finditer(PAGE.read_text(encoding="utf-8"))]
+    found = _fences(page)
     out = []
     for i, (language, code) in enumerate(found):
         if language in ("bash", "python"):
@@ -104,3 +118,31 @@ def test_the_page_runs_every_step(tmp_path):
     _run_page(tmp_path, slow=True)
     for folder in (tmp_path / "thew-report", tmp_path / "reports" / "smokers"):
         assert (folder / "report.html").is_file() and (folder / "report.json").is_file()
+
+
+def _method_blocks(page: Path) -> list[tuple[str, str, str | None]]:
+    """The page's python blocks with their excerpts, and its ``$ causal`` text blocks as
+    (bash, command, the rest of the block)."""
+    out = [b for b in _blocks(page) if b[0] == "python"]
+    for language, text in _fences(page):
+        first, _, rest = text.partition("\n")
+        if language == "text" and first.startswith("$ causal "):
+            out.append(("bash", first[2:], rest))
+    return out
+
+
+def test_every_method_page_has_an_example_that_is_checked():
+    assert len(METHOD_PAGES) >= 9
+    for page in METHOD_PAGES:
+        if page.name != "index.md":
+            blocks = _method_blocks(page)
+            assert any(expected for _, _, expected in blocks), page.name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", [p for p in METHOD_PAGES if p.name != "index.md"],
+                         ids=lambda p: p.stem)
+def test_method_page_examples_run_and_print_what_the_page_shows(page, tmp_path):
+    for language, code, expected in _method_blocks(page):
+        cwd = ROOT if language == "bash" else tmp_path
+        _check_excerpt(code, _run(language, code, cwd), expected)
