@@ -11,8 +11,30 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
+import importlib  # noqa: E402
+
+import sphinx.ext.autosummary as _autosummary  # noqa: E402
+
 import causal  # noqa: E402
 from causal.study.tables import accepted_keys  # noqa: E402
+
+# A package of causal exports some functions under the name of the module that defines them
+# (causal.sensitivity.rosenbaum_mcnemar is the function, and causal._lazy keeps it so). The
+# recursive autosummary resolves "causal.sensitivity.rosenbaum_mcnemar" as package attribute
+# first, so the module's page would document that one function and none of the module's
+# other members. Resolve a name that is an importable module as the module. (This wraps a
+# private function of sphinx.ext.autosummary; if it is renamed the build fails here, loudly.)
+_import_by_name = _autosummary._import_by_name
+
+
+def _modules_first(name: str, grouped_exception: bool = True):
+    try:
+        return importlib.import_module(name), None, name
+    except ImportError:
+        return _import_by_name(name, grouped_exception)
+
+
+_autosummary._import_by_name = _modules_first
 
 project = "causal-stress"
 release = version = causal.__version__
