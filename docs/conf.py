@@ -18,9 +18,9 @@ import sphinx.ext.autosummary as _autosummary  # noqa: E402
 import causal  # noqa: E402
 from causal.study.tables import accepted_keys  # noqa: E402
 
-# A package of causal exports some functions under the name of the module that defines them
-# (causal.sensitivity.rosenbaum_mcnemar is the function, and causal._lazy keeps it so). The
-# recursive autosummary resolves "causal.sensitivity.rosenbaum_mcnemar" as package attribute
+# A package could export a function under the name of the module that defines it (before the
+# sensitivity families, causal.sensitivity.rosenbaum_mcnemar was both; tests/test_public_names.py
+# now refuses that). The recursive autosummary resolves such a name as package attribute
 # first, so the module's page would document that one function and none of the module's
 # other members. Resolve a name that is an importable module as the module. (This wraps a
 # private function of sphinx.ext.autosummary; if it is renamed the build fails here, loudly.)
