@@ -85,6 +85,55 @@ def test_case2_a_planted_marker_does_not_expose_the_users_files(tmp_path, marker
     assert sorted(listed["sha256"]) == sorted(NEW) and "notes.txt" not in listed["files"]
 
 
+def _sha(path):
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("name", ["notes.txt", "report.md", "fig.png"])
+def test_case2_a_marker_with_the_right_hash_of_a_users_file_does_not_expose_it(tmp_path,
+                                                                              name):
+    """A planted marker that lists a user's file with that file's true SHA-256 (anyone can
+    compute it): the file was not written there by this tool (a name it never gives, or an
+    inode and status-change time the marker cannot know), so it is the user's."""
+    folder = tmp_path / "r"
+    folder.mkdir()
+    (folder / name).write_text("precious")
+    for identity in (None, [0, 0]):
+        marker = {"written_by": "causal report", "files": [name],
+                  "sha256": {name: _sha(folder / name)}}
+        if identity is not None:
+            marker["identity"] = {name: identity}
+        (folder / MARKER).write_text(json.dumps(marker))
+        before = snapshot(tmp_path)
+        with pytest.raises(ParameterError, match=rf"holds files this tool did not write "
+                                                 rf"\({name}\)"):
+            write_files(NEW, folder)
+        assert snapshot(tmp_path) == before
+    if name in NEW:
+        with pytest.raises(ParameterError, match="never overwrites"):
+            write_files(NEW, folder, force=True)
+    else:
+        write_files(NEW, folder, force=True)
+    assert (folder / name).read_text() == "precious"
+
+
+def test_case2_a_copied_report_folder_is_not_the_tools_own(tmp_path):
+    """`cp -r` of a report (say, a copy kept as the final version) carries the marker and
+    files whose hashes match, but the tool did not write them in the copy: writing a report
+    there is refused and nothing is deleted."""
+    import shutil
+
+    out = write_files(OLD, tmp_path / "r")
+    write_files(NEW, out)  # the folder the tool wrote stays its own
+    shutil.copytree(out, tmp_path / "copy")
+    before = snapshot(tmp_path)
+    with pytest.raises(ParameterError, match="holds files this tool did not write"):
+        write_files(OLD, tmp_path / "copy")
+    assert snapshot(tmp_path) == before
+
+
 @pytest.mark.parametrize("k", range(len(NEW) + 1))
 def test_case2_a_fault_after_the_kth_file_leaves_the_old_report_whole(tmp_path, monkeypatch,
                                                                      k):

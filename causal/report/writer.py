@@ -2,9 +2,14 @@
 
 A report goes into a new folder, or into one that holds only an earlier report of this tool:
 each report folder carries a marker file, ``.causal-report.json``, listing the files the tool
-wrote there with the SHA-256 of each. A file counts as the tool's only if the marker lists it
-AND its content still has the listed hash, so a copied or planted marker, or a report file
-the user has since edited, protects the file instead of exposing it. A folder that holds
+wrote there with the SHA-256 of each and the identity the file got when it was written (its
+inode number and status-change time, ``st_ctime_ns``, which no user tool can set back). A file
+counts as the tool's only if it has a name the tool gives (``report.md``, ``report.html``,
+``report.json``, a ``.png`` or ``.svg`` figure), the marker lists it, its content still has
+the listed hash AND it is still the file written there (same inode and status-change time):
+a copied or planted marker, even one that lists the right hash of a user's file, a copy of a
+report folder, or a report file the user has since edited, protects the file instead of
+exposing it. A folder that holds
 anything else is refused; ``force=True`` writes beside the other files but never replaces or
 deletes one of them (a new report file whose name is taken by a file the tool did not write is
 refused, as is a folder holding sub-folders of its own). The current folder, the home folder,
@@ -58,6 +63,20 @@ def _safe_name(name: object) -> bool:
         name not in ("", ".", "..", MARKER)
 
 
+def _tool_name(name: str) -> bool:
+    """A name this tool gives a report file (the marker is not trusted for any other)."""
+    return name in _LEGACY or (name.endswith((".png", ".svg")) and not name.startswith("."))
+
+
+def _identity(path: Path) -> list[int] | None:
+    """``[st_ino, st_ctime_ns]`` of a regular file (not following links), else None."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return [info.st_ino, info.st_ctime_ns] if stat.S_ISREG(info.st_mode) else None
+
+
 def _written_by_us(folder: Path) -> set[str] | None:
     """The files in ``folder`` that an earlier report of this tool wrote and that still hold
     what it wrote (by SHA-256), with the marker; None if ``folder`` holds no such report."""
@@ -70,8 +89,12 @@ def _written_by_us(folder: Path) -> set[str] | None:
             hashes = None
         if isinstance(hashes, dict) and all(_safe_name(n) and isinstance(h, str)
                                             for n, h in hashes.items()):
+            identities = document.get("identity")
+            if not isinstance(identities, dict):
+                return None  # hashes without identities: not a marker this tool writes
             return {name for name, digest in hashes.items()
-                    if _sha256(folder / name) == digest} | {MARKER}
+                    if _tool_name(name) and identities.get(name) == _identity(folder / name)
+                    and _sha256(folder / name) == digest} | {MARKER}
         if hashes is not None:
             return None
         # a marker from before the hashes: only report.json's own list is trusted below
@@ -272,9 +295,6 @@ def write_files(files: dict[str, bytes], out_dir: str | Path, *, force: bool = F
         raise ParameterError(f"report file names must be plain names; got {bad[0]!r}.")
     _refuse_taken(path, out_dir, names)
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
-    files = {**files, MARKER: (json.dumps({"written_by": "causal report", "files": names,
-                                           "sha256": digests}, indent=2) + "\n"
-                               ).encode("utf-8")}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         staging = _new_folder(path.parent, path.name)
@@ -282,8 +302,13 @@ def write_files(files: dict[str, bytes], out_dir: str | Path, *, force: bool = F
         raise ParameterError(f"`--out` {out_dir} cannot be created "
                              f"({error.strerror or error}).") from None
     try:
+        identities = {}
         for name, data in files.items():
             _write(staging / name, data)
+            identities[name] = _identity(staging / name)  # kept by the folder's rename
+        _write(staging / MARKER, (json.dumps(
+            {"written_by": "causal report", "files": names, "sha256": digests,
+             "identity": identities}, indent=2) + "\n").encode("utf-8"))
         if not path.exists():
             os.rename(staging, path)
             return path
