@@ -129,7 +129,8 @@ def test_case2_a_copied_report_folder_is_not_the_tools_own(tmp_path):
     write_files(NEW, out)  # the folder the tool wrote stays its own
     shutil.copytree(out, tmp_path / "copy")
     before = snapshot(tmp_path)
-    with pytest.raises(ParameterError, match="holds files this tool did not write"):
+    with pytest.raises(ParameterError, match=r"holds files this tool did not write .*its "
+                                             r"marker lists them, but .*a copied report"):
         write_files(OLD, tmp_path / "copy")
     assert snapshot(tmp_path) == before
 
@@ -214,3 +215,43 @@ def test_report_out_under_proc_is_one_sentence(capsys, target):
                          "--quiet")
     assert status == 2 and err.count("\n") == 1 and "Traceback" not in err
     assert "`--out`" in err
+
+
+def test_report_on_a_full_disk_is_one_sentence_and_keeps_the_earlier_report(capsys, tmp_path,
+                                                                            monkeypatch):
+    """The earlier report survived a full disk, but `causal report` ended in an OSError
+    traceback (checked on a real 200 KiB tmpfs; simulated here at the writer's own write)."""
+    out = tmp_path / "r"
+    assert run(capsys, "report", THEW, "--section", "evalue", "--out", out, "--quiet")[0] == 0
+    before = snapshot(tmp_path)
+
+    def full_disk(path, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writer, "_write", full_disk)
+    for target, kept in ((out, f"{out} is as it was"), (tmp_path / "new",
+                                                        "nothing was written")):
+        status, _, err = run(capsys, "report", THEW, "--section", "evalue", "--out", target,
+                             "--quiet")
+        assert status == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+        assert "the report could not be written (No space left on device)" in err
+        assert kept in err
+        assert snapshot(tmp_path) == before
+
+
+def test_report_out_onto_a_mount_point_is_refused_before_computing(capsys, tmp_path,
+                                                                  monkeypatch):
+    """`--out /dev/shm` (an empty folder that is a mount point): the atomic swap cannot move
+    a mount point (EBUSY), which ended in a traceback after the whole report was computed."""
+    target = tmp_path / "mnt"
+    target.mkdir()
+    real = os.path.ismount
+    monkeypatch.setattr(writer.os.path, "ismount",
+                        lambda p: str(p) == str(target) or real(p))
+    before = snapshot(tmp_path)
+    with pytest.raises(ParameterError, match=r"is a mount point, .*choose a folder inside "
+                                             r"it, e.g. --out .*mnt/report"):
+        check_out_dir(target)
+    status, _, err = run(capsys, "report", THEW, "--out", target, "--quiet")
+    assert status == 2 and err.count("\n") == 1 and "is a mount point" in err
+    assert snapshot(tmp_path) == before

@@ -13,8 +13,9 @@ exposing it. A folder that holds
 anything else is refused; ``force=True`` writes beside the other files but never replaces or
 deletes one of them (a new report file whose name is taken by a file the tool did not write is
 refused, as is a folder holding sub-folders of its own). The current folder, the home folder,
-a filesystem root, a folder containing the current one, an existing file, a path under a file
-and a folder that cannot be written are refused whatever ``force`` says. The checks run in
+a filesystem root, a folder containing the current one, a mount point (it cannot be swapped
+for a new folder), an existing file, a path under a file and a folder that cannot be written
+are refused whatever ``force`` says. The checks run in
 :func:`check_out_dir`, which the command line calls before computing anything, and again in
 :func:`write_report` before writing.
 
@@ -114,6 +115,15 @@ def _written_by_us(folder: Path) -> set[str] | None:
     return found | ({MARKER} if marker.is_file() else set())
 
 
+def _listed(folder: Path) -> set[str]:
+    """The names the marker in ``folder`` lists (trusted or not), for a message."""
+    try:
+        document = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+        return {str(n) for n in document.get("files", [])} | set(document.get("sha256", {}))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return set()
+
+
 def _leftover(path: Path) -> Path | None:
     """A hidden ``.NAME.old-*`` folder left by a crash between the two renames of the
     fallback swap, when ``path`` itself is missing."""
@@ -194,16 +204,24 @@ def _check_out_dir(given: Path, force: bool) -> Path:
         raise ParameterError(f"`--out` {given} cannot be created: {writable_parent} is not "
                              f"writable.")
     recover(path)
+    if path.is_dir() and os.path.ismount(path):
+        raise ParameterError(f"`--out` {given} is a mount point, and a report replaces its "
+                             f"folder as one unit, which cannot be done to a mount point; "
+                             f"choose a folder inside it, e.g. --out {given}/report.")
     if path.is_dir():
         ours = _written_by_us(path)
         foreign = sorted(set(os.listdir(path)) - (ours or set()) - {MARKER})
         if foreign and not force:
             shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if
                                                len(foreign) > 3 else "")
+            listed = _listed(path)
+            why = (" (its marker lists them, but they are not the files this tool wrote in "
+                   "this folder: a copied report, one edited since, or one written by an earlier version)"
+                   if foreign and set(foreign) <= listed else "")
             raise ParameterError(f"`--out` {given} holds files this tool did not write "
-                                 f"({shown}); choose a new folder, or add --force to write "
-                                 f"into it anyway (only an earlier report's own files are "
-                                 f"replaced).")
+                                 f"({shown}){why}; choose a new folder, or add --force to "
+                                 f"write into it anyway (only an earlier report's own files "
+                                 f"are replaced).")
         if foreign and not os.access(path, os.W_OK | os.X_OK):
             raise ParameterError(f"`--out` {given} is not writable.")
         taken = sorted(_LEGACY & set(foreign))
