@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,11 +118,12 @@ def _declared(treatment: str, outcome: str, covariates: Sequence[str],
         if isinstance(value, str) or not all(isinstance(v, str) and v for v in value):
             raise ParameterError(f"`{name}` must be a list of column names; got {value!r}.")
     columns = [treatment, outcome, *covariates]
-    repeated = sorted({c for c in columns if columns.count(c) > 1})
+    repeated = sorted(c for c, k in Counter(columns).items() if k > 1)
     if repeated:
         raise ParameterError(f"each column may be declared once among treatment, outcome and "
                              f"covariates; {', '.join(map(repr, repeated))} appears twice.")
-    stray = [c for c in categorical if c not in covariates]
+    known = set(covariates)
+    stray = [c for c in categorical if c not in known]
     if stray:
         raise ParameterError(f"`categorical` must name covariates; got {', '.join(map(repr, stray))}"
                              f", which is not in `covariates`.")

@@ -144,10 +144,14 @@ def scaffold_from_data(data: str | Path, *, treatment: str, outcome: str,
     unsafe: list[str] = []
     if cluster is not None:
         _refuse_unsafe("cluster", cluster)
+    out = Path(out)
+    stem = study_name(data.name.split(".")[0])
+    study_path, graph_path = out / f"{stem}.toml", out / f"{stem}.dot"
+    _check_targets((study_path, graph_path))  # before reading a large file
     if covariates is None:
         candidates = [c for c in columns if c not in (treatment, outcome, cluster)]
         unsafe = [c for c in candidates if _unsafe_name(c) is not None]
-        candidates = [c for c in candidates if c not in unsafe]
+        candidates = [c for c in candidates if _unsafe_name(c) is None]
     else:
         if isinstance(covariates, str):
             raise ParameterError(f"`covariates` must be a list of column names; got "
@@ -162,11 +166,9 @@ def scaffold_from_data(data: str | Path, *, treatment: str, outcome: str,
                        categorical=candidates, missing="complete_case", cluster=cluster)
     frame = table.frame
     left_out = () if chosen_by_user else tuple(c for c in candidates if _identifier(frame[c]))
-    chosen = tuple(c for c in candidates if c not in left_out)
+    dropped = set(left_out)
+    chosen = tuple(c for c in candidates if c not in dropped)
     categorical = tuple(c for c in chosen if not types.is_numeric_dtype(frame[c].dtype))
-    out = Path(out)
-    stem = study_name(data.name.split(".")[0])
-    study_path, graph_path = out / f"{stem}.toml", out / f"{stem}.dot"
     notes = []
     if unsafe:
         from causal.data._formats import shorten
@@ -242,7 +244,8 @@ def _study_text(name: str, data: Path, source: str, treatment: str, outcome: str
     if cluster is not None:
         lines.append(f"cluster = {_toml(cluster)}   # rows of one {cluster} are not "
                      "independent: cluster-robust intervals")
-    flags = tuple(c for c in covariates if c not in categorical and _zero_one(table.frame[c]))
+    text_columns = set(categorical)
+    flags = tuple(c for c in covariates if c not in text_columns and _zero_one(table.frame[c]))
     if flags:
         # a 0/1 column gives the same models as a number or as a category; listed as a
         # category it can also enter saturated (cell-mean) models and exact matching
@@ -346,19 +349,42 @@ def _graph_text(name: str, data_name: str, treatment: str, outcome: str,
     return "\n".join(lines)
 
 
-def _folder_problem(folder: Path) -> str | None:
-    """Why files cannot be created in ``folder`` (made if missing), or None."""
+def _folder_problem(folder: Path, *, create: bool = True) -> str | None:
+    """Why files cannot be created in ``folder`` (made if missing and ``create``), or None."""
     probe = folder
     while not os.path.lexists(probe) and probe != probe.parent:
         probe = probe.parent
     if os.path.lexists(probe) and not probe.is_dir():
         return (f"{folder} is an existing file, not a folder" if probe == folder else
                 f"{folder} is under {probe}, which is a file, not a folder")
+    if not create:
+        return None
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         return f"{folder} cannot be created ({error.strerror or error})"
     return None
+
+
+def _check_targets(paths: Sequence[Path]) -> None:
+    """What :func:`write_new` would refuse without the texts, checked before the data are
+    read: a link or a non-file at a name, every name taken (a second run), an unusable
+    folder."""
+    for path in paths:
+        if path.is_symlink():
+            raise ParameterError(f"{path} is a symbolic link; `causal init` does not write "
+                                 "through links, so remove it or choose another --out "
+                                 "folder.")
+        if os.path.lexists(path) and not path.is_file():
+            raise ParameterError(f"{path} already exists; `causal init` does not overwrite "
+                                 "files, so remove it or choose another --out folder.")
+    if all(os.path.lexists(p) for p in paths):
+        raise ParameterError(f"{paths[0]} already exists; `causal init` does not overwrite "
+                             "files, so remove it or choose another --out folder.")
+    for folder in dict.fromkeys(p.parent for p in paths):
+        problem = _folder_problem(folder, create=False)
+        if problem is not None:
+            raise ParameterError(f"`--out` cannot be used: {problem}.")
 
 
 def write_new(files: dict[Path, str]) -> None:
