@@ -75,6 +75,22 @@ def test_case6_duplicate_header_names_are_refused(tmp_path):
         read_columns(path)
 
 
+@pytest.mark.parametrize("suffix", ["parquet", "feather"])
+def test_case6_duplicate_names_in_parquet_and_feather_are_the_files_fault(tmp_path, suffix):
+    """A Parquet file with two columns named 'x1': `causal init` said "each column may be
+    declared once among treatment, outcome and covariates" (the user declared nothing)."""
+    import pyarrow.feather as feather
+
+    table = pa.Table.from_arrays([pa.array([1, 0, 1, 0]), pa.array([0, 1, 1, 0]),
+                                  pa.array([0.5, 0.25, 0.75, 0.1]), pa.array([3, 4, 5, 6])],
+                                 names=["t", "y", "x1", "x1"])
+    path = tmp_path / f"d.{suffix}"
+    (pq.write_table if suffix == "parquet" else feather.write_feather)(table, path)
+    _refused(path, r"has more than one column named 'x1' in its header", covariates=["x1"])
+    with pytest.raises(DataError, match="more than one column named 'x1'"):
+        read_columns(path)
+
+
 def test_case4_a_file_changed_while_it_is_read_is_refused(tmp_path, monkeypatch):
     path = tmp_path / "d.csv"
     path.write_text(ROWS)

@@ -237,3 +237,30 @@ def test_many_covariates_are_checked_in_linear_time():
     columns, _ = _declared("t", "y", names, names[:25_000])
     assert len(columns) == 50_002
     assert time.process_time() - start < 2.0  # about 0.02 s; quadratic was > 20 s
+
+
+@pytest.mark.parametrize("kind", ["trailing comma", "empty column"])
+def test_a_column_empty_in_every_row_is_left_out_with_a_note(capsys, tmp_path, monkeypatch,
+                                                             kind):
+    """A header ending in a comma (common in spreadsheet exports) gives a column empty in
+    every row; init drafted it as a covariate and then failed: "has no row without missing
+    values in the declared columns"."""
+    monkeypatch.chdir(tmp_path)
+    frame = _frame()
+    if kind == "trailing comma":
+        text = frame.to_csv(index=False).replace("\n", ",\n")
+        Path("d.csv").write_text(text)
+        name = "Unnamed: 4"
+    else:
+        frame["notes"] = None
+        frame.to_csv("d.csv", index=False)
+        name = "notes"
+    status, out, err = init(capsys, "d.csv", "--treatment", "t", "--outcome", "y")
+    assert status == 0, err
+    assert f"note: left out '{name}': empty in every row" in out
+    study = load_study("d.toml")
+    assert study.data.covariates == ("age", "score")
+    assert main(["estimate", "d.toml"]) == 0
+    # named by the user, it is not left out silently
+    refused(capsys, tmp_path, "d.csv", "--treatment", "t", "--outcome", "y", "--covariates",
+            f"age,{name}", "--out", "other", match="no row without missing values")

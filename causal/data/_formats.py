@@ -185,6 +185,13 @@ def csv_header(raw: FileBytes, source: str) -> list[str]:
                         "causal.data._formats.MAX_DATA_COLUMNS); keep the columns the study "
                         "uses and save it again.")
     names = [name if name != "" else f"Unnamed: {i}" for i, name in enumerate(names)]
+    _refuse_repeated(names, source)
+    _check_separator(names, source)
+    return names
+
+
+def _refuse_repeated(names: list[str], source: str) -> None:
+    """Two columns of one name (which of them a study means is anyone's guess)."""
     seen: set[str] = set()
     repeated = []
     for name in names:
@@ -195,8 +202,6 @@ def csv_header(raw: FileBytes, source: str) -> list[str]:
         listed = ", ".join(repr(shorten(n)) for n in repeated[:3])
         raise DataError(f"data file {source!r} has more than one column named {listed} in "
                         "its header; rename them so that each name is unique.")
-    _check_separator(names, source)
-    return names
 
 
 def _check_field_counts(raw: FileBytes, n_names: int, source: str) -> None:
@@ -258,6 +263,7 @@ def columns_and_rows(raw: FileBytes, fmt: str, source: str) -> tuple[list[str], 
             raise DataError(f"data file {source!r} has {len(names):,} columns, more than the "
                             f"{MAX_DATA_COLUMNS:,} a data file may have (the budget "
                             "causal.data._formats.MAX_DATA_COLUMNS).")
+        _refuse_repeated(names, source)
         return names, rows
     except (OSError, ValueError) as error:
         if isinstance(error, DataError):

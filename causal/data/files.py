@@ -61,6 +61,9 @@ class TableData:
         declared columns checked as in ``frame`` but as float64 with NaN where a value is
         missing (categorical columns as given), for :func:`causal.data.impute.impute_chained`;
         ``frame`` then holds the complete cases, for the complete-case analysis beside it.
+    empty : tuple of str
+        ``read_table(..., leave_out_empty=True)`` only: covariates missing in every row,
+        left out of ``frame`` (``causal init`` drafts without them and says so).
     file_sha256 : str or None
         SHA-256 of the file's bytes as read (one read, checked not to change while it was
         read); None for a DataFrame.
@@ -73,6 +76,7 @@ class TableData:
     missing: Missing
     file_sha256: str | None = None
     incomplete: pd.DataFrame | None = None
+    empty: tuple[str, ...] = ()
 
     @property
     def n_used(self) -> int:
@@ -322,7 +326,8 @@ def read_columns(path: str | Path) -> list[str]:
 
 def read_table(path: str | Path, *, treatment: str, outcome: str, covariates: Sequence[str],
                categorical: Sequence[str] = (), outcome_kind: OutcomeKind = "any",
-               missing: Missing = "refuse", cluster: str | None = None) -> TableData:
+               missing: Missing = "refuse", cluster: str | None = None,
+               leave_out_empty: bool = False) -> TableData:
     """Read the declared columns of a CSV, Parquet or Feather file and check them.
 
     Parameters
@@ -332,6 +337,9 @@ def read_table(path: str | Path, *, treatment: str, outcome: str, covariates: Se
         the reader and the file's first bytes must agree with it.
     treatment, outcome, covariates, categorical, outcome_kind, missing
         As in :func:`check_frame`.
+    leave_out_empty : bool
+        Leave out the covariates that are missing in every row (listed in
+        :attr:`TableData.empty`) instead of refusing them; for drafting a study.
 
     Returns
     -------
@@ -369,6 +377,12 @@ def read_table(path: str | Path, *, treatment: str, outcome: str, covariates: Se
                             f"{BYTES_PER_CELL} bytes per cell) but only "
                             f"{available / 1e9:.1f} GB of memory is available.")
     frame = read_frame(raw, fmt, columns, source, len(names))
+    empty: tuple[str, ...] = ()
+    if leave_out_empty and len(frame):
+        empty = tuple(c for c in covariates if frame[c].isna().all())
+        gone = set(empty)
+        covariates = [c for c in covariates if c not in gone]
+        categorical = [c for c in categorical if c not in gone]
     table = _checked(frame, treatment, outcome, covariates, categorical, outcome_kind,
                      missing, source, copy=False, cluster=cluster)
-    return dataclasses.replace(table, file_sha256=raw.sha256)
+    return dataclasses.replace(table, file_sha256=raw.sha256, empty=empty)

@@ -163,8 +163,12 @@ def scaffold_from_data(data: str | Path, *, treatment: str, outcome: str,
         for name in candidates:
             _refuse_unsafe("covariate", name)
     table = read_table(data, treatment=treatment, outcome=outcome, covariates=candidates,
-                       categorical=candidates, missing="complete_case", cluster=cluster)
+                       categorical=candidates, missing="complete_case", cluster=cluster,
+                       leave_out_empty=not chosen_by_user)
     frame = table.frame
+    if table.empty:
+        gone = set(table.empty)
+        candidates = [c for c in candidates if c not in gone]
     left_out = () if chosen_by_user else tuple(c for c in candidates if _identifier(frame[c]))
     dropped = set(left_out)
     chosen = tuple(c for c in candidates if c not in dropped)
@@ -187,6 +191,12 @@ def scaffold_from_data(data: str | Path, *, treatment: str, outcome: str,
     if left_out:
         notes.append(f"left out {', '.join(left_out)}: every value distinct, so an identifier, "
                      "not a covariate")
+    if table.empty:
+        from causal.data._formats import shorten
+
+        shown = ", ".join(repr(shorten(c)) for c in table.empty[:3])
+        notes.append(f"left out {shown}{' and more' if len(table.empty) > 3 else ''}: "
+                     "empty in every row")
     if table.dropped and missing == "refuse":
         notes.append(f"{table.n_read - table.n_used:,} of {table.n_read:,} rows have missing "
                      "values; the study refuses them until you choose missing = "
