@@ -184,6 +184,22 @@ def test_a_million_column_header_is_refused_by_the_budget(tmp_path):
                    r"\(the budget causal.data._formats.MAX_DATA_COLUMNS\)")
 
 
+def test_a_file_larger_than_the_memory_is_refused_before_reading(tmp_path, monkeypatch):
+    """A sparse 100 GB file named .csv was read until memory ran out (no answer within 60 s);
+    the size is compared with the memory available before any byte is read."""
+    path = tmp_path / "big.csv"
+    with open(path, "wb") as handle:
+        handle.write(ROWS.encode())
+        handle.truncate(3 * 10**9)  # sparse: no disk used
+    monkeypatch.setattr(_formats, "available_memory", lambda: 2 * 10**9)
+    reads = []
+    real = _formats.os.fdopen
+    monkeypatch.setattr(_formats.os, "fdopen", lambda *a, **k: reads.append(a) or real(*a, **k))
+    _refused(path, r"data file '.*big.csv' is 3.0 GB, more than the 2.0 GB of memory "
+                   r"available to read it")
+    assert reads == []
+
+
 def test_a_huge_value_is_not_echoed_in_full(tmp_path):
     path = tmp_path / "d.csv"
     path.write_text("t,y,x1,x2\n" + "z" * 5_000_000 + ",0,1,2\n0,1,2,3\n")

@@ -264,3 +264,44 @@ def test_a_column_empty_in_every_row_is_left_out_with_a_note(capsys, tmp_path, m
     # named by the user, it is not left out silently
     refused(capsys, tmp_path, "d.csv", "--treatment", "t", "--outcome", "y", "--covariates",
             f"age,{name}", "--out", "other", match="no row without missing values")
+
+
+def test_a_name_too_long_for_a_study_file(capsys, tmp_path, monkeypatch):
+    """A 10,000-character column name was drafted, and the draft then failed to load ("must
+    be a non-empty list of column names", naming no length)."""
+    monkeypatch.chdir(tmp_path)
+    frame = _frame()
+    long = "a" * 10_000
+    frame[long] = frame["age"] * 2 + frame["t"]
+    frame.to_csv("d.csv", index=False)
+    err = refused(capsys, tmp_path, "d.csv", "--treatment", "t", "--outcome", "y",
+                  "--covariates", f"age,{long}",
+                  match="has a name of 10,000 characters, more than the 1,024 a study file "
+                        "allows; rename the column")
+    assert len(err) < 400
+    status, out, _ = init(capsys, "d.csv", "--treatment", "t", "--outcome", "y")
+    assert status == 0 and "(10,000 characters)': a control or invisible character in the " \
+        "name, or a name too long for a study file" in out
+    assert load_study("d.toml").data.covariates == ("age", "score")
+    # a study file that names it says how long it is
+    text = Path("d.toml").read_text().replace('["age", "score"]', f'["age", "{long}"]')
+    Path("long.toml").write_text(text)
+    with pytest.raises(CausalError, match=r"column names of at most 1,024 characters each "
+                                          r"\(one has 10,000\)") as raised:
+        load_study("long.toml")
+    assert len(str(raised.value)) < 400
+
+
+def test_no_covariate_to_draft_is_one_sentence(capsys, tmp_path, monkeypatch):
+    """A file of only the treatment and the outcome (or whose other columns are all left
+    out) was drafted with covariates = [], which no study file may say."""
+    monkeypatch.chdir(tmp_path)
+    frame = _frame()[["t", "y"]]
+    frame.to_csv("d.csv", index=False)
+    refused(capsys, tmp_path, "d.csv", "--treatment", "t", "--outcome", "y",
+            match="d.csv has no column to draft as a covariate besides the treatment and the "
+                  "outcome; a study adjusts for at least one measured covariate")
+    frame = frame.assign(id=range(len(frame)), empty=None)
+    frame.to_csv("d.csv", index=False)
+    refused(capsys, tmp_path, "d.csv", "--treatment", "t", "--outcome", "y",
+            match="outcome (1 left out (empty); 1 left out (identifiers)); a study adjusts")

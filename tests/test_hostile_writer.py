@@ -255,3 +255,16 @@ def test_report_out_onto_a_mount_point_is_refused_before_computing(capsys, tmp_p
     status, _, err = run(capsys, "report", THEW, "--out", target, "--quiet")
     assert status == 2 and err.count("\n") == 1 and "is a mount point" in err
     assert snapshot(tmp_path) == before
+
+
+def test_out_as_a_link_to_a_report_folder_writes_into_that_folder(tmp_path):
+    """`--out link` where link -> real (a report, and a user's file, with --force): the swap
+    replaced the link itself, so real/ was emptied, the user's file moved to a new folder
+    named link, and the link was left as a hidden .link.partial-* beside it."""
+    real = write_files(OLD, tmp_path / "real")
+    (real / "notes.txt").write_text("mine")
+    (tmp_path / "link").symlink_to("real")
+    write_files(NEW, tmp_path / "link", force=True)
+    assert sorted(os.listdir(tmp_path)) == ["link", "real"]
+    assert os.readlink(tmp_path / "link") == "real"
+    assert contents(real) == {**NEW, "notes.txt": b"mine"}

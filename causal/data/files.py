@@ -22,7 +22,14 @@ import pandas as pd
 
 from causal._validation import check_literal
 from causal.data import _columns
-from causal.data._formats import columns_and_rows, open_file, read_file, read_frame, shorten
+from causal.data._formats import (
+    available_memory,
+    columns_and_rows,
+    open_file,
+    read_file,
+    read_frame,
+    shorten,
+)
 from causal.errors import DataError, ParameterError
 
 OutcomeKind = Literal["binary", "continuous", "any"]
@@ -102,14 +109,7 @@ def memory_needed(n_rows: int, n_columns: int) -> int:
 
 
 def _available_memory() -> int | None:
-    try:
-        with open("/proc/meminfo", encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        return None
-    return None
+    return available_memory()
 
 
 def _declared(treatment: str, outcome: str, covariates: Sequence[str],

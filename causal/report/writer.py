@@ -186,6 +186,11 @@ def check_out_dir(out_dir: str | Path, *, force: bool = False) -> Path:
 
 def _check_out_dir(given: Path, force: bool) -> Path:
     path = Path(os.path.abspath(given.expanduser()))
+    if path.is_symlink() and path.is_dir():
+        # a link to a folder: the report goes into the folder it points to, and the link
+        # stays (swapping the link itself out would move the user's files away from the
+        # folder and leave the link behind as a hidden leftover)
+        path = path.resolve()
     what = _protected(path.resolve())
     if what is not None:
         raise ParameterError(f"`--out` {given} is {what}; a report needs a folder of its own, "

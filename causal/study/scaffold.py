@@ -61,7 +61,12 @@ def _dot_id(name: str) -> str:
 
 def _unsafe_name(name: str) -> str | None:
     """The first character of a column name that no draft can carry (a control or format
-    character: a newline ends a TOML comment, an ESC or a bidi mark is invisible), shown."""
+    character: a newline ends a TOML comment, an ESC or a bidi mark is invisible), shown;
+    or the name's length when a study file cannot hold a name that long."""
+    from causal.study._reader import MAX_PATH_CHARS
+
+    if len(name) > MAX_PATH_CHARS:
+        return f"{len(name):,} characters, more than the {MAX_PATH_CHARS:,} a study file allows"
     for char in name:
         if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
             return repr(char)[1:-1] if ord(char) < 0x80 else f"U+{ord(char):04X}"
@@ -73,9 +78,11 @@ def _refuse_unsafe(role: str, name: str) -> None:
     if bad is not None:
         from causal.data._formats import shorten
 
-        raise ParameterError(f"the {role} column {shorten(name)!r} has an invisible or control "
-                             f"character ({bad}) in its name, which a study file cannot "
-                             "name reliably; rename the column and run `causal init` again.")
+        what = (f"a name of {bad}" if "characters" in bad else
+                f"an invisible or control character ({bad}) in its name, which a study "
+                "file cannot name reliably")
+        raise ParameterError(f"the {role} column {shorten(name)!r} has {what}; rename the "
+                             "column and run `causal init` again.")
 
 
 def _numbers_but(series: pd.Series) -> tuple[int, list[str]] | None:
@@ -173,13 +180,22 @@ def scaffold_from_data(data: str | Path, *, treatment: str, outcome: str,
     dropped = set(left_out)
     chosen = tuple(c for c in candidates if c not in dropped)
     categorical = tuple(c for c in chosen if not types.is_numeric_dtype(frame[c].dtype))
+    if not chosen:
+        why = [f"{len(x):,} left out ({what})" for x, what in
+               ((unsafe, "names a study file cannot hold"), (table.empty, "empty"),
+                (left_out, "identifiers")) if x]
+        raise ParameterError(f"{data.name} has no column to draft as a covariate besides the "
+                             f"treatment and the outcome{' (' + '; '.join(why) + ')' if why else ''}"
+                             "; a study adjusts for at least one measured covariate, so add "
+                             "one to the file or name one with --covariates.")
     notes = []
     if unsafe:
         from causal.data._formats import shorten
 
         shown = ", ".join(repr(shorten(c)) for c in unsafe[:3])
         notes.append(f"left out {shown}{' and more' if len(unsafe) > 3 else ''}: a control or "
-                     "invisible character in the name; rename the column to use it")
+                     "invisible character in the name, or a name too long for a study file; "
+                     "rename the column to use it")
     for column in categorical:
         nearly = _numbers_but(frame[column])
         if nearly is not None:
