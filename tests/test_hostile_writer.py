@@ -268,3 +268,38 @@ def test_out_as_a_link_to_a_report_folder_writes_into_that_folder(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["link", "real"]
     assert os.readlink(tmp_path / "link") == "real"
     assert contents(real) == {**NEW, "notes.txt": b"mine"}
+
+
+def test_a_killed_runs_staging_folder_is_cleared_by_the_next_run(tmp_path):
+    """SIGKILL skips every clean-up: each killed `report --force` left a hidden
+    .r.partial-* folder (a whole report, and second links of the user's files) beside --out,
+    one more per kill. The next run removes the dead ones: only the tool's files and second
+    links of files still in --out, never a folder a live run holds locked or a file it does
+    not know."""
+    import fcntl
+
+    out = write_files(OLD, tmp_path / "r")
+    (out / "notes.txt").write_text("mine")
+    dead = tmp_path / ".r.partial-0badc0de"  # killed after the swap: the old report
+    dead.mkdir()
+    for name, data in OLD.items():
+        (dead / name).write_bytes(data)
+    (dead / MARKER).write_text("{}")
+    os.link(out / "notes.txt", dead / "notes.txt")
+    strange = tmp_path / ".r.partial-00000001"  # holds a file the tool does not know
+    strange.mkdir()
+    (strange / "diary.txt").write_text("not the tool's")
+    live = tmp_path / ".r.partial-00000002"  # a run writing right now
+    live.mkdir()
+    (live / "report.md").write_text("being written")
+    held = os.open(live, os.O_RDONLY)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    try:
+        write_files(NEW, out, force=True)
+    finally:
+        os.close(held)
+    assert sorted(os.listdir(tmp_path)) == [".r.partial-00000001", ".r.partial-00000002", "r"]
+    assert os.listdir(strange) == ["diary.txt"]
+    assert (live / "report.md").read_text() == "being written"
+    assert contents(out) == {**NEW, "notes.txt": b"mine"}
+    assert os.stat(out / "notes.txt").st_nlink == 1

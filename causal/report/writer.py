@@ -26,7 +26,10 @@ their inode, content and mode), then the two folders are swapped by one atomic
 moment therefore leaves either the old report or the new one under ``--out``, never a mix and
 never nothing. Where the atomic swap is not available the old folder is renamed aside and the
 new one in; a crash between those two renames leaves the old report in a hidden
-``.NAME.old-*`` folder, which the next run puts back before doing anything else. Folders are
+``.NAME.old-*`` folder, which the next run puts back before doing anything else. A run that
+is killed (SIGKILL skips every clean-up) leaves its hidden ``.NAME.partial-*`` staging folder
+beside ``--out``; the next run removes it (:func:`clear_dead_staging`: only one that no live
+run holds locked, and only the tool's own files in it). Folders are
 created with :func:`os.mkdir` and given the mode of the folder they replace (a new one
 follows the user's umask).
 """
@@ -38,12 +41,18 @@ import errno
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import stat
 from pathlib import Path
 
 from causal.errors import ParameterError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: dead staging folders are left alone
+    fcntl = None  # type: ignore[assignment]
 
 MARKER = ".causal-report.json"
 _LEGACY = {"report.md", "report.html", "report.json"}
@@ -258,14 +267,69 @@ def _refuse_taken(path: Path, given: object, names: list[str]) -> None:
                              "such a file: move it or choose a new folder.")
 
 
-def _new_folder(parent: Path, stem: str) -> Path:
+def _new_folder(parent: Path, stem: str) -> tuple[Path, int]:
+    """A new hidden staging folder and a descriptor holding an exclusive ``flock`` on it
+    for as long as this run writes there (released by the kernel if the run is killed)."""
     while True:
         candidate = parent / f".{stem}.partial-{secrets.token_hex(4)}"
         try:
             os.mkdir(candidate)  # mode 0o777 minus the umask, like any folder the user makes
-            return candidate
         except FileExistsError:
             continue
+        fd = os.open(candidate, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                pass  # cannot lock here, so clear_dead_staging cannot lock it either
+        return candidate, fd
+
+
+_STAGING = re.compile(r"\.(?P<stem>.+)\.partial-[0-9a-f]{8}")
+
+
+def clear_dead_staging(path: Path) -> None:
+    """Remove the staging folders a killed run left beside ``path`` (a SIGKILL skips the
+    clean-up): hidden ``.NAME.partial-*`` folders that no live run holds locked, emptied of
+    what is known to be this tool's (report files, the marker) or a second link of a file
+    that is also in ``path``; anything else is left where it is, with its folder."""
+    if fcntl is None:
+        return
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return
+    try:
+        kept = {os.lstat(path / n).st_ino for n in os.listdir(path)} if path.is_dir() else set()
+    except OSError:
+        return
+    for name in names:
+        match = _STAGING.fullmatch(name)
+        folder = path.parent / name
+        if match is None or match["stem"] != path.name or folder.is_symlink() or \
+                not folder.is_dir():
+            continue
+        try:
+            fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        except OSError:
+            continue
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # a run is writing there now
+            for entry in os.listdir(folder):
+                info = os.lstat(folder / entry)
+                if not stat.S_ISREG(info.st_mode):
+                    continue
+                if entry == MARKER or _tool_name(entry) or (info.st_nlink > 1 and
+                                                              info.st_ino in kept):
+                    os.unlink(folder / entry)
+            os.rmdir(folder)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
 
 _RENAME_EXCHANGE = 2
@@ -320,7 +384,8 @@ def write_files(files: dict[str, bytes], out_dir: str | Path, *, force: bool = F
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        staging = _new_folder(path.parent, path.name)
+        clear_dead_staging(path)
+        staging, lock = _new_folder(path.parent, path.name)
     except OSError as error:
         raise ParameterError(f"`--out` {out_dir} cannot be created "
                              f"({error.strerror or error}).") from None
@@ -348,6 +413,7 @@ def write_files(files: dict[str, bytes], out_dir: str | Path, *, force: bool = F
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+        os.close(lock)
 
 
 def _clear_old(old: Path, path: Path, ours: set[str], kept: dict[str, int]) -> None:
