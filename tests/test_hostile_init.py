@@ -305,3 +305,27 @@ def test_no_covariate_to_draft_is_one_sentence(capsys, tmp_path, monkeypatch):
     frame.to_csv("d.csv", index=False)
     refused(capsys, tmp_path, "d.csv", "--treatment", "t", "--outcome", "y",
             match="outcome (1 left out (empty); 1 left out (identifiers)); a study adjusts")
+
+
+def test_a_killed_runs_hidden_files_are_cleared_by_the_next_run(capsys, data, tmp_path):
+    """SIGKILL skips the clean-up: each killed `causal init` left .d.toml.*.partial and
+    .d.dot.*.partial beside the data, one pair more per kill. The next run removes the ones
+    no live run holds locked, and nothing else."""
+    import fcntl
+
+    dead = [tmp_path / ".d.toml.0badc0de.partial", tmp_path / ".d.dot.0badc0de.partial"]
+    for path in dead:
+        path.write_text("draft of a killed run")
+    live = tmp_path / ".d.toml.00000002.partial"
+    live.write_text("being written")
+    mine = tmp_path / ".d.toml.notes.partial"  # not a name init gives
+    mine.write_text("the user's")
+    held = os.open(live, os.O_RDONLY)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    try:
+        status, _, err = init(capsys, "d.csv", "--treatment", "t", "--outcome", "y")
+    finally:
+        os.close(held)
+    assert status == 0, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".d.toml.00000002.partial", ".d.toml.notes.partial", "d.csv", "d.dot", "d.toml"]

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import secrets
+import stat
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -418,9 +419,11 @@ def write_new(files: dict[Path, str]) -> None:
 
     Refuses (ParameterError) if any of the names is taken, by a file, a folder or a symbolic
     link (dangling ones too), before writing any; a file that already holds exactly the text
-    to write is left as it is when another is missing (so an interrupted run can be repeated). Each file is written
-    in full to a new hidden file beside it (``O_CREAT | O_EXCL``, so created, never opened
-    through a link) and synced, and only then linked to its name with :func:`os.link`, which
+    to write is left as it is when another is missing (so an interrupted run can be
+    repeated). Each file is written in full to a new hidden file beside it (``O_CREAT |
+    O_EXCL``, so created, never opened through a link; held ``flock``-ed while this run
+    writes, so that the hidden files of a killed run, which no one holds, can be removed
+    first) and synced, and only then linked to its name with :func:`os.link`, which
     fails rather than replace anything created meanwhile. A failure (a full disk, a folder
     that cannot be written) removes what this call wrote: either every file is there, or
     none.
@@ -446,18 +449,23 @@ def write_new(files: dict[Path, str]) -> None:
         problem = _folder_problem(folder)
         if problem is not None:
             raise ParameterError(f"`--out` cannot be used: {problem}.")
+    for path in todo:
+        _clear_dead_partials(path)
     staged: dict[Path, Path] = {}
     linked: list[tuple[Path, int]] = []
+    handles = []
     try:
         for path, data in todo.items():
             temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL |
                          getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o666)
             staged[path] = temporary
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
+            handle = os.fdopen(fd, "wb")
+            handles.append(handle)  # open (and locked) until the links are made
+            _lock(fd, blocking=True)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
         for path, temporary in staged.items():
             os.link(temporary, path, follow_symlinks=False)
             linked.append((path, os.lstat(path).st_ino))
@@ -477,6 +485,50 @@ def write_new(files: dict[Path, str]) -> None:
                 os.unlink(temporary)
             except OSError:
                 pass
+        for handle in handles:
+            handle.close()
+
+
+def _lock(fd: int, *, blocking: bool) -> bool:
+    """An exclusive ``flock`` on ``fd`` (released when it is closed, or the process dies)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+    except OSError:
+        return False
+    return True
+
+
+_PARTIAL = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{8}\.partial")
+
+
+def _clear_dead_partials(path: Path) -> None:
+    """Remove the hidden ``.NAME.XXXXXXXX.partial`` files a killed run of ``causal init``
+    left beside ``path`` (SIGKILL skips the clean-up): regular files that no live run holds
+    locked."""
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return
+    for name in names:
+        match = _PARTIAL.fullmatch(name)
+        if match is None or match["name"] != path.name:
+            continue
+        try:
+            fd = os.open(path.parent / name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) |
+                         getattr(os, "O_NONBLOCK", 0))
+        except OSError:
+            continue
+        try:
+            if stat.S_ISREG(os.fstat(fd).st_mode) and _lock(fd, blocking=False):
+                os.unlink(path.parent / name)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
 
 def paper_template(name: str) -> str:
