@@ -303,3 +303,40 @@ def test_a_killed_runs_staging_folder_is_cleared_by_the_next_run(tmp_path):
     assert (live / "report.md").read_text() == "being written"
     assert contents(out) == {**NEW, "notes.txt": b"mine"}
     assert os.stat(out / "notes.txt").st_nlink == 1
+
+
+def test_a_marker_name_that_is_a_folder_is_the_users(capsys, tmp_path):
+    """An earlier report whose .causal-report.json had become a folder (holding a file of
+    the user's): the folder was not counted as foreign, the new report was swapped in, the
+    old marker could not be unlinked, the message said the folder was "as it was", and the
+    clean-up then deleted the old folder with the user's file in it."""
+    out = tmp_path / "r"
+    assert run(capsys, "report", THEW, "--section", "evalue", "--out", out, "--quiet")[0] == 0
+    (out / MARKER).unlink()
+    (out / MARKER).mkdir()
+    (out / MARKER / "keep").write_text("precious")
+    before = snapshot(tmp_path)
+    status, _, err = run(capsys, "report", THEW, "--section", "evalue", "--out", out,
+                         "--quiet")
+    assert status == 2 and "holds files this tool did not write (.causal-report.json)" in err
+    status, _, err = run(capsys, "report", THEW, "--section", "evalue", "--out", out,
+                         "--quiet", "--force")
+    assert status == 2 and "holds '.causal-report.json', which is not a plain file" in err
+    assert snapshot(tmp_path) == before
+
+
+def test_whatever_the_clean_up_cannot_move_stays(tmp_path, monkeypatch):
+    """A file the user made in the old folder meanwhile, whose name the new report also has,
+    is left in the old folder (as documented); the final clean-up deleted it with the rest."""
+    out = write_files(OLD, tmp_path / "r")
+    real = writer._clear_old
+
+    def user_writes_meanwhile(old, path, ours, kept):
+        (old / "draft.txt").write_text("typed just now")
+        (path / "draft.txt").write_text("another")
+        real(old, path, ours, kept)
+
+    monkeypatch.setattr(writer, "_clear_old", user_writes_meanwhile)
+    write_files(NEW, out)
+    left = [p for p in tmp_path.iterdir() if p.name != "r"]
+    assert len(left) == 1 and (left[0] / "draft.txt").read_text() == "typed just now"

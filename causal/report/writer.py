@@ -224,7 +224,10 @@ def _check_out_dir(given: Path, force: bool) -> Path:
                              f"choose a folder inside it, e.g. --out {given}/report.")
     if path.is_dir():
         ours = _written_by_us(path)
-        foreign = sorted(set(os.listdir(path)) - (ours or set()) - {MARKER})
+        marker = path / MARKER
+        plain_marker = not os.path.lexists(marker) or stat.S_ISREG(os.lstat(marker).st_mode)
+        foreign = sorted(set(os.listdir(path)) - (ours or set()) -
+                         ({MARKER} if plain_marker else set()))
         if foreign and not force:
             shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if
                                                len(foreign) > 3 else "")
@@ -389,6 +392,7 @@ def write_files(files: dict[str, bytes], out_dir: str | Path, *, force: bool = F
     except OSError as error:
         raise ParameterError(f"`--out` {out_dir} cannot be created "
                              f"({error.strerror or error}).") from None
+    swapped = False
     try:
         identities = {}
         for name, data in files.items():
@@ -408,10 +412,11 @@ def write_files(files: dict[str, bytes], out_dir: str | Path, *, force: bool = F
             kept[name] = os.lstat(path / name).st_ino
         os.chmod(staging, stat.S_IMODE(os.stat(path).st_mode))
         old = _swap(staging, path)
+        swapped = True  # from here on, staging (or old) holds the earlier folder
         _clear_old(old, path, ours, kept)
         return path
     finally:
-        if staging.exists():
+        if not swapped and staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
         os.close(lock)
 
@@ -419,13 +424,22 @@ def write_files(files: dict[str, bytes], out_dir: str | Path, *, force: bool = F
 def _clear_old(old: Path, path: Path, ours: set[str], kept: dict[str, int]) -> None:
     """Delete the replaced folder: the earlier report's files and the second links of the
     user's files; a file the user made there meanwhile is moved into the new folder (or, if
-    its name is taken, the old folder is left in place with it)."""
-    for name in os.listdir(old):
+    its name is taken, the old folder is left in place with it). The new report is in place
+    by now, so nothing here fails the run: what cannot be removed stays."""
+    try:
+        entries = os.listdir(old)
+    except OSError:
+        return
+    for name in entries:
         entry = old / name
-        if name in ours or kept.get(name) == os.lstat(entry).st_ino:
-            entry.unlink()
-        elif not os.path.lexists(path / name):
-            os.rename(entry, path / name)
+        try:
+            info = os.lstat(entry)
+            if stat.S_ISREG(info.st_mode) and (name in ours or kept.get(name) == info.st_ino):
+                entry.unlink()
+            elif not os.path.lexists(path / name):
+                os.rename(entry, path / name)
+        except OSError:
+            continue
     try:
         old.rmdir()
     except OSError:
