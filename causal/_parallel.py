@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 import pickle
 import re
+import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -274,16 +275,22 @@ def probe_scheduler(address: str, timeout: float | None = None) -> None:
     match = _ADDRESS.fullmatch(address)
     assert match is not None
     host, port = match["host"].strip("[]"), int(match["port"])
+    head = b""
+    deadline = time.monotonic() + timeout  # for the whole greeting, however slowly it drips
     try:
         with socket.create_connection((host, port), timeout=timeout) as connection:
-            connection.settimeout(timeout)
-            head = b""
             while len(head) < 24:
+                connection.settimeout(max(deadline - time.monotonic(), 1e-3))
                 chunk = connection.recv(24 - len(head))
                 if not chunk:
                     break
                 head += chunk
     except TimeoutError:
+        if head:  # something answered, too slowly or not in Dask's frames
+            raise ParameterError(f"`scheduler` {address} answered, but not as a Dask "
+                                 f"scheduler within {timeout:g} s (it sent "
+                                 f"{_shown(head[:16].decode('latin-1'))}); check the address "
+                                 "and port.") from None
         raise ParameterError(f"`scheduler` {address} did not answer as a Dask scheduler "
                              f"within {timeout:g} s (it accepted no connection, or accepted "
                              "and sent nothing); check the address and that the scheduler "

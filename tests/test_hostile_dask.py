@@ -136,3 +136,45 @@ def test_workers_are_bounded_by_a_budget(capsys, workers, match):
     status = main(["explain-away", str(THEW), "--workers", str(workers)])
     err = capsys.readouterr().err
     assert status == 2 and err.count("\n") == 1
+
+
+class _Drip(_Server):
+    """Sends ``reply`` one byte at a time, ``pause`` seconds apart (never 24 bytes soon)."""
+
+    def __init__(self, reply: bytes, pause: float):
+        self.pause = pause
+        super().__init__(reply)
+
+    def _serve(self):
+        try:
+            while True:
+                connection, _ = self.socket.accept()
+                self.open.append(connection)
+                threading.Thread(target=self._drip, args=(connection,), daemon=True).start()
+        except OSError:
+            return
+
+    def _drip(self, connection):
+        try:
+            for byte in self.reply:
+                connection.sendall(bytes([byte]))
+                time.sleep(self.pause)
+        except OSError:
+            return
+
+
+@pytest.mark.parametrize("reply, pause", [(b"SSH-2.0-OpenSSH_9.2\r\n", 0.0),
+                                          (b"\x00" * 24, 0.2)])
+def test_a_greeting_that_is_slow_or_short_is_bounded_by_one_timeout(reply, pause):
+    """An SSH banner (21 bytes, then silence) was reported as "accepted and sent nothing";
+    a server dripping one byte every 0.2 s reset the timeout at each byte, so the wait was
+    up to 24 timeouts (8 minutes at the default 20 s) instead of one."""
+    server = _Drip(reply, pause)
+    try:
+        start = time.monotonic()
+        with pytest.raises(ParameterError, match=r"answered, but not as a Dask scheduler "
+                                                 r"within 0.5 s \(it sent '(SSH-2.0|\\x00)"):
+            probe_scheduler(server.address, timeout=0.5)
+        assert time.monotonic() - start < 2  # one timeout, not one per byte
+    finally:
+        server.close()

@@ -75,6 +75,22 @@ def test_case6_duplicate_header_names_are_refused(tmp_path):
         read_columns(path)
 
 
+@pytest.mark.parametrize("suffix", ["parquet", "feather"])
+def test_case6_duplicate_names_in_parquet_and_feather_are_the_files_fault(tmp_path, suffix):
+    """A Parquet file with two columns named 'x1': `causal init` said "each column may be
+    declared once among treatment, outcome and covariates" (the user declared nothing)."""
+    import pyarrow.feather as feather
+
+    table = pa.Table.from_arrays([pa.array([1, 0, 1, 0]), pa.array([0, 1, 1, 0]),
+                                  pa.array([0.5, 0.25, 0.75, 0.1]), pa.array([3, 4, 5, 6])],
+                                 names=["t", "y", "x1", "x1"])
+    path = tmp_path / f"d.{suffix}"
+    (pq.write_table if suffix == "parquet" else feather.write_feather)(table, path)
+    _refused(path, r"has more than one column named 'x1' in its header", covariates=["x1"])
+    with pytest.raises(DataError, match="more than one column named 'x1'"):
+        read_columns(path)
+
+
 def test_case4_a_file_changed_while_it_is_read_is_refused(tmp_path, monkeypatch):
     path = tmp_path / "d.csv"
     path.write_text(ROWS)
@@ -166,6 +182,22 @@ def test_a_million_column_header_is_refused_by_the_budget(tmp_path):
     path.write_text(",".join(names) + "\n" + ",".join(["1"] * len(names)) + "\n")
     _refused(path, r"has 1,000,000 columns, more than the 50,000 a data file may have "
                    r"\(the budget causal.data._formats.MAX_DATA_COLUMNS\)")
+
+
+def test_a_file_larger_than_the_memory_is_refused_before_reading(tmp_path, monkeypatch):
+    """A sparse 100 GB file named .csv was read until memory ran out (no answer within 60 s);
+    the size is compared with the memory available before any byte is read."""
+    path = tmp_path / "big.csv"
+    with open(path, "wb") as handle:
+        handle.write(ROWS.encode())
+        handle.truncate(3 * 10**9)  # sparse: no disk used
+    monkeypatch.setattr(_formats, "available_memory", lambda: 2 * 10**9)
+    reads = []
+    real = _formats.os.fdopen
+    monkeypatch.setattr(_formats.os, "fdopen", lambda *a, **k: reads.append(a) or real(*a, **k))
+    _refused(path, r"data file '.*big.csv' is 3.0 GB, more than the 2.0 GB of memory "
+                   r"available to read it")
+    assert reads == []
 
 
 def test_a_huge_value_is_not_echoed_in_full(tmp_path):

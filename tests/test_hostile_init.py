@@ -204,3 +204,128 @@ def test_every_draft_loads_or_init_says_why(tmp_path_factory, names):
     from causal.data import load_study_data
 
     load_study_data(study)
+
+
+def test_a_second_run_is_refused_before_the_data_are_read(capsys, data, tmp_path,
+                                                           monkeypatch):
+    """init read a 49,990-column file in full (over 3 minutes) before saying that d.toml
+    already exists; the names are now checked first."""
+    assert init(capsys, "d.csv", "--treatment", "t", "--outcome", "y")[0] == 0
+    import causal.data.files as files
+
+    def never(*args, **kwargs):
+        raise AssertionError("the data were read")
+
+    monkeypatch.setattr(files, "read_table", never)
+    refused(capsys, tmp_path, "d.csv", "--treatment", "t", "--outcome", "y",
+            match="d.toml already exists")
+    Path("d.toml").unlink()
+    Path("d.toml").symlink_to(tmp_path / "nowhere.toml")
+    refused(capsys, tmp_path, "d.csv", "--treatment", "t", "--outcome", "y",
+            match="d.toml is a symbolic link")
+
+
+def test_many_covariates_are_checked_in_linear_time():
+    """The declared columns were checked for repeats with list.count, quadratic: 50,000
+    covariates (the column budget) took about a minute in that check alone."""
+    import time
+
+    from causal.data.files import _declared
+
+    names = [f"c{i}" for i in range(50_000)]
+    start = time.process_time()
+    columns, _ = _declared("t", "y", names, names[:25_000])
+    assert len(columns) == 50_002
+    assert time.process_time() - start < 2.0  # about 0.02 s; quadratic was > 20 s
+
+
+@pytest.mark.parametrize("kind", ["trailing comma", "empty column"])
+def test_a_column_empty_in_every_row_is_left_out_with_a_note(capsys, tmp_path, monkeypatch,
+                                                             kind):
+    """A header ending in a comma (common in spreadsheet exports) gives a column empty in
+    every row; init drafted it as a covariate and then failed: "has no row without missing
+    values in the declared columns"."""
+    monkeypatch.chdir(tmp_path)
+    frame = _frame()
+    if kind == "trailing comma":
+        text = frame.to_csv(index=False).replace("\n", ",\n")
+        Path("d.csv").write_text(text)
+        name = "Unnamed: 4"
+    else:
+        frame["notes"] = None
+        frame.to_csv("d.csv", index=False)
+        name = "notes"
+    status, out, err = init(capsys, "d.csv", "--treatment", "t", "--outcome", "y")
+    assert status == 0, err
+    assert f"note: left out '{name}': empty in every row" in out
+    study = load_study("d.toml")
+    assert study.data.covariates == ("age", "score")
+    assert main(["estimate", "d.toml"]) == 0
+    # named by the user, it is not left out silently
+    refused(capsys, tmp_path, "d.csv", "--treatment", "t", "--outcome", "y", "--covariates",
+            f"age,{name}", "--out", "other", match="no row without missing values")
+
+
+def test_a_name_too_long_for_a_study_file(capsys, tmp_path, monkeypatch):
+    """A 10,000-character column name was drafted, and the draft then failed to load ("must
+    be a non-empty list of column names", naming no length)."""
+    monkeypatch.chdir(tmp_path)
+    frame = _frame()
+    long = "a" * 10_000
+    frame[long] = frame["age"] * 2 + frame["t"]
+    frame.to_csv("d.csv", index=False)
+    err = refused(capsys, tmp_path, "d.csv", "--treatment", "t", "--outcome", "y",
+                  "--covariates", f"age,{long}",
+                  match="has a name of 10,000 characters, more than the 1,024 a study file "
+                        "allows; rename the column")
+    assert len(err) < 400
+    status, out, _ = init(capsys, "d.csv", "--treatment", "t", "--outcome", "y")
+    assert status == 0 and "(10,000 characters)': a control or invisible character in the " \
+        "name, or a name too long for a study file" in out
+    assert load_study("d.toml").data.covariates == ("age", "score")
+    # a study file that names it says how long it is
+    text = Path("d.toml").read_text().replace('["age", "score"]', f'["age", "{long}"]')
+    Path("long.toml").write_text(text)
+    with pytest.raises(CausalError, match=r"column names of at most 1,024 characters each "
+                                          r"\(one has 10,000\)") as raised:
+        load_study("long.toml")
+    assert len(str(raised.value)) < 400
+
+
+def test_no_covariate_to_draft_is_one_sentence(capsys, tmp_path, monkeypatch):
+    """A file of only the treatment and the outcome (or whose other columns are all left
+    out) was drafted with covariates = [], which no study file may say."""
+    monkeypatch.chdir(tmp_path)
+    frame = _frame()[["t", "y"]]
+    frame.to_csv("d.csv", index=False)
+    refused(capsys, tmp_path, "d.csv", "--treatment", "t", "--outcome", "y",
+            match="d.csv has no column to draft as a covariate besides the treatment and the "
+                  "outcome; a study adjusts for at least one measured covariate")
+    frame = frame.assign(id=range(len(frame)), empty=None)
+    frame.to_csv("d.csv", index=False)
+    refused(capsys, tmp_path, "d.csv", "--treatment", "t", "--outcome", "y",
+            match="outcome (1 left out (empty); 1 left out (identifiers)); a study adjusts")
+
+
+def test_a_killed_runs_hidden_files_are_cleared_by_the_next_run(capsys, data, tmp_path):
+    """SIGKILL skips the clean-up: each killed `causal init` left .d.toml.*.partial and
+    .d.dot.*.partial beside the data, one pair more per kill. The next run removes the ones
+    no live run holds locked, and nothing else."""
+    import fcntl
+
+    dead = [tmp_path / ".d.toml.0badc0de.partial", tmp_path / ".d.dot.0badc0de.partial"]
+    for path in dead:
+        path.write_text("draft of a killed run")
+    live = tmp_path / ".d.toml.00000002.partial"
+    live.write_text("being written")
+    mine = tmp_path / ".d.toml.notes.partial"  # not a name init gives
+    mine.write_text("the user's")
+    held = os.open(live, os.O_RDONLY)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    try:
+        status, _, err = init(capsys, "d.csv", "--treatment", "t", "--outcome", "y")
+    finally:
+        os.close(held)
+    assert status == 0, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".d.toml.00000002.partial", ".d.toml.notes.partial", "d.csv", "d.dot", "d.toml"]

@@ -19,6 +19,7 @@ from causal.cli.app import (
     emit_json,
     fail,
     load_study_file,
+    shown_path,
 )
 
 
@@ -99,7 +100,13 @@ def report(
                                            task, description=f"analysis: {m}"))
                     built = build_report(analysis, command=command, progress=progress,
                                          sections=section or None)
-    write_report(built, destination, force=force)
+    try:
+        write_report(built, destination, force=force)
+    except OSError as error:  # a full disk, a folder removed meanwhile...: nothing written
+        kept = (f"{shown_path(destination)} is as it was" if os.path.lexists(destination)
+                else "nothing was written")
+        fail(f"`--out` {shown_path(destination)}: the report could not be written "
+             f"({error.strerror or error}); {kept}.")
     target = out or default_out_dir(loaded)
     typer.echo(f"wrote {target}/report.html, report.md, report.json and "
                f"{len(built.figures)} figure(s)")

@@ -70,11 +70,25 @@ def _identity(info: os.stat_result) -> tuple[int, int, int, int]:
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
 
 
+def available_memory() -> int | None:
+    """``MemAvailable`` of ``/proc/meminfo`` in bytes (Linux); None where it is not known."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
 def read_bytes(path: Path, source: str) -> FileBytes:
     """Read a regular file once, refusing one that changes while it is read.
 
     The file is opened without following a FIFO's writer (``O_NONBLOCK``), checked to be a
-    regular file by ``fstat`` of the open descriptor, read to the end, and ``fstat``-ed
+    regular file by ``fstat`` of the open descriptor and to be no larger than the memory
+    available (:func:`available_memory`; a sparse 100 GB file was read until memory ran
+    out), read to the end, and ``fstat``-ed
     again; the path is ``stat``-ed again too, so that a file replaced by a rename in the
     meantime is caught. Any difference in device, inode, size or modification time (or a
     byte count that is not the size) is a :class:`DataError`.
@@ -89,6 +103,12 @@ def read_bytes(path: Path, source: str) -> FileBytes:
         if not stat.S_ISREG(before.st_mode):
             raise DataError(f"data file {source!r} is {_kind(before.st_mode)}, not a regular "
                             "file.")
+        available = available_memory()
+        if available is not None and before.st_size > available:
+            # read whole (one read, one hash), so it must fit in memory with room to spare
+            raise DataError(f"data file {source!r} is {before.st_size / 1e9:,.1f} GB, more "
+                            f"than the {available / 1e9:,.1f} GB of memory available to read "
+                            "it; keep the rows and columns the study uses and save it again.")
         chunks = []
         with os.fdopen(fd, "rb", closefd=False) as handle:
             while chunk := handle.read(1 << 24):
@@ -185,6 +205,13 @@ def csv_header(raw: FileBytes, source: str) -> list[str]:
                         "causal.data._formats.MAX_DATA_COLUMNS); keep the columns the study "
                         "uses and save it again.")
     names = [name if name != "" else f"Unnamed: {i}" for i, name in enumerate(names)]
+    _refuse_repeated(names, source)
+    _check_separator(names, source)
+    return names
+
+
+def _refuse_repeated(names: list[str], source: str) -> None:
+    """Two columns of one name (which of them a study means is anyone's guess)."""
     seen: set[str] = set()
     repeated = []
     for name in names:
@@ -195,8 +222,6 @@ def csv_header(raw: FileBytes, source: str) -> list[str]:
         listed = ", ".join(repr(shorten(n)) for n in repeated[:3])
         raise DataError(f"data file {source!r} has more than one column named {listed} in "
                         "its header; rename them so that each name is unique.")
-    _check_separator(names, source)
-    return names
 
 
 def _check_field_counts(raw: FileBytes, n_names: int, source: str) -> None:
@@ -258,6 +283,7 @@ def columns_and_rows(raw: FileBytes, fmt: str, source: str) -> tuple[list[str], 
             raise DataError(f"data file {source!r} has {len(names):,} columns, more than the "
                             f"{MAX_DATA_COLUMNS:,} a data file may have (the budget "
                             "causal.data._formats.MAX_DATA_COLUMNS).")
+        _refuse_repeated(names, source)
         return names, rows
     except (OSError, ValueError) as error:
         if isinstance(error, DataError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,14 @@ import pandas as pd
 
 from causal._validation import check_literal
 from causal.data import _columns
-from causal.data._formats import columns_and_rows, open_file, read_file, read_frame, shorten
+from causal.data._formats import (
+    available_memory,
+    columns_and_rows,
+    open_file,
+    read_file,
+    read_frame,
+    shorten,
+)
 from causal.errors import DataError, ParameterError
 
 OutcomeKind = Literal["binary", "continuous", "any"]
@@ -60,6 +68,9 @@ class TableData:
         declared columns checked as in ``frame`` but as float64 with NaN where a value is
         missing (categorical columns as given), for :func:`causal.data.impute.impute_chained`;
         ``frame`` then holds the complete cases, for the complete-case analysis beside it.
+    empty : tuple of str
+        ``read_table(..., leave_out_empty=True)`` only: covariates missing in every row,
+        left out of ``frame`` (``causal init`` drafts without them and says so).
     file_sha256 : str or None
         SHA-256 of the file's bytes as read (one read, checked not to change while it was
         read); None for a DataFrame.
@@ -72,6 +83,7 @@ class TableData:
     missing: Missing
     file_sha256: str | None = None
     incomplete: pd.DataFrame | None = None
+    empty: tuple[str, ...] = ()
 
     @property
     def n_used(self) -> int:
@@ -97,14 +109,7 @@ def memory_needed(n_rows: int, n_columns: int) -> int:
 
 
 def _available_memory() -> int | None:
-    try:
-        with open("/proc/meminfo", encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        return None
-    return None
+    return available_memory()
 
 
 def _declared(treatment: str, outcome: str, covariates: Sequence[str],
@@ -117,11 +122,12 @@ def _declared(treatment: str, outcome: str, covariates: Sequence[str],
         if isinstance(value, str) or not all(isinstance(v, str) and v for v in value):
             raise ParameterError(f"`{name}` must be a list of column names; got {value!r}.")
     columns = [treatment, outcome, *covariates]
-    repeated = sorted({c for c in columns if columns.count(c) > 1})
+    repeated = sorted(c for c, k in Counter(columns).items() if k > 1)
     if repeated:
         raise ParameterError(f"each column may be declared once among treatment, outcome and "
                              f"covariates; {', '.join(map(repr, repeated))} appears twice.")
-    stray = [c for c in categorical if c not in covariates]
+    known = set(covariates)
+    stray = [c for c in categorical if c not in known]
     if stray:
         raise ParameterError(f"`categorical` must name covariates; got {', '.join(map(repr, stray))}"
                              f", which is not in `covariates`.")
@@ -328,7 +334,8 @@ def read_columns(path: str | Path) -> list[str]:
 
 def read_table(path: str | Path, *, treatment: str, outcome: str, covariates: Sequence[str],
                categorical: Sequence[str] = (), outcome_kind: OutcomeKind = "any",
-               missing: Missing = "refuse", cluster: str | None = None) -> TableData:
+               missing: Missing = "refuse", cluster: str | None = None,
+               leave_out_empty: bool = False) -> TableData:
     """Read the declared columns of a CSV, Parquet or Feather file and check them.
 
     Parameters
@@ -338,6 +345,9 @@ def read_table(path: str | Path, *, treatment: str, outcome: str, covariates: Se
         the reader and the file's first bytes must agree with it.
     treatment, outcome, covariates, categorical, outcome_kind, missing
         As in :func:`check_frame`.
+    leave_out_empty : bool
+        Leave out the covariates that are missing in every row (listed in
+        :attr:`TableData.empty`) instead of refusing them; for drafting a study.
 
     Returns
     -------
@@ -375,6 +385,12 @@ def read_table(path: str | Path, *, treatment: str, outcome: str, covariates: Se
                             f"{BYTES_PER_CELL} bytes per cell) but only "
                             f"{available / 1e9:.1f} GB of memory is available.")
     frame = read_frame(raw, fmt, columns, source, len(names))
+    empty: tuple[str, ...] = ()
+    if leave_out_empty and len(frame):
+        empty = tuple(c for c in covariates if frame[c].isna().all())
+        gone = set(empty)
+        covariates = [c for c in covariates if c not in gone]
+        categorical = [c for c in categorical if c not in gone]
     table = _checked(frame, treatment, outcome, covariates, categorical, outcome_kind,
                      missing, source, copy=False, cluster=cluster)
-    return dataclasses.replace(table, file_sha256=raw.sha256)
+    return dataclasses.replace(table, file_sha256=raw.sha256, empty=empty)

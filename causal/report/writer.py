@@ -2,14 +2,20 @@
 
 A report goes into a new folder, or into one that holds only an earlier report of this tool:
 each report folder carries a marker file, ``.causal-report.json``, listing the files the tool
-wrote there with the SHA-256 of each. A file counts as the tool's only if the marker lists it
-AND its content still has the listed hash, so a copied or planted marker, or a report file
-the user has since edited, protects the file instead of exposing it. A folder that holds
+wrote there with the SHA-256 of each and the identity the file got when it was written (its
+inode number and status-change time, ``st_ctime_ns``, which no user tool can set back). A file
+counts as the tool's only if it has a name the tool gives (``report.md``, ``report.html``,
+``report.json``, a ``.png`` or ``.svg`` figure), the marker lists it, its content still has
+the listed hash AND it is still the file written there (same inode and status-change time):
+a copied or planted marker, even one that lists the right hash of a user's file, a copy of a
+report folder, or a report file the user has since edited, protects the file instead of
+exposing it. A folder that holds
 anything else is refused; ``force=True`` writes beside the other files but never replaces or
 deletes one of them (a new report file whose name is taken by a file the tool did not write is
 refused, as is a folder holding sub-folders of its own). The current folder, the home folder,
-a filesystem root, a folder containing the current one, an existing file, a path under a file
-and a folder that cannot be written are refused whatever ``force`` says. The checks run in
+a filesystem root, a folder containing the current one, a mount point (it cannot be swapped
+for a new folder), an existing file, a path under a file and a folder that cannot be written
+are refused whatever ``force`` says. The checks run in
 :func:`check_out_dir`, which the command line calls before computing anything, and again in
 :func:`write_report` before writing.
 
@@ -20,7 +26,10 @@ their inode, content and mode), then the two folders are swapped by one atomic
 moment therefore leaves either the old report or the new one under ``--out``, never a mix and
 never nothing. Where the atomic swap is not available the old folder is renamed aside and the
 new one in; a crash between those two renames leaves the old report in a hidden
-``.NAME.old-*`` folder, which the next run puts back before doing anything else. Folders are
+``.NAME.old-*`` folder, which the next run puts back before doing anything else. A run that
+is killed (SIGKILL skips every clean-up) leaves its hidden ``.NAME.partial-*`` staging folder
+beside ``--out``; the next run removes it (:func:`clear_dead_staging`: only one that no live
+run holds locked, and only the tool's own files in it). Folders are
 created with :func:`os.mkdir` and given the mode of the folder they replace (a new one
 follows the user's umask).
 """
@@ -32,12 +41,18 @@ import errno
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import stat
 from pathlib import Path
 
 from causal.errors import ParameterError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: dead staging folders are left alone
+    fcntl = None  # type: ignore[assignment]
 
 MARKER = ".causal-report.json"
 _LEGACY = {"report.md", "report.html", "report.json"}
@@ -58,6 +73,20 @@ def _safe_name(name: object) -> bool:
         name not in ("", ".", "..", MARKER)
 
 
+def _tool_name(name: str) -> bool:
+    """A name this tool gives a report file (the marker is not trusted for any other)."""
+    return name in _LEGACY or (name.endswith((".png", ".svg")) and not name.startswith("."))
+
+
+def _identity(path: Path) -> list[int] | None:
+    """``[st_ino, st_ctime_ns]`` of a regular file (not following links), else None."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return [info.st_ino, info.st_ctime_ns] if stat.S_ISREG(info.st_mode) else None
+
+
 def _written_by_us(folder: Path) -> set[str] | None:
     """The files in ``folder`` that an earlier report of this tool wrote and that still hold
     what it wrote (by SHA-256), with the marker; None if ``folder`` holds no such report."""
@@ -70,8 +99,12 @@ def _written_by_us(folder: Path) -> set[str] | None:
             hashes = None
         if isinstance(hashes, dict) and all(_safe_name(n) and isinstance(h, str)
                                             for n, h in hashes.items()):
+            identities = document.get("identity")
+            if not isinstance(identities, dict):
+                return None  # hashes without identities: not a marker this tool writes
             return {name for name, digest in hashes.items()
-                    if _sha256(folder / name) == digest} | {MARKER}
+                    if _tool_name(name) and identities.get(name) == _identity(folder / name)
+                    and _sha256(folder / name) == digest} | {MARKER}
         if hashes is not None:
             return None
         # a marker from before the hashes: only report.json's own list is trusted below
@@ -89,6 +122,15 @@ def _written_by_us(folder: Path) -> set[str] | None:
                for suffix in (".png", ".svg")}
     found = {name for name in _LEGACY | figures if _sha256(folder / name) is not None}
     return found | ({MARKER} if marker.is_file() else set())
+
+
+def _listed(folder: Path) -> set[str]:
+    """The names the marker in ``folder`` lists (trusted or not), for a message."""
+    try:
+        document = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+        return {str(n) for n in document.get("files", [])} | set(document.get("sha256", {}))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return set()
 
 
 def _leftover(path: Path) -> Path | None:
@@ -153,6 +195,11 @@ def check_out_dir(out_dir: str | Path, *, force: bool = False) -> Path:
 
 def _check_out_dir(given: Path, force: bool) -> Path:
     path = Path(os.path.abspath(given.expanduser()))
+    if path.is_symlink() and path.is_dir():
+        # a link to a folder: the report goes into the folder it points to, and the link
+        # stays (swapping the link itself out would move the user's files away from the
+        # folder and leave the link behind as a hidden leftover)
+        path = path.resolve()
     what = _protected(path.resolve())
     if what is not None:
         raise ParameterError(f"`--out` {given} is {what}; a report needs a folder of its own, "
@@ -171,16 +218,27 @@ def _check_out_dir(given: Path, force: bool) -> Path:
         raise ParameterError(f"`--out` {given} cannot be created: {writable_parent} is not "
                              f"writable.")
     recover(path)
+    if path.is_dir() and os.path.ismount(path):
+        raise ParameterError(f"`--out` {given} is a mount point, and a report replaces its "
+                             f"folder as one unit, which cannot be done to a mount point; "
+                             f"choose a folder inside it, e.g. --out {given}/report.")
     if path.is_dir():
         ours = _written_by_us(path)
-        foreign = sorted(set(os.listdir(path)) - (ours or set()) - {MARKER})
+        marker = path / MARKER
+        plain_marker = not os.path.lexists(marker) or stat.S_ISREG(os.lstat(marker).st_mode)
+        foreign = sorted(set(os.listdir(path)) - (ours or set()) -
+                         ({MARKER} if plain_marker else set()))
         if foreign and not force:
             shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if
                                                len(foreign) > 3 else "")
+            listed = _listed(path)
+            why = (" (its marker lists them, but they are not the files this tool wrote in "
+                   "this folder: a copied report, one edited since, or one written by an earlier version)"
+                   if foreign and set(foreign) <= listed else "")
             raise ParameterError(f"`--out` {given} holds files this tool did not write "
-                                 f"({shown}); choose a new folder, or add --force to write "
-                                 f"into it anyway (only an earlier report's own files are "
-                                 f"replaced).")
+                                 f"({shown}){why}; choose a new folder, or add --force to "
+                                 f"write into it anyway (only an earlier report's own files "
+                                 f"are replaced).")
         if foreign and not os.access(path, os.W_OK | os.X_OK):
             raise ParameterError(f"`--out` {given} is not writable.")
         taken = sorted(_LEGACY & set(foreign))
@@ -212,14 +270,69 @@ def _refuse_taken(path: Path, given: object, names: list[str]) -> None:
                              "such a file: move it or choose a new folder.")
 
 
-def _new_folder(parent: Path, stem: str) -> Path:
+def _new_folder(parent: Path, stem: str) -> tuple[Path, int]:
+    """A new hidden staging folder and a descriptor holding an exclusive ``flock`` on it
+    for as long as this run writes there (released by the kernel if the run is killed)."""
     while True:
         candidate = parent / f".{stem}.partial-{secrets.token_hex(4)}"
         try:
             os.mkdir(candidate)  # mode 0o777 minus the umask, like any folder the user makes
-            return candidate
         except FileExistsError:
             continue
+        fd = os.open(candidate, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                pass  # cannot lock here, so clear_dead_staging cannot lock it either
+        return candidate, fd
+
+
+_STAGING = re.compile(r"\.(?P<stem>.+)\.partial-[0-9a-f]{8}")
+
+
+def clear_dead_staging(path: Path) -> None:
+    """Remove the staging folders a killed run left beside ``path`` (a SIGKILL skips the
+    clean-up): hidden ``.NAME.partial-*`` folders that no live run holds locked, emptied of
+    what is known to be this tool's (report files, the marker) or a second link of a file
+    that is also in ``path``; anything else is left where it is, with its folder."""
+    if fcntl is None:
+        return
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return
+    try:
+        kept = {os.lstat(path / n).st_ino for n in os.listdir(path)} if path.is_dir() else set()
+    except OSError:
+        return
+    for name in names:
+        match = _STAGING.fullmatch(name)
+        folder = path.parent / name
+        if match is None or match["stem"] != path.name or folder.is_symlink() or \
+                not folder.is_dir():
+            continue
+        try:
+            fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        except OSError:
+            continue
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # a run is writing there now
+            for entry in os.listdir(folder):
+                info = os.lstat(folder / entry)
+                if not stat.S_ISREG(info.st_mode):
+                    continue
+                if entry == MARKER or _tool_name(entry) or (info.st_nlink > 1 and
+                                                              info.st_ino in kept):
+                    os.unlink(folder / entry)
+            os.rmdir(folder)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
 
 _RENAME_EXCHANGE = 2
@@ -272,18 +385,22 @@ def write_files(files: dict[str, bytes], out_dir: str | Path, *, force: bool = F
         raise ParameterError(f"report file names must be plain names; got {bad[0]!r}.")
     _refuse_taken(path, out_dir, names)
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
-    files = {**files, MARKER: (json.dumps({"written_by": "causal report", "files": names,
-                                           "sha256": digests}, indent=2) + "\n"
-                               ).encode("utf-8")}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        staging = _new_folder(path.parent, path.name)
+        clear_dead_staging(path)
+        staging, lock = _new_folder(path.parent, path.name)
     except OSError as error:
         raise ParameterError(f"`--out` {out_dir} cannot be created "
                              f"({error.strerror or error}).") from None
+    swapped = False
     try:
+        identities = {}
         for name, data in files.items():
             _write(staging / name, data)
+            identities[name] = _identity(staging / name)  # kept by the folder's rename
+        _write(staging / MARKER, (json.dumps(
+            {"written_by": "causal report", "files": names, "sha256": digests,
+             "identity": identities}, indent=2) + "\n").encode("utf-8"))
         if not path.exists():
             os.rename(staging, path)
             return path
@@ -295,23 +412,34 @@ def write_files(files: dict[str, bytes], out_dir: str | Path, *, force: bool = F
             kept[name] = os.lstat(path / name).st_ino
         os.chmod(staging, stat.S_IMODE(os.stat(path).st_mode))
         old = _swap(staging, path)
+        swapped = True  # from here on, staging (or old) holds the earlier folder
         _clear_old(old, path, ours, kept)
         return path
     finally:
-        if staging.exists():
+        if not swapped and staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+        os.close(lock)
 
 
 def _clear_old(old: Path, path: Path, ours: set[str], kept: dict[str, int]) -> None:
     """Delete the replaced folder: the earlier report's files and the second links of the
     user's files; a file the user made there meanwhile is moved into the new folder (or, if
-    its name is taken, the old folder is left in place with it)."""
-    for name in os.listdir(old):
+    its name is taken, the old folder is left in place with it). The new report is in place
+    by now, so nothing here fails the run: what cannot be removed stays."""
+    try:
+        entries = os.listdir(old)
+    except OSError:
+        return
+    for name in entries:
         entry = old / name
-        if name in ours or kept.get(name) == os.lstat(entry).st_ino:
-            entry.unlink()
-        elif not os.path.lexists(path / name):
-            os.rename(entry, path / name)
+        try:
+            info = os.lstat(entry)
+            if stat.S_ISREG(info.st_mode) and (name in ours or kept.get(name) == info.st_ino):
+                entry.unlink()
+            elif not os.path.lexists(path / name):
+                os.rename(entry, path / name)
+        except OSError:
+            continue
     try:
         old.rmdir()
     except OSError:

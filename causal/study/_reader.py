@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -164,11 +165,14 @@ class TableReader:
             raise self.error(key, f"{what} (a TOML list such as [{value!r}], not a string)",
                              value)
         if (not isinstance(value, list) or (nonempty and not value)
-                or not all(isinstance(v, str) and v and "\x00" not in v
-                           and len(v) <= MAX_PATH_CHARS for v in value)):
+                or not all(isinstance(v, str) and v and "\x00" not in v for v in value)):
             raise self.error(key, ("a non-empty " + what.removeprefix("a ")) if nonempty
                              else what, value)
-        duplicated = sorted({v for v in value if value.count(v) > 1})
+        long = next((v for v in value if len(v) > MAX_PATH_CHARS), None)
+        if long is not None:
+            raise self.error(key, f"{what} of at most {MAX_PATH_CHARS:,} characters each "
+                             f"(one has {len(long):,})", long)
+        duplicated = sorted(v for v, k in Counter(value).items() if k > 1)
         if duplicated:
             raise self.error(key, f"{what} without repeats", duplicated[0])
         return tuple(value)

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import secrets
+import stat
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -61,7 +62,12 @@ def _dot_id(name: str) -> str:
 
 def _unsafe_name(name: str) -> str | None:
     """The first character of a column name that no draft can carry (a control or format
-    character: a newline ends a TOML comment, an ESC or a bidi mark is invisible), shown."""
+    character: a newline ends a TOML comment, an ESC or a bidi mark is invisible), shown;
+    or the name's length when a study file cannot hold a name that long."""
+    from causal.study._reader import MAX_PATH_CHARS
+
+    if len(name) > MAX_PATH_CHARS:
+        return f"{len(name):,} characters, more than the {MAX_PATH_CHARS:,} a study file allows"
     for char in name:
         if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
             return repr(char)[1:-1] if ord(char) < 0x80 else f"U+{ord(char):04X}"
@@ -73,9 +79,11 @@ def _refuse_unsafe(role: str, name: str) -> None:
     if bad is not None:
         from causal.data._formats import shorten
 
-        raise ParameterError(f"the {role} column {shorten(name)!r} has an invisible or control "
-                             f"character ({bad}) in its name, which a study file cannot "
-                             "name reliably; rename the column and run `causal init` again.")
+        what = (f"a name of {bad}" if "characters" in bad else
+                f"an invisible or control character ({bad}) in its name, which a study "
+                "file cannot name reliably")
+        raise ParameterError(f"the {role} column {shorten(name)!r} has {what}; rename the "
+                             "column and run `causal init` again.")
 
 
 def _numbers_but(series: pd.Series) -> tuple[int, list[str]] | None:
@@ -144,10 +152,14 @@ def scaffold_from_data(data: str | Path, *, treatment: str, outcome: str,
     unsafe: list[str] = []
     if cluster is not None:
         _refuse_unsafe("cluster", cluster)
+    out = Path(out)
+    stem = study_name(data.name.split(".")[0])
+    study_path, graph_path = out / f"{stem}.toml", out / f"{stem}.dot"
+    _check_targets((study_path, graph_path))  # before reading a large file
     if covariates is None:
         candidates = [c for c in columns if c not in (treatment, outcome, cluster)]
         unsafe = [c for c in candidates if _unsafe_name(c) is not None]
-        candidates = [c for c in candidates if c not in unsafe]
+        candidates = [c for c in candidates if _unsafe_name(c) is None]
     else:
         if isinstance(covariates, str):
             raise ParameterError(f"`covariates` must be a list of column names; got "
@@ -159,21 +171,32 @@ def scaffold_from_data(data: str | Path, *, treatment: str, outcome: str,
         for name in candidates:
             _refuse_unsafe("covariate", name)
     table = read_table(data, treatment=treatment, outcome=outcome, covariates=candidates,
-                       categorical=candidates, missing="complete_case", cluster=cluster)
+                       categorical=candidates, missing="complete_case", cluster=cluster,
+                       leave_out_empty=not chosen_by_user)
     frame = table.frame
+    if table.empty:
+        gone = set(table.empty)
+        candidates = [c for c in candidates if c not in gone]
     left_out = () if chosen_by_user else tuple(c for c in candidates if _identifier(frame[c]))
-    chosen = tuple(c for c in candidates if c not in left_out)
+    dropped = set(left_out)
+    chosen = tuple(c for c in candidates if c not in dropped)
     categorical = tuple(c for c in chosen if not types.is_numeric_dtype(frame[c].dtype))
-    out = Path(out)
-    stem = study_name(data.name.split(".")[0])
-    study_path, graph_path = out / f"{stem}.toml", out / f"{stem}.dot"
+    if not chosen:
+        why = [f"{len(x):,} left out ({what})" for x, what in
+               ((unsafe, "names a study file cannot hold"), (table.empty, "empty"),
+                (left_out, "identifiers")) if x]
+        raise ParameterError(f"{data.name} has no column to draft as a covariate besides the "
+                             f"treatment and the outcome{' (' + '; '.join(why) + ')' if why else ''}"
+                             "; a study adjusts for at least one measured covariate, so add "
+                             "one to the file or name one with --covariates.")
     notes = []
     if unsafe:
         from causal.data._formats import shorten
 
         shown = ", ".join(repr(shorten(c)) for c in unsafe[:3])
         notes.append(f"left out {shown}{' and more' if len(unsafe) > 3 else ''}: a control or "
-                     "invisible character in the name; rename the column to use it")
+                     "invisible character in the name, or a name too long for a study file; "
+                     "rename the column to use it")
     for column in categorical:
         nearly = _numbers_but(frame[column])
         if nearly is not None:
@@ -185,6 +208,12 @@ def scaffold_from_data(data: str | Path, *, treatment: str, outcome: str,
     if left_out:
         notes.append(f"left out {', '.join(left_out)}: every value distinct, so an identifier, "
                      "not a covariate")
+    if table.empty:
+        from causal.data._formats import shorten
+
+        shown = ", ".join(repr(shorten(c)) for c in table.empty[:3])
+        notes.append(f"left out {shown}{' and more' if len(table.empty) > 3 else ''}: "
+                     "empty in every row")
     if table.dropped and missing == "refuse":
         notes.append(f"{table.n_read - table.n_used:,} of {table.n_read:,} rows have missing "
                      "values; the study refuses them until you choose missing = "
@@ -242,7 +271,8 @@ def _study_text(name: str, data: Path, source: str, treatment: str, outcome: str
     if cluster is not None:
         lines.append(f"cluster = {_toml(cluster)}   # rows of one {cluster} are not "
                      "independent: cluster-robust intervals")
-    flags = tuple(c for c in covariates if c not in categorical and _zero_one(table.frame[c]))
+    text_columns = set(categorical)
+    flags = tuple(c for c in covariates if c not in text_columns and _zero_one(table.frame[c]))
     if flags:
         # a 0/1 column gives the same models as a number or as a category; listed as a
         # category it can also enter saturated (cell-mean) models and exact matching
@@ -346,14 +376,16 @@ def _graph_text(name: str, data_name: str, treatment: str, outcome: str,
     return "\n".join(lines)
 
 
-def _folder_problem(folder: Path) -> str | None:
-    """Why files cannot be created in ``folder`` (made if missing), or None."""
+def _folder_problem(folder: Path, *, create: bool = True) -> str | None:
+    """Why files cannot be created in ``folder`` (made if missing and ``create``), or None."""
     probe = folder
     while not os.path.lexists(probe) and probe != probe.parent:
         probe = probe.parent
     if os.path.lexists(probe) and not probe.is_dir():
         return (f"{folder} is an existing file, not a folder" if probe == folder else
                 f"{folder} is under {probe}, which is a file, not a folder")
+    if not create:
+        return None
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -361,14 +393,37 @@ def _folder_problem(folder: Path) -> str | None:
     return None
 
 
+def _check_targets(paths: Sequence[Path]) -> None:
+    """What :func:`write_new` would refuse without the texts, checked before the data are
+    read: a link or a non-file at a name, every name taken (a second run), an unusable
+    folder."""
+    for path in paths:
+        if path.is_symlink():
+            raise ParameterError(f"{path} is a symbolic link; `causal init` does not write "
+                                 "through links, so remove it or choose another --out "
+                                 "folder.")
+        if os.path.lexists(path) and not path.is_file():
+            raise ParameterError(f"{path} already exists; `causal init` does not overwrite "
+                                 "files, so remove it or choose another --out folder.")
+    if all(os.path.lexists(p) for p in paths):
+        raise ParameterError(f"{paths[0]} already exists; `causal init` does not overwrite "
+                             "files, so remove it or choose another --out folder.")
+    for folder in dict.fromkeys(p.parent for p in paths):
+        problem = _folder_problem(folder, create=False)
+        if problem is not None:
+            raise ParameterError(f"`--out` cannot be used: {problem}.")
+
+
 def write_new(files: dict[Path, str]) -> None:
     """Write the files together, never overwriting or writing through anything.
 
     Refuses (ParameterError) if any of the names is taken, by a file, a folder or a symbolic
     link (dangling ones too), before writing any; a file that already holds exactly the text
-    to write is left as it is when another is missing (so an interrupted run can be repeated). Each file is written
-    in full to a new hidden file beside it (``O_CREAT | O_EXCL``, so created, never opened
-    through a link) and synced, and only then linked to its name with :func:`os.link`, which
+    to write is left as it is when another is missing (so an interrupted run can be
+    repeated). Each file is written in full to a new hidden file beside it (``O_CREAT |
+    O_EXCL``, so created, never opened through a link; held ``flock``-ed while this run
+    writes, so that the hidden files of a killed run, which no one holds, can be removed
+    first) and synced, and only then linked to its name with :func:`os.link`, which
     fails rather than replace anything created meanwhile. A failure (a full disk, a folder
     that cannot be written) removes what this call wrote: either every file is there, or
     none.
@@ -394,18 +449,23 @@ def write_new(files: dict[Path, str]) -> None:
         problem = _folder_problem(folder)
         if problem is not None:
             raise ParameterError(f"`--out` cannot be used: {problem}.")
+    for path in todo:
+        _clear_dead_partials(path)
     staged: dict[Path, Path] = {}
     linked: list[tuple[Path, int]] = []
+    handles = []
     try:
         for path, data in todo.items():
             temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL |
                          getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o666)
             staged[path] = temporary
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
+            handle = os.fdopen(fd, "wb")
+            handles.append(handle)  # open (and locked) until the links are made
+            _lock(fd, blocking=True)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
         for path, temporary in staged.items():
             os.link(temporary, path, follow_symlinks=False)
             linked.append((path, os.lstat(path).st_ino))
@@ -425,6 +485,50 @@ def write_new(files: dict[Path, str]) -> None:
                 os.unlink(temporary)
             except OSError:
                 pass
+        for handle in handles:
+            handle.close()
+
+
+def _lock(fd: int, *, blocking: bool) -> bool:
+    """An exclusive ``flock`` on ``fd`` (released when it is closed, or the process dies)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+    except OSError:
+        return False
+    return True
+
+
+_PARTIAL = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{8}\.partial")
+
+
+def _clear_dead_partials(path: Path) -> None:
+    """Remove the hidden ``.NAME.XXXXXXXX.partial`` files a killed run of ``causal init``
+    left beside ``path`` (SIGKILL skips the clean-up): regular files that no live run holds
+    locked."""
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return
+    for name in names:
+        match = _PARTIAL.fullmatch(name)
+        if match is None or match["name"] != path.name:
+            continue
+        try:
+            fd = os.open(path.parent / name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) |
+                         getattr(os, "O_NONBLOCK", 0))
+        except OSError:
+            continue
+        try:
+            if stat.S_ISREG(os.fstat(fd).st_mode) and _lock(fd, blocking=False):
+                os.unlink(path.parent / name)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
 
 def paper_template(name: str) -> str:
