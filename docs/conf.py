@@ -19,7 +19,7 @@ import causal  # noqa: E402
 from causal.study.tables import accepted_keys  # noqa: E402
 
 # A package could export a function under the name of the module that defines it (before the
-# sensitivity families, causal.sensitivity.rosenbaum_mcnemar was both; tests/test_public_names.py
+# sensitivity families, rosenbaum_mcnemar in causal.sensitivity was both; tests/test_public_names.py
 # now refuses that). The recursive autosummary resolves such a name as package attribute
 # first, so the module's page would document that one function and none of the module's
 # other members. Resolve a name that is an importable module as the module. (This wraps a
