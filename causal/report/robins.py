@@ -46,16 +46,21 @@ def _confounding(data: Data) -> list[str]:
                                          else "the effect is identifiable by adjustment"))
     if "evalue" in data:
         e = data["evalue"]
-        found.append(f"E-values {e['evalue_point']:.2f} (estimate) and "
-                     f"{e['evalue_ci'] or 1:.2f} (CI)")
+        limit = e.get("evalue_ci")
+        # no CI was reported: there is no E-value for a CI limit, and none is printed
+        found.append(f"E-value {e['evalue_point']:.2f} (estimate); no CI reported, so no "
+                     "E-value for a CI limit" if limit is None or limit != limit else
+                     f"E-values {e['evalue_point']:.2f} (estimate) and {limit:.2f} (CI)")
     scenarios = data.get("sensitivity", {}).get("scenarios", [])
     if scenarios:
         tipped = sum(s["tips_ci"] for s in scenarios)
         found.append(f"{tipped} of {len(scenarios)} named scenarios (hypotheses of the study "
                      f"file) bring the CI to the null")
     if "probabilistic_bias" in data:
-        found.append(f"probabilistic bias analysis: {data['probabilistic_bias']['share_tipped']:.0%}"
-                     f" of draws at or beyond the null under assumed priors")
+        pba = data["probabilistic_bias"]
+        found.append(f"probabilistic bias analysis: {pba['share_tipped_total']:.0%} of draws "
+                     f"at or beyond the null under assumed priors with random error "
+                     f"({pba['share_tipped']:.0%} with systematic error only)")
     if ("individual_sensitivity" in data and data["individual_sensitivity"].get("cases")
             and not data["individual_sensitivity"].get("simulated")):
         case = data["individual_sensitivity"]["cases"][0]
