@@ -68,4 +68,5 @@ def test_verdict_comes_first_and_answers_the_headline_question(thew_report):
     markdown = (thew_report / "report.md").read_text()
     assert markdown.index("## Verdict") < markdown.index("## At a glance") < markdown.index(
         "## The claim")
-    assert "Reading: the estimate is fragile." in markdown
+    assert ("Reading: the estimate is fragile to unmeasured confounding of the kind the study "
+            "file hypothesises") in markdown

@@ -72,3 +72,48 @@ def test_thew_probabilistic_bias_quotes_the_share_with_random_error():
     assert section.data["share_tipped"] < 0.05  # the systematic-only share is still reported
     callout = section.blocks[-1].text
     assert f"({section.data['share_tipped']:.0%} with systematic error only)" in callout
+
+
+@pytest.mark.parametrize("tips_estimate, tips_ci", [(True, True), (False, True)])
+def test_reading_says_it_rests_on_the_study_files_hypothesis(tips_estimate, tips_ci):
+    """Whether the headline scenario explains the estimate away or only brings its CI to the
+    null, the reading says the confounding is the kind the study file hypothesises."""
+    from causal.report.headline import _reading
+    from causal.report.model import Section
+
+    section = Section("sensitivity", "scenarios", (), {"scenarios": [
+        {"headline": True, "tips_estimate": tips_estimate, "tips_ci": tips_ci}]})
+    assert "of the kind the study file hypothesises" in _reading(section)
+
+
+def test_thew_selection_and_graph_attribute_their_assumptions():
+    """The selection section gives the source's inclusion rule (two or more sessions, seed
+    000 paragraph 8) and does not state missing outcomes as fact (the percentages give a
+    recovery status for all 302); its assumption sets are Smith & VanderWeele's. The graph is
+    the study file's, the adjustment criterion does not claim only sensitivity analysis can
+    help, and the design is the source's "2-step logistic regression", not hierarchical."""
+    report = build_report(load_study(THEW), sections=["claim", "graph", "selection_bias"])
+    claim, graph, selection = report.sections
+    text = " ".join(getattr(b, "text", "") for b in selection.blocks
+                    if isinstance(getattr(b, "text", ""), str))
+    assert "two or more therapy sessions" in text
+    assert "cannot be counted" not in text and "left therapy early" not in text
+    assert "listwise deletion" in text
+    assert "Smith & VanderWeele's (2019), not the study authors'" in text
+    assert "assumptions are the paper's" not in text
+    graph_text = " ".join(b.text for b in graph.blocks if isinstance(getattr(b, "text", None), str))
+    assert "The causal assumptions are the study file's" in graph_text
+    assert "only sensitivity analysis" not in graph_text
+    assert "negative controls" in graph_text
+    assert graph.verdict.startswith("Under the study file's graph thew2024")
+    assert "hierarchical" not in load_study(THEW).info.design
+    assert "two-step logistic regression" in load_study(THEW).info.design
+
+
+def test_verdict_design_sentence_is_under_the_study_files_graph():
+    from causal.report.headline import graph_sentence
+
+    text = graph_sentence({"identifiable": False, "open_paths": [
+        {"latent": ["health_trajectory", "motivation"]}]})
+    assert text.startswith("Design: under the study file's graph, no adjustment")
+    assert "health_trajectory" not in text  # the file's own hypothesised node, not the source's

@@ -39,13 +39,15 @@ def claim_sentence(study: Study) -> Text | None:
 
 
 def graph_sentence(data: dict[str, Any]) -> str:
+    # "under the study file's graph": the graph is the file's assumption, not the authors';
+    # its unmeasured nodes (some the source names, some the file's own) are listed in the
+    # graph section, not here
     if data.get("identifiable") is False:
-        latent = sorted({n for p in data.get("open_paths", []) for n in p["latent"]})
-        text = ("Design: no adjustment for measured variables identifies the effect"
-                + (f" (unmeasured {', '.join(latent)})" if latent else ""))
+        text = ("Design: under the study file's graph, no adjustment for measured variables "
+                "identifies the effect")
     elif data.get("published_set_valid") is False:
-        text = ("Under the study's causal graph the published adjustment set is not valid, "
-                "although a valid set of measured variables exists")
+        text = ("Under the study file's causal graph the published adjustment set is not "
+                "valid, although a valid set of measured variables exists")
     else:
         return ""
     bad = [d["node"] for d in data.get("adjusted_descendants", []) if d.get("forbidden")]
@@ -137,7 +139,8 @@ def _reading(section: Section | None) -> str:
         return ("Reading: the estimate is not robust to unmeasured confounding of the kind the "
                 "study file hypothesises.")
     if chosen["tips_ci"]:
-        return "Reading: the estimate is fragile."
+        return ("Reading: the estimate is fragile to unmeasured confounding of the kind the "
+                "study file hypothesises (its confidence interval reaches the null).")
     return ("Reading: a confounder would need to be stronger than the study file's hypothesis "
             "to move the estimate or its interval to the null.")
 

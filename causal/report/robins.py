@@ -115,7 +115,7 @@ def _missing(data: Data) -> list[str]:
                      f"reported OR that no table with the reported group sizes reproduces, so "
                      f"the analysed sample may be smaller than reported")
     if "selection_bias" in data:
-        found.append("selection-bias bounds: who lacks end-of-treatment scores is not reported")
+        found.append("selection-bias bounds: " + data["selection_bias"]["analysed"])
     found += _imputed(data)
     return found
 
