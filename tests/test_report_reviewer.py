@@ -117,3 +117,37 @@ def test_verdict_design_sentence_is_under_the_study_files_graph():
         {"latent": ["health_trajectory", "motivation"]}]})
     assert text.startswith("Design: under the study file's graph, no adjustment")
     assert "health_trajectory" not in text  # the file's own hypothesised node, not the source's
+
+
+def test_dwp_tally_follows_the_source():
+    """Every comparison the DWP summary prints (seed 001, paragraphs 10-14; FACTS.md) is a
+    claim. Favour (benefit as the study file states it): in work at 12 months 26 vs 21,
+    depression 50 vs 56, anxiety 53 vs 57, severely impaired 26 vs 32, long-term sick 13 vs
+    23 (five). Against: no work impairment 6 vs 9, in work at the end 88 vs 93, on SSP 7 vs 3,
+    out-of-work benefits 17 vs 11 (four). The source itself calls no impact or not
+    significant: in-work depression 35 vs 36 and anxiety 39 vs 40, off-sick reliable
+    improvement 67 vs 60 and 72 vs 65 (four). Unemployed among the off sick, 11 vs 5, has no
+    better direction (one)."""
+    (section,) = build_report(load_study(DWP), sections=["claims"]).sections
+    data = section.data
+    assert data["n_claims"] == 14
+    assert (data["favour"], data["against"], data["source_null"], data["undirected"]) == (
+        5, 4, 4, 1)
+    by_label = {r["claim"]: r for r in data["claims"]}
+    assert by_label["depression caseness at the final session (in work)"][
+        "direction"].startswith("the source: no impact")
+    assert "4 the source itself calls no impact or not significant" in section.verdict
+
+
+def test_dwp_claim_is_a_ratio_of_percentages_not_an_adjusted_rr():
+    """DWP printed two matched groups' percentages; the RR 26/21 = 1.238 is computed here,
+    and is neither reported nor 'adjusted'."""
+    from causal.report.headline import claim_sentence
+
+    text = claim_sentence(load_study(DWP))
+    assert "adjusted" not in text.plain
+    numbers = text.numbers
+    assert [(n.text, n.provenance) for n in numbers] == [
+        ("26%", "reported"), ("21%", "reported"), ("RR 1.24", "computed")]
+    assert numbers[2].value == pytest.approx(26 / 21, rel=1e-12)
+    assert "not the source's" in text.plain

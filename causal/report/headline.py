@@ -34,6 +34,22 @@ def claim_sentence(study: Study) -> Text | None:
         return None
     from causal.report.sections.audit import reported_estimate
 
+    claim = study.claim
+    if headline.source.startswith("computed from the reported") and \
+            claim.treated is not None and claim.control is not None:
+        # the paper printed two groups, not a ratio: say so, and never call the ratio
+        # "adjusted" (matching or adjustment of the groups is the source's, the ratio is ours)
+        from causal.report.provenance import reported
+
+        def group(g: Any) -> Any:
+            text = f"{g.percent:g}%" if g.percent is not None and g.total is None else \
+                f"{g.events}/{g.total}" if g.has_counts else f"{100 * g.risk:.0f}%"
+            return reported(g.risk, g.source or "the paper", text)
+
+        return Text.of(f"The claim: {claim.label or claim.outcome}, ", group(claim.treated),
+                       f" ({claim.treated.label}) vs ", group(claim.control),
+                       f" ({claim.control.label}); the ratio of the two, ",
+                       reported_estimate(headline), ", is this report's, not the source's.")
     return Text.of(f"The claim: {headline.adjustment} " if headline.adjustment == "adjusted"
                    else "The claim: ", reported_estimate(headline), ".")
 
@@ -69,8 +85,8 @@ def headline_section(study: Study, sections: list[Section],
 
         n = family.data["n_claims"]
         sentences.append(Text.of(
-            f"{count_words(n).capitalize()} claims tested ([claims](#claims)); the claim below "
-            f"is the primary one, '{study.claim.label or study.outcome}'."))
+            f"{count_words(n).capitalize()} claims tested ([claims](#claims)); the claim below, "
+            f"'{study.claim.label or study.outcome}', is the one the study file marks primary."))
         if family.data.get("percentages_only"):
             from causal.report.sections.claims import PERCENTAGES_ONLY
 

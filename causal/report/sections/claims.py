@@ -31,6 +31,8 @@ PERCENTAGES_ONLY = (
 
 
 def _direction(claim: Any, rr: float) -> str:
+    if claim.source_says:  # the source's own reading outranks the sign of the difference
+        return f"the source: {claim.source_says}"
     if rr == 1:
         return "no difference"
     higher = rr > 1
@@ -108,10 +110,18 @@ def build(analysis: Analysis) -> Section | None:
             for r in rows if r["sizes_sentence"])))
     favour = sum(r["direction"].startswith("favours") for r in rows)
     against = sum(r["direction"].startswith("against") for r in rows)
+    null = sum(r["direction"].startswith("the source:") for r in rows)
+    undirected = k - favour - against - null
     evalues = [r["evalue_point"] for r in rows if r["evalue_point"] is not None]
     verdict = f"{k} claim{'s' if k != 1 else ''} tested"
-    if favour or against:
-        verdict += f": {favour} favour the treatment and {against} go against it"
+    if favour or against or null:
+        parts = [f"{favour} favour the treatment", f"{against} go against it"]
+        if null:
+            parts.append(f"{null} the source itself calls no impact or not significant")
+        if undirected:
+            parts.append(f"{undirected} with no stated better direction")
+        verdict += ": " + ", ".join(parts[:-1]) + " and " + parts[-1]
+        verdict += " (directions judged against the benefit the study file states)"
     if evalues:
         verdict += (f"; point E-values from {min(evalues):.2f} to {max(evalues):.2f}"
                     if len(evalues) > 1 else f"; point E-value {evalues[0]:.2f}")
@@ -121,5 +131,7 @@ def build(analysis: Analysis) -> Section | None:
                     f"would need about {min(sized):,} to {max(sized):,} per group to exclude "
                     f"zero" if sized else "; no group sizes are printed")
     return Section("claims", "The claims, one by one", tuple(blocks),
-                   {"n_claims": k, "percentages_only": sizes_missing, "claims": rows},
+                   {"n_claims": k, "percentages_only": sizes_missing, "claims": rows,
+                    "favour": favour, "against": against, "source_null": null,
+                    "undirected": undirected},
                    verdict=verdict + ".")
