@@ -151,3 +151,26 @@ def test_dwp_claim_is_a_ratio_of_percentages_not_an_adjusted_rr():
         ("26%", "reported"), ("21%", "reported"), ("RR 1.24", "computed")]
     assert numbers[2].value == pytest.approx(26 / 21, rel=1e-12)
     assert "not the source's" in text.plain
+
+
+def test_thew_time_ordering_and_trials_in_the_verdict():
+    """The time-ordering lead gives all three assumed dose-responses' medians, says the
+    reported OR is already adjusted for sessions, and compares the simulated crude ORs with
+    the crude OR of the counts, 31 x 172 / (35 x 64) = 2.380, not with the adjusted 2.54. The
+    trials lead sets no employment outcome against the recovery gap and keeps Hellstrom's
+    null OR 1.18 (0.73-1.90)."""
+    report = build_report(load_study(THEW), sections=["time_ordering", "randomised"])
+    timing, trials = report.sections
+    medians = [n for n in timing.lead.numbers if n.provenance == "simulated"]
+    rows = timing.data["rows"]
+    assert [n.value for n in medians] == [rows["crude OR: median"].min(),
+                                          rows["crude OR: median"].max()]
+    assert "three assumed dose-responses" in timing.lead.plain
+    assert "already adjusted for sessions" in timing.lead.plain
+    reference = next(n for n in timing.verdict.numbers if "crude OR" in n.text)
+    assert reference.value == pytest.approx(31 * 172 / (35 * 64), rel=1e-12)
+    assert reference.provenance == "computed"
+    assert "2.54" not in timing.verdict.plain
+    text = trials.lead.plain
+    assert "OR 1.18 (95% CI 0.73–1.90)" in text and "Hellstrom" in text
+    assert "recovery gap" not in text and "none tests the claim" in text
