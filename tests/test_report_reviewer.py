@@ -174,3 +174,32 @@ def test_thew_time_ordering_and_trials_in_the_verdict():
     text = trials.lead.plain
     assert "OR 1.18 (95% CI 0.73–1.90)" in text and "Hellstrom" in text
     assert "recovery gap" not in text and "none tests the claim" in text
+
+
+def test_thew_one_primary_scale_and_the_zhang_yu_check():
+    """Scenarios and the bias analysis report on the risk-ratio scale (RR = sqrt(OR),
+    VanderWeele 2017), the OR only as a labelled conversion. 'motivation (hypothesis)' has bias
+    factor (0.5 x 2 + 0.5) / (0.2 x 2 + 0.8) = 1.25, so the adjusted RR is
+    sqrt(2.54) / 1.25 = 1.2750 and the CI limit sqrt(1.32) / 1.25 = 0.9191. The E-value section
+    says sqrt(OR) is conservative: Zhang & Yu with the control risk 64/236 give
+    RR = 2.54 / (1 - p0 + 2.54 p0) = 1.79 and E-values 2.98 and 1.73 (RR + sqrt(RR (RR - 1)))."""
+    report = build_report(load_study(THEW), sections=["evalue", "sensitivity",
+                                                      "probabilistic_bias"])
+    evalue, scenarios, pba = report.sections
+    motivation = next(s for s in scenarios.data["scenarios"] if s["headline"])
+    assert motivation["adjusted_rr"] == pytest.approx(math.sqrt(2.54) / 1.25, rel=1e-12)
+    assert motivation["adjusted_ci_limit_rr"] == pytest.approx(math.sqrt(1.32) / 1.25, rel=1e-12)
+    assert "RR 1.27, limit 0.92" in scenarios.lead.plain
+    frame = scenarios.blocks[1].frame
+    assert "adjusted RR" in frame.columns and "as OR (conversion)" in frame.columns
+    assert "median RR" in pba.verdict.plain
+    p0 = 64 / 236
+    rr = 2.54 / (1 - p0 + p0 * 2.54)
+    low = 1.32 / (1 - p0 + p0 * 1.32)
+    zy = evalue.data["zhang_yu"]
+    assert zy["rr"] == pytest.approx(rr, rel=1e-12)
+    assert zy["evalue_point"] == pytest.approx(rr + math.sqrt(rr * (rr - 1)), rel=1e-12)
+    assert zy["evalue_ci"] == pytest.approx(low + math.sqrt(low * (low - 1)), rel=1e-12)
+    text = " ".join(b.text for b in evalue.blocks if type(b).__name__ == "Paragraph")
+    assert "conservative here" in text and "RR 1.79" in text and "2.98 / 1.73" in text
+    assert "crude OR 2.38" in text and "model step 1 2.82" in text

@@ -33,10 +33,11 @@ def build(analysis: Analysis) -> Section | None:
     priors = "; ".join(f"{name} ~ {p.describe() if hasattr(p, 'describe') else p}"
                        for name, p in result.priors.items())
     summary = result.summary()
-    name = result.scale.input_name
-    back = summary[summary.quantity.str.startswith(f"bias-adjusted {name}")]
-    systematic = back.iloc[0] if name != "RR" else summary.iloc[1]
-    total = back.iloc[1] if name != "RR" else summary.iloc[2]
+    # one primary scale, the risk ratio the bias is computed on; the estimate's own scale
+    # (OR) stays in the table as a labelled conversion only
+    rr_rows = summary[summary.quantity.str.startswith("bias-adjusted RR")]
+    systematic, total = rr_rows.iloc[0], rr_rows.iloc[1]
+    name = "RR"
     source = f"median of {spec.n_draws:,} draws under the study file's assumed priors"
     blocks = [
         Paragraph(f"Priors (ASSUMED by the study file, not measured): {priors}. "

@@ -32,8 +32,8 @@ def build(analysis: Analysis) -> Section | None:
         return None
     # The simulated ORs are crude: compare them with the crude OR of the reported counts
     # (31 x 172 / (35 x 64) = 2.38 for Thew), not with an adjusted headline OR.
-    table = analysis.study.claim.table
-    crude_reference = None if table is None else float(table.odds_ratio().estimate)
+    crude = analysis.extras.get("claim_crude")
+    crude_reference = None if crude is None else float(crude.estimate)
     if crude_reference is not None:
         reference = crude_reference
     rows = []
