@@ -203,3 +203,40 @@ def test_thew_one_primary_scale_and_the_zhang_yu_check():
     text = " ".join(b.text for b in evalue.blocks if type(b).__name__ == "Paragraph")
     assert "conservative here" in text and "RR 1.79" in text and "2.98 / 1.73" in text
     assert "crude OR 2.38" in text and "model step 1 2.82" in text
+
+
+def test_one_draw_per_simulated_world_per_report():
+    """Every section that reads a simulated world reads the same cohort: the estimates, the
+    individual-data sensitivity, the DML bounds and the heterogeneity analysis of a world have
+    one data hash (they once used three different seeds, so the same world printed OR 2.80 in
+    one section and 2.87 in another)."""
+    from causal.analysis import analyse
+
+    study = load_study(THEW)
+    analysis = analyse(study, sections=["estimates", "individual_sensitivity", "heterogeneity"])
+    by_world = {w.data.world: w.data.sha256 for w in analysis.worlds}
+    assert len(by_world) == 2 and len(set(by_world.values())) == 2
+    for case in analysis.individual:
+        assert case.data.sha256 == by_world[case.data.world]
+    data, _ = analysis.heterogeneity
+    assert data.sha256 == by_world[data.world]
+
+
+def test_explain_away_line_names_the_calibrated_world_and_its_scale():
+    """The binary confounder's 'about 11.2' is an OR of a binary factor, not comparable with
+    the E-value; the calibrated 'self-selection only' world's OR per SD (3.297, the study
+    file's calibration on 8,000 simulated cohorts) is printed beside it."""
+    from causal.report.sections.explain_away import _calibrated, verdict_text
+
+    class Result:  # the fields verdict_text reads
+        replicates, prevalence, reported_or, margins = 200, 0.5, 2.54, "overall"
+
+        def diagonal_crossing(self, kind):
+            return 11.2
+
+    study = load_study(THEW)
+    text = verdict_text(Result(), _calibrated(study))
+    assert "not comparable with the E-value" in text.plain
+    assert "OR 3.30 per SD" in text.plain
+    calibrated = next(n for n in text.numbers if n.text == "3.30")
+    assert calibrated.value == 3.297 and calibrated.provenance == "simulated"

@@ -75,6 +75,17 @@ def _seeds(random_state: int, k: int) -> list[int]:
     return [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(random_state).spawn(k)]
 
 
+def world_seeds(study: Any, random_state: int) -> dict[str | None, int]:
+    """The seed of each simulated world's one cohort: every section of a report that reads a
+    world reads this same draw (issue 21: one draw per simulated world per report)."""
+    worlds = list(study.worlds) or [None]
+    names = [w.name if w is not None else None for w in worlds]
+    seeds = _seeds(random_state, len(names))
+    out: dict[str | None, int] = dict(zip(names, seeds, strict=True))
+    out.setdefault(None, seeds[0])  # "the first declared world"
+    return out
+
+
 def _first_seed(random_state: Any) -> int:
     return int(check_random_state(random_state).integers(2**31 - 1))
 
@@ -157,7 +168,7 @@ def analyse(study: Any, *, random_state: int = 20240101,
                         sections=None if sections is None else tuple(sections),
                         extras=published_results(study, names, random_state, say))
     read = _Reader(study)
-    seed = _first_seed(random_state)
+    seeds = world_seeds(study, random_state) if spec.simulated else {}
     worlds = [w.name for w in study.worlds] if spec.simulated else [None]
     subsamples: dict[str, dict[str, Any]] = {}
     drawn: dict[int, StudyData] = {}
@@ -175,7 +186,7 @@ def analyse(study: Any, *, random_state: int = 20240101,
         if spec.benchmark:
             benchmark, truth = _benchmark(study)
         for world in worlds:
-            data = read(world, seed if spec.simulated else None)
+            data = read(world, seeds.get(world) if spec.simulated else None)
             estimated.append(_estimates(study, world, data, random_state))
     if "refutations" in needs:
         say("refutations")
@@ -331,10 +342,11 @@ def _individual_cases(study: Any, read: _Reader, random_state: int,
         origin = "real data" if spec.kind == "bundled" else f"data from {spec.source}"
         return [IndividualCase(f"{study.name} ({origin})", data)]
     worlds = study.worlds or (None,)
+    seeds = world_seeds(study, random_state)
     out = []
-    for world, seed in zip(worlds, _seeds(random_state, len(worlds)), strict=True):
+    for world in worlds:
         name = world.name if world is not None else None
-        data = read(name, seed)
+        data = read(name, seeds[name])
         out.append(IndividualCase(f"SIMULATED: {data.world or name}", data, world))
     return out
 
@@ -438,7 +450,12 @@ def _heterogeneity(study: Any, read: _Reader, random_state: int,
 
     spec = study.heterogeneity
     simulated = study.data.simulated
-    data = read(spec.world, random_state) if simulated else plan_for("heterogeneity", read())
+    if simulated:  # the same cohort of the world as every other section (the first world
+        # when [heterogeneity] names none, as read_study_data defaults)
+        world = spec.world or (study.worlds[0].name if study.worlds else None)
+        data = read(world, world_seeds(study, random_state)[world])
+    else:
+        data = plan_for("heterogeneity", read())
     try:
         result = effect_heterogeneity(
             data.frame, treatment=study.treatment, outcome=study.outcome,
