@@ -240,3 +240,55 @@ def test_explain_away_line_names_the_calibrated_world_and_its_scale():
     assert "OR 3.30 per SD" in text.plain
     calibrated = next(n for n in text.numbers if n.text == "3.30")
     assert calibrated.value == 3.297 and calibrated.provenance == "simulated"
+
+
+def test_robins_files_post_intervention_adjustment_under_confounding():
+    """Adjusting for sessions, which support affects, is ROBINS-I signalling question 1.6
+    (confounding domain), not a deviation from the intended intervention; no row lists an
+    analysis beside 'nothing in this report speaks to it'."""
+    domains = _domains(THEW, ["claim", "audit", "graph", "target_trial", "evalue"])
+    assert "adjusts for sessions" in domains.loc["Confounding", "what they found"]
+    assert "sessions" not in domains.loc["Deviations from intended interventions",
+                                         "what they found"].split("causal contrast")[0]
+    for name in ("Thew", "DWP"):
+        frame = domains if name == "Thew" else _domains(DWP, ["claims", "claim", "evalue",
+                                                              "graph"])
+        for _, row in frame.iterrows():
+            if row["what they found"] == "nothing in this report speaks to it":
+                assert row["analyses in this report"] == "none", row
+    dwp = _domains(DWP, ["claims", "claim", "evalue", "graph"])
+    assert "14 outcomes or subgroups" in dwp.loc["Selection of the reported result",
+                                                 "what they found"]
+
+
+def test_robins_missing_data_row_reports_complete_case_losses():
+    """A complete-case analysis that dropped rows is a missing-data finding (it once said
+    nothing in the report spoke to it). The section data record 41 of 100 rows dropped."""
+    from causal.report.model import Section
+
+    estimates = Section("estimates", "Estimates", (), {"worlds": [
+        {"world": None, "n": 59, "rows_dropped": {"treated": 20, "control": 21}}]})
+    frame = robins_section([estimates]).data["domains"].set_index("domain (ROBINS-I)")
+    found = frame.loc["Missing data", "what they found"]
+    assert "41 of 100 rows (41%)" in found
+    assert frame.loc["Missing data", "analyses in this report"] == "[estimates](#estimates)"
+
+
+def test_graph_without_an_identifying_set_does_not_say_only_sensitivity_analysis():
+    report = build_report(load_study(DWP), sections=["graph"])
+    text = " ".join(b.text for b in report.sections[0].blocks
+                    if isinstance(getattr(b, "text", None), str))
+    assert "only sensitivity analysis" not in text and "an instrument" in text
+
+
+def test_lalonde_verdict_keeps_the_overlap_warning_and_the_experiments_se():
+    """The LaLonde estimates lead (quoted by the verdict) says 96.5% of propensity scores are
+    near 0 or 1, and the experimental benchmark is an estimate with an SE (the difference in
+    means of the 185 treated and 260 controls), not a known truth."""
+    (section,) = build_report(load_study(ROOT / "studies" / "lalonde.toml"),
+                              sections=["estimates"]).sections
+    text = section.lead.plain
+    assert "poor overlap: 96.5% of propensity scores near 0 or 1" in text
+    assert "experimental truth" not in text
+    truth = next(n for n in section.lead.numbers if "randomised experiment" in n.source)
+    assert "SE" in truth.source

@@ -180,11 +180,11 @@ def analyse(study: Any, *, random_state: int = 20240101,
         return _subsample(data, plan, drawn)
 
     estimated: list[WorldEstimates] = []
-    benchmark = truth = None
+    benchmark = truth = benchmark_se = None
     if "estimates" in needs:
         say("estimates")
         if spec.benchmark:
-            benchmark, truth = _benchmark(study)
+            benchmark, truth, benchmark_se = _benchmark(study)
         for world in worlds:
             data = read(world, seeds.get(world) if spec.simulated else None)
             estimated.append(_estimates(study, world, data, random_state))
@@ -207,22 +207,27 @@ def analyse(study: Any, *, random_state: int = 20240101,
     if "heterogeneity" in needs and study.heterogeneity is not None:
         say("heterogeneity")
         heterogeneity = _heterogeneity(study, read, random_state, plan_for)
+    extras = published_results(study, names, random_state, say)
+    if benchmark_se is not None:
+        extras["benchmark_se"] = benchmark_se
     return Analysis(study=study, random_state=random_state, worlds=tuple(estimated),
                     benchmark=benchmark, benchmark_truth=truth, individual=tuple(cases),
                     heterogeneity=heterogeneity,
                     sections=None if sections is None else tuple(sections),
-                    subsamples=subsamples, extras=published_results(study, names, random_state, say))
+                    subsamples=subsamples, extras=extras)
 
 
-def _benchmark(study: Any) -> tuple[StudyData | None, float | Failure]:
-    """The experimental effect of ``[data.benchmark]`` (difference in means)."""
+def _benchmark(study: Any) -> tuple[StudyData | None, float | Failure, float | None]:
+    """The experimental effect of ``[data.benchmark]`` (difference in means) and its SE: the
+    experiment's answer is itself an estimate with sampling error."""
 
     try:
         data = read_benchmark_data(study)
-        return data, Crude(measure="md").estimate(data.frame, treatment=study.treatment,
-                                                  outcome=study.outcome).estimate
+        effect = Crude(measure="md").estimate(data.frame, treatment=study.treatment,
+                                              outcome=study.outcome)
+        return data, effect.estimate, float(effect.std_error)
     except _FAILURES as error:
-        return None, Failure("experimental benchmark ([data.benchmark])", _reason(error))
+        return None, Failure("experimental benchmark ([data.benchmark])", _reason(error)), None
 
 
 def _estimates(study: Any, world: str | None, data: StudyData,

@@ -65,6 +65,12 @@ def _confounding(data: Data) -> list[str]:
             and not data["individual_sensitivity"].get("simulated")):
         case = data["individual_sensitivity"]["cases"][0]
         found.append(f"on the data: E-value {case['evalue_point']:.2f}, RV_q {case['rv_q']:.2f}")
+    graph = data.get("graph") or {}
+    bad = [d["node"] for d in graph.get("adjusted_descendants", []) if d.get("forbidden")]
+    if bad:  # ROBINS-I signalling question 1.6: adjustment for post-intervention variables
+        found.append(f"causal graph: the model adjusts for {', '.join(bad)}, which the "
+                     f"treatment affects (post-intervention adjustment, signalling question "
+                     f"1.6)")
     if "target_trial" in data and (text := _departure(data, "assignment")):
         found.append(text)
     return found
@@ -99,11 +105,6 @@ def _deviations(data: Data) -> list[str]:
     found = []
     if text := _departure(data, "causal_contrast"):
         found.append(text)
-    graph = data.get("graph", {})
-    bad = [d["node"] for d in graph.get("adjusted_descendants", []) if d.get("forbidden")]
-    if bad:
-        found.append(f"causal graph: the model adjusts for {', '.join(bad)}, which the "
-                     f"treatment affects")
     return found
 
 
@@ -114,6 +115,14 @@ def _missing(data: Data) -> list[str]:
         found.append(f"audit: {audit['problems']} problem(s) in the published numbers, e.g. a "
                      f"reported OR that no table with the reported group sizes reproduces, so "
                      f"the analysed sample may be smaller than reported")
+    for world in data.get("estimates", {}).get("worlds", []):
+        dropped = world.get("rows_dropped")
+        if dropped:  # complete-case analysis: say how many rows it lost
+            lost = sum(dropped.values())
+            read = lost + int(world["n"])
+            found.append(f"complete-case analysis: {lost:,} of {read:,} rows ({lost / read:.0%})"
+                         f" dropped for a missing value; unbiased only if missingness does "
+                         f"not depend on the outcome given the covariates")
     if "selection_bias" in data:
         found.append("selection-bias bounds: " + data["selection_bias"]["analysed"])
     found += _imputed(data)
@@ -152,6 +161,10 @@ def _outcomes(data: Data) -> list[str]:
 
 def _reported(data: Data) -> list[str]:
     found = []
+    family = data.get("claims")
+    if family is not None:  # several outcomes or subgroups: the room for selective reporting
+        found.append(f"{family['n_claims']} outcomes or subgroups reported; the study file, "
+                     f"not the source, marks one primary")
     claim = data.get("claim", {})
     estimates = claim.get("estimates", [])
     if len(estimates) > 1:
@@ -170,7 +183,8 @@ SHORT = {"graph": "causal graph", "evalue": "E-values", "sensitivity": "named sc
          "multi_bias": "multi-bias", "probabilistic_bias": "probabilistic bias analysis",
          "individual_sensitivity": "individual-data sensitivity", "target_trial":
              "target trial", "selection_bias": "selection bias", "time_ordering":
-             "time ordering", "audit": "audit", "claim": "the claim", "randomised":
+             "time ordering", "audit": "audit", "claim": "the claim", "claims": "the claims",
+         "estimates": "estimates", "randomised":
              "randomised evidence"}
 
 
@@ -181,11 +195,22 @@ DOMAINS: tuple[tuple[str, tuple[str, ...], Callable[[Data], list[str]]], ...] = 
     ("Selection of participants", ("selection_bias", "target_trial", "time_ordering"),
      _selection),
     ("Classification of interventions", ("target_trial", "time_ordering"), _classification),
-    ("Deviations from intended interventions", ("target_trial", "graph"), _deviations),
-    ("Missing data", ("audit", "selection_bias", "estimates:missing_data"), _missing),
+    ("Deviations from intended interventions", ("target_trial",), _deviations),
+    ("Missing data", ("audit", "selection_bias", "estimates:missing_data",
+                      "estimates:rows_dropped"), _missing),
     ("Measurement of outcomes", ("multi_bias", "target_trial"), _outcomes),
-    ("Selection of the reported result", ("claim", "audit"), _reported),
+    ("Selection of the reported result", ("claims", "claim", "audit"), _reported),
 )
+
+
+def _holds(data: Data, key: str) -> bool:
+    """``"section:part"``: the section speaks to the domain only when its data hold the part
+    (``rows_dropped``: rows a complete-case analysis dropped, in any of its data sets)."""
+    section, part = key.split(":")
+    value = data.get(section, {})
+    if part == "rows_dropped":
+        return any(w.get("rows_dropped") for w in value.get("worlds", []))
+    return bool(value.get(part))
 
 
 def robins_section(sections: list[Section]) -> Section | None:
@@ -196,13 +221,14 @@ def robins_section(sections: list[Section]) -> Section | None:
     rows = []
     for domain, keys, finder in DOMAINS:
         # "section:part": the section speaks to the domain only when its data hold the part
-        present = [k for k in keys if k in data or (":" in k and data.get(
-            k.split(":")[0], {}).get(k.split(":")[1]))]
+        present = list(dict.fromkeys(
+            k.split(":")[0] for k in keys if k in data or (":" in k and _holds(data, k))))
         findings = finder(data) if present else []
+        # a domain lists its analyses only when they found something: never an analysis
+        # beside "nothing in this report speaks to it"
         rows.append({"domain (ROBINS-I)": domain,
                      "analyses in this report": "; ".join(
-                         f"[{titles[k.split(':')[0]]}](#{k.split(':')[0]})"
-                         for k in present) or "none",
+                         f"[{titles[k]}](#{k})" for k in present) if findings else "none",
                      "what they found": "; ".join(findings) or
                      "nothing in this report speaks to it"})
     if all(r["analyses in this report"] == "none" for r in rows):
@@ -220,7 +246,7 @@ def robins_section(sections: list[Section]) -> Section | None:
     if "randomised" in data:
         blocks.append(Paragraph(
             "Outside the ROBINS-I domains, the [randomised evidence](#randomised) is context for "
-            "triangulation: trials of employment support measured work outcomes, not recovery "
-            "in this population."))
+            "triangulation; its caveats (other outcomes, other populations) are in that "
+            "section."))
     return Section("robins", "Risk of bias by domain (ROBINS-I)", tuple(blocks),
                    {"domains": frame})

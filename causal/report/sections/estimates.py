@@ -8,6 +8,8 @@ next to the published answers.
 
 from __future__ import annotations
 
+import re
+
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -132,9 +134,12 @@ def build(analysis: Analysis) -> Section | None:
     if isinstance(truth, Failure):
         blocks.append(Callout(truth.sentence(), "warning"))
         truth = None
+    truth_se = analysis.extras.get("benchmark_se")
     if truth is not None:
+        se_text = "" if truth_se is None else f" (SE {truth_se:,.0f})"
         blocks.append(Callout(f"The experimental benchmark ([data.benchmark], randomised "
-                              f"controls) gives an effect of {truth:,.2f}: the truth the "
+                              f"controls) gives an effect of {truth:,.2f}{se_text}: the "
+                              f"experiment's estimate, with its own sampling error, that the "
                               f"observational estimates below are judged against.", "info"))
     for index, computed in enumerate(analysis.worlds):
         world = computed.world
@@ -263,12 +268,27 @@ def build(analysis: Analysis) -> Section | None:
                 text += Text.of(*pieces)
             if truth is not None:
                 covered = int((table["CI covers the experimental truth"] == "yes").sum())
-                text += Text.of("; the experimental truth is ",
-                                measured(truth, "the randomised experiment",
+                # the experiment's answer is an estimate (with SE), not a known truth
+                text += Text.of("; the experiment's estimate is ",
+                                measured(truth, "the randomised experiment's difference in "
+                                         "means" + ("" if truth_se is None else
+                                                    f", SE {truth_se:,.0f}"),
                                          amount(truth, unit)),
                                 f", and {count_words(covered)} of {count_words(len(table))} "
                                 "estimators' intervals "
                                 "cover it")
+            separated = [(e, w) for e in fitted for w in e.warnings if "separates" in w]
+            if separated:  # a poor-overlap warning belongs in the verdict, not only in a row
+                methods = list(dict.fromkeys(e.method for e, _ in separated))
+                found = re.search(r"([\d.]+)% of scores lie outside", separated[0][1])
+                share = None if found is None else float(found.group(1))
+                text += Text.of("; poor overlap: ",
+                                *((measured(share / 100, source, f"{share:g}%"),
+                                   " of propensity scores near 0 or 1 for ")
+                                  if share is not None else ("propensity scores near 0 or 1 "
+                                                             "for ",)),
+                                ", ".join(methods[:-1]) + (" and " if len(methods) > 1
+                                                           else "") + methods[-1])
             verdicts.append(text)
         if failed:
             names = ", ".join(f"{e.method} {e.measure.upper()}" for e in failed)
