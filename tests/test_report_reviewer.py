@@ -115,7 +115,7 @@ def test_verdict_design_sentence_is_under_the_study_files_graph():
 
     text = graph_sentence({"identifiable": False, "open_paths": [
         {"latent": ["health_trajectory", "motivation"]}]})
-    assert text.startswith("Design: under the study file's graph, no adjustment")
+    assert text.startswith("Design: under the study file's graph, no measured adjustment set")
     assert "health_trajectory" not in text  # the file's own hypothesised node, not the source's
 
 

@@ -92,8 +92,8 @@ def test_verdict_says_what_percentages_allow(report):
     assert "point E-value" in text
     # what matching on observables cannot remove, under the study file's graph (whose
     # unmeasured nodes, the source's and the file's own, are listed in the graph section)
-    assert ("under the study file's graph, no adjustment for measured variables identifies "
-            "the effect") in text
+    assert "under the study file's graph, no measured adjustment set identifies the effect" \
+        in text
     # the primary claim's RR is derived from the printed 26% and 21%, not printed itself:
     # 26/21 = 1.238..., shown to two decimals and tagged as computed
     assert "RR 1.24" in text and "1.2380952" not in text

@@ -159,7 +159,7 @@ def analyse(study: Any, *, random_state: int = 20240101,
     study = as_study(study)
     check_random_state(random_state)
     say = progress or (lambda message: None)
-    names = ([n for n in SERVED if n not in study.skip] if sections is None
+    names = ([n for n in SERVED if n not in study.left_out] if sections is None
              else list(sections))
     needs: set[str] = set().union(*(_NEEDS.get(n, set()) for n in names))
     spec = study.data

@@ -39,6 +39,10 @@ def report(
     strict: Annotated[bool, typer.Option(
         "--strict", help="Exit 2 (after writing the report) when any analysis could not be "
                          "computed or was skipped.")] = False,
+    appendix: Annotated[bool, typer.Option(
+        "--appendix", help="With SIMULATED data, add the teaching appendix (estimates, "
+                           "refutations, individual-data sensitivity on simulated cohorts; "
+                           "also [report] appendix = true).")] = False,
 ) -> None:
     """Write the refutation report (Markdown, HTML, JSON and figures) for a study.
 
@@ -60,12 +64,24 @@ def report(
         fail(f"`--section` must be one of {', '.join(SECTION_MODULES)}; got {unknown[0]!r}.")
     check_random_state(random_state)
     loaded = load_study_file(study)
+    if appendix and not loaded.appendix:
+        import dataclasses
+
+        loaded = dataclasses.replace(loaded, appendix=True)
+    if section and out is None:  # a partial report gets a folder of its own
+        out = Path(f"{default_out_dir(loaded)}-{'-'.join(dict.fromkeys(section))}")
     destination = check_out_dir(out or default_out_dir(loaded), force=force)
+    if section and not force and _holds_full_report(destination):
+        fail(f"`--out` {out} holds a full report; a --section report would replace it and "
+             f"its figures. Choose another folder (the default for --section is "
+             f"{default_out_dir(loaded)}-<section>) or pass --force.")
     options: list[str | Path] = ["--out", out] if out is not None else []
     if random_state != 20240101:
         options += ["--random-state", str(random_state)]
     for name in section or []:
         options += ["--section", name]
+    if appendix:
+        options.append("--appendix")
     # --scheduler/--workers are left out: where the blocks ran does not change the report
     command = relative_command(study, *options)
     with warnings.catch_warnings(record=True) as caught:
@@ -125,6 +141,19 @@ def report(
             typer.echo(f"  {failure.sentence()}", err=True)
         if strict:
             raise typer.Exit(2)
+
+
+def _holds_full_report(folder: Path) -> bool:
+    """Whether ``folder`` holds a full report (one with a verdict) of this tool."""
+    import json
+
+    try:
+        document = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    sections = document.get("sections") if isinstance(document, dict) else None
+    return bool(sections) and isinstance(sections[0], dict) and \
+        sections[0].get("key") == "verdict"
 
 
 def _figure_warning(caught: Any) -> bool:

@@ -59,8 +59,8 @@ def graph_sentence(data: dict[str, Any]) -> str:
     # its unmeasured nodes (some the source names, some the file's own) are listed in the
     # graph section, not here
     if data.get("identifiable") is False:
-        text = ("Design: under the study file's graph, no adjustment for measured variables "
-                "identifies the effect")
+        text = ("Design: under the study file's graph, no measured adjustment set identifies "
+                "the effect")
     elif data.get("published_set_valid") is False:
         text = ("Under the study file's causal graph the published adjustment set is not "
                 "valid, although a valid set of measured variables exists")
@@ -68,7 +68,7 @@ def graph_sentence(data: dict[str, Any]) -> str:
         return ""
     bad = [d["node"] for d in data.get("adjusted_descendants", []) if d.get("forbidden")]
     if bad:
-        text += f", and the model adjusts for {', '.join(bad)}, which support affects"
+        text += f"; the model adjusts for {', '.join(bad)}, which the treatment affects"
     return text + " ([graph](#graph))."
 
 
@@ -88,9 +88,9 @@ def headline_section(study: Study, sections: list[Section],
             f"{count_words(n).capitalize()} claims tested ([claims](#claims)); the claim below, "
             f"'{study.claim.label or study.outcome}', is the one the study file marks primary."))
         if family.data.get("percentages_only"):
-            from causal.report.sections.claims import PERCENTAGES_ONLY
+            from causal.report.sections.claims import PERCENTAGES_ONLY_SHORT
 
-            sentences.append(Text.of(PERCENTAGES_ONLY))
+            sentences.append(Text.of(PERCENTAGES_ONLY_SHORT))
     claim = claim_sentence(study)
     if claim is not None:
         sentences.append(claim)
@@ -120,15 +120,18 @@ def headline_section(study: Study, sections: list[Section],
                                                   for f in failures) + "."))
     if not sentences:
         return None
-    reading = _reading(by_key.get("sensitivity"))
+    # the headline scenario's sentence already says how fragile the estimate is (and that
+    # the confounding is the study file's hypothesis), so a separate reading is added only
+    # when the scenarios gave no sentence
+    reading = "" if "sensitivity" in by_key and by_key["sensitivity"].lead else \
+        _reading(by_key.get("sensitivity"))
     closing = []
     if reading:
         closing.append(reading)
-    if any(s.simulated for s in sections):
+    if any(s.simulated and s.key not in LEAD_ORDER for s in sections):
         closing.append("Other simulations: [appendix](#appendix).")
     if "robins" in by_key:
-        closing.append("The [ROBINS-I summary](#robins) supports, not replaces, a reviewer's "
-                       "judgement.")
+        closing.append("[ROBINS-I](#robins) supports, not replaces, judgement.")
     severity = "warning" if failures or (by_key.get("sensitivity") is not None and any(
         s["tips_ci"] for s in by_key["sensitivity"].data.get("scenarios", []))) else "info"
     body = Text.of(*[part for s in sentences for part in (s, " ")],
@@ -139,6 +142,11 @@ def headline_section(study: Study, sections: list[Section],
     if question:
         blocks.append(Paragraph(f"**Question.** {question}"))
     blocks.append(Callout(body, severity))  # type: ignore[arg-type]
+    if study.data is not None and study.data.simulated and not study.appendix:
+        blocks.append(Paragraph(
+            "The teaching simulations (estimates, refutation tests and individual-data "
+            "sensitivity on SIMULATED cohorts) are left out of this evidence report; "
+            "`causal report --appendix` (or `[report] appendix = true`) adds them."))
     return Section("verdict", "Verdict", tuple(blocks),
                    {"answer": body, "sentences": sentences, "words": words(body),
                     "plain": plain(body), "points": [plain(s) for s in sentences]})

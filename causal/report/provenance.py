@@ -65,6 +65,12 @@ class Number:
         joiner = " " if self.source.startswith("[") else ", "
         return f"{self.provenance}{joiner}{self.source}"
 
+    @property
+    def marker(self) -> str:
+        """The compact marker: the provenance, with a short source tag (``reported B``)."""
+        tag = self.source if self.source.startswith("[") and len(self.source) <= 24 else ""
+        return self.provenance + (f" {tag.replace('[', '').replace(']', '')}" if tag else "")
+
     def to_dict(self) -> dict[str, Any]:
         record = {"value": float(self.value), "text": self.text,
                   "provenance": self.provenance, "source": self.source}
@@ -115,8 +121,13 @@ class Text:
         """The text without provenance tags."""
         return "".join(p.text if isinstance(p, Number) else p for p in self.parts)
 
-    def markdown(self) -> str:
-        """The text with each number's provenance in words after it: ``2.54 (reported [A])``."""
+    def markdown(self, short: bool = False) -> str:
+        """The text with each number's provenance in words after it: ``2.54 _(reported
+        [A])_``; ``short=True`` gives the compact marker ``2.54 [reported A]`` (the verdict,
+        with a legend), which pastes as plain text."""
+        if short:
+            return "".join(f"{p.text} [{p.marker}]" if isinstance(p, Number) else p
+                           for p in self.parts)
         return "".join(f"{p.text} _({p.tag})_" if isinstance(p, Number) else p
                        for p in self.parts)
 

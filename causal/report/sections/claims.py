@@ -29,6 +29,11 @@ PERCENTAGES_ONLY = (
     "whether any difference is more than chance, give no E-value for a confidence limit, and "
     "cannot be checked against counts.")
 
+#: the same in one short sentence, for the verdict
+PERCENTAGES_ONLY_SHORT = (
+    "Percentages without group sizes give each difference's direction, size and point "
+    "E-value, but no CI, p-value or check against counts.")
+
 
 def _direction(claim: Any, rr: float) -> str:
     if claim.source_says:  # the source's own reading outranks the sign of the difference

@@ -154,8 +154,10 @@ def build(analysis: Analysis) -> Section | None:
         if world:
             true_or = result.truth.get("true_conditional_odds_ratio")
             blocks.append(Paragraph(
-                f"**World '{world}' (SIMULATED).** {result.description}. The true conditional "
-                f"OR of support is {true_or:g}; motivation is latent and not adjusted for."))
+                f"**World '{world}' (SIMULATED).** {result.description.rstrip('.')}. The true "
+                f"conditional OR of the treatment is {true_or:g}"
+                + (f"; {', '.join(spec.latent)} latent and not adjusted for." if spec.latent
+                   else ".")))
         else:
             blocks.append(Paragraph(f"**Data.** {result.description}."))
             if result.dropped:

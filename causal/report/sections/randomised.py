@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from causal.report.model import BulletList, Callout, Paragraph, Section, Table
-from causal.report.provenance import Text, computed, count_words, estimate_text, reported
+from causal.report.provenance import Text, computed, count_words
 
 if TYPE_CHECKING:
     from causal.analysis.result import Analysis
@@ -51,23 +51,11 @@ def build(analysis: Analysis) -> Section | None:
     verdict += Text.of(" and none measured this population's recovery; the observational "
                        "recovery gap here is ", gap_n, ".")
     # The lead sets no trial against the observational gap: the trials measured other
-    # outcomes (work), randomised, while the gap is unadjusted and on recovery; every trial
-    # is named, a null one too.
-    others = [e for e in entries if e.arms is None and e.effect is not None]
-    parts: list = []
-    if gains:
-        parts += ["gains of ", *verdict.parts[1:2], f" in {count_words(len(arms))}"]
-    for e in others:
-        effect = e.effect
-        name = getattr(getattr(effect, "measure", None), "short_name", None) or \
-            type(effect).__name__.replace("OddsRatio", "OR").replace("RiskRatio", "RR")
-        ci = getattr(effect, "ci", None)
-        parts += ["; " if parts else "", reported(float(effect.estimate), e.label, estimate_text(
-            name, float(effect.estimate), None if ci is None else tuple(map(float, ci)))),
-                  f" in {e.label}"]
-    lead = Text.of("Trials: randomised trials measured other outcomes than this study's (",
-                   *parts, "), so none tests the claim ([randomised evidence](#randomised)).") \
-        if parts else ""
+    # outcomes (work), randomised, while the gap is unadjusted and on recovery; all of them,
+    # a null one too, are in the section's table.
+    lead = Text.of(f"{count_words(len(entries)).capitalize()} randomised trials measured "
+                   "other outcomes, so none tests the claim ([randomised evidence]"
+                   "(#randomised)).")
     data = {"observational_gap_points": gap, "randomised_gain_points": gains,
             "caveats": [list(c) for c in comparison.caveats],
             "summary": comparison.summary()}

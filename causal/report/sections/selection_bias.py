@@ -98,8 +98,7 @@ def build(analysis: Analysis) -> Section | None:
                       "each of four selection parameters reached ", point,
                       *(("; ", limit, " would bring the CI to the null.") if limit is not None
                         else ("; with no CI reported, none can be brought to the null.",)))
-    lead = Text.of("Selection: E-value ", point, " with no assumptions "
-                   "([selection](#selection_bias)).")
+    lead = Text.of("Selection alone: E-value ", point, " ([selection](#selection_bias)).")
     if spec.assumed is not None:
         factor = data["assumed"]["bound"]
         verdict += Text.of(" Under the study file's assumed selection parameters the bias "

@@ -181,7 +181,7 @@ def _lead(assessment, measure: str, hypothesis: bool, basis, adjusted: Text,
         shape = Text.of(" (", assumed(s.prevalence_treated, tag, f"{s.prevalence_treated:.0%}"),
                         " vs ", assumed(s.prevalence_control, tag,
                                         f"{s.prevalence_control:.0%}"),
-                        ", risk ratio ", assumed(s.outcome_rr, tag, f"{s.outcome_rr:g}"),
+                        ", RR ", assumed(s.outcome_rr, tag, f"{s.outcome_rr:g}"),
                         "; no published numbers)" if hypothesis else ")")
     else:
         shape = Text.of(" (risk ratios ", assumed(s.rr_eu, tag, f"{s.rr_eu:g}"), " and ",
@@ -189,6 +189,6 @@ def _lead(assessment, measure: str, hypothesis: bool, basis, adjusted: Text,
     outcome = ("explain it away" if assessment.tips_estimate else
                "bring the CI to the null" if assessment.tips_ci else
                "leave it clear of the null")
-    who = ("The study file's own hypothesis" if hypothesis else "The evidence-based scenario")
+    who = ("The study file's hypothesis" if hypothesis else "The evidence-based scenario")
     return Text.of(f"{who} '{s.name}'{origin}", shape, f" would {outcome}: "
                    f"{measure} ", adjusted, limit, " ([scenarios](#sensitivity)).")

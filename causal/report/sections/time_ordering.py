@@ -96,10 +96,10 @@ def build(analysis: Analysis) -> Section | None:
     verdict += Text.of("; adjusting for sessions removes it in this world"
                        + (", and the reported OR is already adjusted for sessions."
                           if adjusted else "."))
-    lead = Text.of("SIMULATED with no effect, time ordering alone gives median crude ORs "
-                   "of ", *spread, f" under {n_dose} assumed dose-responses; "
-                   + ("the reported OR is already adjusted for sessions, which removes it "
-                      "in this world" if adjusted else "adjusting for sessions removes it")
+    lead = Text.of("SIMULATED null: time ordering gives median crude ORs ", *spread,
+                   f" under {n_dose} assumed dose-responses; "
+                   + ("the reported OR's adjustment for sessions removes it" if adjusted
+                      else "adjusting for sessions removes it")
                    + " ([time ordering](#time_ordering)).")
     data = {"simulated": True, "margins": margins, "rows": frame,
             "assumptions": {"mean_therapy_sessions": spec.mean_therapy_sessions,
