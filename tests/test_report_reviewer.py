@@ -166,14 +166,18 @@ def test_thew_time_ordering_and_trials_in_the_verdict():
     assert [n.value for n in medians] == [rows["crude OR: median"].min(),
                                           rows["crude OR: median"].max()]
     assert "three assumed dose-responses" in timing.lead.plain
-    assert "already adjusted for sessions" in timing.lead.plain
+    assert "the reported OR's adjustment for sessions removes it" in timing.lead.plain
+    assert "already adjusted for sessions" in timing.verdict.plain
     reference = next(n for n in timing.verdict.numbers if "crude OR" in n.text)
     assert reference.value == pytest.approx(31 * 172 / (35 * 64), rel=1e-12)
     assert reference.provenance == "computed"
     assert "2.54" not in timing.verdict.plain
     text = trials.lead.plain
-    assert "OR 1.18 (95% CI 0.73–1.90)" in text and "Hellstrom" in text
+    assert text.startswith("Three randomised trials measured other outcomes")
     assert "recovery gap" not in text and "none tests the claim" in text
+    table = trials.data["summary"]
+    hellstrom = table[table.quantity.str.startswith("Hellstrom")].iloc[0]
+    assert (hellstrom.estimate, hellstrom.ci_lower, hellstrom.ci_upper) == (1.18, 0.73, 1.9)
 
 
 def test_thew_one_primary_scale_and_the_zhang_yu_check():

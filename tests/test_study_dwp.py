@@ -88,7 +88,7 @@ def test_verdict_says_what_percentages_allow(report):
     verdict = next(s for s in report.sections if s.key == "verdict")
     text = " ".join(verdict.data["points"])
     assert "14 claims tested" in text and "the study file marks primary" in text
-    assert "do not allow a confidence interval or a p-value" in text
+    assert "but no CI, p-value or check against counts" in text
     assert "point E-value" in text
     # what matching on observables cannot remove, under the study file's graph (whose
     # unmeasured nodes, the source's and the file's own, are listed in the graph section)
