@@ -136,7 +136,7 @@ def test_dwp_tally_follows_the_source():
     by_label = {r["claim"]: r for r in data["claims"]}
     assert by_label["depression caseness at the final session (in work)"][
         "direction"].startswith("the source: no impact")
-    assert "4 the source itself calls no impact or not significant" in section.verdict
+    assert "four the source itself calls no impact or not significant" in section.verdict.plain
 
 
 def test_dwp_claim_is_a_ratio_of_percentages_not_an_adjusted_rr():
@@ -292,7 +292,49 @@ def test_lalonde_verdict_keeps_the_overlap_warning_and_the_experiments_se():
     (section,) = build_report(load_study(ROOT / "studies" / "lalonde.toml"),
                               sections=["estimates"]).sections
     text = section.lead.plain
-    assert "poor overlap: 96.5% of propensity scores near 0 or 1" in text
+    assert "poor overlap: 96.5% of propensity scores extreme (IPW" in text
     assert "experimental truth" not in text
     truth = next(n for n in section.lead.numbers if "randomised experiment" in n.source)
     assert "SE" in truth.source
+
+
+def test_figures_from_simulated_data_say_simulated_on_the_image(monkeypatch):
+    """Every figure a section draws from SIMULATED cohorts carries SIMULATED on the image
+    (overlap, balance, forest, OVB and DML contours, heterogeneity); the real data's do not.
+    The figures are recorded as they are rendered."""
+    import dataclasses
+
+    from causal.plots import _figure
+    from causal.report.sections import (
+        dml_sensitivity,
+        estimates,
+        heterogeneity,
+        individual_sensitivity,
+    )
+
+    drawn: list[tuple[str, bool]] = []
+
+    def recording(figure, fmt="png"):
+        drawn.append((fmt, _figure.is_stamped(figure)))
+        return b"\x89PNG\r\n\x1a\n"
+
+    for module in (estimates, individual_sensitivity, heterogeneity, dml_sensitivity):
+        monkeypatch.setattr(module, "figure_bytes", recording)
+    study = dataclasses.replace(load_study(THEW), appendix=True)
+    build_report(study, sections=["estimates", "individual_sensitivity", "heterogeneity"])
+    # two worlds: 2 forest + overlap + love each, 2 OVB contours, 1 heterogeneity plot
+    assert len(drawn) == 11 and all(stamped for _, stamped in drawn), drawn
+    drawn.clear()
+    build_report(load_study(ROOT / "studies" / "nhefs.toml"), sections=["individual_sensitivity"])
+    assert drawn and not any(stamped for _, stamped in drawn)
+
+
+def test_the_stamp_is_on_the_figure_once():
+    from causal.plots._figure import SIMULATED_STAMP, figure_bytes, new_figure, stamp_simulated
+
+    figure, ax = new_figure()
+    ax.plot([0, 1], [0, 1])
+    plain = figure_bytes(figure)
+    stamp_simulated(stamp_simulated(figure))
+    assert [t.get_text() for t in figure.texts].count(SIMULATED_STAMP) == 2  # mark + label
+    assert figure_bytes(figure) != plain

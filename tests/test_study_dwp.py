@@ -87,7 +87,7 @@ def test_per_outcome_evalue_direction_and_sizes(report):
 def test_verdict_says_what_percentages_allow(report):
     verdict = next(s for s in report.sections if s.key == "verdict")
     text = " ".join(verdict.data["points"])
-    assert "14 claims tested" in text and "the study file marks primary" in text
+    assert "Fourteen claims tested" in text and "the study file marks primary" in text
     assert "but no CI, p-value or check against counts" in text
     assert "point E-value" in text
     # what matching on observables cannot remove, under the study file's graph (whose

@@ -70,11 +70,11 @@ def report(
         loaded = dataclasses.replace(loaded, appendix=True)
     if section and out is None:  # a partial report gets a folder of its own
         out = Path(f"{default_out_dir(loaded)}-{'-'.join(dict.fromkeys(section))}")
-    destination = check_out_dir(out or default_out_dir(loaded), force=force)
-    if section and not force and _holds_full_report(destination):
+    if section and not force and _holds_full_report(Path(out)):
         fail(f"`--out` {out} holds a full report; a --section report would replace it and "
              f"its figures. Choose another folder (the default for --section is "
              f"{default_out_dir(loaded)}-<section>) or pass --force.")
+    destination = check_out_dir(out or default_out_dir(loaded), force=force)
     options: list[str | Path] = ["--out", out] if out is not None else []
     if random_state != 20240101:
         options += ["--random-state", str(random_state)]

@@ -189,7 +189,8 @@ def measured(value: float, source: str = "", text: str = "",
 
 
 _WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-          "eleven", "twelve")
+          "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+          "eighteen", "nineteen", "twenty")
 
 
 def count_words(count: int) -> str:

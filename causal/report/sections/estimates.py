@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -81,7 +81,14 @@ def _judged(table: pd.DataFrame, result, truth: float | None) -> pd.DataFrame:
     return table
 
 
-def _figures(result, key: str, label: str) -> list[Figure]:
+def _bytes(figure: Any, simulated: bool) -> bytes:
+    """The PNG of ``figure``, stamped SIMULATED on the image when its data are simulated."""
+    from causal.plots._figure import stamp_simulated
+
+    return figure_bytes(stamp_simulated(figure) if simulated else figure)
+
+
+def _figures(result, key: str, label: str, simulated: bool = False) -> list[Figure]:
     from causal.plots.estimate import plot_forest, plot_love, plot_overlap
 
     figures = []
@@ -103,18 +110,18 @@ def _figures(result, key: str, label: str) -> list[Figure]:
             title += f"\n(red dashed line: the true conditional OR, {truth:g})"
         ax.set_title(title, fontsize=10)
         figures.append(Figure(f"estimates_forest_{name}_{key}",
-                              f"Estimates and 95% CIs, {label}.", figure_bytes(figure),
+                              f"Estimates and 95% CIs, {label}.", _bytes(figure, simulated),
                               alt=f"forest plot {label}"))
     weighted = next((e for e in shown if e.method == "IPW"), None)
     if weighted is not None:
         figure, ax = new_figure(6.4, 3.6)
         plot_overlap(weighted, ax=ax)
         figures.append(Figure(f"estimates_overlap_{key}", f"Propensity-score overlap, {label}.",
-                              figure_bytes(figure), alt=f"overlap {label}"))
+                              _bytes(figure, simulated), alt=f"overlap {label}"))
         figure, ax = new_figure(6.4, 0.3 * len(weighted.diagnostics["balance"]) + 1.6)
         plot_love(weighted, ax=ax)
         figures.append(Figure(f"estimates_love_{key}", f"Covariate balance before and after "
-                              f"inverse probability weighting, {label}.", figure_bytes(figure),
+                              f"inverse probability weighting, {label}.", _bytes(figure, simulated),
                               alt=f"love plot {label}"))
     return figures
 
@@ -202,7 +209,7 @@ def build(analysis: Analysis) -> Section | None:
                 "The study declares the treatment randomised ([design] randomised = true): "
                 "the crude (unadjusted) contrast is the design-based estimate; the adjusted "
                 "estimates estimate the same effect and adjust only for precision.", "info"))
-        blocks.extend(_figures(result, key, label))
+        blocks.extend(_figures(result, key, label, spec.simulated))
         fitted = [e for e in result.estimates if not isinstance(e, NotEstimable)]
         failed = [e for e in result.estimates if isinstance(e, NotEstimable)]
         for e in failed:
@@ -286,11 +293,10 @@ def build(analysis: Analysis) -> Section | None:
                 share = None if found is None else float(found.group(1))
                 text += Text.of("; poor overlap: ",
                                 *((measured(share / 100, source, f"{share:g}%"),
-                                   " of propensity scores near 0 or 1 for ")
-                                  if share is not None else ("propensity scores near 0 or 1 "
-                                                             "for ",)),
+                                   " of propensity scores extreme (")
+                                  if share is not None else ("extreme propensity scores (",)),
                                 ", ".join(methods[:-1]) + (" and " if len(methods) > 1
-                                                           else "") + methods[-1])
+                                                           else "") + methods[-1] + ")")
             verdicts.append(text)
         if failed:
             names = ", ".join(f"{e.method} {e.measure.upper()}" for e in failed)

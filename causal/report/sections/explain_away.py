@@ -125,6 +125,9 @@ def build(analysis: Analysis) -> Section | None:
         return None
     figure, ax = new_figure(6.6, 5.2)
     plot_explain_away(result, ax=ax)
+    from causal.plots._figure import stamp_simulated
+
+    stamp_simulated(figure)  # cohorts under a null effect: simulated data
     paragraph, verdict = answer(result)
     feasible = arms_feasibility(analysis.study, result.uptake_ors, result.recovery_ors,
                                 result.prevalence)

@@ -60,6 +60,10 @@ def build(analysis: Analysis) -> Section | None:
     blocks.extend(Paragraph(f"Note: {note}.") for note in result.notes)
     figure, ax = new_figure()
     plot_effect_heterogeneity(result, ax=ax)
+    if result.simulated:
+        from causal.plots._figure import stamp_simulated
+
+        stamp_simulated(figure)
     first = result.modifiers[0]
     blocks.append(Figure(
         "heterogeneity_" + first,
