@@ -64,6 +64,10 @@ def graph_sentence(data: dict[str, Any]) -> str:
     elif data.get("published_set_valid") is False:
         text = ("Under the study file's causal graph the published adjustment set is not "
                 "valid, although a valid set of measured variables exists")
+    elif data.get("published_set_valid") and not data.get("latent"):
+        # valid only because the graph declares no unmeasured confounder: say so
+        return ("Design: the study file's graph declares no unmeasured confounder, so its "
+                "adjustment set is valid by that assumption alone ([graph](#graph)).")
     else:
         return ""
     bad = [d["node"] for d in data.get("adjusted_descendants", []) if d.get("forbidden")]

@@ -122,7 +122,7 @@ def _missing(data: Data) -> list[str]:
             read = lost + int(world["n"])
             found.append(f"complete-case analysis: {lost:,} of {read:,} rows ({lost / read:.0%})"
                          f" dropped for a missing value; unbiased only if missingness does "
-                         f"not depend on the outcome given the covariates")
+                         f"not depend on the outcome given the treatment and covariates")
     if "selection_bias" in data:
         found.append("selection-bias bounds: " + data["selection_bias"]["analysed"])
     found += _imputed(data)
@@ -241,7 +241,7 @@ def robins_section(sections: list[Section]) -> Section | None:
         Table(frame, caption="Risk-of-bias domains (Sterne et al. 2016, BMJ 355:i4919) and "
                              "the evidence in this report."),
         Paragraph("Domains with 'nothing in this report speaks to it' are not thereby at low "
-                  "risk: the paper itself, not this report, must be read for them."),
+                  "risk: the study itself, not this report, must be read for them."),
     ]
     if "randomised" in data:
         blocks.append(Paragraph(

@@ -297,6 +297,15 @@ def build(analysis: Analysis) -> Section | None:
                                   if share is not None else ("extreme propensity scores (",)),
                                 ", ".join(methods[:-1]) + (" and " if len(methods) > 1
                                                            else "") + methods[-1] + ")")
+            if result.dropped:  # a complete-case loss belongs in the verdict
+                lost = sum(result.dropped.values())
+                read = lost + result.n
+                text += Text.of("; complete cases only: ",
+                                measured(lost, "rows dropped for a missing value",
+                                         f"{lost:,}"), " of ",
+                                measured(read, "rows read", f"{read:,}"), " rows (",
+                                measured(lost / read, "share dropped", f"{lost / read:.0%}"),
+                                ") dropped for a missing value")
             verdicts.append(text)
         if failed:
             names = ", ".join(f"{e.method} {e.measure.upper()}" for e in failed)

@@ -111,8 +111,10 @@ def build(analysis: Analysis) -> Section | None:
     figure = dag_figure(graph, adjustment=covariates,
                         highlight_edges=check.path_edges() if check else ())
     blocks: list = [Paragraph(
-        f"The causal assumptions are the study file's, drawn in {file} (its reading of the "
-        f"source, not a graph the authors published): {len(graph.nodes)} variables, "
+        f"The causal assumptions are the study file's, drawn in {file} ("
+        + ("its reading of the source, not a graph the authors published"
+           if analysis.study.has_claim else "the analyst's assumptions, not estimated from "
+           "the data") + f"): {len(graph.nodes)} variables, "
         f"{len(graph.edges)} arrows, with exposure {graph.exposure} and outcome "
         f"{graph.outcome}. Unmeasured: "
         f"{_names(list(graph.latent_in_order), graph) if graph.latent else 'none'}. "
