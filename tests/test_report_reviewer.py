@@ -370,3 +370,37 @@ def test_a_graph_without_unmeasured_confounders_is_valid_only_by_assumption():
 
     text = graph_sentence({"identifiable": True, "published_set_valid": True, "latent": []})
     assert "declares no unmeasured confounder" in text and "by that assumption" in text
+
+
+def test_dml_contour_labels_do_not_pile_up_at_the_origin():
+    """Benchmarks near the origin (as measured covariates usually are) get labels whose boxes
+    do not overlap; every marker is in the legend, and the title says what the dashed line
+    is in words."""
+    from matplotlib.text import Annotation, Text
+
+    from causal.plots._figure import new_figure
+    from causal.plots.dml_bounds import plot_dml_contour
+    from causal.sensitivity.dml_result import DMLContour
+
+    cf = np.linspace(0, 0.2, 21)
+    values = 0.2 - np.add.outer(cf, cf)  # a plane through 0: the null contour exists
+    grid = DMLContour(cf_d=cf, cf_y=cf, values=values, value="bound", side="lower",
+                      rho=1.0, null=0.0, estimate=0.2)
+    figure, ax = new_figure(6.4, 5.2)
+    points = [("age", 0.002, 0.001), ("sex", 0.001, 0.002), ("phq9_baseline", 0.003, 0.003),
+              ("gad7_baseline", 0.0015, 0.0005)]
+    plot_dml_contour(grid, ax=ax, points=points, scenario=(0.03, 0.03))
+    renderer = figure.canvas.get_renderer()
+    labels = [a for a in ax.texts if isinstance(a, Annotation)
+              and a.get_text() in {p[0] for p in points}]
+    assert len(labels) == 4
+    boxes = []
+    for annotation in labels:
+        annotation.update_positions(renderer)
+        boxes.append(Text.get_window_extent(annotation, renderer))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("the estimate" in t for t in legend) and any("scenario" in t for t in legend)
+    assert "dashed: 0" not in ax.get_title() and "red dashed contour" in ax.get_title()
