@@ -404,3 +404,22 @@ def test_dml_contour_labels_do_not_pile_up_at_the_origin():
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert any("the estimate" in t for t in legend) and any("scenario" in t for t in legend)
     assert "dashed: 0" not in ax.get_title() and "red dashed contour" in ax.get_title()
+
+
+def test_tipping_heatmap_colour_bar_is_in_risk_ratios():
+    """The heatmap's colour bar reads in risk ratios, the scale of the scenario table (it
+    was labelled in log-RR beside an OR table); ticks sit at log(RR)."""
+    from causal.measures import OddsRatio
+    from causal.plots._figure import new_figure
+    from causal.plots.tipping import plot_tipping_heatmap
+    from causal.sensitivity.surfaces import tipping_surface
+
+    surface = tipping_surface(OddsRatio(2.54, ci=(1.32, 4.89), rare_outcome=False),
+                              prevalence_control=0.2)
+    figure, ax = new_figure()
+    plot_tipping_heatmap(surface, ax=ax)
+    colorbar = figure.axes[-1]
+    assert "risk ratio" in colorbar.get_ylabel() and "log of" not in colorbar.get_ylabel()
+    ticks = dict(zip([round(t, 9) for t in colorbar.get_yticks()],
+                     [t.get_text() for t in colorbar.get_yticklabels()], strict=True))
+    assert ticks[0.0] == "1" and ticks[round(math.log(2), 9)] == "2"
