@@ -49,7 +49,7 @@ def plot_dml_contour(grid: DMLContour, *, ax: Any = None,
     # the origin used to pile up there)
     ax.plot([0], [0], marker="^", color="black", ms=6, clip_on=False, ls="none",
             label=f"no latent confounder: the estimate, {grid.estimate:.3g}")
-    for i, (label, cf_d, cf_y) in enumerate(points or []):
+    for i, (_, cf_d, cf_y) in enumerate(points or []):
         ax.plot([cf_d], [cf_y], marker="D", color="#b2182b", ms=5, ls="none",
                 label="benchmarks: a latent confounder as strong as the covariate"
                 if i == 0 else None)

@@ -77,7 +77,7 @@ def plot_explain_away(result: ExplainAwayResult, *, ax: Any = None) -> Any:
                    linestyles=":")
         handles.append(Line2D([], [], color="#2166ac", lw=2, ls=":",
                               label=f"E-value curve (bounding factor = RR {d['evalue_rr']:.2f})"))
-    for name, bx, by in d["benchmarks"]:
+    for _, bx, by in d["benchmarks"]:
         # clip_on=False: benchmarks at OR 1 sit on the axis and must not be cut in half
         ax.scatter([bx], [by], marker="D", s=28, color="#1a9850", edgecolor="black", zorder=4,
                    clip_on=False)

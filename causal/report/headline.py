@@ -110,6 +110,12 @@ def headline_section(study: Study, sections: list[Section],
         sentences.append(comparison)
     for key in LEAD_ORDER:
         section = by_key.get(key)
+        if key == "estimates" and comparison is not None and section is not None:
+            # the comparison with the claim stands for the estimates; their cautions stay
+            for caution in section.data.get("cautions", []):
+                sentences.append(Text.of("On the data: ", caution,
+                                         " ([estimates](#estimates))."))
+            continue
         if key == "graph" and section is not None:
             text = graph_sentence(section.data)
             if text:

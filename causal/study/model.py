@@ -25,7 +25,6 @@ from causal.study.target_trial import TargetTrial
 from causal.study.values.evidence import EvidenceEntry
 from causal.study.values.scenario_basis import ScenarioBenchmarks
 
-
 #: report sections that, on SIMULATED data, only teach what the design can detect (the
 #: estimates, refutations, heterogeneity and individual-data sensitivity of simulated cohorts):
 #: written only with ``[report] appendix = true`` or ``causal report --appendix``

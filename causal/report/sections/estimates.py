@@ -9,7 +9,6 @@ next to the published answers.
 from __future__ import annotations
 
 import re
-
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -134,6 +133,9 @@ def build(analysis: Analysis) -> Section | None:
     blocks: list = []
     data: dict = {"simulated": spec.simulated, "worlds": []}
     verdicts: list[Text] = []
+    #: warnings of the real data's estimates the verdict keeps even when it quotes no
+    #: estimates (poor overlap, a complete-case loss)
+    cautions: list[Text] = []
     truth = analysis.benchmark_truth
     worlds_by_name = {w.name: w for w in analysis.study.worlds} if spec.simulated else {}
     unit = outcome_unit(analysis.study)
@@ -291,21 +293,25 @@ def build(analysis: Analysis) -> Section | None:
                 methods = list(dict.fromkeys(e.method for e, _ in separated))
                 found = re.search(r"([\d.]+)% of scores lie outside", separated[0][1])
                 share = None if found is None else float(found.group(1))
-                text += Text.of("; poor overlap: ",
-                                *((measured(share / 100, source, f"{share:g}%"),
-                                   " of propensity scores extreme (")
-                                  if share is not None else ("extreme propensity scores (",)),
-                                ", ".join(methods[:-1]) + (" and " if len(methods) > 1
-                                                           else "") + methods[-1] + ")")
+                caution = Text.of("poor overlap: ",
+                                  *((measured(share / 100, source, f"{share:g}%"),
+                                     " of propensity scores extreme (")
+                                    if share is not None else ("extreme propensity scores (",)),
+                                  ", ".join(methods[:-1]) + (" and " if len(methods) > 1
+                                                             else "") + methods[-1] + ")")
+                text += Text.of("; ", caution)
+                cautions.append(caution)
             if result.dropped:  # a complete-case loss belongs in the verdict
                 lost = sum(result.dropped.values())
                 read = lost + result.n
-                text += Text.of("; complete cases only: ",
-                                measured(lost, "rows dropped for a missing value",
-                                         f"{lost:,}"), " of ",
-                                measured(read, "rows read", f"{read:,}"), " rows (",
-                                measured(lost / read, "share dropped", f"{lost / read:.0%}"),
-                                ") dropped for a missing value")
+                caution = Text.of("complete cases only: ",
+                                  measured(lost, "rows dropped for a missing value",
+                                           f"{lost:,}"), " of ",
+                                  measured(read, "rows read", f"{read:,}"), " rows (",
+                                  measured(lost / read, "share dropped", f"{lost / read:.0%}"),
+                                  ") dropped for a missing value")
+                text += Text.of("; ", caution)
+                cautions.append(caution)
             verdicts.append(text)
         if failed:
             names = ", ".join(f"{e.method} {e.measure.upper()}" for e in failed)
@@ -321,6 +327,7 @@ def build(analysis: Analysis) -> Section | None:
         joined += ["; " if joined else "", text]
     verdict = Text.of("Estimates on one SIMULATED cohort per world (single draws): "
                       if spec.simulated else "Estimates on the data: ", *joined, ".")
+    data["cautions"] = cautions
     return Section("estimates", "Estimates from individual-level data", tuple(blocks), data,
                    verdict=verdict, simulated=spec.simulated,
                    lead="" if spec.simulated else Text.of(

@@ -69,9 +69,9 @@ def build(analysis: Analysis) -> Section | None:
             f"the risk-ratio scale ({result.conversion}), the scale the results are given "
             f"on" + (f"; the {name} columns are only that conversion undone, not a second "
                      f"analysis" if on_rr else "") + ". A binary confounder's bias factor is exact "
-            f"(Schlesselman 1978); a confounder given only by its strength (two risk ratios) "
-            f"is applied at its largest possible bias, the bounding factor (Ding & "
-            f"VanderWeele 2016). The confidence limit shown is the one nearest the null."),
+            "(Schlesselman 1978); a confounder given only by its strength (two risk ratios) "
+            "is applied at its largest possible bias, the bounding factor (Ding & "
+            "VanderWeele 2016). The confidence limit shown is the one nearest the null."),
         Table(table.rename(columns={"bias_factor": "bias factor",
                                     f"adjusted_{name}": f"adjusted {name}",
                                     "adjusted_ci_limit": "adjusted CI limit",

@@ -13,7 +13,15 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from causal.report.model import Callout, Paragraph, Section, Table
-from causal.report.provenance import Text, assumed, computed, count_words, draws, reported, simulated
+from causal.report.provenance import (
+    Text,
+    assumed,
+    computed,
+    count_words,
+    draws,
+    reported,
+    simulated,
+)
 
 if TYPE_CHECKING:
     from causal.analysis.result import Analysis
