@@ -68,8 +68,10 @@ class Number:
     @property
     def marker(self) -> str:
         """The compact marker: the provenance, with a short source tag (``reported B``)."""
-        tag = self.source if self.source.startswith("[") and len(self.source) <= 24 else ""
-        return self.provenance + (f" {tag.replace('[', '').replace(']', '')}" if tag else "")
+        import re
+
+        tags = re.findall(r"\[(\w{1,3})\]", self.source) if self.source.startswith("[") else []
+        return self.provenance + (f" {'/'.join(dict.fromkeys(tags))}" if tags else "")
 
     def to_dict(self) -> dict[str, Any]:
         record = {"value": float(self.value), "text": self.text,
