@@ -196,7 +196,7 @@ def test_new_sections_are_in_the_thew_report(reports):
         assert key in keys
     markdown = reports["thew2024"][1]
     assert "does not replace it" in markdown
-    assert "None of these trials measured clinical recovery" in markdown
+    assert "None of these trials measured this study's outcome in its population" in markdown
 
 
 def test_lalonde_money_is_formatted(reports):
