@@ -13,7 +13,7 @@ def new_figure(width: float = 6.4, height: float = 4.4) -> tuple[Any, Any]:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(width, height), dpi=110)
+    figure = Figure(figsize=(width, height), dpi=200)  # print quality (issue 21)
     FigureCanvasAgg(figure)
     return figure, figure.add_subplot()
 

@@ -46,7 +46,8 @@ def build(analysis: Analysis) -> Section | None:
     parts: list = []
     if gains:
         low, high = min(gains), max(gains)
-        outcomes = ", ".join(dict.fromkeys(e.outcome for e in arms))
+        # outcomes and trial names quoted: their numbers ("12 months", "2017") are labels
+        outcomes = ", ".join(f"'{o}'" for o in dict.fromkeys(e.outcome for e in arms))
         parts += [computed(low, "differences of the arms reported by "
                            + "; ".join(e.label for e in arms),
                            f"{low:.1f}–{high:.1f} percentage points", (low, high)),
@@ -57,7 +58,7 @@ def build(analysis: Analysis) -> Section | None:
         parts += ["; " if parts else "", reported(
             float(effect.estimate), e.label, estimate_text(
                 name, float(effect.estimate), None if ci is None else tuple(map(float, ci)))),
-            f" for {e.outcome} ({e.label})"]
+            f" for '{e.outcome}' ('{e.label}')"]
     verdict = Text.of(f"{count_words(len(entries)).capitalize()} randomised trials measured "
                       "other outcomes than this study's (", *parts, "); none is set against "
                       "its unadjusted gap of ", gap_n, ".")
