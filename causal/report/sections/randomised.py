@@ -60,8 +60,8 @@ def build(analysis: Analysis) -> Section | None:
                 name, float(effect.estimate), None if ci is None else tuple(map(float, ci)))),
             f" for '{e.outcome}' ('{e.label}')"]
     verdict = Text.of(f"{count_words(len(entries)).capitalize()} randomised trials measured "
-                      "other outcomes than this study's (", *parts, "); none is set against "
-                      "its unadjusted gap of ", gap_n, ".")
+                      "other outcomes (", *parts, "); none is set against the unadjusted gap "
+                      "of ", gap_n, " here.")
     # The lead sets no trial against the observational gap: the trials measured other
     # outcomes (work), randomised, while the gap is unadjusted and on recovery; all of them,
     # a null one too, are in the section's table.
