@@ -423,3 +423,21 @@ def test_tipping_heatmap_colour_bar_is_in_risk_ratios():
     ticks = dict(zip([round(t, 9) for t in colorbar.get_yticks()],
                      [t.get_text() for t in colorbar.get_yticklabels()], strict=True))
     assert ticks[0.0] == "1" and ticks[round(math.log(2), 9)] == "2"
+
+
+def test_tables_have_readable_headers_and_one_format_per_column():
+    """Raw field names become headers a reader reads, and a column prints one number of
+    decimals (the reviewer saw 0.09091 beside -0.08683 and 0.2196): four significant digits
+    of the column's largest value, 0.3459, give four decimals for every row."""
+    import pandas as pd
+
+    from causal.report.render import readable
+
+    frame = pd.DataFrame({"method": ["IPW", "PS matching"], "estimate": [0.2196, 0.09091],
+                          "ci_lower": [0.0933, -0.08683], "ci_upper": [0.3459, 0.2687],
+                          "n": [302.0, 302.0]})
+    shown = readable(frame, 4)
+    assert list(shown.columns) == ["method", "estimate", "CI lower", "CI upper", "n"]
+    assert list(shown["estimate"]) == ["0.2196", "0.0909"]
+    assert list(shown["CI lower"]) == ["0.0933", "-0.0868"]
+    assert list(shown["n"]) == ["302", "302"]

@@ -182,22 +182,24 @@ def readable(frame: Any, digits: int) -> Any:
     import numpy as np
     import pandas as pd
 
-    out = frame.rename(columns={c: HEADERS.get(c, c) for c in frame.columns})
-    for name in out.columns:
-        column = out[name]
-        if not pd.api.types.is_float_dtype(column):
-            continue
-        values = column.to_numpy(dtype=float)
+    def decimals_of(values: Any) -> int:
         finite = values[np.isfinite(values)]
-        if finite.size == 0:
-            out[name] = ["" for _ in values]
-            continue
-        if np.all(finite == np.round(finite)):
-            decimals = 0
-        else:
-            top = float(np.max(np.abs(finite[finite != 0]))) if np.any(finite != 0) else 1.0
-            decimals = min(6, max(0, digits - 1 - math.floor(math.log10(top))))
-        out[name] = ["" if not np.isfinite(v) else f"{v:,.{decimals}f}" for v in values]
+        if finite.size == 0 or np.all(finite == np.round(finite)):
+            return 0
+        top = float(np.max(np.abs(finite[finite != 0]))) if np.any(finite != 0) else 1.0
+        return min(6, max(0, digits - 1 - math.floor(math.log10(top))))
+
+    floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+    # an estimate and its interval limits print alike
+    interval = [c for c in ("estimate", "ci_lower", "ci_upper") if c in floats]
+    shared = (decimals_of(np.concatenate([frame[c].to_numpy(dtype=float) for c in interval]))
+              if interval else 0)
+    out = frame.rename(columns={c: HEADERS.get(c, c) for c in frame.columns})
+    for original in floats:
+        values = frame[original].to_numpy(dtype=float)
+        decimals = shared if original in interval else decimals_of(values)
+        out[HEADERS.get(original, original)] = [
+            "" if not np.isfinite(v) else f"{v:,.{decimals}f}" for v in values]
     return out
 
 
