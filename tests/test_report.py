@@ -21,6 +21,9 @@ def thew_report(tmp_path_factory):
 def test_report_files_exist(thew_report):
     names = {p.name for p in thew_report.iterdir()}
     assert {"report.md", "report.html", "report.json", "evalue_curve.png"} <= names
+    # every figure as an SVG beside its PNG (issue 21)
+    assert {n.removesuffix(".png") for n in names if n.endswith(".png")} == {
+        n.removesuffix(".svg") for n in names if n.endswith(".svg")}
     # the marker that says the folder is a report of this tool is the only hidden file
     assert [name for name in names if name.startswith(".")] == [".causal-report.json"]
 
@@ -52,6 +55,7 @@ def test_json_is_byte_identical_across_runs(thew_report):
     after = {p.name: p.read_bytes() for p in thew_report.iterdir()}
     assert after["report.json"] == before["report.json"]
     assert after["evalue_curve.png"] == before["evalue_curve.png"]
+    assert after["evalue_curve.svg"] == before["evalue_curve.svg"]
     assert set(after) == set(before)
 
 

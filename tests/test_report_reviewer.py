@@ -322,8 +322,10 @@ def test_figures_from_simulated_data_say_simulated_on_the_image(monkeypatch):
         monkeypatch.setattr(module, "figure_bytes", recording)
     study = dataclasses.replace(load_study(THEW), appendix=True)
     build_report(study, sections=["estimates", "individual_sensitivity", "heterogeneity"])
-    # two worlds: 2 forest + overlap + love each, 2 OVB contours, 1 heterogeneity plot
-    assert len(drawn) == 11 and all(stamped for _, stamped in drawn), drawn
+    # two worlds: 2 forest + overlap + love each, 2 OVB contours, 1 heterogeneity plot; each
+    # as PNG and SVG
+    assert sorted(fmt for fmt, _ in drawn) == ["png"] * 11 + ["svg"] * 11
+    assert all(stamped for _, stamped in drawn), drawn
     drawn.clear()
     build_report(load_study(ROOT / "studies" / "nhefs.toml"), sections=["individual_sensitivity"])
     assert drawn and not any(stamped for _, stamped in drawn)
@@ -441,3 +443,13 @@ def test_tables_have_readable_headers_and_one_format_per_column():
     assert list(shown["estimate"]) == ["0.2196", "0.0909"]
     assert list(shown["CI lower"]) == ["0.0933", "-0.0868"]
     assert list(shown["n"]) == ["302", "302"]
+
+
+def test_report_off_a_terminal_prints_its_progress(tmp_path, capsys):
+    """Off a terminal (a log, a pipe, this test) the live bar cannot draw, so each step is a
+    plain line on stderr; a long report no longer prints nothing for minutes."""
+    from causal.cli import main
+
+    assert main(["report", str(THEW), "--out", str(tmp_path / "r"), "--section",
+                 "evalue"]) == 0
+    assert "... section: evalue" in capsys.readouterr().err

@@ -90,16 +90,30 @@ def report(
         # on Python 3.11, SyntaxWarning from 3.12) warns about its own
         # source, not about the statistics
         warnings.filterwarnings("ignore", message="invalid escape sequence")
+        console = None if quiet else _stderr_console()
         if quiet:
             with replicate_blocks(scheduler, workers, quiet=True):
                 analysis = analyse(loaded, random_state=random_state, sections=section or None)
                 built = build_report(analysis, command=command, sections=section or None)
+        elif not console.is_terminal:
+            # no live bar off a terminal (a log, a pipe): one plain line per step instead, so
+            # a long report never prints nothing for minutes
+            def say(message: str) -> None:
+                typer.echo(f"... {message}", err=True)
+
+            with replicate_blocks(scheduler, workers, quiet=True):
+                analysis = analyse(loaded, random_state=random_state,
+                                   sections=section or None,
+                                   progress=lambda m: say(f"analysis: {m}"))
+                built = build_report(analysis, command=command,
+                                     progress=lambda m: say(f"section: {m}"),
+                                     sections=section or None)
         else:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
             with Progress(TextColumn("{task.description:<34}"), BarColumn(),
                           MofNCompleteColumn(), transient=True,
-                          console=_stderr_console()) as bar:
+                          console=console) as bar:
                 task = bar.add_task("building report",
                                     total=len(section or SECTION_MODULES))
                 done: list[str] = []

@@ -57,7 +57,11 @@ def figure_bytes(figure: Any, fmt: str = "png") -> bytes:
     if fmt == "png" and _png_rendered_once(figure, buffer):
         return buffer.getvalue()
     metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
-    figure.savefig(buffer, format=fmt, bbox_inches="tight", metadata=metadata)
+    from matplotlib import rc_context
+
+    # a fixed salt: an SVG's element ids are otherwise random, so reruns would differ
+    with rc_context({"svg.hashsalt": "causal-report"}):
+        figure.savefig(buffer, format=fmt, bbox_inches="tight", metadata=metadata)
     return buffer.getvalue()
 
 

@@ -59,6 +59,7 @@ def plot_explain_away(result: ExplainAwayResult, *, ax: Any = None) -> Any:
     d = explain_away_plot_data(result)
     x, y = d["x"], d["y"]
     filled = ax.contourf(x, y, d["mean_or"], levels=d["levels"], cmap="YlOrRd", extend="both")
+    filled.set_rasterized(True)  # the filled contours are one image in an SVG
     bar = ax.figure.colorbar(filled, ax=ax, pad=0.02)
     bar.set_label("mean adjusted OR under a true OR of 1 (geometric)", fontsize=8)
     handles = []

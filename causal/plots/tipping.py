@@ -39,6 +39,7 @@ def plot_tipping_heatmap(surface: TippingSurface, *, ax: Any = None,
     span = float(np.nanmax(np.abs(z))) or 1.0
     mesh = ax.pcolormesh(x, y, z, cmap="RdBu_r", norm=TwoSlopeNorm(0, -span, span),
                          shading="nearest")
+    mesh.set_rasterized(True)  # a pixel grid: an SVG keeps it as one image, not 10^4 cells
     colorbar = ax.figure.colorbar(mesh, ax=ax)
     # ticks in RR units (the scale of the report's tables), placed on the log scale
     ticks = [v for v in (0.25, 0.33, 0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 3, 4)

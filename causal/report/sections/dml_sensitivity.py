@@ -99,7 +99,7 @@ def _figure(key: str, run: Any, caption: str, simulated: bool = False) -> Figure
         from causal.plots._figure import stamp_simulated
 
         stamp_simulated(figure)
-    return Figure(key, caption, figure_bytes(figure), alt="DML sensitivity contour plot")
+    return Figure(key, caption, figure_bytes(figure), figure_bytes(figure, "svg"), alt="DML sensitivity contour plot")
 
 
 def build(analysis: Analysis) -> Section | None:

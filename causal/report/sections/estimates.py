@@ -80,11 +80,14 @@ def _judged(table: pd.DataFrame, result, truth: float | None) -> pd.DataFrame:
     return table
 
 
-def _bytes(figure: Any, simulated: bool) -> bytes:
-    """The PNG of ``figure``, stamped SIMULATED on the image when its data are simulated."""
+def _bytes(figure: Any, simulated: bool) -> tuple[bytes, bytes]:
+    """The PNG and SVG of ``figure``, stamped SIMULATED on the image when its data are
+    simulated."""
     from causal.plots._figure import stamp_simulated
 
-    return figure_bytes(stamp_simulated(figure) if simulated else figure)
+    if simulated:
+        stamp_simulated(figure)
+    return figure_bytes(figure), figure_bytes(figure, "svg")
 
 
 def _figures(result, key: str, label: str, simulated: bool = False) -> list[Figure]:
@@ -109,18 +112,18 @@ def _figures(result, key: str, label: str, simulated: bool = False) -> list[Figu
             title += f"\n(red dashed line: the true conditional OR, {truth:g})"
         ax.set_title(title, fontsize=10)
         figures.append(Figure(f"estimates_forest_{name}_{key}",
-                              f"Estimates and 95% CIs, {label}.", _bytes(figure, simulated),
+                              f"Estimates and 95% CIs, {label}.", *_bytes(figure, simulated),
                               alt=f"forest plot {label}"))
     weighted = next((e for e in shown if e.method == "IPW"), None)
     if weighted is not None:
         figure, ax = new_figure(6.4, 3.6)
         plot_overlap(weighted, ax=ax)
         figures.append(Figure(f"estimates_overlap_{key}", f"Propensity-score overlap, {label}.",
-                              _bytes(figure, simulated), alt=f"overlap {label}"))
+                              *_bytes(figure, simulated), alt=f"overlap {label}"))
         figure, ax = new_figure(6.4, 0.3 * len(weighted.diagnostics["balance"]) + 1.6)
         plot_love(weighted, ax=ax)
         figures.append(Figure(f"estimates_love_{key}", f"Covariate balance before and after "
-                              f"inverse probability weighting, {label}.", _bytes(figure, simulated),
+                              f"inverse probability weighting, {label}.", *_bytes(figure, simulated),
                               alt=f"love plot {label}"))
     return figures
 

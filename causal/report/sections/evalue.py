@@ -50,7 +50,7 @@ def build(analysis: Analysis) -> Section | None:
         Figure("evalue_curve", "Every pair of confounder–treatment and confounder–outcome risk "
                "ratios on or above the solid curve could explain away the estimate; on or above "
                "the dashed curve, the confidence limit. The dot marks the E-value.",
-               figure_bytes(figure), alt="E-value bias plot"),
+               figure_bytes(figure), figure_bytes(figure, "svg"), alt="E-value bias plot"),
     ]
     prevalence = analysis.study.claim.prevalence
     if prevalence is not None and headline.measure == "OR":

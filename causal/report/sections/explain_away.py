@@ -144,7 +144,7 @@ def build(analysis: Analysis) -> Section | None:
                f"reported OR on the risk-ratio scale ({result.evalue_rr:.2f} = sqrt(OR), common "
                "outcome); diamonds: a binary confounder as strong per SD as the study file ASSUMES "
                "measured covariates to be in the simulated world (assumed, not measured).",
-               figure_bytes(figure), alt="contour plot of the simulated adjusted OR"),
+               figure_bytes(figure), figure_bytes(figure, "svg"), alt="contour plot of the simulated adjusted OR"),
         Table(key_cells(result), caption="SIMULATED: cells with equal confounder ORs "
                                          f"(prevalence {result.prevalence:g}, "
                                          f"{result.replicates} replicates each).", digits=3),

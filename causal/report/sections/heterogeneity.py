@@ -70,7 +70,7 @@ def build(analysis: Analysis) -> Section | None:
         f"Estimated effect of {result.treatment} against {first} with its pointwise "
         f"{100 * (1 - result.alpha):g}% confidence band (other modifiers at their means or "
         f"modes){'; simulated data' if result.simulated else ''}.",
-        figure_bytes(figure), alt=f"effect of {result.treatment} by {first}"))
+        figure_bytes(figure), figure_bytes(figure, "svg"), alt=f"effect of {result.treatment} by {first}"))
     return Section(key="heterogeneity", title="Does the effect vary between clients?",
                    blocks=tuple(blocks),
                    data={"summary": result.summary(), "sentence": result.sentence(),

@@ -86,7 +86,7 @@ def _figure(key: str, r: Any, caption: str, simulated: bool = False) -> Figure:
         from causal.plots._figure import stamp_simulated
 
         stamp_simulated(figure)
-    return Figure(key, caption, figure_bytes(figure), alt="OVB contour plot")
+    return Figure(key, caption, figure_bytes(figure), figure_bytes(figure, "svg"), alt="OVB contour plot")
 
 
 def _gamma_text(ros: Any) -> str:

@@ -111,7 +111,7 @@ def build(analysis: Analysis) -> Section | None:
                          "risk-ratio coordinates; a scenario above a curve has a bounding factor "
                          "large enough to explain away the estimate (solid) or the CI limit "
                          "(dashed). For a binary confounder the exact bias is smaller than the "
-                         "bounding factor.", figure_bytes(figure), alt="E-value curve with "
+                         "bounding factor.", figure_bytes(figure), figure_bytes(figure, "svg"), alt="E-value curve with "
                          "scenarios"))
     binary = [a for a in assessments if a.scenario.kind == "binary"]
     if binary:
@@ -129,7 +129,7 @@ def build(analysis: Analysis) -> Section | None:
                              f"Beyond the solid line the estimate is explained away; beyond the "
                              f"dashed line the confidence interval includes the null. Squares: the "
                              f"binary scenarios, numbered as in the table.",
-                             figure_bytes(figure), alt="tipping heatmap"))
+                             figure_bytes(figure), figure_bytes(figure, "svg"), alt="tipping heatmap"))
     n_point = sum(a.tips_estimate for a in assessments)
     n_ci = sum(a.tips_ci for a in assessments)
     verdict = Text.of(f"Of {count_words(len(assessments))} named confounder scenarios (all "
