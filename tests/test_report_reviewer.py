@@ -453,3 +453,18 @@ def test_report_off_a_terminal_prints_its_progress(tmp_path, capsys):
     assert main(["report", str(THEW), "--out", str(tmp_path / "r"), "--section",
                  "evalue"]) == 0
     assert "... section: evalue" in capsys.readouterr().err
+
+
+def test_html_graph_keeps_its_drawn_size():
+    """The causal graph is shown at its drawn size (PNG pixels at 200 dpi, 96 CSS px per inch)
+    and scrolls sideways instead of shrinking to the column's width."""
+    import re
+
+    from causal.report.render import _png_width, to_html
+
+    report = build_report(load_study(DWP), sections=["graph"])
+    (figure,) = report.figures
+    width = _png_width(figure.png)
+    html = to_html(report)
+    assert f'style="width: {round(width * 96 / 200)}px; max-width: none;"' in html
+    assert re.search(r'<figure id="fig-causal_graph" class="wide">', html)

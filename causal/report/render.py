@@ -226,10 +226,26 @@ def _block_html(block: Any) -> str:
         return _table_html(block)
     if isinstance(block, Figure):
         data = base64.b64encode(block.png).decode("ascii")
-        return (f'<figure id="fig-{html.escape(block.key)}"><img src="data:image/png;base64,{data}" '
+        # shown at its drawn size (200 dpi pixels at 96 CSS px per inch); a causal graph keeps
+        # that size and scrolls sideways rather than shrink to the column's width
+        width = _png_width(block.png)
+        graph = block.key == "causal_graph"
+        style = "" if width is None else (
+            f' style="width: {round(width * 96 / 200)}px;'
+            + (' max-width: none;"' if graph else '"'))
+        return (f'<figure id="fig-{html.escape(block.key)}"'
+                + (' class="wide"' if graph else "")
+                + f'><img src="data:image/png;base64,{data}"{style} '
                 f'alt="{html.escape(block.alt or block.key)}"><figcaption>'
                 f"{_inline(block.caption)}</figcaption></figure>")
     raise TypeError(f"unknown block {type(block).__name__}")
+
+
+def _png_width(png: bytes) -> int | None:
+    """The pixel width in a PNG's header (None if the bytes are not a PNG)."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or len(png) < 24:
+        return None
+    return int.from_bytes(png[16:20], "big")
 
 
 def to_html(report: Report) -> str:
