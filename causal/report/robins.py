@@ -98,6 +98,12 @@ def _classification(data: Data) -> list[str]:
     found = []
     if text := _departure(data, "treatment_strategies"):
         found.append(text)
+    if "time_ordering" in data:  # uptake classified at any time during follow-up
+        rows = data["time_ordering"]["rows"]
+        frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
+        found.append(f"SIMULATED time ordering: classifying uptake at any time during "
+                     f"therapy gives median crude ORs up to "
+                     f"{frame['crude OR: median'].max():.2f} with no true effect")
     return found
 
 
