@@ -99,7 +99,7 @@ def test_report_section_verdict_follows_from_the_graph():
     # with unmeasured engagement (and therapist); motivation, engagement and therapist each
     # point into both exposure and outcome and are unmeasured, so no measured set blocks them
     assert section.verdict == (
-        "Under the graph thew2024, the published adjustment set is not valid: it adjusts for "
+        "Under the study file's graph thew2024, the published adjustment set is not valid: it adjusts for "
         "sessions, which the exposure affects (a mediator and a collider with unmeasured "
         "engagement and therapist); paths stay open through unmeasured engagement, "
         "motivation and therapist; no set of measured variables identifies the effect.")
@@ -127,7 +127,7 @@ def test_report_verdict_changes_when_the_graph_does(tmp_path):
            + "\n".join(f"{c} -> employment_support; {c} -> recovery;" for c in PUBLISHED)
            + "\nemployment_support -> recovery; }")
     section = _section(_study_copy(tmp_path, dot))
-    assert section.verdict == ("Under the graph thew2024, the published adjustment set is "
+    assert section.verdict == ("Under the study file's graph thew2024, the published adjustment set is "
                                "valid: it blocks every back-door path and adjusts for no "
                                "descendant of the exposure.")
     assert {frozenset(s) for s in section.data["minimal_adjustment_sets"]} == {

@@ -21,6 +21,9 @@ def thew_report(tmp_path_factory):
 def test_report_files_exist(thew_report):
     names = {p.name for p in thew_report.iterdir()}
     assert {"report.md", "report.html", "report.json", "evalue_curve.png"} <= names
+    # every figure as an SVG beside its PNG (issue 21)
+    assert {n.removesuffix(".png") for n in names if n.endswith(".png")} == {
+        n.removesuffix(".svg") for n in names if n.endswith(".svg")}
     # the marker that says the folder is a report of this tool is the only hidden file
     assert [name for name in names if name.startswith(".")] == [".causal-report.json"]
 
@@ -52,6 +55,7 @@ def test_json_is_byte_identical_across_runs(thew_report):
     after = {p.name: p.read_bytes() for p in thew_report.iterdir()}
     assert after["report.json"] == before["report.json"]
     assert after["evalue_curve.png"] == before["evalue_curve.png"]
+    assert after["evalue_curve.svg"] == before["evalue_curve.svg"]
     assert set(after) == set(before)
 
 
@@ -60,12 +64,16 @@ def test_verdict_comes_first_and_answers_the_headline_question(thew_report):
     assert data["sections"][0]["key"] == "verdict"
     answer = data["sections"][0]["data"]["answer"]["text"]
     # E-values of the adjusted OR (reference_values.json) and the hypothesised scenario, whose
-    # bias factor (0.5*2 + 0.5)/(0.2*2 + 0.8) = 1.25 gives 2.54/1.25^2 = 1.6256 on the OR scale
-    # (common outcome: RR = sqrt(OR), so the OR moves by the square of the RR bias factor).
+    # bias factor (0.5*2 + 0.5)/(0.2*2 + 0.8) = 1.25 gives sqrt(2.54)/1.25 = 1.2750 and
+    # sqrt(1.32)/1.25 = 0.9191 on the risk-ratio scale (common outcome: RR = sqrt(OR)), the
+    # report's one primary scale
     assert "E-value 2.57 (CI 1.56)" in answer
-    assert "'motivation (hypothesis)'" in answer and "OR 1.63, limit 0.84" in answer
+    assert "'motivation (hypothesis)'" in answer and "RR 1.27, limit 0.92" in answer
     assert "critics" not in answer
     markdown = (thew_report / "report.md").read_text()
     assert markdown.index("## Verdict") < markdown.index("## At a glance") < markdown.index(
         "## The claim")
-    assert "Reading: the estimate is fragile." in markdown
+    # the scenario sentence says the confounding is the study file's hypothesis
+    assert "The study file's hypothesis 'motivation (hypothesis)'" in markdown
+    # the default report leaves the teaching appendix out and says so in one line
+    assert "causal report --appendix" in markdown and "estimates_love_world1.png" not in markdown

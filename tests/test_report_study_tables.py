@@ -61,7 +61,7 @@ def test_thew_tables_parse():
      r"field `scenarios\[0\].basis` must be 'evidence' or 'hypothesis'"),
     ("rr_su_a0 = 1.5\\n", "",
      r"field `selection_bias.rr_su_a0` must be given with the other three"),
-    ('analysed = "clients with', 'analysed_by = "clients with',
+    ('analysed = "LP7 clients who', 'analysed_by = "LP7 clients who',
      r"unknown field `selection_bias.analysed_by` \(did you mean .analysed.\?\)"),
     ('biases = ["confounding", "selection", "outcome_misclassification"]',
      'biases = ["confounding", "exposure"]', r"field `multi_bias.biases` must be a list"),

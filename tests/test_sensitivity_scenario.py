@@ -110,7 +110,8 @@ def test_report_has_the_sensitivity_section():
     report = build_report(load_study(THEW_FILE), sections=["evalue", "sensitivity"])
     section = next(s for s in report.sections if s.key == "sensitivity")
     assert "motivation (hypothesis)" in section.verdict
-    assert "adjusted OR 1.63" in section.verdict  # 2.54 / 1.25**2 = 1.6256
+    # on the risk-ratio scale (issue 21): sqrt(2.54) / 1.25 = 1.2750
+    assert "adjusted RR 1.27" in section.verdict
     table = next(b for b in section.blocks if isinstance(b, Table)).frame
     assert "motivation (hypothesis)" in set(table["scenario"])
     figures = [b for b in section.blocks if isinstance(b, Figure)]

@@ -150,7 +150,7 @@ def test_family_of_claims(tmp_path):
 
     report = build_report(study, sections=["claims"])
     section = report.sections[0]
-    assert section.data["n_claims"] == 2 and section.verdict.startswith("2 claims tested")
+    assert section.data["n_claims"] == 2 and section.verdict.plain.startswith("Two claims tested")
     rows = {r["claim"]: r for r in section.data["claims"]}
     assert rows["in work"]["direction"] == "favours the treatment (higher is better)"
     assert rows["caseness"]["direction"] == "favours the treatment (lower is better)"

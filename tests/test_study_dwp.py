@@ -30,7 +30,19 @@ PRINTED = [
     ("long-term sick or disabled", 13, 23, "lower", "favours"),
     ("no work impairment", 6, 9, "higher", "against"),
     ("in work at the end", 88, 93, "higher", "against"),
-    ("depression caseness at the final session (in work)", 35, 36, "lower", "favours"),
+    ("depression caseness at the final session (in work)", 35, 36, "lower",
+     "the source: no impact on depression (seed 001, paragraph 10)"),
+    ("anxiety caseness at the final session (in work)", 39, 40, "lower",
+     "the source: no impact on anxiety (seed 001, paragraph 10)"),
+    ("on statutory sick pay (in work)", 7, 3, "lower", "against"),
+    ("unemployed (off sick)", 11, 5, None, "higher with treatment"),
+    ("on out-of-work benefits after 12 months (off sick)", 17, 11, "lower", "against"),
+    ("reliable improvement in depression (off sick)", 67, 60, "higher",
+     "the source: improvements not large enough to reach statistical significance (seed 001, "
+     "paragraph 13)"),
+    ("reliable improvement in anxiety (off sick)", 72, 65, "higher",
+     "the source: improvements not large enough to reach statistical significance (seed 001, "
+     "paragraph 13)"),
 ]
 
 
@@ -57,13 +69,14 @@ def test_the_study_file_holds_the_printed_percentages():
 def test_per_outcome_evalue_direction_and_sizes(report):
     section = next(s for s in report.sections if s.key == "claims")
     rows = {r["claim"]: r for r in section.data["claims"]}
-    assert section.data["n_claims"] == 8 and section.data["percentages_only"]
+    assert section.data["n_claims"] == 14 and section.data["percentages_only"]
     for label, p1, p0, benefit, direction in PRINTED:
         row = rows[label]
         assert row["rr"] == pytest.approx(p1 / p0, rel=1e-12)
         assert row["rd_points"] == pytest.approx(p1 - p0, abs=1e-9)
         assert row["evalue_point"] == pytest.approx(_evalue(p1 / p0), rel=1e-9)
-        assert row["direction"] == f"{direction} the treatment ({benefit} is better)"
+        assert row["direction"] == (f"{direction} the treatment ({benefit} is better)"
+                                    if direction in ("favours", "against") else direction)
         a, b = p1 / 100, p0 / 100
         assert row["sizes_needed"]["printed"] == math.floor(
             Z2 * (a * (1 - a) + b * (1 - b)) / (a - b) ** 2) + 1
@@ -74,13 +87,13 @@ def test_per_outcome_evalue_direction_and_sizes(report):
 def test_verdict_says_what_percentages_allow(report):
     verdict = next(s for s in report.sections if s.key == "verdict")
     text = " ".join(verdict.data["points"])
-    assert "Eight claims tested" in text
-    assert "do not allow a confidence interval or a p-value" in text
+    assert "Fourteen claims tested" in text and "the study file marks primary" in text
+    assert "but no CI, p-value or check against counts" in text
     assert "point E-value" in text
-    # what matching on observables cannot remove: the graph's open back-door paths
-    assert "no adjustment for measured variables identifies the effect" in text
-    for latent in ("motivation", "engagement", "work_experience"):
-        assert latent in text
+    # what matching on observables cannot remove, under the study file's graph (whose
+    # unmeasured nodes, the source's and the file's own, are listed in the graph section)
+    assert "under the study file's graph, no measured adjustment set identifies the effect" \
+        in text
     # the primary claim's RR is derived from the printed 26% and 21%, not printed itself:
     # 26/21 = 1.238..., shown to two decimals and tagged as computed
     assert "RR 1.24" in text and "1.2380952" not in text

@@ -42,6 +42,17 @@ def published_results(study: Any, names: Sequence[str], random_state: int,
                                                true=study.evalue.true)
         except CausalError as error:
             out["claim_evalue"] = Failure("E-value of the headline estimate", str(error))
+        headline = claim.headline
+        if (headline is not None and headline.measure == "OR" and claim.control_risk
+                and study.evalue.rare_outcome is not True and 0 < claim.control_risk < 1):
+            # how conservative sqrt(OR) is: the Zhang-Yu conversion with the control risk
+            from causal.measures import OddsRatio
+            from causal.sensitivity.evalues.evalue import zhang_yu_evalue
+
+            out["claim_zhang_yu"] = zhang_yu_evalue(
+                OddsRatio(headline.value, ci=headline.interval), claim.control_risk)
+    if claim.table is not None:
+        out["claim_crude"] = claim.table.odds_ratio()  # crude OR of the reported counts
         if claim.clustering is not None:
             from causal.sensitivity.evalues.design_effect import claim_clustering
 

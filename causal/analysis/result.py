@@ -250,7 +250,7 @@ def from_results(study: Any, *, data: Any = None, estimates: Sequence[Any] = (),
             description=rows.description, data_hash=rows.sha256,
             seed=random_state, result=bounds))  # type: ignore[arg-type]
         for bounds in sensitivity)
-    names = [n for n in SERVED if n not in study.skip]
+    names = [n for n in SERVED if n not in study.left_out]
     seed = 20240101 if random_state is None else int(random_state)
     return Analysis(study=study, random_state=random_state, worlds=worlds,
                     individual=cases, origin="from_results",

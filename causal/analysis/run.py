@@ -76,6 +76,17 @@ def _seeds(random_state: int, k: int) -> list[int]:
     return [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(random_state).spawn(k)]
 
 
+def world_seeds(study: Any, random_state: int) -> dict[str | None, int]:
+    """The seed of each simulated world's one cohort: every section of a report that reads a
+    world reads this same draw (issue 21: one draw per simulated world per report)."""
+    worlds = list(study.worlds) or [None]
+    names = [w.name if w is not None else None for w in worlds]
+    seeds = _seeds(random_state, len(names))
+    out: dict[str | None, int] = dict(zip(names, seeds, strict=True))
+    out.setdefault(None, seeds[0])  # "the first declared world"
+    return out
+
+
 def _first_seed(random_state: Any) -> int:
     return int(check_random_state(random_state).integers(2**31 - 1))
 
@@ -149,7 +160,7 @@ def analyse(study: Any, *, random_state: int = 20240101,
     study = as_study(study)
     check_random_state(random_state)
     say = progress or (lambda message: None)
-    names = ([n for n in SERVED if n not in study.skip] if sections is None
+    names = ([n for n in SERVED if n not in study.left_out] if sections is None
              else list(sections))
     needs: set[str] = set().union(*(_NEEDS.get(n, set()) for n in names
                                     if n != "negative_controls"
@@ -160,7 +171,7 @@ def analyse(study: Any, *, random_state: int = 20240101,
                         sections=None if sections is None else tuple(sections),
                         extras=published_results(study, names, random_state, say))
     read = _Reader(study)
-    seed = _first_seed(random_state)
+    seeds = world_seeds(study, random_state) if spec.simulated else {}
     worlds = [w.name for w in study.worlds] if spec.simulated else [None]
     subsamples: dict[str, dict[str, Any]] = {}
     drawn: dict[int, StudyData] = {}
@@ -172,13 +183,13 @@ def analyse(study: Any, *, random_state: int = 20240101,
         return _subsample(data, plan, drawn)
 
     estimated: list[WorldEstimates] = []
-    benchmark = truth = None
+    benchmark = truth = benchmark_se = None
     if "estimates" in needs:
         say("estimates")
         if spec.benchmark:
-            benchmark, truth = _benchmark(study)
+            benchmark, truth, benchmark_se = _benchmark(study)
         for world in worlds:
-            data = read(world, seed if spec.simulated else None)
+            data = read(world, seeds.get(world) if spec.simulated else None)
             estimated.append(_estimates(study, world, data, random_state))
     controls: dict[str, Any] = {}
     if "negative_controls" in needs and study.negative_controls is not None:
@@ -206,23 +217,27 @@ def analyse(study: Any, *, random_state: int = 20240101,
     if "heterogeneity" in needs and study.heterogeneity is not None:
         say("heterogeneity")
         heterogeneity = _heterogeneity(study, read, random_state, plan_for)
+    extras = published_results(study, names, random_state, say)
+    if benchmark_se is not None:
+        extras["benchmark_se"] = benchmark_se
     return Analysis(study=study, random_state=random_state, worlds=tuple(estimated),
                     benchmark=benchmark, benchmark_truth=truth, individual=tuple(cases),
                     heterogeneity=heterogeneity,
                     sections=None if sections is None else tuple(sections),
-                    subsamples=subsamples,
-                    extras={**published_results(study, names, random_state, say), **controls})
+                    subsamples=subsamples, extras={**extras, **controls})
 
 
-def _benchmark(study: Any) -> tuple[StudyData | None, float | Failure]:
-    """The experimental effect of ``[data.benchmark]`` (difference in means)."""
+def _benchmark(study: Any) -> tuple[StudyData | None, float | Failure, float | None]:
+    """The experimental effect of ``[data.benchmark]`` (difference in means) and its SE: the
+    experiment's answer is itself an estimate with sampling error."""
 
     try:
         data = read_benchmark_data(study)
-        return data, Crude(measure="md").estimate(data.frame, treatment=study.treatment,
-                                                  outcome=study.outcome).estimate
+        effect = Crude(measure="md").estimate(data.frame, treatment=study.treatment,
+                                              outcome=study.outcome)
+        return data, effect.estimate, float(effect.std_error)
     except _FAILURES as error:
-        return None, Failure("experimental benchmark ([data.benchmark])", _reason(error))
+        return None, Failure("experimental benchmark ([data.benchmark])", _reason(error)), None
 
 
 def _estimates(study: Any, world: str | None, data: StudyData,
@@ -342,10 +357,11 @@ def _individual_cases(study: Any, read: _Reader, random_state: int,
         origin = "real data" if spec.kind == "bundled" else f"data from {spec.source}"
         return [IndividualCase(f"{study.name} ({origin})", data)]
     worlds = study.worlds or (None,)
+    seeds = world_seeds(study, random_state)
     out = []
-    for world, seed in zip(worlds, _seeds(random_state, len(worlds)), strict=True):
+    for world in worlds:
         name = world.name if world is not None else None
-        data = read(name, seed)
+        data = read(name, seeds[name])
         out.append(IndividualCase(f"SIMULATED: {data.world or name}", data, world))
     return out
 
@@ -449,7 +465,12 @@ def _heterogeneity(study: Any, read: _Reader, random_state: int,
 
     spec = study.heterogeneity
     simulated = study.data.simulated
-    data = read(spec.world, random_state) if simulated else plan_for("heterogeneity", read())
+    if simulated:  # the same cohort of the world as every other section (the first world
+        # when [heterogeneity] names none, as read_study_data defaults)
+        world = spec.world or (study.worlds[0].name if study.worlds else None)
+        data = read(world, world_seeds(study, random_state)[world])
+    else:
+        data = plan_for("heterogeneity", read())
     try:
         result = effect_heterogeneity(
             data.frame, treatment=study.treatment, outcome=study.outcome,

@@ -279,6 +279,10 @@ class PublishedClaim:
     adjusted_for: tuple[str, ...] = ()
     #: ASSUMED clustering of the paper's people (``[claim] clustering``), or None
     clustering: ClusteringAssumption | None = None
+    #: the source's own reading of this comparison, in its words (e.g. "no impact", "not
+    #: statistically significant"); a report counts such a claim apart from those that favour
+    #: or go against the treatment, whatever the sign of the printed difference
+    source_says: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "estimates", tuple(self.estimates))

@@ -40,6 +40,10 @@ def report(
     strict: Annotated[bool, typer.Option(
         "--strict", help="Exit 2 (after writing the report) when any analysis could not be "
                          "computed or was skipped.")] = False,
+    appendix: Annotated[bool, typer.Option(
+        "--appendix", help="With SIMULATED data, add the teaching appendix (estimates, "
+                           "refutations, individual-data sensitivity on simulated cohorts; "
+                           "also [report] appendix = true).")] = False,
 ) -> None:
     """Write the refutation report (Markdown, HTML, JSON and figures) for a study.
 
@@ -61,12 +65,24 @@ def report(
         fail(f"`--section` must be one of {', '.join(SECTION_MODULES)}; got {unknown[0]!r}.")
     check_random_state(random_state)
     loaded = load_study_file(study)
+    if appendix and not loaded.appendix:
+        import dataclasses
+
+        loaded = dataclasses.replace(loaded, appendix=True)
+    if section and out is None:  # a partial report gets a folder of its own
+        out = Path(f"{default_out_dir(loaded)}-{'-'.join(dict.fromkeys(section))}")
+    if section and not force and _holds_full_report(Path(out)):
+        fail(f"`--out` {out} holds a full report; a --section report would replace it and "
+             f"its figures. Choose another folder (the default for --section is "
+             f"{default_out_dir(loaded)}-<section>) or pass --force.")
     destination = check_out_dir(out or default_out_dir(loaded), force=force)
     options: list[str | Path] = ["--out", out] if out is not None else []
     if random_state != 20240101:
         options += ["--random-state", str(random_state)]
     for name in section or []:
         options += ["--section", name]
+    if appendix:
+        options.append("--appendix")
     # --scheduler/--workers are left out: where the blocks ran does not change the report
     command = relative_command(study, *options)
     with warnings.catch_warnings(record=True) as caught:
@@ -75,16 +91,30 @@ def report(
         # on Python 3.11, SyntaxWarning from 3.12) warns about its own
         # source, not about the statistics
         warnings.filterwarnings("ignore", message="invalid escape sequence")
+        console = None if quiet else _stderr_console()
         if quiet:
             with replicate_blocks(scheduler, workers, quiet=True):
                 analysis = analyse(loaded, random_state=random_state, sections=section or None)
                 built = build_report(analysis, command=command, sections=section or None)
+        elif not console.is_terminal:
+            # no live bar off a terminal (a log, a pipe): one plain line per step instead, so
+            # a long report never prints nothing for minutes
+            def say(message: str) -> None:
+                typer.echo(f"... {message}", err=True)
+
+            with replicate_blocks(scheduler, workers, quiet=True):
+                analysis = analyse(loaded, random_state=random_state,
+                                   sections=section or None,
+                                   progress=lambda m: say(f"analysis: {m}"))
+                built = build_report(analysis, command=command,
+                                     progress=lambda m: say(f"section: {m}"),
+                                     sections=section or None)
         else:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
             with Progress(TextColumn("{task.description:<34}"), BarColumn(),
                           MofNCompleteColumn(), transient=True,
-                          console=_stderr_console()) as bar:
+                          console=console) as bar:
                 task = bar.add_task("building report",
                                     total=len(section or SECTION_MODULES))
                 done: list[str] = []
@@ -132,6 +162,19 @@ def report(
             typer.echo(f"  {failure.sentence()}", err=True)
         if strict:
             raise typer.Exit(2)
+
+
+def _holds_full_report(folder: Path) -> bool:
+    """Whether ``folder`` holds a full report (one with a verdict) of this tool."""
+    import json
+
+    try:
+        document = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    sections = document.get("sections") if isinstance(document, dict) else None
+    return bool(sections) and isinstance(sections[0], dict) and \
+        sections[0].get("key") == "verdict"
 
 
 def _figure_warning(caught: Any) -> bool:

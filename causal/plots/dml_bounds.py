@@ -43,20 +43,28 @@ def plot_dml_contour(grid: DMLContour, *, ax: Any = None,
     if values.min() < grid.null < values.max():
         ax.contour(grid.cf_d, grid.cf_y, values, levels=[grid.null], colors="#b2182b",
                    linewidths=2, linestyles="--")
-    ax.plot([0], [0], marker="^", color="black", ms=6, clip_on=False)
-    ax.annotate(f"unadjusted {grid.estimate:.3g}", (0, 0), xytext=(4, 4),
-                textcoords="offset points", fontsize=7)
-    for label, cf_d, cf_y in points or []:
-        ax.plot([cf_d], [cf_y], marker="D", color="#b2182b", ms=5)
-        ax.annotate(label, (cf_d, cf_y), xytext=(4, 3), textcoords="offset points",
-                    fontsize=7)
+    from causal.plots._labels import place_labels
+
+    # every marker is in the legend; labels are placed clear of each other (benchmarks near
+    # the origin used to pile up there)
+    ax.plot([0], [0], marker="^", color="black", ms=6, clip_on=False, ls="none",
+            label=f"no latent confounder: the estimate, {grid.estimate:.3g}")
+    for i, (_, cf_d, cf_y) in enumerate(points or []):
+        ax.plot([cf_d], [cf_y], marker="D", color="#b2182b", ms=5, ls="none",
+                label="benchmarks: a latent confounder as strong as the covariate"
+                if i == 0 else None)
     if scenario is not None:
-        ax.plot([scenario[0]], [scenario[1]], marker="o", mfc="none", color="black", ms=6)
+        ax.plot([scenario[0]], [scenario[1]], marker="o", mfc="none", color="black", ms=6,
+                ls="none", label=f"the assumed scenario ({scenario[0]:g}, {scenario[1]:g})")
+    ax.set_xlim(grid.cf_d[0], grid.cf_d[-1])
+    ax.set_ylim(grid.cf_y[0], grid.cf_y[-1])
+    place_labels(ax, list(points or []), fontsize=7,
+                 avoid=[(0.0, 0.0)] + ([tuple(scenario)] if scenario is not None else []))
     what = "bound" if grid.value == "bound" else "one-sided confidence limit of the bound"
     ax.set_xlabel("cf_d: gain in Riesz-representer variation from the latent confounder")
     ax.set_ylabel("cf_y: share of outcome residual variation")
-    ax.set_title(f"{grid.side.capitalize()} {what} (|rho| = {abs(grid.rho):g}); "
-                 f"dashed: {grid.null:g}", fontsize=9)
-    ax.set_xlim(grid.cf_d[0], grid.cf_d[-1])
-    ax.set_ylim(grid.cf_y[0], grid.cf_y[-1])
+    ax.set_title(f"{what.capitalize()} nearest {grid.null:g} ({grid.side} bound, confounding "
+                 f"at its worst, |rho| = {abs(grid.rho):g});\nred dashed contour: where it "
+                 f"reaches {grid.null:g}", fontsize=9)
+    ax.legend(loc="upper right", fontsize=7, framealpha=0.9)
     return ax

@@ -59,6 +59,7 @@ def plot_explain_away(result: ExplainAwayResult, *, ax: Any = None) -> Any:
     d = explain_away_plot_data(result)
     x, y = d["x"], d["y"]
     filled = ax.contourf(x, y, d["mean_or"], levels=d["levels"], cmap="YlOrRd", extend="both")
+    filled.set_rasterized(True)  # the filled contours are one image in an SVG
     bar = ax.figure.colorbar(filled, ax=ax, pad=0.02)
     bar.set_label("mean adjusted OR under a true OR of 1 (geometric)", fontsize=8)
     handles = []
@@ -77,10 +78,10 @@ def plot_explain_away(result: ExplainAwayResult, *, ax: Any = None) -> Any:
                    linestyles=":")
         handles.append(Line2D([], [], color="#2166ac", lw=2, ls=":",
                               label=f"E-value curve (bounding factor = RR {d['evalue_rr']:.2f})"))
-    for name, bx, by in d["benchmarks"]:
-        ax.scatter([bx], [by], marker="D", s=28, color="#1a9850", edgecolor="black", zorder=4)
-        ax.annotate(name.replace("_baseline", ""), (bx, by), textcoords="offset points",
-                    xytext=(5, 4), fontsize=7, color="#1a4d2e")
+    for _, bx, by in d["benchmarks"]:
+        # clip_on=False: benchmarks at OR 1 sit on the axis and must not be cut in half
+        ax.scatter([bx], [by], marker="D", s=28, color="#1a9850", edgecolor="black", zorder=4,
+                   clip_on=False)
     if d["benchmarks"]:
         handles.append(Line2D([], [], marker="D", color="#1a9850", markeredgecolor="black",
                               ls="", label="covariates at their ASSUMED strength per SD"))
@@ -91,6 +92,12 @@ def plot_explain_away(result: ExplainAwayResult, *, ax: Any = None) -> Any:
     ticks = [t for t in (1, 1.5, 2, 3, 5, 8, 12, 20, 30, 50) if y.min() <= t <= y.max()]
     ax.set_yticks(ticks, [f"{t:g}" for t in ticks])
     ax.minorticks_off()
+    if d["benchmarks"]:  # labels placed clear of each other and inside the axes
+        from causal.plots._labels import place_labels
+
+        for annotation in place_labels(ax, [(name.replace("_baseline", ""), bx, by)
+                                            for name, bx, by in d["benchmarks"]], fontsize=7):
+            annotation.set_color("#1a4d2e")
     ax.set_xlabel("hidden confounder's OR with taking up support")
     ax.set_ylabel("hidden confounder's OR with recovery")
     ax.set_title(f"SIMULATED: adjusted OR with no true effect (n = {result.n}, "

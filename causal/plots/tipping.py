@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -38,8 +39,14 @@ def plot_tipping_heatmap(surface: TippingSurface, *, ax: Any = None,
     span = float(np.nanmax(np.abs(z))) or 1.0
     mesh = ax.pcolormesh(x, y, z, cmap="RdBu_r", norm=TwoSlopeNorm(0, -span, span),
                          shading="nearest")
+    mesh.set_rasterized(True)  # a pixel grid: an SVG keeps it as one image, not 10^4 cells
     colorbar = ax.figure.colorbar(mesh, ax=ax)
-    colorbar.set_label("log of the bias-adjusted RR (0 = null)")
+    # ticks in RR units (the scale of the report's tables), placed on the log scale
+    ticks = [v for v in (0.25, 0.33, 0.5, 0.67, 0.8, 1, 1.25, 1.5, 2, 3, 4)
+             if -span <= math.log(v) <= span]
+    colorbar.set_ticks([math.log(v) for v in ticks])
+    colorbar.set_ticklabels([f"{v * surface.rr_true:g}" for v in ticks])
+    colorbar.set_label("bias-adjusted risk ratio (log scale; white: the null)")
     ax.contour(x, y, z, levels=[0], colors="black", linewidths=2)
     if surface.adjusted_ci is not None:
         ax.contour(x, y, np.log(surface.adjusted_ci / surface.rr_true), levels=[0],

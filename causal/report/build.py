@@ -96,7 +96,7 @@ def build_report(analysis: Analysis | Study | str | Path, *, random_state: int =
     if sections is None and analysis.sections is not None:
         sections = analysis.sections
     built: list[Section] = []
-    for name in sections or [n for n in SECTION_MODULES if n not in study.skip]:
+    for name in sections or [n for n in SECTION_MODULES if n not in study.left_out]:
         say(name)
         module = importlib.import_module(f"causal.report.sections.{name}")
         section = build_section(module, name, analysis)  # labelled where it was subsampled
@@ -117,7 +117,7 @@ def build_report(analysis: Analysis | Study | str | Path, *, random_state: int =
     hashes.update(analysis.hashes())
     reproducibility: dict[str, Any] = {
         "study": study.name,
-        "data_source": None if study.data is None else study.data.source,
+        **({} if study.data is None else {"data_source": study.data.source}),
         **hashes,
         "random_state": analysis.random_state,
         "command": " ".join(command) if command else None,

@@ -34,23 +34,45 @@ def claim_sentence(study: Study) -> Text | None:
         return None
     from causal.report.sections.audit import reported_estimate
 
+    claim = study.claim
+    if headline.source.startswith("computed from the reported") and \
+            claim.treated is not None and claim.control is not None:
+        # the paper printed two groups, not a ratio: say so, and never call the ratio
+        # "adjusted" (matching or adjustment of the groups is the source's, the ratio is ours)
+        from causal.report.provenance import reported
+
+        def group(g: Any) -> Any:
+            text = f"{g.percent:g}%" if g.percent is not None and g.total is None else \
+                f"{g.events}/{g.total}" if g.has_counts else f"{100 * g.risk:.0f}%"
+            return reported(g.risk, g.source or "the paper", text)
+
+        return Text.of(f"The claim: {claim.label or claim.outcome}, ", group(claim.treated),
+                       f" ({claim.treated.label}) vs ", group(claim.control),
+                       f" ({claim.control.label}); the ratio of the two, ",
+                       reported_estimate(headline), ", is this report's, not the source's.")
     return Text.of(f"The claim: {headline.adjustment} " if headline.adjustment == "adjusted"
                    else "The claim: ", reported_estimate(headline), ".")
 
 
 def graph_sentence(data: dict[str, Any]) -> str:
+    # "under the study file's graph": the graph is the file's assumption, not the authors';
+    # its unmeasured nodes (some the source names, some the file's own) are listed in the
+    # graph section, not here
     if data.get("identifiable") is False:
-        latent = sorted({n for p in data.get("open_paths", []) for n in p["latent"]})
-        text = ("Design: no adjustment for measured variables identifies the effect"
-                + (f" (unmeasured {', '.join(latent)})" if latent else ""))
+        text = ("Design: under the study file's graph, no measured adjustment set identifies "
+                "the effect")
     elif data.get("published_set_valid") is False:
-        text = ("Under the study's causal graph the published adjustment set is not valid, "
-                "although a valid set of measured variables exists")
+        text = ("Under the study file's causal graph the published adjustment set is not "
+                "valid, although a valid set of measured variables exists")
+    elif data.get("published_set_valid") and not data.get("latent"):
+        # valid only because the graph declares no unmeasured confounder: say so
+        return ("Design: the study file's graph declares no unmeasured confounder, so its "
+                "adjustment set is valid by that assumption alone ([graph](#graph)).")
     else:
         return ""
     bad = [d["node"] for d in data.get("adjusted_descendants", []) if d.get("forbidden")]
     if bad:
-        text += f", and the model adjusts for {', '.join(bad)}, which support affects"
+        text += f"; the model adjusts for {', '.join(bad)}, which the treatment affects"
     return text + " ([graph](#graph))."
 
 
@@ -67,12 +89,12 @@ def headline_section(study: Study, sections: list[Section],
 
         n = family.data["n_claims"]
         sentences.append(Text.of(
-            f"{count_words(n).capitalize()} claims tested ([claims](#claims)); the claim below "
-            f"is the primary one, '{study.claim.label or study.outcome}'."))
+            f"{count_words(n).capitalize()} claims tested ([claims](#claims)); the claim below, "
+            f"'{study.claim.label or study.outcome}', is the one the study file marks primary."))
         if family.data.get("percentages_only"):
-            from causal.report.sections.claims import PERCENTAGES_ONLY
+            from causal.report.sections.claims import PERCENTAGES_ONLY_SHORT
 
-            sentences.append(Text.of(PERCENTAGES_ONLY))
+            sentences.append(Text.of(PERCENTAGES_ONLY_SHORT))
     claim = claim_sentence(study)
     if claim is not None:
         sentences.append(claim)
@@ -88,6 +110,12 @@ def headline_section(study: Study, sections: list[Section],
         sentences.append(comparison)
     for key in LEAD_ORDER:
         section = by_key.get(key)
+        if key == "estimates" and comparison is not None and section is not None:
+            # the comparison with the claim stands for the estimates; their cautions stay
+            for caution in section.data.get("cautions", []):
+                sentences.append(Text.of("On the data: ", caution,
+                                         " ([estimates](#estimates))."))
+            continue
         if key == "graph" and section is not None:
             text = graph_sentence(section.data)
             if text:
@@ -102,15 +130,18 @@ def headline_section(study: Study, sections: list[Section],
                                                   for f in failures) + "."))
     if not sentences:
         return None
-    reading = _reading(by_key.get("sensitivity"))
+    # the headline scenario's sentence already says how fragile the estimate is (and that
+    # the confounding is the study file's hypothesis), so a separate reading is added only
+    # when the scenarios gave no sentence
+    reading = "" if "sensitivity" in by_key and by_key["sensitivity"].lead else \
+        _reading(by_key.get("sensitivity"))
     closing = []
     if reading:
         closing.append(reading)
-    if any(s.simulated for s in sections):
+    if any(s.simulated and s.key not in LEAD_ORDER for s in sections):
         closing.append("Other simulations: [appendix](#appendix).")
     if "robins" in by_key:
-        closing.append("The [ROBINS-I summary](#robins) supports, not replaces, a reviewer's "
-                       "judgement.")
+        closing.append("[ROBINS-I](#robins) supports, not replaces, judgement.")
     severity = "warning" if failures or (by_key.get("sensitivity") is not None and any(
         s["tips_ci"] for s in by_key["sensitivity"].data.get("scenarios", []))) else "info"
     body = Text.of(*[part for s in sentences for part in (s, " ")],
@@ -121,6 +152,11 @@ def headline_section(study: Study, sections: list[Section],
     if question:
         blocks.append(Paragraph(f"**Question.** {question}"))
     blocks.append(Callout(body, severity))  # type: ignore[arg-type]
+    if study.data is not None and study.data.simulated and not study.appendix:
+        blocks.append(Paragraph(
+            "The teaching simulations (estimates, refutation tests and individual-data "
+            "sensitivity on SIMULATED cohorts) are left out of this evidence report; "
+            "`causal report --appendix` (or `[report] appendix = true`) adds them."))
     return Section("verdict", "Verdict", tuple(blocks),
                    {"answer": body, "sentences": sentences, "words": words(body),
                     "plain": plain(body), "points": [plain(s) for s in sentences]})
@@ -137,7 +173,8 @@ def _reading(section: Section | None) -> str:
         return ("Reading: the estimate is not robust to unmeasured confounding of the kind the "
                 "study file hypothesises.")
     if chosen["tips_ci"]:
-        return "Reading: the estimate is fragile."
+        return ("Reading: the estimate is fragile to unmeasured confounding of the kind the "
+                "study file hypothesises (its confidence interval reaches the null).")
     return ("Reading: a confounder would need to be stronger than the study file's hypothesis "
             "to move the estimate or its interval to the null.")
 

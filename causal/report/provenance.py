@@ -65,6 +65,14 @@ class Number:
         joiner = " " if self.source.startswith("[") else ", "
         return f"{self.provenance}{joiner}{self.source}"
 
+    @property
+    def marker(self) -> str:
+        """The compact marker: the provenance, with a short source tag (``reported B``)."""
+        import re
+
+        tags = re.findall(r"\[(\w{1,3})\]", self.source) if self.source.startswith("[") else []
+        return self.provenance + (f" {'/'.join(dict.fromkeys(tags))}" if tags else "")
+
     def to_dict(self) -> dict[str, Any]:
         record = {"value": float(self.value), "text": self.text,
                   "provenance": self.provenance, "source": self.source}
@@ -115,8 +123,13 @@ class Text:
         """The text without provenance tags."""
         return "".join(p.text if isinstance(p, Number) else p for p in self.parts)
 
-    def markdown(self) -> str:
-        """The text with each number's provenance in words after it: ``2.54 (reported [A])``."""
+    def markdown(self, short: bool = False) -> str:
+        """The text with each number's provenance in words after it: ``2.54 _(reported
+        [A])_``; ``short=True`` gives the compact marker ``2.54 [reported A]`` (the verdict,
+        with a legend), which pastes as plain text."""
+        if short:
+            return "".join(f"{p.text} [{p.marker}]" if isinstance(p, Number) else p
+                           for p in self.parts)
         return "".join(f"{p.text} _({p.tag})_" if isinstance(p, Number) else p
                        for p in self.parts)
 
@@ -178,7 +191,8 @@ def measured(value: float, source: str = "", text: str = "",
 
 
 _WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-          "eleven", "twelve")
+          "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+          "eighteen", "nineteen", "twenty")
 
 
 def count_words(count: int) -> str:

@@ -96,11 +96,23 @@ def _markdown_line(line: str) -> str:
     return line if _ANCHOR.fullmatch(line) else markdown_links_safe(markdown_safe(line))
 
 
+#: the legend of the verdict's compact markers
+MARKERS = ("Markers: [reported A] printed by the source (its tag); [computed] from reported "
+           "numbers; [assumed] a hypothesis of the study file; [simulated]; [measured] on real "
+           "data. Each number's full source is in its section and in report.json.")
+
+
 def _section_markdown(section: Section, level: int = 2) -> list[str]:
     title = f"SIMULATED: {section.title}" if section.simulated and "SIMULATED" not in \
         section.title else section.title
     lines = [f'<a id="{section.key}"></a>', "", f"{'#' * level} {one_line(title)}", ""]
+    verdict = section.key == "verdict"
     for block in section.blocks:
+        if verdict and isinstance(block, Callout) and isinstance(block.text, Text):
+            # the verdict pastes into a review: compact markers, with their legend
+            lines += [f"> **{_SEVERITY_LABEL[block.severity]}.** "
+                      f"{one_line(block.text.markdown(short=True))}", "", MARKERS, ""]
+            continue
         lines += [_block_markdown(block), ""]
     return lines
 
@@ -113,7 +125,7 @@ def _block_markdown(block: Any) -> str:
     if isinstance(block, BulletList):
         return "\n".join(f"- {_block_start(_md(item))}" for item in block.items)
     if isinstance(block, Table):
-        table = frame_to_markdown(block.frame, block.digits)
+        table = frame_to_markdown(readable(block.frame, block.digits), block.digits)
         return f"{table}\n\n*{_md(block.caption)}*" if block.caption else table
     if isinstance(block, Figure):
         alt = _md(block.alt or block.key).replace("[", "(").replace("]", ")")
@@ -124,6 +136,8 @@ def _block_markdown(block: Any) -> str:
 def _dict_markdown(data: dict[str, Any]) -> str:
     lines = []
     for key, value in data.items():
+        if value is None:  # e.g. no data source: say nothing rather than "None"
+            continue
         if isinstance(value, dict):
             inner = ", ".join(f"{k} {v}" for k, v in value.items())
             lines.append(one_line(f"- {key}: {inner}"))
@@ -144,19 +158,56 @@ def _inline(text: str | Text) -> str:
 
 
 def _number_html(number: Number) -> str:
-    """The number with a short coloured tag (its provenance, and a source tag such as [B]);
-    the full provenance is in the tooltip."""
-    short = number.provenance + (f" {number.source}" if number.source.startswith("[")
-                                 and len(number.source) <= 24 else "")
+    """The number with a short coloured tag (its provenance, and a source tag such as B);
+    the full provenance is in the tooltip. The tag's text is `` [computed]``, so a copied
+    sentence reads "2.57 [computed]", never "2.57computed"."""
     return (f'<span class="num {number.provenance}" title="{html.escape(number.tag)}">'
-            f'{html.escape(number.text)}<span class="prov">{html.escape(short)}</span>'
-            f"</span>")
+            f'{html.escape(number.text)}<span class="prov"> [{html.escape(number.marker)}]'
+            f"</span></span>")
+
+
+#: raw field names of the result tables, as a reader reads them
+HEADERS = {"ci_lower": "CI lower", "ci_upper": "CI upper", "std_error": "SE",
+           "p_value": "p", "bias_factor": "bias factor", "evalue_point": "E-value (estimate)",
+           "evalue_ci": "E-value (CI limit)"}
+
+
+def readable(frame: Any, digits: int) -> Any:
+    """The table as a reader sees it: readable headers, and each numeric column printed with
+    one number of decimals (enough for ``digits`` significant digits of its largest value),
+    so 0.0947 and -0.0868 sit beside 0.2196, not 0.09472 beside 0.2196; whole-number columns
+    print whole, with thousands separators."""
+    import math
+
+    import numpy as np
+    import pandas as pd
+
+    def decimals_of(values: Any) -> int:
+        finite = values[np.isfinite(values)]
+        if finite.size == 0 or np.all(finite == np.round(finite)):
+            return 0
+        top = float(np.max(np.abs(finite[finite != 0]))) if np.any(finite != 0) else 1.0
+        return min(6, max(0, digits - 1 - math.floor(math.log10(top))))
+
+    floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+    # an estimate and its interval limits print alike
+    interval = [c for c in ("estimate", "ci_lower", "ci_upper") if c in floats]
+    shared = (decimals_of(np.concatenate([frame[c].to_numpy(dtype=float) for c in interval]))
+              if interval else 0)
+    out = frame.rename(columns={c: HEADERS.get(c, c) for c in frame.columns})
+    for original in floats:
+        values = frame[original].to_numpy(dtype=float)
+        decimals = shared if original in interval else decimals_of(values)
+        out[HEADERS.get(original, original)] = [
+            "" if not np.isfinite(v) else f"{v:,.{decimals}f}" for v in values]
+    return out
 
 
 def _table_html(block: Table) -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in block.frame.columns)
+    frame = readable(block.frame, block.digits)
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     rows = []
-    for row in block.frame.itertuples(index=False):
+    for row in frame.itertuples(index=False):
         cells = "".join(f"<td>{_inline(format_number(v, block.digits))}</td>" for v in row)
         rows.append(f"<tr>{cells}</tr>")
     caption = f"<caption>{_inline(block.caption)}</caption>" if block.caption else ""
@@ -175,10 +226,26 @@ def _block_html(block: Any) -> str:
         return _table_html(block)
     if isinstance(block, Figure):
         data = base64.b64encode(block.png).decode("ascii")
-        return (f'<figure id="fig-{html.escape(block.key)}"><img src="data:image/png;base64,{data}" '
+        # shown at its drawn size (200 dpi pixels at 96 CSS px per inch); a causal graph keeps
+        # that size and scrolls sideways rather than shrink to the column's width
+        width = _png_width(block.png)
+        graph = block.key == "causal_graph"
+        style = "" if width is None else (
+            f' style="width: {round(width * 96 / 200)}px;'
+            + (' max-width: none;"' if graph else '"'))
+        return (f'<figure id="fig-{html.escape(block.key)}"'
+                + (' class="wide"' if graph else "")
+                + f'><img src="data:image/png;base64,{data}"{style} '
                 f'alt="{html.escape(block.alt or block.key)}"><figcaption>'
                 f"{_inline(block.caption)}</figcaption></figure>")
     raise TypeError(f"unknown block {type(block).__name__}")
+
+
+def _png_width(png: bytes) -> int | None:
+    """The pixel width in a PNG's header (None if the bytes are not a PNG)."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or len(png) < 24:
+        return None
+    return int.from_bytes(png[16:20], "big")
 
 
 def to_html(report: Report) -> str:

@@ -46,16 +46,21 @@ def _confounding(data: Data) -> list[str]:
                                          else "the effect is identifiable by adjustment"))
     if "evalue" in data:
         e = data["evalue"]
-        found.append(f"E-values {e['evalue_point']:.2f} (estimate) and "
-                     f"{e['evalue_ci'] or 1:.2f} (CI)")
+        limit = e.get("evalue_ci")
+        # no CI was reported: there is no E-value for a CI limit, and none is printed
+        found.append(f"E-value {e['evalue_point']:.2f} (estimate); no CI reported, so no "
+                     "E-value for a CI limit" if limit is None or limit != limit else
+                     f"E-values {e['evalue_point']:.2f} (estimate) and {limit:.2f} (CI)")
     scenarios = data.get("sensitivity", {}).get("scenarios", [])
     if scenarios:
         tipped = sum(s["tips_ci"] for s in scenarios)
         found.append(f"{tipped} of {len(scenarios)} named scenarios (hypotheses of the study "
                      f"file) bring the CI to the null")
     if "probabilistic_bias" in data:
-        found.append(f"probabilistic bias analysis: {data['probabilistic_bias']['share_tipped']:.0%}"
-                     f" of draws at or beyond the null under assumed priors")
+        pba = data["probabilistic_bias"]
+        found.append(f"probabilistic bias analysis: {pba['share_tipped_total']:.0%} of draws "
+                     f"at or beyond the null under assumed priors with random error "
+                     f"({pba['share_tipped']:.0%} with systematic error only)")
     if ("individual_sensitivity" in data and data["individual_sensitivity"].get("cases")
             and not data["individual_sensitivity"].get("simulated")):
         case = data["individual_sensitivity"]["cases"][0]
@@ -66,6 +71,12 @@ def _confounding(data: Data) -> list[str]:
                      f"systematic error mean {lead['null_mean']:.3f}, SD {lead['null_sd']:.3f}"
                      f" ({lead['scale']}); calibrated estimate {lead['calibrated']:.3g} "
                      f"({lead['calibrated_ci'][0]:.3g} to {lead['calibrated_ci'][1]:.3g})")
+    graph = data.get("graph") or {}
+    bad = [d["node"] for d in graph.get("adjusted_descendants", []) if d.get("forbidden")]
+    if bad:  # ROBINS-I signalling question 1.6: adjustment for post-intervention variables
+        found.append(f"causal graph: the model adjusts for {', '.join(bad)}, which the "
+                     f"treatment affects (post-intervention adjustment, signalling question "
+                     f"1.6)")
     if "target_trial" in data and (text := _departure(data, "assignment")):
         found.append(text)
     return found
@@ -93,6 +104,12 @@ def _classification(data: Data) -> list[str]:
     found = []
     if text := _departure(data, "treatment_strategies"):
         found.append(text)
+    if "time_ordering" in data:  # uptake classified at any time during follow-up
+        rows = data["time_ordering"]["rows"]
+        frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
+        found.append(f"SIMULATED time ordering: classifying uptake at any time during "
+                     f"therapy gives median crude ORs up to "
+                     f"{frame['crude OR: median'].max():.2f} with no true effect")
     return found
 
 
@@ -100,11 +117,6 @@ def _deviations(data: Data) -> list[str]:
     found = []
     if text := _departure(data, "causal_contrast"):
         found.append(text)
-    graph = data.get("graph", {})
-    bad = [d["node"] for d in graph.get("adjusted_descendants", []) if d.get("forbidden")]
-    if bad:
-        found.append(f"causal graph: the model adjusts for {', '.join(bad)}, which the "
-                     f"treatment affects")
     return found
 
 
@@ -115,8 +127,16 @@ def _missing(data: Data) -> list[str]:
         found.append(f"audit: {audit['problems']} problem(s) in the published numbers, e.g. a "
                      f"reported OR that no table with the reported group sizes reproduces, so "
                      f"the analysed sample may be smaller than reported")
+    for world in data.get("estimates", {}).get("worlds", []):
+        dropped = world.get("rows_dropped")
+        if dropped:  # complete-case analysis: say how many rows it lost
+            lost = sum(dropped.values())
+            read = lost + int(world["n"])
+            found.append(f"complete-case analysis: {lost:,} of {read:,} rows ({lost / read:.0%})"
+                         f" dropped for a missing value; unbiased only if missingness does "
+                         f"not depend on the outcome given the treatment and covariates")
     if "selection_bias" in data:
-        found.append("selection-bias bounds: who lacks end-of-treatment scores is not reported")
+        found.append("selection-bias bounds: " + data["selection_bias"]["analysed"])
     found += _imputed(data)
     return found
 
@@ -153,6 +173,10 @@ def _outcomes(data: Data) -> list[str]:
 
 def _reported(data: Data) -> list[str]:
     found = []
+    family = data.get("claims")
+    if family is not None:  # several outcomes or subgroups: the room for selective reporting
+        found.append(f"{family['n_claims']} outcomes or subgroups reported; the study file, "
+                     f"not the source, marks one primary")
     claim = data.get("claim", {})
     estimates = claim.get("estimates", [])
     if len(estimates) > 1:
@@ -171,7 +195,8 @@ SHORT = {"graph": "causal graph", "evalue": "E-values", "sensitivity": "named sc
          "multi_bias": "multi-bias", "probabilistic_bias": "probabilistic bias analysis",
          "individual_sensitivity": "individual-data sensitivity", "target_trial":
              "target trial", "selection_bias": "selection bias", "time_ordering":
-             "time ordering", "audit": "audit", "claim": "the claim", "randomised":
+             "time ordering", "audit": "audit", "claim": "the claim", "claims": "the claims",
+         "estimates": "estimates", "randomised":
              "randomised evidence", "negative_controls": "negative controls"}
 
 
@@ -183,11 +208,22 @@ DOMAINS: tuple[tuple[str, tuple[str, ...], Callable[[Data], list[str]]], ...] = 
     ("Selection of participants", ("selection_bias", "target_trial", "time_ordering"),
      _selection),
     ("Classification of interventions", ("target_trial", "time_ordering"), _classification),
-    ("Deviations from intended interventions", ("target_trial", "graph"), _deviations),
-    ("Missing data", ("audit", "selection_bias", "estimates:missing_data"), _missing),
+    ("Deviations from intended interventions", ("target_trial",), _deviations),
+    ("Missing data", ("audit", "selection_bias", "estimates:missing_data",
+                      "estimates:rows_dropped"), _missing),
     ("Measurement of outcomes", ("multi_bias", "target_trial"), _outcomes),
-    ("Selection of the reported result", ("claim", "audit"), _reported),
+    ("Selection of the reported result", ("claims", "claim", "audit"), _reported),
 )
+
+
+def _holds(data: Data, key: str) -> bool:
+    """``"section:part"``: the section speaks to the domain only when its data hold the part
+    (``rows_dropped``: rows a complete-case analysis dropped, in any of its data sets)."""
+    section, part = key.split(":")
+    value = data.get(section, {})
+    if part == "rows_dropped":
+        return any(w.get("rows_dropped") for w in value.get("worlds", []))
+    return bool(value.get(part))
 
 
 def robins_section(sections: list[Section]) -> Section | None:
@@ -198,13 +234,14 @@ def robins_section(sections: list[Section]) -> Section | None:
     rows = []
     for domain, keys, finder in DOMAINS:
         # "section:part": the section speaks to the domain only when its data hold the part
-        present = [k for k in keys if k in data or (":" in k and data.get(
-            k.split(":")[0], {}).get(k.split(":")[1]))]
+        present = list(dict.fromkeys(
+            k.split(":")[0] for k in keys if k in data or (":" in k and _holds(data, k))))
         findings = finder(data) if present else []
+        # a domain lists its analyses only when they found something: never an analysis
+        # beside "nothing in this report speaks to it"
         rows.append({"domain (ROBINS-I)": domain,
                      "analyses in this report": "; ".join(
-                         f"[{titles[k.split(':')[0]]}](#{k.split(':')[0]})"
-                         for k in present) or "none",
+                         f"[{titles[k]}](#{k})" for k in present) if findings else "none",
                      "what they found": "; ".join(findings) or
                      "nothing in this report speaks to it"})
     if all(r["analyses in this report"] == "none" for r in rows):
@@ -217,12 +254,12 @@ def robins_section(sections: list[Section]) -> Section | None:
         Table(frame, caption="Risk-of-bias domains (Sterne et al. 2016, BMJ 355:i4919) and "
                              "the evidence in this report."),
         Paragraph("Domains with 'nothing in this report speaks to it' are not thereby at low "
-                  "risk: the paper itself, not this report, must be read for them."),
+                  "risk: the study itself, not this report, must be read for them."),
     ]
     if "randomised" in data:
         blocks.append(Paragraph(
             "Outside the ROBINS-I domains, the [randomised evidence](#randomised) is context for "
-            "triangulation: trials of employment support measured work outcomes, not recovery "
-            "in this population."))
+            "triangulation; its caveats (other outcomes, other populations) are in that "
+            "section."))
     return Section("robins", "Risk of bias by domain (ROBINS-I)", tuple(blocks),
                    {"domains": frame})

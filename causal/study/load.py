@@ -141,6 +141,7 @@ def parse_study(raw: dict[str, Any], path: Path | None, *, frame: Any = None,
         heterogeneity=options.get("heterogeneity")
         or heterogeneity.parse(raw.get("heterogeneity"), where, covariates),
         skip=report.parse(raw.get("report"), where),
+        appendix=report.parse_appendix(raw.get("report"), where),
         randomised_evidence=randomised_evidence.parse(raw.get("randomised_evidence"), where),
         probabilistic_bias=probabilistic_bias.parse(raw.get("probabilistic_bias"), where),
         time_ordering=time_ordering.parse(raw.get("time_ordering"), where),

@@ -26,6 +26,12 @@ from causal.study.target_trial import TargetTrial
 from causal.study.values.evidence import EvidenceEntry
 from causal.study.values.scenario_basis import ScenarioBenchmarks
 
+#: report sections that, on SIMULATED data, only teach what the design can detect (the
+#: estimates, refutations, heterogeneity and individual-data sensitivity of simulated cohorts):
+#: written only with ``[report] appendix = true`` or ``causal report --appendix``
+APPENDIX_SECTIONS = ("estimates", "heterogeneity", "refutations", "individual_sensitivity",
+                     "dml_sensitivity")
+
 
 @dataclass(frozen=True)
 class Study:
@@ -57,6 +63,8 @@ class Study:
     heterogeneity: HeterogeneitySpec | None = None
     #: report sections not to run (``[report] skip``)
     skip: tuple[str, ...] = ()
+    #: ``[report] appendix``: with SIMULATED data, also run the teaching appendix
+    appendix: bool = False
     #: tables of the report's further analyses (each parsed by its table module)
     randomised_evidence: tuple[EvidenceEntry, ...] = ()
     probabilistic_bias: ProbabilisticBiasSpec | None = None
@@ -86,6 +94,15 @@ class Study:
     @property
     def outcome(self) -> str:
         return self.info.outcome
+
+    @property
+    def left_out(self) -> tuple[str, ...]:
+        """Report sections not run: ``[report] skip``, and, for a study on SIMULATED data
+        without ``[report] appendix = true``, the teaching appendix
+        (:data:`APPENDIX_SECTIONS`)."""
+        teaching = (APPENDIX_SECTIONS if self.data is not None and self.data.simulated
+                    and not self.appendix else ())
+        return tuple(dict.fromkeys((*self.skip, *teaching)))
 
     @property
     def where(self) -> str:

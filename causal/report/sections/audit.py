@@ -65,12 +65,12 @@ def short_problem(claim: PublishedClaim, group: tuple[Finding, ...], counts_sour
     value = counts.details["computed_estimate"]
     text = Text.of(f"'{estimate.label}' {estimate.measure} ",
                    reported(estimate.value, estimate.source, f"{estimate.estimate}"),
-                   " cannot come from the reported counts (they give ",
+                   " cannot come from the counts (crude ",
                    computed(value, "from the counts", f"{value:.2f}"), ")")
     if tables is not None and not tables.details.get("reproducing_tables"):
         total = t.total + c.total
-        text += Text.of("; the analysed sample may have been smaller than ",
-                        reported(total, counts_source, str(total)))
+        text += Text.of("; the model may have used fewer than ",
+                        reported(total, counts_source, str(total)), " clients")
     return text
 
 
@@ -85,7 +85,7 @@ def verdict_text(claim: PublishedClaim, result: AuditResult, source: str) -> tup
     first = problem_text(claim, problems[0], source)
     glance = Text.of(f"Audit: {count_words(count)} {noun} in the published numbers: ", first,
                      ".")
-    lead = Text.of("Numbers: ", short_problem(claim, problems[0], source),
+    lead = Text.of("Audit: ", short_problem(claim, problems[0], source),
                    f"{'' if count == 1 else f' ({count_words(count)} problems in all)'}"
                    " ([audit](#audit)).")
     return glance, lead

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from causal.report.model import BulletList, Callout, Paragraph, Section, Table
+from causal.report.provenance import Text, computed, count_words
 from causal.sensitivity.evalues.claim import claim_evalue
 from causal.sensitivity.evalues.group_sizes import sizes_for_printed
 
@@ -29,8 +30,15 @@ PERCENTAGES_ONLY = (
     "whether any difference is more than chance, give no E-value for a confidence limit, and "
     "cannot be checked against counts.")
 
+#: the same in one short sentence, for the verdict
+PERCENTAGES_ONLY_SHORT = (
+    "Percentages without group sizes give each difference's direction, size and point "
+    "E-value, but no CI, p-value or check against counts.")
+
 
 def _direction(claim: Any, rr: float) -> str:
+    if claim.source_says:  # the source's own reading outranks the sign of the difference
+        return f"the source: {claim.source_says}"
     if rr == 1:
         return "no difference"
     higher = rr > 1
@@ -108,18 +116,39 @@ def build(analysis: Analysis) -> Section | None:
             for r in rows if r["sizes_sentence"])))
     favour = sum(r["direction"].startswith("favours") for r in rows)
     against = sum(r["direction"].startswith("against") for r in rows)
+    null = sum(r["direction"].startswith("the source:") for r in rows)
+    undirected = k - favour - against - null
     evalues = [r["evalue_point"] for r in rows if r["evalue_point"] is not None]
-    verdict = f"{k} claim{'s' if k != 1 else ''} tested"
-    if favour or against:
-        verdict += f": {favour} favour the treatment and {against} go against it"
+    # counts of the report's own rows in words; E-values and group sizes tagged as computed
+    verdict = Text.of(f"{count_words(k).capitalize()} claim{'s' if k != 1 else ''} tested")
+    if favour or against or null:
+        parts = [f"{count_words(favour)} favour the treatment",
+                 f"{count_words(against)} go against it"]
+        if null:
+            parts.append(f"{count_words(null)} the source itself calls no impact or not "
+                         f"significant")
+        if undirected:
+            parts.append(f"{count_words(undirected)} with no stated better direction")
+        verdict += Text.of(": " + ", ".join(parts[:-1]) + " and " + parts[-1]
+                           + " (directions judged against the benefit the study file states)")
+    source = "E-value of a risk ratio computed from the printed percentages"
     if evalues:
-        verdict += (f"; point E-values from {min(evalues):.2f} to {max(evalues):.2f}"
-                    if len(evalues) > 1 else f"; point E-value {evalues[0]:.2f}")
+        low, high = min(evalues), max(evalues)
+        verdict += (Text.of("; point E-values from ", computed(low, source, f"{low:.2f}"),
+                            " to ", computed(high, source, f"{high:.2f}"))
+                    if len(evalues) > 1 else
+                    Text.of("; point E-value ", computed(low, source, f"{low:.2f}")))
     if sizes_missing:
         sized = [r["sizes_needed"]["printed"] for r in rows if r["sizes_needed"]]
-        verdict += (f"; no group sizes are printed, so no confidence interval: the differences "
-                    f"would need about {min(sized):,} to {max(sized):,} per group to exclude "
-                    f"zero" if sized else "; no group sizes are printed")
+        how = "equal group sizes at which the Wald interval of the difference excludes zero"
+        verdict += (Text.of("; no group sizes are printed, so no confidence interval: the "
+                            "differences would need about ",
+                            computed(min(sized), how, f"{min(sized):,}"), " to ",
+                            computed(max(sized), how, f"{max(sized):,}"),
+                            " per group to exclude zero") if sized
+                    else Text.of("; no group sizes are printed"))
     return Section("claims", "The claims, one by one", tuple(blocks),
-                   {"n_claims": k, "percentages_only": sizes_missing, "claims": rows},
+                   {"n_claims": k, "percentages_only": sizes_missing, "claims": rows,
+                    "favour": favour, "against": against, "source_null": null,
+                    "undirected": undirected},
                    verdict=verdict + ".")

@@ -88,14 +88,18 @@ def _sentence(label: str, run: Any, simulated: bool, unit: str | None = None,
     return Text.of(*parts)
 
 
-def _figure(key: str, run: Any, caption: str) -> Figure:
+def _figure(key: str, run: Any, caption: str, simulated: bool = False) -> Figure:
     from causal.plots.dml_bounds import dml_contour_points, plot_dml_contour
 
     r = run.result
     figure, ax = new_figure(6.4, 5.2)
     plot_dml_contour(r.contour(), ax=ax, points=dml_contour_points(r),
                      scenario=(r.cf_d, r.cf_y))
-    return Figure(key, caption, figure_bytes(figure), alt="DML sensitivity contour plot")
+    if simulated:
+        from causal.plots._figure import stamp_simulated
+
+        stamp_simulated(figure)
+    return Figure(key, caption, figure_bytes(figure), figure_bytes(figure, "svg"), alt="DML sensitivity contour plot")
 
 
 def build(analysis: Analysis) -> Section | None:
@@ -165,7 +169,7 @@ def build(analysis: Analysis) -> Section | None:
             f"dml_sensitivity_contour_{i + 1}", run,
             f"{label}: the bound nearest {run.result.null:g} over cf_d (x) and cf_y (y), "
             f"|rho| = 1; red dashed: {run.result.null:g}; diamonds: benchmarks; circle: the "
-            f"assumed scenario 0.03, 0.03."))
+            f"assumed scenario 0.03, 0.03.", simulated))
     prefix = ("On one SIMULATED cohort per world (single draws): " if simulated else
               "Individual data: ")
     unit = outcome_unit(analysis.study)

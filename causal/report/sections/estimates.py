@@ -8,7 +8,8 @@ next to the published answers.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -79,7 +80,17 @@ def _judged(table: pd.DataFrame, result, truth: float | None) -> pd.DataFrame:
     return table
 
 
-def _figures(result, key: str, label: str) -> list[Figure]:
+def _bytes(figure: Any, simulated: bool) -> tuple[bytes, bytes]:
+    """The PNG and SVG of ``figure``, stamped SIMULATED on the image when its data are
+    simulated."""
+    from causal.plots._figure import stamp_simulated
+
+    if simulated:
+        stamp_simulated(figure)
+    return figure_bytes(figure), figure_bytes(figure, "svg")
+
+
+def _figures(result, key: str, label: str, simulated: bool = False) -> list[Figure]:
     from causal.plots.estimate import plot_forest, plot_love, plot_overlap
 
     figures = []
@@ -101,18 +112,18 @@ def _figures(result, key: str, label: str) -> list[Figure]:
             title += f"\n(red dashed line: the true conditional OR, {truth:g})"
         ax.set_title(title, fontsize=10)
         figures.append(Figure(f"estimates_forest_{name}_{key}",
-                              f"Estimates and 95% CIs, {label}.", figure_bytes(figure),
+                              f"Estimates and 95% CIs, {label}.", *_bytes(figure, simulated),
                               alt=f"forest plot {label}"))
     weighted = next((e for e in shown if e.method == "IPW"), None)
     if weighted is not None:
         figure, ax = new_figure(6.4, 3.6)
         plot_overlap(weighted, ax=ax)
         figures.append(Figure(f"estimates_overlap_{key}", f"Propensity-score overlap, {label}.",
-                              figure_bytes(figure), alt=f"overlap {label}"))
+                              *_bytes(figure, simulated), alt=f"overlap {label}"))
         figure, ax = new_figure(6.4, 0.3 * len(weighted.diagnostics["balance"]) + 1.6)
         plot_love(weighted, ax=ax)
         figures.append(Figure(f"estimates_love_{key}", f"Covariate balance before and after "
-                              f"inverse probability weighting, {label}.", figure_bytes(figure),
+                              f"inverse probability weighting, {label}.", *_bytes(figure, simulated),
                               alt=f"love plot {label}"))
     return figures
 
@@ -125,6 +136,9 @@ def build(analysis: Analysis) -> Section | None:
     blocks: list = []
     data: dict = {"simulated": spec.simulated, "worlds": []}
     verdicts: list[Text] = []
+    #: warnings of the real data's estimates the verdict keeps even when it quotes no
+    #: estimates (poor overlap, a complete-case loss)
+    cautions: list[Text] = []
     truth = analysis.benchmark_truth
     worlds_by_name = {w.name: w for w in analysis.study.worlds} if spec.simulated else {}
     unit = outcome_unit(analysis.study)
@@ -132,9 +146,12 @@ def build(analysis: Analysis) -> Section | None:
     if isinstance(truth, Failure):
         blocks.append(Callout(truth.sentence(), "warning"))
         truth = None
+    truth_se = analysis.extras.get("benchmark_se")
     if truth is not None:
+        se_text = "" if truth_se is None else f" (SE {truth_se:,.0f})"
         blocks.append(Callout(f"The experimental benchmark ([data.benchmark], randomised "
-                              f"controls) gives an effect of {truth:,.2f}: the truth the "
+                              f"controls) gives an effect of {truth:,.2f}{se_text}: the "
+                              f"experiment's estimate, with its own sampling error, that the "
                               f"observational estimates below are judged against.", "info"))
     for index, computed in enumerate(analysis.worlds):
         world = computed.world
@@ -149,8 +166,10 @@ def build(analysis: Analysis) -> Section | None:
         if world:
             true_or = result.truth.get("true_conditional_odds_ratio")
             blocks.append(Paragraph(
-                f"**World '{world}' (SIMULATED).** {result.description}. The true conditional "
-                f"OR of support is {true_or:g}; motivation is latent and not adjusted for."))
+                f"**World '{world}' (SIMULATED).** {result.description.rstrip('.')}. The true "
+                f"conditional OR of the treatment is {true_or:g}"
+                + (f"; {', '.join(spec.latent)} latent and not adjusted for." if spec.latent
+                   else ".")))
         else:
             blocks.append(Paragraph(f"**Data.** {result.description}."))
             imputing = getattr(result, "imputed", None) is not None
@@ -203,7 +222,7 @@ def build(analysis: Analysis) -> Section | None:
                 "The study declares the treatment randomised ([design] randomised = true): "
                 "the crude (unadjusted) contrast is the design-based estimate; the adjusted "
                 "estimates estimate the same effect and adjust only for precision.", "info"))
-        blocks.extend(_figures(result, key, label))
+        blocks.extend(_figures(result, key, label, spec.simulated))
         fitted = [e for e in result.estimates if not isinstance(e, NotEstimable)]
         failed = [e for e in result.estimates if isinstance(e, NotEstimable)]
         for e in failed:
@@ -271,12 +290,39 @@ def build(analysis: Analysis) -> Section | None:
                 text += Text.of(*pieces)
             if truth is not None:
                 covered = int((table["CI covers the experimental truth"] == "yes").sum())
-                text += Text.of("; the experimental truth is ",
-                                measured(truth, "the randomised experiment",
+                # the experiment's answer is an estimate (with SE), not a known truth
+                text += Text.of("; the experiment's estimate is ",
+                                measured(truth, "the randomised experiment's difference in "
+                                         "means" + ("" if truth_se is None else
+                                                    f", SE {truth_se:,.0f}"),
                                          amount(truth, unit)),
                                 f", and {count_words(covered)} of {count_words(len(table))} "
                                 "estimators' intervals "
                                 "cover it")
+            separated = [(e, w) for e in fitted for w in e.warnings if "separates" in w]
+            if separated:  # a poor-overlap warning belongs in the verdict, not only in a row
+                methods = list(dict.fromkeys(e.method for e, _ in separated))
+                found = re.search(r"([\d.]+)% of scores lie outside", separated[0][1])
+                share = None if found is None else float(found.group(1))
+                caution = Text.of("poor overlap: ",
+                                  *((measured(share / 100, source, f"{share:g}%"),
+                                     " of propensity scores extreme (")
+                                    if share is not None else ("extreme propensity scores (",)),
+                                  ", ".join(methods[:-1]) + (" and " if len(methods) > 1
+                                                             else "") + methods[-1] + ")")
+                text += Text.of("; ", caution)
+                cautions.append(caution)
+            if result.dropped:  # a complete-case loss belongs in the verdict
+                lost = sum(result.dropped.values())
+                read = lost + result.n
+                caution = Text.of("complete cases only: ",
+                                  measured(lost, "rows dropped for a missing value",
+                                           f"{lost:,}"), " of ",
+                                  measured(read, "rows read", f"{read:,}"), " rows (",
+                                  measured(lost / read, "share dropped", f"{lost / read:.0%}"),
+                                  ") dropped for a missing value")
+                text += Text.of("; ", caution)
+                cautions.append(caution)
             verdicts.append(text)
         if failed:
             names = ", ".join(f"{e.method} {e.measure.upper()}" for e in failed)
@@ -292,6 +338,7 @@ def build(analysis: Analysis) -> Section | None:
         joined += ["; " if joined else "", text]
     verdict = Text.of("Estimates on one SIMULATED cohort per world (single draws): "
                       if spec.simulated else "Estimates on the data: ", *joined, ".")
+    data["cautions"] = cautions
     return Section("estimates", "Estimates from individual-level data", tuple(blocks), data,
                    verdict=verdict, simulated=spec.simulated,
                    lead="" if spec.simulated else Text.of(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from causal.analysis.failure import Failure
@@ -49,7 +50,7 @@ def build(analysis: Analysis) -> Section | None:
         Figure("evalue_curve", "Every pair of confounder–treatment and confounder–outcome risk "
                "ratios on or above the solid curve could explain away the estimate; on or above "
                "the dashed curve, the confidence limit. The dot marks the E-value.",
-               figure_bytes(figure), alt="E-value bias plot"),
+               figure_bytes(figure), figure_bytes(figure, "svg"), alt="E-value bias plot"),
     ]
     prevalence = analysis.study.claim.prevalence
     if prevalence is not None and headline.measure == "OR":
@@ -58,6 +59,32 @@ def build(analysis: Analysis) -> Section | None:
             f"risk ratio would overstate the E-value; the square-root conversion is used."
             if not is_rare_outcome(prevalence) else
             f"The outcome is rare ({prevalence:.0%} overall), so OR ≈ RR."))
+    zhang_yu = analysis.extras.get("claim_zhang_yu")
+    crude = analysis.extras.get("claim_crude")
+    if zhang_yu is not None and prevalence is not None and not is_rare_outcome(prevalence):
+        rr = zhang_yu.measure
+        ci_text = "" if rr.ci is None else f" (CI {rr.ci[0]:.2f}–{rr.ci[1]:.2f})"
+        sqrt_text = f"RR {result.rr_point:.2f}"
+        conservative = zhang_yu.point >= result.point
+        blocks.append(Paragraph(
+            f"One scale throughout: every bias analysis in this report works on the risk-ratio "
+            f"scale with RR ~ sqrt(OR) ({sqrt_text}); ORs elsewhere are that conversion undone. "
+            f"The square root is {'conservative' if conservative else 'not conservative'} "
+            f"here: with the control risk {analysis.study.claim.control_risk:.0%}, the Zhang & "
+            f"Yu (1998) conversion OR / (1 - p0 + p0 OR) gives RR {rr.estimate:.2f}{ci_text} "
+            f"and E-values {zhang_yu.point:.2f}"
+            + (f" / {zhang_yu.ci:.2f}" if zhang_yu.ci is not None else "")
+            + " (approximate for an adjusted OR; McNutt et al. 2003)."))
+    estimates = analysis.study.claim.estimates
+    if crude is not None and headline.measure == "OR" and len(estimates) > 0:
+        moved = ", ".join(f"{e.label} {e.estimate:g}" for e in estimates)
+        blocks.append(Paragraph(
+            f"What the measured covariates did: crude OR {crude.estimate:.2f} from the "
+            f"reported counts; {moved} (as reported). Adjustment moved the estimate little, "
+            f"which says nothing about the unmeasured confounders the E-value is about."
+            if all(abs(math.log(e.value / crude.estimate)) < math.log(1.25) for e in estimates)
+            else f"What the measured covariates did: crude OR {crude.estimate:.2f} from the "
+                 f"reported counts; {moved} (as reported)."))
     for note in result.notes:
         blocks.append(Callout(note, "warning"))
     clustered = analysis.extras.get("claim_clustering")
@@ -75,6 +102,10 @@ def build(analysis: Analysis) -> Section | None:
             "rr_ci": None if result.rr_ci is None else list(result.rr_ci),
             "evalue_point": result.point, "evalue_ci": result.ci,
             "ci_limit_used": result.ci_limit_used, "true": result.true}
+    if zhang_yu is not None:
+        data["zhang_yu"] = {"rr": zhang_yu.measure.estimate, "evalue_point": zhang_yu.point,
+                            "evalue_ci": zhang_yu.ci,
+                            "control_risk": analysis.study.claim.control_risk}
     if clustered is not None and not isinstance(clustered, Failure):
         data["clustering_assumed"] = [
             {"icc": r.icc, "mean_cluster_size": r.mean_cluster_size,

@@ -125,6 +125,9 @@ def build(analysis: Analysis) -> Section | None:
         return None
     figure, ax = new_figure(6.6, 5.2)
     plot_explain_away(result, ax=ax)
+    from causal.plots._figure import stamp_simulated
+
+    stamp_simulated(figure)  # cohorts under a null effect: simulated data
     paragraph, verdict = answer(result)
     feasible = arms_feasibility(analysis.study, result.uptake_ors, result.recovery_ors,
                                 result.prevalence)
@@ -141,7 +144,7 @@ def build(analysis: Analysis) -> Section | None:
                f"reported OR on the risk-ratio scale ({result.evalue_rr:.2f} = sqrt(OR), common "
                "outcome); diamonds: a binary confounder as strong per SD as the study file ASSUMES "
                "measured covariates to be in the simulated world (assumed, not measured).",
-               figure_bytes(figure), alt="contour plot of the simulated adjusted OR"),
+               figure_bytes(figure), figure_bytes(figure, "svg"), alt="contour plot of the simulated adjusted OR"),
         Table(key_cells(result), caption="SIMULATED: cells with equal confounder ORs "
                                          f"(prevalence {result.prevalence:g}, "
                                          f"{result.replicates} replicates each).", digits=3),
@@ -160,24 +163,42 @@ def build(analysis: Analysis) -> Section | None:
                               for name, values in result.benchmarks.items()},
                "cells": result.to_frame().replace({np.nan: None}).to_dict(orient="records")}
     return Section("explain_away", "Could self-selection alone produce the reported OR? "
-                   "(simulation)", tuple(blocks), payload, verdict=verdict_text(result),
-                   simulated=True)
+                   "(simulation)", tuple(blocks), payload,
+                   verdict=verdict_text(result, _calibrated(analysis.study)), simulated=True)
 
 
-def verdict_text(result: ExplainAwayResult) -> Text:
-    """The at-a-glance line with each number tagged."""
+def _calibrated(study) -> object | None:
+    """The world calibrated to reproduce the reported OR with no effect (a continuous
+    motivation), if the study file declares one."""
+    return next((w for w in study.worlds if w.calibration and w.true_odds_ratio == 1), None)
+
+
+def verdict_text(result: ExplainAwayResult, calibrated=None) -> Text:
+    """The at-a-glance line with each number tagged. The binary confounder's ORs are odds
+    ratios for the presence of a factor, not risk ratios: they are not comparable with the
+    E-value, and the line says so; the calibrated world's OR per SD is given beside them."""
     cross = result.diagonal_crossing("mean")
     per_cell = f"mean of {result.replicates} draws per cell"
     reported = reported_number(result.reported_or)
     if np.isfinite(cross):
-        return Text.of("SIMULATED, with no true effect: a hidden binary confounder present in ",
+        text = Text.of("SIMULATED, with no true effect: a hidden binary confounder present in ",
                        assumed(result.prevalence, "the grid's assumption",
                                f"{result.prevalence:.0%}"),
                        " of clients needs ORs of about ",
                        simulated(cross, per_cell, f"{cross:.1f}"),
                        " with both uptake and recovery for a simulated study of this size to "
                        "report ", reported, f" on average (matching mode '{result.margins}': "
-                       f"{MODE_WORDS.get(result.margins, result.margins)}).")
+                       f"{MODE_WORDS.get(result.margins, result.margins)}); these are odds "
+                       "ratios of a binary factor, not comparable with the E-value (a "
+                       "risk-ratio bound)")
+        if calibrated is not None:
+            value = calibrated.motivation_uptake_odds_ratio
+            text += Text.of(f". The calibrated world '{calibrated.name}' needs a continuous "
+                            "motivation with OR ",
+                            simulated(value, "calibrated on simulated cohorts, study file: "
+                                      + calibrated.calibration.split(":")[0], f"{value:.2f}"),
+                            " per SD for both uptake and recovery")
+        return text + "."
     top = result.mean_or[-1, -1]
     return Text.of("SIMULATED: no hidden binary confounder on the grid makes a null effect report ",
                    reported, " on average (strongest cell: ",

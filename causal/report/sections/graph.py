@@ -64,9 +64,9 @@ def verdict(graph: CausalGraph, ident: Identification, check: AdjustmentCheck | 
     """The section's one-line verdict, from the graph alone."""
     source = graph.name
     if check is None:
-        head = f"Under the graph {source}, no adjustment set was published to judge"
+        head = f"Under the study file's graph {source}, no adjustment set was published to judge"
     elif check.valid:
-        return (f"Under the graph {source}, the published adjustment set is valid: it blocks "
+        return (f"Under the study file's graph {source}, the published adjustment set is valid: it blocks "
                 f"every back-door path and adjusts for no descendant of the exposure.")
     else:
         problems = []
@@ -85,7 +85,7 @@ def verdict(graph: CausalGraph, ident: Identification, check: AdjustmentCheck | 
                             f"{_names(list(check.open_latent), graph, False)}")
         elif check.open_paths:
             problems.append(f"{len(check.open_paths)} non-causal path(s) stay open")
-        head = (f"Under the graph {source}, the published adjustment set is not valid: "
+        head = (f"Under the study file's graph {source}, the published adjustment set is not valid: "
                 + "; ".join(problems))
     tail = ("; no set of measured variables identifies the effect" if not ident.identifiable
             else f"; a valid set exists, e.g. {{{', '.join(ident.minimal_sets[0])}}}")
@@ -111,7 +111,10 @@ def build(analysis: Analysis) -> Section | None:
     figure = dag_figure(graph, adjustment=covariates,
                         highlight_edges=check.path_edges() if check else ())
     blocks: list = [Paragraph(
-        f"The study declares its causal assumptions in {file}: {len(graph.nodes)} variables, "
+        f"The causal assumptions are the study file's, drawn in {file} ("
+        + ("its reading of the source, not a graph the authors published"
+           if analysis.study.has_claim else "the analyst's assumptions, not estimated from "
+           "the data") + f"): {len(graph.nodes)} variables, "
         f"{len(graph.edges)} arrows, with exposure {graph.exposure} and outcome "
         f"{graph.outcome}. Unmeasured: "
         f"{_names(list(graph.latent_in_order), graph) if graph.latent else 'none'}. "
@@ -123,7 +126,9 @@ def build(analysis: Analysis) -> Section | None:
     severity = "info" if check is None else "ok" if check.valid else "error"
     blocks.append(Callout(line, severity))
     if check is not None and not check.valid:
-        blocks.append(Paragraph("Why the published set (" + ", ".join(covariates) + ") fails:"))
+        blocks.append(Paragraph("Why the published set fails, as the study file lists it ("
+                                + ", ".join(covariates) + "; the study file's reading of the "
+                                "covariates the source names):"))
         items = descendant_sentence(check, graph)
         items += [f"Open {p.kind} path: {p}" + (f" (through unmeasured {', '.join(p.latent)})"
                                                   if p.latent else "")
@@ -141,9 +146,11 @@ def build(analysis: Analysis) -> Section | None:
             "adjusting for every measured cause that is not affected by the exposure ("
             + ", ".join(ident.candidate) + ") leaves "
             + f"{len(residual.open_paths)} back-door path(s) open through unmeasured "
-            + _names(list(residual.open_latent), graph) + ". Covariate adjustment cannot "
-            "remove this bias; sensitivity analysis can say how large it would have to be, and "
-            "negative controls ([negative_controls]) can measure it."))
+            + _names(list(residual.open_latent), graph) + ". Adjusting for measured "
+            "covariates cannot remove this bias. Sensitivity analysis (below) says how strong "
+            "it would have to be; removing it needs other evidence or another design "
+            "(measuring the confounders, negative controls, an instrument, a randomised "
+            "comparison)."))
     blocks.append(Figure("causal_graph", f"The causal graph {file}. Dashed: unmeasured (latent) "
                          "variables and their arrows. Green, double border: the published "
                          "adjustment set. Red arrows: on a non-causal path left open by it.",

@@ -60,13 +60,17 @@ def build(analysis: Analysis) -> Section | None:
     blocks.extend(Paragraph(f"Note: {note}.") for note in result.notes)
     figure, ax = new_figure()
     plot_effect_heterogeneity(result, ax=ax)
+    if result.simulated:
+        from causal.plots._figure import stamp_simulated
+
+        stamp_simulated(figure)
     first = result.modifiers[0]
     blocks.append(Figure(
         "heterogeneity_" + first,
         f"Estimated effect of {result.treatment} against {first} with its pointwise "
         f"{100 * (1 - result.alpha):g}% confidence band (other modifiers at their means or "
         f"modes){'; simulated data' if result.simulated else ''}.",
-        figure_bytes(figure), alt=f"effect of {result.treatment} by {first}"))
+        figure_bytes(figure), figure_bytes(figure, "svg"), alt=f"effect of {result.treatment} by {first}"))
     return Section(key="heterogeneity", title="Does the effect vary between clients?",
                    blocks=tuple(blocks),
                    data={"summary": result.summary(), "sentence": result.sentence(),

@@ -58,7 +58,7 @@ def _row(label: str, r: Any, bench_label: str, unit: str | None = None) -> dict[
                                    f"{reg.short_name} {reg.estimate:.3g} "
                                    f"({_ci_text(*reg.ci)})"),
         "E-value (point / CI)": f"{ev.point:.2f} / {ev.ci:.2f}" if ev.ci is not None
-        else f"{ev.point:.2f} / 1",
+        else f"{ev.point:.2f} / no CI",
         f"{ovb.model} estimate (SE)": (f"{amount(ovb.estimate, u)} "
                                        f"({amount(ovb.std_error, u)})"),
         "RV_q": ovb.rv_q,
@@ -72,7 +72,7 @@ def _row(label: str, r: Any, bench_label: str, unit: str | None = None) -> dict[
     }
 
 
-def _figure(key: str, r: Any, caption: str) -> Figure:
+def _figure(key: str, r: Any, caption: str, simulated: bool = False) -> Figure:
     from causal.plots.ovb import plot_ovb_contour
 
     figure, ax = new_figure()
@@ -82,7 +82,11 @@ def _figure(key: str, r: Any, caption: str) -> Figure:
                        r.latent[2]))
     grid = r.ovb.contour()
     plot_ovb_contour(grid, ax=ax, points=points)
-    return Figure(key, caption, figure_bytes(figure), alt="OVB contour plot")
+    if simulated:
+        from causal.plots._figure import stamp_simulated
+
+        stamp_simulated(figure)
+    return Figure(key, caption, figure_bytes(figure), figure_bytes(figure, "svg"), alt="OVB contour plot")
 
 
 def _gamma_text(ros: Any) -> str:
@@ -254,7 +258,7 @@ def build(analysis: Analysis) -> Section | None:
                    f"diamonds: confounders k times as strong as {bench}"
                    + ("; the simulated latent confounder's true position is marked too."
                       if r.latent is not None else "."))
-        blocks.append(_figure(f"individual_ovb_contour_{i + 1}", r, caption))
+        blocks.append(_figure(f"individual_ovb_contour_{i + 1}", r, caption, simulated))
     verdict = _verdict(cases, results, simulated, unit)
     lead = "" if simulated else Text.of(verdict.parts[0].replace("Individual data: ",
                                                                  "Sensitivity on the data: "),

@@ -99,7 +99,7 @@ def blocks(result: Any, key: str) -> tuple[list[Any], dict[str, Any]]:
                  fontsize=10)
     out.append(Figure(f"missing_delta_tipping_{key}", "Delta-adjusted multiple imputation: "
                       "the pooled estimate and its CI as the treated arm's missing outcomes "
-                      "are shifted by delta.", figure_bytes(figure), alt="delta tipping plot"))
+                      "are shifted by delta.", figure_bytes(figure), figure_bytes(figure, "svg"), alt="delta tipping plot"))
     data["tipping"] = {"arm": tipping.arm, "scale": tipping.scale,
                        "tipping_delta_ci": tipping.tipping_ci,
                        "tipping_delta_estimate": tipping.tipping_estimate,

@@ -62,7 +62,7 @@ def build(analysis: Analysis) -> Section | None:
                       " to explain the estimate away", *(
                           ("; ", computed(result.ci, "multi-bias E-value", f"{result.ci:.2f}"),
                            " to reach the CI") if result.ci is not None else ()), ".")
-    lead = Text.of("With confounding and misclassification too: ", point,
+    lead = Text.of("With confounding and misclassification: ", point,
                    " ([multi-bias](#multi_bias)).")
     if spec.assumed:
         bound = multi_bound(list(spec.assumed), claim.measure)

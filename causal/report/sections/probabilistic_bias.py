@@ -33,10 +33,11 @@ def build(analysis: Analysis) -> Section | None:
     priors = "; ".join(f"{name} ~ {p.describe() if hasattr(p, 'describe') else p}"
                        for name, p in result.priors.items())
     summary = result.summary()
-    name = result.scale.input_name
-    back = summary[summary.quantity.str.startswith(f"bias-adjusted {name}")]
-    systematic = back.iloc[0] if name != "RR" else summary.iloc[1]
-    total = back.iloc[1] if name != "RR" else summary.iloc[2]
+    # one primary scale, the risk ratio the bias is computed on; the estimate's own scale
+    # (OR) stays in the table as a labelled conversion only
+    rr_rows = summary[summary.quantity.str.startswith("bias-adjusted RR")]
+    systematic, total = rr_rows.iloc[0], rr_rows.iloc[1]
+    name = "RR"
     source = f"median of {spec.n_draws:,} draws under the study file's assumed priors"
     blocks = [
         Paragraph(f"Priors (ASSUMED by the study file, not measured): {priors}. "
@@ -54,25 +55,30 @@ def build(analysis: Analysis) -> Section | None:
         Callout(f"Under these priors the median bias-adjusted {name} is "
                 f"{systematic.estimate:.2f} (95% simulation interval "
                 f"{systematic.ci_lower:.2f}–{systematic.ci_upper:.2f}, systematic error only; "
-                f"{total.ci_lower:.2f}–{total.ci_upper:.2f} with random error), and "
-                f"{result.share_tipped:.0%} of draws are at or beyond the null. The answer is "
+                f"{total.ci_lower:.2f}–{total.ci_upper:.2f} with random error). With random "
+                f"error {result.share_tipped_total:.0%} of draws are at or beyond the null "
+                f"({result.share_tipped:.0%} with systematic error only). The answer is "
                 f"only as good as the priors.", "info"),
     ]
-    median = computed(systematic.estimate, source, f"{systematic.estimate:.2f}")
+    # median, interval and share all with random error (total error), so they agree
+    median = computed(total.estimate, source + ", total error", f"{total.estimate:.2f}")
     interval = computed(total.estimate, source + ", total error",
                         f"95% interval {total.ci_lower:.2f}–{total.ci_upper:.2f}",
                         (float(total.ci_lower), float(total.ci_upper)))
-    share = computed(result.share_tipped, f"share of {spec.n_draws:,} draws under the study "
-                     "file's assumed priors", f"{result.share_tipped:.0%}")
+    # the share quoted beside the total-error interval is the total-error share
+    share = computed(result.share_tipped_total, f"share of {spec.n_draws:,} draws under the "
+                     "study file's assumed priors, total error",
+                     f"{result.share_tipped_total:.0%}")
     verdict = Text.of(f"Probabilistic bias analysis (priors assumed by the study file): median "
-                      f"{name} ", median, " (", interval, " with random error); ",
-                      share, " of draws at or beyond the null.")
+                      f"{name} ", median, " (", interval, " with random error); with random "
+                      "error ", share, " of draws at or beyond the null.")
     data = {"priors": {k: (p.describe() if hasattr(p, "describe") else p)
                        for k, p in result.priors.items()},
             "justification": spec.justification, "n_draws": spec.n_draws,
             "random_state": analysis.random_state, "summary": summary,
-            "share_tipped": result.share_tipped}
+            "share_tipped": result.share_tipped,
+            "share_tipped_total": result.share_tipped_total}
     return Section("probabilistic_bias", "Probabilistic bias analysis (priors from the study "
                    "file)", tuple(blocks), data, verdict=verdict,
-                   lead=Text.of("With the study file's priors, ", share, " of bias-adjusted "
-                                "draws reach the null ([probabilistic bias](#probabilistic_bias))."))
+                   lead=Text.of("With the study file's priors and random error, ", share,
+                                " of bias-adjusted draws reach the null ([probabilistic bias](#probabilistic_bias))."))

@@ -62,20 +62,22 @@ def build(analysis: Analysis) -> Section | None:
     general = results[0]
     blocks: list = [
         Paragraph(f"Who was analysed: {spec.analysed}. Why selection matters here: {spec.why}"),
-        Paragraph("If an unmeasured factor drives both being analysed and recovery, the "
-                  "association among the analysed clients is biased for the clients offered "
-                  "support. Smith & VanderWeele (2019) bound that bias by risk ratios linking "
+        Paragraph("If an unmeasured factor drives both being analysed and the outcome, the "
+                  "association among those analysed is biased for the population they were "
+                  "drawn from. Smith & VanderWeele (2019) bound that bias by risk ratios linking "
                   "the factor to selection and to the outcome in each group; the selection-bias "
                   "E-value is the smallest value all of them would need to explain the estimate "
-                  f"away. Scale: {general.conversion}. The assumptions are the paper's; which "
-                  "holds is the reviewer's judgement."),
+                  f"away. Scale: {general.conversion}. The assumption sets in the table are "
+                  "Smith & VanderWeele's (2019), not the study authors'; which of them holds is "
+                  "the reviewer's judgement."),
         Table(frame, caption="Selection-bias E-values of the headline estimate (computed from "
                              "the reported estimate and CI), by assumption set.", digits=3),
     ]
     point = computed(general.point, "selection-bias E-value, no assumption",
                      f"{general.point:.2f}")
-    limit = computed(general.ci or 1.0, "selection-bias E-value, no assumption",
-                     f"{general.ci or 1.0:.2f}")
+    # no CI reported: no E-value for a CI limit (never a 1 printed for a missing value)
+    limit = None if general.ci is None else computed(
+        general.ci, "selection-bias E-value, no assumption", f"{general.ci:.2f}")
     data: dict = {"analysed": spec.analysed, "why": spec.why, "conversion": general.conversion,
                   "evalues": frame}
     if spec.assumed is not None:
@@ -93,14 +95,14 @@ def build(analysis: Analysis) -> Section | None:
                            "justification": spec.justification}
     blocks.append(BulletList(tuple(r.sentence() for r in results[:1])))
     verdict = Text.of("Selection bias alone (no assumptions) could explain the estimate away if "
-                      "each of four selection parameters reached ", point, "; ", limit,
-                      " would bring the CI to the null.")
-    lead = Text.of("Selection: E-value ", point, " with no assumptions "
-                   "([selection](#selection_bias)).")
+                      "each of four selection parameters reached ", point,
+                      *(("; ", limit, " would bring the CI to the null.") if limit is not None
+                        else ("; with no CI reported, none can be brought to the null.",)))
+    lead = Text.of("Selection alone: E-value ", point, " ([selection](#selection_bias)).")
     if spec.assumed is not None:
         factor = data["assumed"]["bound"]
         verdict += Text.of(" Under the study file's assumed selection parameters the bias "
                            "factor is ", computed(factor, "from the study file's assumed "
                                                   "parameters", f"{factor:.2f}"), ".")
-    return Section("selection_bias", "Could selection of the analysed clients explain it? "
+    return Section("selection_bias", "Could selection of those analysed explain it? "
                    "(selection bias)", tuple(blocks), data, verdict=verdict, lead=lead)

@@ -43,6 +43,18 @@ def build(analysis: Analysis) -> Section | None:
     except CausalError as error:
         raise StudySpecError(f"{analysis.study.where}: cannot apply the [[scenarios]]: {error}") from None
     name = measure.short_name
+    # One primary scale, the risk ratio the bias is computed on (issue 21): the adjusted RR
+    # and its CI limit first; the estimate's own scale (an OR is the square of its RR under
+    # the sqrt(OR) convention) only as a labelled conversion.
+    on_rr = name != "RR"
+    if on_rr:
+        position = table.columns.get_loc(f"adjusted_{name}")
+        table.insert(position, "adjusted RR", [a.adjusted_rr for a in assessments])
+        table.insert(position + 1, "adjusted RR CI limit",
+                     [a.adjusted_ci_limit_rr if a.adjusted_ci_limit_rr is not None
+                      else float("nan") for a in assessments])
+        table = table.rename(columns={f"adjusted_{name}": f"as {name} (conversion)",
+                                      "adjusted_ci_limit": f"{name} CI limit (conversion)"})
     table.insert(0, "#", [str(i) for i in range(1, len(table) + 1)])
     bases = scenario_bases(analysis.study)
     table.insert(2, "basis", [bases[s.name].basis if s.name in bases else "hypothesis"
@@ -54,11 +66,12 @@ def build(analysis: Analysis) -> Section | None:
             f"Each row is an unmeasured confounder (self-selection) declared in the study file, "
             f"with its basis: 'evidence' (published numbers, cited) or 'hypothesis' (the study "
             f"file's own guess, not anyone's finding). It is applied to {label} ({measure.describe()}) on "
-            f"the risk-ratio scale ({result.conversion}); the adjusted values are then mapped "
-            f"back to the {name} scale. A binary confounder's bias factor is exact "
-            f"(Schlesselman 1978); a confounder given only by its strength (two risk ratios) "
-            f"is applied at its largest possible bias, the bounding factor (Ding & "
-            f"VanderWeele 2016). The confidence limit shown is the one nearest the null."),
+            f"the risk-ratio scale ({result.conversion}), the scale the results are given "
+            f"on" + (f"; the {name} columns are only that conversion undone, not a second "
+                     f"analysis" if on_rr else "") + ". A binary confounder's bias factor is exact "
+            "(Schlesselman 1978); a confounder given only by its strength (two risk ratios) "
+            "is applied at its largest possible bias, the bounding factor (Ding & "
+            "VanderWeele 2016). The confidence limit shown is the one nearest the null."),
         Table(table.rename(columns={"bias_factor": "bias factor",
                                     f"adjusted_{name}": f"adjusted {name}",
                                     "adjusted_ci_limit": "adjusted CI limit",
@@ -66,7 +79,7 @@ def build(analysis: Analysis) -> Section | None:
                                     "tips_ci": "CI reaches the null",
                                     "beyond_evalue_curve": "beyond the E-value curve"}),
               caption="Named confounder scenarios from the study file.", digits=3),
-        BulletList(tuple(a.sentence() for a in assessments)),
+        BulletList(tuple(a.sentence(on_rr=on_rr) for a in assessments)),
         BulletList(tuple(f"Basis of '{name}': {b.describe()}." for name, b in bases.items())),
     ]
     benchmarks = scenario_benchmarks(analysis.study)
@@ -98,7 +111,7 @@ def build(analysis: Analysis) -> Section | None:
                          "risk-ratio coordinates; a scenario above a curve has a bounding factor "
                          "large enough to explain away the estimate (solid) or the CI limit "
                          "(dashed). For a binary confounder the exact bias is smaller than the "
-                         "bounding factor.", figure_bytes(figure), alt="E-value curve with "
+                         "bounding factor.", figure_bytes(figure), figure_bytes(figure, "svg"), alt="E-value curve with "
                          "scenarios"))
     binary = [a for a in assessments if a.scenario.kind == "binary"]
     if binary:
@@ -116,7 +129,7 @@ def build(analysis: Analysis) -> Section | None:
                              f"Beyond the solid line the estimate is explained away; beyond the "
                              f"dashed line the confidence interval includes the null. Squares: the "
                              f"binary scenarios, numbered as in the table.",
-                             figure_bytes(figure), alt="tipping heatmap"))
+                             figure_bytes(figure), figure_bytes(figure, "svg"), alt="tipping heatmap"))
     n_point = sum(a.tips_estimate for a in assessments)
     n_ci = sum(a.tips_ci for a in assessments)
     verdict = Text.of(f"Of {count_words(len(assessments))} named confounder scenarios (all "
@@ -131,20 +144,23 @@ def build(analysis: Analysis) -> Section | None:
         hypothesis = basis is None or basis.basis == "hypothesis"
         under = ("under the study file's hypothesis" if hypothesis else
                  f"from the reported estimate and {basis.citation}")
-        adjusted = Text.of(computed(critics.adjusted, under,
-                                    f"{critics.adjusted:.2f}"))
-        limit = (Text.of(", limit ", computed(critics.adjusted_ci_limit, under,
-                                                 f"{critics.adjusted_ci_limit:.2f}"))
-                 if critics.adjusted_ci_limit is not None else Text.of(""))
-        verdict += Text.of(f" ('{critics.scenario.name}': adjusted {name} ", adjusted, limit,
+        value = critics.adjusted_rr if on_rr else critics.adjusted
+        bound = critics.adjusted_ci_limit_rr if on_rr else critics.adjusted_ci_limit
+        shown = "RR" if on_rr else name
+        adjusted = Text.of(computed(value, under, f"{value:.2f}"))
+        limit = (Text.of(", limit ", computed(bound, under, f"{bound:.2f}"))
+                 if bound is not None else Text.of(""))
+        verdict += Text.of(f" ('{critics.scenario.name}': adjusted {shown} ", adjusted, limit,
                            ")")
-        lead = _lead(critics, name, hypothesis, basis, adjusted, limit)
+        lead = _lead(critics, shown, hypothesis, basis, adjusted, limit)
     data = {"measure": name, "conversion": result.conversion,
             "scenarios": [{"name": a.scenario.name, "kind": a.scenario.kind,
                            "headline": a is critics,
                            "description": a.scenario.description,
                            "bias_factor": a.bias_factor, "adjusted": a.adjusted,
                            "adjusted_ci_limit": a.adjusted_ci_limit,
+                           "adjusted_rr": a.adjusted_rr,
+                           "adjusted_ci_limit_rr": a.adjusted_ci_limit_rr,
                            "ci_limit_used": a.ci_limit_used, "tips_estimate": a.tips_estimate,
                            "tips_ci": a.tips_ci, "rr_eu": a.rr_eu, "rr_ud": a.rr_ud,
                            "beyond_point_curve": a.beyond_point_curve,
@@ -165,7 +181,7 @@ def _lead(assessment, measure: str, hypothesis: bool, basis, adjusted: Text,
         shape = Text.of(" (", assumed(s.prevalence_treated, tag, f"{s.prevalence_treated:.0%}"),
                         " vs ", assumed(s.prevalence_control, tag,
                                         f"{s.prevalence_control:.0%}"),
-                        ", risk ratio ", assumed(s.outcome_rr, tag, f"{s.outcome_rr:g}"),
+                        ", RR ", assumed(s.outcome_rr, tag, f"{s.outcome_rr:g}"),
                         "; no published numbers)" if hypothesis else ")")
     else:
         shape = Text.of(" (risk ratios ", assumed(s.rr_eu, tag, f"{s.rr_eu:g}"), " and ",
@@ -173,6 +189,6 @@ def _lead(assessment, measure: str, hypothesis: bool, basis, adjusted: Text,
     outcome = ("explain it away" if assessment.tips_estimate else
                "bring the CI to the null" if assessment.tips_ci else
                "leave it clear of the null")
-    who = ("The study file's own hypothesis" if hypothesis else "The evidence-based scenario")
+    who = ("The study file's hypothesis" if hypothesis else "The evidence-based scenario")
     return Text.of(f"{who} '{s.name}'{origin}", shape, f" would {outcome}: "
                    f"{measure} ", adjusted, limit, " ([scenarios](#sensitivity)).")

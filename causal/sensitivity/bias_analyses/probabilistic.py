@@ -92,12 +92,22 @@ class BiasAnalysisResult(SummaryMixin):
             return float(np.mean(self.systematic <= 1))
         return float(np.mean(self.systematic >= 1))
 
+    @property
+    def share_tipped_total(self) -> float:
+        """Share of total-error draws (systematic and random error) at or beyond the null, on
+        the same side convention as :attr:`share_tipped`. This is the share to quote beside the
+        total-error interval (Lash, Fox & MacLehose 2021, ch. 8)."""
+        if self.observed_rr >= 1:
+            return float(np.mean(self.total <= 1))
+        return float(np.mean(self.total >= 1))
+
     def to_dict(self) -> dict[str, Any]:
         """The summary with the systematic and total intervals (median, lower, upper) and the
         share of draws that tip the estimate."""
         return jsonable({**super().to_dict(), "systematic": list(self.interval("systematic")),
                          "total": list(self.interval("total")),
-                         "share_tipped": self.share_tipped})
+                         "share_tipped": self.share_tipped,
+                         "share_tipped_total": self.share_tipped_total})
 
     def summary(self) -> pd.DataFrame:
         level = f"{100 * (1 - self.alpha):g}%"
@@ -126,6 +136,9 @@ class BiasAnalysisResult(SummaryMixin):
         rows.append({"quantity": "share of draws at or beyond the null",
                      "estimate": self.share_tipped, "method": "probabilistic bias analysis",
                      "note": "systematic error only"})
+        rows.append({"quantity": "share of draws at or beyond the null",
+                     "estimate": self.share_tipped_total,
+                     "method": "probabilistic bias analysis", "note": "total error"})
         return summary_frame(rows)
 
 

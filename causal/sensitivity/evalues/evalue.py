@@ -374,3 +374,40 @@ def _rd_evalue(measure: RiskDifference, true: float) -> EValueResult:
                         point=point, ci=ci, ci_limit_used=limit,  # type: ignore[arg-type]
                         conversion="risk difference: bias factor that explains it away "
                                    "(Ding & VanderWeele 2016)")
+
+
+def zhang_yu_evalue(odds_ratio: OddsRatio, control_risk: float) -> EValueResult:
+    """E-values after the Zhang & Yu (1998) conversion of an OR to a risk ratio.
+
+    ``RR = OR / (1 - p0 + p0 OR)``, applied to the estimate and to each CI limit, with ``p0``
+    the outcome risk among the unexposed. For a common outcome it shows how conservative the
+    square-root convention (RR ~ sqrt(OR), VanderWeele 2017) is. Applied to a
+    covariate-adjusted OR with the crude control risk it is an approximation (McNutt, Wu, Xue
+    & Hafner 2003), so a report gives it beside the sqrt(OR) convention, never instead of it.
+
+    References
+    ----------
+    Zhang, J. & Yu, K. F. (1998). What's the relative risk? A method of correcting the odds
+    ratio in cohort studies of common outcomes. JAMA 280(19), 1690-1691.
+    McNutt, L.-A., Wu, C., Xue, X. & Hafner, J. P. (2003). Estimating the relative risk in
+    cohort studies and clinical trials of common outcomes. Am J Epidemiol 157(10), 940-943.
+
+    Examples
+    --------
+    >>> result = zhang_yu_evalue(OddsRatio(2.54, ci=(1.32, 4.89)), 64 / 236)
+    >>> round(result.measure.estimate, 2), round(result.point, 2), round(result.ci, 2)
+    (1.79, 2.98, 1.73)
+    """
+    if not isinstance(odds_ratio, OddsRatio):
+        raise ParameterError(f"`odds_ratio` must be an OddsRatio; got "
+                             f"{type(odds_ratio).__name__}.")
+    if not 0 < control_risk < 1:
+        raise ParameterError(f"`control_risk` must be in (0, 1); got {control_risk!r}.")
+
+    def convert(value: float) -> float:
+        return value / (1 - control_risk + control_risk * value)
+
+    ci = None if odds_ratio.ci is None else (convert(odds_ratio.ci[0]), convert(odds_ratio.ci[1]))
+    rr = RiskRatio(convert(odds_ratio.estimate), ci=ci,
+                   label=f"Zhang-Yu RR (control risk {control_risk:.3g})")
+    return e_value(rr)

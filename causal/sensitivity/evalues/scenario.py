@@ -90,13 +90,17 @@ class ScenarioAssessment(SummaryMixin):
                              f"curve: {self.beyond_ci_curve}"})
         return summary_frame(rows)
 
-    def sentence(self) -> str:
+    def sentence(self, on_rr: bool = False) -> str:
+        """The scenario's effect in words; ``on_rr=True`` gives it on the risk-ratio scale the
+        bias is computed on (the estimate's own scale otherwise)."""
         s = self.scenario
         label = s.name or "The scenario"
-        text = (f"{label} ({s.describe()}) would move the {self.input_name} to "
-                f"{self.adjusted:.2f}")
-        if self.adjusted_ci_limit is not None:
-            text += f" and its {self.ci_limit_used} CI limit to {self.adjusted_ci_limit:.2f}"
+        name = "risk ratio" if on_rr else self.input_name
+        value = self.adjusted_rr if on_rr else self.adjusted
+        limit = self.adjusted_ci_limit_rr if on_rr else self.adjusted_ci_limit
+        text = f"{label} ({s.describe()}) would move the {name} to {value:.2f}"
+        if limit is not None:
+            text += f" and its {self.ci_limit_used} CI limit to {limit:.2f}"
         if self.tips_estimate:
             verdict = "it would explain the estimate away."
         elif self.tips_ci:

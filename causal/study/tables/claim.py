@@ -20,7 +20,7 @@ from causal.study._reader import MAX_COUNT, TableReader, spec_error
 
 CLAIM_KEYS = frozenset({"label", "subgroup", "outcome", "benefit", "primary", "treated",
                         "control", "overall", "estimates", "sample", "unmeasured", "notes",
-                        "adjusted_for", "clustering"})
+                        "adjusted_for", "clustering", "source_says"})
 CLUSTERING_KEYS = frozenset({"icc", "mean_cluster_size", "justification"})
 GROUP_KEYS = frozenset({"label", "events", "total", "percent", "source"})
 ESTIMATE_KEYS = frozenset({"label", "measure", "estimate", "ci", "p_value", "alpha", "adjustment",
@@ -173,7 +173,8 @@ def parse_one(raw: Any, where: str, path: Path | str, *, treatment: str, outcome
             subgroup=reader.string("subgroup", ""),
             benefit=reader.choice("benefit", ("higher", "lower"), None),
             unmeasured=confounders, primary=reader.boolean("primary", False),
-            adjusted_for=reader.names("adjusted_for", ()), clustering=_clustering(reader))
+            adjusted_for=reader.names("adjusted_for", ()), clustering=_clustering(reader),
+            source_says=reader.string("source_says", ""))
     except CausalError as error:
         raise StudySpecError(f"{path}: field `{where}`: {error}") from None
 

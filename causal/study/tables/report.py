@@ -14,7 +14,7 @@ from typing import Any
 
 from causal.study._reader import TableReader
 
-KEYS = frozenset({"skip"})
+KEYS = frozenset({"skip", "appendix"})
 
 
 def parse(raw: Any, path: Path | str) -> tuple[str, ...]:
@@ -22,4 +22,14 @@ def parse(raw: Any, path: Path | str) -> tuple[str, ...]:
     if raw is None:
         return ()
     reader = TableReader(raw, "report", path, KEYS)
+    reader.boolean("appendix", False)
     return reader.names("skip", (), what="a list of report section names")
+
+
+def parse_appendix(raw: Any, path: Path | str) -> bool:
+    """``[report] appendix``: whether a study on SIMULATED data gets the teaching appendix
+    (estimates, refutations and individual-data sensitivity on simulated cohorts); off by
+    default, so the report is about the evidence (``causal report --appendix`` turns it on)."""
+    if raw is None:
+        return False
+    return TableReader(raw, "report", path, KEYS).boolean("appendix", False)
