@@ -33,6 +33,34 @@ def test_layout_edges_go_left_to_right_and_boxes_do_not_overlap(name):
         assert -1e-9 <= box.bottom and box.top <= layout.height + 1e-9
 
 
+@pytest.mark.parametrize("name", sorted(GRAPHS))
+def test_no_edge_is_drawn_through_a_box_it_does_not_join(name):
+    """Each edge is drawn straight or bent (matplotlib's arc3, sampled as the quadratic Bezier
+    curve it draws) so that it passes no other node's box (issue 21, item 13: DWP's edges ran
+    through nodes)."""
+    layout = dag_layout(GRAPHS[name])
+    assert layout.edges_through_boxes() == []
+
+
+def test_a_long_edge_past_a_middle_node_goes_round_it():
+    """a -> m -> b and a -> b, m in the middle column: the straight a -> b line would cross
+    m's box (the premise); the route crosses the middle column level, in a gap above or below
+    m, and every sloped part lies between columns."""
+    from causal.plots.dag import _crossed
+
+    graph = CausalGraph.from_edges([("a", "m"), ("m", "b"), ("a", "b")], exposure="a",
+                                   outcome="b")
+    layout = dag_layout(graph)
+    a, m, b = (layout.boxes[n] for n in "amb")
+    assert _crossed(layout.boxes, "a", "b", ((a.x, a.y), (b.x, b.y))) == ["m"]
+    route = layout.routes[("a", "b")]
+    assert route[0] == (a.right, a.y) and route[-1] == (b.left, b.y)
+    level = [y for x, y in route if m.left - 1e-9 <= x <= m.right + 1e-9]
+    assert level and all(y > m.top or y < m.bottom for y in level)
+    assert layout.edges_through_boxes() == []
+    assert layout.curve_extent() != (0.0, layout.height)  # it leaves the boxes' band
+
+
 def test_layout_is_deterministic_and_latent_nodes_sit_below_in_their_column():
     graph = GRAPHS["thew2024"]
     first, second = dag_layout(graph), dag_layout(graph)

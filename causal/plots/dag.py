@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from causal.graph.dag import CausalGraph
@@ -70,11 +70,87 @@ class DagLayout:
     edges: tuple[tuple[str, str], ...]
     width: float
     height: float
+    #: each edge's route: the points of the polyline it is drawn along (cause to effect)
+    routes: dict[tuple[str, str], tuple[tuple[float, float], ...]] = field(default_factory=dict)
 
     def overlapping_pairs(self) -> list[tuple[str, str]]:
         boxes = list(self.boxes.values())
         return [(a.node, b.node) for i, a in enumerate(boxes) for b in boxes[i + 1:]
                 if a.overlaps(b)]
+
+    def curve_extent(self) -> tuple[float, float]:
+        """Lowest and highest y reached by the routes (at least 0 and the height)."""
+        ys = [y for route in self.routes.values() for _, y in route]
+        return min([0.0, *ys]), max([self.height, *ys])
+
+    def edges_through_boxes(self) -> list[tuple[tuple[str, str], str]]:
+        """(edge, node) for every drawn edge that passes through a box it does not join."""
+        return [((a, b), node) for (a, b), route in self.routes.items()
+                for node in _crossed(self.boxes, a, b, route)]
+
+
+#: an edge keeps this far (inches) from the boxes it passes
+_CLEARANCE = 0.04
+
+
+def _crossed(boxes: dict[str, NodeBox], a: str, b: str,
+             route: tuple[tuple[float, float], ...]) -> list[str]:
+    """The boxes other than a's and b's that the polyline ``route`` enters (with the
+    clearance), found by sampling each segment finely."""
+    import numpy as np
+
+    pts = np.asarray(route, dtype=float)
+    t = np.linspace(0.0, 1.0, 48)[:, None]
+    path = np.concatenate([(1 - t) * p + t * q for p, q in zip(pts[:-1], pts[1:], strict=True)])
+    out = []
+    for node, box in boxes.items():
+        if node in (a, b):
+            continue
+        inside = ((path[:, 0] > box.left - _CLEARANCE) & (path[:, 0] < box.right + _CLEARANCE)
+                  & (path[:, 1] > box.bottom - _CLEARANCE)
+                  & (path[:, 1] < box.top + _CLEARANCE))
+        if inside.any():
+            out.append(node)
+    return out
+
+
+def _routes(boxes: dict[str, NodeBox], edges: Iterable[tuple[str, str]],
+            columns: list[tuple[float, float]]) -> dict[tuple[str, str],
+                                                         tuple[tuple[float, float], ...]]:
+    """Each edge's polyline, which enters no box but its own two (as the dummy nodes of a
+    layered drawing do, Sugiyama, Tagawa & Toda 1981): it leaves the cause's box to the right
+    and runs level to the edge of the cause's column; it crosses each column in between
+    level, through the gap between two boxes (or above or below them) nearest the straight
+    line from cause to effect; it reaches the effect's column at the effect's height and
+    runs level into its box. Its sloped parts lie in the empty bands between columns.
+    ``columns`` holds each column's (left, right) x."""
+    by_column: dict[int, list[NodeBox]] = {}
+    for box in boxes.values():
+        by_column.setdefault(box.column, []).append(box)
+    gaps: dict[int, list[float]] = {}
+    for k, col in by_column.items():
+        col = sorted(col, key=lambda box: box.y)
+        ys = [col[0].bottom - _ROW_GAP / 2]
+        ys += [(lower.top + upper.bottom) / 2 for lower, upper in zip(col[:-1], col[1:],
+                                                                      strict=True)]
+        ys.append(col[-1].top + _ROW_GAP / 2)
+        gaps[k] = ys
+    routes = {}
+    for a, b in edges:
+        start, end = boxes[a], boxes[b]
+        points = [(start.right, start.y), (columns[start.column][1], start.y)]
+        x0, x1 = columns[start.column][1], columns[end.column][0]
+        for k in range(start.column + 1, end.column):
+            left, right = columns[k]
+            centre = (left + right) / 2
+            aim = start.y + (end.y - start.y) * (centre - x0) / (x1 - x0)
+            y = min(gaps[k], key=lambda g: (abs(g - aim), g))
+            points += [(left, y), (right, y)]
+        points += [(columns[end.column][0], end.y), (end.left, end.y)]
+        # drop repeated points (a box as wide as its column)
+        kept = [points[0]] + [p for q, p in zip(points[:-1], points[1:], strict=True) if p != q]
+        routes[(a, b)] = tuple(kept)
+    return routes
 
 
 def _wrap(label: str) -> tuple[str, ...]:
@@ -122,6 +198,7 @@ def dag_layout(graph: CausalGraph) -> DagLayout:
     boxes: dict[str, NodeBox] = {}
     x = 0.0
     columns = [col for col in columns if col]
+    spans: list[tuple[float, float]] = []
     heights = [sum(sizes[n][2] for n in col) + _ROW_GAP * (len(col) - 1) for col in columns]
     total_height = max(heights)
     for i, col in enumerate(columns):
@@ -132,8 +209,10 @@ def dag_layout(graph: CausalGraph) -> DagLayout:
             lines, w, h = sizes[node]
             boxes[node] = NodeBox(node, centre, y - h / 2, w, h, i, lines)
             y -= h + _ROW_GAP
+        spans.append((x, x + col_width))
         x += col_width + _COLUMN_GAP
-    return DagLayout(boxes, graph.edges, x - _COLUMN_GAP, total_height)
+    return DagLayout(boxes, graph.edges, x - _COLUMN_GAP, total_height,
+                     _routes(boxes, graph.edges, spans))
 
 
 def plot_dag(graph: CausalGraph, *, adjustment: Iterable[str] = (), ax: Any = None,
@@ -157,6 +236,7 @@ def plot_dag(graph: CausalGraph, *, adjustment: Iterable[str] = (), ax: Any = No
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
+    from matplotlib.path import Path
 
     layout = dag_layout(graph)
     adjusted = set(graph.check_nodes(adjustment, "adjustment"))
@@ -166,8 +246,9 @@ def plot_dag(graph: CausalGraph, *, adjustment: Iterable[str] = (), ax: Any = No
         import matplotlib.pyplot as plt
 
         _, ax = plt.subplots(figsize=(layout.width + 2 * margin, layout.height + 0.9))
+    low, high = layout.curve_extent()  # a bent edge may bulge beyond the boxes
     ax.set_xlim(-margin, layout.width + margin)
-    ax.set_ylim(-margin, layout.height + margin)
+    ax.set_ylim(min(-margin, low - margin), max(layout.height + margin, high + margin))
     ax.set_aspect("equal")
     ax.set_axis_off()
     bbox = ax.get_window_extent()
@@ -195,14 +276,13 @@ def plot_dag(graph: CausalGraph, *, adjustment: Iterable[str] = (), ax: Any = No
                 style="italic" if latent else "normal", zorder=4,
                 fontweight="bold" if node in (graph.exposure, graph.outcome) else "normal")
     for cause, effect in layout.edges:
-        a, b = layout.boxes[cause], layout.boxes[effect]
-        span = b.column - a.column
         colour = COLOURS["open"] if (cause, effect) in red else COLOURS["edge"]
         ax.add_patch(FancyArrowPatch(
-            _exit_point(a, b.x, b.y), _exit_point(b, a.x, a.y), arrowstyle="-|>", mutation_scale=9 * scale,
-            color=colour, lw=(1.4 if colour == COLOURS["open"] else 0.8) * scale,
+            path=Path(layout.routes[(cause, effect)]), arrowstyle="-|>",
+            mutation_scale=9 * scale, color=colour,
+            lw=(1.4 if colour == COLOURS["open"] else 0.8) * scale,
             ls="--" if cause in graph.latent else "-", shrinkA=0, shrinkB=1,
-            connectionstyle=f"arc3,rad={0.1 if span > 1 else 0.0}", zorder=1))
+            zorder=2 if colour == COLOURS["open"] else 1))
     handles = [Patch(fc=COLOURS["exposure"], ec="#252525", label="exposure"),
                Patch(fc=COLOURS["outcome"], ec="#252525", label="outcome")]
     if graph.latent:
@@ -217,16 +297,6 @@ def plot_dag(graph: CausalGraph, *, adjustment: Iterable[str] = (), ax: Any = No
     if title:
         ax.set_title(title, fontsize=font * 1.1)
     return ax
-
-
-def _exit_point(box: NodeBox, towards_x: float, towards_y: float) -> tuple[float, float]:
-    """Where the segment from the box centre towards a point leaves the box."""
-    dx, dy = towards_x - box.x, towards_y - box.y
-    if dx == 0 and dy == 0:
-        return box.x, box.y
-    t = min(box.width / 2 / abs(dx) if dx else float("inf"),
-            box.height / 2 / abs(dy) if dy else float("inf"))
-    return box.x + t * dx, box.y + t * dy
 
 
 def dag_figure(graph: CausalGraph, *, adjustment: Iterable[str] = (),
