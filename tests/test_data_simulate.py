@@ -13,8 +13,8 @@ import pytest
 
 from causal.data import simulate_cohort, simulate_cohorts, solve_study_world
 from causal.data.cohort import targets_of
-from causal.worlds.self_selection_draws import expected_margins, integration_points
 from causal.study import load_study
+from causal.worlds.self_selection_draws import expected_margins, integration_points
 
 STUDY = Path(__file__).resolve().parents[1] / "studies" / "thew2024.toml"
 NO_HIDDEN, SELF_SELECTION = "no hidden confounding", "self-selection only"

@@ -1,7 +1,12 @@
 """Public entry points for SIMULATED cohorts declared in a study file.
 
+The cohorts are drawn by the study's world model (``[data.world]``, :mod:`causal.worlds`);
+this module names no model.
+
+>>> from causal import load_study
 >>> from causal.data import simulate_cohort
->>> frame = simulate_cohort("studies/thew2024.toml", "self-selection only", random_state=1)
+>>> study = load_study("studies/thew2024.toml")
+>>> frame = simulate_cohort(study, "self-selection only", random_state=1)
 >>> frame.attrs["simulated"]
 True
 """

@@ -43,11 +43,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from causal._validation import check_random_state
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from causal.worlds.self_selection import SelfSelection, SelfSelectionWorld

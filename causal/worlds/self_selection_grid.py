@@ -29,7 +29,7 @@ recovery rate is about 0.06 at n = 66). Tests: tests/test_explain_away.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -40,7 +40,6 @@ from causal.worlds.self_selection_draws import (
     covariates_from_uniforms,
     integration_points,
 )
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from causal.worlds.self_selection import SelfSelection
