@@ -41,9 +41,9 @@ def test_shipped_studies_load():
 
 
 BAD_THEW = [
-    ("female = 0.668874", "female = 1.5", r"`data\.cohort\.female` must be a prevalence in \(0, 1\)"),
+    ("female = 0.668874", "female = 1.5", r"`data\.world\.female` must be a prevalence in \(0, 1\)"),
     ("long_term_condition = 0.5 ", "long_term_condition = 0 ",
-     r"`data\.cohort\.long_term_condition` must be a prevalence"),
+     r"`data\.world\.long_term_condition` must be a prevalence"),
     ("true_odds_ratio = 2.54", "true_odds_ratio = 0", r"`worlds\[0\]\.true_odds_ratio` must be an odds ratio > 0"),
     ("true_odds_ratio = 1.0", "true_odds_ratio = -1.0", r"`worlds\[1\]\.true_odds_ratio`"),
     ("motivation_uptake_odds_ratio = 1.0", "motivation_uptake_odds_ratio = 0.0",
@@ -54,14 +54,16 @@ BAD_THEW = [
      r"`worlds\.name` must be unique"),
     ('source = "simulated"', 'source = "somewhere"', r"`data\.source` must be 'simulated', a data file \(\.csv, \.parquet, \.feather\)"),
     ("n = 302 ", "n = 302\nrows = 5\n", r"unknown field `data\.rows` \(did you mean 'n'\?\)|unknown field `data\.rows`"),
-    ("anxiety = 0.25", "anxiety = 0.35", r"`data\.cohort\.presenting_problem` must be shares summing to 1"),
-    ("phq9_gad7_correlation = 0.6", "phq9_gad7_correlation = 1.0", r"`data\.cohort\.phq9_gad7_correlation`"),
-    ("age_range = [18, 75]", "age_range = [50, 75]", r"`data\.cohort\.age_range` must be a list"),
-    ("phq9_sd = 5.0", "phq9_sd = -5.0", r"`data\.cohort\.phq9_sd` must be a positive SD"),
-    ("age = 0.02", "motivation = 0.02", r"unknown field `data\.uptake\.motivation`; the known fields of \[data\.uptake\] are age"),
+    ("anxiety = 0.25", "anxiety = 0.35", r"`data\.world\.presenting_problem` must be shares summing to 1"),
+    ("phq9_gad7_correlation = 0.6", "phq9_gad7_correlation = 1.0", r"`data\.world\.phq9_gad7_correlation`"),
+    ("age_range = [18, 75]", "age_range = [50, 75]", r"`data\.world\.age_range` must be a list"),
+    ("phq9_sd = 5.0", "phq9_sd = -5.0", r"`data\.world\.phq9_sd` must be a positive SD"),
+    ("age = 0.02", "motivation = 0.02", r"unknown field `data\.world\.uptake\.motivation`; the known fields of \[data\.world\.uptake\] are age"),
+    ('model = "self_selection"', 'model = "self_selected"', r"`data\.world\.model` must be one of 'self_selection' \(did you mean 'self_selection'\?\); got 'self_selected'"),
+    ("phq9_mean = 18.0", "phq9_mean = 18.0\nphq9_men = 3", r"unknown field `data\.world\.phq9_men` \(did you mean 'phq9_mean'\?\)"),
     ('categorical = ["presenting_problem"]', 'categorical = ["region"]',
      r"`data\.categorical` must be names listed in data\.covariates"),
-    ('latent = ["motivation"]', 'latent = []', r"`data\.latent` must be \[\"motivation\"\]"),
+    ('latent = ["motivation"]', 'latent = []', r"`data\.latent` must be \[\"motivation\"\] \(the latent columns of the \"self_selection\" world model\)"),
 ]
 
 

@@ -16,22 +16,22 @@ import numpy as np
 import pytest
 
 from causal.data.cohort import solve_study_world, targets_of
-from causal.data.grid_solve import solve_binary_grid
-from causal.data.simulate import (
+from causal.data.spec import find_world
+from causal.errors import ParameterError, StudySpecError
+from causal.sensitivity.simulations.explain_away import explain_away
+from causal.study import load_study
+from causal.worlds.calibrate import adjusted_design
+from causal.worlds.self_selection_draws import (
     SolvedWorld,
     draw_arrays,
     expected_margins,
     integration_points,
     solve_world,
 )
-from causal.data.spec import find_world
-from causal.errors import ParameterError, StudySpecError
-from causal.sensitivity.simulations.explain_away import explain_away
-from causal.study import load_study
-from causal.worlds.calibrate import adjusted_design
+from causal.worlds.self_selection_grid import solve_binary_grid
 from tests.conftest import THEW
 
-STUDY = DATA = TARGETS = K_REF = None  # loaded once, lazily (see _setup)
+STUDY = DATA = MODEL = TARGETS = K_REF = None  # loaded once, lazily (see _setup)
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -39,9 +39,10 @@ def _setup():
     # Loaded inside a fixture, not at import: loading a study registers every study-table
     # validator, and doing that at collection time would change the order in which other test
     # modules' validators run.
-    global STUDY, DATA, TARGETS, K_REF
+    global STUDY, DATA, MODEL, TARGETS, K_REF
     STUDY = load_study(THEW)
     DATA = STUDY.data
+    MODEL = DATA.model  # the self-selection world model of [data.world]
     TARGETS = targets_of(STUDY)
     K_REF = solve_study_world(STUDY, "no hidden confounding").prognostic_scale
 
@@ -63,7 +64,7 @@ def _overall_world_by_brent(uptake_or: float, recovery_or: float) -> SolvedWorld
     overall = TARGETS[0] * TARGETS[1] + (1 - TARGETS[0]) * TARGETS[2]
 
     def at(a0: float, c0: float) -> tuple[float, float, float]:
-        return expected_margins(DATA, SolvedWorld(world, a0, c0, K_REF, ref.age_loc,
+        return expected_margins(MODEL, SolvedWorld(world, a0, c0, K_REF, ref.age_loc,
                                                   ref.age_scale), u)
 
     a0 = brentq(lambda a: at(a, 0.0)[0] - TARGETS[0], -20, 20, xtol=1e-12)
@@ -83,7 +84,7 @@ def _direct_statsmodels(uptake_or: float, recovery_or: float, replicates: int, s
     import statsmodels.api as sm
 
     solved_world = _overall_world_by_brent(uptake_or, recovery_or)
-    arrays = draw_arrays(DATA, solved_world, DATA.n, replicates, seed)
+    arrays = draw_arrays(MODEL, solved_world, DATA.n, replicates, seed)
     X = adjusted_design(arrays, DATA)
     y = arrays["recovery"].astype(float)
     estimates = []
@@ -171,28 +172,28 @@ def test_grid_solver_agrees_with_single_world_solver():
     # solve_world's brentq over 2^16 points, at a cell where a solution exists (measured
     # differences 4e-5, 1.1e-3 and 1.3e-3: integration error of the coarser point set).
     world = _binary_world(12.0, 12.0)
-    exact = solve_world(DATA, world, TARGETS)
-    grid = solve_binary_grid(DATA, np.array([12.0, 1.0]), np.array([12.0, 1.0]), 0.5, TARGETS,
+    exact = solve_world(MODEL, world, TARGETS)
+    grid = solve_binary_grid(MODEL, np.array([12.0, 1.0]), np.array([12.0, 1.0]), 0.5, TARGETS,
                              margins="arms", prognostic_scale=K_REF)
     assert grid.matched.tolist() == [True, False]  # no confounding cannot make the contrast
     assert abs(grid.uptake_intercept[0] - exact.uptake_intercept) < 2e-3
     assert abs(grid.recovery_intercept[0] - exact.recovery_intercept) < 5e-3
     assert abs(grid.prognostic_scale[0] - exact.prognostic_scale) < 5e-3
     # "overall": the solution reproduces the margins when integrated over 2^16 points
-    grid = solve_binary_grid(DATA, np.array([3.0]), np.array([7.0]), 0.5, TARGETS,
+    grid = solve_binary_grid(MODEL, np.array([3.0]), np.array([7.0]), 0.5, TARGETS,
                              prognostic_scale=K_REF)
     solved_world = SolvedWorld(_binary_world(3.0, 7.0), grid.uptake_intercept[0],
                                grid.recovery_intercept[0], K_REF, grid.age_loc, grid.age_scale)
-    uptake, treated, control = expected_margins(DATA, solved_world, integration_points(2**16))
+    uptake, treated, control = expected_margins(MODEL, solved_world, integration_points(2**16))
     overall = TARGETS[0] * TARGETS[1] + (1 - TARGETS[0]) * TARGETS[2]
-    # integration error of 2,048 vs 2^16 Sobol points: measured below 1e-5 (grid_solve docstring)
+    # integration error of 2,048 vs 2^16 Sobol points: measured below 1e-5 (self_selection_grid docstring)
     assert abs(uptake - TARGETS[0]) < 1e-4
     assert abs(uptake * treated + (1 - uptake) * control - overall) < 1e-4
 
 
 def test_binary_motivation_in_simulated_cohorts():
-    solved_world = solve_world(DATA, _binary_world(12.0, 12.0, 0.3), TARGETS)
-    arrays = draw_arrays(DATA, solved_world, 302, 400, 1)
+    solved_world = solve_world(MODEL, _binary_world(12.0, 12.0, 0.3), TARGETS)
+    arrays = draw_arrays(MODEL, solved_world, 302, 400, 1)
     m = arrays["motivation"]
     assert set(np.unique(m)) == {0.0, 1.0}
     # prevalence 0.3 up to 4 binomial SEs over 120,800 draws

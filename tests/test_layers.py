@@ -28,7 +28,12 @@ from tests.test_import_graph import MODULES, import_graphs
 LAYERS: dict[str, int] = {
     "_base": 0,
     "claims": 1, "graph": 1, "data": 1, "_glm": 1, "literature": 1,
-    "study": 2, "worlds": 2,
+    # worlds (the SIMULATED world models, plugins) sits beside data: it imports only data's
+    # types, the GLM core and the base modules, never study/, and the study parser (layer 2)
+    # builds the model a study's [data.world] names; data/ draws through the WorldModel
+    # interface and never imports worlds/
+    "worlds": 1,
+    "study": 2,
     "estimate": 3,
     "refute": 4, "sensitivity": 4,
     "analysis": 5,

@@ -1,7 +1,12 @@
 """Public entry points for SIMULATED cohorts declared in a study file.
 
+The cohorts are drawn by the study's world model (``[data.world]``, :mod:`causal.worlds`);
+this module names no model.
+
+>>> from causal import load_study
 >>> from causal.data import simulate_cohort
->>> frame = simulate_cohort("studies/thew2024.toml", "self-selection only", random_state=1)
+>>> study = load_study("studies/thew2024.toml")
+>>> frame = simulate_cohort(study, "self-selection only", random_state=1)
 >>> frame.attrs["simulated"]
 True
 """
@@ -10,13 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 import pandas as pd
 
 from causal._validation import check_count
-from causal.data.simulate import SIMULATED_NOTE, SolvedWorld, draw_arrays, solved
 from causal.data.spec import DataSpec, World, find_world, loaded_study
 from causal.errors import ParameterError
 
@@ -28,8 +32,9 @@ if TYPE_CHECKING:  # for the annotations only: data/ sits below the study file's
 class SimulatedCohorts(Mapping[str, np.ndarray]):
     """Many SIMULATED cohorts: a read-only mapping column -> array of shape (replicates, n).
 
-    ``presenting_problem`` holds integer codes into :attr:`levels`. ``simulated`` is always
-    True and :attr:`description` says so; ``motivation`` is latent (:attr:`latent`).
+    Categorical columns hold integer codes into the model's levels (:meth:`levels`).
+    ``simulated`` is always True and :attr:`description` says so; the model's latent columns
+    are listed in :attr:`latent`.
     """
 
     arrays: dict[str, np.ndarray] = field(repr=False)
@@ -49,29 +54,35 @@ class SimulatedCohorts(Mapping[str, np.ndarray]):
     @property
     def shape(self) -> tuple[int, int]:
         """(replicates, n)."""
-        return self.arrays["age"].shape
+        return next(iter(self.arrays.values())).shape
 
     @property
     def latent(self) -> tuple[str, ...]:
         return self.data.latent
 
+    def levels(self, column: str) -> list[str] | None:
+        """The levels of a categorical column (its arrays hold codes), or None."""
+        return self._model.categories(column)
+
     @property
-    def levels(self) -> list[str]:
-        return list(self.data.cohort["presenting_problem"])
+    def _model(self) -> Any:
+        return self.data.model
 
     @property
     def description(self) -> str:
-        return SIMULATED_NOTE.format(world=self.world.name, true_or=self.world.true_odds_ratio)
+        return self._model.describe(self.world)
 
     def to_frame(self) -> pd.DataFrame:
         """One long DataFrame with a ``replicate`` column, labelled as simulated in ``attrs``."""
         replicates, n = self.shape
         columns: dict[str, object] = {"replicate": np.repeat(np.arange(replicates), n)}
-        order = ["employment_support", "recovery", *self.data.covariates, "motivation"]
+        model = self._model
+        order = [model.treatment, model.outcome, *self.data.covariates, *model.latent]
         for name in dict.fromkeys(order):
             values = self.arrays[name].reshape(-1)
-            columns[name] = (pd.Categorical.from_codes(values, categories=self.levels)
-                             if name == "presenting_problem" else values)
+            levels = model.categories(name)
+            columns[name] = (values if levels is None
+                             else pd.Categorical.from_codes(values, categories=levels))
         frame = pd.DataFrame(columns)
         frame.attrs.update({
             "simulated": True,
@@ -79,11 +90,7 @@ class SimulatedCohorts(Mapping[str, np.ndarray]):
             "world": self.world.name,
             "true_odds_ratio": self.world.true_odds_ratio,
             "description": self.description,
-            "columns": {"sex": "1 = female, 0 = male", "ethnicity": "1 = White, 0 = other",
-                        "employment_support": "1 = accepted employment support",
-                        "recovery": "1 = recovered (PHQ-9 < 10 and GAD-7 < 8)",
-                        "motivation": "LATENT motivation (simulated truth): standard normal, "
-                                      "or 0/1 in a world with motivation_prevalence"},
+            "columns": model.column_notes(),
         })
         return frame
 
@@ -107,14 +114,14 @@ def targets_of(study: Study) -> tuple[float, float, float]:
             control.events / control.total)
 
 
-def solve_study_world(study: Study, world: str | World | None = None
-                      ) -> SolvedWorld:
-    """The solved constants (intercepts, prognostic scale) of a study's world."""
+def solve_study_world(study: Study, world: str | World | None = None) -> Any:
+    """The solved constants of a study's world (the world model's ``solve``: for the
+    self-selection model, its intercepts and prognostic scale)."""
     study = loaded_study(study)
     data = _simulated_spec(study)
     world = world if isinstance(world, World) else find_world(study.worlds, world,
                                                                    where=study.where)
-    return solved(data, world, targets_of(study))
+    return data.model.solve(world, targets_of(study))
 
 
 def _size(value: int | None, default: int, name: str) -> int:
@@ -138,14 +145,14 @@ def simulate_cohort(study: Study, world: str | World | None = None, *,
     world : str or World, optional
         Name of a ``[[worlds]]`` table; the first declared world by default.
     n : int, optional
-        Cohort size (default ``[data] n``, 302 for Thew).
+        Cohort size (default ``[data] n``).
     random_state : None, int or numpy.random.Generator
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``employment_support``, ``recovery``, the covariates and the latent
-        ``motivation``; ``attrs`` has ``simulated=True``, ``latent``, ``world``,
+        Columns: the world model's treatment and outcome, the covariates and the model's
+        latent columns; ``attrs`` has ``simulated=True``, ``latent``, ``world``,
         ``true_odds_ratio`` and a description.
     """
     return simulate_cohorts(study, world, replicates=1, n=n, random_state=random_state,
@@ -186,7 +193,6 @@ def simulate_cohorts(study, world=None, *, replicates, n=None, random_state=None
 
     check_product({"replicates": replicates, "n": n}, "MAX_BATCH_ELEMENTS",
                   "draw fewer or smaller cohorts")
-    solved_world = solved(data, world, targets_of(study))
-    cohorts = SimulatedCohorts(draw_arrays(data, solved_world, n, replicates, random_state),
-                               data, world)
+    arrays = data.model.draw(world, targets_of(study), n, replicates, random_state)
+    cohorts = SimulatedCohorts(arrays, data, world)
     return cohorts if output == "arrays" else cohorts.to_frame()

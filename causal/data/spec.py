@@ -6,8 +6,8 @@ this module holds the types, so that :mod:`causal.data` never needs the study pa
 ``[data]`` names where the individual-level data come from and how covariates enter a model:
 
 * ``source``: a file of the user's (``.csv``, ``.parquet`` or ``.feather``, relative to the
-  study file), ``"simulated"`` (a cohort drawn from the structural model in ``[data.cohort]``,
-  ``[data.uptake]`` and ``[data.recovery]``, in one of the ``[[worlds]]``) or one of the real
+  study file), ``"simulated"`` (a cohort drawn from the registered world model named in
+  ``[data.world] model``, in one of the ``[[worlds]]``: :mod:`causal.worlds`) or one of the real
   data sets in :data:`causal.data.real.SOURCES` (e.g. ``"causaldata:nhefs_complete"``);
 * ``covariates``: the measured covariates an analysis adjusts for;
 * ``categorical``: covariates entered as indicator columns (first category is the reference);
@@ -20,11 +20,9 @@ this module holds the types, so that :mod:`causal.data` never needs the study pa
   interval is then cluster-robust (:mod:`causal.estimate._clusters`).
 
 Each ``[[worlds]]`` table states one simulated truth: ``name``, ``description``,
-``true_odds_ratio`` (the conditional OR of treatment on the outcome given covariates and
-motivation), ``motivation_uptake_odds_ratio`` and ``motivation_recovery_odds_ratio`` (ORs per
-standard deviation of the latent motivation) and, optionally, ``motivation_prevalence``: when
-given (in (0, 1)), motivation is BINARY (present with that probability) and the two ORs compare
-motivated with unmotivated clients.
+``true_odds_ratio`` (the conditional OR of treatment on the outcome given the covariates and
+the model's latent columns), ``calibration`` and the keys of the study's world model (checked by
+the model: :class:`WorldModel`).
 """
 
 from __future__ import annotations
@@ -32,16 +30,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 SIMULATED = "simulated"
 #: suffixes of the user's data files a study may name in ``[data] source``
 FILE_SUFFIXES = (".csv", ".parquet", ".feather")
 
-#: the simulated cohort's measured covariates, in the order they are drawn
-SIMULATED_COVARIATES: tuple[str, ...] = (
-    "long_term_condition", "sessions", "age", "sex", "ethnicity", "phq9_baseline",
-    "gad7_baseline", "presenting_problem")
 _INDICATOR = re.compile(r"^\s*(?P<column>[A-Za-z_][A-Za-z0-9_]*)\s*(?P<op>==|<|>)\s*"
                         r"(?P<number>-?\d+(\.\d+)?)\s*$")
 
@@ -53,12 +47,43 @@ class World:
     name: str
     description: str
     true_odds_ratio: float
-    motivation_uptake_odds_ratio: float = 1.0
-    motivation_recovery_odds_ratio: float = 1.0
     calibration: str = ""
-    #: None: motivation ~ N(0, 1) (ORs per SD); a number in (0, 1): motivation is binary,
-    #: present with this probability (ORs compare motivated with unmotivated clients)
-    motivation_prevalence: float | None = None
+
+
+class WorldModel(Protocol):
+    """A registered SIMULATED world model (:mod:`causal.worlds`), as configured by a study's
+    ``[data.world]`` table.
+
+    The data layer draws cohorts through this interface only; the models live in
+    :mod:`causal.worlds` (a plugin each) and the study parser builds the configured one, so
+    that :mod:`causal.data` names no model.
+    """
+
+    #: the registered name (``[data.world] model``)
+    model: str
+    #: columns that the model draws: the treatment, the outcome, the measured covariates
+    treatment: str
+    outcome: str
+    covariates: tuple[str, ...]
+    #: columns drawn but never measured: no analysis may use them
+    latent: tuple[str, ...]
+
+    def categories(self, column: str) -> list[str] | None:
+        """The levels of a categorical column (drawn as integer codes), or None."""
+
+    def draw(self, world: World, targets: tuple[float, float, float], n: int,
+             replicates: int, random_state: Any) -> dict[str, Any]:
+        """``replicates`` cohorts of ``n``: column -> array of shape (replicates, n)."""
+
+    def solve(self, world: World, targets: tuple[float, float, float]) -> Any:
+        """The world's solved constants (matching ``targets``: uptake, treated and control
+        outcome rates)."""
+
+    def describe(self, world: World) -> str:
+        """One sentence saying the cohort is SIMULATED, from which world and model."""
+
+    def column_notes(self) -> dict[str, str]:
+        """What each drawn column means (for ``DataFrame.attrs["columns"]``)."""
 
 
 @dataclass(frozen=True)
@@ -76,9 +101,8 @@ class DataSpec:
     latent: tuple[str, ...] = ()
     description: str = ""
     n: int = 0
-    cohort: dict[str, Any] = field(default_factory=dict)
-    uptake: dict[str, Any] = field(default_factory=dict)
-    recovery: dict[str, Any] = field(default_factory=dict)
+    #: ``source = "simulated"``: the configured world model of ``[data.world]``
+    model: WorldModel | None = None
     benchmark: dict[str, Any] = field(default_factory=dict)
     #: rows with a missing value: refused, or dropped (complete cases, reported per arm)
     missing: Literal["refuse", "complete_case", "multiple_imputation"] = "refuse"

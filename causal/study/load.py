@@ -118,7 +118,9 @@ def parse_study(raw: dict[str, Any], path: Path | None, *, frame: Any = None,
                            in_python=frame is not None) if "data" in raw else None
     if frame is not None and data_spec is not None:
         data_spec = dataclasses.replace(data_spec, checked=_check_frame(frame, data_spec, info))
-    declared_worlds = worlds.parse(raw.get("worlds"), where)
+    model = (data_spec.model.model if data_spec is not None and data_spec.model is not None
+             else None)
+    declared_worlds = worlds.parse(raw.get("worlds"), where, model)
     primary = claim.primary(parsed_claims)
     headline = primary.headline
     covariates = data_spec.covariates if data_spec is not None else (

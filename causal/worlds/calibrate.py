@@ -1,6 +1,7 @@
 """Calibrate the strength of SIMULATED self-selection against the paper's adjusted model.
 
-The "self-selection only" world of studies/thew2024.toml has no treatment effect (true OR 1);
+The "self-selection only" world of studies/thew2024.toml (model
+:mod:`causal.worlds.self_selection`) has no treatment effect (true OR 1);
 a latent motivation raises both uptake and recovery with the same odds ratio per SD,
 ``exp(s)``. :func:`calibrate_motivation` finds ``exp(s)`` such that the paper's adjusted
 logistic model (recovery ~ employment_support + the measured covariates, without motivation)
@@ -24,7 +25,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from causal.data.simulate import draw_arrays, solved
 from causal.data.spec import DataSpec, World
 
 
@@ -51,7 +51,7 @@ def adjusted_design(arrays: dict[str, np.ndarray], data: DataSpec,
         if name in data.categorical:
             codes = arrays[name]
             columns += [(codes == level).astype(float)
-                        for level in range(1, len(data.cohort["presenting_problem"]))]
+                        for level in range(1, len(data.model.categories(name)))]
         else:
             columns.append(arrays[name].astype(float))
     return np.stack(columns, axis=-1)
@@ -85,7 +85,7 @@ def mean_adjusted_log_or(data: DataSpec, world: World, targets: tuple[float, flo
                          n: int, replicates: int, random_state) -> tuple[float, float, int]:
     """Mean and Monte Carlo SE of the adjusted log-OR over SIMULATED cohorts of ``world``,
     and the number of fits that did not converge (excluded)."""
-    arrays = draw_arrays(data, solved(data, world, targets), n, replicates, random_state)
+    arrays = data.model.draw(world, targets, n, replicates, random_state)
     beta, converged = fit_logistic_batch(adjusted_design(arrays, data),
                                          arrays["recovery"].astype(float))
     log_or = beta[converged, 1]
@@ -103,7 +103,7 @@ def calibrate_motivation(data: DataSpec, world: World, targets: tuple[float, flo
     -----
     Solves ``f(s) = mean_r log OR_r(s) - log(target)`` by Brent's method in ``s = log OR``.
     Below some strength no world with non-negative prognosis reproduces the crude contrast
-    (:func:`causal.data.simulate.solve_world` raises); there ``f`` is taken as negative.
+    (:func:`causal.worlds.self_selection_draws.solve_world` raises); there ``f`` is taken as negative.
     Every evaluation draws the same uniforms (the same integer ``random_state``: common random
     numbers), so ``f`` is a smooth function of ``s`` up to a few discrete flips and the root is
     well defined; its Monte Carlo error is ``monte_carlo_se`` on the log-OR scale divided by

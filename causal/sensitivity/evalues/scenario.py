@@ -3,7 +3,7 @@
 A :class:`ConfounderScenario` is either
 
 * **binary**: the confounder's prevalence among the treated (``p1``) and controls (``p0``) and
-  its risk ratio with the outcome (``g``), e.g. "motivation, present in 50% of those who
+  its risk ratio with the outcome (``g``), e.g. "engagement, present in 50% of those who
   accepted support and 20% of those who declined, doubling the chance of recovery"; or
 * **strength**: the two risk ratios of the E-value literature, treatment-confounder ``rr_eu``
   and confounder-outcome ``rr_ud`` (both >= 1), with no further assumption.

@@ -86,21 +86,18 @@ def simulate_block(shared: Shared, block: Block) -> list[tuple[np.ndarray, np.nd
     tolerance; ``n_threads`` threads fit the chains concurrently.
     """
     from causal._glm import fit_logistic
-    from causal.data.simulate import _linear, covariates_from_uniforms
-    from causal.worlds.calibrate import adjusted_design
 
     data, n, size = shared.data, shared.n, block.hi - block.lo
+    model = data.model
     rng = np.random.default_rng(block.stream)
-    levels = list(data.cohort["presenting_problem"])
     u = rng.random((11, size, n))
     np.clip(u, 1e-12, 1 - 1e-12, out=u)
-    cov = covariates_from_uniforms(u, data, shared.age_loc, shared.age_scale, rng,
-                                   motivation_prevalence=shared.prevalence)
-    lp_t, lp_y = _linear(data.uptake, cov, levels), _linear(data.recovery, cov, levels)
-    m = cov["motivation"]
+    # the covariates and the model's binary latent confounder, by the name the model gives
+    cov, lp_t, lp_y, m = model.draw_binary_latent(u, rng, shared.prevalence, shared.age_loc,
+                                                  shared.age_scale)
     logit_t, logit_y = np.log(u[9] / (1 - u[9])), np.log(u[10] / (1 - u[10]))
-    cov["employment_support"] = np.zeros_like(lp_t)
-    template = adjusted_design(cov, data)
+    cov[model.treatment] = np.zeros_like(lp_t)
+    template = model.adjusted_design(cov, data)
     # the shared part of each replicate's design: every column but the treatment (column 1)
     covariates = np.ascontiguousarray(np.delete(template, 1, axis=2))
     del u, template

@@ -3,8 +3,8 @@ this size and design to report its adjusted OR although the treatment does nothi
 
 Over a grid of a latent binary confounder's odds ratios with uptake (``OR_TU``) and with
 recovery (``OR_UY``), at prevalence ``pi``, many SIMULATED cohorts of the study's size are
-drawn from the structural model of :mod:`causal.data.simulate` with a true conditional OR of 1,
-their margins matched by :func:`causal.data.grid_solve.solve_binary_grid`, and the paper's
+drawn from the study's world model (``[data.world]``; :mod:`causal.worlds`) with a true
+conditional OR of 1, their margins matched by the model's ``solve_binary_grid``, and the paper's
 adjusted logistic model (recovery ~ treatment + the measured ``[data] covariates``, categorical
 ones as indicators; the confounder left out) is fitted to every cohort by the GLM core's
 batched Newton (:func:`causal._glm.fit_logistic`): within one replicate the cells differ only in
@@ -72,28 +72,25 @@ def estimate_memory(cells: int, replicates: int, n: int, p: int) -> int:
 def covariate_benchmarks(data: Any, prognostic_scale: float, prevalence: float
                          ) -> dict[str, tuple[float, float, float, float]]:
     """How strongly each measured continuous covariate predicts uptake and recovery in the
-    simulated world, placed on the binary confounder's OR axes.
-
-    Per SD of a covariate ``x`` the model's ORs are ``exp(b_x sd_x)`` (uptake) and
-    ``exp(k d_x sd_x)`` (recovery, with the prognostic scale ``k``); protective associations are
-    inverted (``|log OR|``) so that they sit on the grid's >= 1 axes. A binary confounder of
-    prevalence pi has SD ``sqrt(pi (1 - pi))``, so its OR per SD is ``OR^sqrt(pi (1 - pi))``;
-    a covariate is placed where a binary confounder would have the SAME strength per SD:
-    ``OR_grid = OR_per_SD^(1 / sqrt(pi (1 - pi)))`` (at pi = 0.5: the square).
-    Returns name -> (grid uptake OR, grid recovery OR, per-SD uptake OR, per-SD recovery OR).
+    simulated world, placed on the binary confounder's OR axes: the world model's
+    ``covariate_benchmarks`` (for the self-selection model:
+    :meth:`causal.worlds.self_selection.SelfSelection.covariate_benchmarks`). Returns name ->
+    (grid uptake OR, grid recovery OR, per-SD uptake OR, per-SD recovery OR).
     """
-    c = data.cohort
-    sds = {"phq9_baseline": c["phq9_sd"], "gad7_baseline": c["gad7_sd"], "age": c["age_sd"],
-           "sessions": float(np.sqrt(c["sessions_mean"] - 1))}
-    power = 1 / np.sqrt(prevalence * (1 - prevalence))
-    out = {}
-    for name, sd in sds.items():
-        if name not in data.covariates:
-            continue
-        per_sd_t = float(np.exp(abs(data.uptake.get(name, 0.0)) * sd))
-        per_sd_y = float(np.exp(abs(prognostic_scale * data.recovery.get(name, 0.0)) * sd))
-        out[name] = (per_sd_t**power, per_sd_y**power, per_sd_t, per_sd_y)
-    return out
+    return _model(data).covariate_benchmarks(data.covariates, prognostic_scale, prevalence)
+
+
+def _model(data: Any) -> Any:
+    """The study's world model, which must support a binary latent confounder."""
+    model = data.model
+    needed = ("solve_binary_grid", "draw_binary_latent", "adjusted_design", "design_width",
+              "covariate_benchmarks")
+    missing = [name for name in needed if not hasattr(model, name)]
+    if missing:
+        raise ParameterError(f"`study` must use a world model with a binary latent confounder "
+                             f"for the explain-away simulation; model {model.model!r} has no "
+                             f"{missing[0]}.")
+    return model
 
 
 def explain_away(study: Any, *, uptake_ors: Any = None, recovery_ors: Any = None,
@@ -125,7 +122,7 @@ def explain_away(study: Any, *, uptake_ors: Any = None, recovery_ors: Any = None
         which the reported OR is the true effect). ``"arms"``: also match recovery in each arm
         (31/66 vs 64/236) by solving the prognostic scale per cell; under a true OR of 1 only
         confounders strong enough to create the crude contrast can, the other cells are
-        reported as unmatched (NaN). See :mod:`causal.data.grid_solve`.
+        reported as unmatched (NaN). See :mod:`causal.worlds.self_selection_grid`.
     reference_world : str, optional
         World whose solved prognostic scale is used (``"overall"``) or starts Newton
         (``"arms"``); None: the first declared world (Thew: "no hidden confounding", where
@@ -161,7 +158,6 @@ def explain_away(study: Any, *, uptake_ors: Any = None, recovery_ors: Any = None
     from causal._parallel import block_streams, current_runner
     from causal._validation import check_count, check_probability
     from causal.data.cohort import _simulated_spec, solve_study_world, targets_of
-    from causal.data.grid_solve import solve_binary_grid
     from causal.measures import is_rare_outcome
     from causal.sensitivity.simulations._explain_away_blocks import (
         Block,
@@ -197,8 +193,7 @@ def explain_away(study: Any, *, uptake_ors: Any = None, recovery_ors: Any = None
         reported_or = float(headline.estimate)
     if not (np.isfinite(reported_or) and reported_or > 0):
         raise ParameterError(f"`reported_or` must be an odds ratio > 0; got {reported_or!r}.")
-    p = 2 + sum(len(data.cohort["presenting_problem"]) - 1 if c in data.categorical else 1
-                for c in data.covariates)
+    p = _model(data).design_width(data)
     cells = gt.size * gy.size
     need = estimate_memory(cells, replicates, n, p)
     if need > max_memory_mb * 2**20:
@@ -210,7 +205,7 @@ def explain_away(study: Any, *, uptake_ors: Any = None, recovery_ors: Any = None
     targets = targets_of(study)
     reference = solve_study_world(study, reference_world)
     GT, GY = np.meshgrid(gt, gy, indexing="ij")
-    sol = solve_binary_grid(data, GT.ravel(), GY.ravel(), prevalence, targets,
+    sol = _model(data).solve_binary_grid(GT.ravel(), GY.ravel(), prevalence, targets,
                             margins=margins, prognostic_scale=reference.prognostic_scale)
     idx = np.flatnonzero(sol.matched)
     coef = np.full((cells, replicates), np.nan)
@@ -277,11 +272,10 @@ def arms_feasibility(study: Any, uptake_ors: Any, recovery_ors: Any, prevalence:
                      ) -> np.ndarray:
     """Which cells can reproduce recovery in EACH arm (31/66 vs 64/236 for Thew) under a true
     OR of 1, with non-negative measured prognosis (``margins="arms"`` of
-    :func:`causal.data.grid_solve.solve_binary_grid`); bool array (uptake, recovery). No
+    :func:`causal.worlds.self_selection_grid.solve_binary_grid`); bool array (uptake, recovery). No
     simulation: the solver only."""
     from causal._validation import check_probability
     from causal.data.cohort import _simulated_spec, solve_study_world, targets_of
-    from causal.data.grid_solve import solve_binary_grid
     from causal.study.api import as_study
 
     prevalence = check_probability(prevalence, "prevalence", open_interval=True)
@@ -291,6 +285,7 @@ def arms_feasibility(study: Any, uptake_ors: Any, recovery_ors: Any, prevalence:
     data = _simulated_spec(study)
     reference = solve_study_world(study, None)
     GT, GY = np.meshgrid(gt, gy, indexing="ij")
-    sol = solve_binary_grid(data, GT.ravel(), GY.ravel(), prevalence, targets_of(study),
+    sol = _model(data).solve_binary_grid(GT.ravel(), GY.ravel(), prevalence,
+                                         targets_of(study),
                             margins="arms", prognostic_scale=reference.prognostic_scale)
     return sol.matched.reshape(gt.size, gy.size)

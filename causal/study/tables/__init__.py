@@ -51,9 +51,7 @@ def accepted_keys() -> dict[str, frozenset[str]]:
     out: dict[str, frozenset[str]] = {
         "study": study.KEYS, "source": source.KEYS, "graph": graph.KEYS,
         "evalue": evalue.KEYS, "estimate": estimate.KEYS, "data": data.KEYS, "design": design.KEYS,
-        "data.benchmark": data.BENCHMARK_KEYS, "data.cohort": data.COHORT_KEYS,
-        "data.uptake": data.COEFFICIENT_KEYS, "data.recovery": data.COEFFICIENT_KEYS,
-        "[worlds]": worlds.KEYS, "[published]": published.KEYS,
+        "data.benchmark": data.BENCHMARK_KEYS, "[worlds]": worlds.KEYS, "[published]": published.KEYS,
         "[scenarios]": scenarios.KEYS, "explain_away": explain_away.KEYS,
         "individual_sensitivity": individual_sensitivity.KEYS,
         "heterogeneity": heterogeneity.KEYS, "report": report.KEYS,
@@ -68,6 +66,16 @@ def accepted_keys() -> dict[str, frozenset[str]]:
         "negative_controls.exposures": negative_controls.CONTROL_KEYS,
         "[negative_control_estimates]": negative_controls.ESTIMATE_KEYS,
     }
+    from causal.worlds import MODELS, world_model
+
+    # the world models' own keys (one registered model today: a key belongs to every model
+    # that accepts it)
+    for name in MODELS:
+        plugin = world_model(name)
+        out["data.world"] = out.get("data.world", frozenset({"model"})) | plugin.KEYS
+        for sub, keys in plugin.SUBTABLES.items():
+            out[f"data.world.{sub}"] = out.get(f"data.world.{sub}", frozenset()) | keys
+        out["[worlds]"] = out["[worlds]"] | plugin.WORLD_KEYS
     for component in sorted(target_trial.KEYS - {"title"}):
         out[f"target_trial.{component}"] = target_trial.COMPONENT_KEYS
     for name in ("claim", "[claims]"):

@@ -1,9 +1,9 @@
 """``[data]``: where the individual-level data come from and how covariates enter a model.
 
 Sub-tables: ``[data.indicators]`` (derived 0/1 columns), ``[data.benchmark]`` (a second real
-data set whose randomised contrast is the truth), and for ``source = "simulated"`` the
-structural model ``[data.cohort]`` (with ``[data.cohort.presenting_problem]``),
-``[data.uptake]`` and ``[data.recovery]`` (log-odds coefficients). The types are in
+data set whose randomised contrast is the truth), and for ``source = "simulated"``
+``[data.world]``: ``model = "<name>"`` of a world model registered in
+:data:`causal.worlds.MODELS`, and that model's own keys, checked by the model. The types are in
 :mod:`causal.data.spec`.
 """
 
@@ -16,26 +16,17 @@ from causal.data.spec import (
     _INDICATOR,
     FILE_SUFFIXES,
     SIMULATED,
-    SIMULATED_COVARIATES,
     DataSpec,
 )
 from causal.study._reader import MAX_PATH_CHARS, TableReader, spec_error
 
 KEYS = frozenset({"source", "description", "covariates", "categorical", "squared",
-                  "treatment_interactions", "terms", "indicators", "latent", "n", "cohort", "uptake",
-                  "recovery", "benchmark", "missing", "outcome_kind",
+                  "treatment_interactions", "terms", "indicators", "latent", "n", "world", "benchmark", "missing", "outcome_kind",
                   "imputations", "cluster"})
-SIMULATED_ONLY = frozenset({"n", "cohort", "uptake", "recovery", "latent"})
+SIMULATED_ONLY = frozenset({"n", "world", "latent"})
 #: keys a simulated cohort cannot have (it is drawn with independent rows)
 REAL_ONLY = ("cluster",)
 BENCHMARK_KEYS = frozenset({"source", "description"})
-COHORT_KEYS = frozenset({"age_mean", "age_sd", "age_range", "female", "white",
-                         "long_term_condition", "phq9_mean", "phq9_sd", "gad7_mean", "gad7_sd",
-                         "phq9_gad7_correlation", "sessions_mean", "sessions_motivation",
-                         "presenting_problem"})
-#: the keys of [data.uptake] and [data.recovery]: the simulated covariates
-COEFFICIENT_KEYS = frozenset(SIMULATED_COVARIATES)
-_PREVALENCES = ("female", "white", "long_term_condition")
 MISSING = ("refuse", "complete_case", "multiple_imputation")
 #: imputations when [data] missing = "multiple_imputation" does not say
 IMPUTATIONS = 20
@@ -45,56 +36,19 @@ OUTCOME_KINDS = ("binary", "continuous", "any")
 MAX_SIMULATED_N = 10**7
 
 
-def _coefficients(reader: TableReader, key: str) -> dict[str, Any]:
-    """Log-odds coefficients per unit; ``presenting_problem`` is a table level -> log-odds."""
-    sub = reader.sub(key, COEFFICIENT_KEYS, what="a table of log-odds coefficients")
-    if sub is None:
-        return {}
-    for name, value in sub.table.items():
-        if name == "presenting_problem":
-            levels = sub.sub(name, None, what="a table of level = log-odds")
-            assert levels is not None
-            for level in levels.table:
-                levels.number(level, expected="a finite log-odds")
-        else:
-            sub.check_number(value, name, expected="a finite log-odds coefficient per unit")
-    return dict(sub.table)
+def _world(reader: TableReader) -> Any:
+    """``[data.world]``: the registered model it names, configured by the model's own keys."""
+    from causal.worlds import MODELS, world_model
 
-
-def _cohort(reader: TableReader) -> dict[str, Any]:
-    table = reader.sub("cohort", COHORT_KEYS, what="a table of covariate distributions",
-                       required=True)
-    assert table is not None
-    for key in _PREVALENCES:
-        table.number(key, low=0, high=1, open_low=True, open_high=True,
-                     expected="a prevalence in (0, 1)")
-    for key in ("age_sd", "phq9_sd", "gad7_sd"):
-        table.number(key, low=0, open_low=True, expected="a positive SD")
-    for key in ("age_mean", "phq9_mean", "gad7_mean", "sessions_motivation"):
-        table.number(key)
-    table.number("sessions_mean", low=1, open_low=True,
-                 expected="a mean number of sessions > 1 (everyone has at least one)")
-    table.number("phq9_gad7_correlation", low=-1, high=1, open_low=True, open_high=True,
-                 expected="a correlation in (-1, 1)")
-    age_range = table.table.get("age_range")
-    if (not isinstance(age_range, list) or len(age_range) != 2
-            or not all(isinstance(a, (int, float)) and not isinstance(a, bool)
-                       for a in age_range)
-            or not age_range[0] < table.table["age_mean"] < age_range[1]):
-        raise table.error("age_range", "a list [lowest, highest] around age_mean", age_range)
-    levels = table.sub("presenting_problem", None, what="a table of at least two level = share",
-                       required=True)
-    assert levels is not None
-    if len(levels.table) < 2:
-        raise table.error("presenting_problem", "a table of at least two level = share",
-                          levels.table)
-    for level in levels.table:
-        levels.number(level, low=0, high=1, open_low=True, open_high=True,
-                      expected="a share in (0, 1)")
-    if abs(sum(levels.table.values()) - 1) > 1e-6:
-        raise table.error("presenting_problem", "shares summing to 1",
-                          round(sum(levels.table.values()), 6))
-    return dict(table.table)
+    raw = reader.table.get("world")
+    if not isinstance(raw, dict):
+        raise reader.error("world", "a table [data.world] with model = one of "
+                           f"{', '.join(map(repr, MODELS))}", raw)
+    head = TableReader(raw, "data.world", reader.path, None)
+    name = head.choice("model", tuple(MODELS))
+    plugin = world_model(name)
+    table = TableReader(raw, "data.world", reader.path, plugin.KEYS | {"model"})
+    return plugin.parse(table)
 
 
 def _imputations(reader: TableReader) -> int:
@@ -188,21 +142,15 @@ def parse(raw: Any, path: Path | str, *, directory: Path, in_python: bool = Fals
             raise spec_error(path, f"data.{key}", "absent when data.source = 'simulated' "
                              "(a simulated cohort has no missing values, a 0/1 outcome and "
                              "independent rows)", reader.table[key])
-    unknown = [c for c in covariates if c not in SIMULATED_COVARIATES]
-    if unknown:
-        raise reader.error("covariates", f"simulated covariates "
-                           f"({', '.join(SIMULATED_COVARIATES)})", unknown[0])
     n = reader.integer("n", low=2, high=MAX_SIMULATED_N,
                        expected="an integer cohort size (budget for a simulated cohort)")
-    latent = reader.names("latent", ())
-    if latent != ("motivation",):
-        raise reader.error("latent", "[\"motivation\"] (the simulated latent)", list(latent))
-    cohort = _cohort(reader)
-    models = {key: _coefficients(reader, key) for key in ("uptake", "recovery")}
-    for key, table in models.items():
-        for level in table.get("presenting_problem", {}):
-            if level not in cohort["presenting_problem"]:
-                raise spec_error(path, f"data.{key}.presenting_problem",
-                                 f"levels of data.cohort.presenting_problem "
-                                 f"({', '.join(cohort['presenting_problem'])})", level)
-    return DataSpec(**{**spec.__dict__, "n": n, "latent": latent, "cohort": cohort, **models})
+    model = _world(reader)
+    unknown = [c for c in covariates if c not in model.covariates]
+    if unknown:
+        raise reader.error("covariates", f"covariates of the {model.model!r} world model "
+                           f"({', '.join(model.covariates)})", unknown[0])
+    latent = reader.names("latent", model.latent)
+    if latent != model.latent:
+        raise reader.error("latent", f"{list(model.latent)!r} (the latent columns of the "
+                           f"{model.model!r} world model)".replace("'", '"'), list(latent))
+    return DataSpec(**{**spec.__dict__, "n": n, "latent": latent, "model": model})

@@ -23,7 +23,7 @@ class ConfounderScenario:
     Parameters
     ----------
     name : str
-        Short label, e.g. "motivation (critics)".
+        Short label, e.g. "engagement (hypothesis)".
     prevalence_treated, prevalence_control : float, optional
         Binary scenario: prevalence among the treated and controls, in [0, 1].
     outcome_rr : float, optional
@@ -35,7 +35,7 @@ class ConfounderScenario:
 
     Examples
     --------
-    >>> s = ConfounderScenario("motivation", prevalence_treated=0.5, prevalence_control=0.2,
+    >>> s = ConfounderScenario("engagement", prevalence_treated=0.5, prevalence_control=0.2,
     ...                        outcome_rr=2)
     >>> s.bias_factor
     1.25

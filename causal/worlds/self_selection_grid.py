@@ -1,6 +1,6 @@
 """Solve the SIMULATED world's constants for a whole grid of binary-confounder strengths at once.
 
-:func:`causal.data.simulate.solve_world` solves one world with root finders over 2^16 points
+:func:`causal.worlds.self_selection_draws.solve_world` solves one world with root finders over 2^16 points
 (about 0.5-2 s). The explain-away grid needs hundreds of worlds that differ only in the binary
 motivation's odds ratios, so here every cell is solved at once by vectorised Newton iterations,
 and the binary motivation is integrated exactly (two points, M = 0 and M = 1, weighted
@@ -29,18 +29,20 @@ recovery rate is about 0.06 at n = 66). Tests: tests/test_explain_away.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from causal.data.simulate import (
+from causal.worlds.self_selection_draws import (
     _age_parameters,
     _expit,
     _linear,
     covariates_from_uniforms,
     integration_points,
 )
-from causal.data.spec import DataSpec
+
+if TYPE_CHECKING:
+    from causal.worlds.self_selection import SelfSelection
 
 #: Sobol points for the grid solver (the single-world solver uses 2^16)
 GRID_POINTS = 2048
@@ -66,7 +68,7 @@ class GridSolution:
     age_scale: float
 
 
-def _point_predictors(data: DataSpec, prevalence: float, n_points: int, age_loc: float,
+def _point_predictors(data: SelfSelection, prevalence: float, n_points: int, age_loc: float,
                       age_scale: float) -> tuple[np.ndarray, np.ndarray]:
     """Uptake and recovery linear predictors (no intercept, scale, motivation) at the points,
     for M = 0 (row 0) and M = 1 (row 1): each of shape (2, n_points). Sessions depend on M."""
@@ -97,7 +99,7 @@ def _newton_1d(value_and_slope, start: np.ndarray, max_iter: int = 60) -> tuple[
     return x, ok
 
 
-def solve_binary_grid(data: DataSpec, uptake_or: np.ndarray, recovery_or: np.ndarray,
+def solve_binary_grid(data: SelfSelection, uptake_or: np.ndarray, recovery_or: np.ndarray,
                       prevalence: float, targets: tuple[float, float, float], *,
                       true_odds_ratio: float = 1.0, margins: Literal["overall", "arms"] = "overall",
                       prognostic_scale: float = 1.0, n_points: int = GRID_POINTS
@@ -106,8 +108,8 @@ def solve_binary_grid(data: DataSpec, uptake_or: np.ndarray, recovery_or: np.nda
 
     Parameters
     ----------
-    data : DataSpec
-        A simulated study's ``[data]`` table.
+    data : SelfSelection
+        The study's ``[data.world]`` model.
     uptake_or, recovery_or : arrays of shape (cells,)
         The binary motivation's odds ratios with uptake and with recovery (M = 1 vs M = 0).
     prevalence : float

@@ -24,7 +24,7 @@ random cohorts and integrates with quasi-random points):
 * recovery: logit P(Y = 1) = c0 + log(true_odds_ratio) T + k d'X
   + log(motivation_recovery_odds_ratio) M.
 
-``b`` and ``d`` are the log-odds per unit in ``[data.uptake]`` and ``[data.recovery]``. Three
+``b`` and ``d`` are the log-odds per unit in ``[data.world.uptake]`` and ``[data.world.recovery]``. Three
 numbers are solved (:func:`solve_world`): a0 so that expected uptake is 66/302, and c0 with the
 prognostic scale ``k`` so that expected recovery is 31/66 among the treated and 64/236 among the
 controls. With the true OR fixed, one intercept cannot match two arms: the contrast between the
@@ -43,11 +43,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from causal._validation import check_random_state
-from causal.data.spec import DataSpec, World
+
+if TYPE_CHECKING:
+    from causal.worlds.self_selection import SelfSelection, SelfSelectionWorld
 
 #: number of uniforms per person: age, sex, ethnicity, ltc, z1, z2, problem, M, sessions, T, Y
 N_UNIFORMS = 11
@@ -61,7 +64,7 @@ SIMULATED_NOTE = ("SIMULATED cohort (not real clients): drawn from the structura
 class SolvedWorld:
     """A world with its solved constants (intercepts and prognostic scale)."""
 
-    world: World
+    world: SelfSelectionWorld
     uptake_intercept: float
     recovery_intercept: float
     prognostic_scale: float
@@ -84,7 +87,7 @@ def _age_parameters(mean: float, sd: float, low: float, high: float) -> tuple[fl
     return float(loc), float(np.exp(log_scale))
 
 
-def covariates_from_uniforms(u: np.ndarray, data: DataSpec, age_loc: float,
+def covariates_from_uniforms(u: np.ndarray, data: SelfSelection, age_loc: float,
                              age_scale: float, rng: np.random.Generator | None = None, *,
                              motivation_prevalence: float | None = None
                              ) -> dict[str, np.ndarray]:
@@ -167,7 +170,7 @@ def _linear(coefficients: dict, cov: dict[str, np.ndarray], levels: list[str]) -
     return total
 
 
-def linear_predictors(cov: dict[str, np.ndarray], data: DataSpec, world: World
+def linear_predictors(cov: dict[str, np.ndarray], data: SelfSelection, world: SelfSelectionWorld
                       ) -> tuple[np.ndarray, np.ndarray]:
     """Uptake and recovery linear predictors without intercepts, treatment or scale ``k``:
     ``(b'X + gT M, d'X)``; the motivation term of recovery is added by the caller."""
@@ -190,7 +193,7 @@ def integration_points(n_points: int = 2**16) -> np.ndarray:
     return np.ascontiguousarray(np.clip(points, 1e-12, 1 - 1e-12).T)
 
 
-def expected_margins(data: DataSpec, solved: SolvedWorld, u: np.ndarray
+def expected_margins(data: SelfSelection, solved: SolvedWorld, u: np.ndarray
                      ) -> tuple[float, float, float]:
     """Expected uptake and expected recovery among treated and controls, averaged over the
     covariate points ``u`` (exact given the points: no draws of treatment or outcome)."""
@@ -207,7 +210,7 @@ def expected_margins(data: DataSpec, solved: SolvedWorld, u: np.ndarray
             float(((1 - p_t) * p0).sum() / (1 - p_t).sum()))
 
 
-def solve_world(data: DataSpec, world: World, targets: tuple[float, float, float],
+def solve_world(data: SelfSelection, world: SelfSelectionWorld, targets: tuple[float, float, float],
                 n_points: int = 2**16) -> SolvedWorld:
     """Solve the uptake intercept, recovery intercept and prognostic scale of ``world``.
 
@@ -279,22 +282,22 @@ def solve_world(data: DataSpec, world: World, targets: tuple[float, float, float
 
 
 @lru_cache(maxsize=64)
-def _solve_cached(data_key: str, world: World, targets: tuple[float, float, float]
+def _solve_cached(data_key: str, world: SelfSelectionWorld, targets: tuple[float, float, float]
                   ) -> SolvedWorld:
     return solve_world(_DATA_BY_KEY[data_key], world, targets)
 
 
-_DATA_BY_KEY: dict[str, DataSpec] = {}
+_DATA_BY_KEY: dict[str, SelfSelection] = {}
 
 
-def solved(data: DataSpec, world: World, targets: tuple[float, float, float]) -> SolvedWorld:
+def solved(data: SelfSelection, world: SelfSelectionWorld, targets: tuple[float, float, float]) -> SolvedWorld:
     """:func:`solve_world`, memoised on the (hashable) specification."""
     key = repr(data)
     _DATA_BY_KEY[key] = data
     return _solve_cached(key, world, targets)
 
 
-def draw_arrays(data: DataSpec, solved_world: SolvedWorld, n: int, replicates: int,
+def draw_arrays(data: SelfSelection, solved_world: SolvedWorld, n: int, replicates: int,
                 random_state=None) -> dict[str, np.ndarray]:
     """Draw ``replicates`` cohorts of ``n`` at once: a dict of arrays of shape (replicates, n).
 
