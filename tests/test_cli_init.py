@@ -62,7 +62,7 @@ def test_init_from_a_csv_writes_study_and_graph(cohort, capsys):
                                                                             "recovered")}
     assert set(graph.edges) == expected | {("treated", "recovered")}
     text = Path("simulated_cohort.dot").read_text()
-    for placeholder in ("motivation", "engagement", "clinician_or_site", "health_trajectory"):
+    for placeholder in ("readiness", "engagement", "clinician_or_site", "health_trajectory"):
         assert f'  // {placeholder} [latent="true"' in text
 
 

@@ -49,6 +49,12 @@ class World:
     true_odds_ratio: float
     calibration: str = ""
 
+    @property
+    def latent_odds_ratio(self) -> float | None:
+        """The odds ratio of the world's latent confounder with the treatment (per SD for a
+        continuous one), when its model has one; None here."""
+        return None
+
 
 class WorldModel(Protocol):
     """A registered SIMULATED world model (:mod:`causal.worlds`), as configured by a study's

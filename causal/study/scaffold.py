@@ -29,7 +29,7 @@ _ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: an all-distinct integer or text column with at least this many rows is an identifier
 _IDENTIFIER_MIN_ROWS = 20
 #: placeholders for unmeasured confounders: (node, label)
-PLACEHOLDERS = (("motivation", "Motivation"), ("engagement", "Engagement with the service"),
+PLACEHOLDERS = (("readiness", "Readiness to take up the treatment"), ("engagement", "Engagement with the service"),
                 ("clinician_or_site", "Clinician or site effects"),
                 ("health_trajectory", "Health trajectory (getting better or worse)"))
 

@@ -68,6 +68,11 @@ class SelfSelectionWorld(World):
     #: present with this probability (ORs compare motivated with unmotivated clients)
     motivation_prevalence: float | None = None
 
+    @property
+    def latent_odds_ratio(self) -> float | None:
+        """Motivation's odds ratio with uptake (per SD, or motivated vs not)."""
+        return self.motivation_uptake_odds_ratio
+
 
 @dataclass(frozen=True)
 class SelfSelection:

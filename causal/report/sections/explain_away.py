@@ -9,6 +9,7 @@ import pandas as pd
 
 from causal.report.model import Callout, Figure, Paragraph, Section, Table
 from causal.report.provenance import Number, Text, assumed, simulated
+from causal.report.sections._worlds import latent_name
 from causal.sensitivity.simulations.explain_away_result import ExplainAwayResult
 
 if TYPE_CHECKING:
@@ -164,16 +165,19 @@ def build(analysis: Analysis) -> Section | None:
                "cells": result.to_frame().replace({np.nan: None}).to_dict(orient="records")}
     return Section("explain_away", "Could self-selection alone produce the reported OR? "
                    "(simulation)", tuple(blocks), payload,
-                   verdict=verdict_text(result, _calibrated(analysis.study)), simulated=True)
+                   verdict=verdict_text(result, _calibrated(analysis.study),
+                                        latent_name(analysis.study)),
+                   simulated=True)
 
 
 def _calibrated(study) -> object | None:
-    """The world calibrated to reproduce the reported OR with no effect (a continuous
-    motivation), if the study file declares one."""
+    """The world calibrated to reproduce the reported OR with no effect (through its model's
+    continuous latent confounder), if the study file declares one."""
     return next((w for w in study.worlds if w.calibration and w.true_odds_ratio == 1), None)
 
 
-def verdict_text(result: ExplainAwayResult, calibrated=None) -> Text:
+def verdict_text(result: ExplainAwayResult, calibrated=None,
+                 latent: str = "latent confounder") -> Text:
     """The at-a-glance line with each number tagged. The binary confounder's ORs are odds
     ratios for the presence of a factor, not risk ratios: they are not comparable with the
     E-value, and the line says so; the calibrated world's OR per SD is given beside them."""
@@ -192,9 +196,9 @@ def verdict_text(result: ExplainAwayResult, calibrated=None) -> Text:
                        "ratios of a binary factor, not comparable with the E-value (a "
                        "risk-ratio bound)")
         if calibrated is not None:
-            value = calibrated.motivation_uptake_odds_ratio
+            value = calibrated.latent_odds_ratio
             text += Text.of(f". The calibrated world '{calibrated.name}' needs a continuous "
-                            "motivation with OR ",
+                            f"{latent} with OR ",
                             simulated(value, "calibrated on simulated cohorts, study file: "
                                       + calibrated.calibration.split(":")[0], f"{value:.2f}"),
                             " per SD for both uptake and recovery")

@@ -26,6 +26,7 @@ from causal.report.model import (
     Table,
 )
 from causal.report.provenance import Text
+from causal.report.sections._worlds import latent_name, null_worlds
 from causal.report.units import outcome_unit
 
 if TYPE_CHECKING:
@@ -207,10 +208,12 @@ def build(analysis: Analysis) -> Section | None:
         blocks.append(Paragraph(
             f"All data in this section are SIMULATED: one cohort of {len(cases[0][1])} per "
             f"declared world, {', '.join(descriptions)}, each seeded from the report's random "
-            f"state {analysis.random_state}. In the 'self-selection only' world employment support "
-            f"does nothing: the whole adjusted estimate is bias from unmeasured motivation. "
-            f"The point of this section is to see which diagnostics flag that fragility, and "
-            f"which would call a pure artefact robust."))
+            f"state {analysis.random_state}. "
+            + "".join(f"In the '{w.name}' world the treatment does nothing: the whole "
+                      f"adjusted estimate is bias from the unmeasured "
+                      f"{latent_name(analysis.study)}. " for w in null_worlds(analysis.study))
+            + "The point of this section is to see which diagnostics flag that fragility, and "
+            "which would call a pure artefact robust."))
     else:
         blocks.append(Paragraph(
             f"{'Real data' if spec.kind == 'bundled' else 'The study' + chr(39) + 's data'} "
@@ -249,7 +252,8 @@ def build(analysis: Analysis) -> Section | None:
         blocks.append(Callout(
             "These diagnostics are computed from the data alone: they say how strong a hidden "
             "confounder would have to be, not whether one exists. Only because the data are "
-            "SIMULATED is the latent motivation's actual strength known (marked on the contour "
+            f"SIMULATED is the latent {latent_name(analysis.study)}'s actual strength known "
+            "(marked on the contour "
             "plots); benchmarks against a measured covariate help only if the hidden "
             "confounder is no stronger than a few times that covariate.", "warning"))
     for i, ((label, _, _, _), r) in enumerate(zip(cases, results, strict=True)):

@@ -19,6 +19,7 @@ import pandas as pd
 from causal.analysis.failure import Failure
 from causal.report.model import Callout, Paragraph, Section, Table
 from causal.report.provenance import Text, count_words
+from causal.report.sections._worlds import latent_name, null_worlds
 
 if TYPE_CHECKING:
     from causal.analysis.result import Analysis
@@ -111,10 +112,11 @@ def build(analysis: Analysis) -> Section | None:
         if failures:
             entry["skipped"] = [f.sentence() for f in failures]
         data["worlds"].append(entry)
-        if world and "self-selection" in world:
+        if world and world in {w.name for w in null_worlds(analysis.study)}:
             blocks.append(Callout(
-                "In this SIMULATED world support does nothing and motivation, unmeasured, "
-                "drives both uptake and recovery. Refutation tests of this kind cannot see "
+                f"In this SIMULATED world the treatment does nothing and "
+                f"{latent_name(analysis.study)}, unmeasured, drives both the treatment and "
+                "the outcome. Refutation tests of this kind cannot see "
                 "that: they probe the model and the sample, not the unmeasured confounder. "
                 "That is the job of the sensitivity analyses below.", "warning"))
     return Section("refutations", "Refutation tests", tuple(blocks), data,
