@@ -129,8 +129,8 @@ def test_case2_a_copied_report_folder_is_not_the_tools_own(tmp_path):
     write_files(NEW, out)  # the folder the tool wrote stays its own
     shutil.copytree(out, tmp_path / "copy")
     before = snapshot(tmp_path)
-    with pytest.raises(ParameterError, match=r"holds files this tool did not write .*its "
-                                             r"marker lists them, but .*a copied report"):
+    with pytest.raises(ParameterError, match=r"holds files this tool did not write .*look "
+                                             r"like a report of this tool, but .*a copied report"):
         write_files(OLD, tmp_path / "copy")
     assert snapshot(tmp_path) == before
 
@@ -318,10 +318,10 @@ def test_a_marker_name_that_is_a_folder_is_the_users(capsys, tmp_path):
     before = snapshot(tmp_path)
     status, _, err = run(capsys, "report", THEW, "--section", "evalue", "--out", out,
                          "--quiet")
-    assert status == 2 and "holds files this tool did not write (.causal-report.json)" in err
+    assert status == 2 and "did not write (.causal-report.json, evalue_curve.png" in err
     status, _, err = run(capsys, "report", THEW, "--section", "evalue", "--out", out,
                          "--quiet", "--force")
-    assert status == 2 and "holds '.causal-report.json', which is not a plain file" in err
+    assert status == 2 and "--force never overwrites such a file" in err
     assert snapshot(tmp_path) == before
 
 

@@ -105,14 +105,23 @@ def test_an_interrupted_write_leaves_nothing_behind(tmp_path, monkeypatch):
     assert (out / "report.md").read_bytes() == b"# new\n"
 
 
-def test_legacy_report_without_marker_is_recognised(tmp_path):
+def test_a_report_without_a_verifiable_marker_is_not_replaced(tmp_path):
+    """A report.json saying "causal-report" is no proof that this tool wrote the files
+    beside it (issue 26: copied beside a user's own report.md, it had that file overwritten
+    by name): such a folder is refused, with the reason."""
     old = tmp_path / "r"
     old.mkdir()
     (old / "report.json").write_text(json.dumps(
         {"schema": "causal-report", "sections": [{"figures": ["evalue_curve.png"]}]}))
     (old / "report.md").write_text("x")
     (old / "evalue_curve.png").write_bytes(b"x")
-    assert check_out_dir(old) == old
+    with pytest.raises(ParameterError, match=r"holds files this tool did not write "
+                                             r"\(evalue_curve.png, report.json, report.md\) "
+                                             r"\(they look like a report of this tool"):
+        check_out_dir(old)
+    with pytest.raises(ParameterError, match="never overwrites"):
+        write_files(FILES, old, force=True)
+    assert (old / "report.md").read_text() == "x"
 
 
 @pytest.mark.parametrize("where, message", [

@@ -88,8 +88,10 @@ def _identity(path: Path) -> list[int] | None:
 
 
 def _written_by_us(folder: Path) -> set[str] | None:
-    """The files in ``folder`` that an earlier report of this tool wrote and that still hold
-    what it wrote (by SHA-256), with the marker; None if ``folder`` holds no such report."""
+    """The files in ``folder`` that an earlier report of this tool wrote there and that
+    still hold what it wrote (module docstring), with the marker; None if ``folder`` holds no
+    such report (reports of versions whose marker held no hashes and identities, or no
+    marker at all, cannot be verified and are not replaced)."""
     marker = folder / MARKER
     if marker.is_file() and not marker.is_symlink():
         try:
@@ -105,23 +107,26 @@ def _written_by_us(folder: Path) -> set[str] | None:
             return {name for name, digest in hashes.items()
                     if _tool_name(name) and identities.get(name) == _identity(folder / name)
                     and _sha256(folder / name) == digest} | {MARKER}
-        if hashes is not None:
-            return None
-        # a marker from before the hashes: only report.json's own list is trusted below
-    # A report written before the marker held hashes: report.json says so and names its
-    # figures; only files with the names this tool gives are taken as its own.
+    # No marker, or one from before the hashes and identities (names only: a copied or
+    # planted one cannot be told from the tool's): nothing in the folder can be verified as
+    # written there by this tool, so nothing in it is replaced.
+    return None
+
+
+def _report_names(folder: Path) -> set[str]:
+    """The names a report.json in ``folder`` gives its files (trusted or not), for a
+    message."""
     try:
         document = json.loads((folder / "report.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
+        return set()
     if not isinstance(document, dict) or document.get("schema") != "causal-report":
-        return None
+        return set()
     figures = {f"{Path(name).stem}{suffix}" for section in document.get("sections", [])
                if isinstance(section, dict) for name in section.get("figures", [])
                if isinstance(name, str) and _safe_name(Path(name).name)
                for suffix in (".png", ".svg")}
-    found = {name for name in _LEGACY | figures if _sha256(folder / name) is not None}
-    return found | ({MARKER} if marker.is_file() else set())
+    return _LEGACY | figures
 
 
 def _listed(folder: Path) -> set[str]:
@@ -231,10 +236,10 @@ def _check_out_dir(given: Path, force: bool) -> Path:
         if foreign and not force:
             shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if
                                                len(foreign) > 3 else "")
-            listed = _listed(path)
-            why = (" (its marker lists them, but they are not the files this tool wrote in "
-                   "this folder: a copied report, one edited since, or one written by an earlier version)"
-                   if foreign and set(foreign) <= listed else "")
+            listed = _listed(path) | _report_names(path)
+            why = (" (they look like a report of this tool, but not one it can verify it "
+                   "wrote in this folder: a copied report, one edited since, or one written "
+                   "by an earlier version)" if set(foreign) <= listed else "")
             raise ParameterError(f"`--out` {given} holds files this tool did not write "
                                  f"({shown}){why}; choose a new folder, or add --force to "
                                  f"write into it anyway (only an earlier report's own files "
