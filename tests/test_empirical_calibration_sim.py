@@ -25,7 +25,10 @@ import math
 import numpy as np
 import pytest
 
-from causal.sensitivity.negative_controls.empirical_calibration import calibrate_ci_batch, fit_null_batch
+from causal.sensitivity.negative_controls.empirical_calibration import (
+    calibrate_ci_batch,
+    fit_null_batch,
+)
 
 REPLICATES = 2000
 PEOPLE = 400

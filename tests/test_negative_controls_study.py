@@ -185,7 +185,10 @@ def test_published_control_estimates_calibrate_the_headline(tmp_path):
     from causal.analysis import analyse
     from causal.report import build_report
     from causal.sensitivity.negative_controls.calibrated import calibrate
-    from causal.sensitivity.negative_controls.empirical_calibration import log_estimates_of, std_errors_from_ci
+    from causal.sensitivity.negative_controls.empirical_calibration import (
+        log_estimates_of,
+        std_errors_from_ci,
+    )
 
     rows = [(1.2, 0.9, 1.6), (1.4, 1.1, 1.8), (0.95, 0.7, 1.3), (1.3, 1.0, 1.7)]
     text = ('[study]\nname = "p"\ntitle = "t"\ntreatment = "a"\noutcome = "b"\n'

@@ -216,7 +216,10 @@ def published_calibration(study: Any) -> Any:
     """Calibrate the claim's headline ratio with ``[[negative_control_estimates]]``; None when
     the study gives none."""
     from causal.sensitivity.negative_controls.calibrated import calibrate
-    from causal.sensitivity.negative_controls.empirical_calibration import log_estimates_of, std_errors_from_ci
+    from causal.sensitivity.negative_controls.empirical_calibration import (
+        log_estimates_of,
+        std_errors_from_ci,
+    )
 
     given = study.negative_control_estimates
     if not given:

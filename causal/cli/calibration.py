@@ -41,7 +41,10 @@ def calibrate(
     import numpy as np
 
     from causal.sensitivity.negative_controls.calibrated import calibrate as run_calibrate
-    from causal.sensitivity.negative_controls.empirical_calibration import log_estimates_of, std_errors_from_ci
+    from causal.sensitivity.negative_controls.empirical_calibration import (
+        log_estimates_of,
+        std_errors_from_ci,
+    )
 
     check_figure_path(png)
     table = read_csv_file(controls, not_found="{path}: control estimates CSV not found.")

@@ -173,21 +173,20 @@ def build(analysis: Analysis) -> Section | None:
         else:
             blocks.append(Paragraph(f"**Data.** {result.description}."))
             imputing = getattr(result, "imputed", None) is not None
+            arms = ", ".join(f"{count} {arm}" for arm, count in result.dropped.items())
             if result.dropped and imputing:
-                arms = ", ".join(f"{count} {arm}" for arm, count in result.dropped.items())
                 blocks.append(Callout(
                     f"Rows with a missing value in a declared column ({arms}) are left out of "
                     f"the complete-case estimates below ({result.n} rows); multiple "
                     f"imputation ([data] missing = \"multiple_imputation\") analyses them "
                     f"too, in the table that compares the two.", "info"))
             elif result.dropped:
-                arms = ", ".join(f"{count} {arm}" for arm, count in result.dropped.items())
                 blocks.append(Callout(
                     f"Rows with a missing value in a declared column were dropped "
                     f"([data] missing = \"complete_case\"): {arms}; {result.n} rows "
                     f"remain. Complete-case analysis is unbiased only if missingness does not "
                     f"depend on the outcome given the treatment and covariates.", "warning"))
-            if getattr(result, "imputed", None) is not None:  # [data] multiple_imputation
+            if imputing:  # [data] missing = "multiple_imputation"
                 from causal.report.sections import missing_data
 
                 shown, data["missing_data"] = missing_data.blocks(result, key)
