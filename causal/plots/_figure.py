@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import io
 import math
+import weakref
 from typing import Any
+
+#: the padded tight box (inches) of each figure's last single-pass PNG drawing, so that its
+#: SVG, rendered next, skips savefig's own layout pass; used only while the figure is not
+#: stale (no artist changed since that drawing)
+_TIGHT_BOXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def new_figure(width: float = 6.4, height: float = 4.4) -> tuple[Any, Any]:
@@ -51,7 +57,9 @@ def figure_bytes(figure: Any, fmt: str = "png") -> bytes:
     pass costs about as much as the second (text layout and ticks, not rasterising). Here the
     canvas is rendered once, the extent read from that drawing and the pixels cropped to it.
     Where the artists reach beyond the canvas (which ``tight`` would enlarge) or a layout
-    engine is set, the figure goes through ``savefig`` as before.
+    engine is set, the figure goes through ``savefig`` as before. An SVG rendered after its
+    PNG, with nothing changed in between, is cropped to the box that drawing measured (the
+    Agg renderer's text extents), which spares ``savefig`` its layout pass.
     """
     buffer = io.BytesIO()
     if fmt == "png" and _png_rendered_once(figure, buffer):
@@ -60,8 +68,10 @@ def figure_bytes(figure: Any, fmt: str = "png") -> bytes:
     from matplotlib import rc_context
 
     # a fixed salt: an SVG's element ids are otherwise random, so reruns would differ
+    box = _TIGHT_BOXES.get(figure) if fmt == "svg" and not figure.stale else None
     with rc_context({"svg.hashsalt": "causal-report"}):
-        figure.savefig(buffer, format=fmt, bbox_inches="tight", metadata=metadata)
+        figure.savefig(buffer, format=fmt, bbox_inches="tight" if box is None else box,
+                       metadata=metadata)
     return buffer.getvalue()
 
 
@@ -81,6 +91,11 @@ def _png_rendered_once(figure: Any, buffer: io.BytesIO) -> bool:
     if tight.x0 < 0 or tight.y0 < 0 or tight.x1 > width or tight.y1 > height:
         return False
     box = tight.padded(rcParams["savefig.pad_inches"])
+    # measuring the box flags some artists stale though the drawing above is current; any
+    # later change to an artist flags the figure stale again (matplotlib calls the stale
+    # callback on every change), and then the SVG measures its own box
+    figure.stale = False
+    _TIGHT_BOXES[figure] = box
     pixels = np.asarray(canvas.buffer_rgba())
     dpi, (rows, cols) = figure.dpi, pixels.shape[:2]
     top, bottom = math.floor(rows - box.y1 * dpi), math.ceil(rows - box.y0 * dpi)
