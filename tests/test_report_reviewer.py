@@ -342,6 +342,38 @@ def test_the_stamp_is_on_the_figure_once():
     assert figure_bytes(figure) != plain
 
 
+def test_an_svg_after_its_png_reuses_the_box_only_while_nothing_changed():
+    """The SVG drawn straight after its PNG is cropped to the box the PNG drawing measured
+    (Agg's text extents, not the SVG renderer's): its size may differ from savefig's own
+    tight box by less than the 0.1-inch padding (7.2 pt), so no artist is cut. After a
+    change to the figure, the SVG measures its own box, as savefig does."""
+    import re
+
+    from causal.plots import _figure
+    from causal.plots._figure import figure_bytes, new_figure
+
+    def size(svg: bytes) -> tuple[float, float]:
+        width, height = re.search(rb'viewBox="0 0 ([0-9.]+) ([0-9.]+)"', svg).groups()
+        return float(width), float(height)
+
+    def own_box(figure) -> tuple[float, float]:
+        _figure._TIGHT_BOXES.pop(figure, None)
+        return size(figure_bytes(figure, "svg"))
+
+    figure, ax = new_figure()
+    ax.plot([0, 1], [0, 1])
+    ax.set_title("a title " * 5)
+    figure_bytes(figure)
+    assert figure in _figure._TIGHT_BOXES and not figure.stale
+    reused = size(figure_bytes(figure, "svg"))
+    assert np.allclose(reused, own_box(figure), atol=7.2)
+    figure_bytes(figure)
+    ax.set_ylabel("a long label on the y axis " * 2, fontsize=20)
+    assert figure.stale
+    assert size(figure_bytes(figure, "svg")) == own_box(figure)
+    assert size(figure_bytes(figure, "svg"))[0] > reused[0] + 7.2
+
+
 def test_a_strangers_complete_case_study_states_its_losses_in_the_verdict():
     """Thornton (2008) from causaldata, as `causal init --missing complete_case` drafts it:
     1,991 of its 4,820 rows miss the treatment, the outcome or a covariate (41%, counted here

@@ -67,8 +67,8 @@ def figure_bytes(figure: Any, fmt: str = "png") -> bytes:
     metadata = {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
     from matplotlib import rc_context
 
-    # a fixed salt: an SVG's element ids are otherwise random, so reruns would differ
     box = _TIGHT_BOXES.get(figure) if fmt == "svg" and not figure.stale else None
+    # a fixed salt: an SVG's element ids are otherwise random, so reruns would differ
     with rc_context({"svg.hashsalt": "causal-report"}):
         figure.savefig(buffer, format=fmt, bbox_inches="tight" if box is None else box,
                        metadata=metadata)
