@@ -7,7 +7,15 @@ from typing import Any
 
 import numpy as np
 
-from causal._glm import LinearModel, LogisticModel, clone_model
+from causal._glm import (
+    LinearModel,
+    LogisticModel,
+    add_intercept,
+    clone_model,
+    expit,
+    fit_logistic_one,
+)
+from causal._glm.ols import fit_linear_folds
 from causal._validation import check_literal
 from causal.errors import ParameterError, SeparationWarning
 from causal.estimate._base import BaseEstimator, PotentialOutcomeFit, Recorder
@@ -179,6 +187,21 @@ class AIPW(BaseEstimator):
         who = label("AIPW", self.estimand)
         k_folds = len(splits)
         limit_notes: list[str] = []
+        # the default models' fits on the intercept design built once (the same numbers as
+        # their fit/predict on each fold's rows); with folds that partition the rows, the
+        # least-squares outcome models of every fold come from per-fold Gram matrices
+        lean_ps = type(ps_model) is LogisticModel
+        lean_out = (type(out_model) is LinearModel and self.outcome_fit == "separate"
+                    and k_folds > 1 and isinstance(self.cv, int | np.integer))
+        z = add_intercept(x) if lean_ps or lean_out else None
+        arm_coef: dict[float, np.ndarray] = {}
+        if lean_out:
+            fold_of = np.empty(n, dtype=np.int64)
+            for k, (_, test) in enumerate(splits):
+                fold_of[test] = k
+            for level in (1.0, 0.0):
+                arm_coef[level] = fit_linear_folds(z, y, np.where(a == level, fold_of, -1),
+                                                   k_folds)
         for k, (train, test) in enumerate(splits):
             where = "" if k_folds == 1 else f" in cross-fitting fold {k + 1} of {k_folds}"
             if np.ptp(a[train]) == 0:
@@ -186,9 +209,14 @@ class AIPW(BaseEstimator):
                                          f"{'treated' if a[train][0] == 1 else 'control'} "
                                          "units, so no propensity model can be fitted; use "
                                          "fewer folds (`cv`)")
-            ps = clone_model(ps_model).fit(x[train], a[train])
-            fit = getattr(ps, "fit_", None)
-            e[test] = ps.predict_proba(x[test])[:, 1]
+            z_test = None if z is None else z[test]
+            if lean_ps:
+                fit = fit_logistic_one(z[train], a[train], max_iter=ps_model.max_iter)
+                e[test] = expit(z_test @ fit.coef[0])
+            else:
+                ps = clone_model(ps_model).fit(x[train], a[train])
+                fit = getattr(ps, "fit_", None)
+                e[test] = ps.predict_proba(x[test])[:, 1]
             if fit is not None and bool(fit.separated[0]):
                 # the held-out units of a separated cell get a score of 0 or 1: their weight
                 # is infinite, and no finite AIPW estimate exists with these folds
@@ -213,6 +241,10 @@ class AIPW(BaseEstimator):
                         raise not_estimable(who, f"the training data{where} hold no {arm} "
                                                  "units, so the outcome model of that arm "
                                                  "cannot be fitted; use fewer folds (`cv`)")
+                    coef = arm_coef[level][k] if lean_out else None
+                    if coef is not None and np.isfinite(coef).all():
+                        target[test] = z_test @ coef
+                        continue
                     model = clone_model(out_model).fit(x[rows], y[rows])
                     out = getattr(model, "fit_", None)
                     if out is not None and bool(out.separated[0]):
