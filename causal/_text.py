@@ -64,7 +64,7 @@ def markdown_links_safe(line: str) -> str:
     parts = _OWN_LINK.split(line)
     own = _OWN_LINK.findall(line)
     out = [_OPENING.sub(r"\\[", parts[0])]
-    for link, rest in zip(own, parts[1:]):
+    for link, rest in zip(own, parts[1:], strict=False):
         out += [link, _OPENING.sub(r"\\[", rest)]
     return "".join(out)
 

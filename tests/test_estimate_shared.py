@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from causal.errors import ExtremeWeightsWarning
 from causal._glm import LinearModel, LogisticModel
+from causal.errors import ExtremeWeightsWarning
 from causal.estimate import AIPW, IPW, Crude, GComputation, OutcomeRegression, PSMatching
 from causal.estimate._design import prepare
 from causal.estimate._shared import shared_fits

@@ -21,9 +21,9 @@ from causal._glm import (
     fit_logit_batch,
     fit_ols,
 )
-from causal._glm.ols import REFINE_CONDITION, fit_linear_folds
 from causal._glm.design import design_columns
-from causal._glm.logistic import _WARM_START_N
+from causal._glm.logistic import _WARM_START_N, fit_logistic_near
+from causal._glm.ols import REFINE_CONDITION, fit_linear_folds
 from causal.estimate._design import prepare
 
 
@@ -138,6 +138,25 @@ def test_leave_one_fold_out_least_squares_name_a_singular_training_set():
     z = np.column_stack([z, np.where(fold == 0, 1.0, 0.0)])  # constant 0 without fold 0
     coef = fit_linear_folds(z, y, fold, 3)
     assert np.isnan(coef[0]).all() and np.isfinite(coef[1:]).all()
+
+
+def test_a_fit_started_near_another_folds_equals_the_fit_from_zero():
+    """SIMULATED. Fold 2's training rows fitted from fold 1's estimate (chord steps on its
+    information) give fit_logistic_one's coefficients to 1e-10 (both converge to about
+    1e-12); a separated training set is redone from zero and so keeps its verdict."""
+    z, y = simulated(3000, p=5)
+    fold = np.arange(3000) % 5
+    one, two = fold != 0, fold != 1
+    near = fit_logistic_one(z[one], y[one])
+    started = fit_logistic_near(z[two], y[two], near, int(one.sum()))
+    alone = fit_logistic_one(z[two], y[two])
+    assert started.converged[0] and started.cov is None
+    np.testing.assert_allclose(started.coef, alone.coef, rtol=1e-10)
+    np.testing.assert_allclose(started.fitted, alone.fitted, rtol=1e-10)
+    split = (z[:, 1] > 0).astype(float)  # z[:, 1] separates this outcome completely
+    redone = fit_logistic_near(z[two], split[two], near, int(one.sum()))
+    assert redone.separated[0] and not redone.converged[0]
+    np.testing.assert_array_equal(redone.coef, fit_logistic_one(z[two], split[two]).coef)
 
 
 def test_design_builder_names_terms_once():

@@ -57,6 +57,30 @@ def fit_logistic_one(z: np.ndarray, y: np.ndarray, *, max_iter: int = 100,
                   hold=hold, gram=gram, cov=True, fitted=True)
 
 
+
+def fit_logistic_near(z: np.ndarray, y: np.ndarray, near: GLMFit, n_near: int, *,
+                      scales: np.ndarray | None = None, max_iter: int = 100,
+                      tol: float = SINGLE_TOL) -> GLMFit:
+    """:func:`fit_logistic_one` on design ``z``, started from ``near``: a converged fit (with
+    ``cov``) of ``n_near`` rows of a largely overlapping data set, such as another
+    cross-fitting fold's training rows.
+
+    It takes chord steps on ``near``'s information scaled to ``len(z)`` rows (one pass for the
+    linear predictor and one for the score each) and forms its own information once, at the
+    estimate, for the identification rule. When the steps do not contract, full Newton steps
+    take over (:func:`causal._glm.newton.newton`). A fit that still does not converge, or
+    separates, is redone by :func:`fit_logistic_one` from zero, so the result is that
+    function's to the convergence rule's tolerance. ``fitted`` is returned; ``cov`` is not.
+    """
+    gram = np.linalg.inv(near.cov[0])[None] * (z.shape[0] / n_near)
+    fit = newton(SharedDesign(z, scales=scales), y, None, 1, start=near.coef[0], tol=tol,
+                 max_iter=max_iter, hold=True, gram=gram, certified=np.zeros(1, dtype=bool),
+                 fitted=True)
+    if fit.converged[0]:
+        return fit
+    return fit_logistic_one(z, y, max_iter=max_iter, tol=tol)
+
+
 def fit_logistic(x: np.ndarray, z: list[np.ndarray], y: np.ndarray, weights: np.ndarray | None,
                  n_rep: int, start: np.ndarray | None = None, tol: float = 1e-10,
                  max_iter: int = 60, cache: dict | None = None, cov: bool = False,

@@ -15,6 +15,8 @@ from causal._glm import (
     expit,
     fit_logistic_one,
 )
+from causal._glm.designs import column_scales
+from causal._glm.logistic import fit_logistic_near
 from causal._glm.ols import fit_linear_folds
 from causal._validation import check_literal
 from causal.errors import ParameterError, SeparationWarning
@@ -192,13 +194,20 @@ class AIPW(BaseEstimator):
         # least-squares outcome models of every fold come from per-fold Gram matrices
         lean_ps = type(ps_model) is LogisticModel
         lean_out = (type(out_model) is LinearModel and self.outcome_fit == "separate"
-                    and k_folds > 1 and isinstance(self.cv, int | np.integer))
-        z = add_intercept(x) if lean_ps or lean_out else None
-        arm_coef: dict[float, np.ndarray] = {}
-        if lean_out:
+                    and k_folds > 1)
+        if lean_out:  # every training set the complement of its test set
             fold_of = np.empty(n, dtype=np.int64)
             for k, (_, test) in enumerate(splits):
                 fold_of[test] = k
+            lean_out = isinstance(self.cv, int | np.integer) or all(
+                len(train) + len(test) == n
+                and np.array_equal(np.bincount(train, minlength=n), fold_of != k)
+                for k, (train, test) in enumerate(splits))
+        z = add_intercept(x) if lean_ps or lean_out else None
+        arm_coef: dict[float, np.ndarray] = {}
+        first_ps, first_rows = None, 0
+        z_scales = None if z is None else column_scales(z)
+        if lean_out:
             for level in (1.0, 0.0):
                 arm_coef[level] = fit_linear_folds(z, y, np.where(a == level, fold_of, -1),
                                                    k_folds)
@@ -210,8 +219,16 @@ class AIPW(BaseEstimator):
                                          "units, so no propensity model can be fitted; use "
                                          "fewer folds (`cv`)")
             z_test = None if z is None else z[test]
-            if lean_ps:
-                fit = fit_logistic_one(z[train], a[train], max_iter=ps_model.max_iter)
+            if lean_ps and first_ps is None:
+                fit = first_ps = fit_logistic_one(z[train], a[train],
+                                                  max_iter=ps_model.max_iter)
+                first_rows = len(train)
+                if not fit.converged[0]:
+                    first_ps = None
+                e[test] = expit(z_test @ fit.coef[0])
+            elif lean_ps:  # the first fold's fit is a close start for the others
+                fit = fit_logistic_near(z[train], a[train], first_ps, first_rows,
+                                        scales=z_scales, max_iter=ps_model.max_iter)
                 e[test] = expit(z_test @ fit.coef[0])
             else:
                 ps = clone_model(ps_model).fit(x[train], a[train])
