@@ -16,7 +16,12 @@ from causal._glm import (
     fit_logistic_one,
 )
 from causal._glm.designs import column_scales
-from causal._glm.logistic import fit_logistic_near
+from causal._glm.logistic import (
+    _WARM_START_N,
+    SINGLE_TOL,
+    fit_logistic,
+    fit_logistic_near,
+)
 from causal._glm.ols import fit_linear_folds
 from causal._validation import check_literal
 from causal.errors import ParameterError, SeparationWarning
@@ -207,6 +212,18 @@ class AIPW(BaseEstimator):
         arm_coef: dict[float, np.ndarray] = {}
         first_ps, first_rows = None, 0
         z_scales = None if z is None else column_scales(z)
+        # up to the size where a single fit starts from a subsample, the folds' propensity
+        # models are one batch of weighted fits on the whole design (weight 1 on the fold's
+        # training rows, 0 elsewhere: the same likelihood); a fold the batch leaves
+        # unconverged is fitted on its own below, which names what went wrong
+        batch = None
+        if lean_ps and 1 < k_folds and n <= _WARM_START_N:
+            weights = np.zeros((k_folds, n))
+            for k, (train, _) in enumerate(splits):
+                weights[k, train] = 1.0
+            if np.array_equal(weights.sum(axis=0), np.full(n, k_folds - 1.0)):
+                batch = fit_logistic(z, [], a, weights, k_folds, tol=SINGLE_TOL,
+                                     max_iter=ps_model.max_iter)
         if lean_out:
             for level in (1.0, 0.0):
                 arm_coef[level] = fit_linear_folds(z, y, np.where(a == level, fold_of, -1),
@@ -219,7 +236,10 @@ class AIPW(BaseEstimator):
                                          "units, so no propensity model can be fitted; use "
                                          "fewer folds (`cv`)")
             z_test = None if z is None else z[test]
-            if lean_ps and first_ps is None:
+            if batch is not None and batch.converged[k]:
+                fit = None
+                e[test] = expit(z_test @ batch.coef[k])
+            elif lean_ps and first_ps is None:
                 fit = first_ps = fit_logistic_one(z[train], a[train],
                                                   max_iter=ps_model.max_iter)
                 first_rows = len(train)
