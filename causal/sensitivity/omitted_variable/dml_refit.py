@@ -13,6 +13,7 @@ The math is in :mod:`causal.sensitivity.aipw_bounds`; the result is
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from causal.errors import ParameterError
+from causal.estimate._design import prepare
 from causal.sensitivity.omitted_variable.dml_bounds import (
     RieszElements,
     bias_bounds,
@@ -124,6 +126,25 @@ def _groups(benchmarks: Any, covariates: Sequence[str]) -> list[tuple[str, ...]]
     return groups
 
 
+def _without(prep: Any, group: Sequence[str], categorical: Sequence[str],
+             squared: Sequence[str]) -> Any:
+    """The long fit's analysis arrays without the plain numeric covariates of ``group`` (the
+    arrays ``prepare`` would build from the remaining covariates: the same rows, since no
+    row was dropped, and the same columns less these); None where the group holds a
+    categorical or squared covariate, whose columns are derived (build them anew)."""
+    if prep is None or prep.n_dropped or any(c in categorical or c in squared for c in group):
+        return None
+    names = list(prep.x_names)
+    if not all(names.count(c) == 1 for c in group):
+        return None
+    drop = [names.index(c) for c in group]
+    keep = [j for j in range(len(names)) if j not in drop]
+    return dataclasses.replace(
+        prep, x=np.ascontiguousarray(prep.x[:, keep]), x_names=tuple(names[j] for j in keep),
+        covariates=tuple(c for c in prep.covariates if c not in group), cluster=None,
+        cluster_name=None)
+
+
 def _short_estimator(estimator: Any, fold: np.ndarray) -> Any:
     """The same AIPW configuration on the long fit's folds (DoubleML reuses its samples too)."""
     k = int(fold.max()) + 1
@@ -193,17 +214,26 @@ def dml_sensitivity(data: pd.DataFrame, *, treatment: str, outcome: str,
                              f"{type(model).__name__}.")
     groups = _groups(benchmarks, list(covariates))
     spec = dict(treatment=treatment, outcome=outcome)
-    long = estimate if estimate is not None else model.estimate(
-        data, **spec, covariates=list(covariates), categorical=list(categorical),
-        squared=list(squared), cluster=cluster)
+    prep = None
+    if estimate is None:
+        model._check_all()
+        prep = prepare(data, **spec, covariates=list(covariates),
+                       categorical=list(categorical), squared=list(squared), cluster=cluster)
+        long = model._estimate_prepared(prep, categorical=list(categorical),
+                                        squared=list(squared))
+    else:
+        long = estimate
     elements = elements_from_estimate(long)
     short_model = _short_estimator(model, long.diagnostics["nuisance"]["fold"])
     rows = []
     for group in groups:
         keep = [c for c in covariates if c not in group]
-        short = short_model.estimate(
-            data, **spec, covariates=keep, categorical=[c for c in categorical if c in keep],
-            squared=[c for c in squared if c in keep])
+        short_spec = dict(categorical=[c for c in categorical if c in keep],
+                          squared=[c for c in squared if c in keep])
+        short_prep = _without(prep, group, categorical, squared)
+        short = (short_model.estimate(data, **spec, covariates=keep, **short_spec)
+                 if short_prep is None else
+                 short_model._estimate_prepared(short_prep, **short_spec))
         gains = gain_statistics(elements, elements_from_estimate(short))
         if gains["cf_d"] < 1:
             b = bias_bounds(elements, gains["cf_y"], gains["cf_d"], gains["rho"], alpha=alpha)
