@@ -150,3 +150,17 @@ def test_bad_estimates_and_benchmarks_raise(frame):
         riesz_elements([1.0, 0.0], [2.0, 0.0], [0.5, 0.5], [0.0, 0.0], [0.0, 0.0])
     with pytest.raises(CausalError, match=r"`e` \(propensity scores\) must lie strictly"):
         riesz_elements([1.0, 0.0], [1.0, 0.0], [1.0, 0.5], [0.0, 0.0], [0.0, 0.0])
+
+
+def test_benchmarks_on_the_long_fits_arrays_equal_a_fresh_preparation(frame, result,
+                                                                      monkeypatch):
+    """A benchmark of plain numeric covariates refits on the long fit's arrays less their
+    columns; preparing the data again for the remaining covariates gives the same numbers
+    (the same rows and columns, so to rounding of the same arithmetic)."""
+    from causal.sensitivity.omitted_variable import dml_refit
+
+    monkeypatch.setattr(dml_refit, "_without", lambda *args: None)
+    fresh = dml_sensitivity(frame, **MODEL, benchmarks=["x0", ["x1", "x2"]], random_state=2)
+    for reused, prepared in zip(result.benchmarks, fresh.benchmarks, strict=True):
+        for key in ("cf_y", "cf_d", "rho", "delta_theta", "lower", "upper"):
+            assert getattr(reused, key) == pytest.approx(getattr(prepared, key), rel=1e-12)
