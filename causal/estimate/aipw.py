@@ -42,6 +42,11 @@ from causal.estimate.diagnostics import (
     weight_diagnostics,
 )
 
+#: from this many rows, the batch of fold propensity models starts from a fit on every k-th
+#: row (about _BATCH_START_SUB rows): about 3 Newton steps on the full batch instead of 6
+_BATCH_START_N = 50_000
+_BATCH_START_SUB = 10_000
+
 
 class AIPW(BaseEstimator):
     """Doubly robust AIPW estimator with K-fold cross-fitting.
@@ -222,8 +227,13 @@ class AIPW(BaseEstimator):
             for k, (train, _) in enumerate(splits):
                 weights[k, train] = 1.0
             if np.array_equal(weights.sum(axis=0), np.full(n, k_folds - 1.0)):
+                start = None
+                if n >= _BATCH_START_N:  # every fold starts near its estimate
+                    sub = fit_logistic_one(z[::n // _BATCH_START_SUB],
+                                           a[::n // _BATCH_START_SUB], max_iter=ps_model.max_iter)
+                    start = sub.coef[0] if sub.converged[0] else None
                 batch = fit_logistic(z, [], a, weights, k_folds, tol=SINGLE_TOL,
-                                     max_iter=ps_model.max_iter)
+                                     max_iter=ps_model.max_iter, start=start)
         if lean_out:
             for level in (1.0, 0.0):
                 arm_coef[level] = fit_linear_folds(z, y, np.where(a == level, fold_of, -1),
@@ -272,16 +282,16 @@ class AIPW(BaseEstimator):
                                          "population")
             if self.outcome_fit == "separate":
                 for level, target in ((1.0, m1), (0.0, m0)):
+                    # (the training data hold both arms, checked above)
+                    if lean_out and np.isfinite(arm_coef[level][k]).all():
+                        target[test] = z_test @ arm_coef[level][k]
+                        continue
                     rows = train[a[train] == level]
                     arm = "treated" if level == 1 else "control"
                     if len(rows) == 0:
                         raise not_estimable(who, f"the training data{where} hold no {arm} "
                                                  "units, so the outcome model of that arm "
                                                  "cannot be fitted; use fewer folds (`cv`)")
-                    coef = arm_coef[level][k] if lean_out else None
-                    if coef is not None and np.isfinite(coef).all():
-                        target[test] = z_test @ coef
-                        continue
                     model = clone_model(out_model).fit(x[rows], y[rows])
                     out = getattr(model, "fit_", None)
                     if out is not None and bool(out.separated[0]):
