@@ -72,8 +72,11 @@ class SolvedWorld:
     age_scale: float
 
 
+@lru_cache(maxsize=64)
 def _age_parameters(mean: float, sd: float, low: float, high: float) -> tuple[float, float]:
-    """Location and scale of a normal truncated to [low, high] with the given mean and SD."""
+    """Location and scale of a normal truncated to [low, high] with the given mean and SD
+    (cached: a report solves the same study's cohort several times, and scipy's ``truncnorm``
+    moments inside ``fsolve`` cost about 0.1 s)."""
     from scipy.optimize import fsolve
     from scipy.stats import truncnorm
 
