@@ -190,3 +190,18 @@ def test_array_output_is_labelled_simulated(study):
     assert cohorts["recovery"].shape == (3, 20)
     frame = cohorts.to_frame()
     assert frame.attrs["simulated"] is True and len(frame) == 60
+
+
+@pytest.mark.parametrize("args", [(41.98, 11.26, 18.0, 75.0), (30.0, 5.0, 18.0, 100.0),
+                                  (35.5, 12.1, 16.0, float("inf"))])
+def test_truncated_normal_parameters_give_scipys_moments(args):
+    """The closed-form moments inside the solver against scipy's truncnorm (peer), to 1e-9."""
+    from scipy.stats import truncnorm
+
+    from causal.worlds.self_selection_draws import _age_parameters
+
+    mean, sd, low, high = args
+    loc, scale = _age_parameters(*args)
+    m, v = truncnorm.stats((low - loc) / scale, (high - loc) / scale, loc, scale, "mv")
+    assert float(m) == pytest.approx(mean, abs=1e-9)
+    assert float(np.sqrt(v)) == pytest.approx(sd, abs=1e-9)
