@@ -203,37 +203,36 @@ class AIPW(BaseEstimator):
         # their fit/predict on each fold's rows); with folds that partition the rows, the
         # least-squares outcome models of every fold come from per-fold Gram matrices
         lean_ps = type(ps_model) is LogisticModel
+        # each row's fold; with integer folds (or explicit ones alike) every training set is
+        # the complement of its test set
+        fold_of = np.empty(n, dtype=np.int64)
+        for k, (_, test) in enumerate(splits):
+            fold_of[test] = k
+        complement = k_folds > 1 and (isinstance(self.cv, int | np.integer) or all(
+            len(train) + len(test) == n
+            and np.array_equal(np.bincount(train, minlength=n), fold_of != k)
+            for k, (train, test) in enumerate(splits)))
         lean_out = (type(out_model) is LinearModel and self.outcome_fit == "separate"
-                    and k_folds > 1)
-        if lean_out:  # every training set the complement of its test set
-            fold_of = np.empty(n, dtype=np.int64)
-            for k, (_, test) in enumerate(splits):
-                fold_of[test] = k
-            lean_out = isinstance(self.cv, int | np.integer) or all(
-                len(train) + len(test) == n
-                and np.array_equal(np.bincount(train, minlength=n), fold_of != k)
-                for k, (train, test) in enumerate(splits))
+                    and complement)
         z = add_intercept(x) if lean_ps or lean_out else None
         arm_coef: dict[float, np.ndarray] = {}
-        first_ps, first_rows = None, 0
-        z_scales = None if z is None else column_scales(z)
+        first_ps, first_rows, z_scales = None, 0, None
         # up to the size where a single fit starts from a subsample, the folds' propensity
         # models are one batch of weighted fits on the whole design (weight 1 on the fold's
         # training rows, 0 elsewhere: the same likelihood); a fold the batch leaves
         # unconverged is fitted on its own below, which names what went wrong
         batch = None
-        if lean_ps and 1 < k_folds and n <= _WARM_START_N:
-            weights = np.zeros((k_folds, n))
-            for k, (train, _) in enumerate(splits):
-                weights[k, train] = 1.0
-            if np.array_equal(weights.sum(axis=0), np.full(n, k_folds - 1.0)):
-                start = None
-                if n >= _BATCH_START_N:  # every fold starts near its estimate
-                    sub = fit_logistic_one(z[::n // _BATCH_START_SUB],
-                                           a[::n // _BATCH_START_SUB], max_iter=ps_model.max_iter)
-                    start = sub.coef[0] if sub.converged[0] else None
-                batch = fit_logistic(z, [], a, weights, k_folds, tol=SINGLE_TOL,
-                                     max_iter=ps_model.max_iter, start=start)
+        if lean_ps and complement and n <= _WARM_START_N:
+            weights = (fold_of[None, :] != np.arange(k_folds)[:, None]).astype(float)
+            start = None
+            if n >= _BATCH_START_N:  # every fold starts near its estimate
+                step = n // _BATCH_START_SUB
+                sub = fit_logistic_one(z[::step], a[::step], max_iter=ps_model.max_iter)
+                start = sub.coef[0] if sub.converged[0] else None
+            batch = fit_logistic(z, [], a, weights, k_folds, tol=SINGLE_TOL,
+                                 max_iter=ps_model.max_iter, start=start)
+        elif lean_ps:
+            z_scales = column_scales(z)
         if lean_out:
             for level in (1.0, 0.0):
                 arm_coef[level] = fit_linear_folds(z, y, np.where(a == level, fold_of, -1),
@@ -345,10 +344,7 @@ class AIPW(BaseEstimator):
         diagnostics["weights"] = weights
         diagnostics["balance"] = balance_table(x, prep.x_names, a, weights)
         # what the Riesz-representer bounds need (causal.sensitivity.aipw_bounds)
-        fold = np.empty(n, dtype=np.int64)
-        for k, (_, test) in enumerate(splits):
-            fold[test] = k
-        diagnostics["nuisance"] = {"e": e, "m1": m1, "m0": m0, "a": a, "y": y, "fold": fold,
+        diagnostics["nuisance"] = {"e": e, "m1": m1, "m0": m0, "a": a, "y": y, "fold": fold_of,
                                     "cluster": prep.cluster}
         k = len(splits)
         notes = [("no cross-fitting" if k == 1 else f"{k}-fold cross-fitting"),
