@@ -185,3 +185,79 @@ def test_fitted_values_and_scores_of_a_single_fit(n):
     fit = fit_logistic_one(z, y)
     np.testing.assert_allclose(fit.fitted[0], 1 / (1 + np.exp(-z @ fit.coef[0])), rtol=1e-12)
     assert np.abs(fit.scores(z, y).sum(axis=0)).max() < 1e-6
+
+
+# ---- Newton passes in row blocks (causal._glm.newton.row_blocks) ----
+
+def _blocked_and_whole(monkeypatch, fit):
+    """``fit()`` with the rows in blocks of 1,000 and in one pass (blocks off)."""
+    import causal._glm.newton as newton_module
+
+    monkeypatch.setattr(newton_module, "ROW_BLOCK", 1_000)
+    blocked = fit()
+    monkeypatch.setattr(newton_module, "ROW_BLOCK", 10**9)
+    return blocked, fit()
+
+
+def test_row_blocks_cover_tall_shared_designs_only(monkeypatch):
+    import causal._glm.newton as newton_module
+    from causal._glm.designs import SharedDesign, StackedDesign
+
+    monkeypatch.setattr(newton_module, "ROW_BLOCK", 1_000)
+    x = np.ones((2_500, 2))
+    blocks = newton_module.row_blocks(SharedDesign(x))
+    assert [(b.start, b.stop) for b in blocks] == [(0, 1000), (1000, 2000), (2000, 2500)]
+    assert newton_module.row_blocks(SharedDesign(x[:2_000])) is None  # at most two blocks
+    assert newton_module.row_blocks(StackedDesign(np.ones((2, 2_500, 2)))) is None
+
+
+def test_blocked_pass_matches_one_pass(monkeypatch):
+    """The blocks only reorder the sums over rows: every output agrees to rounding (1e-12
+    relative), with weights, a per-replicate column, a per-replicate outcome, held
+    information, the information and the fitted means."""
+    rng = np.random.default_rng(11)
+    n, r = 5_321, 3
+    x1, _ = simulated(n, seed=12)  # intercept included
+    t = (rng.random(n) < 1 / (1 + np.exp(-x1[:, 1]))).astype(float)
+    y = (rng.random((r, n)) < 0.4).astype(float)
+    z = rng.normal(size=(r, n))
+    w = rng.poisson(1.0, size=(r, n)).astype(float)
+    start = fit_logistic_one(x1, t).coef[0]
+    fits = {
+        "z, weights, cov": lambda: fit_logistic(x1, [z], t, w, r, start=np.zeros(x1.shape[1] + 1),
+                                                cov=True),
+        "outcomes": lambda: fit_logistic(x1, [t], y, None, r, cov=True),
+        "held": lambda: fit_logistic(x1, [], t, w, r, start=start, held=True, cache={}),
+        "one": lambda: fit_logistic_one(x1, t),
+    }
+    for name, fit in fits.items():
+        blocked, whole = _blocked_and_whole(monkeypatch, fit)
+        assert np.array_equal(blocked.converged, whole.converged), name
+        assert blocked.converged.all(), name
+        np.testing.assert_allclose(blocked.coef, whole.coef, rtol=1e-12, atol=1e-13,
+                                   err_msg=name)
+        for field in ("cov", "fitted"):
+            a, b = getattr(blocked, field), getattr(whole, field)
+            assert (a is None) == (b is None), (name, field)
+            if a is not None:
+                np.testing.assert_allclose(a, b, rtol=1e-11, atol=1e-15, err_msg=name)
+
+
+def test_blocked_pass_keeps_the_separation_and_identification_rules(monkeypatch):
+    """A replicate separated in one block only, and one whose weights drop every treated
+    row, get the same verdicts as in one pass."""
+    rng = np.random.default_rng(5)
+    n = 4_000
+    x1 = add_intercept(rng.normal(size=(n, 2)))
+    t = (rng.random(n) < 0.5).astype(float)
+    y = (rng.random(n) < 0.3).astype(float)
+    separable = (x1[:, 1] > 0).astype(float)  # separated by the first covariate
+    w = np.ones((3, n))
+    w[2, t == 1] = 0.0  # no treated row left: the t column is constant in the weighted data
+    fit = lambda: fit_logistic(x1, [t], np.stack([y, separable, y]), w, 3, cov=True)  # noqa: E731
+    blocked, whole = _blocked_and_whole(monkeypatch, fit)
+    for a, b in ((blocked, whole),):
+        assert np.array_equal(a.separated, b.separated)
+        assert np.array_equal(a.converged, b.converged)
+    assert blocked.converged[0] and blocked.separated[1] and not blocked.converged[2]
+    np.testing.assert_allclose(blocked.coef[0], whole.coef[0], rtol=1e-12)

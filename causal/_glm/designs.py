@@ -29,6 +29,12 @@ GRAM_ROWS = 32_768
 PRODUCTS_BYTES = 512 * 1024**2
 
 
+#: bytes a shared design may spend on its transposed copy (:meth:`SharedDesign._columns`)
+TRANSPOSED_BYTES = 256 * 1024**2
+#: every row (the default row range of the designs' products)
+_ALL = slice(None)
+
+
 def expit(eta: np.ndarray) -> np.ndarray:
     """The logistic function, overflow-free."""
     return 0.5 * (1.0 + np.tanh(0.5 * eta))
@@ -67,7 +73,8 @@ def as_rows(a: np.ndarray, n_rep: int, n: int) -> np.ndarray:
 
 
 def _shared_block(x: np.ndarray, shared: list[np.ndarray], cache: dict | None) -> list:
-    """``[key, [x, shared...], column products or None, column scales or None, held blocks]``, built once per design when ``cache``
+    """``[key, [x, shared...], column products or None, column scales or None, held blocks,
+    transposed columns or None]``, built once per design when ``cache``
     (owned by the caller, e.g. one refutation) is given: a fit run block by block over
     replicates reuses them. Entries are keyed by the identity of the input arrays, which the
     cache holds on to, so an identity cannot be reused by another array while cached."""
@@ -78,7 +85,7 @@ def _shared_block(x: np.ndarray, shared: list[np.ndarray], cache: dict | None) -
         if len(inputs) == len(key) and all(a is b for a, b in zip(inputs, key, strict=True)):
             return entry
     full = np.column_stack([x, *shared]) if shared else x
-    entry = [key, full, None, None, {}]
+    entry = [key, full, None, None, {}, None]
     entries.insert(0, entry)
     del entries[4:]
     return entry
@@ -112,11 +119,13 @@ class SharedDesign:
                                    *tail], axis=1)
         self.scales = head
 
-    def eta(self, coef: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    def eta(self, coef: np.ndarray, out: np.ndarray | None = None,
+            rows: slice = _ALL) -> np.ndarray:
+        """``D_r b_r`` on ``rows`` (all rows by default), (R, rows)."""
         px = self.x.shape[1]
-        eta = np.matmul(coef[:, :px], self.x.T, out=out)
+        eta = np.matmul(coef[:, :px], self._columns(rows), out=out)
         for j, zj in enumerate(self.z):
-            eta += coef[:, px + j, None] * zj
+            eta += coef[:, px + j, None] * zj[:, rows]
         return eta
 
     @property
@@ -135,44 +144,68 @@ class SharedDesign:
             self._entry[2] = products.T
         return self._entry[2]
 
+    def _columns(self, rows: slice) -> np.ndarray:
+        """The shared columns of ``rows`` as a (p, rows) matrix: ``x.T`` for all rows; for a
+        block of rows, a slice of the transposed design (built once per design, within
+        :data:`TRANSPOSED_BYTES`), whose rows are contiguous: the products of a Newton pass
+        in row blocks are then 2-3x faster than on the (rows, p) slice of ``x``."""
+        if rows == _ALL:
+            return self.x.T
+        if self._entry[5] is None:
+            x = self.x
+            if x.flags.f_contiguous:
+                self._entry[5] = x.T
+            elif x.size * 8 <= TRANSPOSED_BYTES:
+                self._entry[5] = np.ascontiguousarray(x.T)
+            else:
+                self._entry[5] = False
+        if self._entry[5] is False:
+            return self.x[rows].T
+        return self._entry[5][:, rows]
+
     @property
     def held_store(self) -> dict:
         """Held-information blocks by starting point (:mod:`causal._glm.held`), kept with the
         shared columns."""
         return self._entry[4]
 
-    def gram(self, w: np.ndarray | None, n_rep: int) -> np.ndarray:
-        """``D_r' W_r D_r`` for every replicate, (R, q, q); ``w`` None means unit weights."""
+    def gram(self, w: np.ndarray | None, n_rep: int, rows: slice = _ALL) -> np.ndarray:
+        """``D_r' W_r D_r`` for every replicate, (R, q, q), summed over ``rows`` (all rows by
+        default; ``w`` then covers those rows only); ``w`` None means unit weights."""
         px, k = self.x.shape[1], len(self.z)
+        x, xt = self.x[rows], self._columns(rows)
+        z = [zj[:, rows] for zj in self.z]
         g = np.empty((n_rep, self.q, self.q))
         if w is None:
-            g[:, :px, :px] = self.x.T @ self.x
+            g[:, :px, :px] = xt @ x
         elif 2 * n_rep >= px + 1 and (self._entry[2] is not None
                                       or 24 * self.n * len(self.iu[0]) <= PRODUCTS_BYTES):
-            upper = w @ self.xx
+            upper = w @ self.xx[rows]
             g[:, self.iu[0], self.iu[1]] = upper
             g[:, self.iu[1], self.iu[0]] = upper
         else:
             for r in range(n_rep):
-                g[r, :px, :px] = _weighted_gram(self.x, w[r])
-        wz = self.z if w is None else [w * zj for zj in self.z]
+                g[r, :px, :px] = _weighted_gram(x, w[r])
+        wz = z if w is None else [w * zj for zj in z]
         for j in range(k):
-            cross = wz[j] @ self.x
+            cross = wz[j] @ xt.T
             g[:, :px, px + j] = cross
             g[:, px + j, :px] = cross
             for m in range(j, k):
-                value = np.einsum("rn,rn->r", wz[j], self.z[m])
+                value = np.einsum("rn,rn->r", wz[j], z[m])
                 g[:, px + j, px + m] = value
                 g[:, px + m, px + j] = value
         return g
 
-    def score(self, v: np.ndarray, n_rep: int) -> np.ndarray:
-        """``D_r' v_r`` for v (R, n) or (n,): (R, q)."""
-        head = np.broadcast_to(v @ self.x, (n_rep, self.x.shape[1]))
+    def score(self, v: np.ndarray, n_rep: int, rows: slice = _ALL) -> np.ndarray:
+        """``D_r' v_r`` for v (R, n) or (n,) (covering ``rows``, all rows by default):
+        (R, q)."""
+        xt = self._columns(rows)
+        head = np.broadcast_to(v @ xt.T, (n_rep, xt.shape[0]))
         if not self.z:
             return np.array(head)
-        vr = as_rows(v, n_rep, self.n)
-        tail = [np.einsum("rn,rn->r", vr, zj)[:, None] for zj in self.z]
+        vr = as_rows(v, n_rep, xt.shape[1])
+        tail = [np.einsum("rn,rn->r", vr, zj[:, rows])[:, None] for zj in self.z]
         return np.concatenate([head, *tail], axis=1)
 
 

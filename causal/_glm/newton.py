@@ -41,6 +41,9 @@ from causal._glm.result import GLMFit
 SEPARATION_ETA = 37.0
 #: residual of the scaled inverse above which an information matrix counts as singular
 SINGULAR_RESIDUAL = 1e-6
+#: rows per block of a Newton pass over a tall shared design (:func:`row_blocks`): with a
+#: few replicates the block's buffers stay in a core's cache
+ROW_BLOCK = 16_384
 
 
 def scaled_inverse(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -146,31 +149,44 @@ def newton(design: SharedDesign | StackedDesign, y: np.ndarray, weights: np.ndar
     n_iter = np.zeros(n_rep, dtype=np.int64)
     positive = None if weights is None else np.asarray(weights) > 0
     scales = design.scales
-    # (R, n) work buffers allocated once: fresh arrays per iteration cost more in page faults
-    # than the arithmetic at n = 10^5 and beyond
-    mu, work = np.empty((n_rep, n)), np.empty((n_rep, n))
+    blocks = row_blocks(design)
+    # work buffers allocated once: fresh arrays per iteration cost more in page faults than
+    # the arithmetic at n = 10^5 and beyond; (R, block) when the rows go in blocks
+    width = n if blocks is None else ROW_BLOCK
+    mu, work = np.empty((n_rep, width)), np.empty((n_rep, width))
     chord, previous = gram is not None, np.inf
     last = np.full(n_rep, np.inf)  # each replicate's previous step size
     g = gram
     own = gram is None  # the information last used is the replicates' own (not a given one)
     for _ in range(max_iter):
-        design.eta(coef, out=mu)
-        separated |= _max_abs(mu, positive) > SEPARATION_ETA
-        stopped |= separated
-        if stopped.all():
-            break
-        expit_inplace(mu)
-        if not chord:
-            np.subtract(1.0, mu, out=work)
-            work *= mu
+        if blocks is None:
+            design.eta(coef, out=mu)
+            separated |= _max_abs(mu, positive) > SEPARATION_ETA
+            stopped |= separated
+            if stopped.all():
+                break
+            expit_inplace(mu)
+            if not chord:
+                np.subtract(1.0, mu, out=work)
+                work *= mu
+                if weights is not None:
+                    work *= weights
+                g = design.gram(work, n_rep)
+                own = True
+            np.subtract(y, mu, out=work)
             if weights is not None:
                 work *= weights
-            g = design.gram(work, n_rep)
-            own = True
-        np.subtract(y, mu, out=work)
-        if weights is not None:
-            work *= weights
-        step = solve(g, design.score(work, n_rep))
+            score = design.score(work, n_rep)
+        else:
+            largest_eta, fresh, score = _blocked_pass(design, coef, y, weights, positive,
+                                                      not chord, n_rep, blocks, mu, work)
+            separated |= largest_eta > SEPARATION_ETA
+            stopped |= separated
+            if stopped.all():
+                break
+            if fresh is not None:
+                g, own = fresh, True
+        step = solve(g, score)
         bad = ~np.isfinite(step).all(axis=1)
         step[stopped | bad] = 0.0
         coef += step
@@ -196,13 +212,21 @@ def newton(design: SharedDesign | StackedDesign, y: np.ndarray, weights: np.ndar
         previous = largest
     uncertified = not own and certified is not None and not np.all(certified)
     if cov or fitted or g is None or uncertified:  # the final iterate's fit and information
-        eta = design.eta(np.nan_to_num(coef))
-        separated |= _max_abs(eta, positive) > SEPARATION_ETA
-        mu = expit_inplace(eta)
-        work = mu * (1.0 - mu)
-        if weights is not None:
-            work *= weights
-        g = design.gram(work, n_rep)
+        if blocks is None:
+            eta = design.eta(np.nan_to_num(coef))
+            separated |= _max_abs(eta, positive) > SEPARATION_ETA
+            mu = expit_inplace(eta)
+            work = mu * (1.0 - mu)
+            if weights is not None:
+                work *= weights
+            g = design.gram(work, n_rep)
+        else:
+            full = np.empty((n_rep, n)) if fitted else None
+            largest_eta, g, _ = _blocked_pass(design, np.nan_to_num(coef), None, weights,
+                                              positive, True, n_rep, blocks, mu, work,
+                                              fitted=full)
+            separated |= largest_eta > SEPARATION_ETA
+            mu = full
     inverse, singular = scaled_inverse(g)
     # a separated replicate keeps its last iterate (its information is singular because the
     # separated units' weights mu (1 - mu) are 0 to double precision): its fitted values are
@@ -215,6 +239,57 @@ def newton(design: SharedDesign | StackedDesign, y: np.ndarray, weights: np.ndar
                   cov=inverse[:, order][:, :, order] if cov else None,
                   fitted=mu if fitted else None,
                   dispersion=np.ones(n_rep) if cov else None)
+
+
+def row_blocks(design: SharedDesign | StackedDesign) -> list[slice] | None:
+    """The row blocks of a Newton pass over a shared design taller than two
+    :data:`ROW_BLOCK` rows, else None (one pass over all rows).
+
+    The blocks depend on the number of rows only, so a replicate's fit does not depend on
+    how many replicates share its batch."""
+    n = design.n
+    if not isinstance(design, SharedDesign) or n <= 2 * ROW_BLOCK:
+        return None
+    return [slice(lo, min(lo + ROW_BLOCK, n)) for lo in range(0, n, ROW_BLOCK)]
+
+
+def _blocked_pass(design: SharedDesign, coef: np.ndarray, y: np.ndarray | None,
+                  weights: np.ndarray | None, positive: np.ndarray | None, information: bool,
+                  n_rep: int, blocks: list[slice], mu: np.ndarray, work: np.ndarray,
+                  fitted: np.ndarray | None = None
+                  ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """One Newton pass block by block of rows: the largest ``|eta|`` of each replicate (rows
+    with weight), the information (when ``information``) and the score (when ``y`` is given),
+    each summed over the blocks. Every block's linear predictor, fitted means and residuals
+    stay in the (R, ROW_BLOCK) buffers ``mu`` and ``work``, in cache, instead of streaming
+    (R, n) arrays through memory once per operation (measured: 4-7 ns per row and replicate
+    for such a pass in blocks against 14 ns over (2, 10^5) arrays). ``fitted`` (R, n), when
+    given, receives the fitted means."""
+    largest = np.zeros(n_rep)
+    g = np.zeros((n_rep, design.q, design.q)) if information else None
+    score = None if y is None else np.zeros((n_rep, design.q))
+    for rows in blocks:
+        width = rows.stop - rows.start
+        m, v = mu[:, :width], work[:, :width]
+        design.eta(coef, out=m, rows=rows)
+        np.maximum(largest, _max_abs(m, None if positive is None else positive[..., rows]),
+                   out=largest)
+        expit_inplace(m)
+        w = None if weights is None else weights[..., rows]
+        if information:
+            np.subtract(1.0, m, out=v)
+            v *= m
+            if w is not None:
+                v *= w
+            g += design.gram(v, n_rep, rows=rows)
+        if y is not None:
+            np.subtract(y[..., rows], m, out=v)
+            if w is not None:
+                v *= w
+            score += design.score(v, n_rep, rows=rows)
+        if fitted is not None:
+            fitted[:, rows] = m
+    return largest, g, score
 
 
 def _max_abs(eta: np.ndarray, positive: np.ndarray | None) -> np.ndarray:
