@@ -247,8 +247,15 @@ def row_blocks(design: SharedDesign | StackedDesign) -> list[slice] | None:
 
     The blocks depend on the number of rows only, so a replicate's fit does not depend on
     how many replicates share its batch."""
-    n = design.n
-    if not isinstance(design, SharedDesign) or n <= 2 * ROW_BLOCK:
+    if not isinstance(design, SharedDesign):
+        return None
+    return row_slices(design.n)
+
+
+def row_slices(n: int) -> list[slice] | None:
+    """Blocks of :data:`ROW_BLOCK` rows covering ``n`` rows, or None when ``n`` is at most
+    two blocks (then a pass goes over all rows at once)."""
+    if n <= 2 * ROW_BLOCK:
         return None
     return [slice(lo, min(lo + ROW_BLOCK, n)) for lo in range(0, n, ROW_BLOCK)]
 
@@ -268,13 +275,17 @@ def _blocked_pass(design: SharedDesign, coef: np.ndarray, y: np.ndarray | None,
     largest = np.zeros(n_rep)
     g = np.zeros((n_rep, design.q, design.q)) if information else None
     score = None if y is None else np.zeros((n_rep, design.q))
+    negated = -coef  # -eta straight from the products: expit(eta) = 1 / (1 + exp(-eta))
     for rows in blocks:
         width = rows.stop - rows.start
         m, v = mu[:, :width], work[:, :width]
-        design.eta(coef, out=m, rows=rows)
+        design.eta(negated, out=m, rows=rows)
         np.maximum(largest, _max_abs(m, None if positive is None else positive[..., rows]),
                    out=largest)
-        expit_inplace(m)
+        with np.errstate(over="ignore"):
+            np.exp(m, out=m)
+        m += 1.0
+        np.reciprocal(m, out=m)
         w = None if weights is None else weights[..., rows]
         if information:
             np.subtract(1.0, m, out=v)

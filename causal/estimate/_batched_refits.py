@@ -20,6 +20,8 @@ from __future__ import annotations
 import numpy as np
 
 from causal._glm import add_intercept, fit_logistic, fit_logistic_one, fit_ols
+from causal._glm.designs import SharedDesign
+from causal._glm.newton import row_slices
 from causal.estimate._design import Prepared
 from causal.estimate._refit import Replicates
 
@@ -88,10 +90,23 @@ def ipw_refit(prep: Prepared, measure: str, estimand: str, reps: Replicates,
         fit = fit_logistic(x1, extras, t, reps.weights, n_rep, start=start, tol=TOL,
                            cache=cache, held=True)
         coef, ok = fit.coef, fit.converged
-    eta = coef[:, :p] @ x1.T
-    for j, column in enumerate(extras):
-        eta += coef[:, p + j, None] * column
-    mu1, mu0 = hajek_means(eta, t, y, estimand, reps.weights, shared, n_rep)
+    blocks = row_slices(x1.shape[0])
+    if blocks is None:
+        eta = coef[:, :p] @ x1.T
+        for j, column in enumerate(extras):
+            eta += coef[:, p + j, None] * column
+        mu1, mu0 = hajek_means(eta, t, y, estimand, reps.weights, shared, n_rep)
+    else:  # block by block of rows, in cache (causal._glm.newton.row_blocks)
+        design = SharedDesign(x1, extras, cache)
+        buffer = np.empty((coef.shape[0], blocks[0].stop))
+        sums = np.zeros((4, n_rep))
+        for rows in blocks:
+            eta = design.eta(coef, out=buffer[:, :rows.stop - rows.start], rows=rows)
+            sums += hajek_sums(eta, t[..., rows], y[..., rows], estimand,
+                               None if reps.weights is None else reps.weights[..., rows],
+                               shared, n_rep)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mu1, mu0 = sums[0] / sums[1], sums[2] / sums[3]
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         effect = _linear(measure, mu1, mu0)
     effect = np.where(ok & np.isfinite(effect), effect, np.nan)
@@ -112,6 +127,15 @@ def hajek_means(eta: np.ndarray, t: np.ndarray, y: np.ndarray, estimand: str,
     refit. The one implementation of the batched Hájek refit, used by IPW's refit hook and
     by the refuters' own IPW.
     """
+    sums = hajek_sums(eta, t, y, estimand, weights, shared, n_rep)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return sums[0] / sums[1], sums[2] / sums[3]
+
+
+def hajek_sums(eta: np.ndarray, t: np.ndarray, y: np.ndarray, estimand: str,
+               weights: np.ndarray | None, shared: bool, n_rep: int) -> np.ndarray:
+    """(4, R): the weighted outcome sums and the weight sums of the treated, then of the
+    controls, of :func:`hajek_means` (``eta`` overwritten); sums over blocks of rows add."""
     n = eta.shape[1]
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         np.clip(eta, -700.0, 700.0, out=eta)
@@ -130,9 +154,7 @@ def hajek_means(eta: np.ndarray, t: np.ndarray, y: np.ndarray, estimand: str,
             control *= weights
         y_rows = np.broadcast_to(y, (n_rep, n))
         if shared:
-            mu1 = y_rows @ treated[0] / treated[0].sum()
-            mu0 = y_rows @ control[0] / control[0].sum()
-        else:
-            mu1 = np.einsum("rn,rn->r", treated, y_rows) / treated.sum(axis=1)
-            mu0 = np.einsum("rn,rn->r", control, y_rows) / control.sum(axis=1)
-    return mu1, mu0
+            return np.stack([y_rows @ treated[0], np.broadcast_to(treated[0].sum(), n_rep),
+                             y_rows @ control[0], np.broadcast_to(control[0].sum(), n_rep)])
+        return np.stack([np.einsum("rn,rn->r", treated, y_rows), treated.sum(axis=1),
+                         np.einsum("rn,rn->r", control, y_rows), control.sum(axis=1)])

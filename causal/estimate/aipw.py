@@ -216,7 +216,7 @@ class AIPW(BaseEstimator):
                     and complement)
         z = add_intercept(x) if lean_ps or lean_out else None
         arm_coef: dict[float, np.ndarray] = {}
-        first_ps, first_rows, z_scales = None, 0, None
+        first_ps, first_rows, z_scales, zt = None, 0, None, None
         # up to the size where a single fit starts from a subsample, the folds' propensity
         # models are one batch of weighted fits on the whole design (weight 1 on the fold's
         # training rows, 0 elsewhere: the same likelihood); a fold the batch leaves
@@ -233,6 +233,9 @@ class AIPW(BaseEstimator):
                                  max_iter=ps_model.max_iter, start=start)
         elif lean_ps:
             z_scales = column_scales(z)
+            # the folds' training designs gathered from the transposed design: column-major
+            # designs, which the Newton core's passes in row blocks read without a copy
+            zt = np.ascontiguousarray(z.T)
         if lean_out:
             for level in (1.0, 0.0):
                 arm_coef[level] = fit_linear_folds(z, y, np.where(a == level, fold_of, -1),
@@ -249,14 +252,14 @@ class AIPW(BaseEstimator):
                 fit = None
                 e[test] = expit(z_test @ batch.coef[k])
             elif lean_ps and first_ps is None:
-                fit = first_ps = fit_logistic_one(z[train], a[train],
+                fit = first_ps = fit_logistic_one(_rows(z, zt, train), a[train],
                                                   max_iter=ps_model.max_iter)
                 first_rows = len(train)
                 if not fit.converged[0]:
                     first_ps = None
                 e[test] = expit(z_test @ fit.coef[0])
             elif lean_ps:  # the first fold's fit is a close start for the others
-                fit = fit_logistic_near(z[train], a[train], first_ps, first_rows,
+                fit = fit_logistic_near(_rows(z, zt, train), a[train], first_ps, first_rows,
                                         scales=z_scales, max_iter=ps_model.max_iter)
                 e[test] = expit(z_test @ fit.coef[0])
             else:
@@ -357,3 +360,8 @@ class AIPW(BaseEstimator):
         if binary and hasattr(model, "predict_proba"):
             return model.predict_proba(x)[:, 1]
         return np.asarray(model.predict(x), dtype=float)
+
+
+def _rows(z: np.ndarray, zt: np.ndarray | None, rows: np.ndarray) -> np.ndarray:
+    """``z[rows]``; column-major, gathered from the transposed design ``zt``, when given."""
+    return z[rows] if zt is None else zt[:, rows].T
