@@ -364,4 +364,5 @@ class AIPW(BaseEstimator):
 
 def _rows(z: np.ndarray, zt: np.ndarray | None, rows: np.ndarray) -> np.ndarray:
     """``z[rows]``; column-major, gathered from the transposed design ``zt``, when given."""
-    return z[rows] if zt is None else zt[:, rows].T
+    # np.take along the rows of zt gives a C-ordered (p, m) array (zt[:, rows] would not)
+    return z[rows] if zt is None else np.take(zt, rows, axis=1).T
