@@ -154,3 +154,17 @@ def test_aipw_default_models_on_one_design_equal_the_fold_by_fold_fits(outcome, 
         nuisance = lean.diagnostics["nuisance"]
         np.testing.assert_allclose(nuisance["m1"], loop.diagnostics["nuisance"]["m1"],
                                    rtol=1e-10, atol=1e-12)
+
+
+def test_separation_warning_names_the_range_of_the_scores_it_has():
+    """A score that could not be computed (NaN) is counted, not printed as 'min nan'."""
+    from causal.errors import SeparationWarning
+    from causal.estimate._fits import Recorder
+    from causal.estimate.diagnostics import propensity_diagnostics
+
+    rec = Recorder()
+    with pytest.warns(SeparationWarning) as caught:
+        propensity_diagnostics(np.array([1e-12, 0.3, np.nan, 0.9]), np.array([0, 1, 1, 0]), rec)
+    message = str(caught[0].message)
+    assert "min 1e-12, max 0.9; 1 score(s) could not be computed" in message
+    assert "nan" not in message

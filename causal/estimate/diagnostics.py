@@ -117,11 +117,15 @@ def propensity_diagnostics(propensity: np.ndarray, a: np.ndarray, rec, *,
            "propensity_min": float(np.min(propensity)),
            "propensity_max": float(np.max(propensity))}
     if separated:
+        finite = e[np.isfinite(e)]
+        missing = e.size - finite.size
+        span = ("no score could be computed" if not finite.size else
+                f"min {finite.min():.2g}, max {finite.max():.2g}" + (
+                    f"; {missing} score(s) could not be computed" if missing else ""))
         rec.warn(SeparationWarning,
                  f"{lead}the propensity model (quasi-)separates the treatment groups: {share:.1%} of "
-                 "scores lie outside [0.05, 0.95] (min {:.2g}, max {:.2g}); scores were not "
-                 "clipped, so weights may be huge.".format(out["propensity_min"],
-                                                           out["propensity_max"]))
+                 f"scores lie outside [0.05, 0.95] ({span}); scores were not "
+                 "clipped, so weights may be huge.")
     elif share > OVERLAP_WARN_SHARE:
         rec.warn(OverlapWarning,
                  f"{lead}{share:.1%} of propensity scores lie outside [0.05, 0.95] (poor "
