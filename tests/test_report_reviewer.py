@@ -500,3 +500,17 @@ def test_html_graph_keeps_its_drawn_size():
     html = to_html(report)
     assert f'style="width: {round(width * 96 / 200)}px; max-width: none;"' in html
     assert re.search(r'<figure id="fig-causal_graph" class="wide">', html)
+
+
+def test_p_values_below_the_columns_resolution_read_as_a_bound():
+    """A p-value that would print as 0 (an underflow, or below the column's decimals) reads
+    "<0.001"; larger ones keep the column's decimals; an empty cell stays empty."""
+    import pandas as pd
+
+    from causal.report.render import readable
+
+    shown = readable(pd.DataFrame({"p_value": [0.0, 0.3, float("nan"), 4e-4, 6e-4]}), 3)["p"]
+    assert list(shown) == ["<0.001", "0.300", "", "<0.001", "0.001"]
+    assert list(readable(pd.DataFrame({"p_value": [0.0]}), 3)["p"]) == ["<0.001"]
+    assert list(readable(pd.DataFrame({"p_value": [0.0312, 0.0501]}), 3)["p"]) == [
+        "0.0312", "0.0501"]

@@ -198,6 +198,13 @@ def readable(frame: Any, digits: int) -> Any:
     for original in floats:
         values = frame[original].to_numpy(dtype=float)
         decimals = shared if original in interval else decimals_of(values)
+        if original == "p_value":  # a p-value too small for the column reads "<0.001", not 0
+            decimals = max(decimals, 3)
+            smallest = 10.0**-decimals
+            out[HEADERS.get(original, original)] = [
+                "" if not np.isfinite(v) else f"<{smallest:.{decimals}f}"
+                if 0 <= v < smallest / 2 else f"{v:.{decimals}f}" for v in values]
+            continue
         out[HEADERS.get(original, original)] = [
             "" if not np.isfinite(v) else f"{v:,.{decimals}f}" for v in values]
     return out
