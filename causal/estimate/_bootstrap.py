@@ -26,18 +26,32 @@ import numpy as np
 # reach it through this module
 from causal._blas import single_threaded_blas
 
-#: rows per chunk; B x CHUNK float32 signs (1000 x 8192 = 33 MB) are alive per thread. Small
-#: enough to stay near the cache, large enough that Python overhead is negligible (measured).
+#: rows per chunk (each chunk's signs come from its own seed); its signs are unpacked in
+#: blocks of SIGN_BLOCK rows
 CHUNK = 8_192
+
+
+#: rows whose signs are unpacked at once within a chunk: B x SIGN_BLOCK float32 signs (1 MB
+#: at B = 1000) stay in a core's cache between unpacking and the product, where the chunk's
+#: B x CHUNK signs at once (33 MB) went through memory twice (measured: 4.1 against 8.9 ms
+#: per chunk of 8,192 rows, B = 1000, one thread)
+SIGN_BLOCK = 256
 
 
 def _chunk_sum(phi: np.ndarray, seed: int, n_replicates: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
     m = phi.shape[0]
     raw = rng.integers(0, 256, size=(n_replicates, (m + 7) // 8), dtype=np.uint8)
-    bits = np.unpackbits(raw, axis=1, count=m).astype(np.float32)
+    total = np.zeros((n_replicates, phi.shape[1]))
+    bits = np.empty((n_replicates, min(SIGN_BLOCK, m)), dtype=np.float32)
+    for lo in range(0, m, SIGN_BLOCK):  # SIGN_BLOCK is a multiple of 8: whole bytes
+        width = min(SIGN_BLOCK, m - lo)
+        signs = bits[:, :width]
+        np.copyto(signs, np.unpackbits(raw[:, lo // 8:(lo + width + 7) // 8], axis=1,
+                                       count=width))
+        total += signs @ phi[lo:lo + width]
     # sum_i r_i phi_i with r = 2 bit - 1
-    return 2.0 * (bits @ phi).astype(float) - phi.sum(0, dtype=float)[None, :]
+    return 2.0 * total - phi.sum(0, dtype=float)[None, :]
 
 
 #: chunks per task on a cluster (about 8 MB of float32 signs per chunk at B = 1000)
