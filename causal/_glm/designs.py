@@ -183,6 +183,9 @@ class SharedDesign:
             upper = w @ self.xx[rows]
             g[:, self.iu[0], self.iu[1]] = upper
             g[:, self.iu[1], self.iu[0]] = upper
+        elif rows != _ALL:  # a block of rows: its transposed columns, weighted (in cache)
+            for r in range(n_rep):
+                g[r, :px, :px] = (xt * w[r]) @ xt.T
         else:
             for r in range(n_rep):
                 g[r, :px, :px] = _weighted_gram(x, w[r])
