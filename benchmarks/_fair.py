@@ -89,22 +89,30 @@ def settle(quiet: float = 0.002, step: float = 0.05, limit: float = 1.0) -> None
             return
 
 
-def _timed(call: Callable[[], Any]) -> tuple[float, float]:
-    settle()
-    wall, cpu = time.perf_counter(), cpu_seconds()
-    call()
-    return time.perf_counter() - wall, cpu_seconds() - cpu
+def _timed(call: Callable[[], Any], repeat: int = 1) -> tuple[float, float]:
+    """Mean wall and CPU seconds of ``repeat`` calls, each on settled clocks."""
+    wall = cpu = 0.0
+    for _ in range(repeat):
+        settle()
+        w, c = time.perf_counter(), cpu_seconds()
+        call()
+        wall += time.perf_counter() - w
+        cpu += cpu_seconds() - c
+    return wall / repeat, cpu / repeat
 
 
 def compare(name: str, ours: Callable[[], Any], peer: Callable[[], Any] | None = None, *,
             peer_name: str = "peer", floor: Callable[[], Any] | None = None, pairs: int = 3,
             target: str = "", warm: bool = True, n: Any = None,
-            peer_scale: float = 1.0) -> dict:
+            peer_scale: float = 1.0, repeat: int = 1) -> dict:
     """Time ``ours`` against ``peer`` (and the ``floor``) in interleaved pairs; print and
     return the medians (CPU seconds, wall seconds) and the ratios.
 
     ``peer_scale`` multiplies the peer's times when it runs a stated fraction of the work
-    (a loop of fits timed on a sample and extrapolated); the line says so."""
+    (a loop of fits timed on a sample and extrapolated); the line says so. ``repeat``: each
+    timed run calls its side that many times (each on settled clocks) and counts the mean, for work of a
+    few hundredths of a second, whose single runs are mostly clock and scheduling noise;
+    the line says so."""
     pairs = max(3, int(pairs))
     sides = {"ours": ours}
     if peer is not None:
@@ -120,7 +128,7 @@ def compare(name: str, ours: Callable[[], Any], peer: Callable[[], Any] | None =
     for i in range(pairs):
         order = names if i % 2 == 0 else names[::-1]
         for key in order:
-            w, c = _timed(sides[key])
+            w, c = _timed(sides[key], max(1, int(repeat)))
             cpu[key].append(c)
             wall[key].append(w)
     med = {k: statistics.median(v) for k, v in cpu.items()}
@@ -129,6 +137,7 @@ def compare(name: str, ours: Callable[[], Any], peer: Callable[[], Any] | None =
         med[peer_name] *= peer_scale
         med_wall[peer_name] *= peer_scale
     out: dict[str, Any] = {"kind": "compare", "name": name, "n": n, "pairs": pairs,
+                           "repeat": max(1, int(repeat)),
                            "ours_cpu": med["ours"], "ours_wall": med_wall["ours"],
                            "peer": peer_name if peer is not None else None, "target": target}
     line = f"{name}: ours {med['ours']:.3f} s CPU ({med_wall['ours']:.3f} s wall)"
@@ -143,6 +152,8 @@ def compare(name: str, ours: Callable[[], Any], peer: Callable[[], Any] | None =
         out |= {"floor_cpu": med["floor"], "over_floor": over}
         line += f"; floor {med['floor']:.3f} s CPU; ours / floor = {over:.2f}"
     line += f" (median of {pairs} interleaved pairs"
+    if repeat > 1:
+        line += f", each run the mean of {int(repeat)} calls"
     line += "; CPU of every run: " + ", ".join(
         f"{k} " + "/".join(f"{v:.2f}" for v in cpu[k]) for k in names) + ")"
     if target:

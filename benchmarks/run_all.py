@@ -55,6 +55,10 @@ def main() -> None:
     started = time.perf_counter()
     print(f"run_all: load average at start {os.getloadavg()}, {os.cpu_count()} cores, "
           f"{'quick' if args.quick else 'full'} sizes", flush=True)
+    # the machine's own rates (benchmarks/machine.py), to read the ratios against
+    machine = subprocess.run([sys.executable, str(HERE / "machine.py")], capture_output=True,
+                             text=True, cwd=HERE.parent).stdout.strip()
+    print(machine, flush=True)
     for key, script, extra in SCRIPTS:
         if args.only is not None and key not in args.only:
             continue
@@ -88,7 +92,8 @@ def main() -> None:
     total = time.perf_counter() - started
     footer = (f"\n{'quick' if args.quick else 'full'} sizes; CPU seconds are medians of "
               f"interleaved pairs (user + system, children included); load = 1-minute "
-              f"average; run_all took {total:.0f} s wall; {os.cpu_count()} cores.")
+              f"average; run_all took {total:.0f} s wall; {os.cpu_count()} cores.\n"
+              f"{machine}")
     print("\n" + table + footer)
     if args.out is not None:
         args.out.write_text(table + "\n" + footer + "\n", encoding="utf-8")
