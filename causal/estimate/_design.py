@@ -111,7 +111,7 @@ def prepare(
     if missing_cols:
         raise DataError(f"the data lack column(s) {missing_cols} named in the analysis; "
                         f"available columns: {list(map(str, data.columns))[:20]}.")
-    frame = data.loc[:, used].copy()
+    frame = data.loc[:, used]  # a new frame (list selection copies; copy-on-write in pandas 3)
     na = frame.isna().sum()
     na = na[na > 0]
     n_dropped = 0
