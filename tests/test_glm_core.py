@@ -261,3 +261,19 @@ def test_blocked_pass_keeps_the_separation_and_identification_rules(monkeypatch)
         assert np.array_equal(a.converged, b.converged)
     assert blocked.converged[0] and blocked.separated[1] and not blocked.converged[2]
     np.testing.assert_allclose(blocked.coef[0], whole.coef[0], rtol=1e-12)
+
+
+def test_separation_bound_skips_only_where_no_eta_can_reach_it():
+    """``sum_j |b_j| max_i |x_ij|`` bounds every |eta|: below 36 the maxima are skipped; a
+    larger bound, a NaN coefficient or scales that are not the design's own are checked."""
+    from causal._glm.designs import SharedDesign
+    from causal._glm.newton import SEPARATION_ETA, _bounded
+
+    x = add_intercept(np.array([[-2.0], [0.5], [3.0]]))  # column maxima 1 and 3
+    design = SharedDesign(x)
+    assert _bounded(design, np.array([[5.0, 10.0]]))  # bound 35 <= 36
+    assert not _bounded(design, np.array([[6.5, 10.0]]))  # bound 36.5
+    assert not _bounded(design, np.array([[0.0, np.nan]]))
+    assert not _bounded(SharedDesign(x, scales=np.ones(2)), np.array([[0.0, 1.0]]))
+    eta = x @ np.array([5.0, 10.0])
+    assert np.abs(eta).max() <= SEPARATION_ETA - 1  # what the bound promises

@@ -118,6 +118,9 @@ class SharedDesign:
             head = np.concatenate([np.broadcast_to(head, (tail[0].shape[0], head.shape[1])),
                                    *tail], axis=1)
         self.scales = head
+        #: the scales are the columns' own largest |values| (not a subsample's), so
+        #: ``sum_j |b_j| scale_j`` bounds every |linear predictor| (causal._glm.newton)
+        self.exact_scales = scales is None
 
     def eta(self, coef: np.ndarray, out: np.ndarray | None = None,
             rows: slice = _ALL) -> np.ndarray:
@@ -233,6 +236,7 @@ class StackedDesign:
         self.n = self.x.shape[1]
         self.order = np.arange(self.q)
         self.scales = column_scales(self.x)
+        self.exact_scales = True
         self._weighted = np.empty_like(self.x)
 
     def eta(self, coef: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
