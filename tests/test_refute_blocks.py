@@ -68,9 +68,10 @@ def test_refit_chunks_follow_the_design_size():
     assert even_chunks(3, 5) == [(0, 3)]
 
 
+@pytest.mark.parametrize("estimand", ["ate", "att"])
 @pytest.mark.parametrize("refuter", ["placebo_treatment", "random_common_cause", "bootstrap",
                                      "dummy_outcome", "data_subset"])
-def test_refits_in_row_blocks_match_one_pass(refuter, monkeypatch):
+def test_refits_in_row_blocks_match_one_pass(refuter, estimand, monkeypatch):
     """The IPW refits' Newton passes and Hájek sums in blocks of 1,000 rows (the path of
     designs above 32,768 rows) give the one-pass refits' estimates to rounding (1e-10
     relative: both converge to 1e-10 in the core's rule, the sums differ in order only)."""
@@ -82,7 +83,8 @@ def test_refits_in_row_blocks_match_one_pass(refuter, monkeypatch):
     t = (rng.random(n) < 1 / (1 + np.exp(-x[:, 0]))).astype(int)
     frame = pd.DataFrame({"a": x[:, 0], "b": x[:, 1], "t": t,
                           "y": 0.5 * t + x @ [1.0, 0.5] + rng.normal(size=n)})
-    estimate = IPW().estimate(frame, treatment="t", outcome="y", covariates=["a", "b"])
+    estimate = IPW(estimand=estimand).estimate(frame, treatment="t", outcome="y",
+                                               covariates=["a", "b"])
     runs = {}
     for block in (1_000, 10**9):
         monkeypatch.setattr(newton_module, "ROW_BLOCK", block)

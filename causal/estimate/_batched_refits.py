@@ -98,14 +98,20 @@ def ipw_refit(prep: Prepared, measure: str, estimand: str, reps: Replicates,
         mu1, mu0 = hajek_means(eta, t, y, estimand, reps.weights, shared, n_rep)
     else:  # block by block of rows, in cache (causal._glm.newton.row_blocks)
         design = SharedDesign(x1, extras, cache)
-        buffer = np.empty((coef.shape[0], blocks[0].stop))
+        # |eta| <= sum_j |b_j| max_i |x_ij| (the design's own scales): clip only if needed
+        clip = not np.all(np.abs(np.nan_to_num(coef, nan=np.inf) * design.scales).sum(axis=1)
+                          <= 700.0)
+        eta_buffer = np.empty((coef.shape[0], blocks[0].stop))
+        control_buffer = np.empty((n_rep, blocks[0].stop))
         sums = np.zeros((4, n_rep))
-        for rows in blocks:
-            eta = design.eta(coef, out=buffer[:, :rows.stop - rows.start], rows=rows)
-            sums += hajek_sums(eta, t[..., rows], y[..., rows], estimand,
-                               None if reps.weights is None else reps.weights[..., rows],
-                               shared, n_rep)
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for rows in blocks:
+                width = rows.stop - rows.start
+                eta = design.eta(coef, out=eta_buffer[:, :width], rows=rows)
+                sums += _hajek_block_sums(
+                    eta, t[..., rows], y[..., rows], estimand,
+                    None if reps.weights is None else reps.weights[..., rows], shared,
+                    n_rep, clip, control_buffer[:, :width])
             mu1, mu0 = sums[0] / sums[1], sums[2] / sums[3]
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         effect = _linear(measure, mu1, mu0)
@@ -158,3 +164,37 @@ def hajek_sums(eta: np.ndarray, t: np.ndarray, y: np.ndarray, estimand: str,
                              y_rows @ control[0], np.broadcast_to(control[0].sum(), n_rep)])
         return np.stack([np.einsum("rn,rn->r", treated, y_rows), treated.sum(axis=1),
                          np.einsum("rn,rn->r", control, y_rows), control.sum(axis=1)])
+
+
+def _hajek_block_sums(eta: np.ndarray, t: np.ndarray, y: np.ndarray, estimand: str,
+                      weights: np.ndarray | None, shared: bool, n_rep: int, clip: bool,
+                      control: np.ndarray) -> np.ndarray:
+    """:func:`hajek_sums` of one block of rows, with fewer passes (for the 0/1 treatment of
+    IPW): ``t (1 + 1/odds) = t / odds + t``, the control weights written into ``control``
+    ((R, block) buffer), products with a shared outcome as matrix-vector products, and the
+    clip to +/-700 only when the coefficients allow a larger |eta| (``clip``). Call under
+    ``np.errstate(over="ignore", invalid="ignore", divide="ignore")``."""
+    if clip:
+        np.clip(eta, -700.0, 700.0, out=eta)
+    odds = np.exp(eta, out=eta)  # e / (1 - e)
+    if shared:  # one propensity model (1, block): its weights serve every replicate
+        control = control[:1]
+    if estimand == "ate":
+        np.add(odds, 1.0, out=control)
+        control *= 1.0 - t
+        treated = np.divide(t, odds, out=odds)
+        treated += t
+    else:
+        np.multiply(odds, 1.0 - t, out=control)
+        odds[...] = t  # weight 1 for the treated
+        treated = odds
+    if weights is not None:
+        treated *= weights
+        control *= weights
+    if shared:
+        return np.stack([y @ treated[0], np.broadcast_to(treated[0].sum(), n_rep),
+                         y @ control[0], np.broadcast_to(control[0].sum(), n_rep)])
+    if y.ndim == 1:
+        return np.stack([treated @ y, treated.sum(axis=1), control @ y, control.sum(axis=1)])
+    return np.stack([np.einsum("rn,rn->r", treated, y), treated.sum(axis=1),
+                     np.einsum("rn,rn->r", control, y), control.sum(axis=1)])
