@@ -94,9 +94,12 @@ def held_information(design: SharedDesign, start: np.ndarray, weights: np.ndarra
         share = (weights @ w0) / w0.sum()
         g *= share[:, None, None]
         rows = part["rows"]
-        xb = design.x[rows]
-        kept = weights[:, rows] * w0[rows]
-        _, singular = scaled_inverse(np.einsum("rn,ni,nj->rij", kept, xb, xb, optimize=True))
+        if "xb" not in part:
+            part["xb"], part["w0b"] = design.x[rows], w0[rows]
+        xb = part["xb"]
+        kept = weights[:, rows] * part["w0b"]
+        # sum_i kept_ri x_i x_i' for every replicate, one batched product
+        _, singular = scaled_inverse(np.matmul(xb.T * kept[:, None, :], xb))
         certified = ~singular
     for j, zj in enumerate(design.z):
         wz = zj * w0
