@@ -104,13 +104,16 @@ def test_linear_fit_matches_statsmodels_ols():
     np.testing.assert_allclose(fit.std_error[0], peer.bse, rtol=1e-10)
 
 
+@pytest.mark.parametrize("transposed", [False, True])
 @pytest.mark.parametrize("design", ["plain", "cubic"])
-def test_leave_one_fold_out_least_squares_match_the_single_fit_on_each_training_set(design):
+def test_leave_one_fold_out_least_squares_match_the_single_fit_on_each_training_set(
+        design, transposed):
     """SIMULATED. Each fit's fitted values equal the single fit's (``fit_linear``: SVD on the
     equilibrated design, itself checked against statsmodels above) on its training rows to
     1e-12 of their spread. The cubic in u ~ U(1, 2) has a unit-diagonal condition number of
     about 3e6, above REFINE_CONDITION, so it takes the refinement step; without that step
-    the error here is 2e-12 to 1.4e-11 (measured), which this tolerance rejects."""
+    the error here is 2e-12 to 1.4e-11 (measured), which this tolerance rejects. With
+    ``zt`` the folds are gathered from the transposed design: the same test."""
     rng = np.random.default_rng(7)
     n = 4000
     x = rng.normal(size=(n, 3))
@@ -121,7 +124,8 @@ def test_leave_one_fold_out_least_squares_match_the_single_fit_on_each_training_
     y = (x / np.abs(x).max(axis=0)) @ rng.normal(size=x.shape[1]) + rng.normal(size=n)
     fold = rng.integers(0, 5, n)
     fold[rng.random(n) < 0.3] = -1  # rows of no fit (the other arm)
-    coef = fit_linear_folds(z, y, fold, 5)
+    # the transposed design (as AIPW builds it for tall data): the same fits
+    coef = fit_linear_folds(z, y, fold, 5, zt=np.ascontiguousarray(z.T) if transposed else None)
     for j in range(5):
         rows = (fold >= 0) & (fold != j)
         single = fit_linear(z[rows], y[rows]).fitted[0]

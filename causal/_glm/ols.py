@@ -91,7 +91,8 @@ def fit_ols_batch(X: Any, y: Any, *, chunk_size: int | None = None) -> GLMFit:
 REFINE_CONDITION = 1e4
 
 
-def fit_linear_folds(z: np.ndarray, y: np.ndarray, fold: np.ndarray, k: int) -> np.ndarray:
+def fit_linear_folds(z: np.ndarray, y: np.ndarray, fold: np.ndarray, k: int,
+                     zt: np.ndarray | None = None) -> np.ndarray:
     """Least squares on each of ``k`` leave-one-fold-out training sets: coefficients (k, q).
 
     Row ``i`` belongs to fold ``fold[i]`` in ``0..k-1`` (a negative fold leaves it out of
@@ -105,19 +106,26 @@ def fit_linear_folds(z: np.ndarray, y: np.ndarray, fold: np.ndarray, k: int) -> 
     while ``cond * 1e-16`` is below one. A singular training set (the core's rule,
     :func:`causal._glm.newton.scaled_inverse`) gets a row of NaN.
 
+    ``zt``, the transposed design ``z.T`` as a C-ordered (q, n) array, when given: the folds'
+    rows are gathered from it, so each fold's products read contiguous rows of length n_f
+    (the same sums in another order; about 2x faster on a tall design).
+
     Björck, Å. (1996). Numerical Methods for Least Squares Problems. SIAM.
     """
     y = np.asarray(y, dtype=float)
     kept = np.flatnonzero(fold >= 0)
     order = kept[np.argsort(fold[kept], kind="stable")]
     bounds = np.concatenate([[0], np.cumsum(np.bincount(fold[kept], minlength=k))])
-    blocks, targets = z[order], y[order]
+    targets = y[order]
+    # a fold's rows: (n_f, q), a view on the gathered design (column-major when from zt)
+    blocks = z[order] if zt is None else np.take(zt, order, axis=1).T
     q = z.shape[1]
     grams, scores = np.empty((k, q, q)), np.empty((k, q))
     for f in range(k):
         b = blocks[bounds[f]:bounds[f + 1]]
         grams[f] = b.T @ b
-        scores[f] = targets[bounds[f]:bounds[f + 1]] @ b
+        scores[f] = b.T @ targets[bounds[f]:bounds[f + 1]] if zt is not None else \
+            targets[bounds[f]:bounds[f + 1]] @ b
     train_g = grams.sum(axis=0) - grams
     train_s = scores.sum(axis=0) - scores
     coef = solve(train_g, train_s)

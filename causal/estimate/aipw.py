@@ -214,9 +214,19 @@ class AIPW(BaseEstimator):
             for k, (train, test) in enumerate(splits)))
         lean_out = (type(out_model) is LinearModel and self.outcome_fit == "separate"
                     and complement)
-        z = add_intercept(x) if lean_ps or lean_out else None
-        arm_coef: dict[float, np.ndarray] = {}
         first_ps, first_rows, z_scales, zt = None, 0, None, None
+        z = None
+        if (lean_ps or lean_out) and n > _WARM_START_N:
+            # a tall design built transposed, (q, n) C-ordered, z its column-major view: the
+            # folds' designs are gathered along its rows (fit_linear_folds, _rows), and the
+            # Newton core's passes in row blocks read its slices without a copy
+            zt = np.empty((x.shape[1] + 1, n))
+            zt[0] = 1.0
+            zt[1:] = x.T
+            z = zt.T
+        elif lean_ps or lean_out:
+            z = add_intercept(x)
+        arm_coef: dict[float, np.ndarray] = {}
         # up to the size where a single fit starts from a subsample, the folds' propensity
         # models are one batch of weighted fits on the whole design (weight 1 on the fold's
         # training rows, 0 elsewhere: the same likelihood); a fold the batch leaves
@@ -233,13 +243,10 @@ class AIPW(BaseEstimator):
                                  max_iter=ps_model.max_iter, start=start)
         elif lean_ps:
             z_scales = column_scales(z)
-            # the folds' training designs gathered from the transposed design: column-major
-            # designs, which the Newton core's passes in row blocks read without a copy
-            zt = np.ascontiguousarray(z.T)
         if lean_out:
             for level in (1.0, 0.0):
                 arm_coef[level] = fit_linear_folds(z, y, np.where(a == level, fold_of, -1),
-                                                   k_folds)
+                                                   k_folds, zt=zt)
         for k, (train, test) in enumerate(splits):
             where = "" if k_folds == 1 else f" in cross-fitting fold {k + 1} of {k_folds}"
             if np.ptp(a[train]) == 0:
