@@ -135,7 +135,7 @@ class _LoopLinear(LinearModel):
 @pytest.mark.parametrize(("outcome", "estimand", "cv"), [
     ("continuous", "ate", 5), ("continuous", "att", 3), ("continuous", "atc", 1),
     ("binary", "ate", 5)])
-@pytest.mark.parametrize("tall", [False, True])
+@pytest.mark.parametrize("tall", ["no", "blocks", "blocks and chain"])
 def test_aipw_default_models_on_one_design_equal_the_fold_by_fold_fits(outcome, estimand, cv,
                                                                        tall, monkeypatch):
     """AIPW fits its default models on one intercept design, the least-squares outcome
@@ -143,12 +143,16 @@ def test_aipw_default_models_on_one_design_equal_the_fold_by_fold_fits(outcome, 
     of the same models (subclasses, so the lean path does not apply). The logistic fits are
     the same arithmetic; least squares by normal equations against SVD agree to about 1e-14
     here, so 1e-10 on the estimate and SE is a wide margin that a wrong fold would break.
-    ``tall``: the path of designs above 200,000 rows (the design built transposed, later
-    folds' propensity fits started from the first's), taken here at 600 rows."""
-    if tall:
+    ``tall``: the paths of tall designs (above 32,768 rows the design built transposed and
+    the Newton passes in blocks of rows; above 200,000 later folds' propensity fits started
+    from the first's), taken here at 600 rows."""
+    if tall != "no":
+        import causal._glm.newton as newton_module
         import causal.estimate.aipw as aipw_module
 
-        monkeypatch.setattr(aipw_module, "_WARM_START_N", 100)
+        monkeypatch.setattr(newton_module, "ROW_BLOCK", 128)
+        if tall == "blocks and chain":
+            monkeypatch.setattr(aipw_module, "_WARM_START_N", 100)
     data = simulate(600, seed=4, outcome=outcome)
     loop_out = _LoopLogistic() if outcome == "binary" else _LoopLinear()
     for measure in ("md",) if outcome == "continuous" else ("rd", "or"):

@@ -22,6 +22,7 @@ from causal._glm.logistic import (
     fit_logistic,
     fit_logistic_near,
 )
+from causal._glm.newton import row_slices
 from causal._glm.ols import fit_linear_folds
 from causal._validation import check_literal
 from causal.errors import ParameterError, SeparationWarning
@@ -216,7 +217,7 @@ class AIPW(BaseEstimator):
                     and complement)
         first_ps, first_rows, z_scales, zt = None, 0, None, None
         z = None
-        if (lean_ps or lean_out) and n > _WARM_START_N:
+        if (lean_ps or lean_out) and row_slices(n) is not None:
             # a tall design built transposed, (q, n) C-ordered, z its column-major view: the
             # folds' designs are gathered along its rows (fit_linear_folds, _rows), and the
             # Newton core's passes in row blocks read its slices without a copy
