@@ -215,10 +215,16 @@ def test_row_blocks_cover_tall_shared_designs_only(monkeypatch):
     assert newton_module.row_blocks(StackedDesign(np.ones((2, 2_500, 2)))) is None
 
 
-def test_blocked_pass_matches_one_pass(monkeypatch):
+@pytest.mark.parametrize("transposed_copy", [True, False])
+def test_blocked_pass_matches_one_pass(monkeypatch, transposed_copy):
     """The blocks only reorder the sums over rows: every output agrees to rounding (1e-12
     relative), with weights, a per-replicate column, a per-replicate outcome, held
-    information, the information and the fitted means."""
+    information, the information and the fitted means; also for a design too large for its
+    transposed copy (the blocks then read row slices)."""
+    if not transposed_copy:
+        import causal._glm.designs as designs_module
+
+        monkeypatch.setattr(designs_module, "TRANSPOSED_BYTES", 1)
     rng = np.random.default_rng(11)
     n, r = 5_321, 3
     x1, _ = simulated(n, seed=12)  # intercept included
