@@ -7,7 +7,8 @@ import pathlib
 import sys
 
 root = pathlib.Path(sys.argv[1])
-n = 0; files = 0
+n = 0
+files = 0
 for p in root.rglob("*.py"):
     tree = ast.parse(p.read_text())
     seen = set()
@@ -19,5 +20,6 @@ for p in root.rglob("*.py"):
                     if len(sys.argv) < 3 or (mod or "").startswith("causal"):
                         seen.add(id(sub))
     c = len(seen)
-    n += c; files += bool(c)
+    n += c
+    files += bool(c)
 print(f"{n} imports inside functions in {files} files")

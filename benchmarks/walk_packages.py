@@ -13,8 +13,12 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-warnings.simplefilter("ignore")
 import causal
+from causal.estimate import AIPW
+from causal.refute import refute
+from causal.report import build_report
+
+warnings.simplefilter("ignore")
 
 
 def pkg_of(code):
@@ -42,9 +46,6 @@ x1, x2 = rng.normal(size=n), rng.normal(size=n)
 t = (rng.random(n) < 1 / (1 + np.exp(-0.4 * x1))).astype(int)
 y = 1.5 * t + x1 + 0.5 * x2 + rng.normal(size=n)
 df = pd.DataFrame({"t": t, "y": y, "x1": x1, "x2": x2})
-from causal.estimate import AIPW
-from causal.refute import refute
-from causal.report import build_report
 
 sys.setprofile(prof)
 study = causal.Study.from_frame(df, treatment="t", outcome="y", covariates=["x1", "x2"])

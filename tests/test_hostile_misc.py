@@ -78,7 +78,7 @@ def test_figure_warnings_are_not_called_statistical(capsys, tmp_path, monkeypatc
         ax.set_title("\u4e2d\u6587")  # CJK glyphs the default font (DejaVu Sans) lacks
         figure.canvas.draw()
         plt.close(figure)
-        warnings.warn("the propensity model separates the data")
+        warnings.warn("the propensity model separates the data", stacklevel=2)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(report_package, "build_report", build_with_warnings)
