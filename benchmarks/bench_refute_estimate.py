@@ -17,8 +17,9 @@ in interleaved pairs after a warm-up of both sides (benchmarks/_fair.py):
    counts, normal outcomes, the unobserved confounder), then per replicate one Gram matrix
    at the shared start (held for every step, as ours holds information) and three Newton
    steps (score, a q x q solve, linear predictor, one ``exp``, the last of which also gives
-   the Hájek weights), and the Hájek means. No checks, no convergence test, no bookkeeping:
-   what any implementation must compute. (Tried for ``exp``: numba 0.68 at 4.40 ns per
+   the Hájek weights), and the Hájek means, each pass over the rows in blocks of 16,384 (its
+   work arrays in cache, as the GLM core's passes since session 9). No checks, no
+   convergence test, no bookkeeping: what any implementation must compute. (Tried for ``exp``: numba 0.68 at 4.40 ns per
    element against NumPy's 4.68, numexpr 2.14 at 6.51 against 4.26, one thread, this
    machine: neither kept.)
 """
@@ -56,16 +57,22 @@ def simulate(n: int, seed: int = 0) -> pd.DataFrame:
 FLOOR_STEPS = 3
 
 
-def _refit_floor(x1: np.ndarray, xx: np.ndarray, mu0: np.ndarray, t: np.ndarray,
+#: rows per block of the floor's passes, as the GLM core's (causal._glm.newton.ROW_BLOCK):
+#: a pass's work arrays stay in cache, which streaming (R, n) arrays would not
+FLOOR_BLOCK = 16_384
+
+
+def _refit_floor(x1t: np.ndarray, xx: np.ndarray, mu0: np.ndarray, t: np.ndarray,
                  y: np.ndarray, w: np.ndarray | None, extra: np.ndarray | None,
                  start: np.ndarray) -> None:
     """The least arithmetic of R batched IPW refits from one shared start (fitted means
     ``mu0``, as every refuter's replicates share the original fit or a placebo's intercept):
-    one Gram per replicate at the start, held for every step; per step the score, a q x q
-    solve, the linear predictor and one ``exp``, whose last value also gives the Hájek
-    weights."""
+    one Gram per replicate at the start, held for every step, and the score there; then per
+    step a q x q solve and one pass over the rows in cache-sized blocks of the transposed
+    design ``x1t`` (p, n): the linear predictor, one ``exp``, and the next step's score, or
+    after the last step the Hájek sums."""
     r = max(a.shape[0] for a in (t, y, w, extra) if a is not None and np.ndim(a) == 2)
-    p = x1.shape[1]
+    p, n = x1t.shape
     q = p + (extra is not None)
     iu = np.triu_indices(p)
     b = np.tile(np.r_[start, np.zeros(q - len(start))], (r, 1))
@@ -76,31 +83,50 @@ def _refit_floor(x1: np.ndarray, xx: np.ndarray, mu0: np.ndarray, t: np.ndarray,
     g[:, iu[1], iu[0]] = upper
     if extra is not None:
         v = v0 if w is None else w * v0
-        cross = (v * extra) @ x1
+        cross = (v * extra) @ x1t.T
         g[:, :p, p] = g[:, p, :p] = cross
         g[:, p, p] = np.einsum("rn,rn->r", np.broadcast_to(v, extra.shape), extra * extra)
-    mu = mu0
-    for _ in range(FLOOR_STEPS):
-        res = t - mu if w is None else w * (t - mu)
+
+    def score_of(res: np.ndarray, cols: np.ndarray, z: np.ndarray | None) -> np.ndarray:
         # a residual shared by every replicate (the first step of an outcome-only change)
         # is multiplied once: a stride-0 broadcast would leave BLAS for a slow loop
-        score = np.broadcast_to(res @ x1, (r, p)) if res.ndim == 1 else res @ x1
-        if extra is not None:
-            rows = np.broadcast_to(res, extra.shape)
-            score = np.column_stack([score, np.einsum("rn,rn->r", rows, extra)])
+        head = np.broadcast_to(res @ cols.T, (r, p)) if res.ndim == 1 else res @ cols.T
+        if z is None:
+            return head
+        return np.column_stack([head, np.einsum("rn,rn->r", np.broadcast_to(res, z.shape), z)])
+
+    res0 = t - mu0 if w is None else w * (t - mu0)
+    score = score_of(res0, x1t, extra)
+    blocks = [slice(lo, min(lo + FLOOR_BLOCK, n)) for lo in range(0, n, FLOOR_BLOCK)]
+    sums = np.zeros((4, r))
+    for step in range(FLOOR_STEPS):
         b += np.linalg.solve(g, score[..., None])[..., 0]
-        eta = b[:, :p] @ x1.T
-        if extra is not None:
-            eta += b[:, p:] * extra
-        odds = np.exp(eta)
-        mu = odds / (1.0 + odds)
-    treated = t * (1.0 + 1.0 / odds)
-    control = (1.0 - t) * (1.0 + odds)
-    if w is not None:
-        treated *= w
-        control *= w
-    _ = (np.einsum("rn,rn->r", treated, np.broadcast_to(y, treated.shape)) / treated.sum(1)
-         - np.einsum("rn,rn->r", control, np.broadcast_to(y, control.shape)) / control.sum(1))
+        last = step == FLOOR_STEPS - 1
+        score = np.zeros((r, q))
+        for rows in blocks:
+            cols = x1t[:, rows]
+            z = None if extra is None else extra[:, rows]
+            tb = t[..., rows]
+            wb = None if w is None else w[:, rows]
+            eta = b[:, :p] @ cols
+            if z is not None:
+                eta += b[:, p:] * z
+            odds = np.exp(eta)
+            if not last:
+                res = tb - odds / (1.0 + odds)
+                if wb is not None:
+                    res *= wb
+                score += score_of(res, cols, z)
+                continue
+            treated = tb * (1.0 + 1.0 / odds)
+            control = (1.0 - tb) * (1.0 + odds)
+            if wb is not None:
+                treated *= wb
+                control *= wb
+            yb = np.broadcast_to(y[..., rows], treated.shape)
+            sums += [np.einsum("rn,rn->r", treated, yb), treated.sum(1),
+                     np.einsum("rn,rn->r", control, yb), control.sum(1)]
+    _ = sums[0] / sums[1] - sums[2] / sums[3]
 
 
 def floor_six(frame: pd.DataFrame, s: int, seed: int = 0) -> None:
@@ -119,6 +145,7 @@ def _floor_six(frame: pd.DataFrame, s: int, seed: int) -> None:
     y = frame["y"].to_numpy(float)
     n = len(t)
     x1 = np.column_stack([np.ones(n), x])
+    x1t = np.ascontiguousarray(x1.T)
     b0 = np.zeros(3)  # the original propensity fit, where the refits start
     for _ in range(10):
         mu = 1 / (1 + np.exp(-(x1 @ b0)))
@@ -136,20 +163,20 @@ def _floor_six(frame: pd.DataFrame, s: int, seed: int) -> None:
         placebo = np.zeros((r, n))  # placebo: random subsets of as many treated
         for row in placebo:
             row[rng.choice(n, ones, replace=False, shuffle=False)] = 1.0
-        _refit_floor(x1, xx, share, placebo, y, None, None,
+        _refit_floor(x1t, xx, share, placebo, y, None, None,
                      np.r_[np.log(ones / (n - ones)), 0, 0])
-        _refit_floor(x1, xx, mu0, t, y, None, rng.standard_normal((r, n)), b0)  # random cause
+        _refit_floor(x1t, xx, mu0, t, y, None, rng.standard_normal((r, n)), b0)  # random cause
         subset = np.zeros((r, n))
         for row in subset:
             row[rng.choice(n, n - int(0.8 * n), replace=False, shuffle=False)] = 1.0
-        _refit_floor(x1, xx, mu0, t, y, 1.0 - subset, None, b0)  # subsets of 80%
+        _refit_floor(x1t, xx, mu0, t, y, 1.0 - subset, None, b0)  # subsets of 80%
         counts = np.stack([np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(r)])
-        _refit_floor(x1, xx, mu0, t, y, counts.astype(float), None, b0)  # bootstrap
+        _refit_floor(x1t, xx, mu0, t, y, counts.astype(float), None, b0)  # bootstrap
         dummy = rng.standard_normal((r, n))  # dummy outcome: the same scores, new outcomes
         _ = dummy @ wt / wt.sum() - dummy @ wc / wc.sum()
         u = rng.standard_normal((r, n))  # unobserved common cause: new t and y
         t_u = (rng.random((r, n)) < 1 / (1 + np.exp(-(x1 @ b0 + 0.1 * u)))).astype(float)
-        _refit_floor(x1, xx, mu0, t_u, y + 0.5 * u, None, None, b0)
+        _refit_floor(x1t, xx, mu0, t_u, y + 0.5 * u, None, None, b0)
 
 
 def main() -> None:
