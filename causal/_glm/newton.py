@@ -162,17 +162,12 @@ def newton(design: SharedDesign | StackedDesign, y: np.ndarray, weights: np.ndar
         bounded = _bounded(design, coef)
         if blocks is None:
             design.eta(coef, out=mu)
-            if not bounded:
+            if not bounded:  # (bounded: no |eta| near the bound, so no separation)
                 separated |= _max_abs(mu, positive) > SEPARATION_ETA
                 stopped |= separated
                 if stopped.all():
                     break
-                expit_inplace(mu)
-            else:  # no |eta| near the bound: no separation, and exp(-eta) cannot overflow
-                np.negative(mu, out=mu)
-                np.exp(mu, out=mu)
-                mu += 1.0
-                np.reciprocal(mu, out=mu)
+            expit_inplace(mu)
             if not chord:
                 np.subtract(1.0, mu, out=work)
                 work *= mu
@@ -319,10 +314,16 @@ def _bounded(design: SharedDesign | StackedDesign, coef: np.ndarray) -> bool:
     s_j``, and a bound of at most ``SEPARATION_ETA - 1`` leaves a margin far above the
     rounding of eta (a relative 1e-15). Then the passes skip their maxima of |eta|, with the
     same verdicts; NaN coefficients never count as bounded."""
-    if not getattr(design, "exact_scales", False):
-        return False
-    bound = np.abs(coef * design.scales).sum(axis=1)
-    return bool(np.all(bound <= SEPARATION_ETA - 1.0))
+    return bool(np.all(eta_bound(design, coef) <= SEPARATION_ETA - 1.0))
+
+
+def eta_bound(design: SharedDesign | StackedDesign, coef: np.ndarray) -> np.ndarray:
+    """Each replicate's bound ``sum_j |b_rj| s_j`` on its |linear predictor| (coefficients in
+    fitted order), with ``s_j`` the columns' largest |values|; infinite where a coefficient
+    is NaN or the scales are not the design's own (``design.exact_scales``)."""
+    if not design.exact_scales:
+        return np.full(coef.shape[0], np.inf)
+    return np.abs(np.nan_to_num(coef, nan=np.inf) * design.scales).sum(axis=1)
 
 
 def _max_abs(eta: np.ndarray, positive: np.ndarray | None) -> np.ndarray:

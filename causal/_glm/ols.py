@@ -122,10 +122,9 @@ def fit_linear_folds(z: np.ndarray, y: np.ndarray, fold: np.ndarray, k: int,
     q = z.shape[1]
     grams, scores = np.empty((k, q, q)), np.empty((k, q))
     for f in range(k):
-        b = blocks[bounds[f]:bounds[f + 1]]
+        b, t = blocks[bounds[f]:bounds[f + 1]], targets[bounds[f]:bounds[f + 1]]
         grams[f] = b.T @ b
-        scores[f] = b.T @ targets[bounds[f]:bounds[f + 1]] if zt is not None else \
-            targets[bounds[f]:bounds[f + 1]] @ b
+        scores[f] = t @ b if zt is None else b.T @ t  # each reads b along its rows
     train_g = grams.sum(axis=0) - grams
     train_s = scores.sum(axis=0) - scores
     coef = solve(train_g, train_s)

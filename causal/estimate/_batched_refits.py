@@ -21,7 +21,7 @@ import numpy as np
 
 from causal._glm import add_intercept, fit_logistic, fit_logistic_one, fit_ols
 from causal._glm.designs import SharedDesign
-from causal._glm.newton import row_slices
+from causal._glm.newton import eta_bound, row_slices
 from causal.estimate._design import Prepared
 from causal.estimate._refit import Replicates
 
@@ -98,9 +98,7 @@ def ipw_refit(prep: Prepared, measure: str, estimand: str, reps: Replicates,
         mu1, mu0 = hajek_means(eta, t, y, estimand, reps.weights, shared, n_rep)
     else:  # block by block of rows, in cache (causal._glm.newton.row_blocks)
         design = SharedDesign(x1, extras, cache)
-        # |eta| <= sum_j |b_j| max_i |x_ij| (the design's own scales): clip only if needed
-        clip = not np.all(np.abs(np.nan_to_num(coef, nan=np.inf) * design.scales).sum(axis=1)
-                          <= 700.0)
+        clip = not np.all(eta_bound(design, coef) <= 700.0)  # clip only if |eta| can pass
         eta_buffer = np.empty((coef.shape[0], blocks[0].stop))
         control_buffer = np.empty((n_rep, blocks[0].stop))
         sums = np.zeros((4, n_rep))
@@ -108,10 +106,10 @@ def ipw_refit(prep: Prepared, measure: str, estimand: str, reps: Replicates,
             for rows in blocks:
                 width = rows.stop - rows.start
                 eta = design.eta(coef, out=eta_buffer[:, :width], rows=rows)
-                sums += _hajek_block_sums(
+                sums += hajek_sums(
                     eta, t[..., rows], y[..., rows], estimand,
                     None if reps.weights is None else reps.weights[..., rows], shared,
-                    n_rep, clip, control_buffer[:, :width])
+                    n_rep, clip=clip, control=control_buffer[:, :width])
             mu1, mu0 = sums[0] / sums[1], sums[2] / sums[3]
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         effect = _linear(measure, mu1, mu0)
@@ -139,62 +137,38 @@ def hajek_means(eta: np.ndarray, t: np.ndarray, y: np.ndarray, estimand: str,
 
 
 def hajek_sums(eta: np.ndarray, t: np.ndarray, y: np.ndarray, estimand: str,
-               weights: np.ndarray | None, shared: bool, n_rep: int) -> np.ndarray:
+               weights: np.ndarray | None, shared: bool, n_rep: int, *, clip: bool = True,
+               control: np.ndarray | None = None) -> np.ndarray:
     """(4, R): the weighted outcome sums and the weight sums of the treated, then of the
-    controls, of :func:`hajek_means` (``eta`` overwritten); sums over blocks of rows add."""
-    n = eta.shape[1]
+    controls, of :func:`hajek_means` (``eta`` overwritten); sums over blocks of rows add.
+
+    For the 0/1 treatment of IPW, ``t (1 + 1/odds) = t / odds + t``; products with a shared
+    outcome are matrix-vector products. ``clip=False`` when the coefficients already keep
+    |eta| within 700; ``control``, an (R, rows) buffer for the control weights."""
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        np.clip(eta, -700.0, 700.0, out=eta)
-        t_rows = np.broadcast_to(t, eta.shape)
+        if clip:
+            np.clip(eta, -700.0, 700.0, out=eta)
         odds = np.exp(eta, out=eta)  # e / (1 - e)
+        if control is not None and shared:  # one propensity model (1, rows) for every replicate
+            control = control[:1]
         if estimand == "ate":
-            control = (odds + 1.0) * (1.0 - t_rows)
-            treated = np.divide(1.0, odds, out=odds)
-            treated += 1.0
-            treated *= t_rows
+            control = np.add(odds, 1.0, out=control)
+            control *= 1.0 - t
+            treated = np.divide(t, odds, out=odds)
+            treated += t
         else:
-            control = odds * (1.0 - t_rows)
-            treated = np.array(t_rows, dtype=float)
+            control = np.multiply(odds, 1.0 - t, out=control)
+            odds[...] = t  # weight 1 for the treated
+            treated = odds
         if weights is not None:
             treated *= weights
             control *= weights
-        y_rows = np.broadcast_to(y, (n_rep, n))
         if shared:
+            y_rows = np.broadcast_to(y, (n_rep, y.shape[-1]))
             return np.stack([y_rows @ treated[0], np.broadcast_to(treated[0].sum(), n_rep),
                              y_rows @ control[0], np.broadcast_to(control[0].sum(), n_rep)])
-        return np.stack([np.einsum("rn,rn->r", treated, y_rows), treated.sum(axis=1),
-                         np.einsum("rn,rn->r", control, y_rows), control.sum(axis=1)])
-
-
-def _hajek_block_sums(eta: np.ndarray, t: np.ndarray, y: np.ndarray, estimand: str,
-                      weights: np.ndarray | None, shared: bool, n_rep: int, clip: bool,
-                      control: np.ndarray) -> np.ndarray:
-    """:func:`hajek_sums` of one block of rows, with fewer passes (for the 0/1 treatment of
-    IPW): ``t (1 + 1/odds) = t / odds + t``, the control weights written into ``control``
-    ((R, block) buffer), products with a shared outcome as matrix-vector products, and the
-    clip to +/-700 only when the coefficients allow a larger |eta| (``clip``). Call under
-    ``np.errstate(over="ignore", invalid="ignore", divide="ignore")``."""
-    if clip:
-        np.clip(eta, -700.0, 700.0, out=eta)
-    odds = np.exp(eta, out=eta)  # e / (1 - e)
-    if shared:  # one propensity model (1, block): its weights serve every replicate
-        control = control[:1]
-    if estimand == "ate":
-        np.add(odds, 1.0, out=control)
-        control *= 1.0 - t
-        treated = np.divide(t, odds, out=odds)
-        treated += t
-    else:
-        np.multiply(odds, 1.0 - t, out=control)
-        odds[...] = t  # weight 1 for the treated
-        treated = odds
-    if weights is not None:
-        treated *= weights
-        control *= weights
-    if shared:
-        return np.stack([y @ treated[0], np.broadcast_to(treated[0].sum(), n_rep),
-                         y @ control[0], np.broadcast_to(control[0].sum(), n_rep)])
-    if y.ndim == 1:
-        return np.stack([treated @ y, treated.sum(axis=1), control @ y, control.sum(axis=1)])
-    return np.stack([np.einsum("rn,rn->r", treated, y), treated.sum(axis=1),
-                     np.einsum("rn,rn->r", control, y), control.sum(axis=1)])
+        if y.ndim == 1:
+            return np.stack([treated @ y, treated.sum(axis=1), control @ y,
+                             control.sum(axis=1)])
+        return np.stack([np.einsum("rn,rn->r", treated, y), treated.sum(axis=1),
+                         np.einsum("rn,rn->r", control, y), control.sum(axis=1)])
